@@ -1,0 +1,50 @@
+package org.convcl.reference;
+
+/** Direct convolution as obvious nested loops, accumulated in double: the definition every backend must match. */
+public final class Conv2dReference {
+    private Conv2dReference() {
+    }
+
+    /**
+     * @param input  (N, C, H, W)
+     * @param weight (K, C/G, KH, KW)
+     * @param bias   (K) or null
+     * @return (N, K, OH, OW)
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams p) {
+        Conv2dShape s = p.shapeOf(input, weight, bias);
+        Tensor out = Tensor.zeros(s.outputShape());
+        float[] x = input.data(), wt = weight.data(), y = out.data();
+        int cg = s.cPerGroup(), kg = s.kPerGroup();
+        for (int n = 0; n < s.n(); n++) {
+            for (int k = 0; k < s.k(); k++) {
+                int g = k / kg;
+                for (int oh = 0; oh < s.oh(); oh++) {
+                    for (int ow = 0; ow < s.ow(); ow++) {
+                        double acc = bias == null ? 0.0 : bias.data()[k];
+                        for (int ci = 0; ci < cg; ci++) {
+                            int c = g * cg + ci;
+                            for (int i = 0; i < s.kh(); i++) {
+                                int ih = oh * p.strideH() - p.padH() + i * p.dilationH();
+                                if (ih < 0 || ih >= s.h()) {
+                                    continue;
+                                }
+                                for (int j = 0; j < s.kw(); j++) {
+                                    int iw = ow * p.strideW() - p.padW() + j * p.dilationW();
+                                    if (iw < 0 || iw >= s.w()) {
+                                        continue;
+                                    }
+                                    // x is (N,C,H,W), weight is (K,C/G,KH,KW)
+                                    acc += (double) x[((n * s.c() + c) * s.h() + ih) * s.w() + iw]
+                                            * wt[((k * cg + ci) * s.kh() + i) * s.kw() + j];
+                                }
+                            }
+                        }
+                        y[((n * s.k() + k) * s.oh() + oh) * s.ow() + ow] = (float) acc;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

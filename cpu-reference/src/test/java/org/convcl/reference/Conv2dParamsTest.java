@@ -1,0 +1,53 @@
+package org.convcl.reference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Every rule of {@link Conv2dParams#shapeOf} fails with a message that names the argument. */
+class Conv2dParamsTest {
+    private static final Tensor X = Tensor.zeros(2, 4, 5, 6);
+    private static final Tensor W = Tensor.zeros(6, 4, 3, 3);
+
+    private static void assertRejected(String expectedStart, org.junit.jupiter.api.function.Executable call) {
+        var e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().startsWith(expectedStart), () -> "message: " + e.getMessage());
+    }
+
+    @Test
+    void parameterBounds() {
+        assertRejected("strideH: 0, must be >= 1", () -> new Conv2dParams(0, 1, 0, 0, 1, 1, 1));
+        assertRejected("padW: -1, must be >= 0", () -> new Conv2dParams(1, 1, 0, -1, 1, 1, 1));
+        assertRejected("dilationH: 0", () -> new Conv2dParams(1, 1, 0, 0, 0, 1, 1));
+        assertRejected("groups: 0", () -> new Conv2dParams(1, 1, 0, 0, 1, 1, 0));
+    }
+
+    @Test
+    void shapeRules() {
+        var p = Conv2dParams.DEFAULT;
+        assertRejected("input: must not be null", () -> p.shapeOf(null, W, null));
+        assertRejected("input: rank 3", () -> p.shapeOf(Tensor.zeros(4, 5, 6), W, null));
+        assertRejected("weight: dimension 0 is 0", () -> p.shapeOf(X, Tensor.zeros(0, 4, 3, 3), null));
+        assertRejected("weight: dimension 1 is 3", () -> p.shapeOf(X, Tensor.zeros(6, 3, 3, 3), null));
+        assertRejected("groups: 3 does not divide the input channels 4", () -> p.withGroups(3).shapeOf(X, W, null));
+        assertRejected("groups: 4 does not divide the output channels 6",
+                () -> p.withGroups(4).shapeOf(X, Tensor.zeros(6, 1, 3, 3), null));
+        assertRejected("weight: kernel height 7", () -> p.shapeOf(X, Tensor.zeros(6, 4, 7, 3), null));
+        assertRejected("weight: kernel width 3 with dilation 3", () -> p.withDilation(1, 3).shapeOf(X, W, null));
+        assertRejected("bias: shape [5]", () -> p.shapeOf(X, W, Tensor.zeros(5)));
+    }
+
+    @Test
+    void kernelEqualToThePaddedInputIsLegal() {
+        var s = Conv2dParams.DEFAULT.withPadding(2, 1).shapeOf(X, Tensor.zeros(6, 4, 9, 8), null);
+        assertArrayEquals(new int[] {2, 6, 1, 1}, s.outputShape());
+    }
+
+    @Test
+    void emptyBatchGivesAnEmptyOutput() {
+        var y = Conv2dReference.conv2d(Tensor.zeros(0, 4, 5, 6), W, null, Conv2dParams.DEFAULT);
+        assertArrayEquals(new int[] {0, 6, 3, 4}, y.shape());
+    }
+}

@@ -1,0 +1,49 @@
+package org.convcl.host;
+
+import java.util.function.Supplier;
+import org.jocl.CL;
+import org.jocl.CLException;
+
+/**
+ * The one bootstrap place of JOCL: loads the native library, turns on JOCL's exceptions, and wraps each call so a
+ * failure surfaces as a {@link ConvclException} naming the call.
+ */
+final class Cl {
+    static final String INSTALL_HINT = "install an OpenCL driver: on Debian or Ubuntu 'apt-get install pocl-opencl-icd'"
+            + " (runs on the CPU), or your GPU vendor's OpenCL ICD";
+
+    private static boolean initialized;
+
+    private Cl() {
+    }
+
+    static synchronized void init() {
+        if (initialized) {
+            return;
+        }
+        try {
+            CL.setExceptionsEnabled(true);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw new ConvclException("cannot load the OpenCL library (libOpenCL.so.1) through JOCL: " + e.getMessage()
+                    + "; " + INSTALL_HINT);
+        }
+        initialized = true;
+    }
+
+    static <T> T call(String name, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (CLException e) {
+            throw new ConvclException(name, CL.stringFor_errorCode(e.getStatus()), null, e);
+        } catch (UnsatisfiedLinkError e) {
+            throw new ConvclException(name + ": the OpenCL library (libOpenCL.so.1) is missing; " + INSTALL_HINT);
+        }
+    }
+
+    static void run(String name, Runnable call) {
+        call(name, () -> {
+            call.run();
+            return null;
+        });
+    }
+}

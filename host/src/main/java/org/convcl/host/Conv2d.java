@@ -1,0 +1,62 @@
+package org.convcl.host;
+
+import org.convcl.reference.Conv2dParams;
+import org.convcl.reference.Conv2dShape;
+
+/**
+ * conv2d on the device as im2col + batched SGEMM, written straight into the NCHW output. 1x1 kernels with stride 1
+ * and no padding skip im2col, since each input image already is the (C x H*W) matrix the GEMM needs.
+ */
+final class Conv2d {
+    private final ClContext cl;
+    private final Im2col im2col;
+    private final Sgemm sgemm;
+    private final long columnBudgetBytes;
+
+    Conv2d(ClContext cl, Im2col im2col, Sgemm sgemm, long columnBudgetBytes) {
+        this.cl = cl;
+        this.im2col = im2col;
+        this.sgemm = sgemm;
+        this.columnBudgetBytes = columnBudgetBytes;
+    }
+
+    /**
+     * Enqueues y = conv2d(x, w) + bias.
+     *
+     * @param x    (N, C, H, W)
+     * @param w    (K, C/G, KH, KW)
+     * @param bias (K) or null
+     * @param y    (N, K, OH, OW), written in full
+     */
+    void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
+        long outPlane = s.outputPlane();
+        var out = new Sgemm.Operand(y, 0, (int) outPlane, s.k() * outPlane, s.kPerGroup() * outPlane);
+        if (isPointwise(s)) {
+            long inPlane = (long) s.h() * s.w();
+            var in = new Sgemm.Operand(x, 0, (int) inPlane, s.c() * inPlane, s.cPerGroup() * inPlane);
+            sgemm.enqueue(s.kPerGroup(), (int) outPlane, s.patchSize(), s.groups(), s.n(), w, 0, in, out, bias);
+            return;
+        }
+        var chunks = ColumnChunks.plan(s, columnBudgetBytes);
+        try (var col = new DeviceBuffer(cl, "column matrix", ColumnChunks.largest(s, chunks))) {
+            for (var chunk : chunks) {
+                int cols = chunk.rows() * s.ow();
+                im2col.enqueue(x, (long) chunk.n0() * s.c() * s.h() * s.w(), col, s, chunk.images(), chunk.oh0(),
+                        chunk.rows());
+                var colOperand = new Sgemm.Operand(col, 0, cols, (long) s.c() * s.kh() * s.kw() * cols,
+                        (long) s.patchSize() * cols);
+                var outSlice = new Sgemm.Operand(y, (long) chunk.n0() * s.k() * outPlane + (long) chunk.oh0() * s.ow(),
+                        out.ld(), out.batchStride(), out.groupStride());
+                sgemm.enqueue(s.kPerGroup(), cols, s.patchSize(), s.groups(), chunk.images(), w, 0, colOperand,
+                        outSlice, bias);
+            }
+            // The column buffer is released on return; the queue must be done with it first.
+            cl.finish();
+        }
+    }
+
+    static boolean isPointwise(Conv2dShape s) {
+        Conv2dParams p = s.params();
+        return s.kh() == 1 && s.kw() == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
+    }
+}

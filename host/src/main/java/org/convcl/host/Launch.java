@@ -1,0 +1,50 @@
+package org.convcl.host;
+
+import static org.jocl.CL.clEnqueueNDRangeKernel;
+import static org.jocl.CL.clSetKernelArg;
+
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_kernel;
+
+/** Sets a kernel's arguments in order, then enqueues it. The caller holds the kernel for this thread alone. */
+final class Launch {
+    private final ClContext cl;
+    private final cl_kernel kernel;
+    private final String name;
+    private int index;
+
+    Launch(ClContext cl, cl_kernel kernel, String name) {
+        this.cl = cl;
+        this.kernel = kernel;
+        this.name = name;
+    }
+
+    Launch buffer(DeviceBuffer b) {
+        return set(Sizeof.cl_mem, Pointer.to(b.mem()));
+    }
+
+    Launch i32(int v) {
+        return set(Sizeof.cl_int, Pointer.to(new int[] {v}));
+    }
+
+    Launch i64(long v) {
+        return set(Sizeof.cl_long, Pointer.to(new long[] {v}));
+    }
+
+    private Launch set(long size, Pointer value) {
+        int i = index++;
+        Cl.run("clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, size, value));
+        return this;
+    }
+
+    /** Enqueues over {@code global} work-items in groups of {@code local}; global must be a multiple of local. */
+    void enqueue(long[] global, long[] local) {
+        Cl.run("clEnqueueNDRangeKernel(" + name + ")", () -> clEnqueueNDRangeKernel(cl.queue(), kernel, global.length,
+                null, global, local, 0, null, null));
+    }
+
+    static long roundUp(long n, long multiple) {
+        return (n + multiple - 1) / multiple * multiple;
+    }
+}

@@ -1,0 +1,43 @@
+package org.convcl.host;
+
+/**
+ * The tiled SGEMM of {@code sgemm.cl}, batched and grouped, with the bias added in the epilogue:
+ * {@code C[b][g] (M x N) = A[g] (M x K) * B[b][g] (K x N) + bias[g*M + row]}.
+ */
+final class Sgemm {
+    private final ClContext cl;
+    private final SgemmConfig config;
+
+    /** A matrix operand within a buffer: its start, row stride, and strides between batch entries and groups. */
+    record Operand(DeviceBuffer buffer, long offset, int ld, long batchStride, long groupStride) {
+    }
+
+    Sgemm(ClContext cl, SgemmConfig config) {
+        String broken = config.fits(cl.device());
+        if (broken != null) {
+            throw new IllegalArgumentException("sgemm config " + config + " does not fit " + cl.device().name() + ": " + broken);
+        }
+        this.cl = cl;
+        this.config = config;
+    }
+
+    /**
+     * @param a    weights: {@code groups} consecutive row-major (M x K) matrices starting at {@code aOffset}
+     * @param bias {@code groups * M} values, or null
+     */
+    void enqueue(int m, int n, int k, int groups, int batch, DeviceBuffer a, long aOffset, Operand b, Operand c,
+                 DeviceBuffer bias) {
+        var kernel = cl.kernel("sgemm", "sgemm", config.defines());
+        new Launch(cl, kernel, "sgemm")
+                .i32(m).i32(n).i32(k).i32(groups)
+                .buffer(a).i64(aOffset).i64((long) m * k)
+                .buffer(b.buffer()).i64(b.offset()).i32(b.ld()).i64(b.batchStride()).i64(b.groupStride())
+                .buffer(c.buffer()).i64(c.offset()).i32(c.ld()).i64(c.batchStride()).i64(c.groupStride())
+                .buffer(bias == null ? a : bias).i32(bias == null ? 0 : 1)
+                .enqueue(new long[] {
+                        Launch.roundUp(n, config.tsn()) / config.wptn(),
+                        Launch.roundUp(m, config.tsm()) / config.wptm(),
+                        (long) batch * groups},
+                        new long[] {config.localN(), config.localM(), 1});
+    }
+}
