@@ -8,13 +8,13 @@ import org.convcl.reference.Conv2dShape;
  * and no padding skip im2col, since each input image already is the (C x H*W) matrix the GEMM needs.
  */
 final class Conv2d {
-    private final ClContext cl;
     private final Im2col im2col;
     private final Sgemm sgemm;
     private final long columnBudgetBytes;
+    private final Workspace columns;
 
     Conv2d(ClContext cl, Im2col im2col, Sgemm sgemm, long columnBudgetBytes) {
-        this.cl = cl;
+        this.columns = new Workspace(cl, "column matrix");
         this.im2col = im2col;
         this.sgemm = sgemm;
         this.columnBudgetBytes = columnBudgetBytes;
@@ -38,21 +38,24 @@ final class Conv2d {
             return;
         }
         var chunks = ColumnChunks.plan(s, columnBudgetBytes);
-        try (var col = new DeviceBuffer(cl, "column matrix", ColumnChunks.largest(s, chunks))) {
-            for (var chunk : chunks) {
-                int cols = chunk.rows() * s.ow();
-                im2col.enqueue(x, (long) chunk.n0() * s.c() * s.h() * s.w(), col, s, chunk.images(), chunk.oh0(),
-                        chunk.rows());
-                var colOperand = new Sgemm.Operand(col, 0, cols, (long) s.c() * s.kh() * s.kw() * cols,
-                        (long) s.patchSize() * cols);
-                var outSlice = new Sgemm.Operand(y, (long) chunk.n0() * s.k() * outPlane + (long) chunk.oh0() * s.ow(),
-                        out.ld(), out.batchStride(), out.groupStride());
-                sgemm.enqueue(s.kPerGroup(), cols, s.patchSize(), s.groups(), chunk.images(), w, 0, colOperand,
-                        outSlice, bias);
-            }
-            // The column buffer is released on return; the queue must be done with it first.
-            cl.finish();
+        var col = columns.atLeast(ColumnChunks.largest(s, chunks));
+        // One column buffer serves every chunk: the in-order queue runs each GEMM before the next im2col.
+        for (var chunk : chunks) {
+            int cols = chunk.rows() * s.ow();
+            im2col.enqueue(x, (long) chunk.n0() * s.c() * s.h() * s.w(), col, s, chunk.images(), chunk.oh0(),
+                    chunk.rows());
+            var colOperand = new Sgemm.Operand(col, 0, cols, (long) s.c() * s.kh() * s.kw() * cols,
+                    (long) s.patchSize() * cols);
+            var outSlice = new Sgemm.Operand(y, (long) chunk.n0() * s.k() * outPlane + (long) chunk.oh0() * s.ow(),
+                    out.ld(), out.batchStride(), out.groupStride());
+            sgemm.enqueue(s.kPerGroup(), cols, s.patchSize(), s.groups(), chunk.images(), w, 0, colOperand,
+                    outSlice, bias);
         }
+    }
+
+    /** Releases the column workspace. */
+    void release() {
+        columns.close();
     }
 
     static boolean isPointwise(Conv2dShape s) {

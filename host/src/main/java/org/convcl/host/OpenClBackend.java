@@ -107,6 +107,10 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void close() {
-        cl.close();
+        try {
+            conv2d.release();
+        } finally {
+            cl.close();
+        }
     }
 }

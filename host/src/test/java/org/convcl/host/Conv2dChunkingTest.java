@@ -1,0 +1,65 @@
+package org.convcl.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.convcl.reference.Conv2dParams;
+import org.convcl.reference.Tolerance;
+import org.junit.jupiter.api.Test;
+
+/** Column budgets far below a layer's needs force batch chunks and row slices, and the answer must not change. */
+class Conv2dChunkingTest {
+    private static final Conv2dParams P = Conv2dParams.DEFAULT.withPadding(1, 1);
+    // x(5,3,11,9) w(4,3,3,3): one output row is 3*3*3*9 floats = 972 bytes, one image 11 rows = 10692 bytes.
+    private static final DeviceCase LAYER = new DeviceCase("chunked", 5, 3, 11, 9, 4, 3, 3, P, true, 41);
+    private static final DeviceCase GROUPED = new DeviceCase("chunked grouped", 3, 6, 11, 9, 4, 3, 3,
+            P.withGroups(2).withStride(2, 1), true, 42);
+
+    private static void assertCorrectWithBudget(long budgetBytes, DeviceCase c) {
+        var device = Devices.choose(null);
+        var options = new OpenClBackend.Options(SgemmConfig.defaultFor(device), budgetBytes);
+        try (var backend = OpenClBackend.open(device, options)) {
+            Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
+        }
+    }
+
+    @Test
+    void batchChunks() {
+        var s = LAYER.params().shapeOf(LAYER.input(), LAYER.weight(), null);
+        List<ColumnChunks.Chunk> plan = ColumnChunks.plan(s, 2 * 10692);
+        assertEquals(List.of(new ColumnChunks.Chunk(0, 2, 0, 11), new ColumnChunks.Chunk(2, 2, 0, 11),
+                new ColumnChunks.Chunk(4, 1, 0, 11)), plan);
+        assertCorrectWithBudget(2 * 10692, LAYER);
+        assertCorrectWithBudget(2 * 10692, GROUPED);
+    }
+
+    @Test
+    void rowSlicesOfOneImage() {
+        var s = LAYER.params().shapeOf(LAYER.input(), LAYER.weight(), null);
+        var plan = ColumnChunks.plan(s, 4 * 972);
+        assertEquals(15, plan.size());
+        assertEquals(new ColumnChunks.Chunk(0, 1, 8, 3), plan.get(2));
+        assertCorrectWithBudget(4 * 972, LAYER);
+        assertCorrectWithBudget(972, LAYER);
+        assertCorrectWithBudget(4 * 972, GROUPED);
+    }
+
+    @Test
+    void aBudgetBelowOneRowIsRefused() {
+        var device = Devices.choose(null);
+        try (var backend = OpenClBackend.open(device, new OpenClBackend.Options(SgemmConfig.defaultFor(device), 971))) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> backend.conv2d(LAYER.input(), LAYER.weight(), null, LAYER.params()));
+            assertTrue(e.getMessage().contains("column budget of 971 bytes"), e.getMessage());
+        }
+    }
+
+    @Test
+    void defaultBudgetRespectsTheAllocationLimit() {
+        var device = Devices.choose(null);
+        long budget = OpenClBackend.Options.defaultsFor(device).columnBudgetBytes();
+        assertTrue(budget <= device.maxAllocBytes() && budget <= device.globalMemBytes() / 4, "budget " + budget);
+    }
+}

@@ -1,0 +1,40 @@
+package org.convcl.host;
+
+import java.util.List;
+import org.convcl.reference.Conv2dParams;
+import org.convcl.reference.Tolerance;
+
+/**
+ * Runs small convolutions on the Oclgrind simulator, each compared with the reference. Started by
+ * {@link OclgrindTest} in a process of its own, whose environment makes Oclgrind the only OpenCL platform.
+ */
+public final class OclgrindProbe {
+    private OclgrindProbe() {
+    }
+
+    static final List<DeviceCase> CASES = List.of(
+            new DeviceCase("im2col padded strided", 2, 3, 7, 6, 5, 3, 2, new Conv2dParams(2, 1, 1, 1, 1, 1, 1), true, 61),
+            new DeviceCase("dilated", 1, 2, 7, 7, 3, 2, 2, Conv2dParams.DEFAULT.withDilation(2, 3), false, 62),
+            new DeviceCase("pointwise", 2, 5, 3, 5, 7, 1, 1, Conv2dParams.DEFAULT, true, 63),
+            new DeviceCase("depthwise", 1, 4, 5, 5, 4, 3, 3, Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1), true, 64));
+
+    public static void main(String[] args) {
+        var device = Devices.choose("oclgrind");
+        System.out.println("device: " + device.name());
+        // Row slices (a 1 KiB budget) exercise the offsets of a chunked column matrix; the small tile shape keeps
+        // the simulation short while still covering partial tiles in M, N and K.
+        var small = new OpenClBackend.Options(new SgemmConfig(8, 8, 4, 2, 2), 1024);
+        var defaults = OpenClBackend.Options.defaultsFor(device);
+        for (var options : List.of(small, defaults)) {
+            for (var c : CASES) {
+                // A context per case: within one context, Oclgrind's uninitialised-memory plugin flags reads of
+                // kernel-written data in a buffer allocated after another was freed (the same case run twice in one
+                // context is flagged, in two contexts it is not, and the results equal the reference either way).
+                try (var backend = OpenClBackend.open(device, options)) {
+                    Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
+                    System.out.println("ok " + c.label() + " with " + options.sgemm());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.convcl.host;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.convcl.reference.Conv2dParams;
+import org.convcl.reference.Tolerance;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The SGEMM tunables: every legal configuration gives the reference's answer; illegal ones fail before a build. */
+class SgemmConfigTest {
+
+    static Stream<SgemmConfig> configs() {
+        return Stream.of(new SgemmConfig(16, 16, 8, 2, 2), new SgemmConfig(32, 64, 4, 4, 8),
+                new SgemmConfig(24, 40, 5, 3, 5), new SgemmConfig(8, 8, 1, 1, 1), new SgemmConfig(128, 32, 16, 8, 2));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void everyConfigurationMatchesTheReference(SgemmConfig config) {
+        var device = Devices.choose(null);
+        try (var backend = OpenClBackend.open(device, new OpenClBackend.Options(config, 1 << 20))) {
+            var p = Conv2dParams.DEFAULT;
+            for (var c : new DeviceCase[] {
+                    new DeviceCase("tile edges", 3, 7, 13, 11, 37, 3, 3, p.withPadding(1, 1), true, 51),
+                    new DeviceCase("pointwise", 2, 45, 7, 9, 70, 1, 1, p, true, 52),
+                    new DeviceCase("grouped", 2, 6, 9, 10, 9, 2, 2, p.withGroups(3).withStride(2, 2), false, 53)}) {
+                Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
+            }
+        }
+    }
+
+    @Test
+    void divisibilityIsCheckedOnTheHost() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new SgemmConfig(30, 32, 8, 4, 4));
+        assertTrue(e.getMessage().contains("TSM must be a multiple of WPTM"), e.getMessage());
+    }
+
+    @Test
+    void deviceLimitsAreCheckedBeforeAnyEnqueue() {
+        var device = Devices.choose(null);
+        var tooWide = new SgemmConfig(4096, 4096, 1, 1, 1);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> OpenClBackend.open(device, new OpenClBackend.Options(tooWide, 1 << 20)));
+        assertTrue(e.getMessage().contains("CL_DEVICE_MAX_WORK_GROUP_SIZE"), e.getMessage());
+    }
+
+    @Test
+    void aFailedBuildReportsTheBuildLog() {
+        try (var cl = new ClContext(Devices.choose(null))) {
+            var e = assertThrows(ConvclException.class, () -> cl.kernel("sgemm", "sgemm", "-DTSM=30 -DWPTM=4"));
+            assertTrue(e.getMessage().contains("clBuildProgram(sgemm.cl"), e.getMessage());
+            assertTrue(e.getMessage().contains("TSM must be a multiple of WPTM"), e.getMessage());
+        }
+    }
+}
