@@ -1,5 +1,7 @@
 package org.convcl.reference;
 
+import java.util.Arrays;
+
 /**
  * Hyper-parameters of a 2-D convolution, as PyTorch's {@code conv2d}: per-axis stride, zero padding and dilation,
  * and the number of groups.
@@ -52,19 +54,24 @@ public record Conv2dParams(int strideH, int strideW, int padH, int padW, int dil
      * @throws IllegalArgumentException naming the argument and the rule it broke
      */
     public Conv2dShape shapeOf(Tensor input, Tensor weight, Tensor bias) {
+        return shapeOf(requireShape("input", input), requireShape("weight", weight), bias == null ? null : bias.shape());
+    }
+
+    /** As {@link #shapeOf(Tensor, Tensor, Tensor)}, for tensors known by their shapes (device tensors). */
+    public Conv2dShape shapeOf(int[] input, int[] weight, int[] bias) {
         requireRank("input", input, 4);
         requireRank("weight", weight, 4);
-        int n = input.dim(0), c = input.dim(1), h = input.dim(2), w = input.dim(3);
-        int k = weight.dim(0), cg = weight.dim(1), kh = weight.dim(2), kw = weight.dim(3);
+        int n = input[0], c = input[1], h = input[2], w = input[3];
+        int k = weight[0], cg = weight[1], kh = weight[2], kw = weight[3];
         for (int axis = 0; axis < 4; axis++) {
-            if (weight.dim(axis) < 1) {
-                throw new IllegalArgumentException("weight: dimension " + axis + " is " + weight.dim(axis)
-                        + ", every weight dimension must be >= 1 (shape " + weight.shapeString() + ")");
+            if (weight[axis] < 1) {
+                throw new IllegalArgumentException("weight: dimension " + axis + " is " + weight[axis]
+                        + ", every weight dimension must be >= 1 (shape " + Arrays.toString(weight) + ")");
             }
         }
         if (c < 1 || h < 1 || w < 1) {
             throw new IllegalArgumentException("input: channels, height and width must be >= 1, got shape "
-                    + input.shapeString());
+                    + Arrays.toString(input));
         }
         if (c % groups != 0) {
             throw new IllegalArgumentException("groups: " + groups + " does not divide the input channels " + c);
@@ -75,15 +82,13 @@ public record Conv2dParams(int strideH, int strideW, int padH, int padW, int dil
         }
         if (cg * groups != c) {
             throw new IllegalArgumentException("weight: dimension 1 is " + cg + " but input channels / groups is "
-                    + c / groups + " (input " + input.shapeString() + ", groups " + groups + ")");
+                    + c / groups + " (input " + Arrays.toString(input) + ", groups " + groups + ")");
         }
         requireKernelFits("height", h, kh, padH, dilationH);
         requireKernelFits("width", w, kw, padW, dilationW);
-        if (bias != null) {
-            if (bias.rank() != 1 || bias.dim(0) != k) {
-                throw new IllegalArgumentException("bias: shape " + bias.shapeString() + ", must be [" + k
-                        + "] (one value per output channel)");
-            }
+        if (bias != null && (bias.length != 1 || bias[0] != k)) {
+            throw new IllegalArgumentException("bias: shape " + Arrays.toString(bias) + ", must be [" + k
+                    + "] (one value per output channel)");
         }
         int oh = outputSize(h, kh, strideH, padH, dilationH);
         int ow = outputSize(w, kw, strideW, padW, dilationW);
@@ -99,11 +104,22 @@ public record Conv2dParams(int strideH, int strideW, int padH, int padW, int dil
     }
 
     static void requireRank(String name, Tensor t, int rank) {
+        requireRank(name, requireShape(name, t), rank);
+    }
+
+    private static int[] requireShape(String name, Tensor t) {
         if (t == null) {
             throw new IllegalArgumentException(name + ": must not be null");
         }
-        if (t.rank() != rank) {
-            throw new IllegalArgumentException(name + ": rank " + t.rank() + " (shape " + t.shapeString()
+        return t.shape();
+    }
+
+    private static void requireRank(String name, int[] shape, int rank) {
+        if (shape == null) {
+            throw new IllegalArgumentException(name + ": must not be null");
+        }
+        if (shape.length != rank) {
+            throw new IllegalArgumentException(name + ": rank " + shape.length + " (shape " + Arrays.toString(shape)
                     + "), must be " + rank);
         }
     }

@@ -10,14 +10,17 @@ import org.convcl.reference.Tensor;
  * threads, but each kernel object is used by one call at a time. Close it to release every OpenCL object.
  *
  * <pre>{@code
- * try (Backend gpu = Devices.open("gpu")) {
- *     Tensor y = gpu.conv2d(x, w, b, Conv2dParams.DEFAULT.withPadding(1, 1));
+ * try (var gpu = OpenClBackend.open(Devices.choose("gpu"));
+ *      var dx = gpu.upload(x); var dw = gpu.upload(w);
+ *      var dy = gpu.conv2d(dx, dw, null, Conv2dParams.DEFAULT.withPadding(1, 1))) {
+ *     Tensor y = gpu.download(dy);   // one copy back, however many operations were chained
  * }
  * }</pre>
  */
 public final class OpenClBackend implements Backend {
     private final ClContext cl;
     private final Conv2d conv2d;
+    private long transfers;
 
     /**
      * @param columnBudgetBytes the most bytes one im2col column buffer may take; larger work is chunked
@@ -68,20 +71,39 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
-        cl.requireOpen();
-        var s = params.shapeOf(input, weight, bias);
-        var out = Tensor.zeros(s.outputShape());
-        if (out.size() == 0) {
-            return out;
+        params.shapeOf(input, weight, bias);
+        try (var x = upload(input);
+             var w = upload(weight);
+             var b = bias == null ? null : upload(bias);
+             var y = conv2d(x, w, b, params)) {
+            return download(y);
         }
-        try (var x = upload("input", input);
-             var w = upload("weight", weight);
-             var b = bias == null ? null : upload("bias", bias);
-             var y = new DeviceBuffer(cl, "output", out.size())) {
-            conv2d.enqueue(x, w, b, y, s);
-            y.read(out.data());
+    }
+
+    /**
+     * conv2d on device tensors; the result stays on the device.
+     *
+     * @param input  (N, C, H, W)
+     * @param weight (K, C/groups, KH, KW)
+     * @param bias   (K) or null
+     * @return (N, K, OH, OW), owned by the caller
+     */
+    public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
+                                            Conv2dParams params) {
+        requireNonNull("input", input);
+        requireNonNull("weight", weight);
+        var s = params.shapeOf(input.shape(), weight.shape(), bias == null ? null : bias.shape());
+        var y = allocate("output", s.outputShape());
+        if (y.size() > 0) {
+            try {
+                conv2d.enqueue(input.buffer(this, "input"), weight.buffer(this, "weight"),
+                        bias == null ? null : bias.buffer(this, "bias"), y.buffer(this, "output"), s);
+            } catch (RuntimeException e) {
+                y.close();
+                throw e;
+            }
         }
-        return out;
+        return y;
     }
 
     /** Runs conv2d on buffers the caller owns; for tests that surround the output with a canary. */
@@ -90,18 +112,57 @@ public final class OpenClBackend implements Backend {
         cl.finish();
     }
 
+    /** Copies a host tensor to the device. */
+    public synchronized DeviceTensor upload(Tensor t) {
+        requireNonNull("tensor", t);
+        var d = allocate("tensor " + t.shapeString(), t.shape());
+        try {
+            if (t.size() > 0) {
+                d.buffer(this, "tensor").write(t.data());
+                transfers++;
+            }
+            return d;
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    /** Copies a device tensor back to the host, after every operation enqueued before. */
+    public synchronized Tensor download(DeviceTensor t) {
+        requireNonNull("tensor", t);
+        var host = Tensor.zeros(t.shape());
+        if (host.size() > 0) {
+            t.buffer(this, "tensor").read(host.data());
+            transfers++;
+        }
+        return host;
+    }
+
+    /** Waits until every operation enqueued on this backend has finished; for timing. */
+    public void finish() {
+        cl.finish();
+    }
+
+    /** How many host-device copies this backend has made: each upload and each download counts one. */
+    public synchronized long transferCount() {
+        return transfers;
+    }
+
     ClContext context() {
         return cl;
     }
 
-    private DeviceBuffer upload(String what, Tensor t) {
-        var buffer = new DeviceBuffer(cl, what, t.size());
-        try {
-            buffer.write(t.data());
-            return buffer;
-        } catch (RuntimeException e) {
-            buffer.close();
-            throw e;
+    private DeviceTensor allocate(String what, int... shape) {
+        cl.requireOpen();
+        // A zero-element tensor still holds a one-element buffer, since OpenCL has no empty buffers.
+        long size = Math.max(1, Tensor.elementCount(shape));
+        return new DeviceTensor(this, new DeviceBuffer(cl, what, size), shape);
+    }
+
+    private static void requireNonNull(String name, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + ": must not be null");
         }
     }
 

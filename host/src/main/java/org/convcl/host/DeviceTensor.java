@@ -1,0 +1,62 @@
+package org.convcl.host;
+
+import java.util.Arrays;
+import org.convcl.reference.Tensor;
+
+/**
+ * A float32 tensor that lives in the memory of one {@link OpenClBackend}'s device, so operations can be chained
+ * without copies through the host. Made by {@link OpenClBackend#upload} or returned by a device operation; read it
+ * back with {@link OpenClBackend#download}. Close it to free the device memory; closing twice is harmless.
+ */
+public final class DeviceTensor implements AutoCloseable {
+    private final OpenClBackend owner;
+    private final int[] shape;
+    private final long size;
+    private final DeviceBuffer buffer;
+
+    DeviceTensor(OpenClBackend owner, DeviceBuffer buffer, int... shape) {
+        this.owner = owner;
+        this.shape = shape.clone();
+        this.size = Tensor.elementCount(shape);
+        this.buffer = buffer;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int dim(int axis) {
+        return shape[axis];
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Number of elements. */
+    public long size() {
+        return size;
+    }
+
+    DeviceBuffer buffer(OpenClBackend user, String name) {
+        if (user != owner) {
+            throw new IllegalArgumentException(name + ": belongs to another backend; device tensors cannot be mixed");
+        }
+        try {
+            buffer.mem();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(name + ": device tensor " + Arrays.toString(shape) + " is closed", e);
+        }
+        return buffer;
+    }
+
+    @Override
+    public void close() {
+        buffer.close();
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceTensor" + Arrays.toString(shape);
+    }
+}
