@@ -124,7 +124,7 @@ public record Conv2dParams(int strideH, int strideW, int padH, int padW, int dil
         }
     }
 
-    private static void requireAtLeast(String name, int value, int min) {
+    static void requireAtLeast(String name, int value, int min) {
         if (value < min) {
             throw new IllegalArgumentException(name + ": " + value + ", must be >= " + min);
         }

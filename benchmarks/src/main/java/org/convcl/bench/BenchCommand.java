@@ -1,0 +1,104 @@
+package org.convcl.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.convcl.host.Devices;
+import org.convcl.host.cli.Args;
+import org.convcl.host.cli.Command;
+
+/**
+ * {@code convcl bench}: the suite on the chosen device, every other OpenCL device, the reference and, with
+ * {@code --peers}, CLBlast on the chosen device. Every contender is verified against the reference before it is timed.
+ */
+public final class BenchCommand implements Command {
+    private static final Args.Spec SPEC = new Args.Spec(Set.of("device", "suite", "csv", "chart"), Set.of("peers"));
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "benchmark the suite: device against other devices, the reference and CLBlast";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: convcl bench [--device D] [--suite NAMES] [--csv FILE] [--chart FILE.png] [--peers]
+
+                  --device D      the ConvCL device to measure (default: CONVCL_DEVICE, else GPU, accelerator, CPU);
+                                  every other OpenCL device present is measured too
+                  --suite NAMES   comma-separated case names (default: all): %s
+                  --csv FILE      write case,backend,device,gflops,ms,verified
+                  --chart FILE    write the same rows as a PNG bar chart
+                  --peers         also run CLBlast (Sconvgemm for convolutions, Sgemm) on the chosen device
+
+                Each case runs once on the reference (plain Java loops), whose time is its row and whose output is the
+                expected answer; each contender is then verified against it, and only a verified contender is timed:
+                two warm-up runs, then the median of at least 5 runs and 1 s, the device queue finished in each run.
+                """.formatted(String.join(",", BenchSuite.ALL.stream().map(BenchCase::name).toList()));
+    }
+
+    @Override
+    public Args.Spec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public void run(Args args, PrintStream out) throws IOException {
+        var cases = BenchSuite.select(args.value("suite"));
+        var chosen = Devices.choose(args.value("device"));
+        var contenders = new ArrayList<Contender>();
+        try {
+            contenders.add(new ConvclContender(chosen));
+            for (var other : Devices.list()) {
+                if (other.index() != chosen.index()) {
+                    contenders.add(new ConvclContender(other));
+                }
+            }
+            if (args.isSet("peers")) {
+                contenders.add(new ClBlastContender(chosen));
+            }
+            out.println("device: " + chosen.describe());
+            var table = new ResultTable(new BenchRunner(contenders, out).run(cases));
+            out.println();
+            table.print(out);
+            printGeometricMeans(table, out);
+            if (args.value("csv") != null) {
+                table.writeCsv(Path.of(args.value("csv")));
+                out.println("csv: " + args.value("csv"));
+            }
+            if (args.value("chart") != null) {
+                BarChart.write(table, Path.of(args.value("chart")));
+                out.println("chart: " + args.value("chart"));
+            }
+        } finally {
+            closeAll(contenders);
+        }
+    }
+
+    private static void printGeometricMeans(ResultTable table, PrintStream out) {
+        for (String peer : List.of("clblast", "reference")) {
+            for (boolean sgemm : new boolean[] {false, true}) {
+                double g = table.geometricMeanSpeedup(peer, name -> BenchSuite.byName(name).sgemm() == sgemm);
+                if (!Double.isNaN(g)) {
+                    out.printf(Locale.ROOT, "geometric-mean speed-up of convcl over %s on the %s cases: %.2fx%n", peer,
+                            sgemm ? "SGEMM" : "convolution", g);
+                }
+            }
+        }
+    }
+
+    private static void closeAll(List<Contender> contenders) {
+        for (var c : contenders) {
+            c.close();
+        }
+    }
+}

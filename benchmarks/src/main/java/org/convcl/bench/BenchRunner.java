@@ -1,0 +1,66 @@
+package org.convcl.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.convcl.reference.Conv2dReference;
+import org.convcl.reference.Tensor;
+import org.convcl.reference.Tolerance;
+
+/**
+ * Runs each case on the reference once (its time is the reference row, its result the expected answer), then on
+ * every contender: verified first, timed only when it matches.
+ */
+final class BenchRunner {
+    /** GEMM reductions here reach K = 2048; the bound still exposes any indexing error, which is of order one. */
+    static final Tolerance TOLERANCE = new Tolerance(1e-3, 1e-3);
+    static final String REFERENCE_DEVICE = "CPU, plain Java loops";
+
+    private final List<Contender> contenders;
+    private final PrintStream progress;
+
+    BenchRunner(List<Contender> contenders, PrintStream progress) {
+        this.contenders = contenders;
+        this.progress = progress;
+    }
+
+    List<Measurement> run(List<BenchCase> cases) {
+        var rows = new ArrayList<Measurement>();
+        int i = 0;
+        for (var c : cases) {
+            i++;
+            progress.printf("[%d/%d] %s (%s, %.2f GFLOP): reference...%n", i, cases.size(), c.name(), c.describe(),
+                    c.flops() / 1e9);
+            Tensor x = c.input(), w = c.weight();
+            long start = System.nanoTime();
+            var expected = Conv2dReference.conv2d(x, w, null, c.params());
+            var reference = Measurement.timed(c, "reference", REFERENCE_DEVICE, (System.nanoTime() - start) / 1e6);
+            rows.add(reference);
+            for (var contender : contenders) {
+                if (contender.unsupported(c) == null) {
+                    var m = measure(contender, c, x, w, expected);
+                    rows.add(m);
+                    progress.printf("      %-8s %-40s %s%n", m.backend(), m.device(), summary(m));
+                }
+            }
+            progress.printf("      %-8s %-40s %s%n", "reference", REFERENCE_DEVICE, summary(reference));
+        }
+        return rows;
+    }
+
+    private static Measurement measure(Contender contender, BenchCase c, Tensor x, Tensor w, Tensor expected) {
+        try (var run = contender.prepare(c, x, w)) {
+            var mismatch = TOLERANCE.firstMismatch(run.result(), expected);
+            if (mismatch != null) {
+                return Measurement.rejected(c, contender.backend(), contender.device(), "differs from the reference: " + mismatch);
+            }
+            return Measurement.timed(c, contender.backend(), contender.device(), Timing.medianMillis(run::execute));
+        } catch (RuntimeException e) {
+            return Measurement.rejected(c, contender.backend(), contender.device(), "failed: " + e.getMessage());
+        }
+    }
+
+    static String summary(Measurement m) {
+        return m.verified() ? String.format("%8.2f GFLOP/s %10.3f ms  verified", m.gflops(), m.ms()) : "NOT VERIFIED: " + m.note();
+    }
+}

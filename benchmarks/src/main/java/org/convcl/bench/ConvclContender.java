@@ -1,0 +1,71 @@
+package org.convcl.bench;
+
+import org.convcl.host.DeviceInfo;
+import org.convcl.host.DeviceTensor;
+import org.convcl.host.OpenClBackend;
+import org.convcl.reference.Tensor;
+
+/** ConvCL on one OpenCL device, timed with its data already on the device. */
+final class ConvclContender implements Contender {
+    private final OpenClBackend backend;
+
+    ConvclContender(DeviceInfo device) {
+        this.backend = OpenClBackend.open(device);
+    }
+
+    OpenClBackend openClBackend() {
+        return backend;
+    }
+
+    @Override
+    public String backend() {
+        return "convcl";
+    }
+
+    @Override
+    public String device() {
+        return backend.name();
+    }
+
+    @Override
+    public String unsupported(BenchCase c) {
+        return null;
+    }
+
+    @Override
+    public Run prepare(BenchCase c, Tensor input, Tensor weight) {
+        var x = backend.upload(input);
+        try {
+            var w = backend.upload(weight);
+            return new Run() {
+                @Override
+                public Tensor result() {
+                    try (var y = backend.conv2d(x, w, null, c.params())) {
+                        return backend.download(y);
+                    }
+                }
+
+                @Override
+                public void execute() {
+                    try (DeviceTensor y = backend.conv2d(x, w, null, c.params())) {
+                        backend.finish();
+                    }
+                }
+
+                @Override
+                public void close() {
+                    x.close();
+                    w.close();
+                }
+            };
+        } catch (RuntimeException e) {
+            x.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        backend.close();
+    }
+}

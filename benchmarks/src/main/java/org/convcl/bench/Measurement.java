@@ -1,0 +1,19 @@
+package org.convcl.bench;
+
+/**
+ * One row of the CSV: a case on one backend and device. A contender whose result differs from the reference is
+ * reported with {@code verified = false} and is not timed (gflops and ms are NaN).
+ *
+ * @param backend {@code convcl}, {@code clblast} or {@code reference}
+ */
+public record Measurement(String caseName, String backend, String device, double gflops, double ms, boolean verified,
+                          String note) {
+
+    static Measurement timed(BenchCase c, String backend, String device, double ms) {
+        return new Measurement(c.name(), backend, device, c.flops() / (ms * 1e6), ms, true, "");
+    }
+
+    static Measurement rejected(BenchCase c, String backend, String device, String why) {
+        return new Measurement(c.name(), backend, device, Double.NaN, Double.NaN, false, why);
+    }
+}

@@ -1,0 +1,47 @@
+package org.convcl.bench;
+
+import org.convcl.host.Devices;
+import org.convcl.reference.Conv2dReference;
+import org.convcl.reference.Tensor;
+
+/**
+ * A suite case set up for JMH: data on the device and, before any timing, the device result checked against the
+ * reference; a mismatch fails the trial.
+ */
+final class PreparedCase implements AutoCloseable {
+    final BenchCase benchCase;
+    final Tensor input;
+    final Tensor weight;
+    private final ConvclContender contender;
+    private final Contender.Run run;
+
+    PreparedCase(String caseName, String device) {
+        this.benchCase = BenchSuite.byName(caseName);
+        this.input = benchCase.input();
+        this.weight = benchCase.weight();
+        this.contender = new ConvclContender(Devices.choose(device));
+        this.run = contender.prepare(benchCase, input, weight);
+        var expected = Conv2dReference.conv2d(input, weight, null, benchCase.params());
+        var mismatch = BenchRunner.TOLERANCE.firstMismatch(run.result(), expected);
+        if (mismatch != null) {
+            close();
+            throw new IllegalStateException(caseName + " on " + contender.device() + " differs from the reference: " + mismatch);
+        }
+    }
+
+    /** conv2d with the data already on the device, queue finished. */
+    void onDevice() {
+        run.execute();
+    }
+
+    /** conv2d from host arrays to a host array: upload, compute, download. */
+    Tensor withTransfers() {
+        return contender.openClBackend().conv2d(input, weight, null, benchCase.params());
+    }
+
+    @Override
+    public void close() {
+        run.close();
+        contender.close();
+    }
+}

@@ -1,0 +1,131 @@
+package org.convcl.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The measurements of one run as a table (one row per case, one column per backend and device, plus speed-ups of
+ * the chosen ConvCL device over the reference and over CLBlast) and as CSV.
+ */
+final class ResultTable {
+    static final String CSV_HEADER = "case,backend,device,gflops,ms,verified";
+
+    private final List<Measurement> rows;
+    private final List<String> columns = new ArrayList<>();
+    private final Map<String, Map<String, Measurement>> byCase = new LinkedHashMap<>();
+
+    ResultTable(List<Measurement> rows) {
+        this.rows = rows;
+        for (var m : rows) {
+            String column = column(m);
+            if (!columns.contains(column)) {
+                columns.add(column);
+            }
+            byCase.computeIfAbsent(m.caseName(), k -> new LinkedHashMap<>()).put(column, m);
+        }
+        // The chosen ConvCL device first, then other devices, CLBlast, and the reference last.
+        columns.sort((a, b) -> rank(a) - rank(b));
+    }
+
+    private static String column(Measurement m) {
+        return m.backend() + " @ " + m.device();
+    }
+
+    private int rank(String column) {
+        return column.startsWith("convcl") ? 0 : column.startsWith("clblast") ? 1 : 2;
+    }
+
+    void print(PrintStream out) {
+        var header = new StringBuilder(String.format("%-28s", "case"));
+        for (var c : columns) {
+            header.append(" | ").append(String.format("%-24s", abbreviate(c)));
+        }
+        header.append(" | convcl/reference | convcl/clblast");
+        out.println(header);
+        out.println("-".repeat(header.length()));
+        for (var e : byCase.entrySet()) {
+            var line = new StringBuilder(String.format("%-28s", e.getKey()));
+            for (var c : columns) {
+                var m = e.getValue().get(c);
+                line.append(" | ").append(String.format("%-24s", cell(m)));
+            }
+            var convcl = first(e.getValue(), "convcl");
+            line.append(" | ").append(String.format("%-16s", speedup(convcl, first(e.getValue(), "reference"))));
+            line.append(" | ").append(speedup(convcl, first(e.getValue(), "clblast")));
+            out.println(line);
+        }
+    }
+
+    private static String abbreviate(String column) {
+        return column.length() <= 24 ? column : column.substring(0, 23) + "~";
+    }
+
+    private static String cell(Measurement m) {
+        if (m == null) {
+            return "n/a";
+        }
+        return m.verified() ? String.format(Locale.ROOT, "%.2f GF/s %.2f ms", m.gflops(), m.ms()) : "NOT VERIFIED";
+    }
+
+    private static Measurement first(Map<String, Measurement> row, String backend) {
+        return row.values().stream().filter(m -> m.backend().equals(backend)).findFirst().orElse(null);
+    }
+
+    static String speedup(Measurement a, Measurement b) {
+        if (a == null || b == null || !a.verified() || !b.verified()) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.2fx", b.ms() / a.ms());
+    }
+
+    /** Geometric mean of convcl's speed-up over {@code backend} on the chosen cases both ran and verified. */
+    double geometricMeanSpeedup(String backend, Predicate<String> caseName) {
+        double logSum = 0;
+        int count = 0;
+        for (var entry : byCase.entrySet()) {
+            if (!caseName.test(entry.getKey())) {
+                continue;
+            }
+            var row = entry.getValue();
+            var a = first(row, "convcl");
+            var b = first(row, backend);
+            if (a != null && b != null && a.verified() && b.verified()) {
+                logSum += Math.log(b.ms() / a.ms());
+                count++;
+            }
+        }
+        return count == 0 ? Double.NaN : Math.exp(logSum / count);
+    }
+
+    void writeCsv(Path file) throws IOException {
+        var lines = new ArrayList<String>();
+        lines.add(CSV_HEADER);
+        for (var m : rows) {
+            lines.add(String.join(",", m.caseName(), m.backend(), quote(m.device()),
+                    String.format(Locale.ROOT, "%.4f", m.gflops()), String.format(Locale.ROOT, "%.4f", m.ms()),
+                    Boolean.toString(m.verified())));
+        }
+        Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+
+    private static String quote(String field) {
+        return field.contains(",") || field.contains("\"") ? "\"" + field.replace("\"", "\"\"") + "\"" : field;
+    }
+
+    List<String> columns() {
+        return columns;
+    }
+
+    Map<String, Map<String, Measurement>> byCase() {
+        return byCase;
+    }
+}

@@ -1,0 +1,62 @@
+package org.convcl.reference;
+
+/**
+ * The gradients of conv2d as plain loops: the forward loop nest of {@link Conv2dReference}, with each product's
+ * contribution sent back to the input, weight and bias it came from, accumulated in double.
+ */
+public final class Conv2dBackwardReference {
+    private Conv2dBackwardReference() {
+    }
+
+    /**
+     * @param gradOutput (N, K, OH, OW), the gradient of the loss with respect to conv2d's output
+     * @param input      (N, C, H, W), the forward input
+     * @param weight     (K, C/G, KH, KW), the forward weight
+     */
+    public static Conv2dGradients backward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams p) {
+        var s = p.shapeOf(input, weight, null);
+        PoolReference.requireShape("gradOutput", gradOutput, s.outputShape());
+        double[] gx = new double[input.size()], gw = new double[weight.size()], gb = new double[s.k()];
+        float[] x = input.data(), w = weight.data(), dy = gradOutput.data();
+        int cg = s.cPerGroup(), kg = s.kPerGroup();
+        for (int n = 0; n < s.n(); n++) {
+            for (int k = 0; k < s.k(); k++) {
+                int g = k / kg;
+                for (int oh = 0; oh < s.oh(); oh++) {
+                    for (int ow = 0; ow < s.ow(); ow++) {
+                        double d = dy[((n * s.k() + k) * s.oh() + oh) * s.ow() + ow];
+                        gb[k] += d;
+                        for (int ci = 0; ci < cg; ci++) {
+                            int c = g * cg + ci;
+                            for (int i = 0; i < s.kh(); i++) {
+                                int ih = oh * p.strideH() - p.padH() + i * p.dilationH();
+                                if (ih < 0 || ih >= s.h()) {
+                                    continue;
+                                }
+                                for (int j = 0; j < s.kw(); j++) {
+                                    int iw = ow * p.strideW() - p.padW() + j * p.dilationW();
+                                    if (iw < 0 || iw >= s.w()) {
+                                        continue;
+                                    }
+                                    int xi = ((n * s.c() + c) * s.h() + ih) * s.w() + iw;
+                                    int wi = ((k * cg + ci) * s.kh() + i) * s.kw() + j;
+                                    gx[xi] += d * w[wi];
+                                    gw[wi] += d * x[xi];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new Conv2dGradients(toFloat(gx, input.shape()), toFloat(gw, weight.shape()), toFloat(gb, s.k()));
+    }
+
+    private static Tensor toFloat(double[] values, int... shape) {
+        var t = Tensor.zeros(shape);
+        for (int i = 0; i < values.length; i++) {
+            t.data()[i] = (float) values[i];
+        }
+        return t;
+    }
+}

@@ -1,0 +1,162 @@
+package org.convcl.reference;
+
+/** Max and average pooling and their gradients as plain loops, following PyTorch's CPU kernels. */
+public final class PoolReference {
+    private PoolReference() {
+    }
+
+    /**
+     * @param input (N, C, H, W)
+     * @return output and argmax indices, each (N, C, OH, OW)
+     */
+    public static MaxPool2dResult maxPool2d(Tensor input, Pool2dParams p) {
+        var s = p.shapeOf(input);
+        var out = Tensor.zeros(s.outputShape());
+        long[] indices = new long[out.size()];
+        float[] x = input.data(), y = out.data();
+        for (int plane = 0; plane < s.n() * s.c(); plane++) {
+            int base = plane * s.h() * s.w();
+            for (int oh = 0; oh < s.oh(); oh++) {
+                for (int ow = 0; ow < s.ow(); ow++) {
+                    int ih0 = oh * p.strideH() - p.padH(), iw0 = ow * p.strideW() - p.padW();
+                    int ih1 = Math.min(ih0 + (p.kernelH() - 1) * p.dilationH() + 1, s.h());
+                    int iw1 = Math.min(iw0 + (p.kernelW() - 1) * p.dilationW() + 1, s.w());
+                    while (ih0 < 0) {
+                        ih0 += p.dilationH();
+                    }
+                    while (iw0 < 0) {
+                        iw0 += p.dilationW();
+                    }
+                    // An all -inf window reports its first tap; NaN wins over any number, as in PyTorch.
+                    long best = (long) ih0 * s.w() + iw0;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int ih = ih0; ih < ih1; ih += p.dilationH()) {
+                        for (int iw = iw0; iw < iw1; iw += p.dilationW()) {
+                            float v = x[base + ih * s.w() + iw];
+                            if (v > max || Float.isNaN(v)) {
+                                max = v;
+                                best = (long) ih * s.w() + iw;
+                            }
+                        }
+                    }
+                    int o = (plane * s.oh() + oh) * s.ow() + ow;
+                    y[o] = max;
+                    indices[o] = best;
+                }
+            }
+        }
+        return new MaxPool2dResult(out, indices);
+    }
+
+    /** @param input (N, C, H, W); @return (N, C, OH, OW) */
+    public static Tensor avgPool2d(Tensor input, Pool2dParams p) {
+        var s = p.shapeOf(input);
+        var out = Tensor.zeros(s.outputShape());
+        float[] x = input.data(), y = out.data();
+        for (int plane = 0; plane < s.n() * s.c(); plane++) {
+            int base = plane * s.h() * s.w();
+            for (int oh = 0; oh < s.oh(); oh++) {
+                for (int ow = 0; ow < s.ow(); ow++) {
+                    var win = AvgWindow.of(s, oh, ow);
+                    double sum = 0;
+                    for (int ih = win.ih0(); ih < win.ih1(); ih++) {
+                        for (int iw = win.iw0(); iw < win.iw1(); iw++) {
+                            sum += x[base + ih * s.w() + iw];
+                        }
+                    }
+                    y[(plane * s.oh() + oh) * s.ow() + ow] = win.empty() ? 0f : (float) (sum / win.divisor());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Gradient of max pooling: each output gradient goes to the input element its index names; windows that
+     * overlap accumulate.
+     *
+     * @param gradOutput (N, C, OH, OW)
+     * @param indices    as returned by {@link #maxPool2d}
+     * @param s          the forward pass's shape
+     * @return (N, C, H, W)
+     */
+    public static Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, Pool2dShape s) {
+        requireShape("gradOutput", gradOutput, s.outputShape());
+        var grad = Tensor.zeros(s.inputShape());
+        int plane = s.oh() * s.ow();
+        for (int o = 0; o < gradOutput.size(); o++) {
+            long index = indices[o];
+            if (index < 0 || index >= (long) s.h() * s.w()) {
+                throw new IllegalArgumentException("indices: value " + index + " at " + o + " is outside the "
+                        + s.h() + "x" + s.w() + " input plane");
+            }
+            grad.data()[(int) ((long) (o / plane) * s.h() * s.w() + index)] += gradOutput.data()[o];
+        }
+        return grad;
+    }
+
+    /**
+     * Gradient of average pooling: each output gradient, divided as in the forward pass, goes to every input
+     * element of its window.
+     *
+     * @param gradOutput (N, C, OH, OW)
+     * @return (N, C, H, W)
+     */
+    public static Tensor avgPool2dBackward(Tensor gradOutput, Pool2dShape s) {
+        requireShape("gradOutput", gradOutput, s.outputShape());
+        var grad = Tensor.zeros(s.inputShape());
+        for (int plane = 0; plane < s.n() * s.c(); plane++) {
+            int base = plane * s.h() * s.w();
+            for (int oh = 0; oh < s.oh(); oh++) {
+                for (int ow = 0; ow < s.ow(); ow++) {
+                    var win = AvgWindow.of(s, oh, ow);
+                    if (win.empty()) {
+                        continue;
+                    }
+                    float g = (float) (gradOutput.data()[(plane * s.oh() + oh) * s.ow() + ow] / (double) win.divisor());
+                    for (int ih = win.ih0(); ih < win.ih1(); ih++) {
+                        for (int iw = win.iw0(); iw < win.iw1(); iw++) {
+                            grad.data()[base + ih * s.w() + iw] += g;
+                        }
+                    }
+                }
+            }
+        }
+        return grad;
+    }
+
+    static void requireShape(String name, Tensor t, int[] shape) {
+        if (t == null) {
+            throw new IllegalArgumentException(name + ": must not be null");
+        }
+        if (!java.util.Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException(name + ": shape " + t.shapeString() + ", must be "
+                    + java.util.Arrays.toString(shape));
+        }
+    }
+
+    /**
+     * The input rows [ih0, ih1) and columns [iw0, iw1) an average-pooling window covers, and what its sum is divided
+     * by: the override, else the window size including padding (clipped to the padded input) or only the cells
+     * inside the input, as PyTorch does.
+     */
+    record AvgWindow(int ih0, int ih1, int iw0, int iw1, int divisor) {
+        static AvgWindow of(Pool2dShape s, int oh, int ow) {
+            var p = s.params();
+            int ih0 = oh * p.strideH() - p.padH(), iw0 = ow * p.strideW() - p.padW();
+            int ih1 = Math.min(ih0 + p.kernelH(), s.h() + p.padH()), iw1 = Math.min(iw0 + p.kernelW(), s.w() + p.padW());
+            int padded = (ih1 - ih0) * (iw1 - iw0);
+            ih0 = Math.max(ih0, 0);
+            iw0 = Math.max(iw0, 0);
+            ih1 = Math.min(ih1, s.h());
+            iw1 = Math.min(iw1, s.w());
+            int divisor = p.divisorOverride() != 0 ? p.divisorOverride()
+                    : p.countIncludePad() ? padded : (ih1 - ih0) * (iw1 - iw0);
+            return new AvgWindow(ih0, ih1, iw0, iw1, divisor);
+        }
+
+        boolean empty() {
+            return ih0 >= ih1 || iw0 >= iw1;
+        }
+    }
+}
