@@ -20,6 +20,29 @@ public interface Backend extends AutoCloseable {
      */
     Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params);
 
+    /**
+     * Max pooling with argmax indices, as {@code torch.nn.functional.max_pool2d(..., return_indices=True)}.
+     *
+     * @param input (N, C, H, W)
+     * @return output and indices (N, C, OH, OW); indices are {@code ih * W + iw} within each plane
+     */
+    MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params);
+
+    /** Average pooling, as {@code torch.nn.functional.avg_pool2d}: (N, C, H, W) to (N, C, OH, OW). */
+    Tensor avgPool2d(Tensor input, Pool2dParams params);
+
+    /**
+     * The gradient of max pooling with respect to its input.
+     *
+     * @param gradOutput (N, C, OH, OW)
+     * @param indices    the forward pass's indices, (N, C, OH, OW)
+     * @param inputShape the forward input's shape (N, C, H, W)
+     */
+    Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, int[] inputShape, Pool2dParams params);
+
+    /** The gradient of average pooling with respect to its input of shape {@code inputShape}. */
+    Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, Pool2dParams params);
+
     @Override
     default void close() {
     }

@@ -15,7 +15,7 @@ public final class Conv2dBackwardReference {
      */
     public static Conv2dGradients backward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams p) {
         var s = p.shapeOf(input, weight, null);
-        PoolReference.requireShape("gradOutput", gradOutput, s.outputShape());
+        Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
         double[] gx = new double[input.size()], gw = new double[weight.size()], gb = new double[s.k()];
         float[] x = input.data(), w = weight.data(), dy = gradOutput.data();
         int cg = s.cPerGroup(), kg = s.kPerGroup();

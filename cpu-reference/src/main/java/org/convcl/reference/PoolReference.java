@@ -81,7 +81,11 @@ public final class PoolReference {
      * @return (N, C, H, W)
      */
     public static Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, Pool2dShape s) {
-        requireShape("gradOutput", gradOutput, s.outputShape());
+        Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
+        if (indices == null || indices.length != gradOutput.size()) {
+            throw new IllegalArgumentException("indices: " + (indices == null ? "null" : indices.length + " values")
+                    + ", must hold one per output element (" + gradOutput.size() + ")");
+        }
         var grad = Tensor.zeros(s.inputShape());
         int plane = s.oh() * s.ow();
         for (int o = 0; o < gradOutput.size(); o++) {
@@ -103,7 +107,7 @@ public final class PoolReference {
      * @return (N, C, H, W)
      */
     public static Tensor avgPool2dBackward(Tensor gradOutput, Pool2dShape s) {
-        requireShape("gradOutput", gradOutput, s.outputShape());
+        Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
         var grad = Tensor.zeros(s.inputShape());
         for (int plane = 0; plane < s.n() * s.c(); plane++) {
             int base = plane * s.h() * s.w();
@@ -123,16 +127,6 @@ public final class PoolReference {
             }
         }
         return grad;
-    }
-
-    static void requireShape(String name, Tensor t, int[] shape) {
-        if (t == null) {
-            throw new IllegalArgumentException(name + ": must not be null");
-        }
-        if (!java.util.Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException(name + ": shape " + t.shapeString() + ", must be "
-                    + java.util.Arrays.toString(shape));
-        }
     }
 
     /**

@@ -12,4 +12,24 @@ public final class ReferenceBackend implements Backend {
     public Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
         return Conv2dReference.conv2d(input, weight, bias, params);
     }
+
+    @Override
+    public MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params) {
+        return PoolReference.maxPool2d(input, params);
+    }
+
+    @Override
+    public Tensor avgPool2d(Tensor input, Pool2dParams params) {
+        return PoolReference.avgPool2d(input, params);
+    }
+
+    @Override
+    public Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, int[] inputShape, Pool2dParams params) {
+        return PoolReference.maxPool2dBackward(gradOutput, indices, params.shapeOf(inputShape));
+    }
+
+    @Override
+    public Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, Pool2dParams params) {
+        return PoolReference.avgPool2dBackward(gradOutput, params.shapeOf(inputShape));
+    }
 }

@@ -72,6 +72,16 @@ public final class Tensor {
         return size;
     }
 
+    /** Throws, naming {@code name}, unless {@code t} is non-null and of exactly {@code shape}. */
+    public static void requireShape(String name, Tensor t, int[] shape) {
+        if (t == null) {
+            throw new IllegalArgumentException(name + ": must not be null");
+        }
+        if (!Arrays.equals(t.shape, shape)) {
+            throw new IllegalArgumentException(name + ": shape " + t.shapeString() + ", must be " + Arrays.toString(shape));
+        }
+    }
+
     public int rank() {
         return shape.length;
     }

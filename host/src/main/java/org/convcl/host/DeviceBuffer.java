@@ -12,10 +12,14 @@ import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_mem;
 
-/** A float32 buffer in device memory. Transfers are blocking, so host arrays are free again when they return. */
+/**
+ * A buffer of float32 (or int64, for pooling indices) elements in device memory. Transfers are blocking, so host
+ * arrays are free again when they return.
+ */
 final class DeviceBuffer implements AutoCloseable {
     private final ClContext cl;
-    private final long floats;
+    private final long elements;
+    private final int elementBytes;
     private final AtomicReference<cl_mem> mem;
 
     /**
@@ -23,24 +27,30 @@ final class DeviceBuffer implements AutoCloseable {
      * @param floats number of float32 elements, at least 1
      */
     DeviceBuffer(ClContext cl, String what, long floats) {
-        long bytes = floats * Sizeof.cl_float;
+        this(cl, what, floats, Sizeof.cl_float);
+    }
+
+    /** @param elementBytes 4 for float32, 8 for int64 */
+    DeviceBuffer(ClContext cl, String what, long elements, int elementBytes) {
         DeviceInfo d = cl.device();
-        if (floats < 1) {
-            throw new IllegalArgumentException(what + ": a device buffer needs at least one element, got " + floats);
+        if (elements < 1) {
+            throw new IllegalArgumentException(what + ": a device buffer needs at least one element, got " + elements);
         }
+        long bytes = Math.multiplyExact(elements, (long) elementBytes);
         if (bytes > d.maxAllocBytes()) {
             throw new IllegalArgumentException(what + ": needs " + bytes + " bytes in one buffer, more than "
                     + d.name() + " allows in one allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE " + d.maxAllocBytes() + ")");
         }
         this.cl = cl;
-        this.floats = floats;
+        this.elements = elements;
+        this.elementBytes = elementBytes;
         this.mem = new AtomicReference<>(Cl.call("clCreateBuffer(" + what + ", " + bytes + " bytes; device offers "
                 + d.maxAllocBytes() + " per allocation, " + d.globalMemBytes() + " in all)",
                 () -> clCreateBuffer(cl.context(), CL_MEM_READ_WRITE, bytes, null, null)));
     }
 
     long floats() {
-        return floats;
+        return elements;
     }
 
     cl_mem mem() {
@@ -53,21 +63,38 @@ final class DeviceBuffer implements AutoCloseable {
 
     /** Copies {@code src} to the start of this buffer. */
     void write(float[] src) {
-        checkFits(src.length);
-        Cl.run("clEnqueueWriteBuffer", () -> clEnqueueWriteBuffer(cl.queue(), mem(), CL_TRUE, 0,
-                (long) src.length * Sizeof.cl_float, Pointer.to(src), 0, null, null));
+        write(Pointer.to(src), src.length, Sizeof.cl_float);
+    }
+
+    void write(long[] src) {
+        write(Pointer.to(src), src.length, Sizeof.cl_long);
     }
 
     /** Copies the start of this buffer into {@code dst}, after every command enqueued before it. */
     void read(float[] dst) {
-        checkFits(dst.length);
-        Cl.run("clEnqueueReadBuffer", () -> clEnqueueReadBuffer(cl.queue(), mem(), CL_TRUE, 0,
-                (long) dst.length * Sizeof.cl_float, Pointer.to(dst), 0, null, null));
+        read(Pointer.to(dst), dst.length, Sizeof.cl_float);
     }
 
-    private void checkFits(int length) {
-        if (length > floats) {
-            throw new IllegalArgumentException("transfer of " + length + " floats into a buffer of " + floats);
+    void read(long[] dst) {
+        read(Pointer.to(dst), dst.length, Sizeof.cl_long);
+    }
+
+    private void write(Pointer src, int length, int bytesEach) {
+        checkFits(length, bytesEach);
+        Cl.run("clEnqueueWriteBuffer", () -> clEnqueueWriteBuffer(cl.queue(), mem(), CL_TRUE, 0,
+                (long) length * bytesEach, src, 0, null, null));
+    }
+
+    private void read(Pointer dst, int length, int bytesEach) {
+        checkFits(length, bytesEach);
+        Cl.run("clEnqueueReadBuffer", () -> clEnqueueReadBuffer(cl.queue(), mem(), CL_TRUE, 0,
+                (long) length * bytesEach, dst, 0, null, null));
+    }
+
+    private void checkFits(int length, int bytesEach) {
+        if (bytesEach != elementBytes || length > elements) {
+            throw new IllegalArgumentException("transfer of " + length + " elements of " + bytesEach
+                    + " bytes into a buffer of " + elements + " elements of " + elementBytes + " bytes");
         }
     }
 

@@ -3,6 +3,8 @@ package org.convcl.host;
 import org.convcl.reference.Backend;
 import org.convcl.reference.Conv2dParams;
 import org.convcl.reference.Conv2dShape;
+import org.convcl.reference.MaxPool2dResult;
+import org.convcl.reference.Pool2dParams;
 import org.convcl.reference.Tensor;
 
 /**
@@ -20,6 +22,8 @@ import org.convcl.reference.Tensor;
 public final class OpenClBackend implements Backend {
     private final ClContext cl;
     private final Conv2d conv2d;
+    private final MaxPool2d maxPool;
+    private final AvgPool2d avgPool;
     private long transfers;
 
     /**
@@ -43,6 +47,8 @@ public final class OpenClBackend implements Backend {
         this.cl = cl;
         long budget = Math.min(options.columnBudgetBytes(), cl.device().maxAllocBytes());
         this.conv2d = new Conv2d(cl, new Im2col(cl), new Sgemm(cl, options.sgemm()), budget);
+        this.maxPool = new MaxPool2d(cl);
+        this.avgPool = new AvgPool2d(cl);
     }
 
     /** A backend on {@code device} with defaults from its limits. */
@@ -96,8 +102,8 @@ public final class OpenClBackend implements Backend {
         var y = allocate("output", s.outputShape());
         if (y.size() > 0) {
             try {
-                conv2d.enqueue(input.buffer(this, "input"), weight.buffer(this, "weight"),
-                        bias == null ? null : bias.buffer(this, "bias"), y.buffer(this, "output"), s);
+                conv2d.enqueue(input.buffer(this, "input", false), weight.buffer(this, "weight", false),
+                        bias == null ? null : bias.buffer(this, "bias", false), y.buffer(this, "output", false), s);
             } catch (RuntimeException e) {
                 y.close();
                 throw e;
@@ -112,13 +118,160 @@ public final class OpenClBackend implements Backend {
         cl.finish();
     }
 
+    @Override
+    public synchronized MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params) {
+        params.shapeOf(input);
+        try (var x = upload(input); var r = maxPool2d(x, params)) {
+            return new MaxPool2dResult(download(r.output()), downloadIndices(r.indices()));
+        }
+    }
+
+    /**
+     * Max pooling on the device.
+     *
+     * @param input (N, C, H, W)
+     * @return output (float32) and indices (int64), each (N, C, OH, OW), owned by the caller
+     */
+    public synchronized DeviceMaxPool maxPool2d(DeviceTensor input, Pool2dParams params) {
+        requireNonNull("input", input);
+        var s = params.shapeOf(input.shape());
+        var y = allocate("max pooling output", s.outputShape());
+        try {
+            var indices = allocate("max pooling indices", true, s.outputShape());
+            if (y.size() > 0) {
+                maxPool.forward(input.buffer(this, "input", false), y.buffer(this, "output", false),
+                        indices.buffer(this, "indices", true), s);
+            }
+            return new DeviceMaxPool(y, indices);
+        } catch (RuntimeException e) {
+            y.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized Tensor avgPool2d(Tensor input, Pool2dParams params) {
+        params.shapeOf(input);
+        try (var x = upload(input); var y = avgPool2d(x, params)) {
+            return download(y);
+        }
+    }
+
+    /** Average pooling on the device: (N, C, H, W) to (N, C, OH, OW), owned by the caller. */
+    public synchronized DeviceTensor avgPool2d(DeviceTensor input, Pool2dParams params) {
+        requireNonNull("input", input);
+        var s = params.shapeOf(input.shape());
+        return produce("average pooling output", s.outputShape(),
+                y -> avgPool.forward(input.buffer(this, "input", false), y, s));
+    }
+
+    @Override
+    public synchronized Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, int[] inputShape,
+                                                 Pool2dParams params) {
+        var s = params.shapeOf(inputShape);
+        Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
+        if (indices == null || indices.length != gradOutput.size()) {
+            throw new IllegalArgumentException("indices: must hold one value per output element (" + gradOutput.size() + ")");
+        }
+        try (var dy = upload(gradOutput); var idx = uploadIndices(indices, s.outputShape());
+             var dx = maxPool2dBackward(dy, idx, inputShape, params)) {
+            return download(dx);
+        }
+    }
+
+    /**
+     * The gradient of max pooling on the device.
+     *
+     * @param gradOutput (N, C, OH, OW)
+     * @param indices    the forward pass's indices, (N, C, OH, OW)
+     * @return (N, C, H, W) for {@code inputShape}, owned by the caller
+     */
+    public synchronized DeviceTensor maxPool2dBackward(DeviceTensor gradOutput, DeviceTensor indices, int[] inputShape,
+                                                       Pool2dParams params) {
+        var s = params.shapeOf(inputShape);
+        requireShape("gradOutput", gradOutput, s.outputShape());
+        requireShape("indices", indices, s.outputShape());
+        return produce("max pooling gradient", s.inputShape(), dx -> maxPool.backward(
+                gradOutput.buffer(this, "gradOutput", false), indices.buffer(this, "indices", true), dx, s));
+    }
+
+    @Override
+    public synchronized Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, Pool2dParams params) {
+        var s = params.shapeOf(inputShape);
+        Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
+        try (var dy = upload(gradOutput); var dx = avgPool2dBackward(dy, inputShape, params)) {
+            return download(dx);
+        }
+    }
+
+    /** The gradient of average pooling on the device: (N, C, OH, OW) to {@code inputShape}, owned by the caller. */
+    public synchronized DeviceTensor avgPool2dBackward(DeviceTensor gradOutput, int[] inputShape, Pool2dParams params) {
+        var s = params.shapeOf(inputShape);
+        requireShape("gradOutput", gradOutput, s.outputShape());
+        return produce("average pooling gradient", s.inputShape(),
+                dx -> avgPool.backward(gradOutput.buffer(this, "gradOutput", false), dx, s));
+    }
+
+    /** A new float32 device tensor of {@code shape}, filled by {@code kernel} unless it is empty. */
+    private DeviceTensor produce(String what, int[] shape, java.util.function.Consumer<DeviceBuffer> kernel) {
+        var t = allocate(what, shape);
+        try {
+            if (t.size() > 0) {
+                kernel.accept(t.buffer(this, what, false));
+            }
+            return t;
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    private static void requireShape(String name, DeviceTensor t, int[] shape) {
+        requireNonNull(name, t);
+        if (!java.util.Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException(name + ": shape " + java.util.Arrays.toString(t.shape()) + ", must be "
+                    + java.util.Arrays.toString(shape));
+        }
+    }
+
+    /** Copies max pooling indices ({@code ih * W + iw} per plane) to the device. */
+    public synchronized DeviceTensor uploadIndices(long[] indices, int... shape) {
+        requireNonNull("indices", indices);
+        if (indices.length != Tensor.elementCount(shape)) {
+            throw new IllegalArgumentException("indices: " + indices.length + " values do not fill shape "
+                    + java.util.Arrays.toString(shape));
+        }
+        var d = allocate("indices", true, shape);
+        try {
+            if (indices.length > 0) {
+                d.buffer(this, "indices", true).write(indices);
+                transfers++;
+            }
+            return d;
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    /** Copies max pooling indices back to the host. */
+    public synchronized long[] downloadIndices(DeviceTensor t) {
+        requireNonNull("indices", t);
+        long[] host = new long[Math.toIntExact(t.size())];
+        if (host.length > 0) {
+            t.buffer(this, "indices", true).read(host);
+            transfers++;
+        }
+        return host;
+    }
+
     /** Copies a host tensor to the device. */
     public synchronized DeviceTensor upload(Tensor t) {
         requireNonNull("tensor", t);
         var d = allocate("tensor " + t.shapeString(), t.shape());
         try {
             if (t.size() > 0) {
-                d.buffer(this, "tensor").write(t.data());
+                d.buffer(this, "tensor", false).write(t.data());
                 transfers++;
             }
             return d;
@@ -133,7 +286,7 @@ public final class OpenClBackend implements Backend {
         requireNonNull("tensor", t);
         var host = Tensor.zeros(t.shape());
         if (host.size() > 0) {
-            t.buffer(this, "tensor").read(host.data());
+            t.buffer(this, "tensor", false).read(host.data());
             transfers++;
         }
         return host;
@@ -154,10 +307,14 @@ public final class OpenClBackend implements Backend {
     }
 
     private DeviceTensor allocate(String what, int... shape) {
+        return allocate(what, false, shape);
+    }
+
+    private DeviceTensor allocate(String what, boolean int64, int... shape) {
         cl.requireOpen();
         // A zero-element tensor still holds a one-element buffer, since OpenCL has no empty buffers.
         long size = Math.max(1, Tensor.elementCount(shape));
-        return new DeviceTensor(this, new DeviceBuffer(cl, what, size), shape);
+        return new DeviceTensor(this, new DeviceBuffer(cl, what, size, int64 ? Long.BYTES : Float.BYTES), int64, shape);
     }
 
     private static void requireNonNull(String name, Object value) {

@@ -3,6 +3,8 @@ package org.convcl.host;
 import java.util.Objects;
 import org.convcl.reference.Backend;
 import org.convcl.reference.Conv2dParams;
+import org.convcl.reference.MaxPool2dResult;
+import org.convcl.reference.Pool2dParams;
 import org.convcl.reference.ReferenceBackend;
 import org.convcl.reference.Tensor;
 import org.convcl.reference.Tolerance;
@@ -32,16 +34,46 @@ public final class VerifyingBackend implements Backend {
 
     @Override
     public Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
-        Tensor got = checked.conv2d(input, weight, bias, params);
-        check("conv2d", got, reference.conv2d(input, weight, bias, params));
+        return check("conv2d", checked.conv2d(input, weight, bias, params), reference.conv2d(input, weight, bias, params));
+    }
+
+    @Override
+    public MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params) {
+        var got = checked.maxPool2d(input, params);
+        var expected = reference.maxPool2d(input, params);
+        check("maxPool2d", got.output(), expected.output());
+        for (int i = 0; i < expected.indices().length; i++) {
+            if (got.indices()[i] != expected.indices()[i]) {
+                throw new VerificationException("maxPool2d on " + checked.name() + " differs from the reference: index "
+                        + i + " of the indices is " + got.indices()[i] + ", expected " + expected.indices()[i]);
+            }
+        }
         return got;
     }
 
-    private void check(String op, Tensor got, Tensor expected) {
+    @Override
+    public Tensor avgPool2d(Tensor input, Pool2dParams params) {
+        return check("avgPool2d", checked.avgPool2d(input, params), reference.avgPool2d(input, params));
+    }
+
+    @Override
+    public Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, int[] inputShape, Pool2dParams params) {
+        return check("maxPool2dBackward", checked.maxPool2dBackward(gradOutput, indices, inputShape, params),
+                reference.maxPool2dBackward(gradOutput, indices, inputShape, params));
+    }
+
+    @Override
+    public Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, Pool2dParams params) {
+        return check("avgPool2dBackward", checked.avgPool2dBackward(gradOutput, inputShape, params),
+                reference.avgPool2dBackward(gradOutput, inputShape, params));
+    }
+
+    private Tensor check(String op, Tensor got, Tensor expected) {
         var mismatch = tolerance.firstMismatch(got, expected);
         if (mismatch != null) {
             throw new VerificationException(op + " on " + checked.name() + " differs from the reference: " + mismatch);
         }
+        return got;
     }
 
     @Override

@@ -1,0 +1,29 @@
+package org.convcl.host;
+
+import org.convcl.reference.Pool2dShape;
+
+/** Average pooling and its gradient. */
+final class AvgPool2d {
+    private final ClContext cl;
+
+    AvgPool2d(ClContext cl) {
+        this.cl = cl;
+    }
+
+    /** x (N, C, H, W) to y (N, C, OH, OW). */
+    void forward(DeviceBuffer x, DeviceBuffer y, Pool2dShape s) {
+        var launch = new Launch(cl, cl.kernel("pool", "avgpool2d", PoolGeometry.OPTIONS), "avgpool2d").buffer(x).buffer(y);
+        PoolGeometry.enqueue(divisor(PoolGeometry.window(launch, PoolGeometry.outputs(s), s), s), PoolGeometry.outputs(s));
+    }
+
+    /** dy (N, C, OH, OW) to dx (N, C, H, W). */
+    void backward(DeviceBuffer dy, DeviceBuffer dx, Pool2dShape s) {
+        var launch = new Launch(cl, cl.kernel("pool", "avgpool2d_backward", PoolGeometry.OPTIONS), "avgpool2d_backward")
+                .buffer(dy).buffer(dx);
+        PoolGeometry.enqueue(divisor(PoolGeometry.window(launch, PoolGeometry.inputs(s), s), s), PoolGeometry.inputs(s));
+    }
+
+    private static Launch divisor(Launch launch, Pool2dShape s) {
+        return launch.i32(s.params().countIncludePad() ? 1 : 0).i32(s.params().divisorOverride());
+    }
+}

@@ -1,0 +1,160 @@
+// Max and average pooling over NCHW planes and their gradients, with PyTorch's windows: implicit -inf (max) or
+// zero (average) padding, dilation for max pooling, ceil mode handled by the host's output size, NaN propagating.
+// Forward kernels: one work-item per output element, NDRange (planes*OH*OW rounded up to LOCAL_SIZE).
+// Backward kernels gather: one work-item per input element, visiting the outputs whose windows hold it, so no
+// atomics are needed. Indices are ih*W + iw within each plane.
+
+#ifndef LOCAL_SIZE
+#define LOCAL_SIZE 64 // work-items per group
+#endif
+
+__kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
+void maxpool2d(const __global float* restrict x, __global float* restrict y, __global long* restrict indices,
+               const long total, const int H, const int W, const int OH, const int OW,
+               const int KH, const int KW, const int SH, const int SW, const int PH, const int PW,
+               const int DH, const int DW) {
+    const long o = get_global_id(0);
+    if (o >= total) {
+        return;
+    }
+    const int ow = o % OW;
+    const int oh = (o / OW) % OH;
+    const long plane = o / ((long) OW * OH);
+    const __global float* xp = x + plane * H * W;
+    int ih0 = oh * SH - PH;
+    int iw0 = ow * SW - PW;
+    const int ih1 = min(ih0 + (KH - 1) * DH + 1, H);
+    const int iw1 = min(iw0 + (KW - 1) * DW + 1, W);
+    while (ih0 < 0) {
+        ih0 += DH;
+    }
+    while (iw0 < 0) {
+        iw0 += DW;
+    }
+    // An all -inf window reports its first tap; NaN wins over any number.
+    long best = (long) ih0 * W + iw0;
+    float max = -INFINITY;
+    for (int ih = ih0; ih < ih1; ih += DH) {
+        for (int iw = iw0; iw < iw1; iw += DW) {
+            const float v = xp[ih * W + iw];
+            if (v > max || isnan(v)) {
+                max = v;
+                best = (long) ih * W + iw;
+            }
+        }
+    }
+    y[o] = max;
+    indices[o] = best;
+}
+
+// dx[plane, ih, iw] = sum of dy over the outputs whose recorded index is (ih, iw).
+__kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
+void maxpool2d_backward(const __global float* restrict dy, const __global long* restrict indices,
+                        __global float* restrict dx, const long total, const int H, const int W, const int OH,
+                        const int OW, const int KH, const int KW, const int SH, const int SW, const int PH,
+                        const int PW, const int DH, const int DW) {
+    const long e = get_global_id(0);
+    if (e >= total) {
+        return;
+    }
+    const int iw = e % W;
+    const int ih = (e / W) % H;
+    const long plane = e / ((long) W * H);
+    const long here = (long) ih * W + iw;
+    const long outBase = plane * OH * OW;
+    float acc = 0.0f;
+    for (int i = 0; i < KH; i++) {
+        const int th = ih + PH - i * DH;
+        if (th < 0 || th % SH != 0 || th / SH >= OH) {
+            continue;
+        }
+        for (int j = 0; j < KW; j++) {
+            const int tw = iw + PW - j * DW;
+            if (tw < 0 || tw % SW != 0 || tw / SW >= OW) {
+                continue;
+            }
+            const long o = outBase + (long) (th / SH) * OW + tw / SW;
+            if (indices[o] == here) {
+                acc += dy[o];
+            }
+        }
+    }
+    dx[e] = acc;
+}
+
+// The input rows [ih0, ih1) and columns [iw0, iw1) of average window (oh, ow), and its divisor.
+typedef struct {
+    int ih0, ih1, iw0, iw1;
+    float divisor;
+} avg_window;
+
+avg_window avg_window_of(const int oh, const int ow, const int H, const int W, const int KH, const int KW,
+                         const int SH, const int SW, const int PH, const int PW, const int countIncludePad,
+                         const int divisorOverride) {
+    avg_window a;
+    a.ih0 = oh * SH - PH;
+    a.iw0 = ow * SW - PW;
+    a.ih1 = min(a.ih0 + KH, H + PH);
+    a.iw1 = min(a.iw0 + KW, W + PW);
+    const int padded = (a.ih1 - a.ih0) * (a.iw1 - a.iw0);
+    a.ih0 = max(a.ih0, 0);
+    a.iw0 = max(a.iw0, 0);
+    a.ih1 = min(a.ih1, H);
+    a.iw1 = min(a.iw1, W);
+    a.divisor = divisorOverride != 0 ? divisorOverride
+            : countIncludePad ? padded : (a.ih1 - a.ih0) * (a.iw1 - a.iw0);
+    return a;
+}
+
+__kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
+void avgpool2d(const __global float* restrict x, __global float* restrict y, const long total, const int H,
+               const int W, const int OH, const int OW, const int KH, const int KW, const int SH, const int SW,
+               const int PH, const int PW, const int countIncludePad, const int divisorOverride) {
+    const long o = get_global_id(0);
+    if (o >= total) {
+        return;
+    }
+    const int ow = o % OW;
+    const int oh = (o / OW) % OH;
+    const __global float* xp = x + (o / ((long) OW * OH)) * H * W;
+    const avg_window a = avg_window_of(oh, ow, H, W, KH, KW, SH, SW, PH, PW, countIncludePad, divisorOverride);
+    float sum = 0.0f;
+    for (int ih = a.ih0; ih < a.ih1; ih++) {
+        for (int iw = a.iw0; iw < a.iw1; iw++) {
+            sum += xp[ih * W + iw];
+        }
+    }
+    y[o] = (a.ih0 >= a.ih1 || a.iw0 >= a.iw1) ? 0.0f : sum / a.divisor;
+}
+
+// dx[plane, ih, iw] = sum over the windows holding (ih, iw) of dy / divisor.
+__kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
+void avgpool2d_backward(const __global float* restrict dy, __global float* restrict dx, const long total,
+                        const int H, const int W, const int OH, const int OW, const int KH, const int KW,
+                        const int SH, const int SW, const int PH, const int PW, const int countIncludePad,
+                        const int divisorOverride) {
+    const long e = get_global_id(0);
+    if (e >= total) {
+        return;
+    }
+    const int iw = e % W;
+    const int ih = (e / W) % H;
+    const __global float* dyp = dy + (e / ((long) W * H)) * OH * OW;
+    float acc = 0.0f;
+    for (int i = 0; i < KH; i++) {
+        const int th = ih + PH - i;
+        if (th < 0 || th % SH != 0 || th / SH >= OH) {
+            continue;
+        }
+        for (int j = 0; j < KW; j++) {
+            const int tw = iw + PW - j;
+            if (tw < 0 || tw % SW != 0 || tw / SW >= OW) {
+                continue;
+            }
+            const avg_window a = avg_window_of(th / SH, tw / SW, H, W, KH, KW, SH, SW, PH, PW, countIncludePad,
+                                               divisorOverride);
+            acc += dyp[(th / SH) * OW + tw / SW] / a.divisor;
+        }
+    }
+    dx[e] = acc;
+}
