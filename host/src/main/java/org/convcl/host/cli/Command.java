@@ -5,9 +5,11 @@ import java.io.PrintStream;
 
 /**
  * One {@code convcl} command. It reports failure by throwing: {@link IllegalArgumentException} or
- * {@link IOException} for bad arguments and files, anything else for failures of the work itself.
+ * {@link IOException} for bad arguments and files, anything else for failures of the work itself. Commands beyond
+ * the built-in ones (such as {@code bench} in the benchmarks module) register as {@link java.util.ServiceLoader}
+ * providers of this interface.
  */
-interface Command {
+public interface Command {
 
     /** The word that selects the command, as in {@code convcl conv2d}. */
     String name();

@@ -6,6 +6,7 @@ import org.convcl.host.Devices;
 import org.convcl.host.VerifyingBackend;
 import org.convcl.reference.Backend;
 import org.convcl.reference.Conv2dParams;
+import org.convcl.reference.Pool2dParams;
 
 /** Flags several commands share, parsed in one place so that their spelling, defaults, limits and help agree. */
 final class Flags {
@@ -15,6 +16,8 @@ final class Flags {
     static final String PADDING = "padding";
     static final String DILATION = "dilation";
     static final String GROUPS = "groups";
+    static final String KERNEL = "kernel";
+    static final String CEIL_MODE = "ceil-mode";
 
     static final String DEVICE_HELP = """
               --device D          an index from 'convcl devices', gpu, cpu, accelerator, reference (plain Java, no
@@ -31,7 +34,46 @@ final class Flags {
               --groups G          channel groups; G divides input and output channels (default 1)
             """;
 
+    static final String POOL_HELP = """
+              --kernel KH,KW      window size; one number sets both axes, as do the next two
+              --stride SH,SW      step of the window (default: the kernel size)
+              --padding PH,PW     implicit padding on each side, at most half the kernel (default 0)
+              --ceil-mode         round the output size up; a last window must start inside the input or left padding
+            """;
+
     private Flags() {
+    }
+
+    /** The options of a pooling command: {@code names} plus kernel, stride, padding and device. */
+    static Set<String> withPoolOptions(String... names) {
+        var options = new HashSet<>(Set.of(names));
+        options.addAll(Set.of(KERNEL, STRIDE, PADDING, DEVICE));
+        return options;
+    }
+
+    /** Kernel, stride (default the kernel), padding and ceil mode of a pooling command; dilation 1. */
+    static Pool2dParams poolParams(Args args) {
+        if (args.value(KERNEL) == null) {
+            throw new IllegalArgumentException("--kernel: missing (the pooling window, KH,KW)");
+        }
+        var kernel = args.pairOr(KERNEL, 1, 1);
+        var stride = args.value(STRIDE) == null ? kernel : args.pairOr(STRIDE, 1, 1);
+        var padding = args.pairOr(PADDING, 0, 0);
+        return Pool2dParams.of(kernel.h(), kernel.w()).withStride(stride.h(), stride.w())
+                .withPadding(padding.h(), padding.w()).withCeilMode(args.isSet(CEIL_MODE));
+    }
+
+    /** A flag that takes {@code true} or {@code false}. */
+    static boolean booleanOr(Args args, String name, boolean fallback) {
+        String v = args.value(name);
+        if (v == null) {
+            return fallback;
+        }
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("--" + name + ": '" + v + "', must be true or false");
+        };
     }
 
     /** The options of a conv2d-like command: {@code names} plus stride, padding, dilation, groups and device. */

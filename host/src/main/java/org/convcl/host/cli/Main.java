@@ -5,8 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.ServiceLoader;
 import org.convcl.host.ConvclException;
 import org.convcl.host.VerifyingBackend.VerificationException;
 
@@ -22,10 +24,16 @@ public final class Main {
     /** Bad arguments or files. */
     public static final int USAGE = 2;
 
-    private static final List<Command> COMMANDS = List.of(new DevicesCommand(), new Conv2dCommand(),
-            new DemoCommand());
+    private static final List<Command> COMMANDS = commands();
 
     private Main() {
+    }
+
+    private static List<Command> commands() {
+        var all = new ArrayList<Command>(List.of(new DevicesCommand(), new Conv2dCommand(), new MaxPool2dCommand(),
+                new AvgPool2dCommand(), new DemoCommand()));
+        ServiceLoader.load(Command.class).forEach(all::add);
+        return List.copyOf(all);
     }
 
     /** The {@code convcl} entry point: runs the command line and exits with its status. */
