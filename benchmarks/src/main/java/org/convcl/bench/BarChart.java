@@ -85,7 +85,7 @@ final class BarChart {
                     g.setColor(PALETTE[i % PALETTE.length]);
                     g.fillRect(LABEL_WIDTH, barY + 1, len, BAR - 2);
                     g.setColor(Color.BLACK);
-                    g.drawString(String.format(Locale.ROOT, "%.2f", m.gflops()), LABEL_WIDTH + len + 4, barY + BAR - 3);
+                    g.drawString(String.format(Locale.ROOT, "%.3g", m.gflops()), LABEL_WIDTH + len + 4, barY + BAR - 3);
                 }
                 y += groupHeight;
             }

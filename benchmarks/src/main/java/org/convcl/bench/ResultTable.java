@@ -73,7 +73,7 @@ final class ResultTable {
         if (m == null) {
             return "n/a";
         }
-        return m.verified() ? String.format(Locale.ROOT, "%.2f GF/s %.2f ms", m.gflops(), m.ms()) : "NOT VERIFIED";
+        return m.verified() ? String.format(Locale.ROOT, "%.3g GF/s %.3g ms", m.gflops(), m.ms()) : "NOT VERIFIED";
     }
 
     private static Measurement first(Map<String, Measurement> row, String backend) {

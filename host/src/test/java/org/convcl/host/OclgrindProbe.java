@@ -2,6 +2,8 @@ package org.convcl.host;
 
 import java.util.List;
 import org.convcl.reference.Conv2dParams;
+import org.convcl.reference.Pool2dParams;
+import org.convcl.reference.Tensor;
 import org.convcl.reference.Tolerance;
 
 /**
@@ -17,6 +19,10 @@ public final class OclgrindProbe {
             new DeviceCase("dilated", 1, 2, 7, 7, 3, 2, 2, Conv2dParams.DEFAULT.withDilation(2, 3), false, 62),
             new DeviceCase("pointwise", 2, 5, 3, 5, 7, 1, 1, Conv2dParams.DEFAULT, true, 63),
             new DeviceCase("depthwise", 1, 4, 5, 5, 4, 3, 3, Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1), true, 64));
+
+    static final List<Pool2dParams> POOLS = List.of(
+            Pool2dParams.of(3, 3).withStride(2, 2).withPadding(1, 1).withCeilMode(true).withCountIncludePad(false),
+            Pool2dParams.of(2, 3).withStride(1, 2).withDilation(2, 1));
 
     public static void main(String[] args) {
         var device = Devices.choose("oclgrind");
@@ -34,6 +40,20 @@ public final class OclgrindProbe {
                     Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
                     System.out.println("ok " + c.label() + " with " + options.sgemm());
                 }
+            }
+        }
+        for (var p : POOLS) {
+            try (var backend = new VerifyingBackend(OpenClBackend.open(device, defaults))) {
+                var x = Tensor.random(71, 2, 3, 7, 6);
+                var s = p.shapeOf(x);
+                var dy = Tensor.random(72, s.outputShape());
+                var max = backend.maxPool2d(x, p);
+                backend.maxPool2dBackward(dy, max.indices(), x.shape(), p);
+                if (p.dilationH() == 1) {
+                    backend.avgPool2d(x, p);
+                    backend.avgPool2dBackward(dy, x.shape(), p);
+                }
+                System.out.println("ok pooling " + p);
             }
         }
     }
