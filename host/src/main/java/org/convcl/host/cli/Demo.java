@@ -10,6 +10,7 @@ import org.convcl.host.Devices;
 import org.convcl.host.VerifyingBackend;
 import org.convcl.reference.Backend;
 import org.convcl.reference.Conv2dParams;
+import org.convcl.reference.Pool2dParams;
 import org.convcl.reference.Conv2dReference;
 import org.convcl.reference.Tensor;
 
@@ -65,6 +66,7 @@ final class Demo {
                     null);
             runChecked(out, "random batch through 8 random 3x3 filters, seed " + SEED, device, verified, batch,
                     randomFilters, bias);
+            sourcePipeline(out, verified);
         }
         var panels = new ArrayList<FeatureMapImage.Panel>();
         panels.add(FeatureMapImage.Panel.of("input", digit, 0, 0));
@@ -74,6 +76,41 @@ final class Demo {
         FeatureMapImage.write(png, panels, SCALE);
         out.println("wrote " + png.toAbsolutePath() + ": the digit and its feature maps ("
                 + String.join(", ", filterNames()) + "), " + SCALE + "x, each map stretched to its own range");
+    }
+
+    /**
+     * The source material's pipeline: a 2-channel 3x3 input (1..9 and 11..19) through a 2x2 blur (all ones) and a
+     * 2x2 vertical-edge filter ([[-1, 1], [-1, 1]]) on both channels, then 2x2 max pooling, each step verified.
+     */
+    private static void sourcePipeline(PrintStream out, Backend verified) {
+        float[] x = new float[18];
+        for (int i = 0; i < 9; i++) {
+            x[i] = 1 + i;
+            x[9 + i] = 11 + i;
+        }
+        var input = new Tensor(x, 1, 2, 3, 3);
+        var weight = new Tensor(new float[] {1, 1, 1, 1, 1, 1, 1, 1, -1, 1, -1, 1, -1, 1, -1, 1}, 2, 2, 2, 2);
+        var maps = verified.conv2d(input, weight, null, Conv2dParams.DEFAULT);
+        var pooled = verified.maxPool2d(maps, Pool2dParams.of(2, 2)).output();
+        out.println("source pipeline: 2-channel 3x3 input -> conv2d (2x2 blur, 2x2 vertical edge) -> 2x2 max pooling");
+        out.println("  conv2d blur:          " + plane(maps, 0));
+        out.println("  conv2d vertical edge: " + plane(maps, 1));
+        out.println("  max pooled:           " + plane(pooled, 0) + ", " + plane(pooled, 1));
+        out.println("  each step verified against the reference");
+    }
+
+    /** Channel {@code c} of image 0 as nested lists, a single value for a 1x1 plane: [[64,72],[88,96]]. */
+    static String plane(Tensor t, int c) {
+        var rows = new ArrayList<String>();
+        for (int h = 0; h < t.dim(2); h++) {
+            var row = new ArrayList<String>();
+            for (int w = 0; w < t.dim(3); w++) {
+                float v = t.get(0, c, h, w);
+                row.add(v == Math.rint(v) ? Long.toString((long) v) : Float.toString(v));
+            }
+            rows.add(row.size() == 1 ? row.get(0) : "[" + String.join(",", row) + "]");
+        }
+        return rows.size() == 1 ? rows.get(0) : "[" + String.join(",", rows) + "]";
     }
 
     /** The classic filters as a (5, 1, 3, 3) weight. */

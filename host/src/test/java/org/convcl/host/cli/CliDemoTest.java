@@ -66,6 +66,9 @@ class CliDemoTest {
         assertEquals(2, out.lines().filter(l -> l.startsWith("  verified against the reference: max |diff| = "))
                 .count(), out);
         assertTrue(out.contains("wrote " + png.toAbsolutePath()), out);
+        assertTrue(out.contains("  conv2d blur:          [[64,72],[88,96]]\n"), out);
+        assertTrue(out.contains("  conv2d vertical edge: [[4,4],[4,4]]\n"), out);
+        assertTrue(out.contains("  max pooled:           96, 4\n"), out);
     }
 
     @Test
