@@ -13,7 +13,7 @@ public final class Conv2dReference {
      */
     public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams p) {
         Conv2dShape s = p.shapeOf(input, weight, bias);
-        Tensor out = Tensor.zeros(s.outputShape());
+        Tensor out = Tensor.zeros("output", s.outputShape());
         float[] x = input.data(), wt = weight.data(), y = out.data();
         int cg = s.cPerGroup(), kg = s.kPerGroup();
         for (int n = 0; n < s.n(); n++) {

@@ -11,7 +11,7 @@ public final class PoolReference {
      */
     public static MaxPool2dResult maxPool2d(Tensor input, Pool2dParams p) {
         var s = p.shapeOf(input);
-        var out = Tensor.zeros(s.outputShape());
+        var out = Tensor.zeros("output", s.outputShape());
         long[] indices = new long[out.size()];
         float[] x = input.data(), y = out.data();
         for (int plane = 0; plane < s.n() * s.c(); plane++) {
@@ -51,7 +51,7 @@ public final class PoolReference {
     /** @param input (N, C, H, W); @return (N, C, OH, OW) */
     public static Tensor avgPool2d(Tensor input, Pool2dParams p) {
         var s = p.shapeOf(input);
-        var out = Tensor.zeros(s.outputShape());
+        var out = Tensor.zeros("output", s.outputShape());
         float[] x = input.data(), y = out.data();
         for (int plane = 0; plane < s.n() * s.c(); plane++) {
             int base = plane * s.h() * s.w();
@@ -86,7 +86,7 @@ public final class PoolReference {
             throw new IllegalArgumentException("indices: " + (indices == null ? "null" : indices.length + " values")
                     + ", must hold one per output element (" + gradOutput.size() + ")");
         }
-        var grad = Tensor.zeros(s.inputShape());
+        var grad = Tensor.zeros("gradient", s.inputShape());
         int plane = s.oh() * s.ow();
         for (int o = 0; o < gradOutput.size(); o++) {
             long index = indices[o];
@@ -108,7 +108,7 @@ public final class PoolReference {
      */
     public static Tensor avgPool2dBackward(Tensor gradOutput, Pool2dShape s) {
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
-        var grad = Tensor.zeros(s.inputShape());
+        var grad = Tensor.zeros("gradient", s.inputShape());
         for (int plane = 0; plane < s.n() * s.c(); plane++) {
             int base = plane * s.h() * s.w();
             for (int oh = 0; oh < s.oh(); oh++) {

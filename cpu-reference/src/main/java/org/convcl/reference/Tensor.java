@@ -29,9 +29,17 @@ public final class Tensor {
 
     /** A tensor of zeros of the given shape. */
     public static Tensor zeros(int... shape) {
+        return zeros("shape", shape);
+    }
+
+    /**
+     * A tensor of zeros, refused with a message naming {@code name} when the shape holds more elements than a Java
+     * array can, rather than wrapping around.
+     */
+    public static Tensor zeros(String name, int... shape) {
         long size = elementCount(shape);
         if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("shape: " + Arrays.toString(shape) + " has " + size
+            throw new IllegalArgumentException(name + ": shape " + Arrays.toString(shape) + " has " + size
                     + " elements, more than a Java array holds");
         }
         return new Tensor(new float[(int) size], shape);

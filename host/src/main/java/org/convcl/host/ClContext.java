@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.convcl.kernels.KernelSources;
 import org.jocl.CL;
 import org.jocl.CLException;
@@ -32,6 +33,9 @@ import org.jocl.cl_program;
  * compiled once per (source, defines) and kept until {@link #close()}.
  */
 final class ClContext implements AutoCloseable {
+    /** Contexts created and not yet closed, in this process. */
+    private static final AtomicLong LIVE = new AtomicLong();
+
     private final DeviceInfo device;
     private final cl_context context;
     private final cl_command_queue queue;
@@ -50,6 +54,11 @@ final class ClContext implements AutoCloseable {
             clReleaseContext(context);
             throw e;
         }
+        LIVE.incrementAndGet();
+    }
+
+    static long liveCount() {
+        return LIVE.get();
     }
 
     DeviceInfo device() {
@@ -136,6 +145,7 @@ final class ClContext implements AutoCloseable {
             programs.clear();
             clReleaseCommandQueue(queue);
             clReleaseContext(context);
+            LIVE.decrementAndGet();
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.jocl.CL.clEnqueueReadBuffer;
 import static org.jocl.CL.clEnqueueWriteBuffer;
 import static org.jocl.CL.clReleaseMemObject;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -17,6 +18,9 @@ import org.jocl.cl_mem;
  * arrays are free again when they return.
  */
 final class DeviceBuffer implements AutoCloseable {
+    /** Buffers created and not yet closed, in this process: a leak shows as a count that keeps growing. */
+    private static final AtomicLong LIVE = new AtomicLong();
+
     private final ClContext cl;
     private final long elements;
     private final int elementBytes;
@@ -47,6 +51,11 @@ final class DeviceBuffer implements AutoCloseable {
         this.mem = new AtomicReference<>(Cl.call("clCreateBuffer(" + what + ", " + bytes + " bytes; device offers "
                 + d.maxAllocBytes() + " per allocation, " + d.globalMemBytes() + " in all)",
                 () -> clCreateBuffer(cl.context(), CL_MEM_READ_WRITE, bytes, null, null)));
+        LIVE.incrementAndGet();
+    }
+
+    static long liveCount() {
+        return LIVE.get();
     }
 
     long floats() {
@@ -103,6 +112,7 @@ final class DeviceBuffer implements AutoCloseable {
         cl_mem m = mem.getAndSet(null);
         if (m != null) {
             clReleaseMemObject(m);
+            LIVE.decrementAndGet();
         }
     }
 }

@@ -173,6 +173,14 @@ public final class OpenClBackend implements Backend {
         if (indices == null || indices.length != gradOutput.size()) {
             throw new IllegalArgumentException("indices: must hold one value per output element (" + gradOutput.size() + ")");
         }
+        long plane = (long) s.h() * s.w();
+        for (int i = 0; i < indices.length; i++) {
+            // The gathering kernel would silently drop an index outside the plane; refuse it here instead.
+            if (indices[i] < 0 || indices[i] >= plane) {
+                throw new IllegalArgumentException("indices: value " + indices[i] + " at " + i + " is outside the "
+                        + s.h() + "x" + s.w() + " input plane");
+            }
+        }
         try (var dy = upload(gradOutput); var idx = uploadIndices(indices, s.outputShape());
              var dx = maxPool2dBackward(dy, idx, inputShape, params)) {
             return download(dx);
