@@ -21,6 +21,16 @@ public interface Backend extends AutoCloseable {
     Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params);
 
     /**
+     * The gradients of conv2d with respect to its input, weight and bias.
+     *
+     * @param gradOutput (N, K, OH, OW), the gradient of the loss with respect to conv2d's output
+     * @param input      (N, C, H, W), the forward input
+     * @param weight     (K, C/groups, KH, KW), the forward weight
+     * @return gradients shaped like input, weight and a (K) bias
+     */
+    Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params);
+
+    /**
      * Max pooling with argmax indices, as {@code torch.nn.functional.max_pool2d(..., return_indices=True)}.
      *
      * @param input (N, C, H, W)

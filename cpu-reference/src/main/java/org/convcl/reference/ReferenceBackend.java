@@ -14,6 +14,11 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params) {
+        return Conv2dBackwardReference.backward(gradOutput, input, weight, params);
+    }
+
+    @Override
     public MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params) {
         return PoolReference.maxPool2d(input, params);
     }

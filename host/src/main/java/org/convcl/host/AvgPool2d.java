@@ -12,15 +12,15 @@ final class AvgPool2d {
 
     /** x (N, C, H, W) to y (N, C, OH, OW). */
     void forward(DeviceBuffer x, DeviceBuffer y, Pool2dShape s) {
-        var launch = new Launch(cl, cl.kernel("pool", "avgpool2d", PoolGeometry.OPTIONS), "avgpool2d").buffer(x).buffer(y);
-        PoolGeometry.enqueue(divisor(PoolGeometry.window(launch, PoolGeometry.outputs(s), s), s), PoolGeometry.outputs(s));
+        var launch = new Launch(cl, cl.kernel("pool", "avgpool2d", Launch.OPTIONS_1D), "avgpool2d").buffer(x).buffer(y);
+        divisor(PoolGeometry.window(launch, PoolGeometry.outputs(s), s), s).enqueue1d(PoolGeometry.outputs(s));
     }
 
     /** dy (N, C, OH, OW) to dx (N, C, H, W). */
     void backward(DeviceBuffer dy, DeviceBuffer dx, Pool2dShape s) {
-        var launch = new Launch(cl, cl.kernel("pool", "avgpool2d_backward", PoolGeometry.OPTIONS), "avgpool2d_backward")
+        var launch = new Launch(cl, cl.kernel("pool", "avgpool2d_backward", Launch.OPTIONS_1D), "avgpool2d_backward")
                 .buffer(dy).buffer(dx);
-        PoolGeometry.enqueue(divisor(PoolGeometry.window(launch, PoolGeometry.inputs(s), s), s), PoolGeometry.inputs(s));
+        divisor(PoolGeometry.window(launch, PoolGeometry.inputs(s), s), s).enqueue1d(PoolGeometry.inputs(s));
     }
 
     private static Launch divisor(Launch launch, Pool2dShape s) {

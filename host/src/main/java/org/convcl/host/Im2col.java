@@ -3,27 +3,33 @@ package org.convcl.host;
 import org.convcl.reference.Conv2dParams;
 import org.convcl.reference.Conv2dShape;
 
-/** The {@code im2col.cl} kernel: lowers a slice of output rows of several images into a column matrix. */
+/**
+ * The {@code im2col.cl} kernel: lowers a slice of output rows of several images into a column matrix, or into its
+ * transpose for the weight gradient.
+ */
 final class Im2col {
     private static final int LOCAL_SIZE = 64;
 
     private final ClContext cl;
+    private final String options;
 
-    Im2col(ClContext cl) {
+    /** @param transposed write (images*columns, C*KH*KW) instead of (images, C*KH*KW, columns) */
+    Im2col(ClContext cl, boolean transposed) {
         if (cl.device().maxWorkGroupSize() < LOCAL_SIZE) {
             throw new IllegalArgumentException("device " + cl.device().name() + ": max work-group size "
                     + cl.device().maxWorkGroupSize() + " is below the " + LOCAL_SIZE + " im2col needs");
         }
         this.cl = cl;
+        this.options = "-DLOCAL_SIZE=" + LOCAL_SIZE + " -DTRANSPOSED=" + (transposed ? 1 : 0);
     }
 
     /**
-     * Writes col as (images, C*KH*KW, rows*OW) for output rows {@code [oh0, oh0 + rows)} of images starting at
+     * Writes col as (images, C*KH*KW, rows*OW), or transposed, for output rows {@code [oh0, oh0 + rows)} of images starting at
      * element {@code xOffset} of x.
      */
     void enqueue(DeviceBuffer x, long xOffset, DeviceBuffer col, Conv2dShape s, int images, int oh0, int rows) {
         Conv2dParams p = s.params();
-        var kernel = cl.kernel("im2col", "im2col", "-DLOCAL_SIZE=" + LOCAL_SIZE);
+        var kernel = cl.kernel("im2col", "im2col", options);
         new Launch(cl, kernel, "im2col")
                 .buffer(x).i64(xOffset).buffer(col)
                 .i32(s.c()).i32(s.h()).i32(s.w()).i32(s.kh()).i32(s.kw())

@@ -9,6 +9,11 @@ import org.jocl.cl_kernel;
 
 /** Sets a kernel's arguments in order, then enqueues it. The caller holds the kernel for this thread alone. */
 final class Launch {
+    /** Work-group size of the one-dimensional kernels, fixed because POCL compiles per local size. */
+    static final int LOCAL_1D = 64;
+    /** Build options of the one-dimensional kernels. */
+    static final String OPTIONS_1D = "-DLOCAL_SIZE=" + LOCAL_1D;
+
     private final ClContext cl;
     private final cl_kernel kernel;
     private final String name;
@@ -42,6 +47,11 @@ final class Launch {
     void enqueue(long[] global, long[] local) {
         Cl.run("clEnqueueNDRangeKernel(" + name + ")", () -> clEnqueueNDRangeKernel(cl.queue(), kernel, global.length,
                 null, global, local, 0, null, null));
+    }
+
+    /** One work-item per element of {@code total}, in groups of {@link #LOCAL_1D}; kernels guard the tail. */
+    void enqueue1d(long total) {
+        enqueue(new long[] {roundUp(total, LOCAL_1D)}, new long[] {LOCAL_1D});
     }
 
     static long roundUp(long n, long multiple) {

@@ -1,6 +1,7 @@
 package org.convcl.host;
 
 import org.convcl.reference.Backend;
+import org.convcl.reference.Conv2dGradients;
 import org.convcl.reference.Conv2dParams;
 import org.convcl.reference.Conv2dShape;
 import org.convcl.reference.MaxPool2dResult;
@@ -22,6 +23,7 @@ import org.convcl.reference.Tensor;
 public final class OpenClBackend implements Backend {
     private final ClContext cl;
     private final Conv2d conv2d;
+    private final Conv2dBackward conv2dBackward;
     private final MaxPool2d maxPool;
     private final AvgPool2d avgPool;
     private long transfers;
@@ -46,7 +48,9 @@ public final class OpenClBackend implements Backend {
     private OpenClBackend(ClContext cl, Options options) {
         this.cl = cl;
         long budget = Math.min(options.columnBudgetBytes(), cl.device().maxAllocBytes());
-        this.conv2d = new Conv2d(cl, new Im2col(cl), new Sgemm(cl, options.sgemm()), budget);
+        var sgemm = new Sgemm(cl, options.sgemm());
+        this.conv2d = new Conv2d(cl, new Im2col(cl, false), sgemm, budget);
+        this.conv2dBackward = new Conv2dBackward(cl, sgemm, budget);
         this.maxPool = new MaxPool2d(cl);
         this.avgPool = new AvgPool2d(cl);
     }
@@ -110,6 +114,52 @@ public final class OpenClBackend implements Backend {
             }
         }
         return y;
+    }
+
+    @Override
+    public synchronized Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
+                                                       Conv2dParams params) {
+        var s = params.shapeOf(input, weight, null);
+        Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
+        try (var dy = upload(gradOutput); var x = upload(input); var w = upload(weight);
+             var grads = conv2dBackward(dy, x, w, params)) {
+            return new Conv2dGradients(download(grads.input()), download(grads.weight()), download(grads.bias()));
+        }
+    }
+
+    /**
+     * The gradients of conv2d on the device.
+     *
+     * @param gradOutput (N, K, OH, OW)
+     * @param input      (N, C, H, W), the forward input
+     * @param weight     (K, C/groups, KH, KW), the forward weight
+     * @return gradients shaped like input, weight and a (K) bias, owned by the caller
+     */
+    public synchronized DeviceConv2dGradients conv2dBackward(DeviceTensor gradOutput, DeviceTensor input,
+                                                             DeviceTensor weight, Conv2dParams params) {
+        requireNonNull("input", input);
+        requireNonNull("weight", weight);
+        var s = params.shapeOf(input.shape(), weight.shape(), null);
+        requireShape("gradOutput", gradOutput, s.outputShape());
+        var gx = allocate("input gradient", input.shape());
+        var gw = allocate("weight gradient", weight.shape());
+        var gb = allocate("bias gradient", s.k());
+        var grads = new DeviceConv2dGradients(gx, gw, gb);
+        try {
+            if (s.n() == 0) {
+                // No images: the weight and bias gradients are sums over nothing.
+                gw.buffer(this, "weight gradient", false).write(new float[(int) gw.size()]);
+                gb.buffer(this, "bias gradient", false).write(new float[(int) gb.size()]);
+            } else {
+                conv2dBackward.enqueue(gradOutput.buffer(this, "gradOutput", false), input.buffer(this, "input", false),
+                        weight.buffer(this, "weight", false), gx.buffer(this, "input gradient", false),
+                        gw.buffer(this, "weight gradient", false), gb.buffer(this, "bias gradient", false), s);
+            }
+            return grads;
+        } catch (RuntimeException e) {
+            grads.close();
+            throw e;
+        }
     }
 
     /** Runs conv2d on buffers the caller owns; for tests that surround the output with a canary. */

@@ -2,10 +2,8 @@ package org.convcl.host;
 
 import org.convcl.reference.Pool2dShape;
 
-/** The launch shape and window arguments every {@code pool.cl} kernel shares. */
+/** The window arguments every {@code pool.cl} kernel shares. */
 final class PoolGeometry {
-    static final int LOCAL_SIZE = 64;
-    static final String OPTIONS = "-DLOCAL_SIZE=" + LOCAL_SIZE;
 
     private PoolGeometry() {
     }
@@ -15,11 +13,6 @@ final class PoolGeometry {
         var p = s.params();
         return launch.i64(total).i32(s.h()).i32(s.w()).i32(s.oh()).i32(s.ow()).i32(p.kernelH()).i32(p.kernelW())
                 .i32(p.strideH()).i32(p.strideW()).i32(p.padH()).i32(p.padW());
-    }
-
-    /** One work-item per element, in groups of {@link #LOCAL_SIZE}. */
-    static void enqueue(Launch launch, long total) {
-        launch.enqueue(new long[] {Launch.roundUp(total, LOCAL_SIZE)}, new long[] {LOCAL_SIZE});
     }
 
     static long outputs(Pool2dShape s) {

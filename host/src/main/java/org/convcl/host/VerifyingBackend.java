@@ -2,6 +2,7 @@ package org.convcl.host;
 
 import java.util.Objects;
 import org.convcl.reference.Backend;
+import org.convcl.reference.Conv2dGradients;
 import org.convcl.reference.Conv2dParams;
 import org.convcl.reference.MaxPool2dResult;
 import org.convcl.reference.Pool2dParams;
@@ -35,6 +36,16 @@ public final class VerifyingBackend implements Backend {
     @Override
     public Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
         return check("conv2d", checked.conv2d(input, weight, bias, params), reference.conv2d(input, weight, bias, params));
+    }
+
+    @Override
+    public Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params) {
+        var got = checked.conv2dBackward(gradOutput, input, weight, params);
+        var expected = reference.conv2dBackward(gradOutput, input, weight, params);
+        check("conv2dBackward (input gradient)", got.input(), expected.input());
+        check("conv2dBackward (weight gradient)", got.weight(), expected.weight());
+        check("conv2dBackward (bias gradient)", got.bias(), expected.bias());
+        return got;
     }
 
     @Override

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.convcl.reference.Conv2dBackwardReference;
 import org.convcl.reference.Conv2dParams;
 import org.convcl.reference.Conv2dReference;
+import org.convcl.reference.Pool2dParams;
+import org.convcl.reference.PoolReference;
 import org.convcl.reference.Tensor;
 import org.convcl.reference.Tolerance;
 import org.junit.jupiter.api.Test;
@@ -37,6 +40,34 @@ class DeviceTensorTest {
                         w2, b2, SAME);
                 assertNull(Tolerance.FLOAT32.firstMismatch(got, expected), () -> "" + Tolerance.FLOAT32.firstMismatch(got, expected));
             }
+        }
+    }
+
+    /** Forward conv2d, max pooling, then both backward passes, with one upload per input and downloads at the end. */
+    @Test
+    void aTrainingStepStaysOnTheDevice() {
+        var x = Tensor.random(11, 2, 3, 8, 8);
+        var w = Tensor.random(12, 4, 3, 3, 3);
+        var pool = Pool2dParams.of(2, 2);
+        try (var device = OpenClBackend.open(Devices.choose(null));
+             var dx = device.upload(x);
+             var dw = device.upload(w);
+             var y = device.conv2d(dx, dw, null, SAME);
+             var pooled = device.maxPool2d(y, pool);
+             var dLoss = device.upload(Tensor.random(13, pooled.output().shape()));
+             var dy = device.maxPool2dBackward(dLoss, pooled.indices(), y.shape(), pool);
+             var grads = device.conv2dBackward(dy, dx, dw, SAME)) {
+            assertEquals(3, device.transferCount(), "an intermediate result went through the host");
+            var gotWeight = device.download(grads.weight());
+            assertEquals(4, device.transferCount());
+
+            var yRef = Conv2dReference.conv2d(x, w, null, SAME);
+            var pooledRef = PoolReference.maxPool2d(yRef, pool);
+            var dyRef = PoolReference.maxPool2dBackward(Tensor.random(13, pooled.output().shape()),
+                    pooledRef.indices(), pool.shapeOf(yRef));
+            var expected = Conv2dBackwardReference.backward(dyRef, x, w, SAME);
+            assertNull(Tolerance.FLOAT32.firstMismatch(gotWeight, expected.weight()),
+                    () -> "" + Tolerance.FLOAT32.firstMismatch(gotWeight, expected.weight()));
         }
     }
 

@@ -42,6 +42,18 @@ public final class OclgrindProbe {
                 }
             }
         }
+        for (var c : CASES) {
+            // Backward: transposed weight, GEMMs, col2im, transposed im2col, permutation and channel sums.
+            var x = c.input();
+            var w = c.weight();
+            var s = c.params().shapeOf(x, w, null);
+            // A budget of one image's column matrix: batches run as chunks whose weight gradients are summed.
+            var oneImage = new OpenClBackend.Options(small.sgemm(), (long) s.c() * s.kh() * s.kw() * s.outputPlane() * 4);
+            try (var backend = new VerifyingBackend(OpenClBackend.open(device, oneImage))) {
+                backend.conv2dBackward(Tensor.random(73, s.outputShape()), x, w, c.params());
+                System.out.println("ok backward " + c.label());
+            }
+        }
         for (var p : POOLS) {
             try (var backend = new VerifyingBackend(OpenClBackend.open(device, defaults))) {
                 var x = Tensor.random(71, 2, 3, 7, 6);
