@@ -23,7 +23,8 @@ final class ColumnChunks {
     }
 
     static List<Chunk> plan(Conv2dShape s, long budgetBytes) {
-        long budgetFloats = budgetBytes / Float.BYTES;
+        // The kernels index one chunk's columns with 32-bit integers.
+        long budgetFloats = Math.min(budgetBytes / Float.BYTES, Integer.MAX_VALUE);
         long perRow = floatsPerRow(s);
         if (perRow > budgetFloats) {
             throw new IllegalArgumentException("input: one output row needs a " + perRow * Float.BYTES

@@ -29,7 +29,7 @@ final class Conv2d {
      * @param y    (N, K, OH, OW), written in full
      */
     void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
-        long outPlane = s.outputPlane();
+        long outPlane = Launch.requireInt("output plane", s.outputPlane());
         var out = new Sgemm.Operand(y, 0, (int) outPlane, s.k() * outPlane, s.kPerGroup() * outPlane);
         if (isPointwise(s)) {
             long inPlane = (long) s.h() * s.w();

@@ -39,7 +39,7 @@ final class Conv2dBackward {
      */
     void enqueue(DeviceBuffer dy, DeviceBuffer x, DeviceBuffer w, DeviceBuffer gradX, DeviceBuffer gradW,
                  DeviceBuffer gradB, Conv2dShape s) {
-        int plane = Math.toIntExact(s.outputPlane());
+        int plane = Launch.requireInt("output plane", s.outputPlane());
         int patch = s.patchSize();
         int patchTotal = s.c() * s.kh() * s.kw();
         int kg = s.kPerGroup();

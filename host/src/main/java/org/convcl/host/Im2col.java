@@ -8,17 +8,13 @@ import org.convcl.reference.Conv2dShape;
  * transpose for the weight gradient.
  */
 final class Im2col {
-    private static final int LOCAL_SIZE = 64;
+    private static final int LOCAL_SIZE = Launch.LOCAL_1D;
 
     private final ClContext cl;
     private final String options;
 
     /** @param transposed write (images*columns, C*KH*KW) instead of (images, C*KH*KW, columns) */
     Im2col(ClContext cl, boolean transposed) {
-        if (cl.device().maxWorkGroupSize() < LOCAL_SIZE) {
-            throw new IllegalArgumentException("device " + cl.device().name() + ": max work-group size "
-                    + cl.device().maxWorkGroupSize() + " is below the " + LOCAL_SIZE + " im2col needs");
-        }
         this.cl = cl;
         this.options = "-DLOCAL_SIZE=" + LOCAL_SIZE + " -DTRANSPOSED=" + (transposed ? 1 : 0);
     }

@@ -54,6 +54,18 @@ final class Launch {
         enqueue(new long[] {roundUp(total, LOCAL_1D)}, new long[] {LOCAL_1D});
     }
 
+    /**
+     * Refuses a count the kernels would index with 32-bit integers when it does not fit one, rather than let the
+     * index wrap.
+     */
+    static int requireInt(String what, long count) {
+        if (count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(what + ": " + count + " elements, more than the 2^31 - 1 the kernels"
+                    + " index with 32-bit integers");
+        }
+        return (int) count;
+    }
+
     static long roundUp(long n, long multiple) {
         return (n + multiple - 1) / multiple * multiple;
     }

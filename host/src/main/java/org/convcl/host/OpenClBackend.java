@@ -46,6 +46,10 @@ public final class OpenClBackend implements Backend {
     }
 
     private OpenClBackend(ClContext cl, Options options) {
+        if (cl.device().maxWorkGroupSize() < Launch.LOCAL_1D) {
+            throw new IllegalArgumentException("device " + cl.device().name() + ": max work-group size "
+                    + cl.device().maxWorkGroupSize() + " is below the " + Launch.LOCAL_1D + " ConvCL's kernels use");
+        }
         this.cl = cl;
         long budget = Math.min(options.columnBudgetBytes(), cl.device().maxAllocBytes());
         var sgemm = new Sgemm(cl, options.sgemm());

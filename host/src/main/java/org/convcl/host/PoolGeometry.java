@@ -10,6 +10,8 @@ final class PoolGeometry {
 
     /** Appends total, H, W, OH, OW, KH, KW, SH, SW, PH, PW. */
     static Launch window(Launch launch, long total, Pool2dShape s) {
+        Launch.requireInt("input plane", (long) s.h() * s.w());
+        Launch.requireInt("output plane", (long) s.oh() * s.ow());
         var p = s.params();
         return launch.i64(total).i32(s.h()).i32(s.w()).i32(s.oh()).i32(s.ow()).i32(p.kernelH()).i32(p.kernelW())
                 .i32(p.strideH()).i32(p.strideW()).i32(p.padH()).i32(p.padW());
