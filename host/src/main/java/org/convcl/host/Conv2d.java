@@ -5,17 +5,20 @@ import org.convcl.reference.Conv2dShape;
 
 /**
  * conv2d on the device as im2col + batched SGEMM, written straight into the NCHW output. 1x1 kernels with stride 1
- * and no padding skip im2col, since each input image already is the (C x H*W) matrix the GEMM needs.
+ * and no padding skip im2col, since each input image already is the (C x H*W) matrix the GEMM needs. Groups of
+ * one input channel (depthwise) take a direct kernel instead: their GEMMs would be a single row deep.
  */
 final class Conv2d {
     private final Im2col im2col;
+    private final Depthwise depthwise;
     private final Sgemm sgemm;
     private final long columnBudgetBytes;
     private final Workspace columns;
 
-    Conv2d(ClContext cl, Im2col im2col, Sgemm sgemm, long columnBudgetBytes) {
+    Conv2d(ClContext cl, Im2col im2col, Depthwise depthwise, Sgemm sgemm, long columnBudgetBytes) {
         this.columns = new Workspace(cl, "column matrix");
         this.im2col = im2col;
+        this.depthwise = depthwise;
         this.sgemm = sgemm;
         this.columnBudgetBytes = columnBudgetBytes;
     }
@@ -29,6 +32,10 @@ final class Conv2d {
      * @param y    (N, K, OH, OW), written in full
      */
     void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
+        if (Depthwise.applies(s)) {
+            depthwise.enqueue(x, w, bias, y, s);
+            return;
+        }
         long outPlane = s.outputPlane();
         var out = new Sgemm.Operand(y, 0, (int) outPlane, s.k() * outPlane, s.kPerGroup() * outPlane);
         if (isPointwise(s)) {

@@ -29,7 +29,7 @@ final class Im2col {
                 .i32(s.c()).i32(s.h()).i32(s.w()).i32(s.kh()).i32(s.kw())
                 .i32(p.strideH()).i32(p.strideW()).i32(p.padH()).i32(p.padW()).i32(p.dilationH()).i32(p.dilationW())
                 .i32(s.ow()).i32(oh0).i32(rows)
-                .enqueue(new long[] {Launch.roundUp((long) rows * s.ow(), LOCAL_SIZE), (long) s.c() * s.kh() * s.kw(), images},
+                .enqueue(new long[] {Launch.roundUp((long) rows * s.ow(), LOCAL_SIZE), s.c(), images},
                         new long[] {LOCAL_SIZE, 1, 1});
     }
 }
