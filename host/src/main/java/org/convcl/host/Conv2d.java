@@ -10,15 +10,13 @@ import org.convcl.reference.Conv2dShape;
  */
 final class Conv2d {
     private final Im2col im2col;
-    private final Depthwise depthwise;
     private final Sgemm sgemm;
     private final long columnBudgetBytes;
     private final Workspace columns;
 
-    Conv2d(ClContext cl, Im2col im2col, Depthwise depthwise, Sgemm sgemm, long columnBudgetBytes) {
+    Conv2d(ClContext cl, Im2col im2col, Sgemm sgemm, long columnBudgetBytes) {
         this.columns = new Workspace(cl, "column matrix");
         this.im2col = im2col;
-        this.depthwise = depthwise;
         this.sgemm = sgemm;
         this.columnBudgetBytes = columnBudgetBytes;
     }
@@ -32,8 +30,8 @@ final class Conv2d {
      * @param y    (N, K, OH, OW), written in full
      */
     void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
-        if (Depthwise.applies(s)) {
-            depthwise.enqueue(x, w, bias, y, s);
+        if (Im2col.isDepthwise(s)) {
+            im2col.depthwise(x, w, bias, y, s);
             return;
         }
         long outPlane = s.outputPlane();

@@ -39,7 +39,7 @@ public final class OpenClBackend implements Backend {
     private OpenClBackend(ClContext cl, Options options) {
         this.cl = cl;
         long budget = Math.min(options.columnBudgetBytes(), cl.device().maxAllocBytes());
-        this.conv2d = new Conv2d(cl, new Im2col(cl), new Depthwise(cl), new Sgemm(cl, options.sgemm()), budget);
+        this.conv2d = new Conv2d(cl, new Im2col(cl), new Sgemm(cl, options.sgemm()), budget);
     }
 
     /** A backend on {@code device} with defaults from its limits. */

@@ -141,6 +141,11 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Direc
         }
 
         @Override
+        public long localMemBytes() {
+            return 4L * kc * groupColumns();
+        }
+
+        @Override
         public String toString() {
             return "direct WPTM=" + wptm + " VW=" + vw + " WPTN=" + wptn + " local " + localN + "x" + localM
                     + " KC=" + kc;

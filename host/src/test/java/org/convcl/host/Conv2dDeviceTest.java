@@ -60,6 +60,7 @@ class Conv2dDeviceTest {
                 new DeviceCase("one row", 2, 3, 1, 37, 4, 1, 3, P, true, 20),
                 new DeviceCase("one column", 2, 3, 37, 1, 4, 3, 1, P.withPadding(1, 0), true, 21),
                 new DeviceCase("wide output plane", 1, 2, 9, 300, 3, 3, 3, P, true, 22),
+                new DeviceCase("strided wide rows", 1, 2, 7, 61, 3, 3, 3, new Conv2dParams(1, 3, 0, 1, 1, 1, 1), true, 29),
                 new DeviceCase("seed 117x4x10x3", 117, 4, 10, 3, 5, 2, 3, P, true, 23),
                 new DeviceCase("seed k3 p1 s2", 1, 1, 8, 8, 1, 3, 3, P.withPadding(1, 1).withStride(2, 2), false, 24),
                 new DeviceCase("seed k3x5 p0x1 s3x4", 1, 1, 8, 8, 1, 3, 5, P.withPadding(0, 1).withStride(3, 4), false, 25),

@@ -9,7 +9,8 @@ import org.convcl.reference.Tensor;
 /**
  * Throwaway timing of the SGEMM and of conv2d layers on the default device: warm-up (which compiles), then the
  * median of several runs, each ended by clFinish. Not a test; run with
- * {@code mvn -q -pl host exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.convcl.host.KernelTiming}.
+ * {@code java -cp <host test classpath> org.convcl.host.KernelTiming [all|sgemm|conv]}, optionally with
+ * {@code -Ddirect=WPTM,VW,WPTN,LOCAL_N,LOCAL_M,KC} to time another direct SGEMM configuration.
  */
 public final class KernelTiming {
     private KernelTiming() {
@@ -32,6 +33,12 @@ public final class KernelTiming {
         String what = args.length > 0 ? args[0] : "all";
         var device = Devices.choose(null);
         var options = OpenClBackend.Options.defaultsFor(device);
+        String override = System.getProperty("direct");
+        if (override != null) {
+            int[] v = Arrays.stream(override.split(",")).mapToInt(Integer::parseInt).toArray();
+            options = new OpenClBackend.Options(new SgemmConfig.Direct(v[0], v[1], v[2], v[3], v[4], v[5]),
+                    options.columnBudgetBytes());
+        }
         System.out.println("device: " + device.name() + ", options: " + options);
         try (var backend = OpenClBackend.open(device, options)) {
             var cl = backend.context();
@@ -60,7 +67,7 @@ public final class KernelTiming {
                          var yb = new DeviceBuffer(cl, "y", (long) s.n() * s.k() * s.outputPlane())) {
                         double t = median(() -> backend.conv2d(xb, wb, bb, yb, s));
                         report(l.name(), s.flops(), t);
-                        if (!Conv2d.isPointwise(s)) {
+                        if (!Conv2d.isPointwise(s) && !Im2col.isDepthwise(s)) {
                             var im2col = new Im2col(cl);
                             try (var col = new DeviceBuffer(cl, "col", s.n() * ColumnChunks.floatsPerRow(s) * s.oh())) {
                                 double ti = median(() -> {

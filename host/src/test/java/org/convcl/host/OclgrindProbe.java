@@ -15,6 +15,7 @@ public final class OclgrindProbe {
 
     static final List<DeviceCase> CASES = List.of(
             new DeviceCase("im2col padded strided", 2, 3, 7, 6, 5, 3, 2, new Conv2dParams(2, 1, 1, 1, 1, 1, 1), true, 61),
+            new DeviceCase("strided wide row", 1, 2, 3, 40, 2, 1, 3, new Conv2dParams(1, 2, 0, 1, 1, 1, 1), false, 65),
             new DeviceCase("dilated", 1, 2, 7, 7, 3, 2, 2, Conv2dParams.DEFAULT.withDilation(2, 3), false, 62),
             new DeviceCase("pointwise", 2, 5, 3, 5, 7, 1, 1, Conv2dParams.DEFAULT, true, 63),
             new DeviceCase("depthwise", 1, 4, 5, 19, 4, 3, 3, Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1), true, 64));

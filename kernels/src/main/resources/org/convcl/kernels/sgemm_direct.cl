@@ -51,27 +51,41 @@ inline floatV loadB(const __global float* bm, const int wn, const int n, const b
     return vloadV(0, lanes);
 }
 
-// Adds A (rows at arow) times B (KC-step slices from bm) to acc, over k in [0, K).
-inline void accumulate(floatV acc[WPTM][WPTN], const __global float* arow[WPTM], const __global float* bm,
-                       const int ldb, const int K, const int n, const bool full) {
+#define PANEL (LOCAL_N * WIDTH) // columns of B a work-group uses
+#define PANEL_VECS (PANEL / VW)
+#define THREADS (LOCAL_N * LOCAL_M)
+
+// Adds A (rows at arow) times B (the group's columns from bg, n of them valid) to acc, over k in [0, K). Each
+// KC-step slice of B is first copied to a contiguous panel: B's rows lie ldb apart, and with ldb a multiple of a
+// page they would all compete for the same few cache sets.
+inline void accumulate(floatV acc[WPTM][WPTN], const __global float* arow[WPTM], const __global float* bg,
+                       const int ldb, const int K, const int n, __local float* panel, const bool full) {
+    const int tid = get_local_id(1) * LOCAL_N + get_local_id(0);
+    const __local float* mine = panel + get_local_id(0) * WIDTH;
     for (int k0 = 0; k0 < K; k0 += KC) {
-        const int kEnd = min(k0 + KC, K);
-        for (int k = k0; k < kEnd; k++) {
+        const int kc = min(KC, K - k0);
+        for (int v = tid; v < kc * PANEL_VECS; v += THREADS) {
+            const int r = v / PANEL_VECS;
+            const int q = v % PANEL_VECS;
+            vstoreV(loadB(bg + (long) (k0 + r) * ldb, q, n, full), 0, panel + r * PANEL + q * VW);
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int k = 0; k < kc; k++) {
             floatV bv[WPTN];
 #pragma unroll
             for (int wn = 0; wn < WPTN; wn++) {
-                bv[wn] = loadB(bm, wn, n, full);
+                bv[wn] = vloadV(0, mine + k * PANEL + wn * VW);
             }
-            bm += ldb;
 #pragma unroll
             for (int wm = 0; wm < WPTM; wm++) {
-                const floatV av = (floatV) arow[wm][k];
+                const floatV av = (floatV) arow[wm][k0 + k];
 #pragma unroll
                 for (int wn = 0; wn < WPTN; wn++) {
                     acc[wm][wn] = fma(av, bv[wn], acc[wm][wn]);
                 }
             }
         }
+        // The next slice overwrites the panel other work-items may still be reading.
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 }
@@ -97,7 +111,10 @@ void sgemm(const int M, const int N, const int K, const int groups,
     for (int wm = 0; wm < WPTM; wm++) {
         arow[wm] = a + (long) min(row0 + wm, M - 1) * K;
     }
-    const __global float* bm = B + bOffset + b * bBatchStride + g * bGroupStride + min(col0, N);
+    const int groupCol0 = get_group_id(0) * PANEL;
+    const __global float* bg = B + bOffset + b * bBatchStride + g * bGroupStride + min(groupCol0, N);
+    const int groupN = clamp(N - groupCol0, 0, PANEL);
+    __local float panel[KC * PANEL];
 
     floatV acc[WPTM][WPTN];
 #pragma unroll
@@ -108,10 +125,10 @@ void sgemm(const int M, const int N, const int K, const int groups,
         }
     }
     // Decided per work-group, since every work-item of the group must reach the same barriers.
-    if ((get_group_id(0) + 1) * LOCAL_N * WIDTH <= N) {
-        accumulate(acc, arow, bm, ldb, K, n, true);
+    if (groupN == PANEL) {
+        accumulate(acc, arow, bg, ldb, K, groupN, panel, true);
     } else {
-        accumulate(acc, arow, bm, ldb, K, n, false);
+        accumulate(acc, arow, bg, ldb, K, groupN, panel, false);
     }
 
     __global float* c = C + cOffset + b * cBatchStride + g * cGroupStride + col0;
