@@ -9,7 +9,7 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Direc
 
     /** The default for the device type, shrunk to the tiled fallback where the device's limits demand it. */
     static SgemmConfig defaultFor(DeviceInfo device) {
-        SgemmConfig preferred = device.type().equals("cpu") ? new Direct(8, 16, 2, 1, 8, 128)
+        SgemmConfig preferred = device.type().equals("cpu") ? new Direct(8, 16, 3, 1, 8, 128)
                 : new Tiled(64, 64, 16, 4, 4);
         return preferred.fits(device) == null ? preferred : new Tiled(16, 16, 8, 2, 2);
     }

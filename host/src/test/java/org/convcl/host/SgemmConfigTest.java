@@ -17,7 +17,7 @@ class SgemmConfigTest {
         return Stream.of(new SgemmConfig.Tiled(16, 16, 8, 2, 2), new SgemmConfig.Tiled(32, 64, 4, 4, 8),
                 new SgemmConfig.Tiled(24, 40, 5, 3, 5), new SgemmConfig.Tiled(8, 8, 1, 1, 1),
                 new SgemmConfig.Tiled(128, 32, 16, 8, 2),
-                new SgemmConfig.Direct(8, 16, 2, 1, 8, 128), new SgemmConfig.Direct(3, 4, 3, 2, 3, 5),
+                new SgemmConfig.Direct(8, 16, 3, 1, 8, 128), new SgemmConfig.Direct(3, 4, 3, 2, 3, 5),
                 new SgemmConfig.Direct(1, 2, 1, 1, 1, 1), new SgemmConfig.Direct(5, 8, 1, 4, 2, 7));
     }
 
