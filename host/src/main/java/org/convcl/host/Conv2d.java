@@ -5,7 +5,8 @@ import org.convcl.reference.Conv2dShape;
 
 /**
  * conv2d on the device as im2col + batched SGEMM, written straight into the NCHW output. 1x1 kernels with stride 1
- * and no padding skip im2col, since each input image already is the (C x H*W) matrix the GEMM needs.
+ * and no padding skip im2col, since each input image already is the (C x H*W) matrix the GEMM needs. Groups of
+ * one input channel (depthwise) take a direct kernel instead: their GEMMs would be a single row deep.
  */
 final class Conv2d {
     private final Im2col im2col;
@@ -29,6 +30,10 @@ final class Conv2d {
      * @param y    (N, K, OH, OW), written in full
      */
     void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
+        if (Im2col.isDepthwise(s)) {
+            im2col.depthwise(x, w, bias, y, s);
+            return;
+        }
         long outPlane = Launch.requireInt("output plane", s.outputPlane());
         var out = new Sgemm.Operand(y, 0, (int) outPlane, s.k() * outPlane, s.kPerGroup() * outPlane);
         if (isPointwise(s)) {

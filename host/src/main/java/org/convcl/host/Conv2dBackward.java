@@ -15,15 +15,15 @@ import org.convcl.reference.Conv2dShape;
 final class Conv2dBackward {
     private final ClContext cl;
     private final Sgemm sgemm;
-    private final Im2col im2colTransposed;
+    private final Im2col im2col;
     private final Col2im col2im;
     private final TensorOps ops;
     private final long columnBudgetBytes;
 
-    Conv2dBackward(ClContext cl, Sgemm sgemm, long columnBudgetBytes) {
+    Conv2dBackward(ClContext cl, Im2col im2col, Sgemm sgemm, long columnBudgetBytes) {
         this.cl = cl;
         this.sgemm = sgemm;
-        this.im2colTransposed = new Im2col(cl, true);
+        this.im2col = im2col;
         this.col2im = new Col2im(cl);
         this.ops = new TensorOps(cl);
         this.columnBudgetBytes = columnBudgetBytes;
@@ -68,7 +68,7 @@ final class Conv2dBackward {
                 col2im.enqueue(col, gradX, (long) n0 * s.c() * s.h() * s.w(), s, images);
 
                 // Weight gradient: gradW[g] (K/G x patch) = dyr[g] (K/G x images*P) * colT (images*P x patch of g).
-                im2colTransposed.enqueue(x, (long) n0 * s.c() * s.h() * s.w(), col, s, images, 0, s.oh());
+                im2col.enqueueTransposed(x, (long) n0 * s.c() * s.h() * s.w(), col, s, images, 0, s.oh());
                 ops.permute3(dy, dyOffset, dyr, s.k(), images, plane, plane, (long) s.k() * plane, 1);
                 var target = n0 == 0 ? gradW : partial;
                 sgemm.enqueue(kg, patch, images * plane, g, 1, dyr, 0,

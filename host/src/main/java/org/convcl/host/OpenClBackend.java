@@ -53,8 +53,9 @@ public final class OpenClBackend implements Backend {
         this.cl = cl;
         long budget = Math.min(options.columnBudgetBytes(), cl.device().maxAllocBytes());
         var sgemm = new Sgemm(cl, options.sgemm());
-        this.conv2d = new Conv2d(cl, new Im2col(cl, false), sgemm, budget);
-        this.conv2dBackward = new Conv2dBackward(cl, sgemm, budget);
+        var im2col = new Im2col(cl);
+        this.conv2d = new Conv2d(cl, im2col, sgemm, budget);
+        this.conv2dBackward = new Conv2dBackward(cl, im2col, sgemm, budget);
         this.maxPool = new MaxPool2d(cl);
         this.avgPool = new AvgPool2d(cl);
     }

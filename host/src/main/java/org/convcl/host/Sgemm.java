@@ -1,7 +1,7 @@
 package org.convcl.host;
 
 /**
- * The tiled SGEMM of {@code sgemm.cl}, batched and grouped, with the bias added in the epilogue:
+ * The SGEMM kernel a {@link SgemmConfig} names, batched and grouped, with the bias added in the epilogue:
  * {@code C[b][g] (M x N) = A[g] (M x K) * B[b][g] (K x N) + bias[g*M + row]}.
  */
 final class Sgemm {
@@ -27,7 +27,8 @@ final class Sgemm {
      */
     void enqueue(int m, int n, int k, int groups, int batch, DeviceBuffer a, long aOffset, Operand b, Operand c,
                  DeviceBuffer bias) {
-        var kernel = cl.kernel("sgemm", "sgemm", config.defines());
+        var kernel = cl.kernel(config.source(), "sgemm", config.defines());
+        long[] local = config.local();
         new Launch(cl, kernel, "sgemm")
                 .i32(m).i32(n).i32(k).i32(groups)
                 .buffer(a).i64(aOffset).i64((long) m * k)
@@ -35,9 +36,13 @@ final class Sgemm {
                 .buffer(c.buffer()).i64(c.offset()).i32(c.ld()).i64(c.batchStride()).i64(c.groupStride())
                 .buffer(bias == null ? a : bias).i32(bias == null ? 0 : 1)
                 .enqueue(new long[] {
-                        Launch.roundUp(n, config.tsn()) / config.wptn(),
-                        Launch.roundUp(m, config.tsm()) / config.wptm(),
+                        blocks(n, config.groupColumns()) * local[0],
+                        blocks(m, config.groupRows()) * local[1],
                         (long) batch * groups},
-                        new long[] {config.localN(), config.localM(), 1});
+                        new long[] {local[0], local[1], 1});
+    }
+
+    private static long blocks(long n, long per) {
+        return (n + per - 1) / per;
     }
 }

@@ -1,51 +1,41 @@
 package org.convcl.host;
 
 /**
- * Compile-time parameters of {@code sgemm.cl}: a TSM x TSN tile of C per work-group, TSK-deep local tiles, and
- * WPTM x WPTN results per work-item. The work-group is (TSN/WPTN) x (TSM/WPTM).
+ * Which SGEMM kernel to build and its compile-time parameters. Both kernels compute the same batched, grouped
+ * product; {@link Tiled} stages tiles in local memory (for GPUs), {@link Direct} keeps register blocks and reads
+ * global memory through the caches (for CPUs, where local memory is ordinary memory and barriers are costly).
  */
-public record SgemmConfig(int tsm, int tsn, int tsk, int wptm, int wptn) {
+public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Direct {
 
-    public SgemmConfig {
-        if (tsm < 1 || tsn < 1 || tsk < 1 || wptm < 1 || wptn < 1) {
-            throw new IllegalArgumentException("sgemm config: every size must be >= 1, got " + describe(tsm, tsn, tsk, wptm, wptn));
-        }
-        if (tsm % wptm != 0 || tsn % wptn != 0) {
-            throw new IllegalArgumentException("sgemm config: TSM must be a multiple of WPTM and TSN of WPTN, got "
-                    + describe(tsm, tsn, tsk, wptm, wptn));
-        }
+    /** The default for the device type, shrunk to the tiled fallback where the device's limits demand it. */
+    static SgemmConfig defaultFor(DeviceInfo device) {
+        SgemmConfig preferred = device.type().equals("cpu") ? new Direct(8, 16, 3, 1, 8, 128)
+                : new Tiled(64, 64, 16, 4, 4);
+        return preferred.fits(device) == null ? preferred : new Tiled(16, 16, 8, 2, 2);
     }
 
-    /** The largest default that fits the device's work-group and local-memory limits. */
-    public static SgemmConfig defaultFor(DeviceInfo device) {
-        SgemmConfig large = new SgemmConfig(64, 64, 16, 4, 4);
-        return large.fits(device) == null ? large : new SgemmConfig(16, 16, 8, 2, 2);
-    }
+    /** The classpath source of the kernel. */
+    String source();
 
-    int localM() {
-        return tsm / wptm;
-    }
+    String defines();
 
-    int localN() {
-        return tsn / wptn;
-    }
+    /** Work-items per group along N and along M. */
+    long[] local();
 
-    long localMemBytes() {
-        return 4L * tsk * (tsm + tsn);
-    }
+    /** Columns and rows of C per work-group. */
+    int groupColumns();
 
-    String defines() {
-        return "-DTSM=" + tsm + " -DTSN=" + tsn + " -DTSK=" + tsk + " -DWPTM=" + wptm + " -DWPTN=" + wptn;
-    }
+    int groupRows();
 
     /** Null when the device can run this configuration, else the limit it breaks. */
-    String fits(DeviceInfo d) {
-        long items = (long) localM() * localN();
+    default String fits(DeviceInfo d) {
+        long[] local = local();
+        long items = local[0] * local[1];
         if (items > d.maxWorkGroupSize()) {
             return "work-group of " + items + " work-items exceeds CL_DEVICE_MAX_WORK_GROUP_SIZE " + d.maxWorkGroupSize();
         }
-        if (localN() > d.maxWorkItemSizes()[0] || localM() > d.maxWorkItemSizes()[1]) {
-            return "work-group " + localN() + " x " + localM() + " exceeds CL_DEVICE_MAX_WORK_ITEM_SIZES";
+        if (local[0] > d.maxWorkItemSizes()[0] || local[1] > d.maxWorkItemSizes()[1]) {
+            return "work-group " + local[0] + " x " + local[1] + " exceeds CL_DEVICE_MAX_WORK_ITEM_SIZES";
         }
         if (localMemBytes() > d.localMemBytes()) {
             return "local tiles need " + localMemBytes() + " bytes, more than CL_DEVICE_LOCAL_MEM_SIZE " + d.localMemBytes();
@@ -53,7 +43,112 @@ public record SgemmConfig(int tsm, int tsn, int tsk, int wptm, int wptn) {
         return null;
     }
 
-    private static String describe(int tsm, int tsn, int tsk, int wptm, int wptn) {
-        return "TSM=" + tsm + " TSN=" + tsn + " TSK=" + tsk + " WPTM=" + wptm + " WPTN=" + wptn;
+    default long localMemBytes() {
+        return 0;
+    }
+
+    /**
+     * {@code sgemm.cl}: a TSM x TSN tile of C per work-group, TSK-deep local tiles, and WPTM x WPTN results per
+     * work-item. The work-group is (TSN/WPTN) x (TSM/WPTM).
+     */
+    record Tiled(int tsm, int tsn, int tsk, int wptm, int wptn) implements SgemmConfig {
+
+        public Tiled {
+            if (tsm < 1 || tsn < 1 || tsk < 1 || wptm < 1 || wptn < 1) {
+                throw new IllegalArgumentException("sgemm config: every size must be >= 1, got " + this);
+            }
+            if (tsm % wptm != 0 || tsn % wptn != 0) {
+                throw new IllegalArgumentException(
+                        "sgemm config: TSM must be a multiple of WPTM and TSN of WPTN, got " + this);
+            }
+        }
+
+        @Override
+        public String source() {
+            return "sgemm";
+        }
+
+        @Override
+        public String defines() {
+            return "-DTSM=" + tsm + " -DTSN=" + tsn + " -DTSK=" + tsk + " -DWPTM=" + wptm + " -DWPTN=" + wptn;
+        }
+
+        @Override
+        public long[] local() {
+            return new long[] {tsn / wptn, tsm / wptm};
+        }
+
+        @Override
+        public int groupColumns() {
+            return tsn;
+        }
+
+        @Override
+        public int groupRows() {
+            return tsm;
+        }
+
+        @Override
+        public long localMemBytes() {
+            return 4L * tsk * (tsm + tsn);
+        }
+
+        @Override
+        public String toString() {
+            return "tiled TSM=" + tsm + " TSN=" + tsn + " TSK=" + tsk + " WPTM=" + wptm + " WPTN=" + wptn;
+        }
+    }
+
+    /**
+     * {@code sgemm_direct.cl}: WPTM rows by WPTN vectors of VW floats of C per work-item, localN x localM
+     * work-items per group, and a group-wide barrier every KC steps of k.
+     */
+    record Direct(int wptm, int vw, int wptn, int localN, int localM, int kc) implements SgemmConfig {
+
+        public Direct {
+            if (wptm < 1 || wptn < 1 || localN < 1 || localM < 1 || kc < 1) {
+                throw new IllegalArgumentException("sgemm config: every size must be >= 1, got " + this);
+            }
+            if (vw != 2 && vw != 4 && vw != 8 && vw != 16) {
+                throw new IllegalArgumentException("sgemm config: VW must be 2, 4, 8 or 16, got " + this);
+            }
+        }
+
+        @Override
+        public String source() {
+            return "sgemm_direct";
+        }
+
+        @Override
+        public String defines() {
+            return "-DWPTM=" + wptm + " -DVW=" + vw + " -DWPTN=" + wptn + " -DLOCAL_N=" + localN + " -DLOCAL_M="
+                    + localM + " -DKC=" + kc;
+        }
+
+        @Override
+        public long[] local() {
+            return new long[] {localN, localM};
+        }
+
+        @Override
+        public int groupColumns() {
+            return localN * wptn * vw;
+        }
+
+        @Override
+        public int groupRows() {
+            return localM * wptm;
+        }
+
+        @Override
+        public long localMemBytes() {
+            return 4L * kc * groupColumns();
+        }
+
+        @Override
+        public String toString() {
+            return "direct WPTM=" + wptm + " VW=" + vw + " WPTN=" + wptn + " local " + localN + "x" + localM
+                    + " KC=" + kc;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.convcl.host;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.convcl.reference.Conv2dParams;
 import org.convcl.reference.Pool2dParams;
@@ -16,9 +17,20 @@ public final class OclgrindProbe {
 
     static final List<DeviceCase> CASES = List.of(
             new DeviceCase("im2col padded strided", 2, 3, 7, 6, 5, 3, 2, new Conv2dParams(2, 1, 1, 1, 1, 1, 1), true, 61),
+            new DeviceCase("strided wide row", 1, 2, 3, 40, 2, 1, 3, new Conv2dParams(1, 2, 0, 1, 1, 1, 1), false, 65),
             new DeviceCase("dilated", 1, 2, 7, 7, 3, 2, 2, Conv2dParams.DEFAULT.withDilation(2, 3), false, 62),
             new DeviceCase("pointwise", 2, 5, 3, 5, 7, 1, 1, Conv2dParams.DEFAULT, true, 63),
-            new DeviceCase("depthwise", 1, 4, 5, 5, 4, 3, 3, Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1), true, 64));
+            new DeviceCase("depthwise", 1, 4, 5, 19, 4, 3, 3, Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1), true, 64));
+
+    /**
+     * Small tile shapes keep the simulation short while still covering partial tiles in M, N and K; for the direct
+     * kernel, two work-items along N and a KC that does not divide K cover its group-wide edge paths.
+     */
+    static final List<SgemmConfig> SMALL_CONFIGS = List.of(new SgemmConfig.Tiled(8, 8, 4, 2, 2),
+            new SgemmConfig.Direct(3, 4, 2, 2, 2, 5));
+
+    /** Runs of every case: each small configuration, then the device's defaults. */
+    static final int RUNS = SMALL_CONFIGS.size() + 1;
 
     static final List<Pool2dParams> POOLS = List.of(
             Pool2dParams.of(3, 3).withStride(2, 2).withPadding(1, 1).withCeilMode(true).withCountIncludePad(false),
@@ -27,11 +39,13 @@ public final class OclgrindProbe {
     public static void main(String[] args) {
         var device = Devices.choose("oclgrind");
         System.out.println("device: " + device.name());
-        // Row slices (a 1 KiB budget) exercise the offsets of a chunked column matrix; the small tile shape keeps
-        // the simulation short while still covering partial tiles in M, N and K.
-        var small = new OpenClBackend.Options(new SgemmConfig(8, 8, 4, 2, 2), 1024);
-        var defaults = OpenClBackend.Options.defaultsFor(device);
-        for (var options : List.of(small, defaults)) {
+        // Row slices (a 1 KiB budget) exercise the offsets of a chunked column matrix.
+        var runs = new ArrayList<OpenClBackend.Options>();
+        for (var config : SMALL_CONFIGS) {
+            runs.add(new OpenClBackend.Options(config, 1024));
+        }
+        runs.add(OpenClBackend.Options.defaultsFor(device));
+        for (var options : runs) {
             for (var c : CASES) {
                 // A context per case: within one context, Oclgrind's uninitialised-memory plugin flags reads of
                 // kernel-written data in a buffer allocated after another was freed (the same case run twice in one
@@ -48,14 +62,14 @@ public final class OclgrindProbe {
             var w = c.weight();
             var s = c.params().shapeOf(x, w, null);
             // A budget of one image's column matrix: batches run as chunks whose weight gradients are summed.
-            var oneImage = new OpenClBackend.Options(small.sgemm(), (long) s.c() * s.kh() * s.kw() * s.outputPlane() * 4);
+            var oneImage = new OpenClBackend.Options(SMALL_CONFIGS.get(0), (long) s.c() * s.kh() * s.kw() * s.outputPlane() * 4);
             try (var backend = new VerifyingBackend(OpenClBackend.open(device, oneImage))) {
                 backend.conv2dBackward(Tensor.random(73, s.outputShape()), x, w, c.params());
                 System.out.println("ok backward " + c.label());
             }
         }
         for (var p : POOLS) {
-            try (var backend = new VerifyingBackend(OpenClBackend.open(device, defaults))) {
+            try (var backend = new VerifyingBackend(OpenClBackend.open(device))) {
                 var x = Tensor.random(71, 2, 3, 7, 6);
                 var s = p.shapeOf(x);
                 var dy = Tensor.random(72, s.outputShape());
