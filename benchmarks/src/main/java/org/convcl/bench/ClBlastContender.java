@@ -62,9 +62,20 @@ final class ClBlastContender implements Contender {
     public Run prepare(BenchCase c, Tensor input, Tensor weight) {
         var s = c.shape();
         var x = copyOf(input);
-        var w = copyOf(weight);
-        var y = clCreateBuffer(context, CL_MEM_READ_WRITE, (long) Sizeof.cl_float * s.n() * s.k() * s.outputPlane(),
-                null, null);
+        cl_mem w = null;
+        cl_mem y;
+        try {
+            w = copyOf(weight);
+            y = clCreateBuffer(context, CL_MEM_READ_WRITE, (long) Sizeof.cl_float * s.n() * s.k() * s.outputPlane(),
+                    null, null);
+        } catch (RuntimeException e) {
+            clReleaseMemObject(x);
+            if (w != null) {
+                clReleaseMemObject(w);
+            }
+            throw e;
+        }
+        var weights = w;
         return new Run() {
             @Override
             public Tensor result() {
@@ -81,12 +92,12 @@ final class ClBlastContender implements Contender {
                     // C (M x N) = A (M x K) * B (K x N), all row-major: the weight is A, the input is B.
                     int m = s.k(), n = (int) s.outputPlane(), k = s.c();
                     CLBlast.CLBlastSgemm(CLBlastLayout.CLBlastLayoutRowMajor, CLBlastTranspose.CLBlastTransposeNo,
-                            CLBlastTranspose.CLBlastTransposeNo, m, n, k, 1f, w, 0, k, x, 0, n, 0f, y, 0, n, queue, null);
+                            CLBlastTranspose.CLBlastTransposeNo, m, n, k, 1f, weights, 0, k, x, 0, n, 0f, y, 0, n, queue, null);
                 } else {
                     var p = s.params();
                     CLBlast.CLBlastSconvgemm(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation, s.c(), s.h(), s.w(),
                             s.kh(), s.kw(), p.padH(), p.padW(), p.strideH(), p.strideW(), p.dilationH(), p.dilationW(),
-                            s.k(), s.n(), x, 0, w, 0, y, 0, queue, null);
+                            s.k(), s.n(), x, 0, weights, 0, y, 0, queue, null);
                 }
                 clFinish(queue);
             }
@@ -94,7 +105,7 @@ final class ClBlastContender implements Contender {
             @Override
             public void close() {
                 clReleaseMemObject(x);
-                clReleaseMemObject(w);
+                clReleaseMemObject(weights);
                 clReleaseMemObject(y);
             }
         };

@@ -10,7 +10,11 @@ final class ConvclContender implements Contender {
     private final OpenClBackend backend;
 
     ConvclContender(DeviceInfo device) {
-        this.backend = OpenClBackend.open(device);
+        this(device, OpenClBackend.Options.defaultsFor(device));
+    }
+
+    ConvclContender(DeviceInfo device, OpenClBackend.Options options) {
+        this.backend = OpenClBackend.open(device, options);
     }
 
     OpenClBackend openClBackend() {

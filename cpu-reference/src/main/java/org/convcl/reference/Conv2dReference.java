@@ -15,33 +15,37 @@ public final class Conv2dReference {
         Conv2dShape s = p.shapeOf(input, weight, bias);
         Tensor out = Tensor.zeros("output", s.outputShape());
         float[] x = input.data(), wt = weight.data(), y = out.data();
-        int cg = s.cPerGroup(), kg = s.kPerGroup();
+        int cg = s.cPerGroup(), kg = s.kPerGroup(), plane = s.oh() * s.ow();
+        // One output plane at a time in double, taps outermost, so the innermost loop walks an input row.
+        double[] acc = new double[plane];
         for (int n = 0; n < s.n(); n++) {
             for (int k = 0; k < s.k(); k++) {
                 int g = k / kg;
-                for (int oh = 0; oh < s.oh(); oh++) {
-                    for (int ow = 0; ow < s.ow(); ow++) {
-                        double acc = bias == null ? 0.0 : bias.data()[k];
-                        for (int ci = 0; ci < cg; ci++) {
-                            int c = g * cg + ci;
-                            for (int i = 0; i < s.kh(); i++) {
+                java.util.Arrays.fill(acc, bias == null ? 0.0 : bias.data()[k]);
+                for (int ci = 0; ci < cg; ci++) {
+                    int c = g * cg + ci;
+                    for (int i = 0; i < s.kh(); i++) {
+                        for (int j = 0; j < s.kw(); j++) {
+                            // weight is (K,C/G,KH,KW)
+                            double w = wt[((k * cg + ci) * s.kh() + i) * s.kw() + j];
+                            for (int oh = 0; oh < s.oh(); oh++) {
                                 int ih = oh * p.strideH() - p.padH() + i * p.dilationH();
                                 if (ih < 0 || ih >= s.h()) {
                                     continue;
                                 }
-                                for (int j = 0; j < s.kw(); j++) {
+                                for (int ow = 0; ow < s.ow(); ow++) {
                                     int iw = ow * p.strideW() - p.padW() + j * p.dilationW();
-                                    if (iw < 0 || iw >= s.w()) {
-                                        continue;
+                                    if (iw >= 0 && iw < s.w()) {
+                                        // x is (N,C,H,W)
+                                        acc[oh * s.ow() + ow] += x[((n * s.c() + c) * s.h() + ih) * s.w() + iw] * w;
                                     }
-                                    // x is (N,C,H,W), weight is (K,C/G,KH,KW)
-                                    acc += (double) x[((n * s.c() + c) * s.h() + ih) * s.w() + iw]
-                                            * wt[((k * cg + ci) * s.kh() + i) * s.kw() + j];
                                 }
                             }
                         }
-                        y[((n * s.k() + k) * s.oh() + oh) * s.ow() + ow] = (float) acc;
                     }
+                }
+                for (int o = 0; o < plane; o++) {
+                    y[(n * s.k() + k) * plane + o] = (float) acc[o];
                 }
             }
         }

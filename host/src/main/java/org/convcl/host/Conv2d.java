@@ -6,15 +6,18 @@ import org.convcl.reference.Conv2dShape;
 /**
  * conv2d on the device as im2col + batched SGEMM, written straight into the NCHW output. 1x1 kernels with stride 1
  * and no padding skip im2col, since each input image already is the (C x H*W) matrix the GEMM needs. Groups of
- * one input channel (depthwise) take a direct kernel instead: their GEMMs would be a single row deep.
+ * one input channel (depthwise) and tiny convolutions take the direct kernel instead (see
+ * {@link Im2col#prefersDirect}), unless the backend's options pin one path.
  */
 final class Conv2d {
     private final Im2col im2col;
     private final Sgemm sgemm;
     private final long columnBudgetBytes;
     private final Workspace columns;
+    private final OpenClBackend.Path path;
 
-    Conv2d(ClContext cl, Im2col im2col, Sgemm sgemm, long columnBudgetBytes) {
+    Conv2d(ClContext cl, Im2col im2col, Sgemm sgemm, long columnBudgetBytes, OpenClBackend.Path path) {
+        this.path = path;
         this.columns = new Workspace(cl, "column matrix");
         this.im2col = im2col;
         this.sgemm = sgemm;
@@ -30,8 +33,13 @@ final class Conv2d {
      * @param y    (N, K, OH, OW), written in full
      */
     void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
-        if (Im2col.isDepthwise(s)) {
-            im2col.depthwise(x, w, bias, y, s);
+        boolean direct = switch (path) {
+            case AUTO -> Im2col.prefersDirect(s);
+            case DIRECT -> true;
+            case GEMM -> false;
+        };
+        if (direct) {
+            im2col.direct(x, w, bias, y, s);
             return;
         }
         long outPlane = Launch.requireInt("output plane", s.outputPlane());

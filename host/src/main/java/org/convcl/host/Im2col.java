@@ -6,10 +6,10 @@ import org.convcl.reference.Conv2dShape;
 /**
  * The kernels of {@code im2col.cl}, built as one program: {@code im2col} lowers a slice of output rows of several
  * images into a column matrix, {@code im2col_transposed} into its transpose for the weight gradient, and
- * {@code depthwise} convolves directly where every group has one input channel.
+ * {@code direct} convolves without a column matrix.
  */
 final class Im2col {
-    /** Output pixels per work-item, work-items per group along the pixels, and output planes per depthwise group. */
+    /** Output pixels per work-item, work-items per group along the pixels, and output planes per direct group. */
     private static final int VW = 8;
     private static final int LOCAL_X = 32;
     private static final int LOCAL_Y = 4;
@@ -22,14 +22,20 @@ final class Im2col {
         if (d.maxWorkGroupSize() < LOCAL_X * LOCAL_Y || d.maxWorkItemSizes()[0] < LOCAL_X
                 || d.maxWorkItemSizes()[1] < LOCAL_Y) {
             throw new IllegalArgumentException("device " + d.name() + ": max work-group size " + d.maxWorkGroupSize()
-                    + " is below the " + LOCAL_X + " x " + LOCAL_Y + " the im2col and depthwise kernels need");
+                    + " is below the " + LOCAL_X + " x " + LOCAL_Y + " the im2col and direct kernels need");
         }
         this.cl = cl;
     }
 
-    /** Whether {@link #depthwise} applies: groups of one input channel, where a GEMM would be one row deep. */
-    static boolean isDepthwise(Conv2dShape s) {
-        return s.cPerGroup() == 1 && s.groups() > 1;
+    /** Below this many FLOPs a convolution costs less in one direct launch than in im2col and GEMM launches. */
+    static final double DIRECT_FLOPS = 1 << 20;
+
+    /**
+     * Whether {@link #direct} is the faster path: groups of one input channel, where a GEMM would be one row deep,
+     * or a convolution so small that launches dominate.
+     */
+    static boolean prefersDirect(Conv2dShape s) {
+        return (s.cPerGroup() == 1 && s.groups() > 1) || s.flops() < DIRECT_FLOPS;
     }
 
     /**
@@ -57,12 +63,12 @@ final class Im2col {
                         new long[] {LOCAL_X, 1, 1});
     }
 
-    /** Writes y (N, K, OH, OW) from x (N, C, H, W), w (K, 1, KH, KW) and bias (K) or null. */
-    void depthwise(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
-        var kernel = cl.kernel("im2col", "depthwise", DEFINES);
-        var launch = new Launch(cl, kernel, "depthwise")
+    /** Writes y (N, K, OH, OW) from x (N, C, H, W), w (K, C/G, KH, KW) and bias (K) or null. */
+    void direct(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
+        var kernel = cl.kernel("im2col", "direct", DEFINES);
+        var launch = new Launch(cl, kernel, "direct")
                 .buffer(x).buffer(w).buffer(bias == null ? w : bias).i32(bias == null ? 0 : 1).buffer(y)
-                .i32(s.n()).i32(s.c()).i32(s.h()).i32(s.w()).i32(s.k()).i32(s.kh()).i32(s.kw());
+                .i32(s.n()).i32(s.c()).i32(s.h()).i32(s.w()).i32(s.k()).i32(s.groups()).i32(s.kh()).i32(s.kw());
         geometry(launch, s).i32(s.oh()).i32(s.ow())
                 .enqueue(new long[] {Launch.roundUp(s.oh() * blocksPerRow(s), LOCAL_X),
                                 Launch.roundUp((long) s.n() * s.k(), LOCAL_Y)},

@@ -28,19 +28,42 @@ public final class OpenClBackend implements Backend {
     private final AvgPool2d avgPool;
     private long transfers;
 
+    /** Which conv2d path runs: the direct kernel, or im2col (or the 1x1 shortcut) and SGEMM. */
+    public enum Path {
+        /** Direct for depthwise and for convolutions too small to pay for two launches, GEMM otherwise. */
+        AUTO,
+        /** Always the direct kernel. */
+        DIRECT,
+        /** Always im2col (or the 1x1 shortcut) and SGEMM. */
+        GEMM
+    }
+
     /**
      * @param columnBudgetBytes the most bytes one im2col column buffer may take; larger work is chunked
+     * @param path              which conv2d kernels run; tests pin each to check both on the same shapes
      */
-    public record Options(SgemmConfig sgemm, long columnBudgetBytes) {
+    public record Options(SgemmConfig sgemm, long columnBudgetBytes, Path path) {
         public Options {
             if (columnBudgetBytes < Float.BYTES) {
                 throw new IllegalArgumentException("columnBudgetBytes: " + columnBudgetBytes + ", must be >= 4");
             }
+            java.util.Objects.requireNonNull(path, "path");
         }
 
-        /** Defaults from device queries: the column budget is a quarter of global memory, at most one allocation. */
+        public Options(SgemmConfig sgemm, long columnBudgetBytes) {
+            this(sgemm, columnBudgetBytes, Path.AUTO);
+        }
+
+        public Options withPath(Path p) {
+            return new Options(sgemm, columnBudgetBytes, p);
+        }
+
+        /**
+         * Defaults for the device: the SGEMM configuration {@code convcl tune} stored for it, else one chosen from
+         * device queries; the column budget is a quarter of global memory, at most one allocation.
+         */
         public static Options defaultsFor(DeviceInfo device) {
-            return new Options(SgemmConfig.defaultFor(device),
+            return new Options(TuningCache.lookup(device).orElseGet(() -> SgemmConfig.defaultFor(device)),
                     Math.min(device.maxAllocBytes(), device.globalMemBytes() / 4));
         }
     }
@@ -54,7 +77,7 @@ public final class OpenClBackend implements Backend {
         long budget = Math.min(options.columnBudgetBytes(), cl.device().maxAllocBytes());
         var sgemm = new Sgemm(cl, options.sgemm());
         var im2col = new Im2col(cl);
-        this.conv2d = new Conv2d(cl, im2col, sgemm, budget);
+        this.conv2d = new Conv2d(cl, im2col, sgemm, budget, options.path());
         this.conv2dBackward = new Conv2dBackward(cl, im2col, sgemm, budget);
         this.maxPool = new MaxPool2d(cl);
         this.avgPool = new AvgPool2d(cl);

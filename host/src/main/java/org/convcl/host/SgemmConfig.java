@@ -14,6 +14,43 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Direc
         return preferred.fits(device) == null ? preferred : new Tiled(16, 16, 8, 2, 2);
     }
 
+    /**
+     * Reads what {@link #encode()} wrote, for example {@code sgemm_direct -DWPTM=8 -DVW=16 -DWPTN=3 -DLOCAL_N=1
+     * -DLOCAL_M=8 -DKC=128}.
+     *
+     * @throws IllegalArgumentException when the text names no known kernel or lacks a parameter
+     */
+    static SgemmConfig parse(String text) {
+        var tokens = text.strip().split("\\s+");
+        var values = new java.util.HashMap<String, Integer>();
+        for (int i = 1; i < tokens.length; i++) {
+            var m = java.util.regex.Pattern.compile("-D(\\w+)=(\\d+)").matcher(tokens[i]);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("sgemm config: '" + tokens[i] + "' in '" + text + "' is not -DNAME=N");
+            }
+            values.put(m.group(1), Integer.parseInt(m.group(2)));
+        }
+        java.util.function.ToIntFunction<String> get = name -> {
+            Integer v = values.get(name);
+            if (v == null) {
+                throw new IllegalArgumentException("sgemm config: '" + text + "' lacks " + name);
+            }
+            return v;
+        };
+        return switch (tokens[0]) {
+            case "sgemm" -> new Tiled(get.applyAsInt("TSM"), get.applyAsInt("TSN"), get.applyAsInt("TSK"),
+                    get.applyAsInt("WPTM"), get.applyAsInt("WPTN"));
+            case "sgemm_direct" -> new Direct(get.applyAsInt("WPTM"), get.applyAsInt("VW"), get.applyAsInt("WPTN"),
+                    get.applyAsInt("LOCAL_N"), get.applyAsInt("LOCAL_M"), get.applyAsInt("KC"));
+            default -> throw new IllegalArgumentException("sgemm config: unknown kernel '" + tokens[0] + "' in '" + text + "'");
+        };
+    }
+
+    /** The kernel source and its defines on one line; {@link #parse} reads it back. */
+    default String encode() {
+        return source() + " " + defines();
+    }
+
     /** The classpath source of the kernel. */
     String source();
 

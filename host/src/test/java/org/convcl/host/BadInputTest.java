@@ -14,8 +14,6 @@ import org.convcl.reference.Pool2dParams;
 import org.convcl.reference.ReferenceBackend;
 import org.convcl.reference.Tensor;
 import org.convcl.reference.Tolerance;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,22 +23,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every rule a caller can break, on both backends: each row is a call and the start of the message it must fail
  * with, an {@link IllegalArgumentException} that names the argument, before any work is enqueued.
  */
-class BadInputTest {
+class BadInputTest extends SharedDevice {
     private static final Conv2dParams P = Conv2dParams.DEFAULT;
     private static final Pool2dParams POOL = Pool2dParams.of(2, 2);
     private static final Tensor X = Tensor.random(1, 2, 4, 6, 5);
     private static final Tensor W = Tensor.random(2, 6, 4, 3, 3);
-    private static OpenClBackend device;
-
-    @BeforeAll
-    static void open() {
-        device = OpenClBackend.open(Devices.choose(null));
-    }
-
-    @AfterAll
-    static void close() {
-        device.close();
-    }
 
     private record Row(String rule, String messageStart, Consumer<Backend> call) {
         @Override

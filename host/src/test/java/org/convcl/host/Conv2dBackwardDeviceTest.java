@@ -9,25 +9,12 @@ import org.convcl.reference.Conv2dBackwardReference;
 import org.convcl.reference.Conv2dParams;
 import org.convcl.reference.Tensor;
 import org.convcl.reference.Tolerance;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** conv2d's input, weight and bias gradients on the default OpenCL device against the plain reference. */
-class Conv2dBackwardDeviceTest {
-    private static OpenClBackend device;
-
-    @BeforeAll
-    static void open() {
-        device = OpenClBackend.open(Devices.choose(null));
-    }
-
-    @AfterAll
-    static void close() {
-        device.close();
-    }
+class Conv2dBackwardDeviceTest extends SharedDevice {
 
     static Stream<DeviceCase> cases() {
         var awkward = Conv2dDeviceTest.awkwardCases().filter(c -> c.n() * c.c() * c.h() * c.w() < 20_000);

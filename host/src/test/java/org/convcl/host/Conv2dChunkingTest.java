@@ -19,7 +19,7 @@ class Conv2dChunkingTest {
 
     private static void assertCorrectWithBudget(long budgetBytes, DeviceCase c) {
         var device = Devices.choose(null);
-        var options = new OpenClBackend.Options(SgemmConfig.defaultFor(device), budgetBytes);
+        var options = new OpenClBackend.Options(SgemmConfig.defaultFor(device), budgetBytes, OpenClBackend.Path.GEMM);
         try (var backend = OpenClBackend.open(device, options)) {
             Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
         }
@@ -49,7 +49,7 @@ class Conv2dChunkingTest {
     @Test
     void aBudgetBelowOneRowIsRefused() {
         var device = Devices.choose(null);
-        try (var backend = OpenClBackend.open(device, new OpenClBackend.Options(SgemmConfig.defaultFor(device), 971))) {
+        try (var backend = OpenClBackend.open(device, new OpenClBackend.Options(SgemmConfig.defaultFor(device), 971, OpenClBackend.Path.GEMM))) {
             var e = assertThrows(IllegalArgumentException.class,
                     () -> backend.conv2d(LAYER.input(), LAYER.weight(), null, LAYER.params()));
             assertTrue(e.getMessage().contains("column budget of 971 bytes"), e.getMessage());

@@ -18,19 +18,29 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** conv2d on the default OpenCL device against the plain reference. */
-class Conv2dDeviceTest {
-    private static final Conv2dParams P = Conv2dParams.DEFAULT;
-    private static OpenClBackend device;
+class Conv2dDeviceTest extends SharedDevice {
+    private static OpenClBackend direct;
+    private static OpenClBackend gemm;
 
     @BeforeAll
-    static void open() {
-        device = OpenClBackend.open(Devices.choose(null));
+    static void openPinnedPaths() {
+        var d = Devices.choose(null);
+        direct = OpenClBackend.open(d, OpenClBackend.Options.defaultsFor(d).withPath(OpenClBackend.Path.DIRECT));
+        gemm = OpenClBackend.open(d, OpenClBackend.Options.defaultsFor(d).withPath(OpenClBackend.Path.GEMM));
     }
 
     @AfterAll
-    static void close() {
-        device.close();
+    static void closePinnedPaths() {
+        direct.close();
+        gemm.close();
     }
+
+    /** The direct kernel and im2col + SGEMM (or the 1x1 shortcut) must each match the reference on every case. */
+    private static void assertBothPathsMatch(DeviceCase c, Tolerance tolerance) {
+        assertMatchesReference(direct, c, tolerance);
+        assertMatchesReference(gemm, c, tolerance);
+    }
+    private static final Conv2dParams P = Conv2dParams.DEFAULT;
 
     static Stream<DeviceCase> awkwardCases() {
         return Stream.of(
@@ -74,13 +84,13 @@ class Conv2dDeviceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("awkwardCases")
     void awkwardShapesMatchTheReference(DeviceCase c) {
-        assertMatchesReference(device, c, Tolerance.FLOAT32);
+        assertBothPathsMatch(c, Tolerance.FLOAT32);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("randomCases")
     void randomShapesMatchTheReference(DeviceCase c) {
-        assertMatchesReference(device, c, Tolerance.FLOAT32);
+        assertBothPathsMatch(c, Tolerance.FLOAT32);
     }
 
     static void assertMatchesReference(OpenClBackend backend, DeviceCase c, Tolerance tolerance) {
@@ -102,9 +112,11 @@ class Conv2dDeviceTest {
             var x = Tensor.randomIntegers(7, 3, 2, 9, 13, 11);
             var w = Tensor.randomIntegers(8, 2, 12, 9 / p.groups(), 3, 3);
             var b = Tensor.randomIntegers(9, 5, 12);
-            var got = device.conv2d(x, w, b, p);
             var expected = Conv2dReference.conv2d(x, w, b, p);
-            assertNull(Tolerance.EXACT.firstMismatch(got, expected), () -> p + ": " + Tolerance.EXACT.firstMismatch(got, expected));
+            for (var backend : List.of(direct, gemm)) {
+                var got = backend.conv2d(x, w, b, p);
+                assertNull(Tolerance.EXACT.firstMismatch(got, expected), () -> p + ": " + Tolerance.EXACT.firstMismatch(got, expected));
+            }
         }
     }
 
@@ -129,7 +141,12 @@ class Conv2dDeviceTest {
     /** A sentinel region after the output and an untouched copy of the input catch stray writes. */
     @Test
     void nothingIsWrittenOutsideTheOutput() {
-        var cl = device.context();
+        assertNoStrayWrites(direct);
+        assertNoStrayWrites(gemm);
+    }
+
+    private static void assertNoStrayWrites(OpenClBackend backend) {
+        var cl = backend.context();
         for (var c : List.of(
                 new DeviceCase("im2col path", 3, 5, 13, 11, 7, 3, 3, P.withPadding(1, 2), true, 31),
                 new DeviceCase("pointwise path", 2, 7, 9, 5, 9, 1, 1, P, true, 32),
@@ -152,7 +169,7 @@ class Conv2dDeviceTest {
                     bb.write(b.data());
                 }
                 yb.write(before);
-                device.conv2d(xb, wb, bb, yb, s);
+                backend.conv2d(xb, wb, bb, yb, s);
                 yb.read(after);
                 xb.read(inputAfter);
             }

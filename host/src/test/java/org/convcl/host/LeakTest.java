@@ -40,7 +40,9 @@ class LeakTest {
         var p = Conv2dParams.DEFAULT.withPadding(1, 1);
         long before;
         long after;
-        try (var backend = OpenClBackend.open(Devices.choose(null))) {
+        // The im2col + SGEMM path, the one that keeps a workspace between calls.
+        var options = OpenClBackend.Options.defaultsFor(Devices.choose(null)).withPath(OpenClBackend.Path.GEMM);
+        try (var backend = OpenClBackend.open(Devices.choose(null), options)) {
             for (int i = 0; i < 500; i++) {
                 backend.conv2d(x, w, b, p);
             }

@@ -39,12 +39,12 @@ public final class OclgrindProbe {
     public static void main(String[] args) {
         var device = Devices.choose("oclgrind");
         System.out.println("device: " + device.name());
-        // Row slices (a 1 KiB budget) exercise the offsets of a chunked column matrix.
+        // Row slices (a 4 KiB budget) exercise the offsets of a chunked column matrix.
         var runs = new ArrayList<OpenClBackend.Options>();
         for (var config : SMALL_CONFIGS) {
-            runs.add(new OpenClBackend.Options(config, 1024));
+            runs.add(new OpenClBackend.Options(config, 4096, OpenClBackend.Path.GEMM));
         }
-        runs.add(OpenClBackend.Options.defaultsFor(device));
+        runs.add(OpenClBackend.Options.defaultsFor(device).withPath(OpenClBackend.Path.DIRECT));
         for (var options : runs) {
             for (var c : CASES) {
                 // A context per case: within one context, Oclgrind's uninitialised-memory plugin flags reads of

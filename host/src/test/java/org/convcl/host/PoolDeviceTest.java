@@ -11,25 +11,12 @@ import org.convcl.reference.Pool2dParams;
 import org.convcl.reference.PoolReference;
 import org.convcl.reference.Tensor;
 import org.convcl.reference.Tolerance;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Pooling and its gradients on the default OpenCL device against the plain reference. */
-class PoolDeviceTest {
-    private static OpenClBackend device;
-
-    @BeforeAll
-    static void open() {
-        device = OpenClBackend.open(Devices.choose(null));
-    }
-
-    @AfterAll
-    static void close() {
-        device.close();
-    }
+class PoolDeviceTest extends SharedDevice {
 
     /** One pooling: input shape and parameters. */
     record PoolCase(String label, int[] shape, Pool2dParams params) {

@@ -25,7 +25,7 @@ class SgemmConfigTest {
     @MethodSource("configs")
     void everyConfigurationMatchesTheReference(SgemmConfig config) {
         var device = Devices.choose(null);
-        try (var backend = OpenClBackend.open(device, new OpenClBackend.Options(config, 1 << 20))) {
+        try (var backend = OpenClBackend.open(device, new OpenClBackend.Options(config, 1 << 20, OpenClBackend.Path.GEMM))) {
             var p = Conv2dParams.DEFAULT;
             for (var c : new DeviceCase[] {
                     new DeviceCase("tile edges", 3, 7, 13, 11, 37, 3, 3, p.withPadding(1, 1), true, 51),

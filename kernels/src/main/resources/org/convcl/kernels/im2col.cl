@@ -13,9 +13,10 @@
 // GEMM reads. Its writes are strided by C*KH*KW whatever the work-item order, so it stays one element per work-item.
 // NDRange: (rows*OW rounded up to LOCAL_X, C*KH*KW, images).
 //
-// depthwise: direct conv2d for one input channel per group (any channel multiplier), where im2col + GEMM would run
-// a GEMM with M = K/groups and K = KH*KW per group:
-//   y[n, k, oh, ow] = bias[k] + sum over i, j of x[n, k / (K/C), oh*SH - PH + i*DH, ow*SW - PW + j*DW] * w[k, 0, i, j]
+// direct: conv2d without a column matrix, for groups of one input channel (depthwise, any channel multiplier),
+// where im2col + GEMM would run a GEMM one row deep, and for convolutions too small to pay for two launches:
+//   y[n, k, oh, ow] = bias[k] + sum over ci < C/G, i, j of
+//                     x[n, g*C/G + ci, oh*SH - PH + i*DH, ow*SW - PW + j*DW] * w[k, ci, i, j],  g = k / (K/G)
 // NDRange: (OH * ceil(OW/VW) rounded up to LOCAL_X, N*K rounded up to LOCAL_Y).
 
 #ifndef VW
@@ -25,7 +26,7 @@
 #define LOCAL_X 32 // work-items per group along the pixel blocks
 #endif
 #ifndef LOCAL_Y
-#define LOCAL_Y 4 // output planes per group of the depthwise kernel
+#define LOCAL_Y 4 // output planes per group of the direct kernel
 #endif
 
 #if VW != 2 && VW != 4 && VW != 8 && VW != 16
@@ -161,11 +162,11 @@ inline floatV convolve(const __global float* xp, const __global float* wk, const
 }
 
 __kernel __attribute__((reqd_work_group_size(LOCAL_X, LOCAL_Y, 1)))
-void depthwise(const __global float* restrict x, const __global float* restrict w,
-               const __global float* restrict bias, const int hasBias, __global float* restrict y,
-               const int N, const int C, const int H, const int W, const int K, const int KH, const int KW,
-               const int SH, const int SW, const int PH, const int PW, const int DH, const int DW,
-               const int OH, const int OW) {
+void direct(const __global float* restrict x, const __global float* restrict w,
+            const __global float* restrict bias, const int hasBias, __global float* restrict y,
+            const int N, const int C, const int H, const int W, const int K, const int G, const int KH, const int KW,
+            const int SH, const int SW, const int PH, const int PW, const int DH, const int DW,
+            const int OH, const int OW) {
     const int blocks = (OW + VW - 1) / VW;
     const int block = get_global_id(0);
     const int plane = get_global_id(1);
@@ -176,10 +177,14 @@ void depthwise(const __global float* restrict x, const __global float* restrict 
     const int k = plane % K;
     const int oh = block / blocks;
     const int ow0 = block % blocks * VW;
-    const __global float* xp = x + ((long) n * C + k / (K / C)) * H * W;
-    const __global float* wk = w + k * KH * KW;
-    const floatV acc = insideRun(ow0, W, KW, SW, PW, DW)
-            ? convolve(xp, wk, oh, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, true)
-            : convolve(xp, wk, oh, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, false);
+    const int cg = C / G;
+    const bool inside = insideRun(ow0, W, KW, SW, PW, DW);
+    floatV acc = (floatV) 0.0f;
+    for (int ci = 0; ci < cg; ci++) {
+        const __global float* xp = x + ((long) n * C + k / (K / G) * cg + ci) * H * W;
+        const __global float* wk = w + ((long) k * cg + ci) * KH * KW;
+        acc += inside ? convolve(xp, wk, oh, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, true)
+                      : convolve(xp, wk, oh, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, false);
+    }
     storeRun(acc + (hasBias ? bias[k] : 0.0f), y + ((long) plane * OH + oh) * OW + ow0, min(VW, OW - ow0));
 }
