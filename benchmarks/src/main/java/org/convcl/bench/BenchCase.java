@@ -6,8 +6,8 @@ import org.convcl.reference.Tensor;
 
 /**
  * One benchmark: a convolution without bias, input (n, cin, h, w), weight (cout, cin/groups, kh, kw). SGEMM cases
- * are the pointwise convolution that is exactly one matrix product: x (1, K, N, 1) is the K x N matrix B, the weight
- * (M, K, 1, 1) is A, and the output (1, M, N, 1) is C, so they time the GEMM kernel alone.
+ * are the pointwise convolution that is exactly one matrix product: x (1, K, 1, N) is the K x N matrix B, the weight
+ * (M, K, 1, 1) is A, and the output (1, M, 1, N) is C, so they time the GEMM kernel alone.
  */
 public record BenchCase(String name, boolean sgemm, int n, int cin, int h, int w, int cout, int kh, int kw,
                         Conv2dParams params) {
@@ -20,7 +20,7 @@ public record BenchCase(String name, boolean sgemm, int n, int cin, int h, int w
 
     /** C (size x size) = A (size x size) * B (size x size). */
     static BenchCase sgemm(int size) {
-        return new BenchCase("sgemm_" + size, true, 1, size, size, 1, size, 1, 1, Conv2dParams.DEFAULT);
+        return new BenchCase("sgemm_" + size, true, 1, size, 1, size, size, 1, 1, Conv2dParams.DEFAULT);
     }
 
     public Tensor input() {

@@ -131,17 +131,8 @@ public final class OpenClBackend implements Backend {
         requireNonNull("input", input);
         requireNonNull("weight", weight);
         var s = params.shapeOf(input.shape(), weight.shape(), bias == null ? null : bias.shape());
-        var y = allocate("output", s.outputShape());
-        if (y.size() > 0) {
-            try {
-                conv2d.enqueue(input.buffer(this, "input", false), weight.buffer(this, "weight", false),
-                        bias == null ? null : bias.buffer(this, "bias", false), y.buffer(this, "output", false), s);
-            } catch (RuntimeException e) {
-                y.close();
-                throw e;
-            }
-        }
-        return y;
+        return produce("output", s.outputShape(), y -> conv2d.enqueue(input.buffer(this, "input", false),
+                weight.buffer(this, "weight", false), bias == null ? null : bias.buffer(this, "bias", false), y, s));
     }
 
     @Override
@@ -169,11 +160,13 @@ public final class OpenClBackend implements Backend {
         requireNonNull("weight", weight);
         var s = params.shapeOf(input.shape(), weight.shape(), null);
         requireShape("gradOutput", gradOutput, s.outputShape());
-        var gx = allocate("input gradient", input.shape());
-        var gw = allocate("weight gradient", weight.shape());
-        var gb = allocate("bias gradient", s.k());
-        var grads = new DeviceConv2dGradients(gx, gw, gb);
+        DeviceTensor gx = null;
+        DeviceTensor gw = null;
+        DeviceTensor gb = null;
         try {
+            gx = allocate("input gradient", input.shape());
+            gw = allocate("weight gradient", weight.shape());
+            gb = allocate("bias gradient", s.k());
             if (s.n() == 0) {
                 // No images: the weight and bias gradients are sums over nothing.
                 gw.buffer(this, "weight gradient", false).write(new float[(int) gw.size()]);
@@ -183,9 +176,13 @@ public final class OpenClBackend implements Backend {
                         weight.buffer(this, "weight", false), gx.buffer(this, "input gradient", false),
                         gw.buffer(this, "weight gradient", false), gb.buffer(this, "bias gradient", false), s);
             }
-            return grads;
+            return new DeviceConv2dGradients(gx, gw, gb);
         } catch (RuntimeException e) {
-            grads.close();
+            for (var t : new DeviceTensor[] {gx, gw, gb}) {
+                if (t != null) {
+                    t.close();
+                }
+            }
             throw e;
         }
     }
