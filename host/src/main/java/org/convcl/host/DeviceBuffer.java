@@ -75,6 +75,11 @@ final class DeviceBuffer implements AutoCloseable {
         write(Pointer.to(src), src.length, Sizeof.cl_float);
     }
 
+    /** Copies {@code length} floats of {@code src} from {@code offset} to the start of this buffer. */
+    void write(float[] src, int offset, int length) {
+        write(Pointer.to(src).withByteOffset((long) offset * Sizeof.cl_float), length, Sizeof.cl_float);
+    }
+
     void write(long[] src) {
         write(Pointer.to(src), src.length, Sizeof.cl_long);
     }
@@ -84,8 +89,17 @@ final class DeviceBuffer implements AutoCloseable {
         read(Pointer.to(dst), dst.length, Sizeof.cl_float);
     }
 
+    /** Copies the first {@code length} floats of this buffer into {@code dst} from {@code offset}. */
+    void read(float[] dst, int offset, int length) {
+        read(Pointer.to(dst).withByteOffset((long) offset * Sizeof.cl_float), length, Sizeof.cl_float);
+    }
+
     void read(long[] dst) {
         read(Pointer.to(dst), dst.length, Sizeof.cl_long);
+    }
+
+    void read(long[] dst, int offset, int length) {
+        read(Pointer.to(dst).withByteOffset((long) offset * Sizeof.cl_long), length, Sizeof.cl_long);
     }
 
     private void write(Pointer src, int length, int bytesEach) {

@@ -24,6 +24,7 @@ public final class OpenClBackend implements Backend {
     private final ClContext cl;
     private final Conv2d conv2d;
     private final Conv2dBackward conv2dBackward;
+    private final long transferBudgetBytes;
     private final MaxPool2d maxPool;
     private final AvgPool2d avgPool;
     private long transfers;
@@ -39,23 +40,38 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * @param columnBudgetBytes the most bytes one im2col column buffer may take; larger work is chunked
-     * @param path              which conv2d kernels run; tests pin each to check both on the same shapes
+     * @param columnBudgetBytes   the most bytes one im2col column buffer may take; larger work is chunked
+     * @param path                which conv2d kernels run; tests pin each to check both on the same shapes
+     * @param transferBudgetBytes the most bytes one buffer of a host-tensor call may take (never more than the
+     *                            device's CL_DEVICE_MAX_MEM_ALLOC_SIZE): larger batches are uploaded, computed and
+     *                            downloaded a slice of images at a time
      */
-    public record Options(SgemmConfig sgemm, long columnBudgetBytes, Path path) {
+    public record Options(SgemmConfig sgemm, long columnBudgetBytes, Path path, long transferBudgetBytes) {
         public Options {
             if (columnBudgetBytes < Float.BYTES) {
                 throw new IllegalArgumentException("columnBudgetBytes: " + columnBudgetBytes + ", must be >= 4");
             }
+            if (transferBudgetBytes < Float.BYTES) {
+                throw new IllegalArgumentException("transferBudgetBytes: " + transferBudgetBytes + ", must be >= 4");
+            }
             java.util.Objects.requireNonNull(path, "path");
         }
 
+        /** Automatic path choice; transfers limited by the device's allocation limit alone. */
         public Options(SgemmConfig sgemm, long columnBudgetBytes) {
             this(sgemm, columnBudgetBytes, Path.AUTO);
         }
 
+        public Options(SgemmConfig sgemm, long columnBudgetBytes, Path path) {
+            this(sgemm, columnBudgetBytes, path, Long.MAX_VALUE);
+        }
+
         public Options withPath(Path p) {
-            return new Options(sgemm, columnBudgetBytes, p);
+            return new Options(sgemm, columnBudgetBytes, p, transferBudgetBytes);
+        }
+
+        public Options withTransferBudget(long bytes) {
+            return new Options(sgemm, columnBudgetBytes, path, bytes);
         }
 
         /**
@@ -74,6 +90,7 @@ public final class OpenClBackend implements Backend {
                     + cl.device().maxWorkGroupSize() + " is below the " + Launch.LOCAL_1D + " ConvCL's kernels use");
         }
         this.cl = cl;
+        this.transferBudgetBytes = Math.min(options.transferBudgetBytes(), cl.device().maxAllocBytes());
         long budget = Math.min(options.columnBudgetBytes(), cl.device().maxAllocBytes());
         var sgemm = new Sgemm(cl, options.sgemm());
         var im2col = new Im2col(cl);
@@ -109,12 +126,46 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
-        params.shapeOf(input, weight, bias);
-        try (var x = upload(input);
-             var w = upload(weight);
-             var b = bias == null ? null : upload(bias);
-             var y = conv2d(x, w, b, params)) {
-            return download(y);
+        var s = params.shapeOf(input, weight, bias);
+        var out = Tensor.zeros("output", s.outputShape());
+        try (var w = upload(weight); var b = bias == null ? null : upload(bias)) {
+            inImageSlices(input, out, (x, n0, images) -> conv2d(x, w, b, params));
+        }
+        return out;
+    }
+
+    /** Computes images [n0, n0 + images) of a batch: their input on the device in, their output on the device out. */
+    private interface SliceOp {
+        DeviceTensor apply(DeviceTensor input, int n0, int images);
+    }
+
+    /**
+     * Runs {@code op} on slices of the batch small enough that each slice's input and output fit the transfer
+     * budget, copying each input slice in and each output slice back into {@code out}.
+     */
+    private void inImageSlices(Tensor input, Tensor out, SliceOp op) {
+        int n = input.dim(0);
+        long inPerImage = (long) input.dim(1) * input.dim(2) * input.dim(3);
+        long outPerImage = (long) out.dim(1) * out.dim(2) * out.dim(3);
+        long largest = Math.max(inPerImage, outPerImage) * Float.BYTES;
+        if (largest > transferBudgetBytes) {
+            throw new IllegalArgumentException("input: one image needs a " + largest + "-byte buffer, more than the "
+                    + transferBudgetBytes + " bytes one transfer may take on " + cl.device().name()
+                    + " (CL_DEVICE_MAX_MEM_ALLOC_SIZE " + cl.device().maxAllocBytes() + ")");
+        }
+        int step = (int) Math.min(n, transferBudgetBytes / largest);
+        int[] sliceShape = input.shape();
+        for (int n0 = 0; n0 < n; n0 += step) {
+            int images = Math.min(step, n - n0);
+            sliceShape[0] = images;
+            try (var x = allocate("input slice", sliceShape)) {
+                x.buffer(this, "input", false).write(input.data(), (int) (n0 * inPerImage), (int) (images * inPerImage));
+                transfers++;
+                try (var y = op.apply(x, n0, images)) {
+                    y.buffer(this, "output", false).read(out.data(), (int) (n0 * outPerImage), (int) (images * outPerImage));
+                    transfers++;
+                }
+            }
         }
     }
 
@@ -195,10 +246,22 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params) {
-        params.shapeOf(input);
-        try (var x = upload(input); var r = maxPool2d(x, params)) {
-            return new MaxPool2dResult(download(r.output()), downloadIndices(r.indices()));
-        }
+        var s = params.shapeOf(input);
+        var out = Tensor.zeros("output", s.outputShape());
+        long[] indices = new long[out.size()];
+        long perImage = (long) s.c() * s.oh() * s.ow();
+        inImageSlices(input, out, (x, n0, images) -> {
+            var r = maxPool2d(x, params);
+            try (var i = r.indices()) {
+                i.buffer(this, "indices", true).read(indices, (int) (n0 * perImage), (int) (images * perImage));
+                transfers++;
+            } catch (RuntimeException e) {
+                r.output().close();
+                throw e;
+            }
+            return r.output();
+        });
+        return new MaxPool2dResult(out, indices);
     }
 
     /**
@@ -226,10 +289,9 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized Tensor avgPool2d(Tensor input, Pool2dParams params) {
-        params.shapeOf(input);
-        try (var x = upload(input); var y = avgPool2d(x, params)) {
-            return download(y);
-        }
+        var out = Tensor.zeros("output", params.shapeOf(input).outputShape());
+        inImageSlices(input, out, (x, n0, images) -> avgPool2d(x, params));
+        return out;
     }
 
     /** Average pooling on the device: (N, C, H, W) to (N, C, OH, OW), owned by the caller. */

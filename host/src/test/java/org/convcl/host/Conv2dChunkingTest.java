@@ -1,11 +1,16 @@
 package org.convcl.host;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.convcl.reference.Conv2dParams;
+import org.convcl.reference.Pool2dParams;
+import org.convcl.reference.PoolReference;
+import org.convcl.reference.Tensor;
 import org.convcl.reference.Tolerance;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +58,32 @@ class Conv2dChunkingTest {
             var e = assertThrows(IllegalArgumentException.class,
                     () -> backend.conv2d(LAYER.input(), LAYER.weight(), null, LAYER.params()));
             assertTrue(e.getMessage().contains("column budget of 971 bytes"), e.getMessage());
+        }
+    }
+
+    /** A transfer budget of two images' output: a batch of five goes up, through and back in three slices. */
+    @Test
+    void batchesBeyondOneTransferAreSliced() {
+        var device = Devices.choose(null);
+        long twoOutputs = 2L * 4 * 11 * 9 * Float.BYTES;
+        var options = OpenClBackend.Options.defaultsFor(device).withTransferBudget(twoOutputs);
+        try (var backend = OpenClBackend.open(device, options)) {
+            Conv2dDeviceTest.assertMatchesReference(backend, LAYER, Tolerance.FLOAT32);
+            // weight and bias once, then each of three slices up and back
+            assertEquals(2 + 3 * 2, backend.transferCount());
+
+            var x = LAYER.input();
+            var pool = Pool2dParams.of(3, 2).withStride(2, 2).withPadding(1, 1).withCeilMode(true);
+            var max = backend.maxPool2d(x, pool);
+            var expected = PoolReference.maxPool2d(x, pool);
+            assertNull(Tolerance.EXACT.firstMismatch(max.output(), expected.output()));
+            assertArrayEquals(expected.indices(), max.indices());
+            assertNull(Tolerance.FLOAT32.firstMismatch(backend.avgPool2d(x, pool), PoolReference.avgPool2d(x, pool)));
+
+            var e = assertThrows(IllegalArgumentException.class, () -> backend.conv2d(Tensor.random(1, 1, 3, 40, 40),
+                    Tensor.random(2, 4, 3, 3, 3), null, Conv2dParams.DEFAULT));
+            assertTrue(e.getMessage().startsWith("input: one image needs a 23104-byte buffer, more than the "
+                    + twoOutputs + " bytes one transfer may take"), e.getMessage());
         }
     }
 
