@@ -6,6 +6,7 @@ import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
 import static org.jocl.CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_ITEM_SIZES;
+import static org.jocl.CL.CL_DEVICE_MAX_PARAMETER_SIZE;
 import static org.jocl.CL.CL_DEVICE_NAME;
 import static org.jocl.CL.CL_DEVICE_TYPE;
 import static org.jocl.CL.CL_DEVICE_TYPE_ACCELERATOR;
@@ -30,7 +31,8 @@ import org.jocl.cl_platform_id;
  */
 public record DeviceInfo(int index, cl_platform_id platform, cl_device_id device, String platformName, String name,
                          String type, String version, String driverVersion, int computeUnits, long globalMemBytes,
-                         long maxAllocBytes, long localMemBytes, long maxWorkGroupSize, long[] maxWorkItemSizes) {
+                         long maxAllocBytes, long localMemBytes, long maxWorkGroupSize, long[] maxWorkItemSizes,
+                         long maxParameterBytes) {
 
     static DeviceInfo query(int index, cl_platform_id platform, cl_device_id device) {
         long typeBits = longInfo(device, CL_DEVICE_TYPE);
@@ -44,7 +46,7 @@ public record DeviceInfo(int index, cl_platform_id platform, cl_device_id device
                 type, stringInfo(device, CL_DEVICE_VERSION), stringInfo(device, CL_DRIVER_VERSION),
                 (int) intInfo(device, CL_DEVICE_MAX_COMPUTE_UNITS), longInfo(device, CL_DEVICE_GLOBAL_MEM_SIZE),
                 longInfo(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE), longInfo(device, CL_DEVICE_LOCAL_MEM_SIZE),
-                sizeInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE), itemSizes);
+                sizeInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE), itemSizes, sizeInfo(device, CL_DEVICE_MAX_PARAMETER_SIZE));
     }
 
     /** One line for {@code convcl devices}. */

@@ -18,6 +18,7 @@ final class Launch {
     private final cl_kernel kernel;
     private final String name;
     private int index;
+    private long argumentBytes;
 
     Launch(ClContext cl, cl_kernel kernel, String name) {
         this.cl = cl;
@@ -38,6 +39,7 @@ final class Launch {
     }
 
     private Launch set(long size, Pointer value) {
+        argumentBytes += size;
         int i = index++;
         Cl.run("clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, size, value));
         return this;
@@ -45,6 +47,11 @@ final class Launch {
 
     /** Enqueues over {@code global} work-items in groups of {@code local}; global must be a multiple of local. */
     void enqueue(long[] global, long[] local) {
+        long limit = cl.device().maxParameterBytes();
+        if (argumentBytes > limit) {
+            throw new IllegalArgumentException(name + ": " + argumentBytes + " bytes of arguments, more than "
+                    + cl.device().name() + " takes (CL_DEVICE_MAX_PARAMETER_SIZE " + limit + ")");
+        }
         Cl.run("clEnqueueNDRangeKernel(" + name + ")", () -> clEnqueueNDRangeKernel(cl.queue(), kernel, global.length,
                 null, global, local, 0, null, null));
     }
