@@ -1,8 +1,9 @@
 package org.convcl.reference;
 
 /**
- * The gradients of conv2d as plain loops: the forward loop nest of {@link Conv2dReference}, with each product's
- * contribution sent back to the input, weight and bias it came from, accumulated in double.
+ * The gradients of conv2d as plain loops: every product {@code x[n, c, ih, iw] * w[k, ci, i, j]} that conv2d sums
+ * into {@code y[n, k, oh, ow]} sends {@code dy[n, k, oh, ow]} back to the input and weight it came from; the bias
+ * gradient sums dy. Accumulated in double.
  */
 public final class Conv2dBackwardReference {
     private Conv2dBackwardReference() {
