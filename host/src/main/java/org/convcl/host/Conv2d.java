@@ -12,15 +12,18 @@ import org.convcl.reference.Conv2dShape;
 final class Conv2d {
     private final Im2col im2col;
     private final Sgemm sgemm;
+    private final ImplicitConv2d implicit;
     private final long columnBudgetBytes;
     private final Workspace columns;
     private final OpenClBackend.Path path;
 
-    Conv2d(ClContext cl, Im2col im2col, Sgemm sgemm, long columnBudgetBytes, OpenClBackend.Path path) {
+    Conv2d(ClContext cl, Im2col im2col, Sgemm sgemm, ImplicitConv2d implicit, long columnBudgetBytes,
+           OpenClBackend.Path path) {
         this.path = path;
         this.columns = new Workspace(cl, "column matrix");
         this.im2col = im2col;
         this.sgemm = sgemm;
+        this.implicit = implicit;
         this.columnBudgetBytes = columnBudgetBytes;
     }
 
@@ -33,17 +36,17 @@ final class Conv2d {
      * @param y    (N, K, OH, OW), written in full
      */
     void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
-        boolean direct = switch (path) {
-            case AUTO -> Im2col.prefersDirect(s);
-            case DIRECT -> true;
-            case GEMM -> false;
-        };
-        if (direct) {
+        var chosen = path == OpenClBackend.Path.AUTO ? automatic(s) : path;
+        if (chosen == OpenClBackend.Path.DIRECT) {
             im2col.direct(x, w, bias, y, s);
             return;
         }
         long outPlane = Launch.requireInt("output plane", s.outputPlane());
         var out = new Sgemm.Operand(y, 0, (int) outPlane, s.k() * outPlane, s.kPerGroup() * outPlane);
+        if (chosen == OpenClBackend.Path.IMPLICIT) {
+            implicit.enqueue(x, w, bias, out, s);
+            return;
+        }
         if (isPointwise(s)) {
             long inPlane = (long) s.h() * s.w();
             var in = new Sgemm.Operand(x, 0, (int) inPlane, s.c() * inPlane, s.cPerGroup() * inPlane);
@@ -64,6 +67,14 @@ final class Conv2d {
             sgemm.enqueue(s.kPerGroup(), cols, s.patchSize(), s.groups(), chunk.images(), w, 0, colOperand,
                     outSlice, bias);
         }
+    }
+
+    private OpenClBackend.Path automatic(Conv2dShape s) {
+        if (Im2col.prefersDirect(s)) {
+            return OpenClBackend.Path.DIRECT;
+        }
+        // The 1x1 shortcut already reads the images as they are.
+        return implicit.available() && !isPointwise(s) ? OpenClBackend.Path.IMPLICIT : OpenClBackend.Path.GEMM;
     }
 
     /** Releases the column workspace. */

@@ -75,7 +75,8 @@ final class Im2col {
                         new long[] {LOCAL_X, LOCAL_Y});
     }
 
-    private static Launch geometry(Launch launch, Conv2dShape s) {
+    /** Sets stride, padding and dilation, each as (H, W). */
+    static Launch geometry(Launch launch, Conv2dShape s) {
         Conv2dParams p = s.params();
         return launch.i32(p.strideH()).i32(p.strideW()).i32(p.padH()).i32(p.padW()).i32(p.dilationH())
                 .i32(p.dilationW());

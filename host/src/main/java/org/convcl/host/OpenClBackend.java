@@ -36,7 +36,9 @@ public final class OpenClBackend implements Backend {
         /** Always the direct kernel. */
         DIRECT,
         /** Always im2col (or the 1x1 shortcut) and SGEMM. */
-        GEMM
+        GEMM,
+        /** Always the implicit GEMM, which gathers the column matrix inside the SGEMM; CPU (direct SGEMM) only. */
+        IMPLICIT
     }
 
     /**
@@ -94,7 +96,7 @@ public final class OpenClBackend implements Backend {
         long budget = Math.min(options.columnBudgetBytes(), cl.device().maxAllocBytes());
         var sgemm = new Sgemm(cl, options.sgemm());
         var im2col = new Im2col(cl);
-        this.conv2d = new Conv2d(cl, im2col, sgemm, budget, options.path());
+        this.conv2d = new Conv2d(cl, im2col, sgemm, new ImplicitConv2d(cl, options.sgemm()), budget, options.path());
         this.conv2dBackward = new Conv2dBackward(cl, im2col, sgemm, budget);
         this.maxPool = new MaxPool2d(cl);
         this.avgPool = new AvgPool2d(cl);

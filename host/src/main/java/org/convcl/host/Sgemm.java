@@ -1,5 +1,7 @@
 package org.convcl.host;
 
+import java.util.function.UnaryOperator;
+
 /**
  * The SGEMM kernel a {@link SgemmConfig} names, batched and grouped, with the bias added in the epilogue:
  * {@code C[b][g] (M x N) = A[g] (M x K) * B[b][g] (K x N) + bias[g*M + row]}.
@@ -27,14 +29,23 @@ final class Sgemm {
      */
     void enqueue(int m, int n, int k, int groups, int batch, DeviceBuffer a, long aOffset, Operand b, Operand c,
                  DeviceBuffer bias) {
-        var kernel = cl.kernel(config.source(), "sgemm", config.defines());
+        enqueue(m, n, k, groups, batch, a, aOffset, b, c, bias, "", launch -> launch);
+    }
+
+    /**
+     * As the plain enqueue, with {@code moreDefines} added to the build and {@code moreArgs} setting the arguments
+     * those defines add after the bias.
+     */
+    void enqueue(int m, int n, int k, int groups, int batch, DeviceBuffer a, long aOffset, Operand b, Operand c,
+                 DeviceBuffer bias, String moreDefines, UnaryOperator<Launch> moreArgs) {
+        var kernel = cl.kernel(config.source(), "sgemm", config.defines() + moreDefines);
         long[] local = config.local();
-        new Launch(cl, kernel, "sgemm")
+        moreArgs.apply(new Launch(cl, kernel, "sgemm")
                 .i32(m).i32(n).i32(k).i32(groups)
                 .buffer(a).i64(aOffset).i64((long) m * k)
                 .buffer(b.buffer()).i64(b.offset()).i32(b.ld()).i64(b.batchStride()).i64(b.groupStride())
                 .buffer(c.buffer()).i64(c.offset()).i32(c.ld()).i64(c.batchStride()).i64(c.groupStride())
-                .buffer(bias == null ? a : bias).i32(bias == null ? 0 : 1)
+                .buffer(bias == null ? a : bias).i32(bias == null ? 0 : 1))
                 .enqueue(new long[] {
                         blocks(n, config.groupColumns()) * local[0],
                         blocks(m, config.groupRows()) * local[1],

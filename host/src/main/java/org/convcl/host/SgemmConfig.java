@@ -151,6 +151,11 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Direc
             }
         }
 
+        /** The same configuration with localM work-items per group along M. */
+        public Direct withLocalM(int localM) {
+            return new Direct(wptm, vw, wptn, localN, localM, kc);
+        }
+
         @Override
         public String source() {
             return "sgemm_direct";

@@ -21,24 +21,39 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Conv2dDeviceTest extends SharedDevice {
     private static OpenClBackend direct;
     private static OpenClBackend gemm;
+    /** The implicit GEMM where the device's SGEMM kernel has it (CPU devices), else null. */
+    private static OpenClBackend implicit;
 
     @BeforeAll
     static void openPinnedPaths() {
         var d = Devices.choose(null);
-        direct = OpenClBackend.open(d, OpenClBackend.Options.defaultsFor(d).withPath(OpenClBackend.Path.DIRECT));
-        gemm = OpenClBackend.open(d, OpenClBackend.Options.defaultsFor(d).withPath(OpenClBackend.Path.GEMM));
+        var defaults = OpenClBackend.Options.defaultsFor(d);
+        direct = OpenClBackend.open(d, defaults.withPath(OpenClBackend.Path.DIRECT));
+        gemm = OpenClBackend.open(d, defaults.withPath(OpenClBackend.Path.GEMM));
+        if (defaults.sgemm() instanceof SgemmConfig.Direct) {
+            implicit = OpenClBackend.open(d, defaults.withPath(OpenClBackend.Path.IMPLICIT));
+        }
     }
 
     @AfterAll
     static void closePinnedPaths() {
-        direct.close();
-        gemm.close();
+        for (var backend : pinnedPaths()) {
+            backend.close();
+        }
     }
 
-    /** The direct kernel and im2col + SGEMM (or the 1x1 shortcut) must each match the reference on every case. */
-    private static void assertBothPathsMatch(DeviceCase c, Tolerance tolerance) {
-        assertMatchesReference(direct, c, tolerance);
-        assertMatchesReference(gemm, c, tolerance);
+    private static List<OpenClBackend> pinnedPaths() {
+        return implicit == null ? List.of(direct, gemm) : List.of(direct, gemm, implicit);
+    }
+
+    /**
+     * The direct kernel, im2col + SGEMM (or the 1x1 shortcut) and the implicit GEMM must each match the reference
+     * on every case.
+     */
+    private static void assertEveryPathMatches(DeviceCase c, Tolerance tolerance) {
+        for (var backend : pinnedPaths()) {
+            assertMatchesReference(backend, c, tolerance);
+        }
     }
     private static final Conv2dParams P = Conv2dParams.DEFAULT;
 
@@ -84,13 +99,13 @@ class Conv2dDeviceTest extends SharedDevice {
     @ParameterizedTest(name = "{0}")
     @MethodSource("awkwardCases")
     void awkwardShapesMatchTheReference(DeviceCase c) {
-        assertBothPathsMatch(c, Tolerance.FLOAT32);
+        assertEveryPathMatches(c, Tolerance.FLOAT32);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("randomCases")
     void randomShapesMatchTheReference(DeviceCase c) {
-        assertBothPathsMatch(c, Tolerance.FLOAT32);
+        assertEveryPathMatches(c, Tolerance.FLOAT32);
     }
 
     static void assertMatchesReference(OpenClBackend backend, DeviceCase c, Tolerance tolerance) {
@@ -113,7 +128,7 @@ class Conv2dDeviceTest extends SharedDevice {
             var w = Tensor.randomIntegers(8, 2, 12, 9 / p.groups(), 3, 3);
             var b = Tensor.randomIntegers(9, 5, 12);
             var expected = Conv2dReference.conv2d(x, w, b, p);
-            for (var backend : List.of(direct, gemm)) {
+            for (var backend : pinnedPaths()) {
                 var got = backend.conv2d(x, w, b, p);
                 assertNull(Tolerance.EXACT.firstMismatch(got, expected), () -> p + ": " + Tolerance.EXACT.firstMismatch(got, expected));
             }
@@ -141,8 +156,9 @@ class Conv2dDeviceTest extends SharedDevice {
     /** A sentinel region after the output and an untouched copy of the input catch stray writes. */
     @Test
     void nothingIsWrittenOutsideTheOutput() {
-        assertNoStrayWrites(direct);
-        assertNoStrayWrites(gemm);
+        for (var backend : pinnedPaths()) {
+            assertNoStrayWrites(backend);
+        }
     }
 
     private static void assertNoStrayWrites(OpenClBackend backend) {

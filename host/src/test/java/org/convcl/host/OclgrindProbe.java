@@ -29,8 +29,15 @@ public final class OclgrindProbe {
     static final List<SgemmConfig> SMALL_CONFIGS = List.of(new SgemmConfig.Tiled(8, 8, 4, 2, 2),
             new SgemmConfig.Direct(3, 4, 2, 2, 2, 5));
 
-    /** Runs of every case: each small configuration, then the device's defaults. */
-    static final int RUNS = SMALL_CONFIGS.size() + 1;
+    /**
+     * The implicit GEMM with the small direct configuration, and with full 16-lane vectors, one vector per
+     * work-item and a group of three work-items that do not divide KC.
+     */
+    static final List<SgemmConfig> IMPLICIT_CONFIGS = List.of(SMALL_CONFIGS.get(1),
+            new SgemmConfig.Direct(2, 16, 1, 1, 3, 7));
+
+    /** Runs of every case: each small configuration, the device's defaults, then each implicit configuration. */
+    static final int RUNS = SMALL_CONFIGS.size() + 1 + IMPLICIT_CONFIGS.size();
 
     static final List<Pool2dParams> POOLS = List.of(
             Pool2dParams.of(3, 3).withStride(2, 2).withPadding(1, 1).withCeilMode(true).withCountIncludePad(false),
@@ -45,6 +52,9 @@ public final class OclgrindProbe {
             runs.add(new OpenClBackend.Options(config, 4096, OpenClBackend.Path.GEMM));
         }
         runs.add(OpenClBackend.Options.defaultsFor(device).withPath(OpenClBackend.Path.DIRECT));
+        for (var config : IMPLICIT_CONFIGS) {
+            runs.add(new OpenClBackend.Options(config, 4096, OpenClBackend.Path.IMPLICIT));
+        }
         for (var options : runs) {
             for (var c : CASES) {
                 // A context per case: within one context, Oclgrind's uninitialised-memory plugin flags reads of
@@ -52,7 +62,7 @@ public final class OclgrindProbe {
                 // context is flagged, in two contexts it is not, and the results equal the reference either way).
                 try (var backend = OpenClBackend.open(device, options)) {
                     Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
-                    System.out.println("ok " + c.label() + " with " + options.sgemm());
+                    System.out.println("ok " + c.label() + " with " + options.sgemm() + " on " + options.path());
                 }
             }
         }

@@ -7,6 +7,12 @@
 // before moving on, so that slice is reused from cache by every work-item of the group.
 // NDRange: (ceil(N/(WPTN*VW)) rounded up to LOCAL_N, ceil(M/WPTM) rounded up to LOCAL_M, batch*groups).
 // Rows past M read row M-1 and are not stored; columns past N take a guarded path, so any M, N, K work.
+//
+// With IMPLICIT defined, B is not read from memory but gathered from NCHW images while the panel is built
+// (implicit GEMM for conv2d): B points at x, bBatchStride and bGroupStride step images and channel groups, ldb is
+// unused, and the conv geometry follows as extra arguments. Row (c*KH + i)*KW + j, column oh*OW + ow of B is
+//   x[c, oh*SH - PH + i*DH, ow*SW - PW + j*DW], or 0 in the zero padding,
+// the column matrix im2col would write, so no im2col pass and no column buffer are needed.
 
 #ifndef WPTM
 #define WPTM 8 // rows of C per work-item
@@ -55,20 +61,102 @@ inline floatV loadB(const __global float* bm, const int wn, const int n, const b
 #define PANEL_VECS (PANEL / VW)
 #define THREADS (LOCAL_N * LOCAL_M)
 
-// Adds A (rows at arow) times B (the group's columns from bg, n of them valid) to acc, over k in [0, K). Each
-// KC-step slice of B is first copied to a contiguous panel: B's rows lie ldb apart, and with ldb a multiple of a
-// page they would all compete for the same few cache sets.
-inline void accumulate(floatV acc[WPTM][WPTN], const __global float* arow[WPTM], const __global float* bg,
-                       const int ldb, const int K, const int n, __local float* panel, const bool full) {
+#ifdef IMPLICIT
+#define intV CAT(int, VW)
+
+// Where the group's B comes from: one image's channel group at x, the conv geometry, and per panel vector the
+// first input row and column each lane's output pixel reads (far outside the image for columns past N).
+typedef struct {
+    const __global float* x;
+    int H, W, KH, KW, SW, DH, DW;
+    intV ih0[PANEL_VECS];
+    intV iw0[PANEL_VECS];
+    bool oneRow[PANEL_VECS]; // all VW columns valid and in one output row
+} Source;
+
+// The VW pixels of panel vector q for B's row (c, i, j). The usual vector, one output row away from the padding,
+// is one load (stride 1) or an unchecked gather; the rest check every lane.
+inline floatV gatherB(const Source* s, const int q, const int c, const int i, const int j) {
+    const __global float* xc = s->x + (long) c * s->H * s->W;
+    const intV ih = s->ih0[q] + i * s->DH;
+    const intV iw = s->iw0[q] + j * s->DW;
+    float lanes[VW];
+    if (s->oneRow[q] && ih.s0 >= 0 && ih.s0 < s->H && iw.s0 >= 0 && iw.s0 + (VW - 1) * s->SW < s->W) {
+        const __global float* xr = xc + ih.s0 * s->W + iw.s0;
+        if (s->SW == 1) {
+            return vloadV(0, xr);
+        }
+        for (int e = 0; e < VW; e++) {
+            lanes[e] = xr[e * s->SW];
+        }
+        return vloadV(0, lanes);
+    }
+    const intV inside = (ih >= 0) & (ih < s->H) & (iw >= 0) & (iw < s->W);
+    int at[VW];
+    int ok[VW];
+    // Masked first: a lane past N has an ih far enough out that ih * W would overflow.
+    vstoreV(select((intV) 0, ih, inside) * s->W + select((intV) 0, iw, inside), 0, at);
+    vstoreV(inside, 0, ok);
+    for (int e = 0; e < VW; e++) {
+        lanes[e] = ok[e] ? xc[at[e]] : 0.0f;
+    }
+    return vloadV(0, lanes);
+}
+
+// Copies B's rows [k0, k0 + kc) into the panel. Each work-item gathers a contiguous run of rows, so it splits a
+// row index into (c, i, j) once and then steps it, instead of dividing per row.
+inline void fillPanel(const Source* s, __local float* panel, const int k0, const int kc) {
     const int tid = get_local_id(1) * LOCAL_N + get_local_id(0);
+    const int per = (kc + THREADS - 1) / THREADS;
+    const int r0 = tid * per;
+    const int r1 = min(r0 + per, kc);
+    if (r0 >= r1) {
+        return;
+    }
+    int j = (k0 + r0) % s->KW;
+    int i = (k0 + r0) / s->KW % s->KH;
+    int c = (k0 + r0) / (s->KW * s->KH);
+    for (int r = r0; r < r1; r++) {
+        for (int q = 0; q < PANEL_VECS; q++) {
+            vstoreV(gatherB(s, q, c, i, j), 0, panel + r * PANEL + q * VW);
+        }
+        if (++j == s->KW) {
+            j = 0;
+            if (++i == s->KH) {
+                i = 0;
+                c++;
+            }
+        }
+    }
+}
+#else
+// Where the group's B comes from: its columns from bg, n of them valid (all PANEL when full), rows ldb apart.
+// B's rows lie ldb apart, and with ldb a multiple of a page they would all compete for the same few cache sets,
+// which the contiguous panel avoids.
+typedef struct {
+    const __global float* bg;
+    int ldb, n;
+    bool full;
+} Source;
+
+inline void fillPanel(const Source* s, __local float* panel, const int k0, const int kc) {
+    const int tid = get_local_id(1) * LOCAL_N + get_local_id(0);
+    for (int v = tid; v < kc * PANEL_VECS; v += THREADS) {
+        const int r = v / PANEL_VECS;
+        const int q = v % PANEL_VECS;
+        vstoreV(loadB(s->bg + (long) (k0 + r) * s->ldb, q, s->n, s->full), 0, panel + r * PANEL + q * VW);
+    }
+}
+#endif
+
+// Adds A (rows at arow) times B (the group's columns, from src) to acc, over k in [0, K). Each KC-step slice of B
+// is first copied to a contiguous panel that every work-item of the group then reads.
+inline void accumulate(floatV acc[WPTM][WPTN], const __global float* arow[WPTM], const Source* src, const int K,
+                       __local float* panel) {
     const __local float* mine = panel + get_local_id(0) * WIDTH;
     for (int k0 = 0; k0 < K; k0 += KC) {
         const int kc = min(KC, K - k0);
-        for (int v = tid; v < kc * PANEL_VECS; v += THREADS) {
-            const int r = v / PANEL_VECS;
-            const int q = v % PANEL_VECS;
-            vstoreV(loadB(bg + (long) (k0 + r) * ldb, q, n, full), 0, panel + r * PANEL + q * VW);
-        }
+        fillPanel(src, panel, k0, kc);
         barrier(CLK_LOCAL_MEM_FENCE);
         for (int k = 0; k < kc; k++) {
             floatV bv[WPTN];
@@ -97,7 +185,12 @@ void sgemm(const int M, const int N, const int K, const int groups,
            const long bBatchStride, const long bGroupStride,
            __global float* restrict C, const long cOffset, const int ldc,
            const long cBatchStride, const long cGroupStride,
-           const __global float* restrict bias, const int hasBias) {
+           const __global float* restrict bias, const int hasBias
+#ifdef IMPLICIT
+           , const int H, const int W, const int KH, const int KW, const int SH, const int SW,
+           const int PH, const int PW, const int DH, const int DW, const int OW
+#endif
+           ) {
     const int col0 = get_global_id(0) * WIDTH;
     const int row0 = get_global_id(1) * WPTM;
     const int b = get_global_id(2) / groups;
@@ -112,9 +205,25 @@ void sgemm(const int M, const int N, const int K, const int groups,
         arow[wm] = a + (long) min(row0 + wm, M - 1) * K;
     }
     const int groupCol0 = get_group_id(0) * PANEL;
-    const __global float* bg = B + bOffset + b * bBatchStride + g * bGroupStride + min(groupCol0, N);
-    const int groupN = clamp(N - groupCol0, 0, PANEL);
+    const __global float* bb = B + bOffset + b * bBatchStride + g * bGroupStride;
     __local float panel[KC * PANEL];
+#ifdef IMPLICIT
+    Source src = {bb, H, W, KH, KW, SW, DH, DW};
+    for (int q = 0; q < PANEL_VECS; q++) {
+        int ih0[VW];
+        int iw0[VW];
+        for (int e = 0; e < VW; e++) {
+            const int col = groupCol0 + q * VW + e;
+            // A row far above the image keeps lanes past N in the zero padding for every i.
+            ih0[e] = col < N ? col / OW * SH - PH : INT_MIN / 2;
+            iw0[e] = col % OW * SW - PW;
+        }
+        src.ih0[q] = vloadV(0, ih0);
+        src.iw0[q] = vloadV(0, iw0);
+        const int first = groupCol0 + q * VW;
+        src.oneRow[q] = first + VW <= N && first % OW + VW <= OW;
+    }
+#endif
 
     floatV acc[WPTM][WPTN];
 #pragma unroll
@@ -124,12 +233,20 @@ void sgemm(const int M, const int N, const int K, const int groups,
             acc[wm][wn] = (floatV) 0.0f;
         }
     }
-    // Decided per work-group, since every work-item of the group must reach the same barriers.
+#ifdef IMPLICIT
+    accumulate(acc, arow, &src, K, panel);
+#else
+    // Decided per work-group, since every work-item of the group must reach the same barriers; a constant full
+    // lets the interior groups' copy inline without per-lane checks.
+    const int groupN = clamp(N - groupCol0, 0, PANEL);
     if (groupN == PANEL) {
-        accumulate(acc, arow, bg, ldb, K, groupN, panel, true);
+        const Source src = {bb + groupCol0, ldb, groupN, true};
+        accumulate(acc, arow, &src, K, panel);
     } else {
-        accumulate(acc, arow, bg, ldb, K, groupN, panel, false);
+        const Source src = {bb + min(groupCol0, N), ldb, groupN, false};
+        accumulate(acc, arow, &src, K, panel);
     }
+#endif
 
     __global float* c = C + cOffset + b * cBatchStride + g * cGroupStride + col0;
 #pragma unroll
