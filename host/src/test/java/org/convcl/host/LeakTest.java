@@ -61,8 +61,9 @@ class LeakTest {
         System.out.printf("leak check: %d conv2d calls, resident memory %d KiB before, %d KiB after (%+d KiB)%n",
                 CALLS, before, after, after - before);
         if (before > 0) {
-            // Each call allocates about 11 KiB of device buffers (POCL keeps them in host memory).
-            assertTrue(after - before < 32 * 1024, "resident memory grew by " + (after - before) + " KiB");
+            // Each call allocates about 23 KiB of device buffers, which POCL keeps in host memory: leaking them would
+            // add about 230 MiB. The JVM's own heap and code cache move by tens of MiB, hence the margin.
+            assertTrue(after - before < 64 * 1024, "resident memory grew by " + (after - before) + " KiB");
         }
     }
 }
