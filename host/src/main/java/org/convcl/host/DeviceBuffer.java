@@ -84,6 +84,10 @@ final class DeviceBuffer implements AutoCloseable {
         write(Pointer.to(src), src.length, Sizeof.cl_long);
     }
 
+    void write(long[] src, int offset, int length) {
+        write(Pointer.to(src).withByteOffset((long) offset * Sizeof.cl_long), length, Sizeof.cl_long);
+    }
+
     /** Copies the start of this buffer into {@code dst}, after every command enqueued before it. */
     void read(float[] dst) {
         read(Pointer.to(dst), dst.length, Sizeof.cl_float);

@@ -131,44 +131,70 @@ public final class OpenClBackend implements Backend {
         var s = params.shapeOf(input, weight, bias);
         var out = Tensor.zeros("output", s.outputShape());
         try (var w = upload(weight); var b = bias == null ? null : upload(bias)) {
-            inImageSlices(input, out, (x, n0, images) -> conv2d(x, w, b, params));
+            forEachImageSlice(s.n(), (n0, images) -> {
+                try (var x = uploadImages(input, n0, images); var y = conv2d(x, w, b, params)) {
+                    downloadImages(y, out, n0);
+                }
+            }, perImage(input), perImage(out));
         }
         return out;
     }
 
-    /** Computes images [n0, n0 + images) of a batch: their input on the device in, their output on the device out. */
-    private interface SliceOp {
-        DeviceTensor apply(DeviceTensor input, int n0, int images);
+    /** Work on images [n0, n0 + images) of a batch. */
+    private interface ImageSlice {
+        void run(int n0, int images);
     }
 
     /**
-     * Runs {@code op} on slices of the batch small enough that each slice's input and output fit the transfer
-     * budget, copying each input slice in and each output slice back into {@code out}.
+     * Calls {@code slice} on consecutive runs of a batch of {@code n} images, as many at a time as keep each
+     * per-image buffer (sizes in floats) within the transfer budget, so a host call whose tensors exceed one
+     * allocation still runs.
      */
-    private void inImageSlices(Tensor input, Tensor out, SliceOp op) {
-        int n = input.dim(0);
-        long inPerImage = (long) input.dim(1) * input.dim(2) * input.dim(3);
-        long outPerImage = (long) out.dim(1) * out.dim(2) * out.dim(3);
-        long largest = Math.max(inPerImage, outPerImage) * Float.BYTES;
+    private void forEachImageSlice(int n, ImageSlice slice, long... floatsPerImage) {
+        long largest = Float.BYTES * java.util.Arrays.stream(floatsPerImage).max().orElse(1);
         if (largest > transferBudgetBytes) {
             throw new IllegalArgumentException("input: one image needs a " + largest + "-byte buffer, more than the "
                     + transferBudgetBytes + " bytes one transfer may take on " + cl.device().name()
                     + " (CL_DEVICE_MAX_MEM_ALLOC_SIZE " + cl.device().maxAllocBytes() + ")");
         }
         int step = (int) Math.min(n, transferBudgetBytes / largest);
-        int[] sliceShape = input.shape();
         for (int n0 = 0; n0 < n; n0 += step) {
-            int images = Math.min(step, n - n0);
-            sliceShape[0] = images;
-            try (var x = allocate("input slice", sliceShape)) {
-                x.buffer(this, "input", false).write(input.data(), (int) (n0 * inPerImage), (int) (images * inPerImage));
-                transfers++;
-                try (var y = op.apply(x, n0, images)) {
-                    y.buffer(this, "output", false).read(out.data(), (int) (n0 * outPerImage), (int) (images * outPerImage));
-                    transfers++;
-                }
-            }
+            slice.run(n0, Math.min(step, n - n0));
         }
+    }
+
+    private static void addInto(Tensor sum, Tensor part) {
+        for (int i = 0; i < sum.size(); i++) {
+            sum.data()[i] += part.data()[i];
+        }
+    }
+
+    /** Elements of one image (everything after the batch axis). */
+    private static long perImage(Tensor t) {
+        return Tensor.elementCount(java.util.Arrays.copyOfRange(t.shape(), 1, t.rank()));
+    }
+
+    /** Images [n0, n0 + images) of a host tensor, copied to a new device tensor. */
+    private DeviceTensor uploadImages(Tensor t, int n0, int images) {
+        int[] shape = t.shape();
+        shape[0] = images;
+        var d = allocate("input slice", shape);
+        try {
+            long per = perImage(t);
+            d.buffer(this, "input slice", false).write(t.data(), (int) (n0 * per), (int) (images * per));
+            transfers++;
+            return d;
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    /** Copies a device tensor holding images from {@code n0} on into the same images of {@code into}. */
+    private void downloadImages(DeviceTensor d, Tensor into, int n0) {
+        long per = perImage(into);
+        d.buffer(this, "output slice", false).read(into.data(), (int) (n0 * per), (int) (d.size()));
+        transfers++;
     }
 
     /**
@@ -193,10 +219,21 @@ public final class OpenClBackend implements Backend {
                                                        Conv2dParams params) {
         var s = params.shapeOf(input, weight, null);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
-        try (var dy = upload(gradOutput); var x = upload(input); var w = upload(weight);
-             var grads = conv2dBackward(dy, x, w, params)) {
-            return new Conv2dGradients(download(grads.input()), download(grads.weight()), download(grads.bias()));
+        var gradInput = Tensor.zeros("input gradient", input.shape());
+        var gradWeight = Tensor.zeros("weight gradient", weight.shape());
+        var gradBias = Tensor.zeros("bias gradient", s.k());
+        try (var w = upload(weight)) {
+            forEachImageSlice(s.n(), (n0, images) -> {
+                try (var dy = uploadImages(gradOutput, n0, images); var x = uploadImages(input, n0, images);
+                     var grads = conv2dBackward(dy, x, w, params)) {
+                    downloadImages(grads.input(), gradInput, n0);
+                    // Weight and bias gradients are sums over the batch: each slice adds its share.
+                    addInto(gradWeight, download(grads.weight()));
+                    addInto(gradBias, download(grads.bias()));
+                }
+            }, perImage(gradOutput), perImage(input));
         }
+        return new Conv2dGradients(gradInput, gradWeight, gradBias);
     }
 
     /**
@@ -251,18 +288,14 @@ public final class OpenClBackend implements Backend {
         var s = params.shapeOf(input);
         var out = Tensor.zeros("output", s.outputShape());
         long[] indices = new long[out.size()];
-        long perImage = (long) s.c() * s.oh() * s.ow();
-        inImageSlices(input, out, (x, n0, images) -> {
-            var r = maxPool2d(x, params);
-            try (var i = r.indices()) {
-                i.buffer(this, "indices", true).read(indices, (int) (n0 * perImage), (int) (images * perImage));
+        long per = perImage(out);
+        forEachImageSlice(s.n(), (n0, images) -> {
+            try (var x = uploadImages(input, n0, images); var r = maxPool2d(x, params)) {
+                downloadImages(r.output(), out, n0);
+                r.indices().buffer(this, "indices", true).read(indices, (int) (n0 * per), (int) (images * per));
                 transfers++;
-            } catch (RuntimeException e) {
-                r.output().close();
-                throw e;
             }
-            return r.output();
-        });
+        }, perImage(input), 2 * per);
         return new MaxPool2dResult(out, indices);
     }
 
@@ -292,7 +325,11 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized Tensor avgPool2d(Tensor input, Pool2dParams params) {
         var out = Tensor.zeros("output", params.shapeOf(input).outputShape());
-        inImageSlices(input, out, (x, n0, images) -> avgPool2d(x, params));
+        forEachImageSlice(input.dim(0), (n0, images) -> {
+            try (var x = uploadImages(input, n0, images); var y = avgPool2d(x, params)) {
+                downloadImages(y, out, n0);
+            }
+        }, perImage(input), perImage(out));
         return out;
     }
 
@@ -320,10 +357,22 @@ public final class OpenClBackend implements Backend {
                         + s.h() + "x" + s.w() + " input plane");
             }
         }
-        try (var dy = upload(gradOutput); var idx = uploadIndices(indices, s.outputShape());
-             var dx = maxPool2dBackward(dy, idx, inputShape, params)) {
-            return download(dx);
-        }
+        var grad = Tensor.zeros("gradient", s.inputShape());
+        long per = perImage(gradOutput);
+        forEachImageSlice(s.n(), (n0, images) -> {
+            int[] sliceShape = gradOutput.shape();
+            sliceShape[0] = images;
+            try (var dy = uploadImages(gradOutput, n0, images); var idx = allocate("indices slice", true, sliceShape)) {
+                idx.buffer(this, "indices", true).write(indices, (int) (n0 * per), (int) (images * per));
+                transfers++;
+                int[] inShape = inputShape.clone();
+                inShape[0] = images;
+                try (var dx = maxPool2dBackward(dy, idx, inShape, params)) {
+                    downloadImages(dx, grad, n0);
+                }
+            }
+        }, 2 * per, perImage(grad));
+        return grad;
     }
 
     /**
@@ -346,9 +395,15 @@ public final class OpenClBackend implements Backend {
     public synchronized Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, Pool2dParams params) {
         var s = params.shapeOf(inputShape);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
-        try (var dy = upload(gradOutput); var dx = avgPool2dBackward(dy, inputShape, params)) {
-            return download(dx);
-        }
+        var grad = Tensor.zeros("gradient", s.inputShape());
+        forEachImageSlice(s.n(), (n0, images) -> {
+            int[] inShape = inputShape.clone();
+            inShape[0] = images;
+            try (var dy = uploadImages(gradOutput, n0, images); var dx = avgPool2dBackward(dy, inShape, params)) {
+                downloadImages(dx, grad, n0);
+            }
+        }, perImage(gradOutput), perImage(grad));
+        return grad;
     }
 
     /** The gradient of average pooling on the device: (N, C, OH, OW) to {@code inputShape}, owned by the caller. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.convcl.reference.Conv2dBackwardReference;
 import org.convcl.reference.Conv2dParams;
 import org.convcl.reference.Pool2dParams;
 import org.convcl.reference.PoolReference;
@@ -79,6 +80,21 @@ class Conv2dChunkingTest {
             assertNull(Tolerance.EXACT.firstMismatch(max.output(), expected.output()));
             assertArrayEquals(expected.indices(), max.indices());
             assertNull(Tolerance.FLOAT32.firstMismatch(backend.avgPool2d(x, pool), PoolReference.avgPool2d(x, pool)));
+
+            // The gradients too: input gradients slice by slice, weight and bias gradients summed over the slices.
+            var w = LAYER.weight();
+            var dy = Tensor.random(43, LAYER.params().shapeOf(x, w, null).outputShape());
+            var got = backend.conv2dBackward(dy, x, w, LAYER.params());
+            var want = Conv2dBackwardReference.backward(dy, x, w, LAYER.params());
+            assertNull(Tolerance.FLOAT32.firstMismatch(got.input(), want.input()));
+            assertNull(Tolerance.FLOAT32.firstMismatch(got.weight(), want.weight()));
+            assertNull(Tolerance.FLOAT32.firstMismatch(got.bias(), want.bias()));
+            var s = pool.shapeOf(x);
+            var dPool = Tensor.random(44, s.outputShape());
+            assertNull(Tolerance.FLOAT32.firstMismatch(backend.maxPool2dBackward(dPool, expected.indices(), x.shape(), pool),
+                    PoolReference.maxPool2dBackward(dPool, expected.indices(), s)));
+            assertNull(Tolerance.FLOAT32.firstMismatch(backend.avgPool2dBackward(dPool, x.shape(), pool),
+                    PoolReference.avgPool2dBackward(dPool, s)));
 
             var e = assertThrows(IllegalArgumentException.class, () -> backend.conv2d(Tensor.random(1, 1, 3, 40, 40),
                     Tensor.random(2, 4, 3, 3, 3), null, Conv2dParams.DEFAULT));
