@@ -20,14 +20,7 @@ class Conv2dReferenceTest {
 
     @Test
     void twoChannelBlurAndEdgeFilters() {
-        // input is (1, 2, 3, 3): channel 0 holds 1..9, channel 1 holds 11..19
-        float[] x = new float[18];
-        System.arraycopy(range(1, 9), 0, x, 0, 9);
-        System.arraycopy(range(11, 9), 0, x, 9, 9);
-        var input = new Tensor(x, 1, 2, 3, 3);
-        // weight is (2, 2, 2, 2): filter 0 all ones, filter 1 [[-1,1],[-1,1]] on both channels
-        var weight = new Tensor(new float[] {1, 1, 1, 1, 1, 1, 1, 1, -1, 1, -1, 1, -1, 1, -1, 1}, 2, 2, 2, 2);
-        var y = Conv2dReference.conv2d(input, weight, null, Conv2dParams.DEFAULT);
+        var y = Conv2dReference.conv2d(SourceExample.input(), SourceExample.filters(), null, Conv2dParams.DEFAULT);
         assertArrayEquals(new int[] {1, 2, 2, 2}, y.shape());
         assertArrayEquals(new float[] {64, 72, 88, 96, 4, 4, 4, 4}, y.data());
     }

@@ -31,13 +31,7 @@ class PoolReferenceTest {
 
     @Test
     void sourcePipelineConvThenPool() {
-        float[] x = new float[18];
-        for (int i = 0; i < 9; i++) {
-            x[i] = 1 + i;
-            x[9 + i] = 11 + i;
-        }
-        var w = new Tensor(new float[] {1, 1, 1, 1, 1, 1, 1, 1, -1, 1, -1, 1, -1, 1, -1, 1}, 2, 2, 2, 2);
-        var y = Conv2dReference.conv2d(new Tensor(x, 1, 2, 3, 3), w, null, Conv2dParams.DEFAULT);
+        var y = Conv2dReference.conv2d(SourceExample.input(), SourceExample.filters(), null, Conv2dParams.DEFAULT);
         var pooled = PoolReference.maxPool2d(y, Pool2dParams.of(2, 2));
         assertArrayEquals(new float[] {96, 4}, pooled.output().data());
     }

@@ -9,6 +9,7 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.convcl.reference.Conv2dParams;
 import org.convcl.reference.Conv2dReference;
+import org.convcl.reference.SourceExample;
 import org.convcl.reference.Tensor;
 import org.convcl.reference.Tolerance;
 import org.junit.jupiter.api.AfterAll;
@@ -137,13 +138,7 @@ class Conv2dDeviceTest extends SharedDevice {
 
     @Test
     void sourceMaterialKnownAnswer() {
-        float[] x = new float[18];
-        for (int i = 0; i < 9; i++) {
-            x[i] = 1 + i;
-            x[9 + i] = 11 + i;
-        }
-        var w = new Tensor(new float[] {1, 1, 1, 1, 1, 1, 1, 1, -1, 1, -1, 1, -1, 1, -1, 1}, 2, 2, 2, 2);
-        var y = device.conv2d(new Tensor(x, 1, 2, 3, 3), w, null, P);
+        var y = device.conv2d(SourceExample.input(), SourceExample.filters(), null, P);
         assertArrayEquals(new float[] {64, 72, 88, 96, 4, 4, 4, 4}, y.data());
     }
 

@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.convcl.reference.Pool2dParams;
 import org.convcl.reference.PoolReference;
+import org.convcl.reference.SourceExample;
 import org.convcl.reference.Tensor;
 import org.convcl.reference.Tolerance;
 import org.junit.jupiter.api.Test;
@@ -93,15 +94,9 @@ class PoolDeviceTest extends SharedDevice {
 
     @Test
     void sourcePipelineStaysOnTheDevice() {
-        float[] xs = new float[18];
-        for (int i = 0; i < 9; i++) {
-            xs[i] = 1 + i;
-            xs[9 + i] = 11 + i;
-        }
-        var w = new Tensor(new float[] {1, 1, 1, 1, 1, 1, 1, 1, -1, 1, -1, 1, -1, 1, -1, 1}, 2, 2, 2, 2);
         try (var backend = OpenClBackend.open(Devices.choose(null));
-             var dx = backend.upload(new Tensor(xs, 1, 2, 3, 3));
-             var dw = backend.upload(w);
+             var dx = backend.upload(SourceExample.input());
+             var dw = backend.upload(SourceExample.filters());
              var y = backend.conv2d(dx, dw, null, org.convcl.reference.Conv2dParams.DEFAULT);
              var pooled = backend.maxPool2d(y, Pool2dParams.of(2, 2));
              var dy = backend.upload(new Tensor(new float[] {1, 1}, 1, 2, 1, 1));

@@ -11,6 +11,7 @@ import org.convcl.host.VerifyingBackend;
 import org.convcl.reference.Backend;
 import org.convcl.reference.Conv2dParams;
 import org.convcl.reference.Pool2dParams;
+import org.convcl.reference.SourceExample;
 import org.convcl.reference.Conv2dReference;
 import org.convcl.reference.Tensor;
 
@@ -83,14 +84,7 @@ final class Demo {
      * 2x2 vertical-edge filter ([[-1, 1], [-1, 1]]) on both channels, then 2x2 max pooling, each step verified.
      */
     private static void sourcePipeline(PrintStream out, Backend verified) {
-        float[] x = new float[18];
-        for (int i = 0; i < 9; i++) {
-            x[i] = 1 + i;
-            x[9 + i] = 11 + i;
-        }
-        var input = new Tensor(x, 1, 2, 3, 3);
-        var weight = new Tensor(new float[] {1, 1, 1, 1, 1, 1, 1, 1, -1, 1, -1, 1, -1, 1, -1, 1}, 2, 2, 2, 2);
-        var maps = verified.conv2d(input, weight, null, Conv2dParams.DEFAULT);
+        var maps = verified.conv2d(SourceExample.input(), SourceExample.filters(), null, Conv2dParams.DEFAULT);
         var pooled = verified.maxPool2d(maps, Pool2dParams.of(2, 2)).output();
         out.println("source pipeline: 2-channel 3x3 input -> conv2d (2x2 blur, 2x2 vertical edge) -> 2x2 max pooling");
         out.println("  conv2d blur:          " + plane(maps, 0));
