@@ -1,8 +1,8 @@
 package org.convcl.bench;
 
-import org.convcl.reference.Conv2dParams;
-import org.convcl.reference.Conv2dShape;
-import org.convcl.reference.Tensor;
+import org.convcl.Conv2dParams;
+import org.convcl.Conv2dShape;
+import org.convcl.Tensor;
 
 /**
  * One benchmark: a convolution without bias, input (n, cin, h, w), weight (cout, cin/groups, kh, kw). SGEMM cases

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.convcl.reference.Conv2dReference;
-import org.convcl.reference.Tensor;
-import org.convcl.reference.Tolerance;
+import org.convcl.Tensor;
+import org.convcl.Tolerance;
 
 /**
  * Runs each case on the reference once (its time is the reference row, its result the expected answer), then on

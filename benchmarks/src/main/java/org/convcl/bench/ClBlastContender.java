@@ -12,8 +12,8 @@ import static org.jocl.CL.clReleaseCommandQueue;
 import static org.jocl.CL.clReleaseContext;
 import static org.jocl.CL.clReleaseMemObject;
 
-import org.convcl.host.DeviceInfo;
-import org.convcl.reference.Tensor;
+import org.convcl.Tensor;
+import org.convcl.opencl.DeviceInfo;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;

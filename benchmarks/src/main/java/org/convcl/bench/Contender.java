@@ -1,6 +1,6 @@
 package org.convcl.bench;
 
-import org.convcl.reference.Tensor;
+import org.convcl.Tensor;
 
 /** Something that runs benchmark cases on a device: ConvCL itself, or a peer library. */
 interface Contender extends AutoCloseable {

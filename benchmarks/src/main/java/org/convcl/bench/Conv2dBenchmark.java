@@ -1,7 +1,7 @@
 package org.convcl.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.convcl.reference.Tensor;
+import org.convcl.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,9 +1,9 @@
 package org.convcl.bench;
 
-import org.convcl.host.DeviceInfo;
-import org.convcl.host.DeviceTensor;
-import org.convcl.host.OpenClBackend;
-import org.convcl.reference.Tensor;
+import org.convcl.opencl.DeviceInfo;
+import org.convcl.opencl.DeviceTensor;
+import org.convcl.opencl.OpenClBackend;
+import org.convcl.Tensor;
 
 /** ConvCL on one OpenCL device, timed with its data already on the device. */
 final class ConvclContender implements Contender {

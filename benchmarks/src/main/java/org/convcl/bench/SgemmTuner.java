@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import org.convcl.host.DeviceInfo;
-import org.convcl.host.OpenClBackend;
-import org.convcl.host.SgemmConfig;
+import org.convcl.opencl.DeviceInfo;
+import org.convcl.opencl.OpenClBackend;
+import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.reference.Conv2dReference;
-import org.convcl.reference.Tensor;
+import org.convcl.Tensor;
 
 /**
  * Searches SGEMM configurations on one device: each candidate that fits the device is first checked against the

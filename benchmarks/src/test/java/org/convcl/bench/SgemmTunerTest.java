@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
-import org.convcl.host.Devices;
-import org.convcl.host.SgemmConfig;
+import org.convcl.opencl.Devices;
+import org.convcl.opencl.tuning.SgemmConfig;
 import org.junit.jupiter.api.Test;
 
 class SgemmTunerTest {

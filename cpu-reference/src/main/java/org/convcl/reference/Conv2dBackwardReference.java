@@ -1,5 +1,9 @@
 package org.convcl.reference;
 
+import org.convcl.Conv2dGradients;
+import org.convcl.Conv2dParams;
+import org.convcl.Tensor;
+
 /**
  * The gradients of conv2d as plain loops: every product {@code x[n, c, ih, iw] * w[k, ci, i, j]} that conv2d sums
  * into {@code y[n, k, oh, ow]} sends {@code dy[n, k, oh, ow]} back to the input and weight it came from; the bias

@@ -1,5 +1,9 @@
 package org.convcl.reference;
 
+import org.convcl.Conv2dParams;
+import org.convcl.Conv2dShape;
+import org.convcl.Tensor;
+
 /** Direct convolution as obvious nested loops, accumulated in double: the definition every backend must match. */
 public final class Conv2dReference {
     private Conv2dReference() {

@@ -1,5 +1,8 @@
 package org.convcl.reference;
 
+import org.convcl.Conv2dParams;
+import org.convcl.Tensor;
+
 /** Plain matrix product in double: {@code C = A * B} for row-major A (M, K) and B (K, N). */
 public final class GemmReference {
     private GemmReference() {
@@ -11,8 +14,8 @@ public final class GemmReference {
      * @return (M, N)
      */
     public static Tensor gemm(Tensor a, Tensor b) {
-        Conv2dParams.requireRank("a", a, 2);
-        Conv2dParams.requireRank("b", b, 2);
+        Tensor.requireRank("a", a, 2);
+        Tensor.requireRank("b", b, 2);
         int m = a.dim(0), k = a.dim(1), n = b.dim(1);
         if (b.dim(0) != k) {
             throw new IllegalArgumentException("b: " + b.dim(0) + " rows, must equal the " + k + " columns of a");

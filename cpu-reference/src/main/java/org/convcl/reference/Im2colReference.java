@@ -1,5 +1,9 @@
 package org.convcl.reference;
 
+import org.convcl.Conv2dParams;
+import org.convcl.Conv2dShape;
+import org.convcl.Tensor;
+
 /**
  * The column matrix of one image: row {@code (c*KH + i)*KW + j}, column {@code oh*OW + ow} holds the input value
  * under kernel tap (i, j) of channel c for output pixel (oh, ow), or 0 where the tap falls in the padding.

@@ -1,5 +1,10 @@
 package org.convcl.reference;
 
+import org.convcl.MaxPool2dResult;
+import org.convcl.Pool2dParams;
+import org.convcl.Pool2dShape;
+import org.convcl.Tensor;
+
 /** Max and average pooling and their gradients as plain loops, following PyTorch's CPU kernels. */
 public final class PoolReference {
     private PoolReference() {

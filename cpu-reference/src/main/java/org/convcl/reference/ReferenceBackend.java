@@ -1,5 +1,12 @@
 package org.convcl.reference;
 
+import org.convcl.Backend;
+import org.convcl.Conv2dGradients;
+import org.convcl.Conv2dParams;
+import org.convcl.MaxPool2dResult;
+import org.convcl.Pool2dParams;
+import org.convcl.Tensor;
+
 /** The specification as a {@link Backend}: every operation is the plain loop implementation of this module. */
 public final class ReferenceBackend implements Backend {
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.convcl.Conv2dParams;
+import org.convcl.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** Every rule of {@link Conv2dParams#shapeOf} fails with a message that names the argument. */

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.Random;
+import org.convcl.Conv2dParams;
+import org.convcl.Tensor;
+import org.convcl.Tolerance;
 import org.junit.jupiter.api.Test;
 
 /** Known answers from the source material, then im2col + GEMM against the direct loops. */

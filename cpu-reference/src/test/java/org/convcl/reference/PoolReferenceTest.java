@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.convcl.Conv2dParams;
+import org.convcl.Pool2dParams;
+import org.convcl.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** Known answers of the source material and PyTorch's rules for sizes, padding, NaN and ties. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.convcl.Tensor;
+import org.convcl.Tolerance;
 import org.junit.jupiter.api.Test;
 
 class ToleranceTest {

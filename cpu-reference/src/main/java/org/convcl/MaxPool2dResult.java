@@ -1,0 +1,14 @@
+package org.convcl;
+
+/**
+ * Max pooling's output and, for each output element, where its maximum came from: {@code ih * W + iw} within the
+ * input plane, as PyTorch's {@code return_indices}. Both are (N, C, OH, OW), row-major.
+ */
+public record MaxPool2dResult(Tensor output, long[] indices) {
+    public MaxPool2dResult {
+        if (indices.length != output.size()) {
+            throw new IllegalArgumentException("indices: " + indices.length + " values for an output of "
+                    + output.size());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.convcl;
+
+/**
+ * Mixed tolerance: a value passes when {@code |got - expected| <= atol + rtol * |expected|}. NaN passes only
+ * against NaN, and an infinity only against the same infinity, so a backend cannot hide a NaN behind a tolerance.
+ */
+public record Tolerance(double atol, double rtol) {
+
+    /** For float32 results checked against a double-accumulated reference. */
+    public static final Tolerance FLOAT32 = new Tolerance(1e-4, 1e-3);
+
+    /** Bit-exact: for inputs whose float32 sums are exact. */
+    public static final Tolerance EXACT = new Tolerance(0, 0);
+
+    public Tolerance {
+        if (!(atol >= 0) || !(rtol >= 0)) {
+            throw new IllegalArgumentException("tolerance: atol " + atol + " and rtol " + rtol + " must be >= 0");
+        }
+    }
+
+    public double bound(double expected) {
+        return atol + rtol * Math.abs(expected);
+    }
+
+    public boolean accepts(float got, float expected) {
+        if (Float.isNaN(expected) || Float.isInfinite(expected)) {
+            return Float.compare(got, expected) == 0;
+        }
+        return Math.abs((double) got - expected) <= bound(expected);
+    }
+
+    /** The first element where {@code got} and {@code expected} disagree, or null when shapes and values agree. */
+    public Mismatch firstMismatch(Tensor got, Tensor expected) {
+        if (!java.util.Arrays.equals(got.shape(), expected.shape())) {
+            return new Mismatch(-1, got.shape(), expected.shape(), Float.NaN, Float.NaN, this);
+        }
+        float[] g = got.data(), e = expected.data();
+        for (int i = 0; i < e.length; i++) {
+            if (!accepts(g[i], e[i])) {
+                return new Mismatch(i, expected.shape(), expected.shape(), g[i], e[i], this);
+            }
+        }
+        return null;
+    }
+
+    /** One disagreement, or a shape disagreement when {@code index} is -1. */
+    public record Mismatch(long index, int[] gotShape, int[] shape, float got, float expected, Tolerance tolerance) {
+        @Override
+        public String toString() {
+            if (index < 0) {
+                return "shape " + java.util.Arrays.toString(gotShape) + ", expected " + java.util.Arrays.toString(shape);
+            }
+            return "index " + java.util.Arrays.toString(unravel(index, shape)) + " (flat " + index + "): got " + got
+                    + ", expected " + expected + ", |diff| " + Math.abs((double) got - expected) + " > tolerance "
+                    + tolerance.bound(expected) + " (atol " + tolerance.atol() + ", rtol " + tolerance.rtol() + ")";
+        }
+
+        private static int[] unravel(long flat, int[] shape) {
+            int[] idx = new int[shape.length];
+            for (int axis = shape.length - 1; axis >= 0; axis--) {
+                idx[axis] = (int) (flat % shape[axis]);
+                flat /= shape[axis];
+            }
+            return idx;
+        }
+    }
+}

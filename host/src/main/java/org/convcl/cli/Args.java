@@ -1,0 +1,142 @@
+package org.convcl.cli;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The parsed options of one command: {@code --name value} options and boolean {@code --name} switches, each given
+ * at most once, in any order; there are no positional arguments. Methods take names without the leading dashes.
+ * Every error is an {@link IllegalArgumentException} whose message names the flag.
+ */
+public final class Args {
+    private final String command;
+    private final Spec spec;
+    private final Map<String, String> values;
+    private final Set<String> switches;
+
+    /**
+     * The flags a command accepts.
+     *
+     * @param options  names that take a value
+     * @param switches names that take none
+     */
+    public record Spec(Set<String> options, Set<String> switches) {
+        public Spec {
+            options = Set.copyOf(options);
+            switches = Set.copyOf(switches);
+        }
+    }
+
+    /** Two values along height and width, for example a stride. */
+    public record Pair(int h, int w) {
+        /** The same value along both axes. */
+        public static Pair both(int value) {
+            return new Pair(value, value);
+        }
+    }
+
+    private Args(String command, Spec spec, Map<String, String> values, Set<String> switches) {
+        this.command = command;
+        this.spec = spec;
+        this.values = values;
+        this.switches = switches;
+    }
+
+    /**
+     * @param command the command's name, for messages
+     * @param tokens  the arguments after the command name
+     * @throws IllegalArgumentException on an unknown flag, a missing value, a repeated flag or a positional argument
+     */
+    public static Args parse(String command, Spec spec, List<String> tokens) {
+        var values = new LinkedHashMap<String, String>();
+        var switches = new HashSet<String>();
+        for (int i = 0; i < tokens.size(); i++) {
+            String token = tokens.get(i);
+            if (!token.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + token + "' (" + command
+                        + " takes only --flags; see 'convcl " + command + " --help')");
+            }
+            String name = token.substring(2);
+            boolean repeated;
+            if (spec.switches().contains(name)) {
+                repeated = !switches.add(name);
+            } else if (spec.options().contains(name)) {
+                // A following flag is a forgotten value, not a value that happens to start with dashes.
+                if (i + 1 == tokens.size() || tokens.get(i + 1).startsWith("--")) {
+                    throw new IllegalArgumentException(token + " needs a value");
+                }
+                repeated = values.put(name, tokens.get(++i)) != null;
+            } else {
+                throw new IllegalArgumentException("unknown option " + token + " for " + command
+                        + " (see 'convcl " + command + " --help')");
+            }
+            if (repeated) {
+                throw new IllegalArgumentException(token + " is given more than once");
+            }
+        }
+        return new Args(command, spec, values, switches);
+    }
+
+    /** The value of an option, or null when it was not given. */
+    public String value(String name) {
+        requireDeclared(spec.options(), name);
+        return values.get(name);
+    }
+
+    /** The value of an option that must be given. */
+    public String required(String name) {
+        String value = value(name);
+        if (value == null) {
+            throw new IllegalArgumentException(command + " needs --" + name);
+        }
+        return value;
+    }
+
+    /** Whether a switch was given. */
+    public boolean isSet(String name) {
+        requireDeclared(spec.switches(), name);
+        return switches.contains(name);
+    }
+
+    /** An integer option, {@code fallback} when absent. */
+    public int intOr(String name, int fallback, int min) {
+        String value = value(name);
+        return value == null ? fallback : integer(name, value.strip(), min);
+    }
+
+    /** An option written {@code H,W}, or a single number meaning both axes; {@code fallback} on both when absent. */
+    public Pair pairOr(String name, int fallback, int min) {
+        String value = value(name);
+        if (value == null) {
+            return Pair.both(fallback);
+        }
+        String[] parts = value.split(",", -1);
+        if (parts.length > 2) {
+            throw new IllegalArgumentException("--" + name + ": '" + value + "' is not N or H,W");
+        }
+        int h = integer(name, parts[0].strip(), min);
+        return parts.length == 1 ? Pair.both(h) : new Pair(h, integer(name, parts[1].strip(), min));
+    }
+
+    private static int integer(String name, String text, int min) {
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + ": '" + text + "' is not an integer");
+        }
+        if (value < min) {
+            throw new IllegalArgumentException("--" + name + ": " + value + ", must be >= " + min);
+        }
+        return value;
+    }
+
+    private void requireDeclared(Set<String> names, String name) {
+        if (!names.contains(name)) {
+            throw new IllegalStateException("--" + name + " is not declared by " + command);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.convcl.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.convcl.opencl.ConvclException;
+import org.convcl.opencl.DeviceInfo;
+import org.convcl.opencl.Devices;
+
+/** {@code convcl devices}: every OpenCL device, the default marked, and the reference backend. */
+final class DevicesCommand implements Command {
+    private static final String REFERENCE = "reference";
+    private static final Args.Spec SPEC = new Args.Spec(Set.of(), Set.of());
+
+    @Override
+    public String name() {
+        return "devices";
+    }
+
+    @Override
+    public String summary() {
+        return "list the OpenCL devices and mark the default one";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: convcl devices
+
+                Lists every OpenCL device with its index and limits; '*' marks the one used when no --device is
+                given (set CONVCL_DEVICE to change it). --device also takes 'reference', the plain Java
+                implementation that needs no OpenCL.
+                """;
+    }
+
+    @Override
+    public Args.Spec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public void run(Args args, PrintStream out) {
+        String env = System.getenv(Devices.ENV);
+        boolean referenceIsDefault = env != null && env.strip().toLowerCase(Locale.ROOT).equals(REFERENCE);
+        List<DeviceInfo> devices = List.of();
+        DeviceInfo chosen = null;
+        try {
+            devices = Devices.list();
+            if (!referenceIsDefault) {
+                chosen = Devices.choose(null);
+            }
+        } catch (ConvclException e) {
+            out.println("no OpenCL device: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            out.println(Devices.ENV + "=" + env + ": " + e.getMessage());
+        }
+        for (var device : devices) {
+            out.println((chosen != null && device.index() == chosen.index() ? "* " : "  ") + device.describe());
+        }
+        out.println((referenceIsDefault ? "* " : "  ") + REFERENCE
+                + ": the plain Java implementation, no OpenCL needed (--device reference)");
+    }
+}

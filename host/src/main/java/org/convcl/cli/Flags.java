@@ -1,0 +1,100 @@
+package org.convcl.cli;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.convcl.opencl.Devices;
+import org.convcl.VerifyingBackend;
+import org.convcl.Backend;
+import org.convcl.Conv2dParams;
+import org.convcl.Pool2dParams;
+
+/** Flags several commands share, parsed in one place so that their spelling, defaults, limits and help agree. */
+final class Flags {
+    static final String DEVICE = "device";
+    static final String VERIFY = "verify";
+    static final String STRIDE = "stride";
+    static final String PADDING = "padding";
+    static final String DILATION = "dilation";
+    static final String GROUPS = "groups";
+    static final String KERNEL = "kernel";
+    static final String CEIL_MODE = "ceil-mode";
+
+    static final String DEVICE_HELP = """
+              --device D          an index from 'convcl devices', gpu, cpu, accelerator, reference (plain Java, no
+                                  OpenCL) or part of a device name; default $CONVCL_DEVICE, else the first GPU,
+                                  accelerator or CPU device
+            """;
+    static final String VERIFY_HELP = """
+              --verify            also run the reference and fail (status 1) when the results differ
+            """;
+    static final String CONV2D_HELP = """
+              --stride SH,SW      step of the kernel (default 1); one number sets both axes, as do the next two
+              --padding PH,PW     zeros added on each side (default 0)
+              --dilation DH,DW    spacing of the kernel taps (default 1)
+              --groups G          channel groups; G divides input and output channels (default 1)
+            """;
+
+    static final String POOL_HELP = """
+              --kernel KH,KW      window size; one number sets both axes, as do the next two
+              --stride SH,SW      step of the window (default: the kernel size)
+              --padding PH,PW     implicit padding on each side, at most half the kernel (default 0)
+              --ceil-mode         round the output size up; a last window must start inside the input or left padding
+            """;
+
+    private Flags() {
+    }
+
+    /** The options of a pooling command: {@code names} plus kernel, stride, padding and device. */
+    static Set<String> withPoolOptions(String... names) {
+        var options = new HashSet<>(Set.of(names));
+        options.addAll(Set.of(KERNEL, STRIDE, PADDING, DEVICE));
+        return options;
+    }
+
+    /** Kernel, stride (default the kernel), padding and ceil mode of a pooling command; dilation 1. */
+    static Pool2dParams poolParams(Args args) {
+        if (args.value(KERNEL) == null) {
+            throw new IllegalArgumentException("--kernel: missing (the pooling window, KH,KW)");
+        }
+        var kernel = args.pairOr(KERNEL, 1, 1);
+        var stride = args.value(STRIDE) == null ? kernel : args.pairOr(STRIDE, 1, 1);
+        var padding = args.pairOr(PADDING, 0, 0);
+        return Pool2dParams.of(kernel.h(), kernel.w()).withStride(stride.h(), stride.w())
+                .withPadding(padding.h(), padding.w()).withCeilMode(args.isSet(CEIL_MODE));
+    }
+
+    /** A flag that takes {@code true} or {@code false}. */
+    static boolean booleanOr(Args args, String name, boolean fallback) {
+        String v = args.value(name);
+        if (v == null) {
+            return fallback;
+        }
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("--" + name + ": '" + v + "', must be true or false");
+        };
+    }
+
+    /** The options of a conv2d-like command: {@code names} plus stride, padding, dilation, groups and device. */
+    static Set<String> withConv2dOptions(String... names) {
+        var options = new HashSet<>(Set.of(names));
+        options.addAll(Set.of(STRIDE, PADDING, DILATION, GROUPS, DEVICE));
+        return options;
+    }
+
+    /** The convolution parameters the flags name; absent flags take PyTorch's defaults. */
+    static Conv2dParams conv2dParams(Args args) {
+        var stride = args.pairOr(STRIDE, 1, 1);
+        var padding = args.pairOr(PADDING, 0, 0);
+        var dilation = args.pairOr(DILATION, 1, 1);
+        return new Conv2dParams(stride.h(), stride.w(), padding.h(), padding.w(), dilation.h(), dilation.w(),
+                args.intOr(GROUPS, 1, 1));
+    }
+
+    /** The backend {@code --device} names, checked against the reference when {@code --verify} is given. */
+    static Backend openBackend(Args args) {
+        var backend = Devices.open(args.value(DEVICE));
+        return args.isSet(VERIFY) ? new VerifyingBackend(backend) : backend;
+    }
+}

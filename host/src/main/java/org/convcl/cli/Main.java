@@ -1,0 +1,134 @@
+package org.convcl.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.convcl.opencl.ConvclException;
+import org.convcl.VerifyingBackend.VerificationException;
+
+/**
+ * The {@code convcl} command line. Exit status: 0 on success, 2 on bad arguments or input files (one line on
+ * standard error), 1 when the work itself fails, for example an OpenCL error or a verification mismatch.
+ */
+public final class Main {
+    /** Success. */
+    public static final int OK = 0;
+    /** The work failed: OpenCL error, verification mismatch, or a bug. */
+    public static final int FAILED = 1;
+    /** Bad arguments or files. */
+    public static final int USAGE = 2;
+
+    private static final List<Command> COMMANDS = commands();
+
+    private Main() {
+    }
+
+    private static List<Command> commands() {
+        var all = new ArrayList<Command>(List.of(new DevicesCommand(), new Conv2dCommand(), new MaxPool2dCommand(),
+                new AvgPool2dCommand(), new DemoCommand()));
+        ServiceLoader.load(Command.class).forEach(all::add);
+        return List.copyOf(all);
+    }
+
+    /** The {@code convcl} entry point: runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs one command line.
+     *
+     * @return the exit status: {@link #OK}, {@link #FAILED} or {@link #USAGE}
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            return dispatch(args, out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static int dispatch(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && isHelp(args[0])) {
+            out.print(usage());
+            return OK;
+        }
+        if (args.length == 0) {
+            out.print(usage());
+            return error(err, USAGE, "no command given");
+        }
+        var command = COMMANDS.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
+        if (command == null) {
+            return error(err, USAGE, "unknown command '" + args[0] + "' (see 'convcl --help')");
+        }
+        var rest = Arrays.asList(args).subList(1, args.length);
+        if (rest.stream().anyMatch(Main::isHelp)) {
+            out.print(command.usage());
+            return OK;
+        }
+        try {
+            command.run(Args.parse(command.name(), command.spec(), rest), out);
+            return OK;
+        } catch (IllegalArgumentException e) {
+            return error(err, USAGE, e.getMessage());
+        } catch (IOException e) {
+            return error(err, USAGE, describe(e));
+        } catch (ConvclException | VerificationException e) {
+            // Not flattened: an OpenCL build failure carries its build log on the following lines.
+            err.println("convcl: " + e.getMessage());
+            return FAILED;
+        } catch (RuntimeException e) {
+            err.println("convcl: internal error, please report it: " + e);
+            e.printStackTrace(err);
+            return FAILED;
+        }
+    }
+
+    private static boolean isHelp(String arg) {
+        return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+    }
+
+    /** A user error on one line, as scripts and the conformance check read it. */
+    private static int error(PrintStream err, int status, String message) {
+        err.println("convcl: " + String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", "; "));
+        return status;
+    }
+
+    /** The JDK's messages for file errors are often just the path; this says what went wrong with it. */
+    private static String describe(IOException e) {
+        if (e instanceof NoSuchFileException f) {
+            return f.getFile() + ": no such file";
+        }
+        if (e instanceof AccessDeniedException f) {
+            return f.getFile() + ": permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        return e.getMessage();
+    }
+
+    private static String usage() {
+        var text = new StringBuilder("""
+                usage: convcl COMMAND [--flag value ...]
+                       convcl COMMAND --help     the flags of one command
+
+                commands:
+                """);
+        for (var c : COMMANDS) {
+            text.append(String.format("  %-10s%s%n", c.name(), c.summary()));
+        }
+        return text.append("""
+
+                Arrays are NumPy .npy files: float32, C order, NCHW. Exit status: 0 success, 2 bad arguments or
+                files, 1 other failures (OpenCL error, verification mismatch).
+                """).toString();
+    }
+}

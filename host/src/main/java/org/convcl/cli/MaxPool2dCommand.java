@@ -1,0 +1,65 @@
+package org.convcl.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+import org.convcl.MaxPool2dResult;
+
+/** {@code convcl maxpool2d}: max pooling of a .npy file, as torch.nn.functional.max_pool2d. */
+final class MaxPool2dCommand implements Command {
+    private static final Args.Spec SPEC = new Args.Spec(
+            Flags.withPoolOptions("input", "output", "indices", Flags.DILATION), Set.of(Flags.CEIL_MODE, Flags.VERIFY));
+
+    @Override
+    public String name() {
+        return "maxpool2d";
+    }
+
+    @Override
+    public String summary() {
+        return "2-D max pooling with indices, as torch.nn.functional.max_pool2d";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: convcl maxpool2d --input X.npy --kernel KH,KW --output Y.npy [--indices I.npy]
+                                        [--stride SH,SW] [--padding PH,PW] [--dilation DH,DW] [--ceil-mode]
+                                        [--device D] [--verify]
+
+                  --input X.npy       (N, C, H, W) float32
+                  --output Y.npy      written (N, C, OH, OW) float32; NaN in a window gives NaN
+                  --indices I.npy     written (N, C, OH, OW) int64: ih*W + iw of each maximum within its plane
+                  --dilation DH,DW    spacing of the window taps (default 1)
+                """ + Flags.POOL_HELP + Flags.DEVICE_HELP + Flags.VERIFY_HELP;
+    }
+
+    @Override
+    public Args.Spec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public void run(Args args, PrintStream out) throws IOException {
+        var inputFile = Path.of(args.required("input"));
+        var output = Path.of(args.required("output"));
+        var indicesFile = args.value("indices") == null ? null : Path.of(args.value("indices"));
+        var dilation = args.pairOr(Flags.DILATION, 1, 1);
+        var params = Flags.poolParams(args).withDilation(dilation.h(), dilation.w());
+        AtomicFile.checkTarget(output);
+        if (indicesFile != null) {
+            AtomicFile.checkTarget(indicesFile);
+        }
+        var input = Npy.read(inputFile);
+        var shape = params.shapeOf(input);
+        MaxPool2dResult result;
+        try (var backend = Flags.openBackend(args)) {
+            result = backend.maxPool2d(input, params);
+        }
+        Npy.write(output, result.output());
+        if (indicesFile != null) {
+            Npy.writeInt64(indicesFile, result.indices(), shape.outputShape());
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package org.convcl.cli;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import org.convcl.Tensor;
+
+/**
+ * NumPy {@code .npy} files: reads float32 ({@code '<f4'}) C-order arrays of any rank, format versions 1.0 and 2.0,
+ * into tensors; writes float32 and int64 ({@code '<i8'}) arrays in format 1.0, byte for byte as {@code np.save}.
+ * A file that breaks a rule is refused with an {@link IllegalArgumentException} naming the file and the rule; data
+ * after the last element counts as such a break. Writes are atomic: a failure leaves no partial file.
+ */
+public final class Npy {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    /** Magic, two version bytes and the 2-byte header length of format 1.0. */
+    private static final int PREFIX_V1 = MAGIC.length + 2 + 2;
+    private static final int MAX_HEADER_V1 = 0xFFFF;
+    private static final int CHUNK_BYTES = 1 << 16;
+    private static final String FLOAT32 = "<f4";
+    private static final String INT64 = "<i8";
+
+    /** Puts {@code count} elements starting at {@code from} into a little-endian buffer. */
+    @FunctionalInterface
+    private interface Elements {
+        void put(ByteBuffer buffer, int from, int count);
+    }
+
+    private Npy() {
+    }
+
+    /**
+     * Reads a float32 C-order array.
+     *
+     * @return a tensor of the file's shape (rank 0 has one element)
+     * @throws IllegalArgumentException when the file is not such an array: bad magic, unsupported version, malformed
+     *                                  header, another dtype, Fortran order, or data shorter or longer than the shape
+     * @throws IOException              when the file cannot be read
+     */
+    public static Tensor read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw invalid(file, "is a directory, not a .npy file");
+        }
+        try (var channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            var prefix = read(channel, file, 0, (int) Math.min(size, PREFIX_V1 + 2));
+            if (size < MAGIC.length || !Arrays.equals(prefix.array(), 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+                throw invalid(file, "not a .npy file (bad magic: it does not start with \\x93NUMPY)");
+            }
+            if (size < MAGIC.length + 2) {
+                throw invalid(file, "truncated: the file ends inside the format version");
+            }
+            int major = prefix.get(MAGIC.length), minor = prefix.get(MAGIC.length + 1);
+            // Format 2.0 differs from 1.0 only by a 4-byte header length.
+            int lengthBytes = minor != 0 ? 0 : major == 1 ? 2 : major == 2 ? 4 : 0;
+            if (lengthBytes == 0) {
+                throw invalid(file, "format version " + major + "." + minor + " is not supported (1.0 and 2.0 are)");
+            }
+            int headerStart = MAGIC.length + 2 + lengthBytes;
+            if (size < headerStart) {
+                throw invalid(file, "truncated: the file ends inside the header length");
+            }
+            long headerLength = lengthBytes == 2 ? Short.toUnsignedLong(prefix.getShort(MAGIC.length + 2))
+                    : Integer.toUnsignedLong(prefix.getInt(MAGIC.length + 2));
+            long dataStart = headerStart + headerLength;
+            if (dataStart > size) {
+                throw invalid(file, "truncated: the header says it takes " + headerLength + " bytes but the file ends "
+                        + (size - headerStart) + " bytes after the header length");
+            }
+            var text = ISO_8859_1.decode(read(channel, file, headerStart, (int) headerLength)).toString();
+            var header = parseHeader(file, text);
+            float[] data = new float[elementCount(file, header)];
+            long dataBytes = (long) data.length * Float.BYTES;
+            String what = "shape " + header.shapeText() + " of float32 takes " + dataBytes + " bytes but the file has ";
+            if (size - dataStart < dataBytes) {
+                throw invalid(file, "truncated data: " + what + "only " + (size - dataStart) + " after the header");
+            }
+            if (size - dataStart > dataBytes) {
+                throw invalid(file, "trailing data: " + what + (size - dataStart) + " after the header");
+            }
+            readFloats(channel, file, dataStart, data);
+            return new Tensor(data, header.shape());
+        }
+    }
+
+    /** Writes {@code tensor} as a float32 ({@code '<f4'}) array of its shape, atomically. */
+    public static void write(Path file, Tensor tensor) throws IOException {
+        float[] data = tensor.data();
+        write(file, new NpyHeader(FLOAT32, false, tensor.shape()), Float.BYTES, data.length,
+                (buffer, from, count) -> buffer.asFloatBuffer().put(data, from, count));
+    }
+
+    /**
+     * Writes an int64 ({@code '<i8'}) array, atomically.
+     *
+     * @param data  values in row-major order
+     * @param shape extents; their product must equal {@code data.length}
+     */
+    public static void writeInt64(Path file, long[] data, int... shape) throws IOException {
+        if (Tensor.elementCount(shape) != data.length) {
+            throw new IllegalArgumentException("data: length " + data.length + " does not match shape "
+                    + Arrays.toString(shape));
+        }
+        write(file, new NpyHeader(INT64, false, shape), Long.BYTES, data.length,
+                (buffer, from, count) -> buffer.asLongBuffer().put(data, from, count));
+    }
+
+    private static void write(Path file, NpyHeader header, int elementBytes, int count, Elements elements)
+            throws IOException {
+        byte[] text = header.format(PREFIX_V1).getBytes(ISO_8859_1);
+        if (text.length > MAX_HEADER_V1) {
+            throw new IllegalArgumentException(file + ": a header of " + text.length + " bytes (rank "
+                    + header.shape().length + ") does not fit format 1.0");
+        }
+        AtomicFile.write(file, out -> {
+            var prefix = ByteBuffer.allocate(PREFIX_V1).order(LITTLE_ENDIAN)
+                    .put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) text.length);
+            out.write(prefix.array());
+            out.write(text);
+            var buffer = ByteBuffer.allocate(CHUNK_BYTES).order(LITTLE_ENDIAN);
+            int perChunk = CHUNK_BYTES / elementBytes;
+            for (int from = 0; from < count; from += perChunk) {
+                int n = Math.min(perChunk, count - from);
+                elements.put(buffer.clear(), from, n);
+                out.write(buffer.array(), 0, n * elementBytes);
+            }
+        });
+    }
+
+    private static NpyHeader parseHeader(Path file, String text) {
+        NpyHeader header;
+        try {
+            header = NpyHeader.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(file, e.getMessage());
+        }
+        if (!header.descr().equals(FLOAT32)) {
+            throw invalid(file, "dtype '" + header.descr() + "'" + dtypeName(header.descr())
+                    + " found, float32 ('" + FLOAT32 + "') is needed");
+        }
+        if (header.fortranOrder()) {
+            throw invalid(file, "fortran_order is True; only C-order arrays are read"
+                    + " (save np.ascontiguousarray(a) instead)");
+        }
+        return header;
+    }
+
+    private static int elementCount(Path file, NpyHeader header) {
+        long count = 1;
+        for (int extent : header.shape()) {
+            count *= extent;
+            // Checked at each step: extents are below 2^31, so the product cannot wrap before it passes the limit.
+            if (count > Integer.MAX_VALUE - 8) {
+                throw invalid(file, "shape " + header.shapeText() + " has more elements than a Java array holds");
+            }
+        }
+        return (int) count;
+    }
+
+    /** A reader's name for a NumPy type string, as in {@code " (float64)"}, or "" for an unusual one. */
+    private static String dtypeName(String descr) {
+        if (descr.length() < 3 || "<>|=".indexOf(descr.charAt(0)) < 0 || !descr.substring(2).matches("[1-9][0-9]?")) {
+            return "";
+        }
+        String kind = switch (descr.charAt(1)) {
+            case 'f' -> "float";
+            case 'i' -> "int";
+            case 'u' -> "uint";
+            case 'c' -> "complex";
+            case 'b' -> "bool";
+            default -> null;
+        };
+        if (kind == null) {
+            return "";
+        }
+        int bits = Integer.parseInt(descr.substring(2)) * Byte.SIZE;
+        return " (" + kind + (kind.equals("bool") ? "" : bits) + (descr.charAt(0) == '>' ? ", big-endian" : "") + ")";
+    }
+
+    private static void readFloats(FileChannel channel, Path file, long position, float[] data) throws IOException {
+        var buffer = ByteBuffer.allocate(CHUNK_BYTES).order(LITTLE_ENDIAN);
+        int perChunk = CHUNK_BYTES / Float.BYTES;
+        for (int from = 0; from < data.length; from += perChunk) {
+            int n = Math.min(perChunk, data.length - from);
+            fill(channel, file, position + (long) from * Float.BYTES, buffer.clear().limit(n * Float.BYTES));
+            buffer.flip().asFloatBuffer().get(data, from, n);
+        }
+    }
+
+    /** Reads {@code length} bytes at {@code position} into a new little-endian buffer, flipped for reading. */
+    private static ByteBuffer read(FileChannel channel, Path file, long position, int length) throws IOException {
+        var buffer = ByteBuffer.allocate(length).order(LITTLE_ENDIAN);
+        fill(channel, file, position, buffer);
+        return buffer.flip();
+    }
+
+    private static void fill(FileChannel channel, Path file, long position, ByteBuffer buffer) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                throw new EOFException(file + ": the file got shorter while it was read");
+            }
+            at += n;
+        }
+    }
+
+    private static IllegalArgumentException invalid(Path file, String rule) {
+        return new IllegalArgumentException(file + ": " + rule);
+    }
+}

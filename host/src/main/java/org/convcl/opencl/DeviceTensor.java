@@ -1,0 +1,75 @@
+package org.convcl.opencl;
+
+import java.util.Arrays;
+import org.convcl.Tensor;
+import org.convcl.opencl.runtime.DeviceBuffer;
+
+/**
+ * A float32 tensor that lives in the memory of one {@link OpenClBackend}'s device, so operations can be chained
+ * without copies through the host. Made by {@link OpenClBackend#upload} or returned by a device operation; read it
+ * back with {@link OpenClBackend#download}. Max pooling's indices are device tensors of int64 elements, read back
+ * with {@link OpenClBackend#downloadIndices}. Close it to free the device memory; closing twice is harmless.
+ */
+public final class DeviceTensor implements AutoCloseable {
+    private final OpenClBackend owner;
+    private final int[] shape;
+    private final long size;
+    private final DeviceBuffer buffer;
+    private final boolean int64;
+
+    DeviceTensor(OpenClBackend owner, DeviceBuffer buffer, boolean int64, int... shape) {
+        this.owner = owner;
+        this.int64 = int64;
+        this.shape = shape.clone();
+        this.size = Tensor.elementCount(shape);
+        this.buffer = buffer;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int dim(int axis) {
+        return shape[axis];
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Number of elements. */
+    public long size() {
+        return size;
+    }
+
+    /** True for max pooling's int64 indices, false for float32 values. */
+    public boolean isIndices() {
+        return int64;
+    }
+
+    /** The buffer, after checking that {@code user} owns this tensor, it is open and of the expected kind. */
+    DeviceBuffer buffer(OpenClBackend user, String name, boolean expectIndices) {
+        if (expectIndices != int64) {
+            throw new IllegalArgumentException(name + ": must be a tensor of " + (expectIndices ? "int64 indices" : "float32 values"));
+        }
+        if (user != owner) {
+            throw new IllegalArgumentException(name + ": belongs to another backend; device tensors cannot be mixed");
+        }
+        try {
+            buffer.mem();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(name + ": device tensor " + Arrays.toString(shape) + " is closed", e);
+        }
+        return buffer;
+    }
+
+    @Override
+    public void close() {
+        buffer.close();
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceTensor" + Arrays.toString(shape);
+    }
+}

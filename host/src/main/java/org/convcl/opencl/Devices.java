@@ -1,0 +1,119 @@
+package org.convcl.opencl;
+
+import static org.jocl.CL.CL_DEVICE_TYPE_ALL;
+import static org.jocl.CL.clGetDeviceIDs;
+import static org.jocl.CL.clGetPlatformIDs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.convcl.Backend;
+import org.convcl.opencl.runtime.Cl;
+import org.convcl.reference.ReferenceBackend;
+import org.jocl.CLException;
+import org.jocl.cl_device_id;
+import org.jocl.cl_platform_id;
+
+/**
+ * Device discovery and choice. A device spec is an index into {@link #list()}, {@code gpu}, {@code cpu},
+ * {@code accelerator}, {@code reference} (the plain CPU implementation, no OpenCL), or a substring of the device or
+ * platform name. Without a spec, {@code CONVCL_DEVICE} is read; without that, the first GPU is taken, else the first
+ * accelerator, else the first CPU device.
+ */
+public final class Devices {
+    /** Environment variable read when no device is named. */
+    public static final String ENV = "CONVCL_DEVICE";
+
+    private Devices() {
+    }
+
+    /** Every device of every OpenCL platform, in platform order. */
+    public static List<DeviceInfo> list() {
+        Cl.init();
+        int[] count = new int[1];
+        try {
+            clGetPlatformIDs(0, null, count);
+        } catch (CLException e) {
+            // The ICD loader reports CL_PLATFORM_NOT_FOUND_KHR when no driver is registered.
+            return List.of();
+        } catch (UnsatisfiedLinkError e) {
+            throw new ConvclException("the OpenCL library (libOpenCL.so.1) is missing; " + Cl.INSTALL_HINT);
+        }
+        cl_platform_id[] platforms = new cl_platform_id[count[0]];
+        Cl.run("clGetPlatformIDs", () -> clGetPlatformIDs(platforms.length, platforms, null));
+        List<DeviceInfo> devices = new ArrayList<>();
+        for (cl_platform_id platform : platforms) {
+            int[] n = new int[1];
+            try {
+                clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, 0, null, n);
+            } catch (CLException e) {
+                continue; // a platform with no devices (CL_DEVICE_NOT_FOUND)
+            }
+            cl_device_id[] ids = new cl_device_id[n[0]];
+            Cl.run("clGetDeviceIDs", () -> clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, ids.length, ids, null));
+            for (cl_device_id id : ids) {
+                devices.add(DeviceInfo.query(devices.size(), platform, id));
+            }
+        }
+        return devices;
+    }
+
+    /**
+     * Opens the backend a spec names: {@link ReferenceBackend} for {@code reference}, else an
+     * {@link OpenClBackend} on the chosen device.
+     *
+     * @param spec device spec, or null/blank for {@code CONVCL_DEVICE} or the default choice
+     */
+    public static Backend open(String spec) {
+        String s = effectiveSpec(spec);
+        if (s.equals("reference")) {
+            return new ReferenceBackend();
+        }
+        return OpenClBackend.open(choose(s));
+    }
+
+    /** The OpenCL device a spec names; see the class comment. */
+    public static DeviceInfo choose(String spec) {
+        String s = effectiveSpec(spec);
+        List<DeviceInfo> devices = list();
+        if (devices.isEmpty()) {
+            throw new ConvclException("no OpenCL platform with a device was found; " + Cl.INSTALL_HINT
+                    + " (or use --device reference for the plain CPU implementation)");
+        }
+        if (s.isEmpty()) {
+            for (String type : List.of("gpu", "accelerator", "cpu")) {
+                for (DeviceInfo d : devices) {
+                    if (d.type().equals(type)) {
+                        return d;
+                    }
+                }
+            }
+            return devices.get(0);
+        }
+        if (s.chars().allMatch(Character::isDigit)) {
+            int index = Integer.parseInt(s);
+            if (index >= devices.size()) {
+                throw new IllegalArgumentException("device: index " + index + " but only " + devices.size()
+                        + " OpenCL device(s) exist (see 'convcl devices')");
+            }
+            return devices.get(index);
+        }
+        for (DeviceInfo d : devices) {
+            if (d.type().equals(s)) {
+                return d;
+            }
+        }
+        for (DeviceInfo d : devices) {
+            if (d.name().toLowerCase(Locale.ROOT).contains(s) || d.platformName().toLowerCase(Locale.ROOT).contains(s)) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("device: no OpenCL device matches '" + s
+                + "' (an index, gpu, cpu, accelerator, reference, or part of a device name; see 'convcl devices')");
+    }
+
+    private static String effectiveSpec(String spec) {
+        String s = spec == null || spec.isBlank() ? System.getenv(ENV) : spec;
+        return s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
+    }
+}

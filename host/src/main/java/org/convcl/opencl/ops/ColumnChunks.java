@@ -1,0 +1,59 @@
+package org.convcl.opencl.ops;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.convcl.Conv2dShape;
+
+/**
+ * How a convolution's column matrices are cut so that one chunk stays within a byte budget: whole images while at
+ * least one fits, otherwise one image at a time in slices of output rows.
+ */
+public final class ColumnChunks {
+
+    /** Images {@code [n0, n0 + images)}, output rows {@code [oh0, oh0 + rows)}. */
+    public record Chunk(int n0, int images, int oh0, int rows) {
+    }
+
+    private ColumnChunks() {
+    }
+
+    /** Floats of the column matrix of one output row of one image: C*KH*KW rows by OW columns. */
+    public static long floatsPerRow(Conv2dShape s) {
+        return (long) s.c() * s.kh() * s.kw() * s.ow();
+    }
+
+    public static List<Chunk> plan(Conv2dShape s, long budgetBytes) {
+        // The kernels index one chunk's columns with 32-bit integers.
+        long budgetFloats = Math.min(budgetBytes / Float.BYTES, Integer.MAX_VALUE);
+        long perRow = floatsPerRow(s);
+        if (perRow > budgetFloats) {
+            throw new IllegalArgumentException("input: one output row needs a " + perRow * Float.BYTES
+                    + "-byte column matrix, more than the column budget of " + budgetBytes + " bytes");
+        }
+        long perImage = perRow * s.oh();
+        List<Chunk> chunks = new ArrayList<>();
+        if (perImage <= budgetFloats) {
+            int step = (int) Math.min(s.n(), budgetFloats / perImage);
+            for (int n0 = 0; n0 < s.n(); n0 += step) {
+                chunks.add(new Chunk(n0, Math.min(step, s.n() - n0), 0, s.oh()));
+            }
+        } else {
+            int step = (int) (budgetFloats / perRow);
+            for (int n = 0; n < s.n(); n++) {
+                for (int oh0 = 0; oh0 < s.oh(); oh0 += step) {
+                    chunks.add(new Chunk(n, 1, oh0, Math.min(step, s.oh() - oh0)));
+                }
+            }
+        }
+        return chunks;
+    }
+
+    /** Floats the largest chunk of a plan needs. */
+    public static long largest(Conv2dShape s, List<Chunk> chunks) {
+        long max = 0;
+        for (Chunk c : chunks) {
+            max = Math.max(max, (long) c.images() * c.rows() * floatsPerRow(s));
+        }
+        return max;
+    }
+}

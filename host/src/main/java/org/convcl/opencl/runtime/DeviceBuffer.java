@@ -1,0 +1,137 @@
+package org.convcl.opencl.runtime;
+
+import static org.jocl.CL.CL_MEM_READ_WRITE;
+import static org.jocl.CL.CL_TRUE;
+import static org.jocl.CL.clCreateBuffer;
+import static org.jocl.CL.clEnqueueReadBuffer;
+import static org.jocl.CL.clEnqueueWriteBuffer;
+import static org.jocl.CL.clReleaseMemObject;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.convcl.opencl.DeviceInfo;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_mem;
+
+/**
+ * A buffer of float32 (or int64, for pooling indices) elements in device memory. Transfers are blocking, so host
+ * arrays are free again when they return.
+ */
+public final class DeviceBuffer implements AutoCloseable {
+    /** Buffers created and not yet closed, in this process: a leak shows as a count that keeps growing. */
+    private static final AtomicLong LIVE = new AtomicLong();
+
+    private final ClContext cl;
+    private final long elements;
+    private final int elementBytes;
+    private final AtomicReference<cl_mem> mem;
+
+    /**
+     * @param what   what the buffer holds, for the error message when the device refuses it
+     * @param floats number of float32 elements, at least 1
+     */
+    public DeviceBuffer(ClContext cl, String what, long floats) {
+        this(cl, what, floats, Sizeof.cl_float);
+    }
+
+    /** @param elementBytes 4 for float32, 8 for int64 */
+    public DeviceBuffer(ClContext cl, String what, long elements, int elementBytes) {
+        DeviceInfo d = cl.device();
+        if (elements < 1) {
+            throw new IllegalArgumentException(what + ": a device buffer needs at least one element, got " + elements);
+        }
+        long bytes = Math.multiplyExact(elements, (long) elementBytes);
+        if (bytes > d.maxAllocBytes()) {
+            throw new IllegalArgumentException(what + ": needs " + bytes + " bytes in one buffer, more than "
+                    + d.name() + " allows in one allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE " + d.maxAllocBytes() + ")");
+        }
+        this.cl = cl;
+        this.elements = elements;
+        this.elementBytes = elementBytes;
+        this.mem = new AtomicReference<>(Cl.call("clCreateBuffer(" + what + ", " + bytes + " bytes; device offers "
+                + d.maxAllocBytes() + " per allocation, " + d.globalMemBytes() + " in all)",
+                () -> clCreateBuffer(cl.context(), CL_MEM_READ_WRITE, bytes, null, null)));
+        LIVE.incrementAndGet();
+    }
+
+    public static long liveCount() {
+        return LIVE.get();
+    }
+
+    public long floats() {
+        return elements;
+    }
+
+    public cl_mem mem() {
+        cl_mem m = mem.get();
+        if (m == null) {
+            throw new IllegalStateException("device buffer is closed");
+        }
+        return m;
+    }
+
+    /** Copies {@code src} to the start of this buffer. */
+    public void write(float[] src) {
+        write(Pointer.to(src), src.length, Sizeof.cl_float);
+    }
+
+    /** Copies {@code length} floats of {@code src} from {@code offset} to the start of this buffer. */
+    public void write(float[] src, int offset, int length) {
+        write(Pointer.to(src).withByteOffset((long) offset * Sizeof.cl_float), length, Sizeof.cl_float);
+    }
+
+    public void write(long[] src) {
+        write(Pointer.to(src), src.length, Sizeof.cl_long);
+    }
+
+    public void write(long[] src, int offset, int length) {
+        write(Pointer.to(src).withByteOffset((long) offset * Sizeof.cl_long), length, Sizeof.cl_long);
+    }
+
+    /** Copies the start of this buffer into {@code dst}, after every command enqueued before it. */
+    public void read(float[] dst) {
+        read(Pointer.to(dst), dst.length, Sizeof.cl_float);
+    }
+
+    /** Copies the first {@code length} floats of this buffer into {@code dst} from {@code offset}. */
+    public void read(float[] dst, int offset, int length) {
+        read(Pointer.to(dst).withByteOffset((long) offset * Sizeof.cl_float), length, Sizeof.cl_float);
+    }
+
+    public void read(long[] dst) {
+        read(Pointer.to(dst), dst.length, Sizeof.cl_long);
+    }
+
+    public void read(long[] dst, int offset, int length) {
+        read(Pointer.to(dst).withByteOffset((long) offset * Sizeof.cl_long), length, Sizeof.cl_long);
+    }
+
+    private void write(Pointer src, int length, int bytesEach) {
+        checkFits(length, bytesEach);
+        Cl.run("clEnqueueWriteBuffer", () -> clEnqueueWriteBuffer(cl.queue(), mem(), CL_TRUE, 0,
+                (long) length * bytesEach, src, 0, null, null));
+    }
+
+    private void read(Pointer dst, int length, int bytesEach) {
+        checkFits(length, bytesEach);
+        Cl.run("clEnqueueReadBuffer", () -> clEnqueueReadBuffer(cl.queue(), mem(), CL_TRUE, 0,
+                (long) length * bytesEach, dst, 0, null, null));
+    }
+
+    private void checkFits(int length, int bytesEach) {
+        if (bytesEach != elementBytes || length > elements) {
+            throw new IllegalArgumentException("transfer of " + length + " elements of " + bytesEach
+                    + " bytes into a buffer of " + elements + " elements of " + elementBytes + " bytes");
+        }
+    }
+
+    @Override
+    public void close() {
+        cl_mem m = mem.getAndSet(null);
+        if (m != null) {
+            clReleaseMemObject(m);
+            LIVE.decrementAndGet();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.convcl.opencl.runtime;
+
+import static org.jocl.CL.clEnqueueNDRangeKernel;
+import static org.jocl.CL.clSetKernelArg;
+
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_kernel;
+
+/** Sets a kernel's arguments in order, then enqueues it. The caller holds the kernel for this thread alone. */
+public final class Launch {
+    /** Work-group size of the one-dimensional kernels, fixed because POCL compiles per local size. */
+    public static final int LOCAL_1D = 64;
+    /** Build options of the one-dimensional kernels. */
+    public static final String OPTIONS_1D = "-DLOCAL_SIZE=" + LOCAL_1D;
+
+    private final ClContext cl;
+    private final cl_kernel kernel;
+    private final String name;
+    private int index;
+    private long argumentBytes;
+
+    public Launch(ClContext cl, cl_kernel kernel, String name) {
+        this.cl = cl;
+        this.kernel = kernel;
+        this.name = name;
+    }
+
+    public Launch buffer(DeviceBuffer b) {
+        return set(Sizeof.cl_mem, Pointer.to(b.mem()));
+    }
+
+    public Launch i32(int v) {
+        return set(Sizeof.cl_int, Pointer.to(new int[] {v}));
+    }
+
+    public Launch i64(long v) {
+        return set(Sizeof.cl_long, Pointer.to(new long[] {v}));
+    }
+
+    private Launch set(long size, Pointer value) {
+        argumentBytes += size;
+        int i = index++;
+        Cl.run("clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, size, value));
+        return this;
+    }
+
+    /** Enqueues over {@code global} work-items in groups of {@code local}; global must be a multiple of local. */
+    public void enqueue(long[] global, long[] local) {
+        long limit = cl.device().maxParameterBytes();
+        if (argumentBytes > limit) {
+            throw new IllegalArgumentException(name + ": " + argumentBytes + " bytes of arguments, more than "
+                    + cl.device().name() + " takes (CL_DEVICE_MAX_PARAMETER_SIZE " + limit + ")");
+        }
+        Cl.run("clEnqueueNDRangeKernel(" + name + ")", () -> clEnqueueNDRangeKernel(cl.queue(), kernel, global.length,
+                null, global, local, 0, null, null));
+    }
+
+    /** One work-item per element of {@code total}, in groups of {@link #LOCAL_1D}; kernels guard the tail. */
+    public void enqueue1d(long total) {
+        enqueue(new long[] {roundUp(total, LOCAL_1D)}, new long[] {LOCAL_1D});
+    }
+
+    /**
+     * Refuses a count the kernels would index with 32-bit integers when it does not fit one, rather than let the
+     * index wrap.
+     */
+    public static int requireInt(String what, long count) {
+        if (count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(what + ": " + count + " elements, more than the 2^31 - 1 the kernels"
+                    + " index with 32-bit integers");
+        }
+        return (int) count;
+    }
+
+    public static long roundUp(long n, long multiple) {
+        return (n + multiple - 1) / multiple * multiple;
+    }
+}

@@ -1,0 +1,35 @@
+package org.convcl.opencl.runtime;
+
+/**
+ * A scratch buffer kept across calls and grown on demand, so repeated convolutions do not allocate a column
+ * matrix each time. Used by one call at a time, like the kernels.
+ */
+public final class Workspace implements AutoCloseable {
+    private final ClContext cl;
+    private final String what;
+    private DeviceBuffer buffer;
+
+    public Workspace(ClContext cl, String what) {
+        this.cl = cl;
+        this.what = what;
+    }
+
+    /** A buffer of at least {@code floats} elements; its contents are undefined. */
+    public DeviceBuffer atLeast(long floats) {
+        if (buffer == null || buffer.floats() < floats) {
+            close();
+            buffer = new DeviceBuffer(cl, what, floats);
+        }
+        return buffer;
+    }
+
+    @Override
+    public void close() {
+        if (buffer != null) {
+            // Commands still queued may read the old buffer.
+            cl.finish();
+            buffer.close();
+            buffer = null;
+        }
+    }
+}

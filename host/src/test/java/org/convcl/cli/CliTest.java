@@ -1,0 +1,209 @@
+package org.convcl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.convcl.opencl.ConvclException;
+import org.convcl.opencl.Devices;
+import org.convcl.Conv2dParams;
+import org.convcl.reference.ReferenceBackend;
+import org.convcl.Tensor;
+import org.convcl.Tolerance;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Runs {@link Main#run} in-process, as the {@code convcl} launcher would, on files in a temporary directory. */
+class CliTest {
+    /** Awkward on purpose: odd sizes, asymmetric stride, padding and dilation, two groups, a bias. */
+    private static final Conv2dParams PARAMS = new Conv2dParams(2, 1, 1, 2, 1, 2, 2);
+
+    @TempDir
+    Path dir;
+    private Tensor input;
+    private Tensor weight;
+    private Tensor bias;
+
+    /** What one run printed and returned. */
+    record Run(int status, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    static Run run(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static boolean openClAvailable() {
+        try {
+            return !Devices.list().isEmpty();
+        } catch (ConvclException e) {
+            return false;
+        }
+    }
+
+    @BeforeEach
+    void writeInputs() throws IOException {
+        input = Tensor.random(1, 2, 4, 9, 7);
+        weight = Tensor.random(2, 6, 2, 3, 3);
+        bias = Tensor.random(3, 6);
+        Npy.write(dir.resolve("x.npy"), input);
+        Npy.write(dir.resolve("w.npy"), weight);
+        Npy.write(dir.resolve("b.npy"), bias);
+        Files.write(dir.resolve("x64.npy"), NpyTest.numpyFile(1,
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 4, 9, 7), }", new byte[input.size() * 8]));
+    }
+
+    private List<String> conv2dArgs(String... extra) {
+        var args = new ArrayList<>(List.of("conv2d", "--input", path("x.npy"), "--weight", path("w.npy"),
+                "--bias", path("b.npy"), "--stride", "2,1", "--padding", "1,2", "--dilation", "1,2", "--groups", "2",
+                "--output", path("y.npy")));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    private String path(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    private Tensor expected() {
+        try (var reference = new ReferenceBackend()) {
+            return reference.conv2d(input, weight, bias, PARAMS);
+        }
+    }
+
+    @Test
+    void conv2dOnTheReferenceDevice() throws IOException {
+        var r = run(conv2dArgs("--device", "reference").toArray(String[]::new));
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
+        var got = Npy.read(dir.resolve("y.npy"));
+        assertArrayEquals(new int[] {2, 6, 5, 7}, got.shape());
+        assertNull(Tolerance.EXACT.firstMismatch(got, expected()));
+    }
+
+    @Test
+    void conv2dOnTheDefaultOpenClDevice() throws IOException {
+        assumeTrue(openClAvailable(), "no OpenCL device on this machine");
+        for (var extra : List.of(new String[0], new String[] {"--verify"})) {
+            var r = run(conv2dArgs(extra).toArray(String[]::new));
+            assertEquals(0, r.status(), r.err());
+            var mismatch = Tolerance.FLOAT32.firstMismatch(Npy.read(dir.resolve("y.npy")), expected());
+            assertNull(mismatch, () -> String.valueOf(mismatch));
+        }
+    }
+
+    @Test
+    void conv2dReplacesAnExistingOutput() throws IOException {
+        Files.writeString(dir.resolve("y.npy"), "old");
+        assertEquals(0, run(conv2dArgs("--device", "reference").toArray(String[]::new)).status());
+        assertArrayEquals(new int[] {2, 6, 5, 7}, Npy.read(dir.resolve("y.npy")).shape());
+    }
+
+    static Stream<Arguments> badConv2dArguments() {
+        return Stream.of(
+                Arguments.of("missing input file", List.of("--input", "absent.npy"), "absent.npy: no such file"),
+                Arguments.of("unknown flag", List.of("--strde", "2"), "unknown option --strde"),
+                Arguments.of("flag without value", List.of("--groups"), "--groups needs a value"),
+                Arguments.of("groups do not divide", List.of("--groups", "3"),
+                        "groups: 3 does not divide the input channels 4"),
+                Arguments.of("weight does not fit groups", List.of("--groups", "1"), "weight: dimension 1 is 2"),
+                Arguments.of("float64 input", List.of("--input", "x64.npy"), "dtype '<f8' (float64) found"),
+                Arguments.of("bias of the wrong shape", List.of("--bias", "w.npy"), "bias: shape [6, 2, 3, 3]"),
+                Arguments.of("zero stride", List.of("--stride", "0"), "--stride: 0, must be >= 1"),
+                Arguments.of("kernel larger than input", List.of("--dilation", "9"), "more than the padded input"),
+                Arguments.of("unknown device", List.of("--device", "no-such-device"), "no-such-device"),
+                Arguments.of("output directory missing", List.of("--output", "absent/y.npy"), "does not exist"),
+                Arguments.of("positional argument", List.of("extra"), "unexpected argument 'extra'"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badConv2dArguments")
+    void badConv2dArgumentsGiveStatus2OneLineAndNoOutput(String name, List<String> change, String message)
+            throws IOException {
+        // The changed flags replace the good ones; .npy names are files in the temporary directory.
+        var args = conv2dArgs();
+        for (String token : change) {
+            int at = args.indexOf(token);
+            if (token.startsWith("--") && at >= 0) {
+                args.subList(at, at + 2).clear();
+            }
+        }
+        change.forEach(token -> args.add(token.endsWith(".npy") ? path(token) : token));
+        if (name.equals("unknown device")) {
+            assumeTrue(openClAvailable(), "without OpenCL the device error is an OpenCL one");
+        }
+        var before = listing();
+        var r = run(args.toArray(String[]::new));
+        assertEquals(2, r.status(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().startsWith("convcl: ") && r.err().contains(message), r.err());
+        assertEquals("", r.out());
+        assertEquals(before, listing(), "no output or temporary file is left");
+    }
+
+    private List<Path> listing() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.sorted().toList();
+        }
+    }
+
+    @Test
+    void missingRequiredFlag() {
+        var r = run("conv2d", "--input", path("x.npy"), "--weight", path("w.npy"));
+        assertEquals(2, r.status());
+        assertEquals(List.of("convcl: conv2d needs --output"), r.errLines());
+    }
+
+    @Test
+    void helpAndUsage() {
+        var help = run("--help");
+        assertEquals(0, help.status());
+        for (String command : List.of("devices", "conv2d", "demo")) {
+            assertTrue(help.out().contains("  " + command + " "), help.out());
+        }
+        var none = run();
+        assertEquals(2, none.status());
+        assertTrue(none.out().startsWith("usage: convcl"), none.out());
+        assertEquals(List.of("convcl: no command given"), none.errLines());
+
+        var unknown = run("convolve");
+        assertEquals(2, unknown.status());
+        assertEquals(List.of("convcl: unknown command 'convolve' (see 'convcl --help')"), unknown.errLines());
+
+        var conv2dHelp = run("conv2d", "--help");
+        assertEquals(0, conv2dHelp.status());
+        assertTrue(conv2dHelp.out().contains("--dilation DH,DW"), conv2dHelp.out());
+    }
+
+    @Test
+    void devicesListsOpenClDevicesAndTheReference() {
+        var r = run("devices");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("reference"), r.out());
+        if (openClAvailable()) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith("* ")), "the default is marked: " + r.out());
+            assertTrue(r.out().contains(Devices.list().get(0).name()), r.out());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.convcl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.convcl.Conv2dParams;
+import org.convcl.Tensor;
+import org.convcl.Tolerance;
+import org.convcl.opencl.tuning.SgemmConfig;
+import org.convcl.reference.Conv2dBackwardReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** conv2d's input, weight and bias gradients on the default OpenCL device against the plain reference. */
+class Conv2dBackwardDeviceTest extends SharedDevice {
+
+    static Stream<DeviceCase> cases() {
+        var awkward = Conv2dDeviceTest.awkwardCases().filter(c -> c.n() * c.c() * c.h() * c.w() < 20_000);
+        var random = LongStream.range(0, 80).mapToObj(seed -> DeviceCase.random(5000 + seed));
+        return Stream.concat(awkward, random);
+    }
+
+    static void assertGradientsMatch(OpenClBackend backend, DeviceCase c, Tolerance tolerance, Tensor x, Tensor w) {
+        var dy = Tensor.random(c.seed() + 3, c.params().shapeOf(x, w, null).outputShape());
+        var got = backend.conv2dBackward(dy, x, w, c.params());
+        var expected = Conv2dBackwardReference.backward(dy, x, w, c.params());
+        assertNull(tolerance.firstMismatch(got.input(), expected.input()),
+                () -> c + " input: " + tolerance.firstMismatch(got.input(), expected.input()));
+        assertNull(tolerance.firstMismatch(got.weight(), expected.weight()),
+                () -> c + " weight: " + tolerance.firstMismatch(got.weight(), expected.weight()));
+        assertNull(tolerance.firstMismatch(got.bias(), expected.bias()),
+                () -> c + " bias: " + tolerance.firstMismatch(got.bias(), expected.bias()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void gradientsMatchTheReference(DeviceCase c) {
+        assertGradientsMatch(device, c, Tolerance.FLOAT32, c.input(), c.weight());
+    }
+
+    /** With small integers every product and sum is exact in float32, so the gradients must agree bit for bit. */
+    @Test
+    void smallIntegerGradientsAreExact() {
+        var p = new Conv2dParams(2, 1, 1, 2, 1, 2, 3);
+        var c = new DeviceCase("exact", 3, 6, 9, 8, 9, 3, 2, p, false, 91);
+        var x = Tensor.randomIntegers(1, 3, 3, 6, 9, 8);
+        var w = Tensor.randomIntegers(2, 2, 9, 2, 3, 2);
+        var dy = Tensor.randomIntegers(3, 2, p.shapeOf(x, w, null).outputShape());
+        var got = device.conv2dBackward(dy, x, w, p);
+        var expected = Conv2dBackwardReference.backward(dy, x, w, p);
+        assertNull(Tolerance.EXACT.firstMismatch(got.input(), expected.input()), c::toString);
+        assertNull(Tolerance.EXACT.firstMismatch(got.weight(), expected.weight()), c::toString);
+        assertNull(Tolerance.EXACT.firstMismatch(got.bias(), expected.bias()), c::toString);
+    }
+
+    /** A budget of two images' column matrices splits a batch of five into three chunks whose gradients add up. */
+    @Test
+    void chunkedBatchesSumTheirWeightGradients() {
+        var c = new DeviceCase("chunked", 5, 4, 7, 6, 6, 3, 3, Conv2dParams.DEFAULT.withPadding(1, 1).withGroups(2), false, 92);
+        long perImage = 4L * 3 * 3 * 7 * 6 * Float.BYTES;
+        var dev = Devices.choose(null);
+        try (var backend = OpenClBackend.open(dev, new OpenClBackend.Options(SgemmConfig.defaultFor(dev), 2 * perImage))) {
+            assertGradientsMatch(backend, c, Tolerance.FLOAT32, c.input(), c.weight());
+        }
+    }
+
+    @Test
+    void anEmptyBatchHasZeroWeightAndBiasGradients() {
+        var w = Tensor.random(1, 4, 3, 3, 3);
+        var g = device.conv2dBackward(Tensor.zeros(0, 4, 5, 5), Tensor.zeros(0, 3, 7, 7), w, Conv2dParams.DEFAULT);
+        assertArrayEquals(new int[] {0, 3, 7, 7}, g.input().shape());
+        assertArrayEquals(new float[w.size()], g.weight().data());
+        assertArrayEquals(new float[4], g.bias().data());
+    }
+}

@@ -1,0 +1,114 @@
+package org.convcl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.convcl.Conv2dParams;
+import org.convcl.Pool2dParams;
+import org.convcl.Tensor;
+import org.convcl.Tolerance;
+import org.convcl.opencl.ops.ColumnChunks;
+import org.convcl.opencl.tuning.SgemmConfig;
+import org.convcl.reference.Conv2dBackwardReference;
+import org.convcl.reference.PoolReference;
+import org.junit.jupiter.api.Test;
+
+/** Column budgets far below a layer's needs force batch chunks and row slices, and the answer must not change. */
+class Conv2dChunkingTest {
+    private static final Conv2dParams P = Conv2dParams.DEFAULT.withPadding(1, 1);
+    // x(5,3,11,9) w(4,3,3,3): one output row is 3*3*3*9 floats = 972 bytes, one image 11 rows = 10692 bytes.
+    private static final DeviceCase LAYER = new DeviceCase("chunked", 5, 3, 11, 9, 4, 3, 3, P, true, 41);
+    private static final DeviceCase GROUPED = new DeviceCase("chunked grouped", 3, 6, 11, 9, 4, 3, 3,
+            P.withGroups(2).withStride(2, 1), true, 42);
+
+    private static void assertCorrectWithBudget(long budgetBytes, DeviceCase c) {
+        var device = Devices.choose(null);
+        var options = new OpenClBackend.Options(SgemmConfig.defaultFor(device), budgetBytes, OpenClBackend.Path.GEMM);
+        try (var backend = OpenClBackend.open(device, options)) {
+            Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
+        }
+    }
+
+    @Test
+    void batchChunks() {
+        var s = LAYER.params().shapeOf(LAYER.input(), LAYER.weight(), null);
+        List<ColumnChunks.Chunk> plan = ColumnChunks.plan(s, 2 * 10692);
+        assertEquals(List.of(new ColumnChunks.Chunk(0, 2, 0, 11), new ColumnChunks.Chunk(2, 2, 0, 11),
+                new ColumnChunks.Chunk(4, 1, 0, 11)), plan);
+        assertCorrectWithBudget(2 * 10692, LAYER);
+        assertCorrectWithBudget(2 * 10692, GROUPED);
+    }
+
+    @Test
+    void rowSlicesOfOneImage() {
+        var s = LAYER.params().shapeOf(LAYER.input(), LAYER.weight(), null);
+        var plan = ColumnChunks.plan(s, 4 * 972);
+        assertEquals(15, plan.size());
+        assertEquals(new ColumnChunks.Chunk(0, 1, 8, 3), plan.get(2));
+        assertCorrectWithBudget(4 * 972, LAYER);
+        assertCorrectWithBudget(972, LAYER);
+        assertCorrectWithBudget(4 * 972, GROUPED);
+    }
+
+    @Test
+    void aBudgetBelowOneRowIsRefused() {
+        var device = Devices.choose(null);
+        try (var backend = OpenClBackend.open(device, new OpenClBackend.Options(SgemmConfig.defaultFor(device), 971, OpenClBackend.Path.GEMM))) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> backend.conv2d(LAYER.input(), LAYER.weight(), null, LAYER.params()));
+            assertTrue(e.getMessage().contains("column budget of 971 bytes"), e.getMessage());
+        }
+    }
+
+    /** A transfer budget of two images' output: a batch of five goes up, through and back in three slices. */
+    @Test
+    void batchesBeyondOneTransferAreSliced() {
+        var device = Devices.choose(null);
+        long twoOutputs = 2L * 4 * 11 * 9 * Float.BYTES;
+        var options = OpenClBackend.Options.defaultsFor(device).withTransferBudget(twoOutputs);
+        try (var backend = OpenClBackend.open(device, options)) {
+            Conv2dDeviceTest.assertMatchesReference(backend, LAYER, Tolerance.FLOAT32);
+            // weight and bias once, then each of three slices up and back
+            assertEquals(2 + 3 * 2, backend.transferCount());
+
+            var x = LAYER.input();
+            var pool = Pool2dParams.of(3, 2).withStride(2, 2).withPadding(1, 1).withCeilMode(true);
+            var max = backend.maxPool2d(x, pool);
+            var expected = PoolReference.maxPool2d(x, pool);
+            assertNull(Tolerance.EXACT.firstMismatch(max.output(), expected.output()));
+            assertArrayEquals(expected.indices(), max.indices());
+            assertNull(Tolerance.FLOAT32.firstMismatch(backend.avgPool2d(x, pool), PoolReference.avgPool2d(x, pool)));
+
+            // The gradients too: input gradients slice by slice, weight and bias gradients summed over the slices.
+            var w = LAYER.weight();
+            var dy = Tensor.random(43, LAYER.params().shapeOf(x, w, null).outputShape());
+            var got = backend.conv2dBackward(dy, x, w, LAYER.params());
+            var want = Conv2dBackwardReference.backward(dy, x, w, LAYER.params());
+            assertNull(Tolerance.FLOAT32.firstMismatch(got.input(), want.input()));
+            assertNull(Tolerance.FLOAT32.firstMismatch(got.weight(), want.weight()));
+            assertNull(Tolerance.FLOAT32.firstMismatch(got.bias(), want.bias()));
+            var s = pool.shapeOf(x);
+            var dPool = Tensor.random(44, s.outputShape());
+            assertNull(Tolerance.FLOAT32.firstMismatch(backend.maxPool2dBackward(dPool, expected.indices(), x.shape(), pool),
+                    PoolReference.maxPool2dBackward(dPool, expected.indices(), s)));
+            assertNull(Tolerance.FLOAT32.firstMismatch(backend.avgPool2dBackward(dPool, x.shape(), pool),
+                    PoolReference.avgPool2dBackward(dPool, s)));
+
+            var e = assertThrows(IllegalArgumentException.class, () -> backend.conv2d(Tensor.random(1, 1, 3, 40, 40),
+                    Tensor.random(2, 4, 3, 3, 3), null, Conv2dParams.DEFAULT));
+            assertTrue(e.getMessage().startsWith("input: one image needs a 23104-byte buffer, more than the "
+                    + twoOutputs + " bytes one transfer may take"), e.getMessage());
+        }
+    }
+
+    @Test
+    void defaultBudgetRespectsTheAllocationLimit() {
+        var device = Devices.choose(null);
+        long budget = OpenClBackend.Options.defaultsFor(device).columnBudgetBytes();
+        assertTrue(budget <= device.maxAllocBytes() && budget <= device.globalMemBytes() / 4, "budget " + budget);
+    }
+}

@@ -1,0 +1,50 @@
+package org.convcl.opencl;
+
+import java.util.Random;
+import org.convcl.Conv2dParams;
+import org.convcl.Tensor;
+
+/** One convolution to run on the device and on the reference: shapes, parameters and a seed for the data. */
+record DeviceCase(String label, int n, int c, int h, int w, int k, int kh, int kw, Conv2dParams params, boolean bias,
+                  long seed) {
+
+    Tensor input() {
+        return Tensor.random(seed, n, c, h, w);
+    }
+
+    Tensor weight() {
+        return Tensor.random(seed + 1, k, c / params.groups(), kh, kw);
+    }
+
+    Tensor biasOrNull() {
+        return bias ? Tensor.random(seed + 2, k) : null;
+    }
+
+    @Override
+    public String toString() {
+        return label + ": x(" + n + "," + c + "," + h + "," + w + ") w(" + k + "," + c / params.groups() + "," + kh
+                + "," + kw + ") " + params + (bias ? " +bias" : "");
+    }
+
+    /**
+     * A legal convolution with small random sizes: up to 3 groups (or depthwise), kernels up to 5, strides up to 3,
+     * dilation up to 2, padding up to 3, and spatial sizes from the smallest the kernel allows to 14.
+     */
+    static DeviceCase random(long seed) {
+        var r = new Random(seed);
+        while (true) {
+            int g = 1 + r.nextInt(3);
+            boolean depthwise = r.nextInt(6) == 0;
+            int c = depthwise ? g : g * (1 + r.nextInt(5));
+            int k = g * (1 + r.nextInt(depthwise ? 2 : 6));
+            int kh = 1 + r.nextInt(5), kw = 1 + r.nextInt(5);
+            var p = new Conv2dParams(1 + r.nextInt(3), 1 + r.nextInt(3), r.nextInt(4), r.nextInt(4), 1 + r.nextInt(2),
+                    1 + r.nextInt(2), g);
+            int h = 1 + r.nextInt(14), w = 1 + r.nextInt(14);
+            boolean fits = p.dilationH() * (kh - 1) + 1 <= h + 2 * p.padH() && p.dilationW() * (kw - 1) + 1 <= w + 2 * p.padW();
+            if (fits) {
+                return new DeviceCase("random " + seed, 1 + r.nextInt(4), c, h, w, k, kh, kw, p, r.nextBoolean(), seed);
+            }
+        }
+    }
+}

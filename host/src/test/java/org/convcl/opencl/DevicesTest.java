@@ -1,0 +1,69 @@
+package org.convcl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Locale;
+import org.convcl.Conv2dParams;
+import org.convcl.reference.ReferenceBackend;
+import org.convcl.Tensor;
+import org.junit.jupiter.api.Test;
+
+class DevicesTest {
+
+    @Test
+    void listsAtLeastOneDeviceWithItsLimits() {
+        var devices = Devices.list();
+        assertFalse(devices.isEmpty(), "no OpenCL device; the test machine needs an OpenCL driver such as POCL");
+        for (var d : devices) {
+            assertTrue(d.maxAllocBytes() > 0 && d.globalMemBytes() >= d.maxAllocBytes(), d.describe());
+            assertTrue(d.maxWorkGroupSize() >= 1 && d.localMemBytes() > 0, d.describe());
+        }
+    }
+
+    @Test
+    void choiceByIndexTypeAndName() {
+        var first = Devices.list().get(0);
+        assertEquals(first.name(), Devices.choose("0").name());
+        assertEquals(first.type(), Devices.choose(first.type()).type());
+        String part = first.name().substring(0, Math.min(6, first.name().length())).toUpperCase(Locale.ROOT);
+        assertEquals(first.name(), Devices.choose(part).name());
+    }
+
+    @Test
+    void defaultPrefersGpuThenAcceleratorThenCpu() {
+        var chosen = Devices.choose("");
+        var types = Devices.list().stream().map(DeviceInfo::type).toList();
+        String expected = types.contains("gpu") ? "gpu" : types.contains("accelerator") ? "accelerator" : "cpu";
+        if (System.getenv(Devices.ENV) == null) {
+            assertEquals(expected, chosen.type());
+        }
+    }
+
+    @Test
+    void referenceNeedsNoOpenCl() {
+        try (var backend = Devices.open("reference")) {
+            assertInstanceOf(ReferenceBackend.class, backend);
+        }
+    }
+
+    @Test
+    void unknownDevicesAreNamedInTheError() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Devices.choose("no-such-device-xyz"));
+        assertTrue(e.getMessage().startsWith("device: no OpenCL device matches 'no-such-device-xyz'"), e.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class, () -> Devices.choose("99"));
+        assertTrue(e2.getMessage().startsWith("device: index 99"), e2.getMessage());
+    }
+
+    @Test
+    void aClosedBackendRefusesWork() {
+        var backend = OpenClBackend.open(Devices.choose(null));
+        backend.close();
+        backend.close();
+        assertThrows(IllegalStateException.class, () -> backend.conv2d(Tensor.zeros(1, 1, 2, 2),
+                Tensor.zeros(1, 1, 1, 1), null, Conv2dParams.DEFAULT));
+    }
+}

@@ -1,0 +1,98 @@
+package org.convcl.opencl;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.convcl.Conv2dParams;
+import org.convcl.Pool2dParams;
+import org.convcl.Tensor;
+import org.convcl.Tolerance;
+import org.convcl.VerifyingBackend;
+import org.convcl.opencl.tuning.SgemmConfig;
+
+/**
+ * Runs small convolutions on the Oclgrind simulator, each compared with the reference. Started by
+ * {@link OclgrindTest} in a process of its own, whose environment makes Oclgrind the only OpenCL platform.
+ */
+public final class OclgrindProbe {
+    private OclgrindProbe() {
+    }
+
+    static final List<DeviceCase> CASES = List.of(
+            new DeviceCase("im2col padded strided", 2, 3, 7, 6, 5, 3, 2, new Conv2dParams(2, 1, 1, 1, 1, 1, 1), true, 61),
+            new DeviceCase("strided wide row", 1, 2, 3, 40, 2, 1, 3, new Conv2dParams(1, 2, 0, 1, 1, 1, 1), false, 65),
+            new DeviceCase("dilated", 1, 2, 7, 7, 3, 2, 2, Conv2dParams.DEFAULT.withDilation(2, 3), false, 62),
+            new DeviceCase("pointwise", 2, 5, 3, 5, 7, 1, 1, Conv2dParams.DEFAULT, true, 63),
+            new DeviceCase("depthwise", 1, 4, 5, 19, 4, 3, 3, Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1), true, 64));
+
+    /**
+     * Small tile shapes keep the simulation short while still covering partial tiles in M, N and K; for the direct
+     * kernel, two work-items along N and a KC that does not divide K cover its group-wide edge paths.
+     */
+    static final List<SgemmConfig> SMALL_CONFIGS = List.of(new SgemmConfig.Tiled(8, 8, 4, 2, 2),
+            new SgemmConfig.Direct(3, 4, 2, 2, 2, 5));
+
+    /**
+     * The implicit GEMM with the small direct configuration, and with full 16-lane vectors, one vector per
+     * work-item and a group of three work-items that do not divide KC.
+     */
+    static final List<SgemmConfig> IMPLICIT_CONFIGS = List.of(SMALL_CONFIGS.get(1),
+            new SgemmConfig.Direct(2, 16, 1, 1, 3, 7));
+
+    /** Runs of every case: each small configuration, the device's defaults, then each implicit configuration. */
+    static final int RUNS = SMALL_CONFIGS.size() + 1 + IMPLICIT_CONFIGS.size();
+
+    static final List<Pool2dParams> POOLS = List.of(
+            Pool2dParams.of(3, 3).withStride(2, 2).withPadding(1, 1).withCeilMode(true).withCountIncludePad(false),
+            Pool2dParams.of(2, 3).withStride(1, 2).withDilation(2, 1));
+
+    public static void main(String[] args) {
+        var device = Devices.choose("oclgrind");
+        System.out.println("device: " + device.name());
+        // Row slices (a 4 KiB budget) exercise the offsets of a chunked column matrix.
+        var runs = new ArrayList<OpenClBackend.Options>();
+        for (var config : SMALL_CONFIGS) {
+            runs.add(new OpenClBackend.Options(config, 4096, OpenClBackend.Path.GEMM));
+        }
+        runs.add(OpenClBackend.Options.defaultsFor(device).withPath(OpenClBackend.Path.DIRECT));
+        for (var config : IMPLICIT_CONFIGS) {
+            runs.add(new OpenClBackend.Options(config, 4096, OpenClBackend.Path.IMPLICIT));
+        }
+        for (var options : runs) {
+            for (var c : CASES) {
+                // A context per case: within one context, Oclgrind's uninitialised-memory plugin flags reads of
+                // kernel-written data in a buffer allocated after another was freed (the same case run twice in one
+                // context is flagged, in two contexts it is not, and the results equal the reference either way).
+                try (var backend = OpenClBackend.open(device, options)) {
+                    Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
+                    System.out.println("ok " + c.label() + " with " + options.sgemm() + " on " + options.path());
+                }
+            }
+        }
+        for (var c : CASES) {
+            // Backward: transposed weight, GEMMs, col2im, transposed im2col, permutation and channel sums.
+            var x = c.input();
+            var w = c.weight();
+            var s = c.params().shapeOf(x, w, null);
+            // A budget of one image's column matrix: batches run as chunks whose weight gradients are summed.
+            var oneImage = new OpenClBackend.Options(SMALL_CONFIGS.get(0), (long) s.c() * s.kh() * s.kw() * s.outputPlane() * 4);
+            try (var backend = new VerifyingBackend(OpenClBackend.open(device, oneImage))) {
+                backend.conv2dBackward(Tensor.random(73, s.outputShape()), x, w, c.params());
+                System.out.println("ok backward " + c.label());
+            }
+        }
+        for (var p : POOLS) {
+            try (var backend = new VerifyingBackend(OpenClBackend.open(device))) {
+                var x = Tensor.random(71, 2, 3, 7, 6);
+                var s = p.shapeOf(x);
+                var dy = Tensor.random(72, s.outputShape());
+                var max = backend.maxPool2d(x, p);
+                backend.maxPool2dBackward(dy, max.indices(), x.shape(), p);
+                if (p.dilationH() == 1) {
+                    backend.avgPool2d(x, p);
+                    backend.avgPool2dBackward(dy, x.shape(), p);
+                }
+                System.out.println("ok pooling " + p);
+            }
+        }
+    }
+}

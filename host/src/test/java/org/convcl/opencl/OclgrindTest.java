@@ -1,0 +1,53 @@
+package org.convcl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@link OclgrindProbe} under Oclgrind with data-race, uninitialised-memory and API checks. POCL hides
+ * out-of-bounds accesses and missing barriers; Oclgrind reports them in its log, and exits 0 either way, so the
+ * test reads the log. Skipped where Oclgrind is not installed, unless {@code CONVCL_REQUIRE_OCLGRIND} is set (CI).
+ */
+class OclgrindTest {
+    private static final Path ICD = Path.of("/usr/lib/oclgrind/liboclgrind-rt-icd.so");
+
+    @Test
+    void kernelsRunCleanUnderOclgrind(@TempDir Path dir) throws IOException, InterruptedException {
+        boolean required = System.getenv("CONVCL_REQUIRE_OCLGRIND") != null;
+        assumeTrue(required || Files.exists(ICD), "Oclgrind is not installed (apt-get install oclgrind)");
+        assertTrue(Files.exists(ICD), ICD + " is missing: install Debian's oclgrind package");
+
+        Path log = dir.resolve("oclgrind.log");
+        Path output = dir.resolve("probe.out");
+        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), OclgrindProbe.class.getName())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        var env = pb.environment();
+        env.put("OCL_ICD_VENDORS", ICD.toString());
+        env.put("OCLGRIND_DATA_RACES", "1");
+        env.put("OCLGRIND_UNINITIALIZED", "1");
+        env.put("OCLGRIND_CHECK_API", "1");
+        env.put("OCLGRIND_LOG", log.toString());
+        // The uninitialised-memory plugin cannot interpret the 'freeze' instructions LLVM's optimiser emits.
+        env.put("OCLGRIND_BUILD_OPTIONS", "-cl-opt-disable");
+        env.remove(Devices.ENV);
+        var process = pb.start();
+        assertTrue(process.waitFor(15, TimeUnit.MINUTES), "the Oclgrind probe did not finish in 15 minutes");
+        String out = Files.readString(output, StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), "probe failed:\n" + out);
+        assertTrue(out.contains("device: Oclgrind"), "the probe did not run on Oclgrind:\n" + out);
+        assertEquals((OclgrindProbe.RUNS + 1) * OclgrindProbe.CASES.size() + OclgrindProbe.POOLS.size(),
+                out.lines().filter(l -> l.startsWith("ok ")).count(), out);
+        String report = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8).strip() : "";
+        assertEquals("", report, "Oclgrind reported problems:\n" + report);
+    }
+}

@@ -1,0 +1,70 @@
+package org.convcl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.convcl.Conv2dParams;
+import org.convcl.Tolerance;
+import org.convcl.opencl.runtime.ClContext;
+import org.convcl.opencl.tuning.SgemmConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The SGEMM tunables: every legal configuration gives the reference's answer; illegal ones fail before a build. */
+class SgemmConfigTest {
+
+    static Stream<SgemmConfig> configs() {
+        return Stream.of(new SgemmConfig.Tiled(16, 16, 8, 2, 2), new SgemmConfig.Tiled(32, 64, 4, 4, 8),
+                new SgemmConfig.Tiled(24, 40, 5, 3, 5), new SgemmConfig.Tiled(8, 8, 1, 1, 1),
+                new SgemmConfig.Tiled(128, 32, 16, 8, 2),
+                new SgemmConfig.Direct(8, 16, 3, 1, 8, 128), new SgemmConfig.Direct(3, 4, 3, 2, 3, 5),
+                new SgemmConfig.Direct(1, 2, 1, 1, 1, 1), new SgemmConfig.Direct(5, 8, 1, 4, 2, 7));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void everyConfigurationMatchesTheReference(SgemmConfig config) {
+        var device = Devices.choose(null);
+        try (var backend = OpenClBackend.open(device, new OpenClBackend.Options(config, 1 << 20, OpenClBackend.Path.GEMM))) {
+            var p = Conv2dParams.DEFAULT;
+            for (var c : new DeviceCase[] {
+                    new DeviceCase("tile edges", 3, 7, 13, 11, 37, 3, 3, p.withPadding(1, 1), true, 51),
+                    new DeviceCase("pointwise", 2, 45, 7, 9, 70, 1, 1, p, true, 52),
+                    new DeviceCase("grouped", 2, 6, 9, 10, 9, 2, 2, p.withGroups(3).withStride(2, 2), false, 53)}) {
+                Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
+            }
+        }
+    }
+
+    @Test
+    void divisibilityIsCheckedOnTheHost() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new SgemmConfig.Tiled(30, 32, 8, 4, 4));
+        assertTrue(e.getMessage().contains("TSM must be a multiple of WPTM"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new SgemmConfig.Direct(8, 3, 2, 1, 8, 128));
+        assertTrue(e.getMessage().contains("VW must be 2, 4, 8 or 16"), e.getMessage());
+    }
+
+    @Test
+    void deviceLimitsAreCheckedBeforeAnyEnqueue() {
+        var device = Devices.choose(null);
+        for (var tooWide : new SgemmConfig[] {new SgemmConfig.Tiled(4096, 4096, 1, 1, 1),
+                new SgemmConfig.Direct(1, 4, 1, 4096, 4096, 8)}) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> OpenClBackend.open(device, new OpenClBackend.Options(tooWide, 1 << 20)));
+            assertTrue(e.getMessage().contains("CL_DEVICE_MAX_WORK_GROUP_SIZE"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFailedBuildReportsTheBuildLog() {
+        try (var cl = new ClContext(Devices.choose(null))) {
+            var e = assertThrows(ConvclException.class, () -> cl.kernel("sgemm", "sgemm", "-DTSM=30 -DWPTM=4"));
+            assertTrue(e.getMessage().contains("clBuildProgram(sgemm.cl"), e.getMessage());
+            assertTrue(e.getMessage().contains("TSM must be a multiple of WPTM"), e.getMessage());
+            e = assertThrows(ConvclException.class, () -> cl.kernel("sgemm_direct", "sgemm", "-DVW=3"));
+            assertTrue(e.getMessage().contains("VW must be 2, 4, 8 or 16"), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.convcl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.convcl.opencl.tuning.SgemmConfig;
+import org.convcl.opencl.tuning.TuningCache;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@code convcl tune} stores is what later backends on the same device and driver use. */
+class TuningCacheTest {
+    private static final String PROPERTY = "convcl.tuning.cache";
+    @TempDir
+    Path dir;
+    private String saved;
+
+    @BeforeEach
+    void pointTheCacheAtATemporaryFile() {
+        saved = System.getProperty(PROPERTY);
+        System.setProperty(PROPERTY, dir.resolve("tuning.properties").toString());
+    }
+
+    @AfterEach
+    void restore() {
+        if (saved == null) {
+            System.clearProperty(PROPERTY);
+        } else {
+            System.setProperty(PROPERTY, saved);
+        }
+    }
+
+    @Test
+    void encodedConfigurationsParseBack() {
+        for (SgemmConfig c : new SgemmConfig[] {new SgemmConfig.Tiled(32, 64, 8, 4, 8),
+            new SgemmConfig.Direct(6, 16, 4, 1, 8, 64)}) {
+            assertEquals(c, SgemmConfig.parse(c.encode()));
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> SgemmConfig.parse("sgemm -DTSM=8 -DTSN=8"));
+        assertTrue(e.getMessage().contains("lacks TSK"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SgemmConfig.parse("gemm9 -DTSM=8"));
+    }
+
+    @Test
+    void aStoredConfigurationBecomesTheDefault() {
+        var device = Devices.choose(null);
+        var tuned = new SgemmConfig.Tiled(32, 32, 8, 4, 4);
+        assertEquals(Optional.empty(), TuningCache.lookup(device));
+        TuningCache.store(device, tuned);
+        assertEquals(Optional.of(tuned), TuningCache.lookup(device));
+        assertEquals(tuned, OpenClBackend.Options.defaultsFor(device).sgemm());
+        try (var backend = OpenClBackend.open(device)) {
+            Conv2dDeviceTest.assertMatchesReference(backend, DeviceCase.random(7), org.convcl.Tolerance.FLOAT32);
+        }
+    }
+
+    @Test
+    void damagedOrUnfitEntriesAreIgnored() throws IOException {
+        var device = Devices.choose(null);
+        var file = TuningCache.location();
+        Files.writeString(file, TuningCache.key(device).replace(" ", "\\ ").replace(":", "\\:") + "=sgemm -DTSM=banana\n");
+        assertEquals(Optional.empty(), TuningCache.lookup(device));
+        TuningCache.store(device, new SgemmConfig.Tiled(4096, 4096, 1, 1, 1));
+        assertEquals(Optional.empty(), TuningCache.lookup(device), "a configuration the device cannot run");
+        assertEquals(SgemmConfig.defaultFor(device), OpenClBackend.Options.defaultsFor(device).sgemm());
+    }
+}
