@@ -38,11 +38,11 @@ final class SgemmTuner {
         var all = new LinkedHashSet<SgemmConfig>();
         all.add(SgemmConfig.defaultFor(device));
         if (device.type().equals("cpu")) {
-            int[][] direct = {{8, 16, 3, 1, 8, 128}, {8, 16, 2, 1, 8, 128}, {8, 16, 3, 1, 8, 256}, {8, 16, 3, 1, 8, 64},
+            int[][] blocked = {{8, 16, 3, 1, 8, 128}, {8, 16, 2, 1, 8, 128}, {8, 16, 3, 1, 8, 256}, {8, 16, 3, 1, 8, 64},
                 {4, 16, 3, 1, 16, 128}, {8, 16, 3, 1, 4, 128}, {8, 16, 3, 2, 4, 128}, {8, 8, 4, 1, 8, 128},
                 {6, 16, 4, 1, 8, 128}, {8, 16, 1, 1, 8, 128}, {4, 16, 4, 1, 8, 128}, {8, 16, 3, 1, 16, 128}};
-            for (int[] d : direct) {
-                all.add(new SgemmConfig.Direct(d[0], d[1], d[2], d[3], d[4], d[5]));
+            for (int[] d : blocked) {
+                all.add(new SgemmConfig.Blocked(d[0], d[1], d[2], d[3], d[4], d[5]));
             }
         } else {
             int[][] tiled = {{64, 64, 16, 4, 4}, {32, 32, 16, 4, 4}, {64, 64, 8, 4, 4}, {128, 64, 16, 8, 4},

@@ -49,7 +49,7 @@ public final class OpenClBackend implements Backend {
         DIRECT,
         /** Always im2col (or the 1x1 shortcut) and SGEMM. */
         GEMM,
-        /** Always the implicit GEMM, which gathers the column matrix inside the SGEMM; CPU (direct SGEMM) only. */
+        /** Always the implicit GEMM, which gathers the column matrix inside the SGEMM; CPU (register-blocked SGEMM) only. */
         IMPLICIT
     }
 

@@ -33,7 +33,7 @@ class Conv2dDeviceTest extends SharedDevice {
         var defaults = OpenClBackend.Options.defaultsFor(d);
         direct = OpenClBackend.open(d, defaults.withPath(OpenClBackend.Path.DIRECT));
         gemm = OpenClBackend.open(d, defaults.withPath(OpenClBackend.Path.GEMM));
-        if (defaults.sgemm() instanceof SgemmConfig.Direct) {
+        if (defaults.sgemm() instanceof SgemmConfig.Blocked) {
             implicit = OpenClBackend.open(d, defaults.withPath(OpenClBackend.Path.IMPLICIT));
         }
     }

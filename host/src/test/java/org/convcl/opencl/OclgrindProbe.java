@@ -29,14 +29,14 @@ public final class OclgrindProbe {
      * kernel, two work-items along N and a KC that does not divide K cover its group-wide edge paths.
      */
     static final List<SgemmConfig> SMALL_CONFIGS = List.of(new SgemmConfig.Tiled(8, 8, 4, 2, 2),
-            new SgemmConfig.Direct(3, 4, 2, 2, 2, 5));
+            new SgemmConfig.Blocked(3, 4, 2, 2, 2, 5));
 
     /**
      * The implicit GEMM with the small direct configuration, and with full 16-lane vectors, one vector per
      * work-item and a group of three work-items that do not divide KC.
      */
     static final List<SgemmConfig> IMPLICIT_CONFIGS = List.of(SMALL_CONFIGS.get(1),
-            new SgemmConfig.Direct(2, 16, 1, 1, 3, 7));
+            new SgemmConfig.Blocked(2, 16, 1, 1, 3, 7));
 
     /** Runs of every case: each small configuration, the device's defaults, then each implicit configuration. */
     static final int RUNS = SMALL_CONFIGS.size() + 1 + IMPLICIT_CONFIGS.size();

@@ -19,8 +19,8 @@ class SgemmConfigTest {
         return Stream.of(new SgemmConfig.Tiled(16, 16, 8, 2, 2), new SgemmConfig.Tiled(32, 64, 4, 4, 8),
                 new SgemmConfig.Tiled(24, 40, 5, 3, 5), new SgemmConfig.Tiled(8, 8, 1, 1, 1),
                 new SgemmConfig.Tiled(128, 32, 16, 8, 2),
-                new SgemmConfig.Direct(8, 16, 3, 1, 8, 128), new SgemmConfig.Direct(3, 4, 3, 2, 3, 5),
-                new SgemmConfig.Direct(1, 2, 1, 1, 1, 1), new SgemmConfig.Direct(5, 8, 1, 4, 2, 7));
+                new SgemmConfig.Blocked(8, 16, 3, 1, 8, 128), new SgemmConfig.Blocked(3, 4, 3, 2, 3, 5),
+                new SgemmConfig.Blocked(1, 2, 1, 1, 1, 1), new SgemmConfig.Blocked(5, 8, 1, 4, 2, 7));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -42,7 +42,7 @@ class SgemmConfigTest {
     void divisibilityIsCheckedOnTheHost() {
         var e = assertThrows(IllegalArgumentException.class, () -> new SgemmConfig.Tiled(30, 32, 8, 4, 4));
         assertTrue(e.getMessage().contains("TSM must be a multiple of WPTM"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new SgemmConfig.Direct(8, 3, 2, 1, 8, 128));
+        e = assertThrows(IllegalArgumentException.class, () -> new SgemmConfig.Blocked(8, 3, 2, 1, 8, 128));
         assertTrue(e.getMessage().contains("VW must be 2, 4, 8 or 16"), e.getMessage());
     }
 
@@ -50,7 +50,7 @@ class SgemmConfigTest {
     void deviceLimitsAreCheckedBeforeAnyEnqueue() {
         var device = Devices.choose(null);
         for (var tooWide : new SgemmConfig[] {new SgemmConfig.Tiled(4096, 4096, 1, 1, 1),
-                new SgemmConfig.Direct(1, 4, 1, 4096, 4096, 8)}) {
+                new SgemmConfig.Blocked(1, 4, 1, 4096, 4096, 8)}) {
             var e = assertThrows(IllegalArgumentException.class,
                     () -> OpenClBackend.open(device, new OpenClBackend.Options(tooWide, 1 << 20)));
             assertTrue(e.getMessage().contains("CL_DEVICE_MAX_WORK_GROUP_SIZE"), e.getMessage());
@@ -63,7 +63,7 @@ class SgemmConfigTest {
             var e = assertThrows(ConvclException.class, () -> cl.kernel("sgemm", "sgemm", "-DTSM=30 -DWPTM=4"));
             assertTrue(e.getMessage().contains("clBuildProgram(sgemm.cl"), e.getMessage());
             assertTrue(e.getMessage().contains("TSM must be a multiple of WPTM"), e.getMessage());
-            e = assertThrows(ConvclException.class, () -> cl.kernel("sgemm_direct", "sgemm", "-DVW=3"));
+            e = assertThrows(ConvclException.class, () -> cl.kernel("sgemm_blocked", "sgemm", "-DVW=3"));
             assertTrue(e.getMessage().contains("VW must be 2, 4, 8 or 16"), e.getMessage());
         }
     }

@@ -40,7 +40,7 @@ class TuningCacheTest {
     @Test
     void encodedConfigurationsParseBack() {
         for (SgemmConfig c : new SgemmConfig[] {new SgemmConfig.Tiled(32, 64, 8, 4, 8),
-            new SgemmConfig.Direct(6, 16, 4, 1, 8, 64)}) {
+            new SgemmConfig.Blocked(6, 16, 4, 1, 8, 64)}) {
             assertEquals(c, SgemmConfig.parse(c.encode()));
         }
         var e = assertThrows(IllegalArgumentException.class, () -> SgemmConfig.parse("sgemm -DTSM=8 -DTSN=8"));

@@ -8,15 +8,15 @@ import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
- * conv2d as an implicit GEMM: the direct SGEMM kernel built with {@code -DIMPLICIT} gathers each KC-deep slice of
+ * conv2d as an implicit GEMM: the register-blocked SGEMM kernel built with {@code -DIMPLICIT} gathers each KC-deep slice of
  * the column matrix straight from the input images while it fills its B panel, so there is no im2col pass and no
- * column buffer, and the whole batch runs in one launch. Only the CPU (direct) SGEMM kernel has this mode.
+ * column buffer, and the whole batch runs in one launch. Only the register-blocked (CPU) SGEMM kernel has this mode.
  */
 public final class ImplicitConv2d {
     private final ClContext cl;
     private final SgemmConfig config;
     /** Kernels by configuration, which differ in work-group height: see {@link #tallEnough}. */
-    private final Map<SgemmConfig.Direct, Sgemm> byShape = new HashMap<>();
+    private final Map<SgemmConfig.Blocked, Sgemm> byShape = new HashMap<>();
 
     public ImplicitConv2d(ClContext cl, SgemmConfig config) {
         this.cl = cl;
@@ -24,15 +24,15 @@ public final class ImplicitConv2d {
     }
 
     public boolean available() {
-        return config instanceof SgemmConfig.Direct;
+        return config instanceof SgemmConfig.Blocked;
     }
 
     /** Enqueues y (N, K, OH, OW) = conv2d(x (N, C, H, W), w (K, C/G, KH, KW)) + bias (K) or null. */
     public void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Sgemm.Operand y, Conv2dShape s) {
-        if (!(config instanceof SgemmConfig.Direct direct)) {
-            throw new IllegalArgumentException("implicit conv2d needs the direct (CPU) SGEMM kernel, not " + config);
+        if (!(config instanceof SgemmConfig.Blocked blocked)) {
+            throw new IllegalArgumentException("implicit conv2d needs the register-blocked (CPU) SGEMM kernel, not " + config);
         }
-        var sgemm = byShape.computeIfAbsent(tallEnough(direct, s.kPerGroup()), c -> new Sgemm(cl, c));
+        var sgemm = byShape.computeIfAbsent(tallEnough(blocked, s.kPerGroup()), c -> new Sgemm(cl, c));
         long inPlane = (long) s.h() * s.w();
         var in = new Sgemm.Operand(x, 0, 0, s.c() * inPlane, s.cPerGroup() * inPlane);
         sgemm.enqueue(s.kPerGroup(), y.ld(), s.patchSize(), s.groups(), s.n(), w, 0, in, y, bias, " -DIMPLICIT",
@@ -44,15 +44,15 @@ public final class ImplicitConv2d {
      * tall enough for all m rows; but rows past m are computed and thrown away. So: half, once or twice the
      * configured height, the least that covers m where one does, else twice, unless the device cannot run it.
      */
-    private SgemmConfig.Direct tallEnough(SgemmConfig.Direct direct, int m) {
-        int localM = direct.localM() * 2;
-        for (int candidate : new int[] {Math.max(1, direct.localM() / 2), direct.localM()}) {
-            if ((long) candidate * direct.wptm() >= m) {
+    private SgemmConfig.Blocked tallEnough(SgemmConfig.Blocked blocked, int m) {
+        int localM = blocked.localM() * 2;
+        for (int candidate : new int[] {Math.max(1, blocked.localM() / 2), blocked.localM()}) {
+            if ((long) candidate * blocked.wptm() >= m) {
                 localM = candidate;
                 break;
             }
         }
-        var chosen = direct.withLocalM(localM);
-        return chosen.fits(cl.device()) == null ? chosen : direct;
+        var chosen = blocked.withLocalM(localM);
+        return chosen.fits(cl.device()) == null ? chosen : blocked;
     }
 }

@@ -4,20 +4,20 @@ import org.convcl.opencl.DeviceInfo;
 
 /**
  * Which SGEMM kernel to build and its compile-time parameters. Both kernels compute the same batched, grouped
- * product; {@link Tiled} stages tiles in local memory (for GPUs), {@link Direct} keeps register blocks and reads
+ * product; {@link Tiled} stages tiles in local memory (for GPUs), {@link Blocked} keeps register blocks and reads
  * global memory through the caches (for CPUs, where local memory is ordinary memory and barriers are costly).
  */
-public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Direct {
+public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Blocked {
 
     /** The default for the device type, shrunk to the tiled fallback where the device's limits demand it. */
     public static SgemmConfig defaultFor(DeviceInfo device) {
-        SgemmConfig preferred = device.type().equals("cpu") ? new Direct(8, 16, 3, 1, 8, 128)
+        SgemmConfig preferred = device.type().equals("cpu") ? new Blocked(8, 16, 3, 1, 8, 128)
                 : new Tiled(64, 64, 16, 4, 4);
         return preferred.fits(device) == null ? preferred : new Tiled(16, 16, 8, 2, 2);
     }
 
     /**
-     * Reads what {@link #encode()} wrote, for example {@code sgemm_direct -DWPTM=8 -DVW=16 -DWPTN=3 -DLOCAL_N=1
+     * Reads what {@link #encode()} wrote, for example {@code sgemm_blocked -DWPTM=8 -DVW=16 -DWPTN=3 -DLOCAL_N=1
      * -DLOCAL_M=8 -DKC=128}.
      *
      * @throws IllegalArgumentException when the text names no known kernel or lacks a parameter
@@ -42,7 +42,7 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Direc
         return switch (tokens[0]) {
             case "sgemm" -> new Tiled(get.applyAsInt("TSM"), get.applyAsInt("TSN"), get.applyAsInt("TSK"),
                     get.applyAsInt("WPTM"), get.applyAsInt("WPTN"));
-            case "sgemm_direct" -> new Direct(get.applyAsInt("WPTM"), get.applyAsInt("VW"), get.applyAsInt("WPTN"),
+            case "sgemm_blocked" -> new Blocked(get.applyAsInt("WPTM"), get.applyAsInt("VW"), get.applyAsInt("WPTN"),
                     get.applyAsInt("LOCAL_N"), get.applyAsInt("LOCAL_M"), get.applyAsInt("KC"));
             default -> throw new IllegalArgumentException("sgemm config: unknown kernel '" + tokens[0] + "' in '" + text + "'");
         };
@@ -139,12 +139,12 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Direc
     }
 
     /**
-     * {@code sgemm_direct.cl}: WPTM rows by WPTN vectors of VW floats of C per work-item, localN x localM
+     * {@code sgemm_blocked.cl}: WPTM rows by WPTN vectors of VW floats of C per work-item, localN x localM
      * work-items per group, and a group-wide barrier every KC steps of k.
      */
-    public record Direct(int wptm, int vw, int wptn, int localN, int localM, int kc) implements SgemmConfig {
+    public record Blocked(int wptm, int vw, int wptn, int localN, int localM, int kc) implements SgemmConfig {
 
-        public Direct {
+        public Blocked {
             if (wptm < 1 || wptn < 1 || localN < 1 || localM < 1 || kc < 1) {
                 throw new IllegalArgumentException("sgemm config: every size must be >= 1, got " + this);
             }
@@ -154,13 +154,13 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Direc
         }
 
         /** The same configuration with localM work-items per group along M. */
-        public Direct withLocalM(int localM) {
-            return new Direct(wptm, vw, wptn, localN, localM, kc);
+        public Blocked withLocalM(int localM) {
+            return new Blocked(wptm, vw, wptn, localN, localM, kc);
         }
 
         @Override
         public String source() {
-            return "sgemm_direct";
+            return "sgemm_blocked";
         }
 
         @Override
@@ -191,7 +191,7 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Direc
 
         @Override
         public String toString() {
-            return "direct WPTM=" + wptm + " VW=" + vw + " WPTN=" + wptn + " local " + localN + "x" + localM
+            return "blocked WPTM=" + wptm + " VW=" + vw + " WPTN=" + wptn + " local " + localN + "x" + localM
                     + " KC=" + kc;
         }
     }
