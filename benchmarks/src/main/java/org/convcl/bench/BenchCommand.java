@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.convcl.opencl.Devices;
 import org.convcl.cli.Args;
 import org.convcl.cli.Command;
+import org.convcl.opencl.Devices;
 
 /**
  * {@code convcl bench}: the suite on the chosen device, every other OpenCL device, the reference and, with

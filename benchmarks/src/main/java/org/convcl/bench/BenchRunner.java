@@ -3,9 +3,9 @@ package org.convcl.bench;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.convcl.reference.Conv2dReference;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
+import org.convcl.reference.Conv2dReference;
 
 /**
  * Runs each case on the reference once (its time is the reference row, its result the expected answer), then on

@@ -1,19 +1,20 @@
 package org.convcl.bench;
 
+import org.convcl.Tensor;
+import org.convcl.opencl.BackendOptions;
 import org.convcl.opencl.DeviceInfo;
 import org.convcl.opencl.DeviceTensor;
 import org.convcl.opencl.OpenClBackend;
-import org.convcl.Tensor;
 
 /** ConvCL on one OpenCL device, timed with its data already on the device. */
 final class ConvclContender implements Contender {
     private final OpenClBackend backend;
 
     ConvclContender(DeviceInfo device) {
-        this(device, OpenClBackend.Options.defaultsFor(device));
+        this(device, BackendOptions.defaultsFor(device));
     }
 
-    ConvclContender(DeviceInfo device, OpenClBackend.Options options) {
+    ConvclContender(DeviceInfo device, BackendOptions options) {
         this.backend = OpenClBackend.open(device, options);
     }
 

@@ -1,8 +1,8 @@
 package org.convcl.bench;
 
+import org.convcl.Tensor;
 import org.convcl.opencl.Devices;
 import org.convcl.reference.Conv2dReference;
-import org.convcl.Tensor;
 
 /**
  * A suite case set up for JMH: data on the device and, before any timing, the device result checked against the

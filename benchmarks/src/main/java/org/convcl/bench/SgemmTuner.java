@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import org.convcl.Tensor;
+import org.convcl.opencl.BackendOptions;
 import org.convcl.opencl.DeviceInfo;
-import org.convcl.opencl.OpenClBackend;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.reference.Conv2dReference;
-import org.convcl.Tensor;
 
 /**
  * Searches SGEMM configurations on one device: each candidate that fits the device is first checked against the
@@ -76,7 +76,7 @@ final class SgemmTuner {
 
     private static Trial trial(DeviceInfo device, SgemmConfig config, List<BenchCase> cases, List<Tensor[]> inputs,
                                int timed) {
-        var options = new OpenClBackend.Options(config, OpenClBackend.Options.defaultsFor(device).columnBudgetBytes());
+        var options = BackendOptions.defaultsFor(device).withSgemm(config);
         try (var contender = new ConvclContender(device, options)) {
             double total = 0;
             for (int i = 0; i < cases.size(); i++) {

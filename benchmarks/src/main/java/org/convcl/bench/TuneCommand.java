@@ -3,10 +3,10 @@ package org.convcl.bench;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Set;
-import org.convcl.opencl.Devices;
-import org.convcl.opencl.tuning.TuningCache;
 import org.convcl.cli.Args;
 import org.convcl.cli.Command;
+import org.convcl.opencl.Devices;
+import org.convcl.opencl.tuning.TuningCache;
 
 /** {@code convcl tune}: finds the fastest verified SGEMM configuration for a device and stores it for later runs. */
 public final class TuneCommand implements Command {

@@ -11,9 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.convcl.Tensor;
 import org.convcl.opencl.Devices;
 import org.convcl.reference.Conv2dReference;
-import org.convcl.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

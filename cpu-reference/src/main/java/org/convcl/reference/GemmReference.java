@@ -1,6 +1,5 @@
 package org.convcl.reference;
 
-import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
 
 /** Plain matrix product in double: {@code C = A * B} for row-major A (M, K) and B (K, N). */

@@ -6,14 +6,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.convcl.opencl.Devices;
-import org.convcl.VerifyingBackend;
 import org.convcl.Backend;
+import org.convcl.Backends;
 import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
-import org.convcl.reference.SourceExample;
-import org.convcl.reference.Conv2dReference;
 import org.convcl.Tensor;
+import org.convcl.VerifyingBackend;
+import org.convcl.reference.Conv2dReference;
+import org.convcl.reference.SourceExample;
 
 /**
  * Shows the backend at work: five classic 3x3 filters on a drawn digit and random filters on a random batch, each
@@ -40,7 +40,7 @@ final class Demo {
     private final Path png;
 
     /**
-     * @param deviceSpec as {@link Devices#open}; null for the default device
+     * @param deviceSpec as {@link Backends#open}; null for the default device
      * @param png        where the picture goes
      */
     Demo(String deviceSpec, Path png) {
@@ -61,7 +61,7 @@ final class Demo {
         var bias = Tensor.random(SEED + 2, 8);
         Tensor maps;
         // Closing the verifying wrapper closes the device too; a backend's close() may run twice.
-        try (var device = Devices.open(deviceSpec); var verified = new VerifyingBackend(device)) {
+        try (var device = Backends.open(deviceSpec); var verified = new VerifyingBackend(device)) {
             out.println("device: " + device.name());
             maps = runChecked(out, "digit '7' through 5 classic 3x3 filters", device, verified, digit, filterBank(),
                     null);

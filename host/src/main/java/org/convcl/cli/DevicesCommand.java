@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.convcl.Backends;
 import org.convcl.opencl.ConvclException;
 import org.convcl.opencl.DeviceInfo;
 import org.convcl.opencl.Devices;
@@ -41,7 +42,7 @@ final class DevicesCommand implements Command {
 
     @Override
     public void run(Args args, PrintStream out) {
-        String env = System.getenv(Devices.ENV);
+        String env = System.getenv(Backends.DEVICE_ENV);
         boolean referenceIsDefault = env != null && env.strip().toLowerCase(Locale.ROOT).equals(REFERENCE);
         List<DeviceInfo> devices = List.of();
         DeviceInfo chosen = null;
@@ -53,7 +54,7 @@ final class DevicesCommand implements Command {
         } catch (ConvclException e) {
             out.println("no OpenCL device: " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            out.println(Devices.ENV + "=" + env + ": " + e.getMessage());
+            out.println(Backends.DEVICE_ENV + "=" + env + ": " + e.getMessage());
         }
         for (var device : devices) {
             out.println((chosen != null && device.index() == chosen.index() ? "* " : "  ") + device.describe());

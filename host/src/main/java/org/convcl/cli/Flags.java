@@ -2,11 +2,11 @@ package org.convcl.cli;
 
 import java.util.HashSet;
 import java.util.Set;
-import org.convcl.opencl.Devices;
-import org.convcl.VerifyingBackend;
 import org.convcl.Backend;
+import org.convcl.Backends;
 import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
+import org.convcl.VerifyingBackend;
 
 /** Flags several commands share, parsed in one place so that their spelling, defaults, limits and help agree. */
 final class Flags {
@@ -94,7 +94,7 @@ final class Flags {
 
     /** The backend {@code --device} names, checked against the reference when {@code --verify} is given. */
     static Backend openBackend(Args args) {
-        var backend = Devices.open(args.value(DEVICE));
+        var backend = Backends.open(args.value(DEVICE));
         return args.isSet(VERIFY) ? new VerifyingBackend(backend) : backend;
     }
 }

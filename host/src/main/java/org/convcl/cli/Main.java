@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
-import org.convcl.opencl.ConvclException;
 import org.convcl.VerifyingBackend.VerificationException;
+import org.convcl.opencl.ConvclException;
 
 /**
  * The {@code convcl} command line. Exit status: 0 on success, 2 on bad arguments or input files (one line on

@@ -7,9 +7,8 @@ import static org.jocl.CL.clGetPlatformIDs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.convcl.Backend;
+import org.convcl.Backends;
 import org.convcl.opencl.runtime.Cl;
-import org.convcl.reference.ReferenceBackend;
 import org.jocl.CLException;
 import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
@@ -21,9 +20,6 @@ import org.jocl.cl_platform_id;
  * accelerator, else the first CPU device.
  */
 public final class Devices {
-    /** Environment variable read when no device is named. */
-    public static final String ENV = "CONVCL_DEVICE";
-
     private Devices() {
     }
 
@@ -58,23 +54,9 @@ public final class Devices {
         return devices;
     }
 
-    /**
-     * Opens the backend a spec names: {@link ReferenceBackend} for {@code reference}, else an
-     * {@link OpenClBackend} on the chosen device.
-     *
-     * @param spec device spec, or null/blank for {@code CONVCL_DEVICE} or the default choice
-     */
-    public static Backend open(String spec) {
-        String s = effectiveSpec(spec);
-        if (s.equals("reference")) {
-            return new ReferenceBackend();
-        }
-        return OpenClBackend.open(choose(s));
-    }
-
     /** The OpenCL device a spec names; see the class comment. */
     public static DeviceInfo choose(String spec) {
-        String s = effectiveSpec(spec);
+        String s = Backends.effectiveSpec(spec);
         List<DeviceInfo> devices = list();
         if (devices.isEmpty()) {
             throw new ConvclException("no OpenCL platform with a device was found; " + Cl.INSTALL_HINT
@@ -112,8 +94,4 @@ public final class Devices {
                 + "' (an index, gpu, cpu, accelerator, reference, or part of a device name; see 'convcl devices')");
     }
 
-    private static String effectiveSpec(String spec) {
-        String s = spec == null || spec.isBlank() ? System.getenv(ENV) : spec;
-        return s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
-    }
 }

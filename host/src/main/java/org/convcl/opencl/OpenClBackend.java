@@ -1,28 +1,29 @@
 package org.convcl.opencl;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
 import org.convcl.Backend;
 import org.convcl.Conv2dGradients;
 import org.convcl.Conv2dParams;
-import org.convcl.Conv2dShape;
 import org.convcl.MaxPool2dResult;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.opencl.ops.AvgPool2d;
 import org.convcl.opencl.ops.Conv2d;
 import org.convcl.opencl.ops.Conv2dBackward;
-import org.convcl.opencl.ops.Im2col;
-import org.convcl.opencl.ops.ImplicitConv2d;
+import org.convcl.opencl.ops.Conv2dPlanner;
 import org.convcl.opencl.ops.MaxPool2d;
-import org.convcl.opencl.ops.Sgemm;
+import org.convcl.opencl.ops.TensorOps;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
-import org.convcl.opencl.tuning.SgemmConfig;
-import org.convcl.opencl.tuning.TuningCache;
 
 /**
- * The OpenCL implementation of {@link Backend} on one device. Calls are serialised: one backend may be shared by
- * threads, but each kernel object is used by one call at a time. Close it to release every OpenCL object.
+ * The OpenCL implementation of {@link Backend} on one device. Device-tensor calls validate their arguments, allocate
+ * the result and enqueue the operation; host-tensor calls upload, compute and download in slices of images.
+ * Calls are serialised: one backend may be shared by threads, but each kernel object is used by one call at a time.
+ * Close it to release every OpenCL object.
  *
  * <pre>{@code
  * try (var gpu = OpenClBackend.open(Devices.choose("gpu"));
@@ -34,92 +35,44 @@ import org.convcl.opencl.tuning.TuningCache;
  */
 public final class OpenClBackend implements Backend {
     private final ClContext cl;
+    private final Conv2dPlanner planner;
     private final Conv2d conv2d;
     private final Conv2dBackward conv2dBackward;
-    private final long transferBudgetBytes;
     private final MaxPool2d maxPool;
     private final AvgPool2d avgPool;
-    private long transfers;
+    private final TensorOps tensorOps;
+    private final long transferBudgetBytes;
 
-    /** Which conv2d path runs: the direct kernel, or im2col (or the 1x1 shortcut) and SGEMM. */
-    public enum Path {
-        /** Direct for depthwise and for convolutions too small to pay for two launches, GEMM otherwise. */
-        AUTO,
-        /** Always the direct kernel. */
-        DIRECT,
-        /** Always im2col (or the 1x1 shortcut) and SGEMM. */
-        GEMM,
-        /** Always the implicit GEMM, which gathers the column matrix inside the SGEMM; CPU (register-blocked SGEMM) only. */
-        IMPLICIT
-    }
-
-    /**
-     * @param columnBudgetBytes   the most bytes one im2col column buffer may take; larger work is chunked
-     * @param path                which conv2d kernels run; tests pin each to check both on the same shapes
-     * @param transferBudgetBytes the most bytes one buffer of a host-tensor call may take (never more than the
-     *                            device's CL_DEVICE_MAX_MEM_ALLOC_SIZE): larger batches are uploaded, computed and
-     *                            downloaded a slice of images at a time
-     */
-    public record Options(SgemmConfig sgemm, long columnBudgetBytes, Path path, long transferBudgetBytes) {
-        public Options {
-            if (columnBudgetBytes < Float.BYTES) {
-                throw new IllegalArgumentException("columnBudgetBytes: " + columnBudgetBytes + ", must be >= 4");
-            }
-            if (transferBudgetBytes < Float.BYTES) {
-                throw new IllegalArgumentException("transferBudgetBytes: " + transferBudgetBytes + ", must be >= 4");
-            }
-            java.util.Objects.requireNonNull(path, "path");
-        }
-
-        /** Automatic path choice; transfers limited by the device's allocation limit alone. */
-        public Options(SgemmConfig sgemm, long columnBudgetBytes) {
-            this(sgemm, columnBudgetBytes, Path.AUTO);
-        }
-
-        public Options(SgemmConfig sgemm, long columnBudgetBytes, Path path) {
-            this(sgemm, columnBudgetBytes, path, Long.MAX_VALUE);
-        }
-
-        public Options withPath(Path p) {
-            return new Options(sgemm, columnBudgetBytes, p, transferBudgetBytes);
-        }
-
-        public Options withTransferBudget(long bytes) {
-            return new Options(sgemm, columnBudgetBytes, path, bytes);
-        }
-
-        /**
-         * Defaults for the device: the SGEMM configuration {@code convcl tune} stored for it, else one chosen from
-         * device queries; the column budget is a quarter of global memory, at most one allocation.
-         */
-        public static Options defaultsFor(DeviceInfo device) {
-            return new Options(TuningCache.lookup(device).orElseGet(() -> SgemmConfig.defaultFor(device)),
-                    Math.min(device.maxAllocBytes(), device.globalMemBytes() / 4));
-        }
-    }
-
-    private OpenClBackend(ClContext cl, Options options) {
+    private OpenClBackend(ClContext cl, BackendOptions options) {
         if (cl.device().maxWorkGroupSize() < Launch.LOCAL_1D) {
             throw new IllegalArgumentException("device " + cl.device().name() + ": max work-group size "
                     + cl.device().maxWorkGroupSize() + " is below the " + Launch.LOCAL_1D + " ConvCL's kernels use");
         }
         this.cl = cl;
         this.transferBudgetBytes = Math.min(options.transferBudgetBytes(), cl.device().maxAllocBytes());
-        long budget = Math.min(options.columnBudgetBytes(), cl.device().maxAllocBytes());
-        var sgemm = new Sgemm(cl, options.sgemm());
-        var im2col = new Im2col(cl);
-        this.conv2d = new Conv2d(cl, im2col, sgemm, new ImplicitConv2d(cl, options.sgemm()), budget, options.path());
-        this.conv2dBackward = new Conv2dBackward(cl, im2col, sgemm, budget);
+        this.planner = new Conv2dPlanner(cl.device(), options.sgemm(), options.columnBudgetBytes(), options.path());
+        this.conv2d = new Conv2d(cl, options.sgemm());
+        this.conv2dBackward = new Conv2dBackward(cl, options.sgemm());
         this.maxPool = new MaxPool2d(cl);
         this.avgPool = new AvgPool2d(cl);
+        this.tensorOps = new TensorOps(cl);
     }
 
     /** A backend on {@code device} with defaults from its limits. */
     public static OpenClBackend open(DeviceInfo device) {
-        return open(device, Options.defaultsFor(device));
+        return open(device, BackendOptions.defaultsFor(device));
     }
 
-    public static OpenClBackend open(DeviceInfo device, Options options) {
+    /** A backend on the device a spec names (see {@link Devices}); null for the default device. */
+    public static OpenClBackend open(String deviceSpec) {
+        return open(Devices.choose(deviceSpec));
+    }
+
+    /**
+     * @throws IllegalArgumentException when the options do not fit the device, or pin a path their SGEMM kernel
+     *                                  cannot run
+     */
+    public static OpenClBackend open(DeviceInfo device, BackendOptions options) {
         var cl = new ClContext(device);
         try {
             return new OpenClBackend(cl, options);
@@ -143,70 +96,10 @@ public final class OpenClBackend implements Backend {
         var s = params.shapeOf(input, weight, bias);
         var out = Tensor.zeros("output", s.outputShape());
         try (var w = upload(weight); var b = bias == null ? null : upload(bias)) {
-            forEachImageSlice(s.n(), (n0, images) -> {
-                try (var x = uploadImages(input, n0, images); var y = conv2d(x, w, b, params)) {
-                    downloadImages(y, out, n0);
-                }
-            }, perImage(input), perImage(out));
+            slices(s.n()).upload(input).download(out)
+                    .run((images, in) -> List.of(conv2d(in.get(0), w, b, params)));
         }
         return out;
-    }
-
-    /** Work on images [n0, n0 + images) of a batch. */
-    private interface ImageSlice {
-        void run(int n0, int images);
-    }
-
-    /**
-     * Calls {@code slice} on consecutive runs of a batch of {@code n} images, as many at a time as keep each
-     * per-image buffer (sizes in floats) within the transfer budget, so a host call whose tensors exceed one
-     * allocation still runs.
-     */
-    private void forEachImageSlice(int n, ImageSlice slice, long... floatsPerImage) {
-        long largest = Float.BYTES * java.util.Arrays.stream(floatsPerImage).max().orElse(1);
-        if (largest > transferBudgetBytes) {
-            throw new IllegalArgumentException("input: one image needs a " + largest + "-byte buffer, more than the "
-                    + transferBudgetBytes + " bytes one transfer may take on " + cl.device().name()
-                    + " (CL_DEVICE_MAX_MEM_ALLOC_SIZE " + cl.device().maxAllocBytes() + ")");
-        }
-        int step = (int) Math.min(n, transferBudgetBytes / largest);
-        for (int n0 = 0; n0 < n; n0 += step) {
-            slice.run(n0, Math.min(step, n - n0));
-        }
-    }
-
-    private static void addInto(Tensor sum, Tensor part) {
-        for (int i = 0; i < sum.size(); i++) {
-            sum.data()[i] += part.data()[i];
-        }
-    }
-
-    /** Elements of one image (everything after the batch axis). */
-    private static long perImage(Tensor t) {
-        return Tensor.elementCount(java.util.Arrays.copyOfRange(t.shape(), 1, t.rank()));
-    }
-
-    /** Images [n0, n0 + images) of a host tensor, copied to a new device tensor. */
-    private DeviceTensor uploadImages(Tensor t, int n0, int images) {
-        int[] shape = t.shape();
-        shape[0] = images;
-        var d = allocate("input slice", shape);
-        try {
-            long per = perImage(t);
-            d.buffer(this, "input slice", false).write(t.data(), (int) (n0 * per), (int) (images * per));
-            transfers++;
-            return d;
-        } catch (RuntimeException e) {
-            d.close();
-            throw e;
-        }
-    }
-
-    /** Copies a device tensor holding images from {@code n0} on into the same images of {@code into}. */
-    private void downloadImages(DeviceTensor d, Tensor into, int n0) {
-        long per = perImage(into);
-        d.buffer(this, "output slice", false).read(into.data(), (int) (n0 * per), (int) (d.size()));
-        transfers++;
     }
 
     /**
@@ -222,8 +115,9 @@ public final class OpenClBackend implements Backend {
         requireNonNull("input", input);
         requireNonNull("weight", weight);
         var s = params.shapeOf(input.shape(), weight.shape(), bias == null ? null : bias.shape());
-        return produce("output", s.outputShape(), y -> conv2d.enqueue(input.buffer(this, "input", false),
-                weight.buffer(this, "weight", false), bias == null ? null : bias.buffer(this, "bias", false), y, s));
+        return produce("output", s.outputShape(), y -> conv2d.enqueue(planner.forward(s),
+                input.buffer(this, "input", false), weight.buffer(this, "weight", false),
+                bias == null ? null : bias.buffer(this, "bias", false), y));
     }
 
     @Override
@@ -231,21 +125,16 @@ public final class OpenClBackend implements Backend {
                                                        Conv2dParams params) {
         var s = params.shapeOf(input, weight, null);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
-        var gradInput = Tensor.zeros("input gradient", input.shape());
-        var gradWeight = Tensor.zeros("weight gradient", weight.shape());
-        var gradBias = Tensor.zeros("bias gradient", s.k());
+        var grads = new Conv2dGradients(Tensor.zeros("input gradient", input.shape()),
+                Tensor.zeros("weight gradient", weight.shape()), Tensor.zeros("bias gradient", s.k()));
         try (var w = upload(weight)) {
-            forEachImageSlice(s.n(), (n0, images) -> {
-                try (var dy = uploadImages(gradOutput, n0, images); var x = uploadImages(input, n0, images);
-                     var grads = conv2dBackward(dy, x, w, params)) {
-                    downloadImages(grads.input(), gradInput, n0);
-                    // Weight and bias gradients are sums over the batch: each slice adds its share.
-                    addInto(gradWeight, download(grads.weight()));
-                    addInto(gradBias, download(grads.bias()));
-                }
-            }, perImage(gradOutput), perImage(input));
+            slices(s.n()).upload(gradOutput).upload(input).download(grads.input()).sum(grads.weight())
+                    .sum(grads.bias()).run((images, in) -> {
+                        var g = conv2dBackward(in.get(0), in.get(1), w, params);
+                        return List.of(g.input(), g.weight(), g.bias());
+                    });
         }
-        return new Conv2dGradients(gradInput, gradWeight, gradBias);
+        return grads;
     }
 
     /**
@@ -266,17 +155,18 @@ public final class OpenClBackend implements Backend {
         DeviceTensor gw = null;
         DeviceTensor gb = null;
         try {
-            gx = allocate("input gradient", input.shape());
-            gw = allocate("weight gradient", weight.shape());
-            gb = allocate("bias gradient", s.k());
+            gx = allocate("input gradient", false, input.shape());
+            gw = allocate("weight gradient", false, weight.shape());
+            gb = allocate("bias gradient", false, s.k());
             if (s.n() == 0) {
                 // No images: the weight and bias gradients are sums over nothing.
                 gw.buffer(this, "weight gradient", false).write(new float[(int) gw.size()]);
                 gb.buffer(this, "bias gradient", false).write(new float[(int) gb.size()]);
             } else {
-                conv2dBackward.enqueue(gradOutput.buffer(this, "gradOutput", false), input.buffer(this, "input", false),
-                        weight.buffer(this, "weight", false), gx.buffer(this, "input gradient", false),
-                        gw.buffer(this, "weight gradient", false), gb.buffer(this, "bias gradient", false), s);
+                conv2dBackward.enqueue(planner.backward(s), gradOutput.buffer(this, "gradOutput", false),
+                        input.buffer(this, "input", false), weight.buffer(this, "weight", false),
+                        gx.buffer(this, "input gradient", false), gw.buffer(this, "weight gradient", false),
+                        gb.buffer(this, "bias gradient", false));
             }
             return new DeviceConv2dGradients(gx, gw, gb);
         } catch (RuntimeException e) {
@@ -289,26 +179,17 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    /** Runs conv2d on buffers the caller owns; for tests that surround the output with a canary. */
-    void conv2d(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
-        conv2d.enqueue(x, w, bias, y, s);
-        cl.finish();
-    }
-
     @Override
     public synchronized MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params) {
         var s = params.shapeOf(input);
-        var out = Tensor.zeros("output", s.outputShape());
-        long[] indices = new long[out.size()];
-        long per = perImage(out);
-        forEachImageSlice(s.n(), (n0, images) -> {
-            try (var x = uploadImages(input, n0, images); var r = maxPool2d(x, params)) {
-                downloadImages(r.output(), out, n0);
-                r.indices().buffer(this, "indices", true).read(indices, (int) (n0 * per), (int) (images * per));
-                transfers++;
-            }
-        }, perImage(input), 2 * per);
-        return new MaxPool2dResult(out, indices);
+        var result = new MaxPool2dResult(Tensor.zeros("output", s.outputShape()),
+                new long[(int) Tensor.elementCount(s.outputShape())]);
+        slices(s.n()).upload(input).download(result.output()).downloadIndices(result.indices(), s.outputShape())
+                .run((images, in) -> {
+                    var r = maxPool2d(in.get(0), params);
+                    return List.of(r.output(), r.indices());
+                });
+        return result;
     }
 
     /**
@@ -320,7 +201,7 @@ public final class OpenClBackend implements Backend {
     public synchronized DeviceMaxPool maxPool2d(DeviceTensor input, Pool2dParams params) {
         requireNonNull("input", input);
         var s = params.shapeOf(input.shape());
-        var y = allocate("max pooling output", s.outputShape());
+        var y = allocate("max pooling output", false, s.outputShape());
         try {
             var indices = allocate("max pooling indices", true, s.outputShape());
             if (y.size() > 0) {
@@ -337,11 +218,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized Tensor avgPool2d(Tensor input, Pool2dParams params) {
         var out = Tensor.zeros("output", params.shapeOf(input).outputShape());
-        forEachImageSlice(input.dim(0), (n0, images) -> {
-            try (var x = uploadImages(input, n0, images); var y = avgPool2d(x, params)) {
-                downloadImages(y, out, n0);
-            }
-        }, perImage(input), perImage(out));
+        slices(input.dim(0)).upload(input).download(out).run((images, in) -> List.of(avgPool2d(in.get(0), params)));
         return out;
     }
 
@@ -370,20 +247,9 @@ public final class OpenClBackend implements Backend {
             }
         }
         var grad = Tensor.zeros("gradient", s.inputShape());
-        long per = perImage(gradOutput);
-        forEachImageSlice(s.n(), (n0, images) -> {
-            int[] sliceShape = gradOutput.shape();
-            sliceShape[0] = images;
-            try (var dy = uploadImages(gradOutput, n0, images); var idx = allocate("indices slice", true, sliceShape)) {
-                idx.buffer(this, "indices", true).write(indices, (int) (n0 * per), (int) (images * per));
-                transfers++;
-                int[] inShape = inputShape.clone();
-                inShape[0] = images;
-                try (var dx = maxPool2dBackward(dy, idx, inShape, params)) {
-                    downloadImages(dx, grad, n0);
-                }
-            }
-        }, 2 * per, perImage(grad));
+        slices(s.n()).upload(gradOutput).uploadIndices(indices, gradOutput.shape()).download(grad)
+                .run((images, in) -> List.of(maxPool2dBackward(in.get(0), in.get(1), withBatch(inputShape, images),
+                        params)));
         return grad;
     }
 
@@ -408,13 +274,8 @@ public final class OpenClBackend implements Backend {
         var s = params.shapeOf(inputShape);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
         var grad = Tensor.zeros("gradient", s.inputShape());
-        forEachImageSlice(s.n(), (n0, images) -> {
-            int[] inShape = inputShape.clone();
-            inShape[0] = images;
-            try (var dy = uploadImages(gradOutput, n0, images); var dx = avgPool2dBackward(dy, inShape, params)) {
-                downloadImages(dx, grad, n0);
-            }
-        }, perImage(gradOutput), perImage(grad));
+        slices(s.n()).upload(gradOutput).download(grad).run((images, in) ->
+                List.of(avgPool2dBackward(in.get(0), withBatch(inputShape, images), params)));
         return grad;
     }
 
@@ -426,40 +287,17 @@ public final class OpenClBackend implements Backend {
                 dx -> avgPool.backward(gradOutput.buffer(this, "gradOutput", false), dx, s));
     }
 
-    /** A new float32 device tensor of {@code shape}, filled by {@code kernel} unless it is empty. */
-    private DeviceTensor produce(String what, int[] shape, java.util.function.Consumer<DeviceBuffer> kernel) {
-        var t = allocate(what, shape);
-        try {
-            if (t.size() > 0) {
-                kernel.accept(t.buffer(this, what, false));
-            }
-            return t;
-        } catch (RuntimeException e) {
-            t.close();
-            throw e;
-        }
-    }
-
-    private static void requireShape(String name, DeviceTensor t, int[] shape) {
-        requireNonNull(name, t);
-        if (!java.util.Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException(name + ": shape " + java.util.Arrays.toString(t.shape()) + ", must be "
-                    + java.util.Arrays.toString(shape));
-        }
-    }
-
     /** Copies max pooling indices ({@code ih * W + iw} per plane) to the device. */
     public synchronized DeviceTensor uploadIndices(long[] indices, int... shape) {
         requireNonNull("indices", indices);
         if (indices.length != Tensor.elementCount(shape)) {
             throw new IllegalArgumentException("indices: " + indices.length + " values do not fill shape "
-                    + java.util.Arrays.toString(shape));
+                    + Arrays.toString(shape));
         }
         var d = allocate("indices", true, shape);
         try {
             if (indices.length > 0) {
                 d.buffer(this, "indices", true).write(indices);
-                transfers++;
             }
             return d;
         } catch (RuntimeException e) {
@@ -474,7 +312,6 @@ public final class OpenClBackend implements Backend {
         long[] host = new long[Math.toIntExact(t.size())];
         if (host.length > 0) {
             t.buffer(this, "indices", true).read(host);
-            transfers++;
         }
         return host;
     }
@@ -482,11 +319,10 @@ public final class OpenClBackend implements Backend {
     /** Copies a host tensor to the device. */
     public synchronized DeviceTensor upload(Tensor t) {
         requireNonNull("tensor", t);
-        var d = allocate("tensor " + t.shapeString(), t.shape());
+        var d = allocate("tensor " + t.shapeString(), false, t.shape());
         try {
             if (t.size() > 0) {
                 d.buffer(this, "tensor", false).write(t.data());
-                transfers++;
             }
             return d;
         } catch (RuntimeException e) {
@@ -501,7 +337,6 @@ public final class OpenClBackend implements Backend {
         var host = Tensor.zeros(t.shape());
         if (host.size() > 0) {
             t.buffer(this, "tensor", false).read(host.data());
-            transfers++;
         }
         return host;
     }
@@ -511,24 +346,48 @@ public final class OpenClBackend implements Backend {
         cl.finish();
     }
 
-    /** How many host-device copies this backend has made: each upload and each download counts one. */
-    public synchronized long transferCount() {
-        return transfers;
+    /** How many host-device copies this backend has made, to check that a chain of operations stays on the device. */
+    public long transferCount() {
+        return cl.transferCount();
     }
 
-    ClContext context() {
-        return cl;
-    }
-
-    private DeviceTensor allocate(String what, int... shape) {
-        return allocate(what, false, shape);
-    }
-
-    private DeviceTensor allocate(String what, boolean int64, int... shape) {
+    /** A new tensor of {@code shape}; a zero-element tensor still holds one element, as OpenCL has no empty buffers. */
+    DeviceTensor allocate(String what, boolean int64, int... shape) {
         cl.requireOpen();
-        // A zero-element tensor still holds a one-element buffer, since OpenCL has no empty buffers.
         long size = Math.max(1, Tensor.elementCount(shape));
         return new DeviceTensor(this, new DeviceBuffer(cl, what, size, int64 ? Long.BYTES : Float.BYTES), int64, shape);
+    }
+
+    private ImageSlices slices(int images) {
+        return new ImageSlices(this, tensorOps, transferBudgetBytes, images);
+    }
+
+    /** A new float32 device tensor of {@code shape}, filled by {@code kernel} unless it is empty. */
+    private DeviceTensor produce(String what, int[] shape, Consumer<DeviceBuffer> kernel) {
+        var t = allocate(what, false, shape);
+        try {
+            if (t.size() > 0) {
+                kernel.accept(t.buffer(this, what, false));
+            }
+            return t;
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    private static int[] withBatch(int[] shape, int images) {
+        int[] s = shape.clone();
+        s[0] = images;
+        return s;
+    }
+
+    private static void requireShape(String name, DeviceTensor t, int[] shape) {
+        requireNonNull(name, t);
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException(name + ": shape " + Arrays.toString(t.shape()) + ", must be "
+                    + Arrays.toString(shape));
+        }
     }
 
     private static void requireNonNull(String name, Object value) {
@@ -540,7 +399,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void close() {
         try {
-            conv2d.release();
+            conv2d.close();
         } finally {
             cl.close();
         }

@@ -14,7 +14,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.convcl.Backend;
-import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.junit.jupiter.api.Test;

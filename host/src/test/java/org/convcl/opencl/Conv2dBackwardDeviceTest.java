@@ -8,7 +8,6 @@ import java.util.stream.Stream;
 import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
-import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.reference.Conv2dBackwardReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +44,7 @@ class Conv2dBackwardDeviceTest extends SharedDevice {
     @Test
     void smallIntegerGradientsAreExact() {
         var p = new Conv2dParams(2, 1, 1, 2, 1, 2, 3);
-        var c = new DeviceCase("exact", 3, 6, 9, 8, 9, 3, 2, p, false, 91);
+        var c = DeviceCase.named("exact").input(3, 6, 9, 8).filters(9, 3, 2).params(p).seed(91);
         var x = Tensor.randomIntegers(1, 3, 3, 6, 9, 8);
         var w = Tensor.randomIntegers(2, 2, 9, 2, 3, 2);
         var dy = Tensor.randomIntegers(3, 2, p.shapeOf(x, w, null).outputShape());
@@ -59,10 +58,11 @@ class Conv2dBackwardDeviceTest extends SharedDevice {
     /** A budget of two images' column matrices splits a batch of five into three chunks whose gradients add up. */
     @Test
     void chunkedBatchesSumTheirWeightGradients() {
-        var c = new DeviceCase("chunked", 5, 4, 7, 6, 6, 3, 3, Conv2dParams.DEFAULT.withPadding(1, 1).withGroups(2), false, 92);
+        var c = DeviceCase.named("chunked").input(5, 4, 7, 6).filters(6, 3, 3)
+                .params(Conv2dParams.DEFAULT.withPadding(1, 1).withGroups(2)).seed(92);
         long perImage = 4L * 3 * 3 * 7 * 6 * Float.BYTES;
         var dev = Devices.choose(null);
-        try (var backend = OpenClBackend.open(dev, new OpenClBackend.Options(SgemmConfig.defaultFor(dev), 2 * perImage))) {
+        try (var backend = OpenClBackend.open(dev, BackendOptions.defaultsFor(dev).withColumnBudget(2 * perImage))) {
             assertGradientsMatch(backend, c, Tolerance.FLOAT32, c.input(), c.weight());
         }
     }

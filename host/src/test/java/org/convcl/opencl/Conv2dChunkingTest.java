@@ -6,49 +6,46 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
-import org.convcl.opencl.ops.ColumnChunks;
-import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.reference.Conv2dBackwardReference;
 import org.convcl.reference.PoolReference;
 import org.junit.jupiter.api.Test;
 
-/** Column budgets far below a layer's needs force batch chunks and row slices, and the answer must not change. */
+/**
+ * Column budgets far below a layer's needs force batch chunks and row slices, forward and backward, and the answers
+ * must not change.
+ */
 class Conv2dChunkingTest {
     private static final Conv2dParams P = Conv2dParams.DEFAULT.withPadding(1, 1);
     // x(5,3,11,9) w(4,3,3,3): one output row is 3*3*3*9 floats = 972 bytes, one image 11 rows = 10692 bytes.
-    private static final DeviceCase LAYER = new DeviceCase("chunked", 5, 3, 11, 9, 4, 3, 3, P, true, 41);
-    private static final DeviceCase GROUPED = new DeviceCase("chunked grouped", 3, 6, 11, 9, 4, 3, 3,
-            P.withGroups(2).withStride(2, 1), true, 42);
+    private static final DeviceCase LAYER = DeviceCase.named("chunked").input(5, 3, 11, 9).params(P)
+            .filters(4, 3, 3).withBias().seed(41);
+    private static final DeviceCase GROUPED = DeviceCase.named("chunked grouped").input(3, 6, 11, 9)
+            .filters(4, 3, 3).params(P.withGroups(2).withStride(2, 1)).withBias().seed(42);
+
+    private static BackendOptions im2colWithBudget(long budgetBytes) {
+        var device = Devices.choose(null);
+        return BackendOptions.defaultsFor(device).withColumnBudget(budgetBytes).withPath(Conv2dPath.IM2COL_GEMM);
+    }
 
     private static void assertCorrectWithBudget(long budgetBytes, DeviceCase c) {
-        var device = Devices.choose(null);
-        var options = new OpenClBackend.Options(SgemmConfig.defaultFor(device), budgetBytes, OpenClBackend.Path.GEMM);
-        try (var backend = OpenClBackend.open(device, options)) {
+        try (var backend = OpenClBackend.open(Devices.choose(null), im2colWithBudget(budgetBytes))) {
             Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
+            Conv2dBackwardDeviceTest.assertGradientsMatch(backend, c, Tolerance.FLOAT32, c.input(), c.weight());
         }
     }
 
     @Test
     void batchChunks() {
-        var s = LAYER.params().shapeOf(LAYER.input(), LAYER.weight(), null);
-        List<ColumnChunks.Chunk> plan = ColumnChunks.plan(s, 2 * 10692);
-        assertEquals(List.of(new ColumnChunks.Chunk(0, 2, 0, 11), new ColumnChunks.Chunk(2, 2, 0, 11),
-                new ColumnChunks.Chunk(4, 1, 0, 11)), plan);
         assertCorrectWithBudget(2 * 10692, LAYER);
         assertCorrectWithBudget(2 * 10692, GROUPED);
     }
 
     @Test
     void rowSlicesOfOneImage() {
-        var s = LAYER.params().shapeOf(LAYER.input(), LAYER.weight(), null);
-        var plan = ColumnChunks.plan(s, 4 * 972);
-        assertEquals(15, plan.size());
-        assertEquals(new ColumnChunks.Chunk(0, 1, 8, 3), plan.get(2));
         assertCorrectWithBudget(4 * 972, LAYER);
         assertCorrectWithBudget(972, LAYER);
         assertCorrectWithBudget(4 * 972, GROUPED);
@@ -57,7 +54,7 @@ class Conv2dChunkingTest {
     @Test
     void aBudgetBelowOneRowIsRefused() {
         var device = Devices.choose(null);
-        try (var backend = OpenClBackend.open(device, new OpenClBackend.Options(SgemmConfig.defaultFor(device), 971, OpenClBackend.Path.GEMM))) {
+        try (var backend = OpenClBackend.open(device, im2colWithBudget(971))) {
             var e = assertThrows(IllegalArgumentException.class,
                     () -> backend.conv2d(LAYER.input(), LAYER.weight(), null, LAYER.params()));
             assertTrue(e.getMessage().contains("column budget of 971 bytes"), e.getMessage());
@@ -69,7 +66,7 @@ class Conv2dChunkingTest {
     void batchesBeyondOneTransferAreSliced() {
         var device = Devices.choose(null);
         long twoOutputs = 2L * 4 * 11 * 9 * Float.BYTES;
-        var options = OpenClBackend.Options.defaultsFor(device).withTransferBudget(twoOutputs);
+        var options = BackendOptions.defaultsFor(device).withTransferBudget(twoOutputs);
         try (var backend = OpenClBackend.open(device, options)) {
             Conv2dDeviceTest.assertMatchesReference(backend, LAYER, Tolerance.FLOAT32);
             // weight and bias once, then each of three slices up and back
@@ -108,7 +105,7 @@ class Conv2dChunkingTest {
     @Test
     void defaultBudgetRespectsTheAllocationLimit() {
         var device = Devices.choose(null);
-        long budget = OpenClBackend.Options.defaultsFor(device).columnBudgetBytes();
+        long budget = BackendOptions.defaultsFor(device).columnBudgetBytes();
         assertTrue(budget <= device.maxAllocBytes() && budget <= device.globalMemBytes() / 4, "budget " + budget);
     }
 }

@@ -3,13 +3,21 @@ package org.convcl.opencl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.convcl.Conv2dParams;
+import org.convcl.Conv2dShape;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
+import org.convcl.opencl.ops.Conv2d;
+import org.convcl.opencl.ops.Conv2dPlanner;
+import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.reference.Conv2dReference;
@@ -18,81 +26,101 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** conv2d on the default OpenCL device against the plain reference. */
 class Conv2dDeviceTest extends SharedDevice {
-    private static OpenClBackend direct;
-    private static OpenClBackend gemm;
-    /** The implicit GEMM where the device's SGEMM kernel has it (CPU devices), else null. */
-    private static OpenClBackend implicit;
+    /** A backend pinned to each path the device can run: the implicit GEMM needs the blocked (CPU) SGEMM. */
+    private static final Map<Conv2dPath, OpenClBackend> PINNED = new EnumMap<>(Conv2dPath.class);
 
     @BeforeAll
     static void openPinnedPaths() {
         var d = Devices.choose(null);
-        var defaults = OpenClBackend.Options.defaultsFor(d);
-        direct = OpenClBackend.open(d, defaults.withPath(OpenClBackend.Path.DIRECT));
-        gemm = OpenClBackend.open(d, defaults.withPath(OpenClBackend.Path.GEMM));
-        if (defaults.sgemm() instanceof SgemmConfig.Blocked) {
-            implicit = OpenClBackend.open(d, defaults.withPath(OpenClBackend.Path.IMPLICIT));
+        var defaults = BackendOptions.defaultsFor(d);
+        for (var path : pinnablePaths(defaults)) {
+            PINNED.put(path, OpenClBackend.open(d, defaults.withPath(path)));
         }
+    }
+
+    static List<Conv2dPath> pinnablePaths(BackendOptions options) {
+        return Arrays.stream(Conv2dPath.values()).filter(p -> p != Conv2dPath.AUTO)
+                .filter(p -> p != Conv2dPath.IMPLICIT_GEMM || options.sgemm() instanceof SgemmConfig.Blocked)
+                .toList();
     }
 
     @AfterAll
     static void closePinnedPaths() {
-        for (var backend : pinnedPaths()) {
-            backend.close();
-        }
+        PINNED.values().forEach(OpenClBackend::close);
+        PINNED.clear();
     }
 
-    private static List<OpenClBackend> pinnedPaths() {
-        return implicit == null ? List.of(direct, gemm) : List.of(direct, gemm, implicit);
+    /** The pinned backends that can run {@code s}: the pointwise path only takes 1x1, stride 1, unpadded layers. */
+    private static List<OpenClBackend> pathsFor(Conv2dShape s) {
+        return PINNED.entrySet().stream()
+                .filter(e -> e.getKey() != Conv2dPath.POINTWISE || Conv2dPlanner.isPointwise(s))
+                .map(Map.Entry::getValue).toList();
     }
 
-    /**
-     * The direct kernel, im2col + SGEMM (or the 1x1 shortcut) and the implicit GEMM must each match the reference
-     * on every case.
-     */
+    /** Every path that can run the case must match the reference on it. */
     private static void assertEveryPathMatches(DeviceCase c, Tolerance tolerance) {
-        for (var backend : pinnedPaths()) {
+        for (var backend : pathsFor(c.shape())) {
             assertMatchesReference(backend, c, tolerance);
         }
     }
+
     private static final Conv2dParams P = Conv2dParams.DEFAULT;
 
     static Stream<DeviceCase> awkwardCases() {
         return Stream.of(
-                new DeviceCase("odd prime sizes", 3, 5, 13, 11, 7, 3, 3, P, true, 1),
-                new DeviceCase("1x1 pointwise", 2, 17, 9, 7, 19, 1, 1, P, true, 2),
-                new DeviceCase("1x1 strided", 2, 6, 9, 7, 5, 1, 1, P.withStride(2, 3), false, 3),
-                new DeviceCase("1x1 padded", 1, 3, 4, 5, 2, 1, 1, P.withPadding(1, 2), true, 4),
-                new DeviceCase("kernel equals input", 2, 3, 5, 7, 4, 5, 7, P, true, 5),
-                new DeviceCase("kernel equals padded input", 1, 2, 3, 4, 3, 5, 8, P.withPadding(1, 2), false, 6),
-                new DeviceCase("stride larger than kernel", 2, 3, 17, 19, 4, 2, 3, P.withStride(5, 4), true, 7),
-                new DeviceCase("asymmetric stride padding dilation", 2, 4, 15, 12, 6, 3, 2,
-                        new Conv2dParams(2, 1, 2, 0, 1, 3, 1), true, 8),
-                new DeviceCase("dilation larger than size", 1, 2, 9, 9, 3, 3, 3, P.withDilation(4, 4), false, 9),
-                new DeviceCase("groups 2", 2, 6, 10, 9, 8, 3, 3, P.withGroups(2).withPadding(1, 1), true, 10),
-                new DeviceCase("groups 3 strided", 3, 9, 11, 8, 6, 2, 3, P.withGroups(3).withStride(2, 2), true, 11),
-                new DeviceCase("depthwise", 2, 16, 12, 12, 16, 3, 3, P.withGroups(16).withPadding(1, 1), true, 12),
-                new DeviceCase("depthwise multiplier 2", 1, 5, 9, 6, 10, 3, 3, P.withGroups(5), false, 13),
-                new DeviceCase("depthwise wide rows", 2, 6, 5, 37, 6, 3, 3, P.withGroups(6).withPadding(1, 1), true, 27),
-                new DeviceCase("depthwise strided dilated", 1, 3, 11, 29, 6, 3, 2,
-                        new Conv2dParams(2, 3, 1, 2, 2, 2, 3), true, 28),
-                new DeviceCase("pointwise grouped", 2, 8, 5, 5, 12, 1, 1, P.withGroups(4), true, 14),
-                new DeviceCase("batch 1", 1, 3, 28, 28, 8, 5, 5, P, true, 15),
-                new DeviceCase("batch larger than any tile", 67, 2, 6, 5, 3, 3, 3, P.withPadding(1, 1), true, 16),
-                new DeviceCase("channels not a tile multiple", 2, 67, 9, 9, 65, 3, 3, P.withPadding(1, 1), true, 17),
-                new DeviceCase("output channels above one tile", 1, 3, 10, 10, 130, 3, 3, P, true, 18),
-                new DeviceCase("single pixel", 3, 4, 1, 1, 5, 1, 1, P, true, 19),
-                new DeviceCase("one row", 2, 3, 1, 37, 4, 1, 3, P, true, 20),
-                new DeviceCase("one column", 2, 3, 37, 1, 4, 3, 1, P.withPadding(1, 0), true, 21),
-                new DeviceCase("wide output plane", 1, 2, 9, 300, 3, 3, 3, P, true, 22),
-                new DeviceCase("strided wide rows", 1, 2, 7, 61, 3, 3, 3, new Conv2dParams(1, 3, 0, 1, 1, 1, 1), true, 29),
-                new DeviceCase("seed 117x4x10x3", 117, 4, 10, 3, 5, 2, 3, P, true, 23),
-                new DeviceCase("seed k3 p1 s2", 1, 1, 8, 8, 1, 3, 3, P.withPadding(1, 1).withStride(2, 2), false, 24),
-                new DeviceCase("seed k3x5 p0x1 s3x4", 1, 1, 8, 8, 1, 3, 5, P.withPadding(0, 1).withStride(3, 4), false, 25),
-                new DeviceCase("deep patch", 1, 70, 7, 7, 9, 3, 3, P, true, 26));
+                DeviceCase.named("odd prime sizes").input(3, 5, 13, 11).filters(7, 3, 3).withBias().seed(1),
+                DeviceCase.named("1x1 pointwise").input(2, 17, 9, 7).filters(19, 1, 1).withBias().seed(2),
+                DeviceCase.named("1x1 strided").input(2, 6, 9, 7).filters(5, 1, 1).params(P.withStride(2, 3)).seed(3),
+                DeviceCase.named("1x1 padded").input(1, 3, 4, 5).filters(2, 1, 1)
+                        .params(P.withPadding(1, 2)).withBias().seed(4),
+                DeviceCase.named("kernel equals input").input(2, 3, 5, 7).filters(4, 5, 7).withBias().seed(5),
+                DeviceCase.named("kernel equals padded input").input(1, 2, 3, 4).filters(3, 5, 8)
+                        .params(P.withPadding(1, 2)).seed(6),
+                DeviceCase.named("stride larger than kernel").input(2, 3, 17, 19).filters(4, 2, 3)
+                        .params(P.withStride(5, 4)).withBias().seed(7),
+                DeviceCase.named("asymmetric stride padding dilation").input(2, 4, 15, 12).filters(6, 3, 2)
+                        .params(new Conv2dParams(2, 1, 2, 0, 1, 3, 1)).withBias().seed(8),
+                DeviceCase.named("dilation larger than size").input(1, 2, 9, 9).filters(3, 3, 3)
+                        .params(P.withDilation(4, 4)).seed(9),
+                DeviceCase.named("groups 2").input(2, 6, 10, 9).filters(8, 3, 3)
+                        .params(P.withGroups(2).withPadding(1, 1)).withBias().seed(10),
+                DeviceCase.named("groups 3 strided").input(3, 9, 11, 8).filters(6, 2, 3)
+                        .params(P.withGroups(3).withStride(2, 2)).withBias().seed(11),
+                DeviceCase.named("depthwise").input(2, 16, 12, 12).filters(16, 3, 3)
+                        .params(P.withGroups(16).withPadding(1, 1)).withBias().seed(12),
+                DeviceCase.named("depthwise multiplier 2").input(1, 5, 9, 6).filters(10, 3, 3)
+                        .params(P.withGroups(5)).seed(13),
+                DeviceCase.named("depthwise wide rows").input(2, 6, 5, 37).filters(6, 3, 3)
+                        .params(P.withGroups(6).withPadding(1, 1)).withBias().seed(27),
+                DeviceCase.named("depthwise strided dilated").input(1, 3, 11, 29).filters(6, 3, 2)
+                        .params(new Conv2dParams(2, 3, 1, 2, 2, 2, 3)).withBias().seed(28),
+                DeviceCase.named("pointwise grouped").input(2, 8, 5, 5).filters(12, 1, 1)
+                        .params(P.withGroups(4)).withBias().seed(14),
+                DeviceCase.named("batch 1").input(1, 3, 28, 28).filters(8, 5, 5).withBias().seed(15),
+                DeviceCase.named("batch larger than any tile").input(67, 2, 6, 5).filters(3, 3, 3)
+                        .params(P.withPadding(1, 1)).withBias().seed(16),
+                DeviceCase.named("channels not a tile multiple").input(2, 67, 9, 9).filters(65, 3, 3)
+                        .params(P.withPadding(1, 1)).withBias().seed(17),
+                DeviceCase.named("output channels above one tile").input(1, 3, 10, 10)
+                        .filters(130, 3, 3).withBias().seed(18),
+                DeviceCase.named("single pixel").input(3, 4, 1, 1).filters(5, 1, 1).withBias().seed(19),
+                DeviceCase.named("one row").input(2, 3, 1, 37).filters(4, 1, 3).withBias().seed(20),
+                DeviceCase.named("one column").input(2, 3, 37, 1).filters(4, 3, 1)
+                        .params(P.withPadding(1, 0)).withBias().seed(21),
+                DeviceCase.named("wide output plane").input(1, 2, 9, 300).filters(3, 3, 3).withBias().seed(22),
+                DeviceCase.named("strided wide rows").input(1, 2, 7, 61).filters(3, 3, 3)
+                        .params(new Conv2dParams(1, 3, 0, 1, 1, 1, 1)).withBias().seed(29),
+                DeviceCase.named("seed 117x4x10x3").input(117, 4, 10, 3).filters(5, 2, 3).withBias().seed(23),
+                DeviceCase.named("seed k3 p1 s2").input(1, 1, 8, 8).filters(1, 3, 3)
+                        .params(P.withPadding(1, 1).withStride(2, 2)).seed(24),
+                DeviceCase.named("seed k3x5 p0x1 s3x4").input(1, 1, 8, 8).filters(1, 3, 5)
+                        .params(P.withPadding(0, 1).withStride(3, 4)).seed(25),
+                DeviceCase.named("deep patch").input(1, 70, 7, 7).filters(9, 3, 3).withBias().seed(26));
     }
 
     static Stream<DeviceCase> randomCases() {
@@ -131,7 +159,7 @@ class Conv2dDeviceTest extends SharedDevice {
             var w = Tensor.randomIntegers(8, 2, 12, 9 / p.groups(), 3, 3);
             var b = Tensor.randomIntegers(9, 5, 12);
             var expected = Conv2dReference.conv2d(x, w, b, p);
-            for (var backend : pinnedPaths()) {
+            for (var backend : pathsFor(p.shapeOf(x, w, b))) {
                 var got = backend.conv2d(x, w, b, p);
                 assertNull(Tolerance.EXACT.firstMismatch(got, expected), () -> p + ": " + Tolerance.EXACT.firstMismatch(got, expected));
             }
@@ -150,49 +178,59 @@ class Conv2dDeviceTest extends SharedDevice {
         assertArrayEquals(new int[] {0, 4, 6, 6}, y.shape());
     }
 
-    /** A sentinel region after the output and an untouched copy of the input catch stray writes. */
-    @Test
-    void nothingIsWrittenOutsideTheOutput() {
-        for (var backend : pinnedPaths()) {
-            assertNoStrayWrites(backend);
+    /**
+     * A sentinel region after the output and an untouched copy of the input catch stray writes. The executor runs on
+     * buffers this test owns, so the output buffer can be longer than the output.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Conv2dPath.class, names = "AUTO", mode = EnumSource.Mode.EXCLUDE)
+    void nothingIsWrittenOutsideTheOutput(Conv2dPath path) {
+        var device = Devices.choose(null);
+        var options = BackendOptions.defaultsFor(device);
+        assumeTrue(pinnablePaths(options).contains(path), path + " does not run with " + options.sgemm());
+        var planner = new Conv2dPlanner(device, options.sgemm(), options.columnBudgetBytes(), path);
+        try (var cl = new ClContext(device); var conv = new Conv2d(cl, options.sgemm())) {
+            for (var c : List.of(
+                    DeviceCase.named("im2col path").input(3, 5, 13, 11).filters(7, 3, 3).params(P.withPadding(1, 2))
+                            .withBias().seed(31),
+                    DeviceCase.named("pointwise path").input(2, 7, 9, 5).filters(9, 1, 1).withBias().seed(32),
+                    DeviceCase.named("grouped").input(2, 6, 7, 7).filters(4, 3, 3).params(P.withGroups(2)).seed(33))) {
+                if (path != Conv2dPath.POINTWISE || Conv2dPlanner.isPointwise(c.shape())) {
+                    assertNoStrayWrites(cl, conv, planner, c);
+                }
+            }
         }
     }
 
-    private static void assertNoStrayWrites(OpenClBackend backend) {
-        var cl = backend.context();
-        for (var c : List.of(
-                new DeviceCase("im2col path", 3, 5, 13, 11, 7, 3, 3, P.withPadding(1, 2), true, 31),
-                new DeviceCase("pointwise path", 2, 7, 9, 5, 9, 1, 1, P, true, 32),
-                new DeviceCase("grouped", 2, 6, 7, 7, 4, 3, 3, P.withGroups(2), false, 33))) {
-            Tensor x = c.input(), w = c.weight(), b = c.biasOrNull();
-            var s = c.params().shapeOf(x, w, b);
-            int outSize = (int) (s.n() * s.k() * s.outputPlane());
-            int canary = 4096;
-            float[] before = new float[outSize + canary];
-            java.util.Arrays.fill(before, -12345.5f);
-            float[] after = new float[before.length];
-            float[] inputAfter = new float[x.size()];
-            try (var xb = new DeviceBuffer(cl, "input", x.size());
-                 var wb = new DeviceBuffer(cl, "weight", w.size());
-                 var bb = b == null ? null : new DeviceBuffer(cl, "bias", b.size());
-                 var yb = new DeviceBuffer(cl, "output", before.length)) {
-                xb.write(x.data());
-                wb.write(w.data());
-                if (bb != null) {
-                    bb.write(b.data());
-                }
-                yb.write(before);
-                backend.conv2d(xb, wb, bb, yb, s);
-                yb.read(after);
-                xb.read(inputAfter);
+    private static void assertNoStrayWrites(ClContext cl, Conv2d conv, Conv2dPlanner planner, DeviceCase c) {
+        Tensor x = c.input(), w = c.weight(), b = c.biasOrNull();
+        var s = c.params().shapeOf(x, w, b);
+        int outSize = (int) (s.n() * s.k() * s.outputPlane());
+        int canary = 4096;
+        float[] before = new float[outSize + canary];
+        Arrays.fill(before, -12345.5f);
+        float[] after = new float[before.length];
+        float[] inputAfter = new float[x.size()];
+        try (var xb = new DeviceBuffer(cl, "input", x.size());
+             var wb = new DeviceBuffer(cl, "weight", w.size());
+             var bb = b == null ? null : new DeviceBuffer(cl, "bias", b.size());
+             var yb = new DeviceBuffer(cl, "output", before.length)) {
+            xb.write(x.data());
+            wb.write(w.data());
+            if (bb != null) {
+                bb.write(b.data());
             }
-            for (int i = outSize; i < after.length; i++) {
-                assertEquals(-12345.5f, after[i], c + ": canary overwritten at " + (i - outSize) + " past the output");
-            }
-            assertArrayEquals(x.data(), inputAfter, c + ": input modified");
-            var expected = Conv2dReference.conv2d(x, w, b, c.params());
-            var got = new Tensor(java.util.Arrays.copyOf(after, outSize), s.outputShape());
-            assertNull(Tolerance.FLOAT32.firstMismatch(got, expected), c.toString());
+            yb.write(before);
+            conv.enqueue(planner.forward(s), xb, wb, bb, yb);
+            yb.read(after);
+            xb.read(inputAfter);
         }
+        for (int i = outSize; i < after.length; i++) {
+            assertEquals(-12345.5f, after[i], c + ": canary overwritten at " + (i - outSize) + " past the output");
+        }
+        assertArrayEquals(x.data(), inputAfter, c + ": input modified");
+        var expected = Conv2dReference.conv2d(x, w, b, c.params());
+        var got = new Tensor(Arrays.copyOf(after, outSize), s.outputShape());
+        assertNull(Tolerance.FLOAT32.firstMismatch(got, expected), c.toString());
     }
 }

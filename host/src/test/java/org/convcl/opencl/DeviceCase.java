@@ -2,11 +2,60 @@ package org.convcl.opencl;
 
 import java.util.Random;
 import org.convcl.Conv2dParams;
+import org.convcl.Conv2dShape;
 import org.convcl.Tensor;
 
-/** One convolution to run on the device and on the reference: shapes, parameters and a seed for the data. */
+/**
+ * One convolution to run on the device and on the reference: shapes, parameters and a seed for the data. Written as
+ * {@code DeviceCase.named("depthwise").input(2, 16, 12, 12).filters(16, 3, 3).params(p).withBias().seed(12)}.
+ */
 record DeviceCase(String label, int n, int c, int h, int w, int k, int kh, int kw, Conv2dParams params, boolean bias,
                   long seed) {
+
+    static Builder named(String label) {
+        return new Builder(label);
+    }
+
+    /** Collects a case's parts by name; {@link #seed} completes it. */
+    static final class Builder {
+        private final String label;
+        private int[] input;
+        private int[] filters;
+        private Conv2dParams params = Conv2dParams.DEFAULT;
+        private boolean bias;
+
+        private Builder(String label) {
+            this.label = label;
+        }
+
+        /** Input (n, c, h, w). */
+        Builder input(int n, int c, int h, int w) {
+            input = new int[] {n, c, h, w};
+            return this;
+        }
+
+        /** k filters of kh x kw; their depth is c / groups. */
+        Builder filters(int k, int kh, int kw) {
+            filters = new int[] {k, kh, kw};
+            return this;
+        }
+
+        Builder params(Conv2dParams p) {
+            params = p;
+            return this;
+        }
+
+        Builder withBias() {
+            bias = true;
+            return this;
+        }
+
+        /** The finished case, its data drawn from {@code seed}. */
+        DeviceCase seed(long seed) {
+            return new DeviceCase(label, input[0], input[1], input[2], input[3], filters[0], filters[1], filters[2],
+                    params, bias, seed);
+        }
+    }
 
     Tensor input() {
         return Tensor.random(seed, n, c, h, w);
@@ -18,6 +67,10 @@ record DeviceCase(String label, int n, int c, int h, int w, int k, int kh, int k
 
     Tensor biasOrNull() {
         return bias ? Tensor.random(seed + 2, k) : null;
+    }
+
+    Conv2dShape shape() {
+        return params.shapeOf(new int[] {n, c, h, w}, new int[] {k, c / params.groups(), kh, kw}, null);
     }
 
     @Override
@@ -43,7 +96,8 @@ record DeviceCase(String label, int n, int c, int h, int w, int k, int kh, int k
             int h = 1 + r.nextInt(14), w = 1 + r.nextInt(14);
             boolean fits = p.dilationH() * (kh - 1) + 1 <= h + 2 * p.padH() && p.dilationW() * (kw - 1) + 1 <= w + 2 * p.padW();
             if (fits) {
-                return new DeviceCase("random " + seed, 1 + r.nextInt(4), c, h, w, k, kh, kw, p, r.nextBoolean(), seed);
+                var builder = named("random " + seed).input(1 + r.nextInt(4), c, h, w).filters(k, kh, kw).params(p);
+                return (r.nextBoolean() ? builder.withBias() : builder).seed(seed);
             }
         }
     }

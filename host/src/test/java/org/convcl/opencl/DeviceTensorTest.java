@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.convcl.reference.Conv2dBackwardReference;
 import org.convcl.Conv2dParams;
-import org.convcl.reference.Conv2dReference;
 import org.convcl.Pool2dParams;
-import org.convcl.reference.PoolReference;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
+import org.convcl.reference.Conv2dBackwardReference;
+import org.convcl.reference.Conv2dReference;
+import org.convcl.reference.PoolReference;
 import org.junit.jupiter.api.Test;
 
 /** Data stays on the device between operations: one upload per input, one download at the end. */

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Locale;
+import org.convcl.Backends;
 import org.convcl.Conv2dParams;
-import org.convcl.reference.ReferenceBackend;
 import org.convcl.Tensor;
+import org.convcl.reference.ReferenceBackend;
 import org.junit.jupiter.api.Test;
 
 class DevicesTest {
@@ -38,15 +39,23 @@ class DevicesTest {
         var chosen = Devices.choose("");
         var types = Devices.list().stream().map(DeviceInfo::type).toList();
         String expected = types.contains("gpu") ? "gpu" : types.contains("accelerator") ? "accelerator" : "cpu";
-        if (System.getenv(Devices.ENV) == null) {
+        if (System.getenv(Backends.DEVICE_ENV) == null) {
             assertEquals(expected, chosen.type());
         }
     }
 
     @Test
     void referenceNeedsNoOpenCl() {
-        try (var backend = Devices.open("reference")) {
+        try (var backend = Backends.open("reference")) {
             assertInstanceOf(ReferenceBackend.class, backend);
+        }
+    }
+
+    @Test
+    void theApiEntryPointFindsTheOpenClBackend() {
+        try (var backend = Backends.open("cpu")) {
+            assertInstanceOf(OpenClBackend.class, backend);
+            assertEquals("cpu", ((OpenClBackend) backend).device().type());
         }
     }
 

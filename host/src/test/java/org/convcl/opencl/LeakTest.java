@@ -43,7 +43,7 @@ class LeakTest {
         long before;
         long after;
         // The im2col + SGEMM path, the one that keeps a workspace between calls.
-        var options = OpenClBackend.Options.defaultsFor(Devices.choose(null)).withPath(OpenClBackend.Path.GEMM);
+        var options = BackendOptions.defaultsFor(Devices.choose(null)).withPath(Conv2dPath.IM2COL_GEMM);
         try (var backend = OpenClBackend.open(Devices.choose(null), options)) {
             for (int i = 0; i < 500; i++) {
                 backend.conv2d(x, w, b, p);

@@ -7,6 +7,7 @@ import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.VerifyingBackend;
+import org.convcl.opencl.ops.Conv2dPlanner;
 import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
@@ -18,11 +19,15 @@ public final class OclgrindProbe {
     }
 
     static final List<DeviceCase> CASES = List.of(
-            new DeviceCase("im2col padded strided", 2, 3, 7, 6, 5, 3, 2, new Conv2dParams(2, 1, 1, 1, 1, 1, 1), true, 61),
-            new DeviceCase("strided wide row", 1, 2, 3, 40, 2, 1, 3, new Conv2dParams(1, 2, 0, 1, 1, 1, 1), false, 65),
-            new DeviceCase("dilated", 1, 2, 7, 7, 3, 2, 2, Conv2dParams.DEFAULT.withDilation(2, 3), false, 62),
-            new DeviceCase("pointwise", 2, 5, 3, 5, 7, 1, 1, Conv2dParams.DEFAULT, true, 63),
-            new DeviceCase("depthwise", 1, 4, 5, 19, 4, 3, 3, Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1), true, 64));
+            DeviceCase.named("im2col padded strided").input(2, 3, 7, 6).filters(5, 3, 2)
+                    .params(new Conv2dParams(2, 1, 1, 1, 1, 1, 1)).withBias().seed(61),
+            DeviceCase.named("strided wide row").input(1, 2, 3, 40).filters(2, 1, 3)
+                    .params(new Conv2dParams(1, 2, 0, 1, 1, 1, 1)).seed(65),
+            DeviceCase.named("dilated").input(1, 2, 7, 7).filters(3, 2, 2)
+                    .params(Conv2dParams.DEFAULT.withDilation(2, 3)).seed(62),
+            DeviceCase.named("pointwise").input(2, 5, 3, 5).filters(7, 1, 1).withBias().seed(63),
+            DeviceCase.named("depthwise").input(1, 4, 5, 19).filters(4, 3, 3)
+                    .params(Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1)).withBias().seed(64));
 
     /**
      * Small tile shapes keep the simulation short while still covering partial tiles in M, N and K; for the direct
@@ -49,22 +54,26 @@ public final class OclgrindProbe {
         var device = Devices.choose("oclgrind");
         System.out.println("device: " + device.name());
         // Row slices (a 4 KiB budget) exercise the offsets of a chunked column matrix.
-        var runs = new ArrayList<OpenClBackend.Options>();
+        var runs = new ArrayList<BackendOptions>();
+        var defaults = BackendOptions.defaultsFor(device);
         for (var config : SMALL_CONFIGS) {
-            runs.add(new OpenClBackend.Options(config, 4096, OpenClBackend.Path.GEMM));
+            runs.add(defaults.withSgemm(config).withColumnBudget(4096).withPath(Conv2dPath.IM2COL_GEMM));
         }
-        runs.add(OpenClBackend.Options.defaultsFor(device).withPath(OpenClBackend.Path.DIRECT));
+        runs.add(defaults.withPath(Conv2dPath.DIRECT));
         for (var config : IMPLICIT_CONFIGS) {
-            runs.add(new OpenClBackend.Options(config, 4096, OpenClBackend.Path.IMPLICIT));
+            runs.add(defaults.withSgemm(config).withColumnBudget(4096).withPath(Conv2dPath.IMPLICIT_GEMM));
         }
         for (var options : runs) {
             for (var c : CASES) {
                 // A context per case: within one context, Oclgrind's uninitialised-memory plugin flags reads of
                 // kernel-written data in a buffer allocated after another was freed (the same case run twice in one
                 // context is flagged, in two contexts it is not, and the results equal the reference either way).
-                try (var backend = OpenClBackend.open(device, options)) {
+                // The GEMM runs take the pointwise path where the case allows it, so every SGEMM operand layout runs.
+                var run = options.path() == Conv2dPath.IM2COL_GEMM && Conv2dPlanner.isPointwise(c.shape())
+                        ? options.withPath(Conv2dPath.POINTWISE) : options;
+                try (var backend = OpenClBackend.open(device, run)) {
                     Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
-                    System.out.println("ok " + c.label() + " with " + options.sgemm() + " on " + options.path());
+                    System.out.println("ok " + c.label() + " with " + run.sgemm() + " on " + run.path());
                 }
             }
         }
@@ -74,7 +83,8 @@ public final class OclgrindProbe {
             var w = c.weight();
             var s = c.params().shapeOf(x, w, null);
             // A budget of one image's column matrix: batches run as chunks whose weight gradients are summed.
-            var oneImage = new OpenClBackend.Options(SMALL_CONFIGS.get(0), (long) s.c() * s.kh() * s.kw() * s.outputPlane() * 4);
+            var oneImage = defaults.withSgemm(SMALL_CONFIGS.get(0))
+                    .withColumnBudget((long) s.c() * s.kh() * s.kw() * s.outputPlane() * 4);
             try (var backend = new VerifyingBackend(OpenClBackend.open(device, oneImage))) {
                 backend.conv2dBackward(Tensor.random(73, s.outputShape()), x, w, c.params());
                 System.out.println("ok backward " + c.label());

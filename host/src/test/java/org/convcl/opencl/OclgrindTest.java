@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.convcl.Backends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +40,7 @@ class OclgrindTest {
         env.put("OCLGRIND_LOG", log.toString());
         // The uninitialised-memory plugin cannot interpret the 'freeze' instructions LLVM's optimiser emits.
         env.put("OCLGRIND_BUILD_OPTIONS", "-cl-opt-disable");
-        env.remove(Devices.ENV);
+        env.remove(Backends.DEVICE_ENV);
         var process = pb.start();
         assertTrue(process.waitFor(15, TimeUnit.MINUTES), "the Oclgrind probe did not finish in 15 minutes");
         String out = Files.readString(output, StandardCharsets.UTF_8);

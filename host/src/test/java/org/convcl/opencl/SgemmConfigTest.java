@@ -27,12 +27,15 @@ class SgemmConfigTest {
     @MethodSource("configs")
     void everyConfigurationMatchesTheReference(SgemmConfig config) {
         var device = Devices.choose(null);
-        try (var backend = OpenClBackend.open(device, new OpenClBackend.Options(config, 1 << 20, OpenClBackend.Path.GEMM))) {
+        try (var backend = OpenClBackend.open(device, BackendOptions.defaultsFor(device).withSgemm(config).withColumnBudget(1 << 20)
+                .withPath(Conv2dPath.IM2COL_GEMM))) {
             var p = Conv2dParams.DEFAULT;
             for (var c : new DeviceCase[] {
-                    new DeviceCase("tile edges", 3, 7, 13, 11, 37, 3, 3, p.withPadding(1, 1), true, 51),
-                    new DeviceCase("pointwise", 2, 45, 7, 9, 70, 1, 1, p, true, 52),
-                    new DeviceCase("grouped", 2, 6, 9, 10, 9, 2, 2, p.withGroups(3).withStride(2, 2), false, 53)}) {
+                    DeviceCase.named("tile edges").input(3, 7, 13, 11).filters(37, 3, 3)
+                            .params(p.withPadding(1, 1)).withBias().seed(51),
+                    DeviceCase.named("pointwise").input(2, 45, 7, 9).filters(70, 1, 1).withBias().seed(52),
+                    DeviceCase.named("grouped").input(2, 6, 9, 10).filters(9, 2, 2)
+                            .params(p.withGroups(3).withStride(2, 2)).seed(53)}) {
                 Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
             }
         }
@@ -52,7 +55,7 @@ class SgemmConfigTest {
         for (var tooWide : new SgemmConfig[] {new SgemmConfig.Tiled(4096, 4096, 1, 1, 1),
                 new SgemmConfig.Blocked(1, 4, 1, 4096, 4096, 8)}) {
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> OpenClBackend.open(device, new OpenClBackend.Options(tooWide, 1 << 20)));
+                    () -> OpenClBackend.open(device, BackendOptions.defaultsFor(device).withSgemm(tooWide)));
             assertTrue(e.getMessage().contains("CL_DEVICE_MAX_WORK_GROUP_SIZE"), e.getMessage());
         }
     }

@@ -55,7 +55,7 @@ class TuningCacheTest {
         assertEquals(Optional.empty(), TuningCache.lookup(device));
         TuningCache.store(device, tuned);
         assertEquals(Optional.of(tuned), TuningCache.lookup(device));
-        assertEquals(tuned, OpenClBackend.Options.defaultsFor(device).sgemm());
+        assertEquals(tuned, BackendOptions.defaultsFor(device).sgemm());
         try (var backend = OpenClBackend.open(device)) {
             Conv2dDeviceTest.assertMatchesReference(backend, DeviceCase.random(7), org.convcl.Tolerance.FLOAT32);
         }
@@ -69,6 +69,6 @@ class TuningCacheTest {
         assertEquals(Optional.empty(), TuningCache.lookup(device));
         TuningCache.store(device, new SgemmConfig.Tiled(4096, 4096, 1, 1, 1));
         assertEquals(Optional.empty(), TuningCache.lookup(device), "a configuration the device cannot run");
-        assertEquals(SgemmConfig.defaultFor(device), OpenClBackend.Options.defaultsFor(device).sgemm());
+        assertEquals(SgemmConfig.defaultFor(device), BackendOptions.defaultsFor(device).sgemm());
     }
 }

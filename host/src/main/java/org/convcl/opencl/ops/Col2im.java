@@ -13,6 +13,15 @@ public final class Col2im {
         this.cl = cl;
     }
 
+    // TEMPORARY until the row-slice kernel lands from the kernels branch.
+    public void enqueue(DeviceBuffer col, DeviceBuffer x, long xOffset, Conv2dShape s, int images, int oh0, int rows,
+                        boolean accumulate) {
+        if (oh0 != 0 || rows != s.oh() || accumulate) {
+            throw new UnsupportedOperationException("row slices");
+        }
+        enqueue(col, x, xOffset, s, images);
+    }
+
     /** col (images, C*KH*KW, OH*OW) into x (images, C, H, W) starting at element {@code xOffset}. */
     public void enqueue(DeviceBuffer col, DeviceBuffer x, long xOffset, Conv2dShape s, int images) {
         var p = s.params();

@@ -31,17 +31,6 @@ public final class Im2col {
         this.cl = cl;
     }
 
-    /** Below this many FLOPs a convolution costs less in one direct launch than in im2col and GEMM launches. */
-    public static final double DIRECT_FLOPS = 1 << 20;
-
-    /**
-     * Whether {@link #direct} is the faster path: groups of one input channel, where a GEMM would be one row deep,
-     * or a convolution so small that launches dominate.
-     */
-    public static boolean prefersDirect(Conv2dShape s) {
-        return (s.cPerGroup() == 1 && s.groups() > 1) || s.flops() < DIRECT_FLOPS;
-    }
-
     /**
      * Writes col as (images, C*KH*KW, rows*OW) for output rows {@code [oh0, oh0 + rows)} of images starting at
      * element {@code xOffset} of x.

@@ -8,11 +8,15 @@ import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
  * The SGEMM kernel a {@link SgemmConfig} names, batched and grouped, with the bias added in the epilogue:
- * {@code C[b][g] (M x N) = A[g] (M x K) * B[b][g] (K x N) + bias[g*M + row]}.
+ * {@code C[b][g] (rows x cols) = A[g] (rows x depth) * B[b][g] (depth x cols) + bias[g*rows + row]}.
  */
 public final class Sgemm {
     private final ClContext cl;
     private final SgemmConfig config;
+
+    /** The sizes of one batched, grouped product. "depth" is the GEMM's inner dimension, whatever it is in conv2d. */
+    public record Size(int rows, int cols, int depth, int groups, int batch) {
+    }
 
     /** A matrix operand within a buffer: its start, row stride, and strides between batch entries and groups. */
     public record Operand(DeviceBuffer buffer, long offset, int ld, long batchStride, long groupStride) {
@@ -28,32 +32,31 @@ public final class Sgemm {
     }
 
     /**
-     * @param a    weights: {@code groups} consecutive row-major (M x K) matrices starting at {@code aOffset}
-     * @param bias {@code groups * M} values, or null
+     * @param a    {@code groups} consecutive row-major (rows x depth) matrices
+     * @param bias {@code groups * rows} values, or null
      */
-    public void enqueue(int m, int n, int k, int groups, int batch, DeviceBuffer a, long aOffset, Operand b, Operand c,
-                 DeviceBuffer bias) {
-        enqueue(m, n, k, groups, batch, a, aOffset, b, c, bias, "", launch -> launch);
+    public void enqueue(Size size, DeviceBuffer a, Operand b, Operand c, DeviceBuffer bias) {
+        enqueue(size, a, b, c, bias, "", launch -> launch);
     }
 
     /**
      * As the plain enqueue, with {@code moreDefines} added to the build and {@code moreArgs} setting the arguments
      * those defines add after the bias.
      */
-    public void enqueue(int m, int n, int k, int groups, int batch, DeviceBuffer a, long aOffset, Operand b, Operand c,
-                 DeviceBuffer bias, String moreDefines, UnaryOperator<Launch> moreArgs) {
+    public void enqueue(Size size, DeviceBuffer a, Operand b, Operand c, DeviceBuffer bias, String moreDefines,
+                        UnaryOperator<Launch> moreArgs) {
         var kernel = cl.kernel(config.source(), "sgemm", config.defines() + moreDefines);
         long[] local = config.local();
         moreArgs.apply(new Launch(cl, kernel, "sgemm")
-                .i32(m).i32(n).i32(k).i32(groups)
-                .buffer(a).i64(aOffset).i64((long) m * k)
+                .i32(size.rows()).i32(size.cols()).i32(size.depth()).i32(size.groups())
+                .buffer(a).i64(0).i64((long) size.rows() * size.depth())
                 .buffer(b.buffer()).i64(b.offset()).i32(b.ld()).i64(b.batchStride()).i64(b.groupStride())
                 .buffer(c.buffer()).i64(c.offset()).i32(c.ld()).i64(c.batchStride()).i64(c.groupStride())
                 .buffer(bias == null ? a : bias).i32(bias == null ? 0 : 1))
                 .enqueue(new long[] {
-                        blocks(n, config.groupColumns()) * local[0],
-                        blocks(m, config.groupRows()) * local[1],
-                        (long) batch * groups},
+                        blocks(size.cols(), config.groupColumns()) * local[0],
+                        blocks(size.rows(), config.groupRows()) * local[1],
+                        (long) size.batch() * size.groups()},
                         new long[] {local[0], local[1], 1});
     }
 

@@ -44,6 +44,7 @@ public final class ClContext implements AutoCloseable {
     private final Map<String, cl_program> programs = new LinkedHashMap<>();
     private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong transfers = new AtomicLong();
 
     public ClContext(DeviceInfo device) {
         Cl.init();
@@ -92,6 +93,16 @@ public final class ClContext implements AutoCloseable {
         cl_program built = program;
         return kernels.computeIfAbsent(programKey + "\n" + kernelName,
                 k -> Cl.call("clCreateKernel(" + kernelName + ")", () -> clCreateKernel(built, kernelName, null)));
+    }
+
+    /** Counts one copy between host and device memory; {@link DeviceBuffer} calls it for each read and write. */
+    void countTransfer() {
+        transfers.incrementAndGet();
+    }
+
+    /** Host-device copies made in this context so far. */
+    public long transferCount() {
+        return transfers.get();
     }
 
     /** Waits until every enqueued command has completed. */

@@ -109,12 +109,14 @@ public final class DeviceBuffer implements AutoCloseable {
 
     private void write(Pointer src, int length, int bytesEach) {
         checkFits(length, bytesEach);
+        cl.countTransfer();
         Cl.run("clEnqueueWriteBuffer", () -> clEnqueueWriteBuffer(cl.queue(), mem(), CL_TRUE, 0,
                 (long) length * bytesEach, src, 0, null, null));
     }
 
     private void read(Pointer dst, int length, int bytesEach) {
         checkFits(length, bytesEach);
+        cl.countTransfer();
         Cl.run("clEnqueueReadBuffer", () -> clEnqueueReadBuffer(cl.queue(), mem(), CL_TRUE, 0,
                 (long) length * bytesEach, dst, 0, null, null));
     }

@@ -1,0 +1,51 @@
+package org.convcl;
+
+import java.util.Locale;
+import java.util.ServiceLoader;
+import org.convcl.reference.ReferenceBackend;
+import org.convcl.spi.BackendProvider;
+
+/**
+ * The entry point that opens a backend by device spec: an index from {@code convcl devices}, {@code gpu},
+ * {@code cpu}, {@code accelerator}, part of a device or platform name, or {@code reference} for the plain CPU
+ * implementation. Without a spec, the environment variable {@value #DEVICE_ENV} is read; without that, the default
+ * device is the first GPU, else accelerator, else CPU. Device backends are found on the class path
+ * ({@code convcl-host} provides the OpenCL one).
+ *
+ * <pre>{@code
+ * try (Backend backend = Backends.open(null)) {
+ *     Tensor y = backend.conv2d(x, w, null, Conv2dParams.DEFAULT.withPadding(1, 1));
+ * }
+ * }</pre>
+ */
+public final class Backends {
+    /** Environment variable read when no device is named. */
+    public static final String DEVICE_ENV = "CONVCL_DEVICE";
+
+    private Backends() {
+    }
+
+    /**
+     * Opens the backend {@code spec} names.
+     *
+     * @param spec device spec, or null or blank for {@value #DEVICE_ENV} or the default device
+     * @throws IllegalArgumentException when no device matches the spec
+     * @throws IllegalStateException    when a device is asked for and no device backend is on the class path
+     */
+    public static Backend open(String spec) {
+        String s = effectiveSpec(spec);
+        if (s.equals("reference")) {
+            return new ReferenceBackend();
+        }
+        var provider = ServiceLoader.load(BackendProvider.class).findFirst().orElseThrow(() ->
+                new IllegalStateException("device: '" + (s.isEmpty() ? "default" : s) + "' needs a device backend"
+                        + " and none is on the class path (add org.convcl:convcl-host), or use 'reference'"));
+        return provider.open(s);
+    }
+
+    /** The spec in force: {@code spec}, else {@value #DEVICE_ENV}, else empty for the default; trimmed, lower case. */
+    public static String effectiveSpec(String spec) {
+        String s = spec == null || spec.isBlank() ? System.getenv(DEVICE_ENV) : spec;
+        return s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
+    }
+}

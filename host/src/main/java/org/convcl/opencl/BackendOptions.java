@@ -1,0 +1,55 @@
+package org.convcl.opencl;
+
+import java.util.Objects;
+import org.convcl.opencl.tuning.SgemmConfig;
+import org.convcl.opencl.tuning.TuningCache;
+
+/**
+ * How a backend runs, for tuning, tests and benchmarks; {@link #defaultsFor} suits everything else. Build one
+ * from the defaults with the {@code with...} methods.
+ *
+ * @param sgemm               the SGEMM kernel and its parameters
+ * @param columnBudgetBytes   the most bytes one im2col column buffer may take; larger work is chunked
+ * @param path                which conv2d path runs; {@link Conv2dPath#AUTO} lets the planner choose
+ * @param transferBudgetBytes the most bytes one buffer of a host-tensor call may take (never more than the
+ *                            device's CL_DEVICE_MAX_MEM_ALLOC_SIZE): larger batches are uploaded, computed and
+ *                            downloaded a slice of images at a time
+ */
+public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPath path, long transferBudgetBytes) {
+    public BackendOptions {
+        Objects.requireNonNull(sgemm, "sgemm");
+        Objects.requireNonNull(path, "path");
+        if (columnBudgetBytes < Float.BYTES) {
+            throw new IllegalArgumentException("columnBudgetBytes: " + columnBudgetBytes + ", must be >= 4");
+        }
+        if (transferBudgetBytes < Float.BYTES) {
+            throw new IllegalArgumentException("transferBudgetBytes: " + transferBudgetBytes + ", must be >= 4");
+        }
+    }
+
+    /**
+     * Defaults for the device: the SGEMM configuration {@code convcl tune} stored for it, else one chosen from
+     * device queries; the column budget is a quarter of global memory, at most one allocation; the planner
+     * chooses the path; transfers are limited by the device's allocation limit alone.
+     */
+    public static BackendOptions defaultsFor(DeviceInfo device) {
+        return new BackendOptions(TuningCache.lookup(device).orElseGet(() -> SgemmConfig.defaultFor(device)),
+                Math.min(device.maxAllocBytes(), device.globalMemBytes() / 4), Conv2dPath.AUTO, Long.MAX_VALUE);
+    }
+
+    public BackendOptions withSgemm(SgemmConfig config) {
+        return new BackendOptions(config, columnBudgetBytes, path, transferBudgetBytes);
+    }
+
+    public BackendOptions withColumnBudget(long bytes) {
+        return new BackendOptions(sgemm, bytes, path, transferBudgetBytes);
+    }
+
+    public BackendOptions withPath(Conv2dPath p) {
+        return new BackendOptions(sgemm, columnBudgetBytes, p, transferBudgetBytes);
+    }
+
+    public BackendOptions withTransferBudget(long bytes) {
+        return new BackendOptions(sgemm, columnBudgetBytes, path, bytes);
+    }
+}

@@ -1,0 +1,18 @@
+package org.convcl.opencl;
+
+/**
+ * The ways conv2d can run on a device. {@link #AUTO} lets the planner choose per shape; the others pin one path, for
+ * tests that check every path on the same shapes and for benchmarks that compare them.
+ */
+public enum Conv2dPath {
+    /** The planner chooses from the shape and the device. */
+    AUTO,
+    /** One kernel and no column matrix; chosen for depthwise layers and layers too small to pay for a GEMM. */
+    DIRECT,
+    /** 1x1 kernel, stride 1, no padding: each image already is the GEMM's (C x H*W) matrix, so one SGEMM. */
+    POINTWISE,
+    /** The register-blocked (CPU) SGEMM gathers its B panels straight from the images: no column buffer. */
+    IMPLICIT_GEMM,
+    /** im2col writes the column matrix in chunks that fit the column budget, each followed by the SGEMM. */
+    IM2COL_GEMM
+}
