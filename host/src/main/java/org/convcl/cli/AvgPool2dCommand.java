@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
-import org.convcl.Tensor;
 
 /** {@code convcl avgpool2d}: average pooling of a .npy file, as torch.nn.functional.avg_pool2d. */
 final class AvgPool2dCommand implements Command {
@@ -56,10 +55,6 @@ final class AvgPool2dCommand implements Command {
         AtomicFile.checkTarget(output);
         var input = Npy.read(inputFile);
         params.shapeOf(input);
-        Tensor result;
-        try (var backend = Flags.openBackend(args)) {
-            result = backend.avgPool2d(input, params);
-        }
-        Npy.write(output, result);
+        Npy.write(output, Flags.onBackend(args, backend -> backend.avgPool2d(input, params)));
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
-import org.convcl.Tensor;
 
 /** {@code convcl conv2d}: one convolution of .npy files on the chosen backend, as torch.nn.functional.conv2d. */
 final class Conv2dCommand implements Command {
@@ -53,10 +52,6 @@ final class Conv2dCommand implements Command {
         var bias = biasFile == null ? null : Npy.read(Path.of(biasFile));
         // Shapes are checked before a device is opened, so a bad combination is an argument error, not a device one.
         params.shapeOf(input, weight, bias);
-        Tensor result;
-        try (var backend = Flags.openBackend(args)) {
-            result = backend.conv2d(input, weight, bias, params);
-        }
-        Npy.write(output, result);
+        Npy.write(output, Flags.onBackend(args, backend -> backend.conv2d(input, weight, bias, params)));
     }
 }

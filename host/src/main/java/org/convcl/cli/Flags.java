@@ -2,6 +2,7 @@ package org.convcl.cli;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Function;
 import org.convcl.Backend;
 import org.convcl.Backends;
 import org.convcl.Conv2dParams;
@@ -92,9 +93,14 @@ final class Flags {
                 args.intOr(GROUPS, 1, 1));
     }
 
-    /** The backend {@code --device} names, checked against the reference when {@code --verify} is given. */
-    static Backend openBackend(Args args) {
+    /**
+     * Runs {@code operation} on the backend {@code --device} names, checked against the reference when
+     * {@code --verify} is given, and closes the backend.
+     */
+    static <T> T onBackend(Args args, Function<Backend, T> operation) {
         var backend = Backends.open(args.value(DEVICE));
-        return args.isSet(VERIFY) ? new VerifyingBackend(backend) : backend;
+        try (var used = args.isSet(VERIFY) ? new VerifyingBackend(backend) : backend) {
+            return operation.apply(used);
+        }
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
-import org.convcl.MaxPool2dResult;
 
 /** {@code convcl maxpool2d}: max pooling of a .npy file, as torch.nn.functional.max_pool2d. */
 final class MaxPool2dCommand implements Command {
@@ -53,10 +52,7 @@ final class MaxPool2dCommand implements Command {
         }
         var input = Npy.read(inputFile);
         var shape = params.shapeOf(input);
-        MaxPool2dResult result;
-        try (var backend = Flags.openBackend(args)) {
-            result = backend.maxPool2d(input, params);
-        }
+        var result = Flags.onBackend(args, backend -> backend.maxPool2d(input, params));
         Npy.write(output, result.output());
         if (indicesFile != null) {
             Npy.writeInt64(indicesFile, result.indices(), shape.outputShape());

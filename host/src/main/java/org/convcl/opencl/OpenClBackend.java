@@ -63,11 +63,6 @@ public final class OpenClBackend implements Backend {
         return open(device, BackendOptions.defaultsFor(device));
     }
 
-    /** A backend on the device a spec names (see {@link Devices}); null for the default device. */
-    public static OpenClBackend open(String deviceSpec) {
-        return open(Devices.choose(deviceSpec));
-    }
-
     /**
      * @throws IllegalArgumentException when the options do not fit the device, or pin a path their SGEMM kernel
      *                                  cannot run

@@ -7,6 +7,6 @@ import org.convcl.spi.BackendProvider;
 public final class OpenClBackendProvider implements BackendProvider {
     @Override
     public Backend open(String deviceSpec) {
-        return OpenClBackend.open(deviceSpec);
+        return OpenClBackend.open(Devices.choose(deviceSpec));
     }
 }
