@@ -1,5 +1,6 @@
 package org.convcl.opencl;
 
+import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_CACHE_SIZE;
 import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
 import static org.jocl.CL.CL_DEVICE_LOCAL_MEM_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
@@ -8,10 +9,12 @@ import static org.jocl.CL.CL_DEVICE_MAX_PARAMETER_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_ITEM_SIZES;
 import static org.jocl.CL.CL_DEVICE_NAME;
+import static org.jocl.CL.CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT;
 import static org.jocl.CL.CL_DEVICE_TYPE;
 import static org.jocl.CL.CL_DEVICE_TYPE_ACCELERATOR;
 import static org.jocl.CL.CL_DEVICE_TYPE_CPU;
 import static org.jocl.CL.CL_DEVICE_TYPE_GPU;
+import static org.jocl.CL.CL_DEVICE_VENDOR;
 import static org.jocl.CL.CL_DEVICE_VERSION;
 import static org.jocl.CL.CL_DRIVER_VERSION;
 import static org.jocl.CL.CL_PLATFORM_NAME;
@@ -26,14 +29,17 @@ import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
 
 /**
- * One OpenCL device and the limits ConvCL plans with. Sizes are in bytes.
+ * One OpenCL device and the properties ConvCL plans with and derives kernel defaults from. Sizes are in bytes.
  *
- * @param index position in the list {@code convcl devices} prints
+ * @param index                     position in the list {@code convcl devices} prints
+ * @param preferredFloatVectorWidth CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT: on CPUs, the SIMD width in floats
+ * @param globalCacheBytes          CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, 0 where the device has no such cache
  */
 public record DeviceInfo(int index, cl_platform_id platform, cl_device_id device, String platformName, String name,
-                         String type, String version, String driverVersion, int computeUnits, long globalMemBytes,
-                         long maxAllocBytes, long localMemBytes, long maxWorkGroupSize, long[] maxWorkItemSizes,
-                         long maxParameterBytes) {
+                         String vendor, String type, String version, String driverVersion, int computeUnits,
+                         long globalMemBytes, long maxAllocBytes, long localMemBytes, long maxWorkGroupSize,
+                         long[] maxWorkItemSizes, long maxParameterBytes, int preferredFloatVectorWidth,
+                         long globalCacheBytes) {
 
     static DeviceInfo query(int index, cl_platform_id platform, cl_device_id device) {
         long typeBits = longInfo(device, CL_DEVICE_TYPE);
@@ -44,17 +50,20 @@ public record DeviceInfo(int index, cl_platform_id platform, cl_device_id device
         Cl.run("clGetDeviceInfo(CL_DEVICE_MAX_WORK_ITEM_SIZES)", () -> clGetDeviceInfo(device,
                 CL_DEVICE_MAX_WORK_ITEM_SIZES, (long) Sizeof.size_t * 3, Pointer.to(itemSizes), null));
         return new DeviceInfo(index, platform, device, platformName(platform), stringInfo(device, CL_DEVICE_NAME),
-                type, stringInfo(device, CL_DEVICE_VERSION), stringInfo(device, CL_DRIVER_VERSION),
-                (int) intInfo(device, CL_DEVICE_MAX_COMPUTE_UNITS), longInfo(device, CL_DEVICE_GLOBAL_MEM_SIZE),
-                longInfo(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE), longInfo(device, CL_DEVICE_LOCAL_MEM_SIZE),
-                sizeInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE), itemSizes, sizeInfo(device, CL_DEVICE_MAX_PARAMETER_SIZE));
+                stringInfo(device, CL_DEVICE_VENDOR), type, stringInfo(device, CL_DEVICE_VERSION),
+                stringInfo(device, CL_DRIVER_VERSION), (int) intInfo(device, CL_DEVICE_MAX_COMPUTE_UNITS),
+                longInfo(device, CL_DEVICE_GLOBAL_MEM_SIZE), longInfo(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
+                longInfo(device, CL_DEVICE_LOCAL_MEM_SIZE), sizeInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE), itemSizes,
+                sizeInfo(device, CL_DEVICE_MAX_PARAMETER_SIZE), (int) intInfo(device, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT),
+                longInfo(device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE));
     }
 
     /** One line for {@code convcl devices}. */
     public String describe() {
         return String.format("%d: %s [%s] on %s, %s, driver %s; %d compute units, global %d MiB, max alloc %d MiB,"
-                        + " local %d KiB, max work-group %d", index, name, type, platformName, version, driverVersion,
-                computeUnits, globalMemBytes >> 20, maxAllocBytes >> 20, localMemBytes >> 10, maxWorkGroupSize);
+                        + " local %d KiB, max work-group %d, float vectors of %d", index, name, type, platformName, version,
+                driverVersion, computeUnits, globalMemBytes >> 20, maxAllocBytes >> 20, localMemBytes >> 10,
+                maxWorkGroupSize, preferredFloatVectorWidth);
     }
 
     private static String platformName(cl_platform_id platform) {

@@ -1,5 +1,6 @@
 package org.convcl.opencl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,15 @@ class SgemmConfigTest {
                 Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
             }
         }
+    }
+
+    /** The untuned register block follows the SIMD width, so it fits AVX2's 16 vector registers and AVX-512's 32. */
+    @Test
+    void cpuDefaultsFollowTheVectorRegisters() {
+        assertEquals(new SgemmConfig.Blocked(6, 8, 2, 1, 8, 128), SgemmConfig.defaultFor(FakeDevices.cpu(8)));
+        assertEquals(new SgemmConfig.Blocked(8, 16, 3, 1, 8, 128), SgemmConfig.defaultFor(FakeDevices.cpu(16)));
+        assertEquals(new SgemmConfig.Blocked(6, 4, 2, 1, 8, 128), SgemmConfig.defaultFor(FakeDevices.cpu(4)));
+        assertEquals(new SgemmConfig.Tiled(64, 64, 16, 4, 4), SgemmConfig.defaultFor(FakeDevices.gpu()));
     }
 
     @Test

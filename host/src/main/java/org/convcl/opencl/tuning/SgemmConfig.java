@@ -9,10 +9,9 @@ import org.convcl.opencl.DeviceInfo;
  */
 public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Blocked {
 
-    /** The default for the device type, shrunk to the tiled fallback where the device's limits demand it. */
-    public static SgemmConfig defaultFor(DeviceInfo device) {
-        SgemmConfig preferred = device.type().equals("cpu") ? new Blocked(8, 16, 3, 1, 8, 128)
-                : new Tiled(64, 64, 16, 4, 4);
+    /** The default for the device, shrunk to the tiled fallback where the device's limits demand it. */
+    static SgemmConfig defaultFor(DeviceInfo device) {
+        SgemmConfig preferred = device.type().equals("cpu") ? Blocked.defaultFor(device) : new Tiled(64, 64, 16, 4, 4);
         return preferred.fits(device) == null ? preferred : new Tiled(16, 16, 8, 2, 2);
     }
 
@@ -151,6 +150,21 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
             if (vw != 2 && vw != 4 && vw != 8 && vw != 16) {
                 throw new IllegalArgumentException("sgemm config: VW must be 2, 4, 8 or 16, got " + this);
             }
+        }
+
+        /**
+         * A register block sized to the device's vector registers, so that the untuned kernel does not spill.
+         * OpenCL reports the SIMD width but not the register count: x86 CPUs with 16-float vectors (AVX-512) have 32
+         * vector registers, those with 8 or 4 (AVX2, SSE) have 16. The block keeps WPTM x WPTN accumulators, WPTN
+         * vectors of B and a broadcast of A live, with one register to spare: 8 x 3 vectors on AVX-512, 6 x 2 on
+         * AVX2.
+         */
+        static Blocked defaultFor(DeviceInfo device) {
+            int vw = Integer.highestOneBit(Math.max(2, Math.min(16, device.preferredFloatVectorWidth())));
+            int registers = vw >= 16 ? 32 : 16;
+            int wptn = registers >= 32 ? 3 : 2;
+            int wptm = Math.min(8, (registers - wptn - 2) / wptn);
+            return new Blocked(wptm, vw, wptn, 1, 8, 128);
         }
 
         /** The same configuration with localM work-items per group along M. */

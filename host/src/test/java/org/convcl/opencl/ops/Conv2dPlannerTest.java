@@ -9,22 +9,18 @@ import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
 import org.convcl.opencl.Conv2dPath;
 import org.convcl.opencl.DeviceInfo;
+import org.convcl.opencl.FakeDevices;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.junit.jupiter.api.Test;
 
 /** The plans for shapes and devices, checked without an OpenCL context: no kernel is built or launched. */
 class Conv2dPlannerTest {
     private static final long GIB = 1L << 30;
-    private static final DeviceInfo CPU = device("cpu");
-    private static final DeviceInfo GPU = device("gpu");
+    private static final DeviceInfo CPU = FakeDevices.cpu(16);
+    private static final DeviceInfo GPU = FakeDevices.gpu();
     private static final SgemmConfig.Blocked BLOCKED = new SgemmConfig.Blocked(8, 16, 3, 1, 8, 128);
     private static final SgemmConfig.Tiled TILED = new SgemmConfig.Tiled(64, 64, 16, 4, 4);
     private static final Conv2dParams SAME = Conv2dParams.DEFAULT.withPadding(1, 1);
-
-    private static DeviceInfo device(String type) {
-        return new DeviceInfo(0, null, null, "test platform", "test " + type, type, "OpenCL 3.0", "1.0", 8, 8 * GIB,
-                2 * GIB, 64 << 10, 1024, new long[] {1024, 1024, 1024}, 4096);
-    }
 
     private static Conv2dShape shape(int n, int c, int hw, int k, int kernel, Conv2dParams p) {
         return p.shapeOf(new int[] {n, c, hw, hw}, new int[] {k, c / p.groups(), kernel, kernel}, null);
