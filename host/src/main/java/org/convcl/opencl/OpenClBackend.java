@@ -10,6 +10,7 @@ import org.convcl.Tensor;
 import org.convcl.opencl.ops.AvgPool2d;
 import org.convcl.opencl.ops.Conv2d;
 import org.convcl.opencl.ops.Conv2dBackward;
+import org.convcl.opencl.ops.DirectConv2d;
 import org.convcl.opencl.ops.Im2col;
 import org.convcl.opencl.ops.ImplicitConv2d;
 import org.convcl.opencl.ops.MaxPool2d;
@@ -108,7 +109,9 @@ public final class OpenClBackend implements Backend {
         long budget = Math.min(options.columnBudgetBytes(), cl.device().maxAllocBytes());
         var sgemm = new Sgemm(cl, options.sgemm());
         var im2col = new Im2col(cl);
-        this.conv2d = new Conv2d(cl, im2col, sgemm, new ImplicitConv2d(cl, options.sgemm()), budget, options.path());
+        var direct = new DirectConv2d(cl);
+        this.conv2d = new Conv2d(cl, im2col, direct, sgemm, new ImplicitConv2d(cl, options.sgemm()), budget,
+                options.path());
         this.conv2dBackward = new Conv2dBackward(cl, im2col, sgemm, budget);
         this.maxPool = new MaxPool2d(cl);
         this.avgPool = new AvgPool2d(cl);

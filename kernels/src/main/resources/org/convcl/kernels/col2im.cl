@@ -1,11 +1,7 @@
 // col2im by gathering, the adjoint of im2col: for a batch of column matrices col (images, C*KH*KW, OH*OW),
 //   x[n, c, ih, iw] = sum over the taps (i, j) that read (ih, iw) of col[n, (c*KH + i)*KW + j, oh*OW + ow]
-// where ih = oh*SH - PH + i*DH and iw = ow*SW - PW + j*DW. Each work-item owns one input element, so no atomics.
-// NDRange: (images*C*H*W rounded up to LOCAL_SIZE).
-
-#ifndef LOCAL_SIZE
-#define LOCAL_SIZE 64 // work-items per group
-#endif
+// where ih = oh*SH - PH + i*DH and iw = ow*SW - PW + j*DW.
+// NDRange: (images*C*H*W rounded up to LOCAL_SIZE), one work-item per input element.
 
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void col2im(const __global float* restrict col, __global float* restrict x, const long xOffset, const long total,
@@ -23,16 +19,16 @@ void col2im(const __global float* restrict col, __global float* restrict x, cons
     const __global float* colImage = col + image * C * KH * KW * plane;
     float acc = 0.0f;
     for (int i = 0; i < KH; i++) {
-        const int th = ih + PH - i * DH;
-        if (th < 0 || th % SH != 0 || th / SH >= OH) {
+        const int oh = adjointOutput(ih, i, SH, PH, DH, 0, OH);
+        if (oh < 0) {
             continue;
         }
         for (int j = 0; j < KW; j++) {
-            const int tw = iw + PW - j * DW;
-            if (tw < 0 || tw % SW != 0 || tw / SW >= OW) {
+            const int ow = adjointOutput(iw, j, SW, PW, DW, 0, OW);
+            if (ow < 0) {
                 continue;
             }
-            acc += colImage[((long) (c * KH + i) * KW + j) * plane + (th / SH) * OW + tw / SW];
+            acc += colImage[((long) (c * KH + i) * KW + j) * plane + oh * OW + ow];
         }
     }
     x[xOffset + e] = acc;

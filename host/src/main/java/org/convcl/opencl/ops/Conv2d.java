@@ -16,17 +16,19 @@ import org.convcl.opencl.runtime.Workspace;
  */
 public final class Conv2d {
     private final Im2col im2col;
+    private final DirectConv2d direct;
     private final Sgemm sgemm;
     private final ImplicitConv2d implicit;
     private final long columnBudgetBytes;
     private final Workspace columns;
     private final OpenClBackend.Path path;
 
-    public Conv2d(ClContext cl, Im2col im2col, Sgemm sgemm, ImplicitConv2d implicit, long columnBudgetBytes,
-           OpenClBackend.Path path) {
+    public Conv2d(ClContext cl, Im2col im2col, DirectConv2d direct, Sgemm sgemm, ImplicitConv2d implicit,
+           long columnBudgetBytes, OpenClBackend.Path path) {
         this.path = path;
         this.columns = new Workspace(cl, "column matrix");
         this.im2col = im2col;
+        this.direct = direct;
         this.sgemm = sgemm;
         this.implicit = implicit;
         this.columnBudgetBytes = columnBudgetBytes;
@@ -43,7 +45,7 @@ public final class Conv2d {
     public void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
         var chosen = path == OpenClBackend.Path.AUTO ? automatic(s) : path;
         if (chosen == OpenClBackend.Path.DIRECT) {
-            im2col.direct(x, w, bias, y, s);
+            direct.enqueue(x, w, bias, y, s);
             return;
         }
         long outPlane = Launch.requireInt("output plane", s.outputPlane());

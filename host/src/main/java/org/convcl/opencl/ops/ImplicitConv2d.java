@@ -36,7 +36,7 @@ public final class ImplicitConv2d {
         long inPlane = (long) s.h() * s.w();
         var in = new Sgemm.Operand(x, 0, 0, s.c() * inPlane, s.cPerGroup() * inPlane);
         sgemm.enqueue(s.kPerGroup(), y.ld(), s.patchSize(), s.groups(), s.n(), w, 0, in, y, bias, " -DIMPLICIT",
-                launch -> Im2col.geometry(launch.i32(s.h()).i32(s.w()).i32(s.kh()).i32(s.kw()), s).i32(s.ow()));
+                launch -> ConvGeometry.window(launch, s).i32(s.ow()));
     }
 
     /**

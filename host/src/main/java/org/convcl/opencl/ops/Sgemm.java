@@ -42,14 +42,14 @@ public final class Sgemm {
      */
     public void enqueue(int m, int n, int k, int groups, int batch, DeviceBuffer a, long aOffset, Operand b, Operand c,
                  DeviceBuffer bias, String moreDefines, UnaryOperator<Launch> moreArgs) {
-        var kernel = cl.kernel(config.source(), "sgemm", config.defines() + moreDefines);
+        var kernel = cl.kernel(config.program(), "sgemm", config.defines() + moreDefines);
         long[] local = config.local();
         moreArgs.apply(new Launch(cl, kernel, "sgemm")
                 .i32(m).i32(n).i32(k).i32(groups)
                 .buffer(a).i64(aOffset).i64((long) m * k)
                 .buffer(b.buffer()).i64(b.offset()).i32(b.ld()).i64(b.batchStride()).i64(b.groupStride())
                 .buffer(c.buffer()).i64(c.offset()).i32(c.ld()).i64(c.batchStride()).i64(c.groupStride())
-                .buffer(bias == null ? a : bias).i32(bias == null ? 0 : 1))
+                .optional(bias, a))
                 .enqueue(new long[] {
                         blocks(n, config.groupColumns()) * local[0],
                         blocks(m, config.groupRows()) * local[1],
