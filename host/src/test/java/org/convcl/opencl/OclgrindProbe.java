@@ -7,6 +7,7 @@ import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.VerifyingBackend;
+import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
@@ -44,6 +45,9 @@ public final class OclgrindProbe {
     static final List<Pool2dParams> POOLS = List.of(
             Pool2dParams.of(3, 3).withStride(2, 2).withPadding(1, 1).withCeilMode(true).withCountIncludePad(false),
             Pool2dParams.of(2, 3).withStride(1, 2).withDilation(2, 1));
+
+    /** Lines starting "ok " a clean probe prints: every run and the backward pass of each case, each pool, col2im. */
+    static final int OK_LINES = (RUNS + 1) * CASES.size() + POOLS.size() + 1;
 
     public static void main(String[] args) {
         var device = Devices.choose("oclgrind");
@@ -93,6 +97,10 @@ public final class OclgrindProbe {
                 }
                 System.out.println("ok pooling " + p);
             }
+        }
+        try (var cl = new ClContext(device)) {
+            Col2imSliceTest.assertSlicesMatchWhole(cl, Col2imSliceTest.SHAPE, 2, 3);
+            System.out.println("ok col2im in row slices");
         }
     }
 }

@@ -14,11 +14,17 @@ public final class Col2im {
         this.cl = cl;
     }
 
-    /** col (images, C*KH*KW, OH*OW) into x (images, C, H, W) starting at element {@code xOffset}. */
-    public void enqueue(DeviceBuffer col, DeviceBuffer x, long xOffset, Conv2dShape s, int images) {
+    /**
+     * Sums col (images, C*KH*KW, rows*OW), the column matrices of output rows {@code [oh0, oh0 + rows)}, into x
+     * (images, C, H, W) starting at element {@code xOffset}: each input element gets the taps whose output row lies
+     * in that slice. Without {@code accumulate} the sums overwrite every element of the images; with it they are
+     * added to what x holds, so an image's row slices are summed by writing the first and accumulating the rest.
+     */
+    public void enqueue(DeviceBuffer col, DeviceBuffer x, long xOffset, Conv2dShape s, int images, int oh0, int rows,
+                        boolean accumulate) {
         long total = (long) images * s.c() * s.h() * s.w();
         var launch = Launch.oneDimensional(cl, Program.COL2IM, "col2im").buffer(col).buffer(x).i64(xOffset).i64(total)
                 .i32(s.c());
-        ConvGeometry.window(launch, s).i32(s.oh()).i32(s.ow()).enqueue1d(total);
+        ConvGeometry.window(launch, s).i32(s.ow()).i32(oh0).i32(rows).i32(accumulate ? 1 : 0).enqueue1d(total);
     }
 }

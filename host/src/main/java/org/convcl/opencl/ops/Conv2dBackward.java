@@ -68,7 +68,7 @@ public final class Conv2dBackward {
                 sgemm.enqueue(patch, plane, kg, g, images, wt, 0,
                         new Sgemm.Operand(dy, dyOffset, plane, (long) s.k() * plane, (long) kg * plane),
                         new Sgemm.Operand(col, 0, plane, perImage, (long) patch * plane), null);
-                col2im.enqueue(col, gradX, (long) n0 * s.c() * s.h() * s.w(), s, images);
+                col2im.enqueue(col, gradX, (long) n0 * s.c() * s.h() * s.w(), s, images, 0, s.oh(), false);
 
                 // Weight gradient: gradW[g] (K/G x patch) = dyr[g] (K/G x images*P) * colT (images*P x patch of g).
                 im2col.enqueueTransposed(x, (long) n0 * s.c() * s.h() * s.w(), col, s, images, 0, s.oh());
