@@ -8,6 +8,7 @@ import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.VerifyingBackend;
 import org.convcl.opencl.ops.Conv2dPlanner;
+import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
@@ -50,6 +51,9 @@ public final class OclgrindProbe {
             Pool2dParams.of(3, 3).withStride(2, 2).withPadding(1, 1).withCeilMode(true).withCountIncludePad(false),
             Pool2dParams.of(2, 3).withStride(1, 2).withDilation(2, 1));
 
+    /** Lines starting "ok " a clean probe prints: every run and the backward pass of each case, each pool, col2im. */
+    static final int OK_LINES = (RUNS + 1) * CASES.size() + POOLS.size() + 1;
+
     public static void main(String[] args) {
         var device = Devices.choose("oclgrind");
         System.out.println("device: " + device.name());
@@ -82,10 +86,12 @@ public final class OclgrindProbe {
             var x = c.input();
             var w = c.weight();
             var s = c.params().shapeOf(x, w, null);
-            // A budget of one image's column matrix: batches run as chunks whose weight gradients are summed.
-            var oneImage = defaults.withSgemm(SMALL_CONFIGS.get(0))
-                    .withColumnBudget((long) s.c() * s.kh() * s.kw() * s.outputPlane() * 4);
-            try (var backend = new VerifyingBackend(OpenClBackend.open(device, oneImage))) {
+            // Budgets of one image's column matrix (chunks of images whose weight gradients are summed) and, every
+            // other case, of two output rows (row slices whose input gradients col2im accumulates).
+            long rowBytes = (long) s.c() * s.kh() * s.kw() * s.ow() * Float.BYTES;
+            long budget = CASES.indexOf(c) % 2 == 0 ? rowBytes * s.oh() : rowBytes * 2;
+            var chunked = defaults.withSgemm(SMALL_CONFIGS.get(0)).withColumnBudget(budget);
+            try (var backend = new VerifyingBackend(OpenClBackend.open(device, chunked))) {
                 backend.conv2dBackward(Tensor.random(73, s.outputShape()), x, w, c.params());
                 System.out.println("ok backward " + c.label());
             }
@@ -103,6 +109,10 @@ public final class OclgrindProbe {
                 }
                 System.out.println("ok pooling " + p);
             }
+        }
+        try (var cl = new ClContext(device)) {
+            Col2imSliceTest.assertSlicesMatchWhole(cl, Col2imSliceTest.SHAPE, 2, 3);
+            System.out.println("ok col2im in row slices");
         }
     }
 }

@@ -1,16 +1,16 @@
-// col2im by gathering, the adjoint of im2col: for a batch of column matrices col (images, C*KH*KW, OH*OW),
-//   x[n, c, ih, iw] = sum over the taps (i, j) that read (ih, iw) of col[n, (c*KH + i)*KW + j, oh*OW + ow]
-// where ih = oh*SH - PH + i*DH and iw = ow*SW - PW + j*DW. Each work-item owns one input element, so no atomics.
-// NDRange: (images*C*H*W rounded up to LOCAL_SIZE).
-
-#ifndef LOCAL_SIZE
-#define LOCAL_SIZE 64 // work-items per group
-#endif
+// col2im by gathering, the adjoint of im2col over a slice of output rows [oh0, oh0 + rows): for column matrices
+// col (images, C*KH*KW, rows*OW) as im2col writes them,
+//   x[n, c, ih, iw] = sum over the taps (i, j) that read (ih, iw) for an output row in the slice of
+//                     col[n, (c*KH + i)*KW + j, (oh - oh0)*OW + ow]
+// where ih = oh*SH - PH + i*DH and iw = ow*SW - PW + j*DW. With accumulate the sum is added to x instead, so the
+// slices of one image are summed by writing the first and adding the rest.
+// NDRange: (images*C*H*W rounded up to LOCAL_SIZE), one work-item per input element.
 
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void col2im(const __global float* restrict col, __global float* restrict x, const long xOffset, const long total,
             const int C, const int H, const int W, const int KH, const int KW, const int SH, const int SW,
-            const int PH, const int PW, const int DH, const int DW, const int OH, const int OW) {
+            const int PH, const int PW, const int DH, const int DW, const int OW, const int oh0, const int rows,
+            const int accumulate) {
     const long e = get_global_id(0);
     if (e >= total) {
         return;
@@ -19,21 +19,21 @@ void col2im(const __global float* restrict col, __global float* restrict x, cons
     const int ih = (e / W) % H;
     const int c = (e / ((long) W * H)) % C;
     const long image = e / ((long) W * H * C);
-    const long plane = (long) OH * OW;
-    const __global float* colImage = col + image * C * KH * KW * plane;
+    const long cols = (long) rows * OW;
+    const __global float* colImage = col + image * C * KH * KW * cols;
     float acc = 0.0f;
     for (int i = 0; i < KH; i++) {
-        const int th = ih + PH - i * DH;
-        if (th < 0 || th % SH != 0 || th / SH >= OH) {
+        const int oh = adjointOutput(ih, i, SH, PH, DH, oh0, oh0 + rows);
+        if (oh < 0) {
             continue;
         }
         for (int j = 0; j < KW; j++) {
-            const int tw = iw + PW - j * DW;
-            if (tw < 0 || tw % SW != 0 || tw / SW >= OW) {
+            const int ow = adjointOutput(iw, j, SW, PW, DW, 0, OW);
+            if (ow < 0) {
                 continue;
             }
-            acc += colImage[((long) (c * KH + i) * KW + j) * plane + (th / SH) * OW + tw / SW];
+            acc += colImage[((long) (c * KH + i) * KW + j) * cols + (oh - oh0) * OW + ow];
         }
     }
-    x[xOffset + e] = acc;
+    x[xOffset + e] = accumulate ? x[xOffset + e] + acc : acc;
 }

@@ -1,7 +1,4 @@
-// Lowering kernels of conv2d on NCHW images. Output pixels are handled VW at a time, as one vector, so CPUs get
-// SIMD without relying on vectorisation across work-items; a run of VW pixels of one output row reads VW input
-// columns SW apart, one vector load where SW is 1 and no padding is involved, and per-column checks only near the
-// padding.
+// Lowering kernels of conv2d on NCHW images, a run of VW output pixels per work-item where the layout allows.
 //
 // im2col: col is (images, C*KH*KW, rows*OW): row (c*KH + i)*KW + j, column (oh - oh0)*OW + ow holds
 // x[n, c, oh*SH - PH + i*DH, ow*SW - PW + j*DW], or 0 where that falls in the zero padding.
@@ -12,70 +9,6 @@
 // im2col_transposed: the same column matrix transposed, (images*rows*OW, C*KH*KW), the layout the weight gradient's
 // GEMM reads. Its writes are strided by C*KH*KW whatever the work-item order, so it stays one element per work-item.
 // NDRange: (rows*OW rounded up to LOCAL_X, C*KH*KW, images).
-//
-// direct: conv2d without a column matrix, for groups of one input channel (depthwise, any channel multiplier),
-// where im2col + GEMM would run a GEMM one row deep, and for convolutions too small to pay for two launches:
-//   y[n, k, oh, ow] = bias[k] + sum over ci < C/G, i, j of
-//                     x[n, g*C/G + ci, oh*SH - PH + i*DH, ow*SW - PW + j*DW] * w[k, ci, i, j],  g = k / (K/G)
-// NDRange: (OH * ceil(OW/VW) rounded up to LOCAL_X, N*K rounded up to LOCAL_Y).
-
-#ifndef VW
-#define VW 8 // output pixels per work-item: 2, 4, 8 or 16
-#endif
-#ifndef LOCAL_X
-#define LOCAL_X 32 // work-items per group along the pixel blocks
-#endif
-#ifndef LOCAL_Y
-#define LOCAL_Y 4 // output planes per group of the direct kernel
-#endif
-
-#if VW != 2 && VW != 4 && VW != 8 && VW != 16
-#error "VW must be 2, 4, 8 or 16"
-#endif
-
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#define floatV CAT(float, VW)
-#define vloadV CAT(vload, VW)
-#define vstoreV CAT(vstore, VW)
-
-// Input row xr at columns iw0, iw0 + SW, ...; columns outside [0, W) read as 0. With a constant inside (every
-// column inside the row) it inlines to a vector load or an unchecked gather.
-inline floatV loadRow(const __global float* xr, const int iw0, const int SW, const int W, const bool inside) {
-    float lanes[VW];
-    if (inside) {
-        if (SW == 1) {
-            return vloadV(0, xr + iw0);
-        }
-        for (int e = 0; e < VW; e++) {
-            lanes[e] = xr[iw0 + e * SW];
-        }
-    } else {
-        for (int e = 0; e < VW; e++) {
-            const int iw = iw0 + e * SW;
-            lanes[e] = iw >= 0 && iw < W ? xr[iw] : 0.0f;
-        }
-    }
-    return vloadV(0, lanes);
-}
-
-// Whether the VW pixels from ow0 read only columns inside the input row, for every j.
-inline bool insideRun(const int ow0, const int W, const int KW, const int SW, const int PW, const int DW) {
-    return ow0 * SW - PW >= 0 && (ow0 + VW - 1) * SW - PW + (KW - 1) * DW < W;
-}
-
-// Stores the first n lanes of v at out; all VW with one vector store when n == VW.
-inline void storeRun(const floatV v, __global float* out, const int n) {
-    if (n == VW) {
-        vstoreV(v, 0, out);
-    } else {
-        float lanes[VW];
-        vstoreV(v, 0, lanes);
-        for (int e = 0; e < n; e++) {
-            out[e] = lanes[e];
-        }
-    }
-}
 
 // Writes the KH*KW column rows of one channel for the VW pixels from (oh, ow0); n of them are real.
 inline void lower(const __global float* xp, __global float* out, const long cols, const int oh, const int ow0,
@@ -142,49 +75,4 @@ void im2col_transposed(const __global float* restrict x, const long xOffset,
         v = x[xOffset + (((long) image * C + c) * H + ih) * W + iw];
     }
     col[((long) image * cols + column) * (C * KH * KW) + row] = v;
-}
-
-// The VW output pixels from (oh, ow0) of one output plane, before the bias.
-inline floatV convolve(const __global float* xp, const __global float* wk, const int oh, const int ow0,
-                       const int H, const int W, const int KH, const int KW, const int SH, const int SW,
-                       const int PH, const int PW, const int DH, const int DW, const bool inside) {
-    floatV acc = (floatV) 0.0f;
-    for (int i = 0; i < KH; i++) {
-        const int ih = oh * SH - PH + i * DH;
-        if (ih >= 0 && ih < H) {
-            for (int j = 0; j < KW; j++) {
-                acc = fma(loadRow(xp + ih * W, ow0 * SW - PW + j * DW, SW, W, inside), (floatV) wk[i * KW + j],
-                          acc);
-            }
-        }
-    }
-    return acc;
-}
-
-__kernel __attribute__((reqd_work_group_size(LOCAL_X, LOCAL_Y, 1)))
-void direct(const __global float* restrict x, const __global float* restrict w,
-            const __global float* restrict bias, const int hasBias, __global float* restrict y,
-            const int N, const int C, const int H, const int W, const int K, const int G, const int KH, const int KW,
-            const int SH, const int SW, const int PH, const int PW, const int DH, const int DW,
-            const int OH, const int OW) {
-    const int blocks = (OW + VW - 1) / VW;
-    const int block = get_global_id(0);
-    const int plane = get_global_id(1);
-    if (block >= OH * blocks || plane >= N * K) {
-        return;
-    }
-    const int n = plane / K;
-    const int k = plane % K;
-    const int oh = block / blocks;
-    const int ow0 = block % blocks * VW;
-    const int cg = C / G;
-    const bool inside = insideRun(ow0, W, KW, SW, PW, DW);
-    floatV acc = (floatV) 0.0f;
-    for (int ci = 0; ci < cg; ci++) {
-        const __global float* xp = x + ((long) n * C + k / (K / G) * cg + ci) * H * W;
-        const __global float* wk = w + ((long) k * cg + ci) * KH * KW;
-        acc += inside ? convolve(xp, wk, oh, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, true)
-                      : convolve(xp, wk, oh, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, false);
-    }
-    storeRun(acc + (hasBias ? bias[k] : 0.0f), y + ((long) plane * OH + oh) * OW + ow0, min(VW, OW - ow0));
 }

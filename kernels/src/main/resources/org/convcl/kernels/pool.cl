@@ -1,12 +1,8 @@
 // Max and average pooling over NCHW planes and their gradients, with PyTorch's windows: implicit -inf (max) or
 // zero (average) padding, dilation for max pooling, ceil mode handled by the host's output size, NaN propagating.
 // Forward kernels: one work-item per output element, NDRange (planes*OH*OW rounded up to LOCAL_SIZE).
-// Backward kernels gather: one work-item per input element, visiting the outputs whose windows hold it, so no
-// atomics are needed. Indices are ih*W + iw within each plane.
-
-#ifndef LOCAL_SIZE
-#define LOCAL_SIZE 64 // work-items per group
-#endif
+// Backward kernels gather, one work-item per input element (adjoint_window.cl). Indices are ih*W + iw within each
+// plane.
 
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void maxpool2d(const __global float* restrict x, __global float* restrict y, __global long* restrict indices,
@@ -64,16 +60,16 @@ void maxpool2d_backward(const __global float* restrict dy, const __global long* 
     const long outBase = plane * OH * OW;
     float acc = 0.0f;
     for (int i = 0; i < KH; i++) {
-        const int th = ih + PH - i * DH;
-        if (th < 0 || th % SH != 0 || th / SH >= OH) {
+        const int oh = adjointOutput(ih, i, SH, PH, DH, 0, OH);
+        if (oh < 0) {
             continue;
         }
         for (int j = 0; j < KW; j++) {
-            const int tw = iw + PW - j * DW;
-            if (tw < 0 || tw % SW != 0 || tw / SW >= OW) {
+            const int ow = adjointOutput(iw, j, SW, PW, DW, 0, OW);
+            if (ow < 0) {
                 continue;
             }
-            const long o = outBase + (long) (th / SH) * OW + tw / SW;
+            const long o = outBase + (long) oh * OW + ow;
             if (indices[o] == here) {
                 acc += dy[o];
             }
@@ -142,18 +138,17 @@ void avgpool2d_backward(const __global float* restrict dy, __global float* restr
     const __global float* dyp = dy + (e / ((long) W * H)) * OH * OW;
     float acc = 0.0f;
     for (int i = 0; i < KH; i++) {
-        const int th = ih + PH - i;
-        if (th < 0 || th % SH != 0 || th / SH >= OH) {
+        const int oh = adjointOutput(ih, i, SH, PH, 1, 0, OH);
+        if (oh < 0) {
             continue;
         }
         for (int j = 0; j < KW; j++) {
-            const int tw = iw + PW - j;
-            if (tw < 0 || tw % SW != 0 || tw / SW >= OW) {
+            const int ow = adjointOutput(iw, j, SW, PW, 1, 0, OW);
+            if (ow < 0) {
                 continue;
             }
-            const avg_window a = avg_window_of(th / SH, tw / SW, H, W, KH, KW, SH, SW, PH, PW, countIncludePad,
-                                               divisorOverride);
-            acc += dyp[(th / SH) * OW + tw / SW] / a.divisor;
+            const avg_window a = avg_window_of(oh, ow, H, W, KH, KW, SH, SW, PH, PW, countIncludePad, divisorOverride);
+            acc += dyp[oh * OW + ow] / a.divisor;
         }
     }
     dx[e] = acc;

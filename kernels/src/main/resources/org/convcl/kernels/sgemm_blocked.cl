@@ -33,15 +33,6 @@
 #define KC 128 // steps of k between the work-group's barriers
 #endif
 
-#if VW != 2 && VW != 4 && VW != 8 && VW != 16
-#error "VW must be 2, 4, 8 or 16"
-#endif
-
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#define floatV CAT(float, VW)
-#define vloadV CAT(vload, VW)
-#define vstoreV CAT(vstore, VW)
 #define WIDTH (WPTN * VW) // columns of C per work-item
 
 // B's row at bm, lanes past the n valid columns read as 0. Inlined with a constant full, so the hot loop of the

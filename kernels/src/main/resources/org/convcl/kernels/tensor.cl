@@ -1,10 +1,6 @@
 // Small data-movement and reduction kernels the backward passes need.
 // NDRange for each: (element or row count rounded up to LOCAL_SIZE).
 
-#ifndef LOCAL_SIZE
-#define LOCAL_SIZE 64 // work-items per group
-#endif
-
 // out (D0, D1, D2), contiguous, from in[offset + i*S0 + j*S1 + k*S2]: any permutation of a 3-D view.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void permute3(const __global float* restrict in, const long offset, __global float* restrict out,

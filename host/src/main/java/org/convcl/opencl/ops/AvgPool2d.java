@@ -1,6 +1,7 @@
 package org.convcl.opencl.ops;
 
 import org.convcl.Pool2dShape;
+import org.convcl.kernels.Program;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
@@ -15,18 +16,19 @@ public final class AvgPool2d {
 
     /** x (N, C, H, W) to y (N, C, OH, OW). */
     public void forward(DeviceBuffer x, DeviceBuffer y, Pool2dShape s) {
-        var launch = new Launch(cl, cl.kernel("pool", "avgpool2d", Launch.OPTIONS_1D), "avgpool2d").buffer(x).buffer(y);
-        divisor(PoolGeometry.window(launch, PoolGeometry.outputs(s), s), s).enqueue1d(PoolGeometry.outputs(s));
+        run(Launch.oneDimensional(cl, Program.POOL, "avgpool2d").buffer(x).buffer(y), PoolGeometry.outputs(s), s);
     }
 
     /** dy (N, C, OH, OW) to dx (N, C, H, W). */
     public void backward(DeviceBuffer dy, DeviceBuffer dx, Pool2dShape s) {
-        var launch = new Launch(cl, cl.kernel("pool", "avgpool2d_backward", Launch.OPTIONS_1D), "avgpool2d_backward")
-                .buffer(dy).buffer(dx);
-        divisor(PoolGeometry.window(launch, PoolGeometry.inputs(s), s), s).enqueue1d(PoolGeometry.inputs(s));
+        run(Launch.oneDimensional(cl, Program.POOL, "avgpool2d_backward").buffer(dy).buffer(dx),
+                PoolGeometry.inputs(s), s);
     }
 
-    private static Launch divisor(Launch launch, Pool2dShape s) {
-        return launch.i32(s.params().countIncludePad() ? 1 : 0).i32(s.params().divisorOverride());
+    /** Both kernels end with the window and the divisor settings, one work-item per element of total. */
+    private static void run(Launch launch, long total, Pool2dShape s) {
+        var p = s.params();
+        PoolGeometry.window(launch, total, s).i32(p.countIncludePad() ? 1 : 0).i32(p.divisorOverride())
+                .enqueue1d(total);
     }
 }

@@ -1,6 +1,7 @@
 package org.convcl.opencl.ops;
 
 import org.convcl.Conv2dShape;
+import org.convcl.kernels.Program;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
@@ -13,23 +14,17 @@ public final class Col2im {
         this.cl = cl;
     }
 
-    // TEMPORARY until the row-slice kernel lands from the kernels branch.
+    /**
+     * Sums col (images, C*KH*KW, rows*OW), the column matrices of output rows {@code [oh0, oh0 + rows)}, into x
+     * (images, C, H, W) starting at element {@code xOffset}: each input element gets the taps whose output row lies
+     * in that slice. Without {@code accumulate} the sums overwrite every element of the images; with it they are
+     * added to what x holds, so an image's row slices are summed by writing the first and accumulating the rest.
+     */
     public void enqueue(DeviceBuffer col, DeviceBuffer x, long xOffset, Conv2dShape s, int images, int oh0, int rows,
                         boolean accumulate) {
-        if (oh0 != 0 || rows != s.oh() || accumulate) {
-            throw new UnsupportedOperationException("row slices");
-        }
-        enqueue(col, x, xOffset, s, images);
-    }
-
-    /** col (images, C*KH*KW, OH*OW) into x (images, C, H, W) starting at element {@code xOffset}. */
-    public void enqueue(DeviceBuffer col, DeviceBuffer x, long xOffset, Conv2dShape s, int images) {
-        var p = s.params();
         long total = (long) images * s.c() * s.h() * s.w();
-        new Launch(cl, cl.kernel("col2im", "col2im", Launch.OPTIONS_1D), "col2im")
-                .buffer(col).buffer(x).i64(xOffset).i64(total)
-                .i32(s.c()).i32(s.h()).i32(s.w()).i32(s.kh()).i32(s.kw())
-                .i32(p.strideH()).i32(p.strideW()).i32(p.padH()).i32(p.padW()).i32(p.dilationH()).i32(p.dilationW())
-                .i32(s.oh()).i32(s.ow()).enqueue1d(total);
+        var launch = Launch.oneDimensional(cl, Program.COL2IM, "col2im").buffer(col).buffer(x).i64(xOffset).i64(total)
+                .i32(s.c());
+        ConvGeometry.window(launch, s).i32(s.ow()).i32(oh0).i32(rows).i32(accumulate ? 1 : 0).enqueue1d(total);
     }
 }

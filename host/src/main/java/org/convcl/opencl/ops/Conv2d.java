@@ -14,6 +14,7 @@ import org.convcl.opencl.tuning.SgemmConfig;
 public final class Conv2d implements AutoCloseable {
     private final Sgemm sgemm;
     private final Im2col im2col;
+    private final DirectConv2d direct;
     private final ImplicitConv2d implicit;
     private final Workspace columns;
 
@@ -21,6 +22,7 @@ public final class Conv2d implements AutoCloseable {
     public Conv2d(ClContext cl, SgemmConfig sgemm) {
         this.sgemm = new Sgemm(cl, sgemm);
         this.im2col = new Im2col(cl);
+        this.direct = new DirectConv2d(cl);
         this.implicit = new ImplicitConv2d(cl);
         this.columns = new Workspace(cl, "column matrix");
     }
@@ -38,7 +40,7 @@ public final class Conv2d implements AutoCloseable {
         long outPlane = Launch.requireInt("output plane", s.outputPlane());
         var out = new Sgemm.Operand(y, 0, (int) outPlane, s.k() * outPlane, s.kPerGroup() * outPlane);
         switch (plan.path()) {
-            case DIRECT -> im2col.direct(x, w, bias, y, s);
+            case DIRECT -> direct.enqueue(x, w, bias, y, s);
             case IMPLICIT_GEMM -> implicit.enqueue(plan, x, w, bias, out);
             case POINTWISE -> {
                 long inPlane = (long) s.h() * s.w();

@@ -28,6 +28,6 @@ final class ImplicitConv2d {
         var in = new Sgemm.Operand(x, 0, 0, s.c() * inPlane, s.cPerGroup() * inPlane);
         sgemm.enqueue(new Sgemm.Size(s.kPerGroup(), y.ld(), s.patchSize(), s.groups(), s.n()), w, in, y, bias,
                 " -DIMPLICIT",
-                launch -> Im2col.geometry(launch.i32(s.h()).i32(s.w()).i32(s.kh()).i32(s.kw()), s).i32(s.ow()));
+                launch -> ConvGeometry.window(launch, s).i32(s.ow()));
     }
 }

@@ -1,6 +1,7 @@
 package org.convcl.opencl.ops;
 
 import org.convcl.Pool2dShape;
+import org.convcl.kernels.Program;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
@@ -15,19 +16,19 @@ public final class MaxPool2d {
 
     /** x (N, C, H, W) to y and indices (N, C, OH, OW). */
     public void forward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer indices, Pool2dShape s) {
-        var p = s.params();
-        var launch = new Launch(cl, cl.kernel("pool", "maxpool2d", Launch.OPTIONS_1D), "maxpool2d")
-                .buffer(x).buffer(y).buffer(indices);
-        PoolGeometry.window(launch, PoolGeometry.outputs(s), s)
-                .i32(p.dilationH()).i32(p.dilationW()).enqueue1d(PoolGeometry.outputs(s));
+        run(Launch.oneDimensional(cl, Program.POOL, "maxpool2d").buffer(x).buffer(y).buffer(indices),
+                PoolGeometry.outputs(s), s);
     }
 
     /** dy and indices (N, C, OH, OW) to dx (N, C, H, W). */
     public void backward(DeviceBuffer dy, DeviceBuffer indices, DeviceBuffer dx, Pool2dShape s) {
+        run(Launch.oneDimensional(cl, Program.POOL, "maxpool2d_backward").buffer(dy).buffer(indices).buffer(dx),
+                PoolGeometry.inputs(s), s);
+    }
+
+    /** Both kernels end with the window and the dilation, one work-item per element of total. */
+    private static void run(Launch launch, long total, Pool2dShape s) {
         var p = s.params();
-        var launch = new Launch(cl, cl.kernel("pool", "maxpool2d_backward", Launch.OPTIONS_1D), "maxpool2d_backward")
-                .buffer(dy).buffer(indices).buffer(dx);
-        PoolGeometry.window(launch, PoolGeometry.inputs(s), s)
-                .i32(p.dilationH()).i32(p.dilationW()).enqueue1d(PoolGeometry.inputs(s));
+        PoolGeometry.window(launch, total, s).i32(p.dilationH()).i32(p.dilationW()).enqueue1d(total);
     }
 }

@@ -45,14 +45,14 @@ public final class Sgemm {
      */
     public void enqueue(Size size, DeviceBuffer a, Operand b, Operand c, DeviceBuffer bias, String moreDefines,
                         UnaryOperator<Launch> moreArgs) {
-        var kernel = cl.kernel(config.source(), "sgemm", config.defines() + moreDefines);
+        var kernel = cl.kernel(config.program(), "sgemm", config.defines() + moreDefines);
         long[] local = config.local();
         moreArgs.apply(new Launch(cl, kernel, "sgemm")
                 .i32(size.rows()).i32(size.cols()).i32(size.depth()).i32(size.groups())
                 .buffer(a).i64(0).i64((long) size.rows() * size.depth())
                 .buffer(b.buffer()).i64(b.offset()).i32(b.ld()).i64(b.batchStride()).i64(b.groupStride())
                 .buffer(c.buffer()).i64(c.offset()).i32(c.ld()).i64(c.batchStride()).i64(c.groupStride())
-                .buffer(bias == null ? a : bias).i32(bias == null ? 0 : 1))
+                .optional(bias, a))
                 .enqueue(new long[] {
                         blocks(size.cols(), config.groupColumns()) * local[0],
                         blocks(size.rows(), config.groupRows()) * local[1],

@@ -1,5 +1,6 @@
 package org.convcl.opencl.ops;
 
+import org.convcl.kernels.Program;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
@@ -30,6 +31,6 @@ public final class TensorOps {
     }
 
     private Launch launch(String kernel) {
-        return new Launch(cl, cl.kernel("tensor", kernel, Launch.OPTIONS_1D), kernel);
+        return Launch.oneDimensional(cl, Program.TENSOR, kernel);
     }
 }

@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.convcl.kernels.KernelSources;
+import org.convcl.kernels.Program;
 import org.convcl.opencl.ConvclException;
 import org.convcl.opencl.DeviceInfo;
 import org.jocl.CL;
@@ -32,7 +32,7 @@ import org.jocl.cl_program;
 
 /**
  * An OpenCL context and in-order queue on one device. It owns every program and kernel it builds: programs are
- * compiled once per (source, defines) and kept until {@link #close()}.
+ * compiled once per (program, options) and kept until {@link #close()}.
  */
 public final class ClContext implements AutoCloseable {
     /** Contexts created and not yet closed, in this process. */
@@ -79,18 +79,13 @@ public final class ClContext implements AutoCloseable {
     }
 
     /**
-     * The kernel {@code kernelName} of the classpath source {@code sourceName} built with {@code options}
-     * (typically {@code -D} defines). Built on first use, then cached.
+     * The kernel {@code kernelName} of {@code program} built with {@code options} (typically {@code -D} defines).
+     * Built on first use, then cached.
      */
-    public synchronized cl_kernel kernel(String sourceName, String kernelName, String options) {
+    public synchronized cl_kernel kernel(Program program, String kernelName, String options) {
         requireOpen();
-        String programKey = sourceName + "\n" + options;
-        cl_program program = programs.get(programKey);
-        if (program == null) {
-            program = build(sourceName, options);
-            programs.put(programKey, program);
-        }
-        cl_program built = program;
+        String programKey = program.name() + "\n" + options;
+        cl_program built = programs.computeIfAbsent(programKey, k -> build(program, options));
         return kernels.computeIfAbsent(programKey + "\n" + kernelName,
                 k -> Cl.call("clCreateKernel(" + kernelName + ")", () -> clCreateKernel(built, kernelName, null)));
     }
@@ -110,19 +105,19 @@ public final class ClContext implements AutoCloseable {
         Cl.run("clFinish", () -> clFinish(queue()));
     }
 
-    private cl_program build(String sourceName, String options) {
-        String source = KernelSources.load(sourceName);
-        cl_program program = Cl.call("clCreateProgramWithSource(" + sourceName + ")",
+    private cl_program build(Program program, String options) {
+        String source = program.source();
+        cl_program built = Cl.call("clCreateProgramWithSource(" + program.files() + ")",
                 () -> clCreateProgramWithSource(context, 1, new String[] {source}, null, null));
         try {
-            clBuildProgram(program, 1, new cl_device_id[] {device.device()}, options, null, null);
+            clBuildProgram(built, 1, new cl_device_id[] {device.device()}, options, null, null);
         } catch (CLException e) {
-            String log = buildLog(program);
-            clReleaseProgram(program);
-            throw new ConvclException("clBuildProgram(" + sourceName + ".cl, \"" + options + "\") on " + device.name(),
+            String log = buildLog(built);
+            clReleaseProgram(built);
+            throw new ConvclException("clBuildProgram(" + program.files() + ", \"" + options + "\") on " + device.name(),
                     CL.stringFor_errorCode(e.getStatus()), "build log:\n" + log, e);
         }
-        return program;
+        return built;
     }
 
     private String buildLog(cl_program program) {

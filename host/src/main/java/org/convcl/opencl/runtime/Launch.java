@@ -3,6 +3,7 @@ package org.convcl.opencl.runtime;
 import static org.jocl.CL.clEnqueueNDRangeKernel;
 import static org.jocl.CL.clSetKernelArg;
 
+import org.convcl.kernels.Program;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
@@ -12,7 +13,7 @@ public final class Launch {
     /** Work-group size of the one-dimensional kernels, fixed because POCL compiles per local size. */
     public static final int LOCAL_1D = 64;
     /** Build options of the one-dimensional kernels. */
-    public static final String OPTIONS_1D = "-DLOCAL_SIZE=" + LOCAL_1D;
+    private static final String OPTIONS_1D = "-DLOCAL_SIZE=" + LOCAL_1D;
 
     private final ClContext cl;
     private final cl_kernel kernel;
@@ -26,8 +27,21 @@ public final class Launch {
         this.name = name;
     }
 
+    /** A launch of the one-dimensional kernel {@code kernel} of {@code program} (see {@link #enqueue1d}). */
+    public static Launch oneDimensional(ClContext cl, Program program, String kernel) {
+        return new Launch(cl, cl.kernel(program, kernel, OPTIONS_1D), kernel);
+    }
+
     public Launch buffer(DeviceBuffer b) {
         return set(Sizeof.cl_mem, Pointer.to(b.mem()));
+    }
+
+    /**
+     * Sets an optional buffer, then 1 where it is present and 0 where it is null; a null one is passed as
+     * {@code standIn}, since the argument must still be a buffer.
+     */
+    public Launch optional(DeviceBuffer b, DeviceBuffer standIn) {
+        return buffer(b == null ? standIn : b).i32(b == null ? 0 : 1);
     }
 
     public Launch i32(int v) {

@@ -1,5 +1,6 @@
 package org.convcl.opencl.tuning;
 
+import org.convcl.kernels.Program;
 import org.convcl.opencl.DeviceInfo;
 
 /**
@@ -47,13 +48,13 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
         };
     }
 
-    /** The kernel source and its defines on one line; {@link #parse} reads it back. */
+    /** The kernel's own part and its defines on one line; {@link #parse} reads it back. */
     default String encode() {
-        return source() + " " + defines();
+        return program().ownPart() + " " + defines();
     }
 
-    /** The classpath source of the kernel. */
-    String source();
+    /** The program holding the {@code sgemm} kernel. */
+    Program program();
 
     String defines();
 
@@ -102,8 +103,8 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
         }
 
         @Override
-        public String source() {
-            return "sgemm";
+        public Program program() {
+            return Program.SGEMM;
         }
 
         @Override
@@ -173,8 +174,8 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
         }
 
         @Override
-        public String source() {
-            return "sgemm_blocked";
+        public Program program() {
+            return Program.SGEMM_BLOCKED;
         }
 
         @Override

@@ -1,0 +1,34 @@
+package org.convcl.opencl.ops;
+
+import org.convcl.Conv2dShape;
+import org.convcl.kernels.Program;
+import org.convcl.opencl.runtime.ClContext;
+import org.convcl.opencl.runtime.DeviceBuffer;
+import org.convcl.opencl.runtime.Launch;
+
+/**
+ * The {@code direct} kernel of {@code direct_conv2d.cl}: conv2d in one launch without a column matrix, for
+ * depthwise and tiny convolutions (see {@link Im2col#prefersDirect}).
+ */
+public final class DirectConv2d {
+    /** Output planes per work-group. */
+    private static final int LOCAL_Y = 4;
+    private static final String DEFINES = PixelRuns.DEFINES + " -DLOCAL_Y=" + LOCAL_Y;
+
+    private final ClContext cl;
+
+    public DirectConv2d(ClContext cl) {
+        PixelRuns.requireGroup(cl.device(), LOCAL_Y, "direct kernel");
+        this.cl = cl;
+    }
+
+    /** Writes y (N, K, OH, OW) from x (N, C, H, W), w (K, C/G, KH, KW) and bias (K) or null. */
+    public void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
+        var launch = new Launch(cl, cl.kernel(Program.DIRECT_CONV2D, "direct", DEFINES), "direct")
+                .buffer(x).buffer(w).optional(bias, w).buffer(y).i32(s.n()).i32(s.c()).i32(s.k()).i32(s.groups());
+        ConvGeometry.window(launch, s).i32(s.oh()).i32(s.ow())
+                .enqueue(new long[] {Launch.roundUp(s.oh() * PixelRuns.perRow(s), PixelRuns.LOCAL_X),
+                                Launch.roundUp((long) s.n() * s.k(), LOCAL_Y)},
+                        new long[] {PixelRuns.LOCAL_X, LOCAL_Y});
+    }
+}

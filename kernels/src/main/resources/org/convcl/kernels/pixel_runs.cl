@@ -1,0 +1,48 @@
+// Runs of VW output pixels of one output row, handled as one vector, so CPUs get SIMD without relying on
+// vectorisation across work-items. A run reads VW input columns SW apart: one vector load where SW is 1 and no
+// padding is involved, and per-column checks only near the padding.
+
+#ifndef VW
+#define VW 8 // output pixels per work-item: 2, 4, 8 or 16
+#endif
+#ifndef LOCAL_X
+#define LOCAL_X 32 // work-items per group along the runs
+#endif
+
+// Input row xr at columns iw0, iw0 + SW, ...; columns outside [0, W) read as 0. With a constant inside (every
+// column inside the row) it inlines to a vector load or an unchecked gather.
+inline floatV loadRow(const __global float* xr, const int iw0, const int SW, const int W, const bool inside) {
+    float lanes[VW];
+    if (inside) {
+        if (SW == 1) {
+            return vloadV(0, xr + iw0);
+        }
+        for (int e = 0; e < VW; e++) {
+            lanes[e] = xr[iw0 + e * SW];
+        }
+    } else {
+        for (int e = 0; e < VW; e++) {
+            const int iw = iw0 + e * SW;
+            lanes[e] = iw >= 0 && iw < W ? xr[iw] : 0.0f;
+        }
+    }
+    return vloadV(0, lanes);
+}
+
+// Whether the VW pixels from ow0 read only columns inside the input row, for every j.
+inline bool insideRun(const int ow0, const int W, const int KW, const int SW, const int PW, const int DW) {
+    return ow0 * SW - PW >= 0 && (ow0 + VW - 1) * SW - PW + (KW - 1) * DW < W;
+}
+
+// Stores the first n lanes of v at out; all VW with one vector store when n == VW.
+inline void storeRun(const floatV v, __global float* out, const int n) {
+    if (n == VW) {
+        vstoreV(v, 0, out);
+    } else {
+        float lanes[VW];
+        vstoreV(v, 0, lanes);
+        for (int e = 0; e < n; e++) {
+            out[e] = lanes[e];
+        }
+    }
+}
