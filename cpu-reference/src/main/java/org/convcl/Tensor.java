@@ -68,14 +68,19 @@ public final class Tensor {
         return t;
     }
 
-    /** Product of the extents; every extent must be non-negative. */
+    /** Product of the extents; every extent must be non-negative and the product must fit a {@code long}. */
     public static long elementCount(int... shape) {
         long size = 1;
         for (int i = 0; i < shape.length; i++) {
             if (shape[i] < 0) {
                 throw new IllegalArgumentException("shape: dimension " + i + " is " + shape[i] + ", must be >= 0");
             }
-            size = Math.multiplyExact(size, shape[i]);
+            try {
+                size = Math.multiplyExact(size, shape[i]);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("shape: " + Arrays.toString(shape)
+                        + " has more elements than a 64-bit count holds");
+            }
         }
         return size;
     }

@@ -7,7 +7,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.OutputStream;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 
@@ -25,7 +25,7 @@ final class BarChart {
     private BarChart() {
     }
 
-    static void write(ResultTable table, Path file) throws IOException {
+    static void write(ResultTable table, OutputStream out) throws IOException {
         var columns = table.columns();
         var cases = table.byCase();
         int groupHeight = columns.size() * BAR + 14;
@@ -102,8 +102,8 @@ final class BarChart {
         } finally {
             g.dispose();
         }
-        if (!ImageIO.write(image, "png", file.toFile())) {
-            throw new IOException(file + ": no PNG writer available");
+        if (!ImageIO.write(image, "png", out)) {
+            throw new IOException("this Java runtime has no PNG writer");
         }
     }
 }

@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.convcl.cli.Args;
+import org.convcl.cli.AtomicFile;
 import org.convcl.cli.Command;
 import org.convcl.opencl.Devices;
 
@@ -54,6 +57,10 @@ public final class BenchCommand implements Command {
     @Override
     public void run(Args args, PrintStream out) throws IOException {
         var cases = BenchSuite.select(args.value("suite"));
+        Path csv = args.value("csv") == null ? null : Path.of(args.value("csv"));
+        Path chart = args.value("chart") == null ? null : Path.of(args.value("chart"));
+        // Checked before the suite runs, which takes minutes; written together after it, both or neither.
+        AtomicFile.checkTargets(Stream.of(csv, chart).filter(Objects::nonNull).toArray(Path[]::new));
         var chosen = Devices.choose(args.value("device"));
         var contenders = new ArrayList<Contender>();
         try {
@@ -71,13 +78,19 @@ public final class BenchCommand implements Command {
             out.println();
             table.print(out);
             printGeometricMeans(table, out);
-            if (args.value("csv") != null) {
-                table.writeCsv(Path.of(args.value("csv")));
-                out.println("csv: " + args.value("csv"));
+            var files = new ArrayList<AtomicFile.Output>();
+            if (csv != null) {
+                files.add(new AtomicFile.Output(csv, table::writeCsv));
             }
-            if (args.value("chart") != null) {
-                BarChart.write(table, Path.of(args.value("chart")));
-                out.println("chart: " + args.value("chart"));
+            if (chart != null) {
+                files.add(new AtomicFile.Output(chart, stream -> BarChart.write(table, stream)));
+            }
+            AtomicFile.writeAll(files);
+            if (csv != null) {
+                out.println("csv: " + csv);
+            }
+            if (chart != null) {
+                out.println("chart: " + chart);
             }
         } finally {
             closeAll(contenders);

@@ -1,10 +1,9 @@
 package org.convcl.bench;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,7 +105,8 @@ final class ResultTable {
         return count == 0 ? Double.NaN : Math.exp(logSum / count);
     }
 
-    void writeCsv(Path file) throws IOException {
+    /** The rows as CSV, UTF-8, one line each after {@link #CSV_HEADER}. */
+    void writeCsv(OutputStream out) throws IOException {
         var lines = new ArrayList<String>();
         lines.add(CSV_HEADER);
         for (var m : rows) {
@@ -114,7 +114,7 @@ final class ResultTable {
                     String.format(Locale.ROOT, "%.4f", m.gflops()), String.format(Locale.ROOT, "%.4f", m.ms()),
                     Boolean.toString(m.verified())));
         }
-        Files.write(file, lines, StandardCharsets.UTF_8);
+        out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private static String quote(String field) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.convcl.Tensor;
+import org.convcl.cli.AtomicFile;
 import org.convcl.opencl.Devices;
 import org.convcl.reference.Conv2dReference;
 import org.junit.jupiter.api.Test;
@@ -79,13 +80,13 @@ class BenchRunnerTest {
 
         var table = new ResultTable(rows);
         var csv = dir.resolve("out.csv");
-        table.writeCsv(csv);
+        AtomicFile.write(csv, table::writeCsv);
         var lines = Files.readAllLines(csv);
         assertEquals(ResultTable.CSV_HEADER, lines.get(0));
         assertEquals(4, lines.size());
         assertTrue(lines.get(3).startsWith("seed_s2x1,convcl,broken device,NaN,NaN,false"), lines.get(3));
         var chart = dir.resolve("chart.png");
-        BarChart.write(table, chart);
+        AtomicFile.write(chart, out -> BarChart.write(table, out));
         assertTrue(Files.size(chart) > 1000);
     }
 

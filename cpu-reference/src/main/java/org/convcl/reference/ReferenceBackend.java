@@ -17,31 +17,39 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
-        return Conv2dReference.conv2d(input, weight, bias, params);
+        return Conv2dReference.conv2d(input, weight, bias, checked(params));
     }
 
     @Override
     public Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params) {
-        return Conv2dBackwardReference.backward(gradOutput, input, weight, params);
+        return Conv2dBackwardReference.backward(gradOutput, input, weight, checked(params));
     }
 
     @Override
     public MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params) {
-        return PoolReference.maxPool2d(input, params);
+        return PoolReference.maxPool2d(input, checked(params));
     }
 
     @Override
     public Tensor avgPool2d(Tensor input, Pool2dParams params) {
-        return PoolReference.avgPool2d(input, params);
+        return PoolReference.avgPool2d(input, checked(params));
     }
 
     @Override
     public Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, int[] inputShape, Pool2dParams params) {
-        return PoolReference.maxPool2dBackward(gradOutput, indices, params.shapeOf(inputShape));
+        return PoolReference.maxPool2dBackward(gradOutput, indices, checked(params).shapeOf(inputShape));
     }
 
     @Override
     public Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, Pool2dParams params) {
-        return PoolReference.avgPool2dBackward(gradOutput, params.shapeOf(inputShape));
+        return PoolReference.avgPool2dBackward(gradOutput, checked(params).shapeOf(inputShape));
+    }
+
+    /** Null parameters are an argument error like any other, not a NullPointerException from inside the loops. */
+    private static <P> P checked(P params) {
+        if (params == null) {
+            throw new IllegalArgumentException("params: must not be null");
+        }
+        return params;
     }
 }

@@ -52,9 +52,9 @@ final class AvgPool2dCommand implements Command {
         }
         var params = Flags.poolParams(args).withCountIncludePad(Flags.booleanOr(args, COUNT_INCLUDE_PAD, true))
                 .withDivisorOverride(divisor);
-        AtomicFile.checkTarget(output);
+        AtomicFile.checkTargets(output);
         var input = Npy.read(inputFile);
-        params.shapeOf(input);
+        Heap.require("output", params.shapeOf(input).outputShape(), Float.BYTES);
         Npy.write(output, Flags.onBackend(args, backend -> backend.avgPool2d(input, params)));
     }
 }

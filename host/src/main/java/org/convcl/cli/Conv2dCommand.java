@@ -45,13 +45,13 @@ final class Conv2dCommand implements Command {
         var weightFile = Path.of(args.required("weight"));
         var output = Path.of(args.required("output"));
         var params = Flags.conv2dParams(args);
-        AtomicFile.checkTarget(output);
+        AtomicFile.checkTargets(output);
         var input = Npy.read(inputFile);
         var weight = Npy.read(weightFile);
         String biasFile = args.value("bias");
         var bias = biasFile == null ? null : Npy.read(Path.of(biasFile));
         // Shapes are checked before a device is opened, so a bad combination is an argument error, not a device one.
-        params.shapeOf(input, weight, bias);
+        Heap.require("output", params.shapeOf(input, weight, bias).outputShape(), Float.BYTES);
         Npy.write(output, Flags.onBackend(args, backend -> backend.conv2d(input, weight, bias, params)));
     }
 }

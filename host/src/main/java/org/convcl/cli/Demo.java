@@ -54,7 +54,7 @@ final class Demo {
     }
 
     void run(PrintStream out) throws IOException {
-        AtomicFile.checkTarget(png);
+        AtomicFile.checkTargets(png);
         var digit = Digit.seven(DIGIT_SIZE);
         var batch = Tensor.random(SEED, 4, 3, 32, 32);
         var randomFilters = Tensor.random(SEED + 1, 8, 3, 3, 3);

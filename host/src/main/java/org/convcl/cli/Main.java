@@ -2,9 +2,6 @@ package org.convcl.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,12 +11,13 @@ import org.convcl.opencl.ConvclException;
 
 /**
  * The {@code convcl} command line. Exit status: 0 on success, 2 on bad arguments or input files (one line on
- * standard error), 1 when the work itself fails, for example an OpenCL error or a verification mismatch.
+ * standard error), 1 when the work itself fails, for example an OpenCL error, a verification mismatch, or a Java
+ * heap too small for the arrays (as a device without the memory is).
  */
 public final class Main {
     /** Success. */
     public static final int OK = 0;
-    /** The work failed: OpenCL error, verification mismatch, or a bug. */
+    /** The work failed: OpenCL error, verification mismatch, too little memory, or a bug. */
     public static final int FAILED = 1;
     /** Bad arguments or files. */
     public static final int USAGE = 2;
@@ -79,7 +77,12 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             return error(err, USAGE, e.getMessage());
         } catch (IOException e) {
-            return error(err, USAGE, describe(e));
+            return error(err, USAGE, FileErrors.describe(e));
+        } catch (Heap.TooSmallException e) {
+            return error(err, FAILED, e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // The last resort behind Heap.require: an allocation it could not foresee, such as a device's staging.
+            return error(err, FAILED, Heap.exhausted());
         } catch (ConvclException | VerificationException e) {
             // Not flattened: an OpenCL build failure carries its build log on the following lines.
             err.println("convcl: " + e.getMessage());
@@ -101,20 +104,6 @@ public final class Main {
         return status;
     }
 
-    /** The JDK's messages for file errors are often just the path; this says what went wrong with it. */
-    private static String describe(IOException e) {
-        if (e instanceof NoSuchFileException f) {
-            return f.getFile() + ": no such file";
-        }
-        if (e instanceof AccessDeniedException f) {
-            return f.getFile() + ": permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getFile() + ": " + f.getReason();
-        }
-        return e.getMessage();
-    }
-
     private static String usage() {
         var text = new StringBuilder("""
                 usage: convcl COMMAND [--flag value ...]
@@ -128,7 +117,7 @@ public final class Main {
         return text.append("""
 
                 Arrays are NumPy .npy files: float32, C order, NCHW. Exit status: 0 success, 2 bad arguments or
-                files, 1 other failures (OpenCL error, verification mismatch).
+                files, 1 other failures (OpenCL error, verification mismatch, too little memory).
                 """).toString();
     }
 }

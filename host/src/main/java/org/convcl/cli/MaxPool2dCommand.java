@@ -3,6 +3,8 @@ package org.convcl.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /** {@code convcl maxpool2d}: max pooling of a .npy file, as torch.nn.functional.max_pool2d. */
@@ -46,16 +48,17 @@ final class MaxPool2dCommand implements Command {
         var indicesFile = args.value("indices") == null ? null : Path.of(args.value("indices"));
         var dilation = args.pairOr(Flags.DILATION, 1, 1);
         var params = Flags.poolParams(args).withDilation(dilation.h(), dilation.w());
-        AtomicFile.checkTarget(output);
-        if (indicesFile != null) {
-            AtomicFile.checkTarget(indicesFile);
-        }
+        AtomicFile.checkTargets(indicesFile == null ? new Path[] {output} : new Path[] {output, indicesFile});
         var input = Npy.read(inputFile);
         var shape = params.shapeOf(input);
+        // The backend returns the float32 output and its int64 indices together.
+        Heap.require("output and indices", shape.outputShape(), Float.BYTES + Long.BYTES);
         var result = Flags.onBackend(args, backend -> backend.maxPool2d(input, params));
-        Npy.write(output, result.output());
+        var files = new ArrayList<>(List.of(Npy.float32(output, result.output())));
         if (indicesFile != null) {
-            Npy.writeInt64(indicesFile, result.indices(), shape.outputShape());
+            files.add(Npy.int64(indicesFile, result.indices(), shape.outputShape()));
         }
+        // Both files land or neither does.
+        AtomicFile.writeAll(files);
     }
 }

@@ -5,12 +5,14 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import org.convcl.Tensor;
 
 /**
@@ -24,6 +26,8 @@ public final class Npy {
     /** Magic, two version bytes and the 2-byte header length of format 1.0. */
     private static final int PREFIX_V1 = MAGIC.length + 2 + 2;
     private static final int MAX_HEADER_V1 = 0xFFFF;
+    /** The longest header read, in bytes: ample for any real array, small enough to hold. */
+    private static final int MAX_HEADER = 1 << 20;
     private static final int CHUNK_BYTES = 1 << 16;
     private static final String FLOAT32 = "<f4";
     private static final String INT64 = "<i8";
@@ -70,6 +74,11 @@ public final class Npy {
             }
             long headerLength = lengthBytes == 2 ? Short.toUnsignedLong(prefix.getShort(MAGIC.length + 2))
                     : Integer.toUnsignedLong(prefix.getInt(MAGIC.length + 2));
+            // Bounded before it is read: format 2.0 allows 4 GiB, numpy writes a few hundred bytes.
+            if (headerLength > MAX_HEADER) {
+                throw invalid(file, "the header length " + headerLength + " is more than the " + MAX_HEADER
+                        + " bytes a header may take here");
+            }
             long dataStart = headerStart + headerLength;
             if (dataStart > size) {
                 throw invalid(file, "truncated: the header says it takes " + headerLength + " bytes but the file ends "
@@ -77,15 +86,9 @@ public final class Npy {
             }
             var text = ISO_8859_1.decode(read(channel, file, headerStart, (int) headerLength)).toString();
             var header = parseHeader(file, text);
-            float[] data = new float[elementCount(file, header)];
-            long dataBytes = (long) data.length * Float.BYTES;
-            String what = "shape " + header.shapeText() + " of float32 takes " + dataBytes + " bytes but the file has ";
-            if (size - dataStart < dataBytes) {
-                throw invalid(file, "truncated data: " + what + "only " + (size - dataStart) + " after the header");
-            }
-            if (size - dataStart > dataBytes) {
-                throw invalid(file, "trailing data: " + what + (size - dataStart) + " after the header");
-            }
+            int count = elementCount(file, header, size - dataStart);
+            Heap.require(file + ": the array", header.shape(), Float.BYTES);
+            float[] data = new float[count];
             readFloats(channel, file, dataStart, data);
             return new Tensor(data, header.shape());
         }
@@ -93,34 +96,39 @@ public final class Npy {
 
     /** Writes {@code tensor} as a float32 ({@code '<f4'}) array of its shape, atomically. */
     public static void write(Path file, Tensor tensor) throws IOException {
+        AtomicFile.writeAll(List.of(float32(file, tensor)));
+    }
+
+    /** {@code tensor} as a float32 ({@code '<f4'}) array of its shape, to be written to {@code file}. */
+    static AtomicFile.Output float32(Path file, Tensor tensor) {
         float[] data = tensor.data();
-        write(file, new NpyHeader(FLOAT32, false, tensor.shape()), Float.BYTES, data.length,
+        return output(file, new NpyHeader(FLOAT32, false, tensor.shape()), Float.BYTES, data.length,
                 (buffer, from, count) -> buffer.asFloatBuffer().put(data, from, count));
     }
 
     /**
-     * Writes an int64 ({@code '<i8'}) array, atomically.
+     * An int64 ({@code '<i8'}) array to be written to {@code file}.
      *
      * @param data  values in row-major order
      * @param shape extents; their product must equal {@code data.length}
      */
-    public static void writeInt64(Path file, long[] data, int... shape) throws IOException {
+    static AtomicFile.Output int64(Path file, long[] data, int... shape) {
         if (Tensor.elementCount(shape) != data.length) {
             throw new IllegalArgumentException("data: length " + data.length + " does not match shape "
                     + Arrays.toString(shape));
         }
-        write(file, new NpyHeader(INT64, false, shape), Long.BYTES, data.length,
+        return output(file, new NpyHeader(INT64, false, shape), Long.BYTES, data.length,
                 (buffer, from, count) -> buffer.asLongBuffer().put(data, from, count));
     }
 
-    private static void write(Path file, NpyHeader header, int elementBytes, int count, Elements elements)
-            throws IOException {
+    private static AtomicFile.Output output(Path file, NpyHeader header, int elementBytes, int count,
+                                            Elements elements) {
         byte[] text = header.format(PREFIX_V1).getBytes(ISO_8859_1);
         if (text.length > MAX_HEADER_V1) {
             throw new IllegalArgumentException(file + ": a header of " + text.length + " bytes (rank "
                     + header.shape().length + ") does not fit format 1.0");
         }
-        AtomicFile.write(file, out -> {
+        return new AtomicFile.Output(file, out -> {
             var prefix = ByteBuffer.allocate(PREFIX_V1).order(LITTLE_ENDIAN)
                     .put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) text.length);
             out.write(prefix.array());
@@ -153,14 +161,26 @@ public final class Npy {
         return header;
     }
 
-    private static int elementCount(Path file, NpyHeader header) {
-        long count = 1;
+    /**
+     * The element count, once the data the shape implies is known to be what the file holds, so that no header can
+     * make the reader allocate more than the file's size.
+     */
+    private static int elementCount(Path file, NpyHeader header, long dataBytesInFile) {
+        var dataBytes = BigInteger.valueOf(Float.BYTES);
         for (int extent : header.shape()) {
-            count *= extent;
-            // Checked at each step: extents are below 2^31, so the product cannot wrap before it passes the limit.
-            if (count > Integer.MAX_VALUE - 8) {
-                throw invalid(file, "shape " + header.shapeText() + " has more elements than a Java array holds");
-            }
+            dataBytes = dataBytes.multiply(BigInteger.valueOf(extent));
+        }
+        String what = "shape " + header.shapeText() + " of float32 takes " + dataBytes + " bytes but the file has ";
+        int order = dataBytes.compareTo(BigInteger.valueOf(dataBytesInFile));
+        if (order > 0) {
+            throw invalid(file, "truncated data: " + what + "only " + dataBytesInFile + " after the header");
+        }
+        if (order < 0) {
+            throw invalid(file, "trailing data: " + what + dataBytesInFile + " after the header");
+        }
+        long count = dataBytesInFile / Float.BYTES;
+        if (count > Integer.MAX_VALUE - 8) {
+            throw invalid(file, "shape " + header.shapeText() + " has more elements than a Java array holds");
         }
         return (int) count;
     }
@@ -213,7 +233,11 @@ public final class Npy {
         }
     }
 
+    /** The refusal of {@code file}, with the header's control characters (a NUL, say) escaped to keep one line. */
     private static IllegalArgumentException invalid(Path file, String rule) {
-        return new IllegalArgumentException(file + ": " + rule);
+        var message = new StringBuilder();
+        (file + ": " + rule).chars().forEach(c -> message.append(
+                Character.isISOControl(c) ? String.format("\\x%02x", c) : Character.toString(c)));
+        return new IllegalArgumentException(message.toString());
     }
 }

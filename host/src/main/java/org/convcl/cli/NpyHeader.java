@@ -104,8 +104,11 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape) {
      */
     private static final class Literal {
         private static final int MAX_SHOWN = 100;
+        /** Deeper than any dtype numpy writes; the bound keeps a hostile header from overflowing the stack. */
+        private static final int MAX_DEPTH = 32;
         private final String text;
         private int pos;
+        private int depth;
 
         Literal(String text) {
             this.text = text;
@@ -126,11 +129,13 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape) {
                 throw error("the text ends early");
             }
             char c = text.charAt(pos);
-            if (c == '{') {
-                return dict();
-            }
-            if (c == '(' || c == '[') {
-                return sequence(c);
+            if (c == '{' || c == '(' || c == '[') {
+                if (++depth > MAX_DEPTH) {
+                    throw error("brackets nested more than " + MAX_DEPTH + " deep");
+                }
+                Object nested = c == '{' ? dict() : sequence(c);
+                depth--;
+                return nested;
             }
             if (c == '\'' || c == '"') {
                 return string();

@@ -88,6 +88,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
+        requireNonNull("params", params);
         var s = params.shapeOf(input, weight, bias);
         var out = Tensor.zeros("output", s.outputShape());
         try (var w = upload(weight); var b = bias == null ? null : upload(bias)) {
@@ -118,6 +119,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
                                                        Conv2dParams params) {
+        requireNonNull("params", params);
         var s = params.shapeOf(input, weight, null);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
         var grads = new Conv2dGradients(Tensor.zeros("input gradient", input.shape()),
@@ -176,6 +178,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params) {
+        requireNonNull("params", params);
         var s = params.shapeOf(input);
         var result = new MaxPool2dResult(Tensor.zeros("output", s.outputShape()),
                 new long[(int) Tensor.elementCount(s.outputShape())]);
@@ -212,6 +215,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized Tensor avgPool2d(Tensor input, Pool2dParams params) {
+        requireNonNull("params", params);
         var out = Tensor.zeros("output", params.shapeOf(input).outputShape());
         slices(input.dim(0)).upload(input).download(out).run((images, in) -> List.of(avgPool2d(in.get(0), params)));
         return out;
@@ -228,6 +232,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, int[] inputShape,
                                                  Pool2dParams params) {
+        requireNonNull("params", params);
         var s = params.shapeOf(inputShape);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
         if (indices == null || indices.length != gradOutput.size()) {
@@ -266,6 +271,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, Pool2dParams params) {
+        requireNonNull("params", params);
         var s = params.shapeOf(inputShape);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
         var grad = Tensor.zeros("gradient", s.inputShape());

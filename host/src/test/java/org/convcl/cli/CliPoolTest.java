@@ -24,6 +24,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code maxpool2d} and {@code avgpool2d}: results against the reference, and bad arguments refused cleanly. */
 class CliPoolTest {
+    /**
+     * A file no test can write. As root every directory is writable by its mode, so it lies in /proc, which refuses
+     * new files to everyone: that failure comes only when the file is created, after the output is ready.
+     */
+    private static final String UNWRITABLE = "/proc/convcl-i.npy";
+
     @TempDir
     Path dir;
     private Tensor input;
@@ -84,7 +90,11 @@ class CliPoolTest {
                 Arguments.of(List.of("avgpool2d", "--input", "x.npy", "--kernel", "2", "--dilation", "2",
                         "--output", "y.npy"), "--dilation"),
                 Arguments.of(List.of("maxpool2d", "--input", "x.npy", "--kernel", "2", "--output", "y.npy",
-                        "--indices", "absent/i.npy"), "does not exist"));
+                        "--indices", "absent/i.npy"), "does not exist"),
+                Arguments.of(List.of("maxpool2d", "--input", "x.npy", "--kernel", "2", "--output", "y.npy",
+                        "--indices", "y.npy"), "is the same file as"),
+                Arguments.of(List.of("maxpool2d", "--input", "x.npy", "--kernel", "2", "--output", "y.npy",
+                        "--indices", UNWRITABLE), UNWRITABLE));
     }
 
     @ParameterizedTest(name = "{1}")

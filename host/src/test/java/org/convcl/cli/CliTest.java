@@ -168,6 +168,71 @@ class CliTest {
         }
     }
 
+    /** The conv2d command line on the reference device, writing {@code output}. */
+    private String[] withOutput(String output) {
+        var args = conv2dArgs("--device", "reference");
+        args.set(args.indexOf("--output") + 1, output);
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void anOutputNameNearTheFileNameLimitIsWritten() throws IOException {
+        String name = "y".repeat(236) + ".npy";
+        var r = run(withOutput(path(name)));
+        assertEquals(0, r.status(), r.err());
+        assertArrayEquals(new int[] {2, 6, 5, 7}, Npy.read(dir.resolve(name)).shape());
+    }
+
+    @Test
+    void aNamedPipeOutputIsWrittenThroughAndStaysAPipe() throws Exception {
+        Path fifo = dir.resolve("y-pipe");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        var read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readAllBytes(fifo);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        var r = run(withOutput(fifo.toString()));
+        assertEquals(0, r.status(), r.err());
+        Files.write(dir.resolve("copy.npy"), read.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertNull(Tolerance.EXACT.firstMismatch(Npy.read(dir.resolve("copy.npy")), expected()));
+        assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "still a pipe");
+    }
+
+    @Test
+    void anOutputCountPastALongIsAnArgumentError() throws IOException {
+        Npy.write(dir.resolve("n4.npy"), Tensor.zeros(4, 1, 1, 1));
+        var before = listing();
+        var r = run("conv2d", "--input", path("n4.npy"), "--weight", path("n4.npy"), "--padding", "1000000000",
+                "--output", path("y.npy"), "--device", "reference");
+        assertEquals(2, r.status(), r.err());
+        assertEquals(List.of("convcl: shape: [4, 4, 2000000001, 2000000001] has more elements than a 64-bit count"
+                + " holds"), r.errLines());
+        assertEquals(before, listing());
+    }
+
+    /** An output of 137 MiB, and one of 34 MiB computed twice by --verify, in a JVM of 64 MiB. */
+    @ParameterizedTest(name = "padding {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"3000", "1500"})
+    void anOutputBeyondTheHeapSaysHowMuchIsNeededAndHowToGiveIt(String padding) throws Exception {
+        Npy.write(dir.resolve("one.npy"), Tensor.zeros(1, 1, 1, 1));
+        var before = listing();
+        var process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "conv2d", "--input",
+                path("one.npy"), "--weight", path("one.npy"), "--padding", padding, "--output", path("y.npy"),
+                "--device", "reference", "--verify").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, process.waitFor(), output);
+        assertEquals(1, output.lines().count(), output);
+        assertTrue(output.startsWith("convcl: ") && output.contains("JAVA_TOOL_OPTIONS=-Xmx"), output);
+        if (padding.equals("3000")) {
+            assertTrue(output.contains("output [1, 1, 6001, 6001] needs 137 MiB"), output);
+        }
+        assertEquals(before, listing());
+    }
+
     @Test
     void missingRequiredFlag() {
         var r = run("conv2d", "--input", path("x.npy"), "--weight", path("w.npy"));

@@ -142,7 +142,7 @@ class NpyTest {
         var data = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         data.asLongBuffer().put(values);
         Path f = dir.resolve("i.npy");
-        Npy.writeInt64(f, values, 2, 3);
+        AtomicFile.writeAll(List.of(Npy.int64(f, values, 2, 3)));
         assertArrayEquals(numpyFile(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }"
                 + " ".repeat(20), data.array()), Files.readAllBytes(f));
     }
@@ -150,7 +150,7 @@ class NpyTest {
     @Test
     void int64DataMustMatchTheShape() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> Npy.writeInt64(dir.resolve("i.npy"), new long[5], 2, 3));
+                () -> Npy.int64(dir.resolve("i.npy"), new long[5], 2, 3));
         assertTrue(e.getMessage().contains("length 5"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("i.npy")));
     }
@@ -225,10 +225,50 @@ class NpyTest {
     }
 
     @Test
-    void rejectsShapesTooLargeForJava() throws IOException {
+    void rejectsAShapeTheFileDoesNotHoldBeforeAllocatingIt() throws IOException {
+        // 192 bytes that claim 6.4 GB: refused by the file's size, not by an OutOfMemoryError.
+        assertRejected(file("claims-6g.npy", numpyFile(1,
+                "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 40000, 40000), }", new byte[64])),
+                "truncated data: shape (1, 1, 40000, 40000) of float32 takes 6400000000 bytes but the file has only 64");
         assertRejected(file("huge.npy", numpyFile(1,
                 "{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536), }", new byte[0])),
-                "more elements than a Java array holds");
+                "takes 17179869184 bytes");
+        // A product past 2^63 is still counted right.
+        assertRejected(file("overflow.npy", numpyFile(1, "{'descr': '<f4', 'fortran_order': False, 'shape': "
+                + "(2147483647, 2147483647, 2147483647), }", new byte[0])), "takes 39614081201791936601413124092 bytes");
+    }
+
+    @Test
+    void rejectsShapesTooLargeForJava() throws IOException {
+        // A sparse file really holds the 8 GiB the shape needs; its count is past a Java array's limit.
+        Path f = file("huge.npy", numpyFile(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2147483647,), }",
+                new byte[0]));
+        try (var sparse = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            sparse.setLength(sparse.length() + 4L * Integer.MAX_VALUE);
+        }
+        assertRejected(f, "more elements than a Java array holds");
+    }
+
+    @Test
+    void rejectsDeepNestingAndLongHeadersBeforeReadingThem() throws IOException {
+        String deep = "{'descr': '<f4', 'fortran_order': False, 'shape': " + "(".repeat(32_000) + "2, 3), }";
+        assertRejected(file("deep.npy", numpyFile(2, deep, float32(SIX))), "nested more than 32 deep");
+        // Format 2.0 with a header length of 2^31 (it once gave "capacity < 0") and of 1 GiB, in tiny files.
+        for (long length : new long[] {1L << 31, 1L << 30, (1 << 20) + 1}) {
+            byte[] bytes = numpyFile(2, DICT_2X3, float32(SIX));
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(8, (int) length);
+            assertRejected(file("long-header.npy", bytes), "the header length " + length
+                    + " is more than the 1048576 bytes");
+        }
+    }
+
+    @Test
+    void controlCharactersOfTheHeaderAreEscapedInTheMessage() throws IOException {
+        Path f = file("nul.npy", numpyFile(1, "{'descr': '<f4\0\u001b[2J', 'fortran_order': False, 'shape': (2, 3), }",
+                float32(SIX)));
+        var e = assertThrows(IllegalArgumentException.class, () -> Npy.read(f));
+        assertTrue(e.getMessage().contains("'<f4\\x00\\x1b[2J'"), e.getMessage());
+        assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
     }
 
     @Test

@@ -75,7 +75,19 @@ class BadInputTest extends SharedDevice {
                         b -> b.maxPool2dBackward(Tensor.zeros(2, 4, 3, 2), indexArray(30), X.shape(), POOL)),
                 new Row("an output too large for one array or allocation", "output: ",
                         b -> b.conv2d(Tensor.zeros(1, 1, 1, 1), Tensor.zeros(1, 1, 1, 1), null,
-                                P.withPadding(32767, 32767).withDilation(1, 1))));
+                                P.withPadding(32767, 32767).withDilation(1, 1))),
+                new Row("an output count past a long", "shape: [4, 4, 2000000001, 2000000001] has more elements",
+                        b -> b.conv2d(Tensor.zeros(4, 1, 1, 1), Tensor.zeros(4, 1, 1, 1), null,
+                                Conv2dParams.DEFAULT.withPadding(1_000_000_000, 1_000_000_000))),
+                new Row("null conv2d params", "params: must not be null", b -> b.conv2d(X, W, null, null)),
+                new Row("null conv2d backward params", "params: must not be null",
+                        b -> b.conv2dBackward(Tensor.zeros(2, 6, 4, 3), X, W, null)),
+                new Row("null max pooling params", "params: must not be null", b -> b.maxPool2d(X, null)),
+                new Row("null average pooling params", "params: must not be null", b -> b.avgPool2d(X, null)),
+                new Row("null max pooling backward params", "params: must not be null",
+                        b -> b.maxPool2dBackward(Tensor.zeros(2, 4, 3, 2), new long[24], X.shape(), null)),
+                new Row("null average pooling backward params", "params: must not be null",
+                        b -> b.avgPool2dBackward(Tensor.zeros(2, 4, 3, 2), X.shape(), null)));
     }
 
     private static long[] indexArray(long first) {
