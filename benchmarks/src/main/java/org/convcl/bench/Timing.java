@@ -18,12 +18,17 @@ final class Timing {
 
     /** Median milliseconds of at least five runs and at least a second of measurement, after warm-up. */
     static double medianMillis(Runnable run) {
+        return medianMillis(run, MIN_NANOS);
+    }
+
+    /** Median milliseconds of at least five runs and at least {@code minNanos} of measurement, after warm-up. */
+    static double medianMillis(Runnable run, long minNanos) {
         for (int i = 0; i < WARMUP; i++) {
             run.run();
         }
         var samples = new ArrayList<Long>();
         long total = 0;
-        while (samples.size() < MIN_RUNS || (total < MIN_NANOS && samples.size() < MAX_RUNS)) {
+        while (samples.size() < MIN_RUNS || (total < minNanos && samples.size() < MAX_RUNS)) {
             long start = System.nanoTime();
             run.run();
             long t = System.nanoTime() - start;

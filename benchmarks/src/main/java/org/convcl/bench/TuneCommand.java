@@ -1,7 +1,7 @@
 package org.convcl.bench;
 
 import java.io.PrintStream;
-import java.util.Locale;
+import java.time.Duration;
 import java.util.Set;
 import org.convcl.cli.Args;
 import org.convcl.cli.Command;
@@ -10,7 +10,9 @@ import org.convcl.opencl.tuning.TuningCache;
 
 /** {@code convcl tune}: finds the fastest verified SGEMM configuration for a device and stores it for later runs. */
 public final class TuneCommand implements Command {
-    private static final Args.Spec SPEC = new Args.Spec(Set.of("device"), Set.of());
+    private static final String SECONDS = "seconds";
+    private static final int DEFAULT_SECONDS = 60;
+    private static final Args.Spec SPEC = new Args.Spec(Set.of("device", SECONDS), Set.of());
 
     @Override
     public String name() {
@@ -25,13 +27,15 @@ public final class TuneCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: convcl tune [--device D]
+                usage: convcl tune [--device D] [--seconds S]
 
-                Tries SGEMM configurations that fit the device (tiled ones on GPUs, register-blocked direct ones on
-                CPUs). Each is first checked against the reference on odd shapes, then timed on SGEMM 1024^3 and a
-                3x3 128-channel layer. The fastest verified one is stored in the per-user tuning cache (%s), keyed
-                by device and driver version. Later runs on that device use it automatically.
-                """.formatted(TuningCache.location());
+                Searches SGEMM configurations that fit the device (register blocks sized to its SIMD registers on
+                CPUs, local-memory tiles on GPUs): first the block shapes, then work-groups and step depths around
+                the best, then the leaders again. Each candidate is checked against the reference on odd shapes on
+                every GEMM path before it is timed on a 3x3 layer, a 1x1 layer and an SGEMM. The search keeps to
+                about S seconds (default %d). The fastest verified configuration is stored in the per-user tuning
+                cache (%s), keyed by device and driver version; later runs on that device use it.
+                """.formatted(DEFAULT_SECONDS, TuningCache.location());
     }
 
     @Override
@@ -42,19 +46,14 @@ public final class TuneCommand implements Command {
     @Override
     public void run(Args args, PrintStream out) {
         var device = Devices.choose(args.value("device"));
-        var candidates = SgemmTuner.candidates(device);
+        var budget = Duration.ofSeconds(args.intOr(SECONDS, DEFAULT_SECONDS, 1));
         out.println("tuning SGEMM on " + device.describe());
-        out.println(candidates.size() + " candidates; time is the sum of the medians on " + String.join(" and ",
-                SgemmTuner.WORKLOAD.stream().map(BenchCase::name).toList()));
-        var trials = SgemmTuner.run(device, candidates, SgemmTuner.WORKLOAD, out);
-        var best = SgemmTuner.best(trials);
-        if (best == null) {
-            throw new IllegalStateException("no candidate matched the reference on " + device.name());
-        }
-        var fallback = trials.get(0);
-        out.printf(Locale.ROOT, "best: %s, %.2f ms (the default %s: %s)%n", best.config(), best.ms(), fallback.config(),
-                fallback.verified() ? String.format(Locale.ROOT, "%.2f ms", fallback.ms()) : "rejected");
-        TuningCache.store(device, best.config());
-        out.println("stored in " + TuningCache.location() + "; later runs on this device and driver use it");
+        out.println("score: time on " + String.join(", ", Tuner.WORKLOAD.stream().map(BenchCase::name).toList())
+                + ", each relative to the default's (the default scores " + Tuner.WORKLOAD.size() + ")");
+        var tuner = new Tuner(device, Tuner.WORKLOAD, out);
+        var best = tuner.search(budget);
+        TuningCache.store(device, best);
+        out.println("best: " + best + "; stored in " + TuningCache.location()
+                + "; later runs on this device and driver use it");
     }
 }

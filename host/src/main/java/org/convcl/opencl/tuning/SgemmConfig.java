@@ -162,10 +162,15 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
          */
         static Blocked defaultFor(DeviceInfo device) {
             int vw = Integer.highestOneBit(Math.max(2, Math.min(16, device.preferredFloatVectorWidth())));
-            int registers = vw >= 16 ? 32 : 16;
+            int registers = vectorRegisters(vw);
             int wptn = registers >= 32 ? 3 : 2;
             int wptm = Math.min(8, (registers - wptn - 2) / wptn);
             return new Blocked(wptm, vw, wptn, 1, 8, 128);
+        }
+
+        /** The vector registers of a CPU whose SIMD vectors hold {@code simdWidth} floats; see {@link #defaultFor}. */
+        public static int vectorRegisters(int simdWidth) {
+            return simdWidth >= 16 ? 32 : 16;
         }
 
         /** The same configuration with localM work-items per group along M. */

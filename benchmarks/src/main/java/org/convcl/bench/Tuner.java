@@ -1,0 +1,190 @@
+package org.convcl.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.convcl.Tensor;
+import org.convcl.opencl.BackendOptions;
+import org.convcl.opencl.Conv2dPath;
+import org.convcl.opencl.DeviceInfo;
+import org.convcl.opencl.tuning.SgemmConfig;
+import org.convcl.reference.Conv2dReference;
+
+/**
+ * Searches the SGEMM configuration for one device within a time budget, in stages (see {@link TuningSpace}): every
+ * block shape, then variations of the best blocks' work-groups, then the leaders timed again for longer. Each
+ * candidate is first checked against the reference on odd shapes on every GEMM path (im2col, pointwise and, on
+ * CPUs, the implicit GEMM), then timed on a workload with one layer per path the planner takes for real networks;
+ * its score is the sum of its times relative to the device's default, so each path weighs the same.
+ */
+final class Tuner {
+    /**
+     * Odd sizes that cover partial tiles in M, N and K, each on the path it is pinned to. The 3x3 checks have 61
+     * output channels: the implicit GEMM then fits its work-group height as for the workload's 64, so checking and
+     * timing share one kernel build, and builds are most of a trial's time.
+     */
+    private static final List<Check> CHECKS = List.of(
+            new Check(Conv2dPath.IM2COL_GEMM, BenchCase.conv("check_3x3_odd", 3, 7, 13, 61, 3, 3, 1, 1, 1, 1)),
+            new Check(Conv2dPath.IM2COL_GEMM, BenchCase.conv("check_grouped", 2, 6, 10, 9, 2, 2, 2, 2, 0, 3)),
+            new Check(Conv2dPath.POINTWISE, BenchCase.conv("check_pointwise_odd", 2, 45, 9, 70, 1, 1, 1, 1, 0, 1)),
+            new Check(Conv2dPath.IMPLICIT_GEMM, BenchCase.conv("check_3x3_odd", 3, 7, 13, 61, 3, 3, 1, 1, 1, 1)));
+    /** What candidates are timed on, with the planner choosing the path: a 3x3 layer, a 1x1 layer and an SGEMM. */
+    static final List<BenchCase> WORKLOAD = List.of(
+            BenchCase.conv("tune_3x3_c64_28", 4, 64, 28, 64, 3, 3, 1, 1, 1, 1),
+            BenchCase.conv("tune_1x1_c256_14", 4, 256, 14, 256, 1, 1, 1, 1, 0, 1),
+            BenchCase.sgemm(512));
+    /** Stage two varies this many work-groups around each of the best blocks. */
+    private static final int VARIANTS = 8;
+    private static final int LEADERS = 3;
+
+    private record Check(Conv2dPath path, BenchCase benchCase) {
+    }
+
+    /** A case's data and the reference's answer, computed once for all candidates. */
+    private record Prepared(BenchCase benchCase, Tensor input, Tensor weight, Tensor expected) {
+        static Prepared of(BenchCase c) {
+            Tensor x = c.input(), w = c.weight();
+            return new Prepared(c, x, w, Conv2dReference.conv2d(x, w, null, c.params()));
+        }
+    }
+
+    /** One candidate's outcome: its times per workload case, or why it was rejected. */
+    record Trial(SgemmConfig config, double[] ms, String rejection) {
+        boolean verified() {
+            return rejection == null;
+        }
+    }
+
+    private final DeviceInfo device;
+    private final PrintStream progress;
+    private final List<Prepared> checks = new ArrayList<>();
+    private final List<Prepared> workload = new ArrayList<>();
+    private double[] baseline;
+
+    Tuner(DeviceInfo device, List<BenchCase> workload, PrintStream progress) {
+        this.device = device;
+        this.progress = progress;
+        CHECKS.forEach(c -> checks.add(Prepared.of(c.benchCase())));
+        workload.forEach(c -> this.workload.add(Prepared.of(c)));
+    }
+
+    /**
+     * Runs the stages within {@code budget} (the last stage may overrun it by the time of a few trials) and returns
+     * the fastest verified configuration, the device's default when nothing beat it.
+     *
+     * @throws IllegalStateException when even the default does not match the reference
+     */
+    SgemmConfig search(Duration budget) {
+        long start = System.nanoTime();
+        long deadline = start + budget.toNanos();
+        var blocks = TuningSpace.blocks(device);
+        var first = trial(blocks.get(0), 0.15);
+        if (!first.verified()) {
+            throw new IllegalStateException("the default " + first.config() + " does not match the reference on "
+                    + device.name() + ": " + first.rejection());
+        }
+        baseline = first.ms();
+        var trials = new ArrayList<Trial>(List.of(first));
+        report("blocks", 1, blocks.size(), first, first);
+        // Stage one gets half the budget, stage two most of the rest; the last stage times the leaders again.
+        runStage("blocks", blocks.subList(1, blocks.size()), trials, start + budget.toNanos() / 2);
+        var around = new ArrayList<SgemmConfig>();
+        for (var leader : leaders(trials, 2)) {
+            around.addAll(TuningSpace.around(leader.config(), device, VARIANTS, leader.config().hashCode()));
+        }
+        around.removeIf(c -> trials.stream().anyMatch(t -> t.config().equals(c)));
+        runStage("work-groups", around, trials, start + budget.toNanos() * 17 / 20);
+        // The leaders and the default again, timed longer and side by side, so a load that came and went during
+        // the search cannot crown a configuration slower than the default.
+        var contenders = new ArrayList<SgemmConfig>(leaders(trials, LEADERS).stream().map(Trial::config).toList());
+        if (!contenders.contains(first.config())) {
+            contenders.add(first.config());
+        }
+        var finals = new ArrayList<Trial>();
+        for (var config : contenders) {
+            var again = trial(config, 0.4);
+            finals.add(again);
+            report("final", finals.size(), contenders.size(), again, null);
+        }
+        var best = leaders(finals, 1);
+        progress.printf(Locale.ROOT, "searched %d configurations in %.1f s%n", trials.size(),
+                (System.nanoTime() - start) / 1e9);
+        return best.isEmpty() ? first.config() : best.get(0).config();
+    }
+
+    private void runStage(String stage, List<SgemmConfig> candidates, List<Trial> trials, long until) {
+        for (int i = 0; i < candidates.size() && System.nanoTime() < until; i++) {
+            var t = trial(candidates.get(i), 0.15);
+            trials.add(t);
+            report(stage, i + 1, candidates.size(), t, leaders(trials, 1).get(0));
+        }
+    }
+
+    /** The verified trials with the lowest scores, best first. */
+    private List<Trial> leaders(List<Trial> trials, int count) {
+        return trials.stream().filter(Trial::verified).sorted(Comparator.comparingDouble(this::score)).limit(count)
+                .toList();
+    }
+
+    /** The sum over the workload of the time relative to the default's: the default scores the workload's size. */
+    double score(Trial t) {
+        double s = 0;
+        for (int i = 0; i < t.ms().length; i++) {
+            s += t.ms()[i] / baseline[i];
+        }
+        return s;
+    }
+
+    /**
+     * Checks {@code config} on every GEMM path it can run, then times it on the workload for at least
+     * {@code seconds} per case.
+     */
+    Trial trial(SgemmConfig config, double seconds) {
+        var options = BackendOptions.defaultsFor(device).withSgemm(config);
+        try {
+            for (int i = 0; i < CHECKS.size(); i++) {
+                var path = CHECKS.get(i).path();
+                if (path != Conv2dPath.IMPLICIT_GEMM || config instanceof SgemmConfig.Blocked) {
+                    try (var contender = new ConvclContender(device, options.withPath(path))) {
+                        verifyAndTime(contender, checks.get(i), 0);
+                    }
+                }
+            }
+            double[] ms = new double[workload.size()];
+            try (var contender = new ConvclContender(device, options)) {
+                for (int i = 0; i < ms.length; i++) {
+                    ms[i] = verifyAndTime(contender, workload.get(i), (long) (seconds * 1e9));
+                }
+            }
+            return new Trial(config, ms, null);
+        } catch (RuntimeException e) {
+            // A configuration the device cannot build or run is rejected like a wrong one.
+            return new Trial(config, null, e.getMessage());
+        }
+    }
+
+    /**
+     * Checks the case against the reference, then times it for at least {@code timeNanos}: the median milliseconds,
+     * or NaN when not timed.
+     *
+     * @throws IllegalStateException on a mismatch
+     */
+    private static double verifyAndTime(ConvclContender contender, Prepared p, long timeNanos) {
+        try (var run = contender.prepare(p.benchCase(), p.input(), p.weight())) {
+            var mismatch = BenchRunner.TOLERANCE.firstMismatch(run.result(), p.expected());
+            if (mismatch != null) {
+                throw new IllegalStateException(p.benchCase().name() + " differs from the reference: " + mismatch);
+            }
+            return timeNanos > 0 ? Timing.medianMillis(run::execute, timeNanos) : Double.NaN;
+        }
+    }
+
+    private void report(String stage, int i, int n, Trial t, Trial best) {
+        String outcome = t.verified() ? String.format(Locale.ROOT, "%.3f", score(t)) : "rejected: " + t.rejection();
+        progress.printf(Locale.ROOT, "  %-11s %2d/%-2d %-58s %s%s%n", stage, i, n, t.config(), outcome,
+                best == null ? "" : String.format(Locale.ROOT, "   (best %.3f)", score(best)));
+    }
+}

@@ -1,0 +1,100 @@
+package org.convcl.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import org.convcl.opencl.DeviceInfo;
+import org.convcl.opencl.tuning.SgemmConfig;
+
+/**
+ * The SGEMM configurations worth trying on a device, bounded by what it reports, in two stages: first the block
+ * each work-item computes (register blocks on CPUs, tile shapes on GPUs), then, around the best blocks, the
+ * work-group and the depth of a step. Searching the stages one after the other keeps the trials to a few dozen
+ * where the full grid has hundreds.
+ */
+final class TuningSpace {
+    private TuningSpace() {
+    }
+
+    /** Stage one: the device's default first, then every block that fits it. */
+    static List<SgemmConfig> blocks(DeviceInfo device) {
+        var all = new LinkedHashSet<SgemmConfig>();
+        var base = SgemmConfig.defaultFor(device);
+        all.add(base);
+        if (base instanceof SgemmConfig.Blocked b) {
+            all.addAll(registerBlocks(device, b));
+        } else {
+            all.addAll(tiles(device));
+        }
+        return all.stream().filter(c -> c.fits(device) == null).toList();
+    }
+
+    /** Stage two: up to {@code count} variations of {@code best}'s work-group and step depth, drawn by {@code seed}. */
+    static List<SgemmConfig> around(SgemmConfig best, DeviceInfo device, int count, long seed) {
+        var all = new ArrayList<SgemmConfig>();
+        if (best instanceof SgemmConfig.Blocked b) {
+            for (int localM : new int[] {4, 8, 16}) {
+                for (int localN : new int[] {1, 2}) {
+                    for (int kc : new int[] {64, 128, 256}) {
+                        all.add(new SgemmConfig.Blocked(b.wptm(), b.vw(), b.wptn(), localN, localM, kc));
+                    }
+                }
+            }
+        } else if (best instanceof SgemmConfig.Tiled t) {
+            for (int tsk : new int[] {8, 16, 32}) {
+                all.add(new SgemmConfig.Tiled(t.tsm(), t.tsn(), tsk, t.wptm(), t.wptn()));
+            }
+        }
+        all.remove(best);
+        all.removeIf(c -> c.fits(device) != null);
+        java.util.Collections.shuffle(all, new Random(seed));
+        return all.subList(0, Math.min(count, all.size()));
+    }
+
+    /**
+     * Register blocks that do not spill, in the register file {@link SgemmConfig.Blocked#vectorRegisters} assumes
+     * for the device's SIMD width (the default's VW). A block keeps WPTM x WPTN accumulators, WPTN vectors of B and a broadcast of A live, and needs at least
+     * half the file in accumulators to hide the latency of its multiply-adds. Vectors twice the SIMD width are tried
+     * too: they take two registers each but halve the loop overhead.
+     */
+    private static List<SgemmConfig> registerBlocks(DeviceInfo device, SgemmConfig.Blocked base) {
+        int simd = base.vw();
+        int registers = SgemmConfig.Blocked.vectorRegisters(simd);
+        var blocks = new ArrayList<SgemmConfig>();
+        for (int vw : new int[] {simd, simd * 2}) {
+            if (vw > 16) {
+                continue;
+            }
+            int perVector = vw / simd;
+            for (int wptn = 1; wptn <= 4; wptn++) {
+                for (int wptm = 2; wptm <= 8; wptm++) {
+                    int live = perVector * (wptm * wptn + wptn) + 1;
+                    int accumulators = perVector * wptm * wptn;
+                    if (live <= registers && 2 * accumulators >= registers - 4) {
+                        blocks.add(new SgemmConfig.Blocked(wptm, vw, wptn, base.localN(), base.localM(), base.kc()));
+                    }
+                }
+            }
+        }
+        return blocks;
+    }
+
+    /** Local-memory tiles whose work-group has at least 64 work-items, within the device's limits. */
+    private static List<SgemmConfig> tiles(DeviceInfo device) {
+        var tiles = new ArrayList<SgemmConfig>();
+        for (int tsm : new int[] {32, 64, 128}) {
+            for (int tsn : new int[] {32, 64, 128}) {
+                for (int wptm : new int[] {2, 4, 8}) {
+                    for (int wptn : new int[] {2, 4, 8}) {
+                        long threads = (long) (tsm / wptm) * (tsn / wptn);
+                        if (threads >= 64) {
+                            tiles.add(new SgemmConfig.Tiled(tsm, tsn, 16, wptm, wptn));
+                        }
+                    }
+                }
+            }
+        }
+        return tiles;
+    }
+}
