@@ -38,11 +38,21 @@ public record Conv2dParams(int strideH, int strideW, int padH, int padW, int dil
     }
 
     /**
-     * The one output-size formula of the project: {@code floor((in + 2p - d(k-1) - 1) / s) + 1}.
-     * Callers check that the dilated kernel fits the padded input first; this returns a value below 1 otherwise.
+     * The one output-size formula of the project: {@code floor((in + 2p - d(k-1) - 1) / s) + 1}, in 64 bits since
+     * {@code in + 2p} and {@code d(k-1)} can pass 2^31. Callers check that the dilated kernel fits the padded input
+     * first (this returns a value below 1 otherwise) and that the size fits an int ({@link #requireOutputFits}).
      */
-    public static int outputSize(int in, int kernel, int stride, int pad, int dilation) {
-        return Math.floorDiv(in + 2 * pad - dilation * (kernel - 1) - 1, stride) + 1;
+    public static long outputSize(int in, int kernel, int stride, int pad, int dilation) {
+        return Math.floorDiv(in + 2L * pad - (long) dilation * (kernel - 1) - 1, stride) + 1;
+    }
+
+    /** Refuses an output size past 2^31 - 1, which no tensor dimension can hold, rather than let it wrap. */
+    static int requireOutputFits(String axis, long size, int in, int pad) {
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("padding: output " + axis + " " + size + " (input " + axis + " " + in
+                    + ", padding " + pad + ") is more than 2^31 - 1");
+        }
+        return (int) size;
     }
 
     /**
@@ -90,8 +100,8 @@ public record Conv2dParams(int strideH, int strideW, int padH, int padW, int dil
             throw new IllegalArgumentException("bias: shape " + Arrays.toString(bias) + ", must be [" + k
                     + "] (one value per output channel)");
         }
-        int oh = outputSize(h, kh, strideH, padH, dilationH);
-        int ow = outputSize(w, kw, strideW, padW, dilationW);
+        int oh = requireOutputFits("height", outputSize(h, kh, strideH, padH, dilationH), h, padH);
+        int ow = requireOutputFits("width", outputSize(w, kw, strideW, padW, dilationW), w, padW);
         return new Conv2dShape(n, c, h, w, k, kh, kw, oh, ow, this);
     }
 

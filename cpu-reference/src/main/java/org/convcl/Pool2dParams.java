@@ -63,14 +63,14 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
 
     /**
      * PyTorch's pooling output size: {@link Conv2dParams#outputSize} in floor mode; in ceil mode rounded up, but a
-     * last window must start inside the input or the left padding.
+     * last window must start inside the input or the left padding. In 64 bits, as PyTorch computes it.
      */
-    public static int outputSize(int in, int kernel, int stride, int pad, int dilation, boolean ceil) {
+    public static long outputSize(int in, int kernel, int stride, int pad, int dilation, boolean ceil) {
         if (!ceil) {
             return Conv2dParams.outputSize(in, kernel, stride, pad, dilation);
         }
-        int out = Math.floorDiv(in + 2 * pad - dilation * (kernel - 1) - 1 + stride - 1, stride) + 1;
-        if ((long) (out - 1) * stride >= in + pad) {
+        long out = Math.floorDiv(in + 2L * pad - (long) dilation * (kernel - 1) - 1 + stride - 1, stride) + 1;
+        if ((out - 1) * stride >= in + (long) pad) {
             out--;
         }
         return out;
@@ -93,14 +93,16 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
             throw new IllegalArgumentException("input: channels, height and width must be >= 1, got shape "
                     + Arrays.toString(input));
         }
-        int oh = outputSize(input[2], kernelH, strideH, padH, dilationH, ceilMode);
-        int ow = outputSize(input[3], kernelW, strideW, padW, dilationW, ceilMode);
+        long oh = outputSize(input[2], kernelH, strideH, padH, dilationH, ceilMode);
+        long ow = outputSize(input[3], kernelW, strideW, padW, dilationW, ceilMode);
         if (oh < 1 || ow < 1) {
             throw new IllegalArgumentException("kernel: (" + kernelH + ", " + kernelW + ") with dilation (" + dilationH
                     + ", " + dilationW + ") and padding (" + padH + ", " + padW + ") gives output size " + oh + "x" + ow
                     + " for input " + input[2] + "x" + input[3] + "; it must be at least 1x1");
         }
-        return new Pool2dShape(input[0], input[1], input[2], input[3], oh, ow, this);
+        return new Pool2dShape(input[0], input[1], input[2], input[3],
+                Conv2dParams.requireOutputFits("height", oh, input[2], padH),
+                Conv2dParams.requireOutputFits("width", ow, input[3], padW), this);
     }
 
     public Pool2dShape shapeOf(Tensor input) {

@@ -7,7 +7,7 @@ import org.convcl.Tensor;
 /**
  * The gradients of conv2d as plain loops: every product {@code x[n, c, ih, iw] * w[k, ci, i, j]} that conv2d sums
  * into {@code y[n, k, oh, ow]} sends {@code dy[n, k, oh, ow]} back to the input and weight it came from; the bias
- * gradient sums dy. Accumulated in double.
+ * gradient sums dy. A tap on the zero padding adds {@code dy * 0} to its weight's gradient. Accumulated in double.
  */
 public final class Conv2dBackwardReference {
     private Conv2dBackwardReference() {
@@ -34,17 +34,17 @@ public final class Conv2dBackwardReference {
                         for (int ci = 0; ci < cg; ci++) {
                             int c = g * cg + ci;
                             for (int i = 0; i < s.kh(); i++) {
-                                int ih = oh * p.strideH() - p.padH() + i * p.dilationH();
-                                if (ih < 0 || ih >= s.h()) {
-                                    continue;
-                                }
+                                long ih = (long) oh * p.strideH() - p.padH() + (long) i * p.dilationH();
                                 for (int j = 0; j < s.kw(); j++) {
-                                    int iw = ow * p.strideW() - p.padW() + j * p.dilationW();
-                                    if (iw < 0 || iw >= s.w()) {
+                                    long iw = (long) ow * p.strideW() - p.padW() + (long) j * p.dilationW();
+                                    int wi = ((k * cg + ci) * s.kh() + i) * s.kw() + j;
+                                    if (ih < 0 || ih >= s.h() || iw < 0 || iw >= s.w()) {
+                                        // The tap read zero padding: no input to send to, but its weight still
+                                        // gets d * 0, NaN for an infinite or NaN d, as in PyTorch.
+                                        gw[wi] += d * 0;
                                         continue;
                                     }
-                                    int xi = ((n * s.c() + c) * s.h() + ih) * s.w() + iw;
-                                    int wi = ((k * cg + ci) * s.kh() + i) * s.kw() + j;
+                                    int xi = ((n * s.c() + c) * s.h() + (int) ih) * s.w() + (int) iw;
                                     gx[xi] += d * w[wi];
                                     gw[wi] += d * x[xi];
                                 }

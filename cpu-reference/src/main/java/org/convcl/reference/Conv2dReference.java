@@ -33,16 +33,15 @@ public final class Conv2dReference {
                             // weight is (K,C/G,KH,KW)
                             double w = wt[((k * cg + ci) * s.kh() + i) * s.kw() + j];
                             for (int oh = 0; oh < s.oh(); oh++) {
-                                int ih = oh * p.strideH() - p.padH() + i * p.dilationH();
-                                if (ih < 0 || ih >= s.h()) {
-                                    continue;
-                                }
+                                // In 64 bits: oh*SH can pass 2^31 where the padding is huge.
+                                long ih = (long) oh * p.strideH() - p.padH() + (long) i * p.dilationH();
                                 for (int ow = 0; ow < s.ow(); ow++) {
-                                    int iw = ow * p.strideW() - p.padW() + j * p.dilationW();
-                                    if (iw >= 0 && iw < s.w()) {
-                                        // x is (N,C,H,W)
-                                        acc[oh * s.ow() + ow] += x[((n * s.c() + c) * s.h() + ih) * s.w() + iw] * w;
-                                    }
+                                    long iw = (long) ow * p.strideW() - p.padW() + (long) j * p.dilationW();
+                                    boolean inside = ih >= 0 && ih < s.h() && iw >= 0 && iw < s.w();
+                                    // x is (N,C,H,W). A tap on the zero padding still adds 0 * w, as in PyTorch, so
+                                    // an infinite or NaN weight there gives NaN.
+                                    double v = inside ? x[((n * s.c() + c) * s.h() + (int) ih) * s.w() + (int) iw] : 0;
+                                    acc[oh * s.ow() + ow] += v * w;
                                 }
                             }
                         }

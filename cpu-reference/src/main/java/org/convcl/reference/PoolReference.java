@@ -23,9 +23,10 @@ public final class PoolReference {
             int base = plane * s.h() * s.w();
             for (int oh = 0; oh < s.oh(); oh++) {
                 for (int ow = 0; ow < s.ow(); ow++) {
-                    int ih0 = oh * p.strideH() - p.padH(), iw0 = ow * p.strideW() - p.padW();
-                    int ih1 = Math.min(ih0 + (p.kernelH() - 1) * p.dilationH() + 1, s.h());
-                    int iw1 = Math.min(iw0 + (p.kernelW() - 1) * p.dilationW() + 1, s.w());
+                    // The window's taps in 64 bits: in ceil mode its end can pass 2^31.
+                    long ih0 = (long) oh * p.strideH() - p.padH(), iw0 = (long) ow * p.strideW() - p.padW();
+                    long ih1 = Math.min(ih0 + (long) (p.kernelH() - 1) * p.dilationH() + 1, s.h());
+                    long iw1 = Math.min(iw0 + (long) (p.kernelW() - 1) * p.dilationW() + 1, s.w());
                     while (ih0 < 0) {
                         ih0 += p.dilationH();
                     }
@@ -33,14 +34,14 @@ public final class PoolReference {
                         iw0 += p.dilationW();
                     }
                     // An all -inf window reports its first tap; NaN wins over any number, as in PyTorch.
-                    long best = (long) ih0 * s.w() + iw0;
+                    long best = ih0 * s.w() + iw0;
                     float max = Float.NEGATIVE_INFINITY;
-                    for (int ih = ih0; ih < ih1; ih += p.dilationH()) {
-                        for (int iw = iw0; iw < iw1; iw += p.dilationW()) {
-                            float v = x[base + ih * s.w() + iw];
+                    for (long ih = ih0; ih < ih1; ih += p.dilationH()) {
+                        for (long iw = iw0; iw < iw1; iw += p.dilationW()) {
+                            float v = x[base + (int) (ih * s.w() + iw)];
                             if (v > max || Float.isNaN(v)) {
                                 max = v;
-                                best = (long) ih * s.w() + iw;
+                                best = ih * s.w() + iw;
                             }
                         }
                     }
@@ -78,7 +79,8 @@ public final class PoolReference {
 
     /**
      * Gradient of max pooling: each output gradient goes to the input element its index names; windows that
-     * overlap accumulate.
+     * overlap accumulate. Indices that are not taps of their own window are refused
+     * ({@link Pool2dShape#requireIndices}).
      *
      * @param gradOutput (N, C, OH, OW)
      * @param indices    as returned by {@link #maxPool2d}
@@ -91,15 +93,11 @@ public final class PoolReference {
             throw new IllegalArgumentException("indices: " + (indices == null ? "null" : indices.length + " values")
                     + ", must hold one per output element (" + gradOutput.size() + ")");
         }
+        s.requireIndices(indices);
         var grad = Tensor.zeros("gradient", s.inputShape());
         int plane = s.oh() * s.ow();
         for (int o = 0; o < gradOutput.size(); o++) {
-            long index = indices[o];
-            if (index < 0 || index >= (long) s.h() * s.w()) {
-                throw new IllegalArgumentException("indices: value " + index + " at " + o + " is outside the "
-                        + s.h() + "x" + s.w() + " input plane");
-            }
-            grad.data()[(int) ((long) (o / plane) * s.h() * s.w() + index)] += gradOutput.data()[o];
+            grad.data()[(int) ((long) (o / plane) * s.h() * s.w() + indices[o])] += gradOutput.data()[o];
         }
         return grad;
     }
@@ -139,19 +137,21 @@ public final class PoolReference {
      * by: the override, else the window size including padding (clipped to the padded input) or only the cells
      * inside the input, as PyTorch does.
      */
-    record AvgWindow(int ih0, int ih1, int iw0, int iw1, int divisor) {
+    record AvgWindow(int ih0, int ih1, int iw0, int iw1, long divisor) {
         static AvgWindow of(Pool2dShape s, int oh, int ow) {
             var p = s.params();
-            int ih0 = oh * p.strideH() - p.padH(), iw0 = ow * p.strideW() - p.padW();
-            int ih1 = Math.min(ih0 + p.kernelH(), s.h() + p.padH()), iw1 = Math.min(iw0 + p.kernelW(), s.w() + p.padW());
-            int padded = (ih1 - ih0) * (iw1 - iw0);
+            // In 64 bits, as PyTorch: a 65537 x 65537 window's size passes 2^31.
+            long ih0 = (long) oh * p.strideH() - p.padH(), iw0 = (long) ow * p.strideW() - p.padW();
+            long ih1 = Math.min(ih0 + p.kernelH(), (long) s.h() + p.padH());
+            long iw1 = Math.min(iw0 + p.kernelW(), (long) s.w() + p.padW());
+            long padded = (ih1 - ih0) * (iw1 - iw0);
             ih0 = Math.max(ih0, 0);
             iw0 = Math.max(iw0, 0);
             ih1 = Math.min(ih1, s.h());
             iw1 = Math.min(iw1, s.w());
-            int divisor = p.divisorOverride() != 0 ? p.divisorOverride()
+            long divisor = p.divisorOverride() != 0 ? p.divisorOverride()
                     : p.countIncludePad() ? padded : (ih1 - ih0) * (iw1 - iw0);
-            return new AvgWindow(ih0, ih1, iw0, iw1, divisor);
+            return new AvgWindow((int) ih0, (int) ih1, (int) iw0, (int) iw1, divisor);
         }
 
         boolean empty() {

@@ -25,6 +25,8 @@ class ToleranceTest {
         assertFalse(Tolerance.FLOAT32.accepts(Float.NaN, 1f));
         assertTrue(Tolerance.FLOAT32.accepts(Float.NaN, Float.NaN));
         assertFalse(Tolerance.FLOAT32.accepts(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY));
+        assertFalse(Tolerance.FLOAT32.accepts(Float.POSITIVE_INFINITY, 1f));
+        assertFalse(Tolerance.FLOAT32.accepts(Float.NaN, Float.POSITIVE_INFINITY));
     }
 
     @Test

@@ -238,14 +238,8 @@ public final class OpenClBackend implements Backend {
         if (indices == null || indices.length != gradOutput.size()) {
             throw new IllegalArgumentException("indices: must hold one value per output element (" + gradOutput.size() + ")");
         }
-        long plane = (long) s.h() * s.w();
-        for (int i = 0; i < indices.length; i++) {
-            // The gathering kernel would silently drop an index outside the plane; refuse it here instead.
-            if (indices[i] < 0 || indices[i] >= plane) {
-                throw new IllegalArgumentException("indices: value " + indices[i] + " at " + i + " is outside the "
-                        + s.h() + "x" + s.w() + " input plane");
-            }
-        }
+        // The gathering kernel would silently drop or misplace an index outside its window; refuse it here instead.
+        s.requireIndices(indices);
         var grad = Tensor.zeros("gradient", s.inputShape());
         slices(s.n()).upload(gradOutput).uploadIndices(indices, gradOutput.shape()).download(grad)
                 .run((images, in) -> List.of(maxPool2dBackward(in.get(0), in.get(1), withBatch(inputShape, images),
@@ -257,7 +251,7 @@ public final class OpenClBackend implements Backend {
      * The gradient of max pooling on the device.
      *
      * @param gradOutput (N, C, OH, OW)
-     * @param indices    the forward pass's indices, (N, C, OH, OW)
+     * @param indices    the forward pass's indices, (N, C, OH, OW); checked on the device to lie in their windows
      * @return (N, C, H, W) for {@code inputShape}, owned by the caller
      */
     public synchronized DeviceTensor maxPool2dBackward(DeviceTensor gradOutput, DeviceTensor indices, int[] inputShape,
@@ -265,6 +259,10 @@ public final class OpenClBackend implements Backend {
         var s = params.shapeOf(inputShape);
         requireShape("gradOutput", gradOutput, s.outputShape());
         requireShape("indices", indices, s.outputShape());
+        if (indices.size() > 0 && !maxPool.indicesInWindows(indices.buffer(this, "indices", true), s)) {
+            throw new IllegalArgumentException("indices: some value is not in the pooling window of its output element"
+                    + " for input shape " + Arrays.toString(inputShape) + " with " + params);
+        }
         return produce("max pooling gradient", s.inputShape(), dx -> maxPool.backward(
                 gradOutput.buffer(this, "gradOutput", false), indices.buffer(this, "indices", true), dx, s));
     }

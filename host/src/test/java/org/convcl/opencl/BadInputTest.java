@@ -66,6 +66,11 @@ class BadInputTest extends SharedDevice {
                         b -> b.maxPool2d(X, Pool2dParams.of(3, 3).withPadding(2, 0))),
                 new Row("pooling kernel above the input", "kernel: (7, 2)",
                         b -> b.avgPool2d(X, Pool2dParams.of(7, 2))),
+                new Row("an output size past 2^31 - 1 (PyTorch: output size too small, its int wraps)",
+                        "padding: output height", b -> b.conv2d(X, W, null, P.withPadding(Integer.MAX_VALUE, 0))),
+                new Row("a pooling window whose dilated size passes 2^31 (PyTorch: output size too small)",
+                        "kernel: (3, 3) with dilation (2147483647, 1)",
+                        b -> b.maxPool2d(X, Pool2dParams.of(3, 3).withDilation(Integer.MAX_VALUE, 1))),
                 new Row("null pooling input", "input: must not be null", b -> b.maxPool2d(null, POOL)),
                 new Row("pooling gradient of the wrong shape", "gradOutput: shape [2, 4, 3, 3], must be [2, 4, 3, 2]",
                         b -> b.avgPool2dBackward(Tensor.zeros(2, 4, 3, 3), X.shape(), POOL)),
@@ -128,6 +133,19 @@ class BadInputTest extends SharedDevice {
             sawNan |= Float.isNaN(v);
         }
         assertTrue(sawNan);
+    }
+
+    @Test
+    void aPaddedInputTheKernelsCannotIndexIsRefusedOnTheDevice() {
+        // PyTorch and the reference give 3x3 (the bias, the input at the centre); the device kernels would have to
+        // compute oh*SH = 2^31 in 32-bit ints, so the device refuses, naming the padding.
+        var x = Tensor.random(5, 1, 1, 1, 1);
+        var w = Tensor.random(6, 1, 1, 1, 1);
+        var p = P.withPadding(1 << 30, 1 << 30).withStride(1 << 30, 1 << 30);
+        assertArrayEquals(new int[] {1, 1, 3, 3}, new ReferenceBackend().conv2d(x, w, null, p).shape());
+        var e = assertThrows(IllegalArgumentException.class, () -> device.conv2d(x, w, null, p));
+        assertTrue(e.getMessage().startsWith("padding: input height 1 + 2 * padding 1073741824 = 2147483649"),
+                e.getMessage());
     }
 
     @Test

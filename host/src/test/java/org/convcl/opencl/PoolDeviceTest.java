@@ -3,6 +3,7 @@ package org.convcl.opencl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -101,10 +102,57 @@ class PoolDeviceTest extends SharedDevice {
              var pooled = backend.maxPool2d(y, Pool2dParams.of(2, 2));
              var dy = backend.upload(new Tensor(new float[] {1, 1}, 1, 2, 1, 1));
              var grad = backend.maxPool2dBackward(dy, pooled.indices(), y.shape(), Pool2dParams.of(2, 2))) {
-            assertEquals(3, backend.transferCount());
+            // Three uploads, and the index check's flag: written, then read back; no tensor data.
+            assertEquals(5, backend.transferCount());
             assertArrayEquals(new float[] {96, 4}, backend.download(pooled.output()).data());
             assertArrayEquals(new float[] {0, 0, 0, 1, 1, 0, 0, 0}, backend.download(grad).data());
-            assertEquals(5, backend.transferCount());
+            assertEquals(7, backend.transferCount());
         }
+    }
+
+    @Test
+    void deviceIndicesOutsideTheirWindowsAreRefused() {
+        // (1, 1, 4, 4) pooled 2x2: output (0, 1) reads rows 0-1, columns 2-3
+        var p = Pool2dParams.of(2, 2);
+        int[] shape = {1, 1, 4, 4};
+        var dy = Tensor.random(3, 1, 1, 2, 2);
+        long[] good = {5, 2, 13, 15};
+        try (var ddy = device.upload(dy)) {
+            for (long[] bad : new long[][] {{5, 16, 13, 15}, {5, -1, 13, 15}, {5, 0, 13, 15}, {5, 4, 13, 15}}) {
+                try (var indices = device.uploadIndices(bad, 1, 1, 2, 2)) {
+                    var e = assertThrows(IllegalArgumentException.class,
+                            () -> device.maxPool2dBackward(ddy, indices, shape, p));
+                    assertTrue(e.getMessage().startsWith("indices: some value is not in the pooling window"),
+                            e.getMessage());
+                }
+                assertThrows(IllegalArgumentException.class, () -> device.maxPool2dBackward(dy, bad, shape, p));
+            }
+            // The same indices with a wrong input shape that also pools to 2x2: in a 5x5 plane 13 is row 2, column 3,
+            // outside the columns 0-1 of output (1, 0), so the gradient would land in the wrong place.
+            try (var indices = device.uploadIndices(good, 1, 1, 2, 2)) {
+                int[] wrong = {1, 1, 5, 5};
+                assertThrows(IllegalArgumentException.class, () -> device.maxPool2dBackward(ddy, indices, wrong, p));
+                assertThrows(IllegalArgumentException.class, () -> device.maxPool2dBackward(dy, good, wrong, p));
+                try (var grad = device.maxPool2dBackward(ddy, indices, shape, p)) {
+                    assertNull(Tolerance.EXACT.firstMismatch(device.download(grad),
+                            PoolReference.maxPool2dBackward(dy, good, p.shapeOf(shape))));
+                }
+            }
+        }
+    }
+
+    @Test
+    void hugeWindowsAreCountedIn64BitsAsInPyTorch() {
+        // avg_pool2d(full((1,1,1,1), -3), 65537, stride=1, padding=32768) = -3 / 65537^2 in PyTorch 1.13
+        var x = new Tensor(new float[] {-3}, 1, 1, 1, 1);
+        var avg = new Pool2dParams(65537, 65537, 1, 1, 32768, 32768, 1, 1, false, true, 0);
+        assertEquals(-6.984706146795361e-10, device.avgPool2d(x, avg).data()[0], 1e-16);
+        // max_pool2d(arange(9).reshape(1,1,3,3), 2, stride=2^31-1, ceil_mode=True): 4 at index 4, avg_pool2d 2.0
+        var range = new Tensor(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8}, 1, 1, 3, 3);
+        var ceil = Pool2dParams.of(2, 2).withStride(Integer.MAX_VALUE, Integer.MAX_VALUE).withCeilMode(true);
+        var max = device.maxPool2d(range, ceil);
+        assertArrayEquals(new float[] {4}, max.output().data());
+        assertArrayEquals(new long[] {4}, max.indices());
+        assertArrayEquals(new float[] {2}, device.avgPool2d(range, ceil).data());
     }
 }

@@ -4,10 +4,11 @@
 
 // The output in [o0, o1) whose tap k reads input x, or -1 where there is none.
 inline int adjointOutput(const int x, const int k, const int S, const int P, const int D, const int o0, const int o1) {
-    const int t = x + P - k * D;
+    // In 64 bits: k*D can pass 2^31 for a huge dilation in ceil mode.
+    const long t = x + (long) P - (long) k * D;
     if (t < 0 || t % S != 0) {
         return -1;
     }
-    const int o = t / S;
-    return o >= o0 && o < o1 ? o : -1;
+    const long o = t / S;
+    return o >= o0 && o < o1 ? (int) o : -1;
 }

@@ -16,11 +16,11 @@ inline floatV convolve(const __global float* xp, const __global float* wk, const
     floatV acc = (floatV) 0.0f;
     for (int i = 0; i < KH; i++) {
         const int ih = oh * SH - PH + i * DH;
-        if (ih >= 0 && ih < H) {
-            for (int j = 0; j < KW; j++) {
-                acc = fma(loadRow(xp + ih * W, ow0 * SW - PW + j * DW, SW, W, inside), (floatV) wk[i * KW + j],
-                          acc);
-            }
+        const bool rowInside = ih >= 0 && ih < H;
+        for (int j = 0; j < KW; j++) {
+            // A padded row still adds 0 * w, as in PyTorch, so an infinite or NaN weight there gives NaN.
+            const floatV v = rowInside ? loadRow(xp + ih * W, ow0 * SW - PW + j * DW, SW, W, inside) : (floatV) 0.0f;
+            acc = fma(v, (floatV) wk[i * KW + j], acc);
         }
     }
     return acc;

@@ -22,7 +22,8 @@ inline floatV loadRow(const __global float* xr, const int iw0, const int SW, con
         }
     } else {
         for (int e = 0; e < VW; e++) {
-            const int iw = iw0 + e * SW;
+            // In 64 bits: lanes past the last output pixel can reach past 2^31 where SW is huge.
+            const long iw = iw0 + (long) e * SW;
             lanes[e] = iw >= 0 && iw < W ? xr[iw] : 0.0f;
         }
     }
@@ -31,7 +32,7 @@ inline floatV loadRow(const __global float* xr, const int iw0, const int SW, con
 
 // Whether the VW pixels from ow0 read only columns inside the input row, for every j.
 inline bool insideRun(const int ow0, const int W, const int KW, const int SW, const int PW, const int DW) {
-    return ow0 * SW - PW >= 0 && (ow0 + VW - 1) * SW - PW + (KW - 1) * DW < W;
+    return ow0 * SW - PW >= 0 && (long) (ow0 + VW - 1) * SW - PW + (long) (KW - 1) * DW < W;
 }
 
 // Stores the first n lanes of v at out; all VW with one vector store when n == VW.

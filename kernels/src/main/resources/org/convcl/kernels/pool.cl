@@ -17,10 +17,11 @@ void maxpool2d(const __global float* restrict x, __global float* restrict y, __g
     const int oh = (o / OW) % OH;
     const long plane = o / ((long) OW * OH);
     const __global float* xp = x + plane * H * W;
-    int ih0 = oh * SH - PH;
-    int iw0 = ow * SW - PW;
-    const int ih1 = min(ih0 + (KH - 1) * DH + 1, H);
-    const int iw1 = min(iw0 + (KW - 1) * DW + 1, W);
+    // The window's taps in 64 bits: in ceil mode with a huge stride or dilation they can pass 2^31.
+    long ih0 = (long) oh * SH - PH;
+    long iw0 = (long) ow * SW - PW;
+    const long ih1 = min(ih0 + (long) (KH - 1) * DH + 1, (long) H);
+    const long iw1 = min(iw0 + (long) (KW - 1) * DW + 1, (long) W);
     while (ih0 < 0) {
         ih0 += DH;
     }
@@ -28,14 +29,14 @@ void maxpool2d(const __global float* restrict x, __global float* restrict y, __g
         iw0 += DW;
     }
     // An all -inf window reports its first tap; NaN wins over any number.
-    long best = (long) ih0 * W + iw0;
+    long best = ih0 * W + iw0;
     float max = -INFINITY;
-    for (int ih = ih0; ih < ih1; ih += DH) {
-        for (int iw = iw0; iw < iw1; iw += DW) {
+    for (long ih = ih0; ih < ih1; ih += DH) {
+        for (long iw = iw0; iw < iw1; iw += DW) {
             const float v = xp[ih * W + iw];
             if (v > max || isnan(v)) {
                 max = v;
-                best = (long) ih * W + iw;
+                best = ih * W + iw;
             }
         }
     }
@@ -78,6 +79,30 @@ void maxpool2d_backward(const __global float* restrict dy, const __global long* 
     dx[e] = acc;
 }
 
+// Whether input coordinate x is read by one of the K taps of output o along an axis.
+inline bool isTap(const long x, const int o, const int S, const int P, const int D, const int K) {
+    const long t = x - ((long) o * S - P);
+    return t >= 0 && t % D == 0 && t / D < K;
+}
+
+// Sets bad[0] to 1 where an index (ih*W + iw) is not a tap of its own output element's window, so that the
+// gathering gradient neither drops it (outside the plane) nor sends it elsewhere (indices of another input shape).
+// The same arguments as maxpool2d, with the indices and the flag in place of x, y and indices.
+__kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
+void maxpool2d_check_indices(const __global long* restrict indices, __global long* restrict bad, const long total,
+                             const int H, const int W, const int OH, const int OW, const int KH, const int KW,
+                             const int SH, const int SW, const int PH, const int PW, const int DH, const int DW) {
+    const long o = get_global_id(0);
+    if (o >= total) {
+        return;
+    }
+    const long index = indices[o];
+    if (index < 0 || index >= (long) H * W || !isTap(index / W, (o / OW) % OH, SH, PH, DH, KH)
+            || !isTap(index % W, o % OW, SW, PW, DW, KW)) {
+        bad[0] = 1;
+    }
+}
+
 // The input rows [ih0, ih1) and columns [iw0, iw1) of average window (oh, ow), and its divisor.
 typedef struct {
     int ih0, ih1, iw0, iw1;
@@ -90,15 +115,16 @@ avg_window avg_window_of(const int oh, const int ow, const int H, const int W, c
     avg_window a;
     a.ih0 = oh * SH - PH;
     a.iw0 = ow * SW - PW;
-    a.ih1 = min(a.ih0 + KH, H + PH);
-    a.iw1 = min(a.iw0 + KW, W + PW);
-    const int padded = (a.ih1 - a.ih0) * (a.iw1 - a.iw0);
+    // Ends and sizes in 64 bits, as PyTorch: a 65537 x 65537 window's size passes 2^31.
+    a.ih1 = min((long) a.ih0 + KH, (long) H + PH);
+    a.iw1 = min((long) a.iw0 + KW, (long) W + PW);
+    const long padded = (long) (a.ih1 - a.ih0) * (a.iw1 - a.iw0);
     a.ih0 = max(a.ih0, 0);
     a.iw0 = max(a.iw0, 0);
     a.ih1 = min(a.ih1, H);
     a.iw1 = min(a.iw1, W);
     a.divisor = divisorOverride != 0 ? divisorOverride
-            : countIncludePad ? padded : (a.ih1 - a.ih0) * (a.iw1 - a.iw0);
+            : countIncludePad ? padded : (long) (a.ih1 - a.ih0) * (a.iw1 - a.iw0);
     return a;
 }
 

@@ -45,10 +45,12 @@ public final class Conv2dPlanner {
      * The plan of the forward pass: the pinned path, else direct for depthwise and tiny layers, one GEMM for
      * pointwise layers, the implicit GEMM where the SGEMM kernel has it, and im2col + GEMM otherwise.
      *
-     * @throws IllegalArgumentException when the pinned path cannot run this shape, or one output row's column matrix
-     *                                  exceeds the column budget
+     * @throws IllegalArgumentException when the pinned path cannot run this shape, the padded input does not fit the
+     *                                  kernels' 32-bit indexing, or one output row's column matrix exceeds the column
+     *                                  budget
      */
     public Conv2dPlan forward(Conv2dShape s) {
+        ConvGeometry.requireIndexable(s);
         var path = pinned == Conv2dPath.AUTO ? automatic(s) : pinned;
         return switch (path) {
             case DIRECT -> new Conv2dPlan(s, path, sgemm, List.of());
@@ -71,6 +73,7 @@ public final class Conv2dPlanner {
      * the column budget, else row slices of one image, as forward im2col.
      */
     public Conv2dPlan backward(Conv2dShape s) {
+        ConvGeometry.requireIndexable(s);
         return new Conv2dPlan(s, Conv2dPath.IM2COL_GEMM, sgemm, ColumnChunks.plan(s, columnBudgetBytes));
     }
 

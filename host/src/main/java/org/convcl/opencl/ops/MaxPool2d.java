@@ -26,7 +26,22 @@ public final class MaxPool2d {
                 PoolGeometry.inputs(s), s);
     }
 
-    /** Both kernels end with the window and the dilation, one work-item per element of total. */
+    /**
+     * Whether every index is a tap of its own output element's window ({@link Pool2dShape#requireIndices}), checked
+     * on the device: only one flag comes back to the host.
+     */
+    public boolean indicesInWindows(DeviceBuffer indices, Pool2dShape s) {
+        try (var bad = new DeviceBuffer(cl, "index check flag", 1, Long.BYTES)) {
+            long[] flag = {0};
+            bad.write(flag);
+            run(Launch.oneDimensional(cl, Program.POOL, "maxpool2d_check_indices").buffer(indices).buffer(bad),
+                    PoolGeometry.outputs(s), s);
+            bad.read(flag);
+            return flag[0] == 0;
+        }
+    }
+
+    /** The kernels end with the window and the dilation, one work-item per element of total. */
     private static void run(Launch launch, long total, Pool2dShape s) {
         var p = s.params();
         PoolGeometry.window(launch, total, s).i32(p.dilationH()).i32(p.dilationW()).enqueue1d(total);
