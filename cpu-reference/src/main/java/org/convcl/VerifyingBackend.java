@@ -5,7 +5,7 @@ import org.convcl.reference.ReferenceBackend;
 
 /**
  * Runs the plain reference beside another backend on every call and throws {@link VerificationException} on the
- * first element outside the tolerance. Closing it closes the wrapped backend.
+ * first element outside the tolerance. Closing it closes the wrapped backend (and its reference).
  */
 public final class VerifyingBackend implements Backend {
     private final Backend checked;
@@ -82,7 +82,11 @@ public final class VerifyingBackend implements Backend {
 
     @Override
     public void close() {
-        checked.close();
+        try {
+            checked.close();
+        } finally {
+            reference.close();
+        }
     }
 
     /** A device result outside the tolerance of the reference. */

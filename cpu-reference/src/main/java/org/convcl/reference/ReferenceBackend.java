@@ -7,8 +7,12 @@ import org.convcl.MaxPool2dResult;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 
-/** The specification as a {@link Backend}: every operation is the plain loop implementation of this module. */
+/**
+ * The specification as a {@link Backend}: every operation is the plain loop implementation of this module. It holds
+ * nothing to release, but behaves like every backend once closed: calls throw {@link IllegalStateException}.
+ */
 public final class ReferenceBackend implements Backend {
+    private volatile boolean closed;
 
     @Override
     public String name() {
@@ -46,10 +50,18 @@ public final class ReferenceBackend implements Backend {
     }
 
     /** Null parameters are an argument error like any other, not a NullPointerException from inside the loops. */
-    private static <P> P checked(P params) {
+    private <P> P checked(P params) {
+        if (closed) {
+            throw new IllegalStateException("the reference backend is closed");
+        }
         if (params == null) {
             throw new IllegalArgumentException("params: must not be null");
         }
         return params;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
     }
 }

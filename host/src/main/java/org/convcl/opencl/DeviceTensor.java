@@ -1,6 +1,8 @@
 package org.convcl.opencl;
 
+import java.lang.ref.Cleaner;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.convcl.Tensor;
 import org.convcl.opencl.runtime.DeviceBuffer;
 
@@ -8,14 +10,20 @@ import org.convcl.opencl.runtime.DeviceBuffer;
  * A float32 tensor that lives in the memory of one {@link OpenClBackend}'s device, so operations can be chained
  * without copies through the host. Made by {@link OpenClBackend#upload} or returned by a device operation; read it
  * back with {@link OpenClBackend#download}. Max pooling's indices are device tensors of int64 elements, read back
- * with {@link OpenClBackend#downloadIndices}. Close it to free the device memory; closing twice is harmless.
+ * with {@link OpenClBackend#downloadIndices}. Close it to free the device memory; closing twice is harmless, and so
+ * is closing it after its backend, which freed it. One that is never closed is freed once garbage-collected, with
+ * a warning, as until then it holds device memory the garbage collector does not see.
  */
 public final class DeviceTensor implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+
     private final OpenClBackend owner;
     private final int[] shape;
     private final long size;
     private final DeviceBuffer buffer;
     private final boolean int64;
+    private final Cleaner.Cleanable cleanable;
 
     DeviceTensor(OpenClBackend owner, DeviceBuffer buffer, boolean int64, int... shape) {
         this.owner = owner;
@@ -23,6 +31,7 @@ public final class DeviceTensor implements AutoCloseable {
         this.shape = shape.clone();
         this.size = Tensor.elementCount(shape);
         this.buffer = buffer;
+        this.cleanable = CLEANER.register(this, new Forgotten(owner, buffer));
     }
 
     public int[] shape() {
@@ -52,6 +61,10 @@ public final class DeviceTensor implements AutoCloseable {
         if (expectIndices != int64) {
             throw new IllegalArgumentException(name + ": must be a tensor of " + (expectIndices ? "int64 indices" : "float32 values"));
         }
+        if (owner.isClosed()) {
+            throw new IllegalStateException(name + ": device tensor " + Arrays.toString(shape) + " belongs to the"
+                    + " OpenCL backend on " + owner.name() + ", which is closed");
+        }
         if (user != owner) {
             throw new IllegalArgumentException(name + ": belongs to another backend; device tensors cannot be mixed");
         }
@@ -65,11 +78,27 @@ public final class DeviceTensor implements AutoCloseable {
 
     @Override
     public void close() {
-        buffer.close();
+        owner.release(buffer);
+        // Unregisters the cleaning action, which finds the buffer freed and does nothing.
+        cleanable.clean();
     }
 
     @Override
     public String toString() {
         return "DeviceTensor" + Arrays.toString(shape);
+    }
+
+    /** The cleaning action of an unreachable tensor; it must not refer to the tensor, or it would keep it reachable. */
+    private record Forgotten(OpenClBackend owner, DeviceBuffer buffer) implements Runnable {
+        @Override
+        public void run() {
+            if (buffer.isOpen()) {
+                if (!WARNED.getAndSet(true)) {
+                    System.err.println("convcl: warning: a device tensor was garbage-collected without close(); close"
+                            + " device tensors (try-with-resources) to free device memory when they are done");
+                }
+                owner.release(buffer);
+            }
+        }
     }
 }

@@ -23,7 +23,9 @@ import org.convcl.opencl.runtime.Launch;
  * The OpenCL implementation of {@link Backend} on one device. Device-tensor calls validate their arguments, allocate
  * the result and enqueue the operation; host-tensor calls upload, compute and download in slices of images.
  * Calls are serialised: one backend may be shared by threads, but each kernel object is used by one call at a time.
- * Close it to release every OpenCL object.
+ * The device buffers alive together may take at most the memory budget ({@link BackendOptions#memoryBudgetBytes},
+ * never more than the device's global memory). Close it to release every OpenCL object, device tensors included;
+ * after that every call throws {@link IllegalStateException}, whichever thread makes it.
  *
  * <pre>{@code
  * try (var gpu = OpenClBackend.open(Devices.choose("gpu"));
@@ -68,7 +70,7 @@ public final class OpenClBackend implements Backend {
      *                                  cannot run
      */
     public static OpenClBackend open(DeviceInfo device, BackendOptions options) {
-        var cl = new ClContext(device);
+        var cl = new ClContext(device, Math.min(options.memoryBudgetBytes(), device.globalMemBytes()));
         try {
             return new OpenClBackend(cl, options);
         } catch (RuntimeException e) {
@@ -309,8 +311,9 @@ public final class OpenClBackend implements Backend {
     public synchronized long[] downloadIndices(DeviceTensor t) {
         requireNonNull("indices", t);
         long[] host = new long[Math.toIntExact(t.size())];
+        var buffer = t.buffer(this, "indices", true);
         if (host.length > 0) {
-            t.buffer(this, "indices", true).read(host);
+            buffer.read(host);
         }
         return host;
     }
@@ -334,8 +337,9 @@ public final class OpenClBackend implements Backend {
     public synchronized Tensor download(DeviceTensor t) {
         requireNonNull("tensor", t);
         var host = Tensor.zeros(t.shape());
+        var buffer = t.buffer(this, "tensor", false);
         if (host.size() > 0) {
-            t.buffer(this, "tensor", false).read(host.data());
+            buffer.read(host.data());
         }
         return host;
     }
@@ -350,14 +354,33 @@ public final class OpenClBackend implements Backend {
         return cl.transferCount();
     }
 
+    /** Device buffers alive in this backend: tensors, workspaces and scratch buffers. */
+    int liveBuffers() {
+        return cl.liveBuffers();
+    }
+
+    boolean isClosed() {
+        return cl.isClosed();
+    }
+
+    /**
+     * Frees a tensor's buffer once no call of this backend uses it: calls hold this backend's lock while they use
+     * buffers, so another thread's close cannot free one under them.
+     */
+    synchronized void release(DeviceBuffer buffer) {
+        buffer.close();
+    }
+
     /** A new tensor of {@code shape}; a zero-element tensor still holds one element, as OpenCL has no empty buffers. */
     DeviceTensor allocate(String what, boolean int64, int... shape) {
-        cl.requireOpen();
+        requireOpen();
         long size = Math.max(1, Tensor.elementCount(shape));
         return new DeviceTensor(this, new DeviceBuffer(cl, what, size, int64 ? Long.BYTES : Float.BYTES), int64, shape);
     }
 
+    /** Host-tensor calls start here, so even one with no images to compute refuses to run once closed. */
     private ImageSlices slices(int images) {
+        requireOpen();
         return new ImageSlices(this, tensorOps, transferBudgetBytes, images);
     }
 
@@ -372,6 +395,12 @@ public final class OpenClBackend implements Backend {
         } catch (RuntimeException e) {
             t.close();
             throw e;
+        }
+    }
+
+    private void requireOpen() {
+        if (cl.isClosed()) {
+            throw new IllegalStateException("the OpenCL backend on " + name() + " is closed");
         }
     }
 

@@ -16,8 +16,9 @@ import static org.jocl.CL.clReleaseProgram;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.convcl.kernels.Program;
 import org.convcl.opencl.ConvclException;
 import org.convcl.opencl.DeviceInfo;
@@ -31,24 +32,45 @@ import org.jocl.cl_kernel;
 import org.jocl.cl_program;
 
 /**
- * An OpenCL context and in-order queue on one device. It owns every program and kernel it builds: programs are
- * compiled once per (program, options) and kept until {@link #close()}.
+ * An OpenCL context and in-order queue on one device. It owns every program and kernel it builds (programs are
+ * compiled once per (program, options) and kept) and every {@link DeviceBuffer} made in it, until {@link #close()}.
+ *
+ * <p>Every native call on its objects runs under a {@link #hold()}, a shared lock that {@link #close()} takes
+ * exclusively: close waits for the calls in flight, and calls after it throw {@link IllegalStateException}, so no
+ * object is released while another thread uses it.
  */
 public final class ClContext implements AutoCloseable {
     /** Contexts created and not yet closed, in this process. */
     private static final AtomicLong LIVE = new AtomicLong();
+    /**
+     * Inhibits warnings, an option every OpenCL compiler takes. POCL's compiler prints a count of them ("17 warnings
+     * generated.") on the process's stderr for each build, past any stream Java can redirect; a failing build still
+     * keeps its errors in the build log, which the exception carries.
+     */
+    private static final String NO_WARNINGS = "-w";
 
     private final DeviceInfo device;
     private final cl_context context;
     private final cl_command_queue queue;
     private final Map<String, cl_program> programs = new LinkedHashMap<>();
     private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final LiveBuffers buffers;
     private final AtomicLong transfers = new AtomicLong();
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Hold hold = new Hold();
+    /** Written under the exclusive lock, read under the shared one or alone for a quick check. */
+    private volatile boolean closed;
 
+    /** A context whose buffers may take all of the device's global memory. */
     public ClContext(DeviceInfo device) {
+        this(device, device.globalMemBytes());
+    }
+
+    /** @param memoryBudgetBytes the most bytes the buffers alive in this context may take together */
+    public ClContext(DeviceInfo device, long memoryBudgetBytes) {
         Cl.init();
         this.device = device;
+        this.buffers = new LiveBuffers(device.name(), memoryBudgetBytes);
         this.context = Cl.call("clCreateContext",
                 () -> clCreateContext(null, 1, new cl_device_id[] {device.device()}, null, null, null));
         try {
@@ -68,26 +90,71 @@ public final class ClContext implements AutoCloseable {
         return device;
     }
 
-    public cl_context context() {
-        requireOpen();
+    /** For native calls under a {@link #hold()}. */
+    cl_context context() {
         return context;
     }
 
-    public cl_command_queue queue() {
-        requireOpen();
+    /** For native calls under a {@link #hold()}. */
+    cl_command_queue queue() {
         return queue;
+    }
+
+    LiveBuffers buffers() {
+        return buffers;
+    }
+
+    /** Device buffers alive in this context. */
+    public int liveBuffers() {
+        return buffers.count();
+    }
+
+    /** Bytes the device buffers alive in this context take. */
+    public long bytesInUse() {
+        return buffers.bytesInUse();
+    }
+
+    /**
+     * Keeps the context open until the hold is closed; take it around every native call on the context's objects.
+     *
+     * @throws IllegalStateException when the context is closed
+     */
+    Hold hold() {
+        lock.readLock().lock();
+        if (closed) {
+            lock.readLock().unlock();
+            throw closedError();
+        }
+        return hold;
+    }
+
+    /** Runs {@code action} under a hold, or not at all when the context is closed (which released everything). */
+    void ifOpen(Runnable action) {
+        lock.readLock().lock();
+        try {
+            if (!closed) {
+                action.run();
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /**
      * The kernel {@code kernelName} of {@code program} built with {@code options} (typically {@code -D} defines).
-     * Built on first use, then cached.
+     * Built on first use, then cached. The caller uses it for one launch at a time and only under a hold, as a
+     * closed context has released it.
      */
-    public synchronized cl_kernel kernel(Program program, String kernelName, String options) {
-        requireOpen();
-        String programKey = program.name() + "\n" + options;
-        cl_program built = programs.computeIfAbsent(programKey, k -> build(program, options));
-        return kernels.computeIfAbsent(programKey + "\n" + kernelName,
-                k -> Cl.call("clCreateKernel(" + kernelName + ")", () -> clCreateKernel(built, kernelName, null)));
+    public cl_kernel kernel(Program program, String kernelName, String options) {
+        try (var open = hold()) {
+            // The caches are shared by threads holding the context; close() alone clears them, holding it exclusively.
+            synchronized (kernels) {
+                String programKey = program.name() + "\n" + options;
+                cl_program built = programs.computeIfAbsent(programKey, k -> build(program, options));
+                return kernels.computeIfAbsent(programKey + "\n" + kernelName,
+                        k -> Cl.call("clCreateKernel(" + kernelName + ")", () -> clCreateKernel(built, kernelName, null)));
+            }
+        }
     }
 
     /** Counts one copy between host and device memory; {@link DeviceBuffer} calls it for each read and write. */
@@ -97,12 +164,15 @@ public final class ClContext implements AutoCloseable {
 
     /** Host-device copies made in this context so far. */
     public long transferCount() {
+        requireOpen();
         return transfers.get();
     }
 
     /** Waits until every enqueued command has completed. */
     public void finish() {
-        Cl.run("clFinish", () -> clFinish(queue()));
+        try (var open = hold()) {
+            Cl.run("clFinish", () -> clFinish(queue));
+        }
     }
 
     private cl_program build(Program program, String options) {
@@ -110,7 +180,7 @@ public final class ClContext implements AutoCloseable {
         cl_program built = Cl.call("clCreateProgramWithSource(" + program.files() + ")",
                 () -> clCreateProgramWithSource(context, 1, new String[] {source}, null, null));
         try {
-            clBuildProgram(built, 1, new cl_device_id[] {device.device()}, options, null, null);
+            clBuildProgram(built, 1, new cl_device_id[] {device.device()}, NO_WARNINGS + " " + options, null, null);
         } catch (CLException e) {
             String log = buildLog(built);
             clReleaseProgram(built);
@@ -132,28 +202,54 @@ public final class ClContext implements AutoCloseable {
         }
     }
 
+    public boolean isClosed() {
+        return closed;
+    }
+
     public void requireOpen() {
-        if (closed.get()) {
-            throw new IllegalStateException("the OpenCL context on " + device.name() + " is closed");
+        if (closed) {
+            throw closedError();
         }
     }
 
-    /** Releases kernels, programs, the queue and the context; safe to call more than once. */
+    private IllegalStateException closedError() {
+        return new IllegalStateException("the OpenCL context on " + device.name() + " is closed");
+    }
+
+    /**
+     * Waits for the native calls in flight, then releases every buffer still alive, the kernels, programs, the
+     * queue and the context; safe to call more than once. Must not be called under a hold.
+     */
     @Override
-    public synchronized void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
+    public void close() {
+        lock.writeLock().lock();
         try {
-            clFinish(queue);
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                clFinish(queue);
+            } finally {
+                buffers.snapshot().forEach(DeviceBuffer::free);
+                kernels.values().forEach(CL::clReleaseKernel);
+                programs.values().forEach(CL::clReleaseProgram);
+                kernels.clear();
+                programs.clear();
+                clReleaseCommandQueue(queue);
+                clReleaseContext(context);
+                LIVE.decrementAndGet();
+            }
         } finally {
-            kernels.values().forEach(CL::clReleaseKernel);
-            programs.values().forEach(CL::clReleaseProgram);
-            kernels.clear();
-            programs.clear();
-            clReleaseCommandQueue(queue);
-            clReleaseContext(context);
-            LIVE.decrementAndGet();
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** A shared hold on the context; closing it lets {@link #close()} go on once no other hold is left. */
+    final class Hold implements AutoCloseable {
+        @Override
+        public void close() {
+            lock.readLock().unlock();
         }
     }
 }

@@ -16,7 +16,8 @@ import org.jocl.cl_mem;
 
 /**
  * A buffer of float32 (or int64, for pooling indices) elements in device memory. Transfers are blocking, so host
- * arrays are free again when they return.
+ * arrays are free again when they return. Its context counts it against the memory budget and frees it on close
+ * if the buffer is still alive then.
  */
 public final class DeviceBuffer implements AutoCloseable {
     /** Buffers created and not yet closed, in this process: a leak shows as a count that keeps growing. */
@@ -25,7 +26,9 @@ public final class DeviceBuffer implements AutoCloseable {
     private final ClContext cl;
     private final long elements;
     private final int elementBytes;
-    private final AtomicReference<cl_mem> mem;
+    private final long bytes;
+    /** Null once freed, by {@link #close()} or by the context's close. */
+    private final AtomicReference<cl_mem> mem = new AtomicReference<>();
 
     /**
      * @param what   what the buffer holds, for the error message when the device refuses it
@@ -35,7 +38,11 @@ public final class DeviceBuffer implements AutoCloseable {
         this(cl, what, floats, Sizeof.cl_float);
     }
 
-    /** @param elementBytes 4 for float32, 8 for int64 */
+    /**
+     * @param elementBytes 4 for float32, 8 for int64
+     * @throws IllegalArgumentException when the buffer is larger than one allocation may be, or than the context's
+     *                                  memory budget has left
+     */
     public DeviceBuffer(ClContext cl, String what, long elements, int elementBytes) {
         DeviceInfo d = cl.device();
         if (elements < 1) {
@@ -49,10 +56,20 @@ public final class DeviceBuffer implements AutoCloseable {
         this.cl = cl;
         this.elements = elements;
         this.elementBytes = elementBytes;
-        this.mem = new AtomicReference<>(Cl.call("clCreateBuffer(" + what + ", " + bytes + " bytes; device offers "
-                + d.maxAllocBytes() + " per allocation, " + d.globalMemBytes() + " in all)",
-                () -> clCreateBuffer(cl.context(), CL_MEM_READ_WRITE, bytes, null, null)));
-        LIVE.incrementAndGet();
+        this.bytes = bytes;
+        try (var open = cl.hold()) {
+            cl.buffers().reserve(what, bytes);
+            try {
+                mem.set(Cl.call("clCreateBuffer(" + what + ", " + bytes + " bytes; device offers " + d.maxAllocBytes()
+                        + " per allocation, " + d.globalMemBytes() + " in all)",
+                        () -> clCreateBuffer(cl.context(), CL_MEM_READ_WRITE, bytes, null, null)));
+            } catch (RuntimeException e) {
+                cl.buffers().release(null, bytes);
+                throw e;
+            }
+            cl.buffers().add(this);
+            LIVE.incrementAndGet();
+        }
     }
 
     public static long liveCount() {
@@ -63,12 +80,18 @@ public final class DeviceBuffer implements AutoCloseable {
         return elements;
     }
 
+    /** The handle, for a native call under a hold on the context. */
     public cl_mem mem() {
         cl_mem m = mem.get();
         if (m == null) {
+            cl.requireOpen();
             throw new IllegalStateException("device buffer is closed");
         }
         return m;
+    }
+
+    public boolean isOpen() {
+        return mem.get() != null;
     }
 
     /** Copies {@code src} to the start of this buffer. */
@@ -109,16 +132,20 @@ public final class DeviceBuffer implements AutoCloseable {
 
     private void write(Pointer src, int length, int bytesEach) {
         checkFits(length, bytesEach);
-        cl.countTransfer();
-        Cl.run("clEnqueueWriteBuffer", () -> clEnqueueWriteBuffer(cl.queue(), mem(), CL_TRUE, 0,
-                (long) length * bytesEach, src, 0, null, null));
+        try (var open = cl.hold()) {
+            cl.countTransfer();
+            Cl.run("clEnqueueWriteBuffer", () -> clEnqueueWriteBuffer(cl.queue(), mem(), CL_TRUE, 0,
+                    (long) length * bytesEach, src, 0, null, null));
+        }
     }
 
     private void read(Pointer dst, int length, int bytesEach) {
         checkFits(length, bytesEach);
-        cl.countTransfer();
-        Cl.run("clEnqueueReadBuffer", () -> clEnqueueReadBuffer(cl.queue(), mem(), CL_TRUE, 0,
-                (long) length * bytesEach, dst, 0, null, null));
+        try (var open = cl.hold()) {
+            cl.countTransfer();
+            Cl.run("clEnqueueReadBuffer", () -> clEnqueueReadBuffer(cl.queue(), mem(), CL_TRUE, 0,
+                    (long) length * bytesEach, dst, 0, null, null));
+        }
     }
 
     private void checkFits(int length, int bytesEach) {
@@ -128,11 +155,21 @@ public final class DeviceBuffer implements AutoCloseable {
         }
     }
 
+    /**
+     * Frees the buffer; safe to call more than once, and after the context's close (which freed it). Commands
+     * already enqueued on it still complete: OpenCL deletes the memory only after them.
+     */
     @Override
     public void close() {
+        cl.ifOpen(this::free);
+    }
+
+    /** Frees the buffer once; called under a hold on the context or by its close. */
+    void free() {
         cl_mem m = mem.getAndSet(null);
         if (m != null) {
             clReleaseMemObject(m);
+            cl.buffers().release(this, bytes);
             LIVE.decrementAndGet();
         }
     }

@@ -8,7 +8,10 @@ import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
 
-/** Sets a kernel's arguments in order, then enqueues it. The caller holds the kernel for this thread alone. */
+/**
+ * Sets a kernel's arguments in order, then enqueues it. The caller holds the kernel for this thread alone; each
+ * native call holds the context open.
+ */
 public final class Launch {
     /** Work-group size of the one-dimensional kernels, fixed because POCL compiles per local size. */
     public static final int LOCAL_1D = 64;
@@ -55,7 +58,9 @@ public final class Launch {
     private Launch set(long size, Pointer value) {
         argumentBytes += size;
         int i = index++;
-        Cl.run("clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, size, value));
+        try (var open = cl.hold()) {
+            Cl.run("clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, size, value));
+        }
         return this;
     }
 
@@ -66,8 +71,10 @@ public final class Launch {
             throw new IllegalArgumentException(name + ": " + argumentBytes + " bytes of arguments, more than "
                     + cl.device().name() + " takes (CL_DEVICE_MAX_PARAMETER_SIZE " + limit + ")");
         }
-        Cl.run("clEnqueueNDRangeKernel(" + name + ")", () -> clEnqueueNDRangeKernel(cl.queue(), kernel, global.length,
-                null, global, local, 0, null, null));
+        try (var open = cl.hold()) {
+            Cl.run("clEnqueueNDRangeKernel(" + name + ")", () -> clEnqueueNDRangeKernel(cl.queue(), kernel,
+                    global.length, null, global, local, 0, null, null));
+        }
     }
 
     /** One work-item per element of {@code total}, in groups of {@link #LOCAL_1D}; kernels guard the tail. */

@@ -1,0 +1,69 @@
+package org.convcl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.Map;
+import org.convcl.Conv2dParams;
+import org.convcl.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Device buffers alive together stay within the device's global memory, or a smaller budget: the allocation past it
+ * is refused before it is made, with what was asked, what is in use and what is left.
+ */
+class MemoryBudgetTest {
+    private static final int KIB = 1024;
+
+    @Test
+    void tensorsPastTheBudgetAreRefusedUntilOneIsClosed() {
+        var device = Devices.choose(null);
+        try (var backend = OpenClBackend.open(device, BackendOptions.defaultsFor(device).withMemoryBudget(64 * KIB))) {
+            var quarter = Tensor.zeros(1, 1, 64, 64);
+            // Kept reachable, so that the garbage collector frees none of them.
+            var tensors = new ArrayList<DeviceTensor>();
+            for (int i = 0; i < 4; i++) {
+                tensors.add(backend.upload(quarter));
+            }
+            var e = assertThrows(IllegalArgumentException.class, () -> backend.upload(quarter));
+            assertEquals("tensor [1, 1, 64, 64]: needs 16384 bytes of device memory, but 65536 of the 65536 bytes"
+                    + " ConvCL may use on " + device.name() + " are in use (0 available); close device tensors you no"
+                    + " longer need, or use smaller batches", e.getMessage());
+            tensors.get(0).close();
+            backend.upload(quarter).close();
+        }
+    }
+
+    /** The im2col column matrix, a workspace kept between calls, counts like a tensor. */
+    @Test
+    void workspacesCountAgainstTheBudget() {
+        var device = Devices.choose(null);
+        var x = Tensor.random(1, 1, 8, 32, 32);
+        var w = Tensor.random(2, 8, 8, 3, 3);
+        var same = Conv2dParams.DEFAULT.withPadding(1, 1);
+        // Input, weight and output fit; the 8*3*3 x 32*32 column matrix (288 KiB) does not.
+        var options = BackendOptions.defaultsFor(device).withPath(Conv2dPath.IM2COL_GEMM).withMemoryBudget(128 * KIB);
+        try (var backend = OpenClBackend.open(device, options); var dx = backend.upload(x); var dw = backend.upload(w)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> backend.conv2d(dx, dw, null, same));
+            assertTrue(e.getMessage().startsWith("column matrix: needs 294912 bytes of device memory"), e.getMessage());
+            assertEquals(2, backend.liveBuffers(), "buffers alive after the refused call");
+        }
+    }
+
+    /** The hostile tester's case: a device declaring 1 GiB (POCL_MEMORY_LIMIT=1) took eleven 200 MB tensors. */
+    @Test
+    void aDeviceDeclaringOneGibTakesFiveTensorsOf200Mb() throws Exception {
+        assumeTrue(Devices.choose(null).platformName().contains("Portable Computing Language"),
+                "POCL_MEMORY_LIMIT needs POCL");
+        var r = ForkedJvm.run(Map.of("POCL_MEMORY_LIMIT", "1"), DeviceMemoryHog.class);
+        assertEquals(0, r.status(), r.err());
+        var lines = r.out().lines().toList();
+        assertEquals("5 accepted", lines.get(0), r.out());
+        assertTrue(lines.get(1).startsWith("tensor 5: needs 200000000 bytes of device memory, but 1000000000 of the"
+                + " 1073741824 bytes ConvCL may use on "), r.out());
+        assertTrue(lines.get(1).contains("(73741824 available)"), r.out());
+    }
+}
