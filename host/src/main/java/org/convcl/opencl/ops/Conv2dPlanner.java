@@ -123,10 +123,11 @@ public final class Conv2dPlanner {
     /**
      * Winograd where it pays on this machine's CPU (POCL, 2 cores; best of 10 runs of each path side by side, time of
      * the implicit GEMM over Winograd's): with at least 128 input and output channels and enough tiles it ran
-     * 1.05-1.7x faster (N=8 C=K=128 28x28: 1.7 with F(4x4); N=8 C=K=256 14x14: 1.4, N=4: 1.7, N=8 C=K=512 7x7: 1.3,
-     * N=2 C=K=128 28x28: 1.05, all F(2x2)), but slower with fewer channels, where its transforms cost more than the
-     * multiplications it saves (N=8 C=K=64 56x56: 0.65 with F(2x2), 0.8 with F(4x4)), and with few tiles, where the
-     * SGEMM runs narrow (N=1 C=K=256 14x14, 49 tiles: 0.65). GPUs keep im2col + GEMM until measured there.
+     * 1.05-1.7x faster (N=8 C=K=128 28x28: 1.4 to 1.7 with F(4x4); N=8 C=K=256 14x14: 1.4, N=4: 1.7,
+     * N=8 C=K=512 7x7: 1.3, N=2 C=K=128 28x28: 1.05, all F(2x2)), but slower with fewer channels, where its
+     * transforms cost more than the multiplications it saves (N=8 C=K=64 56x56: 0.65 with F(2x2), 0.8 with F(4x4)),
+     * and with few tiles, where the SGEMM runs narrow (N=1 C=K=256 14x14, 49 tiles: 0.65). GPUs keep im2col + GEMM
+     * until measured there.
      */
     private boolean prefersWinograd(Conv2dShape s) {
         return sgemm instanceof SgemmConfig.Blocked && isWinogradShape(s) && s.c() >= 128 && s.k() >= 128
