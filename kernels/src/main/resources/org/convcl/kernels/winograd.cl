@@ -147,7 +147,8 @@ void winograd_input(const __global float* restrict x, const long xOffset, __glob
 // left alone. M starts at m + mOffset; y + yOffset is the chunk's first image. Work-items: K*T, tiles fastest.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void winograd_output(const __global float* restrict m, const long mOffset,
-                     const __global float* restrict bias, const int hasBias, __global float* restrict y, const long yOffset, const int K, const int OH, const int OW,
+                     const __global float* restrict bias, const int hasBias, __global float* restrict y,
+                     const long yOffset, const int K, const int OH, const int OW,
                      const int oh0, const int rows, const int TW, const int T) {
     const int e = get_global_id(0);
     if (e >= K * T) {

@@ -8,7 +8,8 @@ import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
  * Runs a forward {@link Conv2dPlan}: the direct kernel, one SGEMM on the images (pointwise), the implicit GEMM,
- * im2col and SGEMM per chunk of the column matrix, or Winograd's transforms around SGEMMs. Every GEMM writes straight into the NCHW output and adds the bias.
+ * im2col and SGEMM per chunk of the column matrix, or Winograd's transforms around SGEMMs. Every path writes
+ * straight into the NCHW output and adds the bias.
  * Keeps its scratch buffers between calls; close it to release them.
  */
 public final class Conv2d implements AutoCloseable {

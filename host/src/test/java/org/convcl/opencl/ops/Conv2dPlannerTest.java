@@ -138,8 +138,8 @@ class Conv2dPlannerTest {
         for (var s : List.of(shape(1, 4, 8, 4, 5, SAME), shape(1, 4, 8, 4, 3, SAME.withStride(2, 2)),
                 shape(1, 4, 8, 4, 3, SAME.withDilation(2, 2)), shape(1, 4, 8, 4, 3, SAME.withGroups(2)))) {
             e = assertThrows(IllegalArgumentException.class, () -> winograd.forward(s));
-            assertTrue(e.getMessage().startsWith("path: WINOGRAD needs a 3x3 kernel, stride 1, dilation 1 and one group"),
-                    e.getMessage());
+            assertTrue(e.getMessage().startsWith(
+                    "path: WINOGRAD needs a 3x3 kernel, stride 1, dilation 1 and one group"), e.getMessage());
         }
 
         var tiny = shape(1, 1, 8, 1, 3, SAME);
