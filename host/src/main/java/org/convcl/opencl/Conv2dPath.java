@@ -14,5 +14,12 @@ public enum Conv2dPath {
     /** The register-blocked (CPU) SGEMM gathers its B panels straight from the images: no column buffer. */
     IMPLICIT_GEMM,
     /** im2col writes the column matrix in chunks that fit the column budget, each followed by the SGEMM. */
-    IM2COL_GEMM
+    IM2COL_GEMM,
+    /**
+     * 3x3, stride 1, dilation 1, one group: Winograd F(2x2,3x3) or F(4x4,3x3), transforms of input tiles, filters and
+     * products around one batched SGEMM per transform position; fewer multiplications, a looser error bound. A NaN or
+     * infinity in the input reaches every output of the tiles whose input tiles hold it, not only the outputs whose
+     * windows do, since the transforms mix whole tiles.
+     */
+    WINOGRAD
 }

@@ -55,18 +55,27 @@ class Conv2dDeviceTest extends SharedDevice {
         PINNED.clear();
     }
 
-    /** The pinned backends that can run {@code s}: the pointwise path only takes 1x1, stride 1, unpadded layers. */
-    private static List<OpenClBackend> pathsFor(Conv2dShape s) {
-        return PINNED.entrySet().stream()
-                .filter(e -> e.getKey() != Conv2dPath.POINTWISE || Conv2dPlanner.isPointwise(s))
-                .map(Map.Entry::getValue).toList();
+    /** Whether a pinned path takes {@code s}: the pointwise and Winograd paths take only their own shapes. */
+    static boolean runs(Conv2dPath path, Conv2dShape s) {
+        return switch (path) {
+            case POINTWISE -> Conv2dPlanner.isPointwise(s);
+            case WINOGRAD -> Conv2dPlanner.isWinogradShape(s);
+            default -> true;
+        };
+    }
+
+    /** The tolerance of a path: Winograd's own, looser one, the given one elsewhere. */
+    static Tolerance toleranceOf(Conv2dPath path, Tolerance tolerance) {
+        return path == Conv2dPath.WINOGRAD ? Tolerance.WINOGRAD : tolerance;
     }
 
     /** Every path that can run the case must match the reference on it. */
     private static void assertEveryPathMatches(DeviceCase c, Tolerance tolerance) {
-        for (var backend : pathsFor(c.shape())) {
-            assertMatchesReference(backend, c, tolerance);
-        }
+        PINNED.forEach((path, backend) -> {
+            if (runs(path, c.shape())) {
+                assertMatchesReference(backend, c, toleranceOf(path, tolerance));
+            }
+        });
     }
 
     private static final Conv2dParams P = Conv2dParams.DEFAULT;
@@ -123,6 +132,30 @@ class Conv2dDeviceTest extends SharedDevice {
                 DeviceCase.named("deep patch").input(1, 70, 7, 7).filters(9, 3, 3).withBias().seed(26));
     }
 
+    /**
+     * Shapes for the Winograd path (3x3, stride 1): odd sizes, padding 0 to 2, planes smaller than a tile, channels
+     * of no tile's size. From 256 output tiles of 4x4 the path takes F(4x4,3x3), below F(2x2,3x3).
+     */
+    static Stream<DeviceCase> winogradCases() {
+        return Stream.of(
+                DeviceCase.named("F2 odd unpadded").input(2, 3, 9, 7).filters(5, 3, 3).withBias().seed(41),
+                DeviceCase.named("F2 padding 2").input(1, 7, 6, 11).filters(3, 3, 3).params(P.withPadding(2, 2))
+                        .seed(42),
+                DeviceCase.named("F2 plane below a tile").input(3, 2, 1, 2).filters(4, 3, 3)
+                        .params(P.withPadding(1, 1)).withBias().seed(43),
+                DeviceCase.named("F2 asymmetric padding").input(2, 17, 3, 13).filters(19, 3, 3)
+                        .params(P.withPadding(0, 2)).seed(44),
+                DeviceCase.named("F4 odd padded").input(4, 5, 33, 31).filters(7, 3, 3).params(P.withPadding(1, 1))
+                        .withBias().seed(45),
+                DeviceCase.named("F4 unpadded one image").input(1, 3, 67, 69).filters(2, 3, 3).seed(46),
+                DeviceCase.named("F4 padding 2 wide channels").input(2, 67, 30, 29).filters(33, 3, 3)
+                        .params(P.withPadding(2, 1)).withBias().seed(47));
+    }
+
+    static Stream<DeviceCase> randomWinogradCases() {
+        return LongStream.range(0, 80).mapToObj(seed -> DeviceCase.randomWinograd(2000 + seed));
+    }
+
     static Stream<DeviceCase> randomCases() {
         return LongStream.range(0, 220).mapToObj(seed -> DeviceCase.random(1000 + seed));
     }
@@ -130,6 +163,12 @@ class Conv2dDeviceTest extends SharedDevice {
     @ParameterizedTest(name = "{0}")
     @MethodSource("awkwardCases")
     void awkwardShapesMatchTheReference(DeviceCase c) {
+        assertEveryPathMatches(c, Tolerance.FLOAT32);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource({"winogradCases", "randomWinogradCases"})
+    void winogradShapesMatchTheReference(DeviceCase c) {
         assertEveryPathMatches(c, Tolerance.FLOAT32);
     }
 
@@ -147,22 +186,30 @@ class Conv2dDeviceTest extends SharedDevice {
                 + tolerance.firstMismatch(got, expected));
     }
 
-    /** Small integers keep every float32 product and partial sum exact, so any difference at all is a bug. */
+    /**
+     * Small integers keep every float32 product and partial sum exact, so any difference at all is a bug. F(2x2,3x3)
+     * stays exact: its transforms only add, subtract and halve, so every value is a small multiple of 1/2.
+     */
     @Test
     void smallIntegerInputsAreExact() {
         var cases = List.of(
                 new Conv2dParams(1, 1, 1, 1, 1, 1, 1),
+                new Conv2dParams(1, 1, 0, 2, 1, 1, 1),
                 new Conv2dParams(2, 3, 0, 2, 2, 1, 1),
                 new Conv2dParams(1, 1, 1, 1, 1, 1, 3));
         for (var p : cases) {
             var x = Tensor.randomIntegers(7, 3, 2, 9, 13, 11);
             var w = Tensor.randomIntegers(8, 2, 12, 9 / p.groups(), 3, 3);
             var b = Tensor.randomIntegers(9, 5, 12);
+            var s = p.shapeOf(x, w, b);
             var expected = Conv2dReference.conv2d(x, w, b, p);
-            for (var backend : pathsFor(p.shapeOf(x, w, b))) {
-                var got = backend.conv2d(x, w, b, p);
-                assertNull(Tolerance.EXACT.firstMismatch(got, expected), () -> p + ": " + Tolerance.EXACT.firstMismatch(got, expected));
-            }
+            PINNED.forEach((path, backend) -> {
+                if (runs(path, s)) {
+                    var got = backend.conv2d(x, w, b, p);
+                    assertNull(Tolerance.EXACT.firstMismatch(got, expected), () -> p + " on " + path + ": "
+                            + Tolerance.EXACT.firstMismatch(got, expected));
+                }
+            });
         }
     }
 
@@ -195,14 +242,15 @@ class Conv2dDeviceTest extends SharedDevice {
                             .withBias().seed(31),
                     DeviceCase.named("pointwise path").input(2, 7, 9, 5).filters(9, 1, 1).withBias().seed(32),
                     DeviceCase.named("grouped").input(2, 6, 7, 7).filters(4, 3, 3).params(P.withGroups(2)).seed(33))) {
-                if (path != Conv2dPath.POINTWISE || Conv2dPlanner.isPointwise(c.shape())) {
-                    assertNoStrayWrites(cl, conv, planner, c);
+                if (runs(path, c.shape())) {
+                    assertNoStrayWrites(cl, conv, planner, c, toleranceOf(path, Tolerance.FLOAT32));
                 }
             }
         }
     }
 
-    private static void assertNoStrayWrites(ClContext cl, Conv2d conv, Conv2dPlanner planner, DeviceCase c) {
+    private static void assertNoStrayWrites(ClContext cl, Conv2d conv, Conv2dPlanner planner, DeviceCase c,
+                                            Tolerance tolerance) {
         Tensor x = c.input(), w = c.weight(), b = c.biasOrNull();
         var s = c.params().shapeOf(x, w, b);
         int outSize = (int) (s.n() * s.k() * s.outputPlane());
@@ -231,6 +279,6 @@ class Conv2dDeviceTest extends SharedDevice {
         assertArrayEquals(x.data(), inputAfter, c + ": input modified");
         var expected = Conv2dReference.conv2d(x, w, b, c.params());
         var got = new Tensor(Arrays.copyOf(after, outSize), s.outputShape());
-        assertNull(Tolerance.FLOAT32.firstMismatch(got, expected), c.toString());
+        assertNull(tolerance.firstMismatch(got, expected), c.toString());
     }
 }

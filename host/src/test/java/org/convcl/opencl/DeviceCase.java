@@ -101,4 +101,18 @@ record DeviceCase(String label, int n, int c, int h, int w, int k, int kh, int k
             }
         }
     }
+
+    /**
+     * A random convolution the Winograd path runs (3x3, stride 1, dilation 1, one group): up to 4 images, up to 9
+     * channels each way, padding up to 2 per axis and sizes from the smallest the padding allows to 40, so both
+     * F(2x2,3x3) and F(4x4,3x3) (from 256 tiles) are drawn.
+     */
+    static DeviceCase randomWinograd(long seed) {
+        var r = new Random(seed);
+        int ph = r.nextInt(3), pw = r.nextInt(3);
+        int h = Math.max(1, 3 - 2 * ph) + r.nextInt(40), w = Math.max(1, 3 - 2 * pw) + r.nextInt(40);
+        var builder = named("random Winograd " + seed).input(1 + r.nextInt(4), 1 + r.nextInt(9), h, w)
+                .filters(1 + r.nextInt(9), 3, 3).params(Conv2dParams.DEFAULT.withPadding(ph, pw));
+        return (r.nextBoolean() ? builder.withBias() : builder).seed(seed);
+    }
 }

@@ -51,8 +51,21 @@ public final class OclgrindProbe {
             Pool2dParams.of(3, 3).withStride(2, 2).withPadding(1, 1).withCeilMode(true).withCountIncludePad(false),
             Pool2dParams.of(2, 3).withStride(1, 2).withDilation(2, 1));
 
-    /** Lines starting "ok " a clean probe prints: every run and the backward pass of each case, each pool, col2im. */
-    static final int OK_LINES = (RUNS + 1) * CASES.size() + POOLS.size() + 1;
+    /**
+     * Winograd cases, pinned, with a small SGEMM configuration and row slices: F(2x2,3x3) with a plane one pixel
+     * wide, F(4x4,3x3) (256 tiles) with padding 2.
+     */
+    static final List<DeviceCase> WINOGRAD_CASES = List.of(
+            DeviceCase.named("winograd F2").input(2, 3, 7, 1).filters(5, 3, 3)
+                    .params(Conv2dParams.DEFAULT.withPadding(1, 2)).withBias().seed(66),
+            DeviceCase.named("winograd F4").input(1, 2, 62, 62).filters(3, 3, 3)
+                    .params(Conv2dParams.DEFAULT.withPadding(2, 1)).withBias().seed(67));
+
+    /**
+     * Lines starting "ok " a clean probe prints: every run and the backward pass of each case, each Winograd case,
+     * each pool, col2im.
+     */
+    static final int OK_LINES = (RUNS + 1) * CASES.size() + WINOGRAD_CASES.size() + POOLS.size() + 1;
 
     public static void main(String[] args) {
         var device = Devices.choose("oclgrind");
@@ -94,6 +107,17 @@ public final class OclgrindProbe {
             try (var backend = new VerifyingBackend(OpenClBackend.open(device, chunked))) {
                 backend.conv2dBackward(Tensor.random(73, s.outputShape()), x, w, c.params());
                 System.out.println("ok backward " + c.label());
+            }
+        }
+        for (var c : WINOGRAD_CASES) {
+            // Half of one image's transformed tiles: every image in two or more row slices.
+            var pinned = defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.WINOGRAD);
+            long wholeBatch = new Conv2dPlanner(device, pinned.sgemm(), Long.MAX_VALUE, pinned.path())
+                    .forward(c.shape()).largestChunkFloats();
+            var run = pinned.withColumnBudget(wholeBatch / c.n() / 2 * Float.BYTES);
+            try (var backend = OpenClBackend.open(device, run)) {
+                Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.WINOGRAD);
+                System.out.println("ok " + c.label() + " with " + run.sgemm() + " on " + run.path());
             }
         }
         for (var p : POOLS) {

@@ -12,7 +12,8 @@ class ProgramBuildTest {
 
     @ParameterizedTest
     @CsvSource({"IM2COL, im2col", "DIRECT_CONV2D, direct", "COL2IM, col2im", "POOL, maxpool2d", "TENSOR, permute3",
-            "SGEMM, sgemm", "SGEMM_BLOCKED, sgemm"})
+            "SGEMM, sgemm", "SGEMM_BLOCKED, sgemm",
+            "WINOGRAD, winograd_input"})
     void buildsWithItsDefaults(Program program, String kernel) {
         try (var cl = new ClContext(Devices.choose(null))) {
             assertNotNull(cl.kernel(program, kernel, ""));

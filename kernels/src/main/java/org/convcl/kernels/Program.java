@@ -13,7 +13,8 @@ public enum Program {
     POOL("local_size", "adjoint_window", "pool"),
     TENSOR("local_size", "tensor"),
     SGEMM("sgemm"),
-    SGEMM_BLOCKED("vectors", "sgemm_blocked");
+    SGEMM_BLOCKED("vectors", "sgemm_blocked"),
+    WINOGRAD("local_size", "winograd");
 
     private final List<String> parts;
 

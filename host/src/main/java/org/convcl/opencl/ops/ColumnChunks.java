@@ -23,14 +23,23 @@ public final class ColumnChunks {
     }
 
     public static List<Chunk> plan(Conv2dShape s, long budgetBytes) {
+        return plan(s, budgetBytes, floatsPerRow(s), 1, "one output row needs a column matrix of");
+    }
+
+    /**
+     * Chunks for buffers of {@code floatsPerStep} floats per step of {@code rowsPerStep} output rows of one image
+     * (the last step of an image may be shorter): slices start at a step.
+     *
+     * @param what what one step needs, for the message when one step exceeds the budget
+     */
+    static List<Chunk> plan(Conv2dShape s, long budgetBytes, long floatsPerStep, int rowsPerStep, String what) {
         // The kernels index one chunk's columns with 32-bit integers.
         long budgetFloats = Math.min(budgetBytes / Float.BYTES, Integer.MAX_VALUE);
-        long perRow = floatsPerRow(s);
-        if (perRow > budgetFloats) {
-            throw new IllegalArgumentException("input: one output row needs a " + perRow * Float.BYTES
-                    + "-byte column matrix, more than the column budget of " + budgetBytes + " bytes");
+        if (floatsPerStep > budgetFloats) {
+            throw new IllegalArgumentException("input: " + what + " " + floatsPerStep * Float.BYTES
+                    + " bytes, more than the column budget of " + budgetBytes + " bytes");
         }
-        long perImage = perRow * s.oh();
+        long perImage = floatsPerStep * ((s.oh() + rowsPerStep - 1) / rowsPerStep);
         List<Chunk> chunks = new ArrayList<>();
         if (perImage <= budgetFloats) {
             int step = (int) Math.min(s.n(), budgetFloats / perImage);
@@ -38,10 +47,10 @@ public final class ColumnChunks {
                 chunks.add(new Chunk(n0, Math.min(step, s.n() - n0), 0, s.oh()));
             }
         } else {
-            int step = (int) (budgetFloats / perRow);
+            long rows = budgetFloats / floatsPerStep * rowsPerStep;
             for (int n = 0; n < s.n(); n++) {
-                for (int oh0 = 0; oh0 < s.oh(); oh0 += step) {
-                    chunks.add(new Chunk(n, 1, oh0, Math.min(step, s.oh() - oh0)));
+                for (int oh0 = 0; oh0 < s.oh(); oh0 += rows) {
+                    chunks.add(new Chunk(n, 1, oh0, (int) Math.min(rows, s.oh() - oh0)));
                 }
             }
         }

@@ -7,15 +7,17 @@ import org.convcl.opencl.runtime.Workspace;
 import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
- * Runs a forward {@link Conv2dPlan}: the direct kernel, one SGEMM on the images (pointwise), the implicit GEMM, or
- * im2col and SGEMM per chunk of the column matrix. Every GEMM writes straight into the NCHW output and adds the bias.
- * Keeps the column buffer between calls; close it to release that buffer.
+ * Runs a forward {@link Conv2dPlan}: the direct kernel, one SGEMM on the images (pointwise), the implicit GEMM,
+ * im2col and SGEMM per chunk of the column matrix, or Winograd's transforms around SGEMMs. Every path writes
+ * straight into the NCHW output and adds the bias.
+ * Keeps its scratch buffers between calls; close it to release them.
  */
 public final class Conv2d implements AutoCloseable {
     private final Sgemm sgemm;
     private final Im2col im2col;
     private final DirectConv2d direct;
     private final ImplicitConv2d implicit;
+    private final WinogradConv2d winograd;
     private final Workspace columns;
 
     /** @param sgemm the configuration of the GEMMs of every plan this executor runs */
@@ -24,6 +26,7 @@ public final class Conv2d implements AutoCloseable {
         this.im2col = new Im2col(cl);
         this.direct = new DirectConv2d(cl);
         this.implicit = new ImplicitConv2d(cl);
+        this.winograd = new WinogradConv2d(cl, this.sgemm);
         this.columns = new Workspace(cl, "column matrix");
     }
 
@@ -63,13 +66,18 @@ public final class Conv2d implements AutoCloseable {
                             colOperand, outSlice, bias);
                 }
             }
+            case WINOGRAD -> winograd.enqueue(plan, x, w, bias, y);
             case AUTO -> throw new IllegalArgumentException("plan: AUTO is not a path to run");
         }
     }
 
-    /** Releases the column buffer. */
+    /** Releases the column buffer and the Winograd path's buffers. */
     @Override
     public void close() {
-        columns.close();
+        try {
+            columns.close();
+        } finally {
+            winograd.close();
+        }
     }
 }

@@ -15,6 +15,8 @@ import org.convcl.opencl.tuning.SgemmConfig;
 public final class Conv2dPlanner {
     /** Below this many FLOPs one direct launch costs less than im2col and GEMM launches. */
     static final double TINY_LAYER_FLOPS = 1 << 20;
+    /** Output tiles from which F(4x4,3x3) is chosen; Winograd needs half as many F(2x2,3x3) tiles at least. */
+    static final long WINOGRAD_TILES = 256;
 
     private final DeviceInfo device;
     private final SgemmConfig sgemm;
@@ -43,7 +45,8 @@ public final class Conv2dPlanner {
 
     /**
      * The plan of the forward pass: the pinned path, else direct for depthwise and tiny layers, one GEMM for
-     * pointwise layers, the implicit GEMM where the SGEMM kernel has it, and im2col + GEMM otherwise.
+     * pointwise layers, Winograd for wide 3x3 layers on CPUs, the implicit GEMM where the SGEMM kernel has it, and
+     * im2col + GEMM otherwise.
      *
      * @throws IllegalArgumentException when the pinned path cannot run this shape, the padded input does not fit the
      *                                  kernels' 32-bit indexing, or one output row's column matrix exceeds the column
@@ -64,6 +67,13 @@ public final class Conv2dPlanner {
             case IMPLICIT_GEMM -> new Conv2dPlan(s, path, tallEnough((SgemmConfig.Blocked) sgemm, s.kPerGroup()),
                     List.of());
             case IM2COL_GEMM -> backward(s);
+            case WINOGRAD -> {
+                if (!isWinogradShape(s)) {
+                    throw new IllegalArgumentException("path: WINOGRAD needs a 3x3 kernel, stride 1, dilation 1 and one"
+                            + " group, not " + s.kh() + "x" + s.kw() + " with " + s.params());
+                }
+                yield winograd(s, winogradTile(s));
+            }
             case AUTO -> throw new IllegalStateException("AUTO is resolved above");
         };
     }
@@ -85,7 +95,46 @@ public final class Conv2dPlanner {
         if (isPointwise(s)) {
             return Conv2dPath.POINTWISE;
         }
+        if (prefersWinograd(s)) {
+            return Conv2dPath.WINOGRAD;
+        }
         return sgemm instanceof SgemmConfig.Blocked ? Conv2dPath.IMPLICIT_GEMM : Conv2dPath.IM2COL_GEMM;
+    }
+
+    /** 3x3 kernel, stride 1, dilation 1, one group: the shapes the Winograd path runs, with any padding. */
+    public static boolean isWinogradShape(Conv2dShape s) {
+        Conv2dParams p = s.params();
+        return s.kh() == 3 && s.kw() == 3 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1
+                && p.dilationW() == 1 && p.groups() == 1;
+    }
+
+    /** The Winograd plan with output tiles of {@code tile} pixels a side, chunked by images or rows of tiles. */
+    private Conv2dPlan winograd(Conv2dShape s, int tile) {
+        var tiles = new WinogradTiles(s, tile);
+        return new Conv2dPlan(s, Conv2dPath.WINOGRAD, sgemm, ColumnChunks.plan(s, columnBudgetBytes,
+                tiles.floatsPerTileRow(), tile, "one row of Winograd tiles needs"), tile);
+    }
+
+    /**
+     * F(4x4,3x3) where the output has {@link #WINOGRAD_TILES} of its tiles, else F(2x2,3x3): the SGEMM needs many
+     * columns (tiles) to run at speed, and F(4x4) has a quarter as many.
+     */
+    private static int winogradTile(Conv2dShape s) {
+        return new WinogradTiles(s, 4).count() >= WINOGRAD_TILES ? 4 : 2;
+    }
+
+    /**
+     * Winograd where it pays on this machine's CPU (POCL, 2 cores; best of 10 runs of each path side by side, time of
+     * the implicit GEMM over Winograd's): with at least 128 input and output channels and enough tiles it ran
+     * 1.05-1.7x faster (N=8 C=K=128 28x28: 1.4 to 1.7 with F(4x4); N=8 C=K=256 14x14: 1.4, N=4: 1.7,
+     * N=8 C=K=512 7x7: 1.3, N=2 C=K=128 28x28: 1.05, all F(2x2)), but slower with fewer channels, where its
+     * transforms cost more than the multiplications it saves (N=8 C=K=64 56x56: 0.65 with F(2x2), 0.8 with F(4x4)),
+     * and with few tiles, where the SGEMM runs narrow (N=1 C=K=256 14x14, 49 tiles: 0.65). GPUs keep im2col + GEMM
+     * until measured there.
+     */
+    private boolean prefersWinograd(Conv2dShape s) {
+        return sgemm instanceof SgemmConfig.Blocked && isWinogradShape(s) && s.c() >= 128 && s.k() >= 128
+                && new WinogradTiles(s, winogradTile(s)).count() >= WINOGRAD_TILES / 2;
     }
 
     /** 1x1 kernel, stride 1, no padding: the shapes the pointwise path runs. */

@@ -32,7 +32,12 @@ public final class Launch {
 
     /** A launch of the one-dimensional kernel {@code kernel} of {@code program} (see {@link #enqueue1d}). */
     public static Launch oneDimensional(ClContext cl, Program program, String kernel) {
-        return new Launch(cl, cl.kernel(program, kernel, OPTIONS_1D), kernel);
+        return oneDimensional(cl, program, kernel, "");
+    }
+
+    /** As {@link #oneDimensional(ClContext, Program, String)}, built with {@code moreDefines} added. */
+    public static Launch oneDimensional(ClContext cl, Program program, String kernel, String moreDefines) {
+        return new Launch(cl, cl.kernel(program, kernel, OPTIONS_1D + moreDefines), kernel);
     }
 
     public Launch buffer(DeviceBuffer b) {

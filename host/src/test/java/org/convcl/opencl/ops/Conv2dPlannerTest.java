@@ -75,6 +75,45 @@ class Conv2dPlannerTest {
     }
 
     @Test
+    void cpuDevicesTakeWinogradForWide3x3LayersWithEnoughTiles() {
+        var cpu = automatic(CPU, BLOCKED);
+        // 8 * 7 * 7 = 392 tiles of 4x4 (resnet_3x3_c128_28).
+        var plan = cpu.forward(shape(8, 128, 28, 128, 3, SAME));
+        assertEquals(Conv2dPath.WINOGRAD, plan.path());
+        assertEquals(4, plan.winogradTile());
+        // 128 tiles of 4x4 are too few for F(4x4), 392 of 2x2 are enough for F(2x2).
+        assertEquals(2, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).winogradTile());
+        // Too few channels, too few tiles, or not 3x3 stride 1 dilation 1: the implicit GEMM.
+        for (var s : List.of(shape(8, 64, 56, 64, 3, SAME), shape(1, 256, 14, 256, 3, SAME),
+                shape(8, 256, 28, 256, 3, SAME.withStride(2, 2)), shape(8, 256, 28, 256, 3, SAME.withDilation(2, 2)),
+                shape(8, 256, 28, 256, 3, SAME.withGroups(2)), shape(8, 256, 28, 256, 5, SAME))) {
+            assertEquals(Conv2dPath.IMPLICIT_GEMM, cpu.forward(s).path(), s.toString());
+        }
+        // Not measured on GPUs: they keep im2col + GEMM.
+        assertEquals(Conv2dPath.IM2COL_GEMM, automatic(GPU, TILED).forward(shape(8, 128, 28, 128, 3, SAME)).path());
+    }
+
+    @Test
+    void winogradChunksImagesThenRowsOfTiles() {
+        var s = shape(3, 16, 20, 8, 3, SAME);
+        // F(2x2): 10 tiles a row, each with 16 positions of C + K = 24 floats: 3840 floats a row of tiles.
+        long tileRow = 16L * 24 * 10;
+        var images = new Conv2dPlanner(GPU, TILED, tileRow * 10 * 2 * Float.BYTES, Conv2dPath.WINOGRAD).forward(s);
+        assertEquals(2, images.winogradTile());
+        assertEquals(List.of(new ColumnChunks.Chunk(0, 2, 0, 20), new ColumnChunks.Chunk(2, 1, 0, 20)),
+                images.chunks());
+        assertEquals(tileRow * 10 * 2, images.largestChunkFloats());
+        // Four rows of tiles: slices of 8 output rows, starting on a tile.
+        var rows = new Conv2dPlanner(GPU, TILED, tileRow * 4 * Float.BYTES, Conv2dPath.WINOGRAD).forward(s);
+        assertEquals(9, rows.chunks().size());
+        assertEquals(new ColumnChunks.Chunk(1, 1, 16, 4), rows.chunks().get(5));
+        assertEquals(tileRow * 4, rows.largestChunkFloats());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new Conv2dPlanner(GPU, TILED, tileRow * Float.BYTES - 1, Conv2dPath.WINOGRAD).forward(s));
+        assertTrue(e.getMessage().startsWith("input: one row of Winograd tiles needs 15360 bytes"), e.getMessage());
+    }
+
+    @Test
     void theBackwardPassChunksAsForwardIm2colWould() {
         var s = shape(3, 16, 20, 8, 3, SAME.withStride(2, 2));
         long budget = 16L * 9 * 10 * 4 * Float.BYTES; // four output rows of one image
@@ -95,8 +134,17 @@ class Conv2dPlannerTest {
         e = assertThrows(IllegalArgumentException.class, () -> pointwise.forward(shape(1, 4, 8, 4, 3, SAME)));
         assertTrue(e.getMessage().startsWith("path: POINTWISE needs a 1x1 kernel"), e.getMessage());
 
+        var winograd = new Conv2dPlanner(CPU, BLOCKED, GIB, Conv2dPath.WINOGRAD);
+        for (var s : List.of(shape(1, 4, 8, 4, 5, SAME), shape(1, 4, 8, 4, 3, SAME.withStride(2, 2)),
+                shape(1, 4, 8, 4, 3, SAME.withDilation(2, 2)), shape(1, 4, 8, 4, 3, SAME.withGroups(2)))) {
+            e = assertThrows(IllegalArgumentException.class, () -> winograd.forward(s));
+            assertTrue(e.getMessage().startsWith(
+                    "path: WINOGRAD needs a 3x3 kernel, stride 1, dilation 1 and one group"), e.getMessage());
+        }
+
         var tiny = shape(1, 1, 8, 1, 3, SAME);
-        for (var path : List.of(Conv2dPath.DIRECT, Conv2dPath.IMPLICIT_GEMM, Conv2dPath.IM2COL_GEMM)) {
+        for (var path : List.of(Conv2dPath.DIRECT, Conv2dPath.IMPLICIT_GEMM, Conv2dPath.IM2COL_GEMM,
+                Conv2dPath.WINOGRAD)) {
             assertEquals(path, new Conv2dPlanner(CPU, BLOCKED, GIB, path).forward(tiny).path());
         }
     }

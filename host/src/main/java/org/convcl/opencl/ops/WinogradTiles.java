@@ -1,0 +1,53 @@
+package org.convcl.opencl.ops;
+
+import java.util.List;
+import org.convcl.Conv2dShape;
+
+/**
+ * The tiles of Winograd F(tile x tile, 3x3) over a convolution's output, and the sizes of its transformed tensors:
+ * U (positions, K, C), V (positions, C, tiles) and M (positions, K, tiles), where positions = (tile + 2)^2.
+ *
+ * @param tile output pixels per tile side: 2 or 4
+ */
+record WinogradTiles(Conv2dShape shape, int tile) {
+    WinogradTiles {
+        if (tile != 2 && tile != 4) {
+            throw new IllegalArgumentException("tile: " + tile + ", must be 2 or 4");
+        }
+    }
+
+    /** The ALPHA^2 transform positions, each one GEMM. */
+    int positions() {
+        return (tile + 2) * (tile + 2);
+    }
+
+    /** Tiles per output row of tiles; the last may reach past OW. */
+    int tilesWide() {
+        return (shape.ow() + tile - 1) / tile;
+    }
+
+    /** Tiles of the whole output. */
+    long count() {
+        return (long) shape.n() * ((shape.oh() + tile - 1) / tile) * tilesWide();
+    }
+
+    /** Tiles of a chunk: its images times its rows of tiles times the tiles per row. */
+    long tilesOf(ColumnChunks.Chunk c) {
+        return (long) c.images() * ((c.rows() + tile - 1) / tile) * tilesWide();
+    }
+
+    /** Floats of V and M for one row of tiles of one image: what the column budget limits. */
+    long floatsPerTileRow() {
+        return (long) positions() * (shape.c() + shape.k()) * tilesWide();
+    }
+
+    /** Floats of U, the transformed filters. */
+    long filterFloats() {
+        return (long) positions() * shape.k() * shape.c();
+    }
+
+    /** Floats of V and M of the largest chunk. */
+    long largest(List<ColumnChunks.Chunk> chunks) {
+        return chunks.stream().mapToLong(c -> tilesOf(c) * positions() * (shape.c() + shape.k())).max().orElse(0);
+    }
+}
