@@ -10,7 +10,6 @@ import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
-import org.convcl.opencl.ops.Conv2dPlanner;
 import org.convcl.reference.Conv2dBackwardReference;
 import org.convcl.reference.Conv2dReference;
 import org.convcl.reference.PoolReference;
@@ -34,7 +33,11 @@ class NonFiniteFuzzTest extends SharedDevice {
         var d = Devices.choose(null);
         var defaults = BackendOptions.defaultsFor(d);
         for (var path : Conv2dDeviceTest.pinnablePaths(defaults)) {
-            PINNED.put(path, OpenClBackend.open(d, defaults.withPath(path)));
+            // Winograd's transforms mix whole tiles, so a NaN or infinity reaches outputs whose windows do not hold
+            // it: a documented exception (see Conv2dPath.WINOGRAD), tested with finite data only.
+            if (path != Conv2dPath.WINOGRAD) {
+                PINNED.put(path, OpenClBackend.open(d, defaults.withPath(path)));
+            }
         }
     }
 
@@ -95,7 +98,7 @@ class NonFiniteFuzzTest extends SharedDevice {
             var b = c.bias() ? nasty(r, c.k()) : null;
             var expected = Conv2dReference.conv2d(x, w, b, c.params());
             for (var path : PINNED.keySet()) {
-                if (path != Conv2dPath.POINTWISE || Conv2dPlanner.isPointwise(s)) {
+                if (Conv2dDeviceTest.runs(path, s)) {
                     assertMatches(PINNED.get(path).conv2d(x, w, b, c.params()), expected, c + " forward on " + path);
                 }
             }
