@@ -127,7 +127,7 @@ public final class DistCommand implements Command {
         return Stream.of(Files.readString(list).strip().split(":")).map(Path::of).toList();
     }
 
-    /** Streams {@code top} as a gzipped tar with root as owner, in name order, so the archive depends on content. */
+    /** Streams {@code top} as a gzipped tar, owned by root (the builder's user means nothing where it is unpacked). */
     private static void tar(Path staging, String top, OutputStream out) throws IOException {
         Path log = staging.resolve("tar.log");
         var tar = new ProcessBuilder("tar", "--create", "--directory", staging.toString(), "--sort=name",
