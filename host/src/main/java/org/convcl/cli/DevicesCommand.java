@@ -13,6 +13,8 @@ import org.convcl.opencl.Devices;
 final class DevicesCommand implements Command {
     private static final String REFERENCE = "reference";
     private static final Args.Spec SPEC = new Args.Spec(Set.of(), Set.of());
+    /** Set by the launcher of a {@code convcl dist} bundle: which OpenCL loader and drivers it chose, and why. */
+    private static final List<String> LAUNCHER_CHOICES = List.of("CONVCL_OPENCL_LIBRARY", "CONVCL_OPENCL_VENDORS");
 
     @Override
     public String name() {
@@ -42,6 +44,12 @@ final class DevicesCommand implements Command {
 
     @Override
     public void run(Args args, PrintStream out) {
+        for (String name : LAUNCHER_CHOICES) {
+            String choice = System.getenv(name);
+            if (choice != null) {
+                out.println(name + ": " + choice);
+            }
+        }
         String env = System.getenv(Backends.DEVICE_ENV);
         boolean referenceIsDefault = env != null && env.strip().toLowerCase(Locale.ROOT).equals(REFERENCE);
         List<DeviceInfo> devices = List.of();
