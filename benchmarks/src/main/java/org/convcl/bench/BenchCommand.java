@@ -16,7 +16,8 @@ import org.convcl.opencl.Devices;
 
 /**
  * {@code convcl bench}: the suite on the chosen device, every other OpenCL device, the reference and, with
- * {@code --peers}, CLBlast on the chosen device. Every contender is verified against the reference before it is timed.
+ * {@code --peers}, the CPU peers (DJL-PyTorch, ND4J) and CLBlast on the chosen device. Every contender is verified
+ * against the reference before it is timed.
  */
 public final class BenchCommand implements Command {
     private static final Args.Spec SPEC = new Args.Spec(Set.of("device", "suite", "csv", "chart"), Set.of("peers"));
@@ -28,7 +29,7 @@ public final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmark the suite: device against other devices, the reference and CLBlast";
+        return "benchmark the suite: device against other devices, the reference, DJL-PyTorch, ND4J and CLBlast";
     }
 
     @Override
@@ -38,15 +39,24 @@ public final class BenchCommand implements Command {
 
                   --device D      the ConvCL device to measure (default: CONVCL_DEVICE, else GPU, accelerator, CPU);
                                   every other OpenCL device present is measured too
-                  --suite NAMES   comma-separated case names (default: all): %s
+                  --suite NAMES   comma-separated case names (default: %s);
+                                  heavier cases run only when named: %s
                   --csv FILE      write case,backend,device,gflops,ms,verified
-                  --chart FILE    write the same rows as a PNG bar chart
-                  --peers         also run CLBlast (Sconvgemm for convolutions, Sgemm) on the chosen device
+                  --chart FILE    write ConvCL on each device against the fastest CPU peer as a PNG bar chart
+                  --peers         also run the CPU peers DJL-PyTorch and ND4J (one thread per core), and CLBlast
+                                  (Sconvgemm for convolutions, Sgemm) on the chosen device; ./convcl fetches
+                                  DJL-PyTorch and ND4J with Maven on first use (about 300 MB), and without them
+                                  prints a note and runs CLBlast only
 
                 Each case runs once on the reference (plain Java loops), whose time is its row and whose output is the
                 expected answer; each contender is then verified against it, and only a verified contender is timed:
                 two warm-up runs, then the median of at least 5 runs and 1 s, the device queue finished in each run.
-                """.formatted(String.join(",", BenchSuite.ALL.stream().map(BenchCase::name).toList()));
+                Pooling counts one operation per window element.
+                """.formatted(names(BenchSuite.DEFAULT), names(BenchSuite.OPT_IN));
+    }
+
+    private static String names(List<BenchCase> cases) {
+        return String.join(",", cases.stream().map(BenchCase::name).toList());
     }
 
     @Override
@@ -71,6 +81,9 @@ public final class BenchCommand implements Command {
                 }
             }
             if (args.isSet("peers")) {
+                contenders.addAll(CpuPeers.open(BenchCommand.class.getClassLoader(),
+                        Runtime.getRuntime().availableProcessors(),
+                        System.getProperty(CpuPeers.UNAVAILABLE_PROPERTY, CpuPeers.NOT_ON_CLASSPATH), out));
                 contenders.add(new ClBlastContender(chosen));
             }
             out.println("device: " + chosen.describe());
@@ -98,12 +111,12 @@ public final class BenchCommand implements Command {
     }
 
     private static void printGeometricMeans(ResultTable table, PrintStream out) {
-        for (String peer : List.of("clblast", "reference")) {
+        for (String peer : List.of("djl-pytorch", "nd4j", "clblast", "reference")) {
             for (boolean sgemm : new boolean[] {false, true}) {
                 double g = table.geometricMeanSpeedup(peer, name -> BenchSuite.byName(name).sgemm() == sgemm);
                 if (!Double.isNaN(g)) {
                     out.printf(Locale.ROOT, "geometric-mean speed-up of convcl over %s on the %s cases: %.2fx%n", peer,
-                            sgemm ? "SGEMM" : "convolution", g);
+                            sgemm ? "SGEMM" : "convolution and pooling", g);
                 }
             }
         }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
-import org.convcl.reference.Conv2dReference;
 
 /**
  * Runs each case on the reference once (its time is the reference row, its result the expected answer), then on
@@ -33,17 +32,20 @@ final class BenchRunner {
                     c.flops() / 1e9);
             Tensor x = c.input(), w = c.weight();
             long start = System.nanoTime();
-            var expected = Conv2dReference.conv2d(x, w, null, c.params());
+            var expected = c.reference(x, w);
             var reference = Measurement.timed(c, "reference", REFERENCE_DEVICE, (System.nanoTime() - start) / 1e6);
             rows.add(reference);
             for (var contender : contenders) {
-                if (contender.unsupported(c) == null) {
+                String why = contender.unsupported(c);
+                if (why == null) {
                     var m = measure(contender, c, x, w, expected);
                     rows.add(m);
-                    progress.printf("      %-8s %-40s %s%n", m.backend(), m.device(), summary(m));
+                    progress.printf("      %-11s %-40s %s%n", m.backend(), m.device(), summary(m));
+                } else {
+                    progress.printf("      %-11s %-40s n/a: %s%n", contender.backend(), contender.device(), why);
                 }
             }
-            progress.printf("      %-8s %-40s %s%n", "reference", REFERENCE_DEVICE, summary(reference));
+            progress.printf("      %-11s %-40s %s%n", "reference", REFERENCE_DEVICE, summary(reference));
         }
         return rows;
     }

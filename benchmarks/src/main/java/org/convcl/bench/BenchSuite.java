@@ -4,22 +4,45 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
-/** The fixed benchmark suite, shared by {@code convcl bench} and the JMH benchmarks. */
+/**
+ * The fixed benchmark suite, shared by {@code convcl bench} and the JMH benchmarks: {@link #DEFAULT} runs when no
+ * cases are named, {@link #OPT_IN} only by name (their reference loops take tens of seconds each on two cores).
+ */
 public final class BenchSuite {
-    /** Every case, in the order reports list them. */
-    public static final List<BenchCase> ALL = List.of(
+    /** The cases a plain {@code convcl bench} runs, in the order reports list them. */
+    public static final List<BenchCase> DEFAULT = List.of(
             BenchCase.conv("seed_s2x1", 6, 5, 5, 5, 3, 2, 2, 1, 0, 1),
             BenchCase.conv("resnet_3x3_c64_56", 8, 64, 56, 64, 3, 3, 1, 1, 1, 1),
             BenchCase.conv("resnet_3x3_c128_28", 8, 128, 28, 128, 3, 3, 1, 1, 1, 1),
             BenchCase.conv("pointwise_1x1_c256_k1024_14", 8, 256, 14, 1024, 1, 1, 1, 1, 0, 1),
+            // ResNet-50's bottleneck stages: the reducing 1x1 at 56 and 28, the 3x3 at 14, the reducing 1x1 at 7.
+            BenchCase.conv("resnet50_1x1_c256_k64_56", 8, 256, 56, 64, 1, 1, 1, 1, 0, 1),
+            BenchCase.conv("resnet50_1x1_c512_k128_28", 8, 512, 28, 128, 1, 1, 1, 1, 0, 1),
+            BenchCase.conv("resnet50_3x3_c256_14", 8, 256, 14, 256, 3, 3, 1, 1, 1, 1),
+            BenchCase.conv("resnet50_1x1_c2048_k512_7", 8, 2048, 7, 512, 1, 1, 1, 1, 0, 1),
             BenchCase.conv("stem_7x7_s2_c3_224", 8, 3, 224, 64, 7, 7, 2, 2, 3, 1),
             BenchCase.conv("mnist_5x5_c1_k32_28", 64, 1, 28, 32, 5, 5, 1, 1, 0, 1),
             BenchCase.conv("depthwise_3x3_c256_28", 8, 256, 28, 256, 3, 3, 1, 1, 1, 256),
+            // MobileNet v1's second depthwise layer: stride 2, 112 to 56.
+            BenchCase.conv("mobilenet_dw_3x3_s2_c64_112", 8, 64, 112, 64, 3, 3, 2, 2, 1, 64),
+            // ResNet's pooling after the stem, and an average pooling that halves a late feature map.
+            BenchCase.pool("maxpool_3x3_s2_p1_c64_112", BenchCase.Kind.MAX_POOL, 8, 64, 112, 3, 2, 1),
+            BenchCase.pool("avgpool_2x2_s2_c256_28", BenchCase.Kind.AVG_POOL, 8, 256, 28, 2, 2, 0),
             BenchCase.sgemm(256),
             BenchCase.sgemm(512),
             BenchCase.sgemm(1024),
             BenchCase.sgemm(2048));
+
+    /** Heavier cases, run only when named: one image of VGG-16 (3.7 GFLOP each) and ResNet-50's last 3x3. */
+    public static final List<BenchCase> OPT_IN = List.of(
+            BenchCase.conv("resnet50_3x3_c512_7", 8, 512, 7, 512, 3, 3, 1, 1, 1, 1),
+            BenchCase.conv("vgg_3x3_c64_224", 1, 64, 224, 64, 3, 3, 1, 1, 1, 1),
+            BenchCase.conv("vgg_3x3_c128_112", 1, 128, 112, 128, 3, 3, 1, 1, 1, 1));
+
+    /** Every case, default then opt-in. */
+    public static final List<BenchCase> ALL = Stream.concat(DEFAULT.stream(), OPT_IN.stream()).toList();
 
     private static final Map<String, BenchCase> BY_NAME = new LinkedHashMap<>();
 
@@ -38,10 +61,10 @@ public final class BenchSuite {
         return c;
     }
 
-    /** The cases a comma-separated list names, in suite order; null or blank selects all. */
+    /** The cases a comma-separated list names, in suite order; null or blank selects {@link #DEFAULT}. */
     public static List<BenchCase> select(String names) {
         if (names == null || names.isBlank()) {
-            return ALL;
+            return DEFAULT;
         }
         var chosen = new ArrayList<BenchCase>();
         for (String n : names.split(",")) {

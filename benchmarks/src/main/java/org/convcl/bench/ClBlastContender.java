@@ -55,6 +55,9 @@ final class ClBlastContender implements Contender {
 
     @Override
     public String unsupported(BenchCase c) {
+        if (c.pooling()) {
+            return "CLBlast has no pooling";
+        }
         return c.params().groups() == 1 ? null : "CLBlast's convgemm has no groups";
     }
 

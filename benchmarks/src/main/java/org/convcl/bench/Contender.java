@@ -2,18 +2,26 @@ package org.convcl.bench;
 
 import org.convcl.Tensor;
 
-/** Something that runs benchmark cases on a device: ConvCL itself, or a peer library. */
-interface Contender extends AutoCloseable {
+/**
+ * Something that runs benchmark cases on a device: ConvCL itself, or a peer library. Public so that the CPU peers,
+ * built apart in benchmarks/peers, can implement it (see {@link PeerLibrary}).
+ */
+public interface Contender extends AutoCloseable {
 
-    /** {@code convcl} or {@code clblast}. */
+    /** The CSV's backend column: {@code convcl}, {@code clblast}, {@code djl-pytorch} or {@code nd4j}. */
     String backend();
 
+    /** The device and what runs on it, for example the library version and thread count of a CPU peer. */
     String device();
 
     /** Null when the case can run here, else why not. */
     String unsupported(BenchCase c);
 
-    /** Puts the case's data on the device. */
+    /**
+     * Puts the case's data where the contender computes, so that a run times the operation alone.
+     *
+     * @param weight the convolution's weight; null for pooling cases
+     */
     Run prepare(BenchCase c, Tensor input, Tensor weight);
 
     @Override
@@ -21,10 +29,10 @@ interface Contender extends AutoCloseable {
 
     /** One case with its data in place. */
     interface Run extends AutoCloseable {
-        /** Runs once and copies the result back, for verification. */
+        /** Runs once and copies the result back, for verification: for max pooling the output, not the indices. */
         Tensor result();
 
-        /** Runs once and waits for the device, without copying anything back. */
+        /** Runs once and waits for the device (or the CPU threads), without copying anything back. */
         void execute();
 
         @Override

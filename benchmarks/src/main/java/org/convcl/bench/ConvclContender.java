@@ -41,18 +41,18 @@ final class ConvclContender implements Contender {
     public Run prepare(BenchCase c, Tensor input, Tensor weight) {
         var x = backend.upload(input);
         try {
-            var w = backend.upload(weight);
+            var w = weight == null ? null : backend.upload(weight);
             return new Run() {
                 @Override
                 public Tensor result() {
-                    try (var y = backend.conv2d(x, w, null, c.params())) {
+                    try (var y = compute(c, x, w)) {
                         return backend.download(y);
                     }
                 }
 
                 @Override
                 public void execute() {
-                    try (DeviceTensor y = backend.conv2d(x, w, null, c.params())) {
+                    try (var y = compute(c, x, w)) {
                         backend.finish();
                     }
                 }
@@ -60,13 +60,28 @@ final class ConvclContender implements Contender {
                 @Override
                 public void close() {
                     x.close();
-                    w.close();
+                    if (w != null) {
+                        w.close();
+                    }
                 }
             };
         } catch (RuntimeException e) {
             x.close();
             throw e;
         }
+    }
+
+    /** The case's output on the device; max pooling computes its indices as well, and they are freed here. */
+    private DeviceTensor compute(BenchCase c, DeviceTensor x, DeviceTensor w) {
+        return switch (c.kind()) {
+            case CONV, SGEMM -> backend.conv2d(x, w, null, c.params());
+            case AVG_POOL -> backend.avgPool2d(x, c.pool());
+            case MAX_POOL -> {
+                var r = backend.maxPool2d(x, c.pool());
+                r.indices().close();
+                yield r.output();
+            }
+        };
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.convcl.bench;
 
 import org.convcl.Tensor;
 import org.convcl.opencl.Devices;
-import org.convcl.reference.Conv2dReference;
 
 /**
  * A suite case set up for JMH: data on the device and, before any timing, the device result checked against the
@@ -17,11 +16,14 @@ final class PreparedCase implements AutoCloseable {
 
     PreparedCase(String caseName, String device) {
         this.benchCase = BenchSuite.byName(caseName);
+        if (benchCase.pooling()) {
+            throw new IllegalArgumentException(caseName + ": the JMH benchmarks time convolutions; pooling runs in convcl bench");
+        }
         this.input = benchCase.input();
         this.weight = benchCase.weight();
         this.contender = new ConvclContender(Devices.choose(device));
         this.run = contender.prepare(benchCase, input, weight);
-        var expected = Conv2dReference.conv2d(input, weight, null, benchCase.params());
+        var expected = benchCase.reference(input, weight);
         var mismatch = BenchRunner.TOLERANCE.firstMismatch(run.result(), expected);
         if (mismatch != null) {
             close();

@@ -13,7 +13,7 @@ import java.util.function.Predicate;
 
 /**
  * The measurements of one run as a table (one row per case, one column per backend and device, plus speed-ups of
- * the chosen ConvCL device over the reference and over CLBlast) and as CSV.
+ * the chosen ConvCL device over the reference, CLBlast and the fastest CPU peer) and as CSV.
  */
 final class ResultTable {
     static final String CSV_HEADER = "case,backend,device,gflops,ms,verified";
@@ -31,7 +31,7 @@ final class ResultTable {
             }
             byCase.computeIfAbsent(m.caseName(), k -> new LinkedHashMap<>()).put(column, m);
         }
-        // The chosen ConvCL device first, then other devices, CLBlast, and the reference last.
+        // The chosen ConvCL device first, then other devices, the CPU peers, CLBlast, and the reference last.
         columns.sort((a, b) -> rank(a) - rank(b));
     }
 
@@ -39,8 +39,12 @@ final class ResultTable {
         return m.backend() + " @ " + m.device();
     }
 
-    private int rank(String column) {
-        return column.startsWith("convcl") ? 0 : column.startsWith("clblast") ? 1 : 2;
+    private static int rank(String column) {
+        String backend = column.substring(0, column.indexOf(" @ "));
+        if (backend.equals("convcl")) {
+            return 0;
+        }
+        return CpuPeers.BACKENDS.contains(backend) ? 1 : backend.equals("clblast") ? 2 : 3;
     }
 
     void print(PrintStream out) {
@@ -48,7 +52,7 @@ final class ResultTable {
         for (var c : columns) {
             header.append(" | ").append(String.format("%-24s", abbreviate(c)));
         }
-        header.append(" | convcl/reference | convcl/clblast");
+        header.append(" | convcl/reference | convcl/clblast | convcl/fastest CPU peer");
         out.println(header);
         out.println("-".repeat(header.length()));
         for (var e : byCase.entrySet()) {
@@ -59,7 +63,9 @@ final class ResultTable {
             }
             var convcl = first(e.getValue(), "convcl");
             line.append(" | ").append(String.format("%-16s", speedup(convcl, first(e.getValue(), "reference"))));
-            line.append(" | ").append(speedup(convcl, first(e.getValue(), "clblast")));
+            line.append(" | ").append(String.format("%-14s", speedup(convcl, first(e.getValue(), "clblast"))));
+            var peer = fastestCpuPeer(e.getValue());
+            line.append(" | ").append(speedup(convcl, peer)).append(peer == null ? "" : " (" + peer.backend() + ")");
             out.println(line);
         }
     }
@@ -77,6 +83,17 @@ final class ResultTable {
 
     private static Measurement first(Map<String, Measurement> row, String backend) {
         return row.values().stream().filter(m -> m.backend().equals(backend)).findFirst().orElse(null);
+    }
+
+    /** The verified CPU peer with the most GFLOP/s in one row of {@link #byCase()}, or null when none verified. */
+    static Measurement fastestCpuPeer(Map<String, Measurement> row) {
+        return row.values().stream().filter(m -> m.verified() && CpuPeers.BACKENDS.contains(m.backend()))
+                .max((a, b) -> Double.compare(a.gflops(), b.gflops())).orElse(null);
+    }
+
+    /** Whether any CPU peer ran, verified or not: without one, the chart compares with the reference instead. */
+    boolean hasCpuPeers() {
+        return rows.stream().anyMatch(m -> CpuPeers.BACKENDS.contains(m.backend()));
     }
 
     static String speedup(Measurement a, Measurement b) {

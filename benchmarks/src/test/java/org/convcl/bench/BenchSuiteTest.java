@@ -2,10 +2,13 @@ package org.convcl.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.convcl.reference.Conv2dReference;
+import org.convcl.reference.PoolReference;
 import org.junit.jupiter.api.Test;
 
 class BenchSuiteTest {
@@ -21,14 +24,61 @@ class BenchSuiteTest {
         assertEquals(2.0 * 8 * 64 * 56 * 56 * 64 * 9, BenchSuite.byName("resnet_3x3_c64_56").flops());
         assertEquals(2.0 * 8 * 256 * 28 * 28 * 9, BenchSuite.byName("depthwise_3x3_c256_28").flops());
         assertEquals(2.0 * 1024 * 1024 * 1024, BenchSuite.byName("sgemm_1024").flops());
-        assertEquals(11, BenchSuite.ALL.size());
+        assertEquals(18, BenchSuite.DEFAULT.size());
+        assertEquals(21, BenchSuite.ALL.size());
+    }
+
+    @Test
+    void theNetworkLayersHaveTheirPublishedShapes() {
+        assertArrayEquals(new int[] {8, 64, 56, 56}, BenchSuite.byName("resnet50_1x1_c256_k64_56").shape().outputShape());
+        assertArrayEquals(new int[] {8, 128, 28, 28}, BenchSuite.byName("resnet50_1x1_c512_k128_28").shape().outputShape());
+        assertArrayEquals(new int[] {8, 256, 14, 14}, BenchSuite.byName("resnet50_3x3_c256_14").shape().outputShape());
+        assertArrayEquals(new int[] {8, 512, 7, 7}, BenchSuite.byName("resnet50_1x1_c2048_k512_7").shape().outputShape());
+        assertArrayEquals(new int[] {8, 512, 7, 7}, BenchSuite.byName("resnet50_3x3_c512_7").shape().outputShape());
+        assertArrayEquals(new int[] {1, 64, 224, 224}, BenchSuite.byName("vgg_3x3_c64_224").shape().outputShape());
+        assertArrayEquals(new int[] {1, 128, 112, 112}, BenchSuite.byName("vgg_3x3_c128_112").shape().outputShape());
+        var mobilenet = BenchSuite.byName("mobilenet_dw_3x3_s2_c64_112");
+        assertArrayEquals(new int[] {8, 64, 56, 56}, mobilenet.shape().outputShape());
+        assertArrayEquals(new int[] {64, 1, 3, 3}, mobilenet.weight().shape());
+        // One VGG image is 3.7 GFLOP: 2 * K * OH * OW * C * 9.
+        assertEquals(2.0 * 64 * 224 * 224 * 64 * 9, BenchSuite.byName("vgg_3x3_c64_224").flops());
+    }
+
+    @Test
+    void poolingCasesCountOneOperationPerWindowElementAndHaveNoWeight() {
+        var max = BenchSuite.byName("maxpool_3x3_s2_p1_c64_112");
+        assertEquals(BenchCase.Kind.MAX_POOL, max.kind());
+        assertArrayEquals(new int[] {8, 64, 56, 56}, max.outputShape());
+        assertEquals(8.0 * 64 * 56 * 56 * 9, max.flops());
+        assertNull(max.weight());
+        var avg = BenchSuite.byName("avgpool_2x2_s2_c256_28");
+        assertArrayEquals(new int[] {8, 256, 14, 14}, avg.outputShape());
+        assertEquals(8.0 * 256 * 14 * 14 * 4, avg.flops());
+        assertTrue(avg.describe().startsWith("avg pool N8 C256 28x28 2x2 s2"), avg.describe());
+        assertThrows(IllegalStateException.class, avg::shape);
+    }
+
+    @Test
+    void theExpectedAnswerIsTheReferenceOfTheCasesOperation() {
+        var c = BenchCase.pool("small_max", BenchCase.Kind.MAX_POOL, 2, 3, 9, 3, 2, 1);
+        var x = c.input();
+        assertArrayEquals(PoolReference.maxPool2d(x, c.pool()).output().data(), c.reference(x, null).data());
+        var a = BenchCase.pool("small_avg", BenchCase.Kind.AVG_POOL, 2, 3, 8, 2, 2, 0);
+        assertArrayEquals(PoolReference.avgPool2d(a.input(), a.pool()).data(), a.reference(a.input(), null).data());
+        var conv = BenchSuite.byName("seed_s2x1");
+        assertArrayEquals(Conv2dReference.conv2d(conv.input(), conv.weight(), null, conv.params()).data(),
+                conv.reference(conv.input(), conv.weight()).data());
     }
 
     @Test
     void selectionKeepsSuiteOrderAndNamesUnknownCases() {
         assertEquals(List.of(BenchSuite.byName("seed_s2x1"), BenchSuite.byName("sgemm_256")),
                 BenchSuite.select("sgemm_256, seed_s2x1"));
-        assertEquals(BenchSuite.ALL, BenchSuite.select(null));
+        assertEquals(BenchSuite.DEFAULT, BenchSuite.select(null));
+        // Opt-in cases run when named, still in suite order.
+        assertEquals(List.of(BenchSuite.byName("sgemm_256"), BenchSuite.byName("vgg_3x3_c64_224")),
+                BenchSuite.select("vgg_3x3_c64_224,sgemm_256"));
+        assertTrue(BenchSuite.OPT_IN.stream().noneMatch(BenchSuite.DEFAULT::contains));
         var e = assertThrows(IllegalArgumentException.class, () -> BenchSuite.select("resnet"));
         assertTrue(e.getMessage().startsWith("suite: no case 'resnet'"), e.getMessage());
     }
