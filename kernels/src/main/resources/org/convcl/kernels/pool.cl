@@ -16,6 +16,15 @@ inline long firstTapInside(const long s, const int D) {
 #define intV CAT(int, VW)
 #define convert_longV CAT(convert_long, VW)
 
+// Loads of 2*VW floats, whose even lanes are a stride-2 run of VW pixels in one contiguous load.
+#if VW == 2
+#define vloadDoubleV vload4
+#elif VW == 4
+#define vloadDoubleV vload8
+#elif VW == 8
+#define vloadDoubleV vload16
+#endif
+
 // (0, 1, ..., VW - 1).
 inline intV laneIndices() {
     int lanes[VW];
@@ -67,6 +76,10 @@ void maxpool2d(const __global float* restrict x, __global float* restrict y, __g
                 at = (int) c0 + SW * lane;
                 if (SW == 1) {
                     v = vloadV(0, xr + c0);
+#ifdef vloadDoubleV
+                } else if (SW == 2 && c0 + 2 * VW <= W) {
+                    v = vloadDoubleV(0, xr + c0).even;
+#endif
                 } else {
                     float lanes[VW];
                     for (int e = 0; e < VW; e++) {
