@@ -28,7 +28,10 @@ public final class OclgrindProbe {
                     .params(Conv2dParams.DEFAULT.withDilation(2, 3)).seed(62),
             DeviceCase.named("pointwise").input(2, 5, 3, 5).filters(7, 1, 1).withBias().seed(63),
             DeviceCase.named("depthwise").input(1, 4, 5, 19).filters(4, 3, 3)
-                    .params(Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1)).withBias().seed(64));
+                    .params(Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1)).withBias().seed(64),
+            // Four output planes per group: the direct kernel computes them in one work-item.
+            DeviceCase.named("grouped planes").input(2, 4, 5, 11).filters(8, 3, 3)
+                    .params(Conv2dParams.DEFAULT.withGroups(2).withPadding(1, 1)).withBias().seed(68));
 
     /**
      * Small tile shapes keep the simulation short while still covering partial tiles in M, N and K; for the direct
