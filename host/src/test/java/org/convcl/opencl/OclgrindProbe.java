@@ -28,7 +28,10 @@ public final class OclgrindProbe {
                     .params(Conv2dParams.DEFAULT.withDilation(2, 3)).seed(62),
             DeviceCase.named("pointwise").input(2, 5, 3, 5).filters(7, 1, 1).withBias().seed(63),
             DeviceCase.named("depthwise").input(1, 4, 5, 19).filters(4, 3, 3)
-                    .params(Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1)).withBias().seed(64));
+                    .params(Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1)).withBias().seed(64),
+            // Four output planes per group: the direct kernel computes them in one work-item.
+            DeviceCase.named("grouped planes").input(2, 4, 5, 11).filters(8, 3, 3)
+                    .params(Conv2dParams.DEFAULT.withGroups(2).withPadding(1, 1)).withBias().seed(68));
 
     /**
      * Small tile shapes keep the simulation short while still covering partial tiles in M, N and K; for the direct
@@ -47,9 +50,11 @@ public final class OclgrindProbe {
     /** Runs of every case: each small configuration, the device's defaults, then each implicit configuration. */
     static final int RUNS = SMALL_CONFIGS.size() + 1 + IMPLICIT_CONFIGS.size();
 
+    /** Over rows wide enough for whole runs of max-pooled pixels at stride 1 and 2 besides the padded ones. */
     static final List<Pool2dParams> POOLS = List.of(
             Pool2dParams.of(3, 3).withStride(2, 2).withPadding(1, 1).withCeilMode(true).withCountIncludePad(false),
-            Pool2dParams.of(2, 3).withStride(1, 2).withDilation(2, 1));
+            Pool2dParams.of(2, 3).withStride(1, 2).withDilation(2, 1),
+            Pool2dParams.of(3, 3).withPadding(1, 1));
 
     /**
      * Winograd cases, pinned, with a small SGEMM configuration and row slices: F(2x2,3x3) with a plane one pixel
@@ -122,7 +127,7 @@ public final class OclgrindProbe {
         }
         for (var p : POOLS) {
             try (var backend = new VerifyingBackend(OpenClBackend.open(device))) {
-                var x = Tensor.random(71, 2, 3, 7, 6);
+                var x = Tensor.random(71, 2, 3, 7, 37);
                 var s = p.shapeOf(x);
                 var dy = Tensor.random(72, s.outputShape());
                 var max = backend.maxPool2d(x, p);

@@ -42,7 +42,11 @@ class PoolDeviceTest extends SharedDevice {
                 new PoolCase("1x1", new int[] {2, 3, 4, 3}, Pool2dParams.of(1, 1)),
                 new PoolCase("exclude pad", new int[] {1, 2, 7, 7}, Pool2dParams.of(3, 3).withStride(2, 2).withPadding(1, 1).withCountIncludePad(false)),
                 new PoolCase("divisor override", new int[] {1, 2, 6, 7}, Pool2dParams.of(2, 3).withPadding(1, 1).withDivisorOverride(-3)),
-                new PoolCase("many planes", new int[] {67, 5, 3, 3}, Pool2dParams.of(2, 2).withStride(1, 1)));
+                new PoolCase("many planes", new int[] {67, 5, 3, 3}, Pool2dParams.of(2, 2).withStride(1, 1)),
+                // Rows of several runs of output pixels, the last one partial, with padding at both ends.
+                new PoolCase("wide rows", new int[] {1, 2, 5, 37}, Pool2dParams.of(3, 3).withPadding(1, 1)),
+                new PoolCase("wide rows s2 dilated", new int[] {2, 1, 6, 53}, Pool2dParams.of(2, 3).withStride(1, 2)
+                        .withPadding(1, 1).withDilation(2, 2).withCeilMode(true)));
         var random = new Random(77);
         var sweep = Stream.generate(() -> {
             int kh = 1 + random.nextInt(4), kw = 1 + random.nextInt(4);

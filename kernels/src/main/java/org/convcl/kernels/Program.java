@@ -10,7 +10,7 @@ public enum Program {
     IM2COL("vectors", "pixel_runs", "im2col"),
     DIRECT_CONV2D("vectors", "pixel_runs", "direct_conv2d"),
     COL2IM("local_size", "adjoint_window", "col2im"),
-    POOL("local_size", "adjoint_window", "pool"),
+    POOL("vectors", "local_size", "adjoint_window", "pool"),
     TENSOR("local_size", "tensor"),
     SGEMM("sgemm"),
     SGEMM_BLOCKED("vectors", "sgemm_blocked"),

@@ -1,63 +1,138 @@
 // Max and average pooling over NCHW planes and their gradients, with PyTorch's windows: implicit -inf (max) or
 // zero (average) padding, dilation for max pooling, ceil mode handled by the host's output size, NaN propagating.
-// Forward kernels: one work-item per output element, NDRange (planes*OH*OW rounded up to LOCAL_SIZE).
-// Backward kernels gather, one work-item per input element (adjoint_window.cl). Indices are ih*W + iw within each
-// plane.
+// Forward kernels: one work-item per output element; backward kernels gather, one work-item per input element
+// (adjoint_window.cl). NDRange (elements of one plane rounded up to LOCAL_SIZE, planes): the plane comes from the
+// second dimension, so no work-item divides a 64-bit index. Indices are ih*W + iw within each plane.
 
+// The first tap in [0, ...) of a window that starts at s with taps D apart, in 64 bits: in ceil mode with a huge
+// stride or dilation s can pass 2^31.
+inline long firstTapInside(const long s, const int D) {
+    return s >= 0 ? s : s + (-s + D - 1) / D * D;
+}
+
+#ifndef VW
+#define VW 8 // output pixels per work-item of max pooling: 2, 4, 8 or 16
+#endif
+#define intV CAT(int, VW)
+#define convert_longV CAT(convert_long, VW)
+
+// Loads of 2*VW floats, whose even lanes are a stride-2 run of VW pixels in one contiguous load.
+#if VW == 2
+#define vloadDoubleV vload4
+#elif VW == 4
+#define vloadDoubleV vload8
+#elif VW == 8
+#define vloadDoubleV vload16
+#endif
+
+// (0, 1, ..., VW - 1).
+inline intV laneIndices() {
+    int lanes[VW];
+    for (int e = 0; e < VW; e++) {
+        lanes[e] = e;
+    }
+    return vloadV(0, lanes);
+}
+
+// Max pooling handles a run of VW output pixels of one row per work-item as vectors, so CPUs compare VW windows
+// per instruction. NDRange (OH * ceil(OW/VW) rounded up to LOCAL_SIZE, planes).
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void maxpool2d(const __global float* restrict x, __global float* restrict y, __global long* restrict indices,
-               const long total, const int H, const int W, const int OH, const int OW,
-               const int KH, const int KW, const int SH, const int SW, const int PH, const int PW,
-               const int DH, const int DW) {
-    const long o = get_global_id(0);
-    if (o >= total) {
+               const int H, const int W, const int OH, const int OW, const int KH, const int KW, const int SH,
+               const int SW, const int PH, const int PW, const int DH, const int DW) {
+    const int runs = (OW + VW - 1) / VW;
+    const int id = get_global_id(0);
+    if (id >= OH * runs) {
         return;
     }
-    const int ow = o % OW;
-    const int oh = (o / OW) % OH;
-    const long plane = o / ((long) OW * OH);
+    const long plane = get_global_id(1);
+    const int oh = id / runs;
+    const int ow0 = id % runs * VW;
+    const int count = min(VW, OW - ow0);
     const __global float* xp = x + plane * H * W;
-    // The window's taps in 64 bits: in ceil mode with a huge stride or dilation they can pass 2^31.
-    long ih0 = (long) oh * SH - PH;
-    long iw0 = (long) ow * SW - PW;
-    const long ih1 = min(ih0 + (long) (KH - 1) * DH + 1, (long) H);
-    const long iw1 = min(iw0 + (long) (KW - 1) * DW + 1, (long) W);
-    while (ih0 < 0) {
-        ih0 += DH;
+    const long sh = (long) oh * SH - PH;
+    // Within the plane once clamped, so 32 bits from here on.
+    const int ih0 = min(firstTapInside(sh, DH), (long) H);
+    const int ih1 = min(sh + (long) (KH - 1) * DH + 1, (long) H);
+    // An all -inf window reports its first tap; NaN wins over any number, and a later NaN over an earlier one.
+    int first[VW];
+    for (int e = 0; e < VW; e++) {
+        first[e] = ih0 * W + (int) min(firstTapInside((long) (ow0 + min(e, count - 1)) * SW - PW, DW), (long) W);
     }
-    while (iw0 < 0) {
-        iw0 += DW;
-    }
-    // An all -inf window reports its first tap; NaN wins over any number.
-    long best = ih0 * W + iw0;
-    float max = -INFINITY;
-    for (long ih = ih0; ih < ih1; ih += DH) {
-        for (long iw = iw0; iw < iw1; iw += DW) {
-            const float v = xp[ih * W + iw];
-            if (v > max || isnan(v)) {
-                max = v;
-                best = ih * W + iw;
+    intV best = vloadV(0, first);
+    const intV lane = laneIndices();
+    floatV max = (floatV) -INFINITY;
+    for (int ih = ih0; ih < ih1; ih += DH) {
+        const __global float* xr = xp + ih * W;
+        for (int j = 0; j < KW; j++) {
+            // Column of the run's first pixel; the others are SW further each, so none is left of the row's end.
+            const long c0 = (long) ow0 * SW - PW + (long) j * DW;
+            if (c0 >= W) {
+                break;
             }
+            floatV v;
+            intV at;
+            if (count == VW && c0 >= 0 && c0 + (long) (VW - 1) * SW < W) {
+                at = (int) c0 + SW * lane;
+                if (SW == 1) {
+                    v = vloadV(0, xr + c0);
+#ifdef vloadDoubleV
+                } else if (SW == 2 && c0 + 2 * VW <= W) {
+                    v = vloadDoubleV(0, xr + c0).even;
+#endif
+                } else {
+                    float lanes[VW];
+                    for (int e = 0; e < VW; e++) {
+                        lanes[e] = xr[c0 + e * SW];
+                    }
+                    v = vloadV(0, lanes);
+                }
+            } else {
+                float lanes[VW];
+                int cols[VW];
+                for (int e = 0; e < VW; e++) {
+                    const long c = c0 + (long) e * SW;
+                    const bool ok = e < count && c >= 0 && c < W;
+                    lanes[e] = ok ? xr[c] : -INFINITY;
+                    cols[e] = ok ? (int) c : 0;
+                }
+                v = vloadV(0, lanes);
+                at = vloadV(0, cols);
+            }
+            const intV take = (v > max) | isnan(v);
+            max = select(max, v, take);
+            best = select(best, ih * W + at, take);
         }
     }
-    y[o] = max;
-    indices[o] = best;
+    const long o = plane * OH * OW + (long) oh * OW + ow0;
+    if (count == VW) {
+        vstoreV(max, 0, y + o);
+        vstoreV(convert_longV(best), 0, indices + o);
+    } else {
+        float m[VW];
+        int b[VW];
+        vstoreV(max, 0, m);
+        vstoreV(best, 0, b);
+        for (int e = 0; e < count; e++) {
+            y[o + e] = m[e];
+            indices[o + e] = b[e];
+        }
+    }
 }
 
 // dx[plane, ih, iw] = sum of dy over the outputs whose recorded index is (ih, iw).
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void maxpool2d_backward(const __global float* restrict dy, const __global long* restrict indices,
-                        __global float* restrict dx, const long total, const int H, const int W, const int OH,
-                        const int OW, const int KH, const int KW, const int SH, const int SW, const int PH,
-                        const int PW, const int DH, const int DW) {
-    const long e = get_global_id(0);
-    if (e >= total) {
+                        __global float* restrict dx, const int H, const int W, const int OH, const int OW,
+                        const int KH, const int KW, const int SH, const int SW, const int PH, const int PW,
+                        const int DH, const int DW) {
+    const int here = get_global_id(0);
+    if (here >= H * W) {
         return;
     }
-    const int iw = e % W;
-    const int ih = (e / W) % H;
-    const long plane = e / ((long) W * H);
-    const long here = (long) ih * W + iw;
+    const long plane = get_global_id(1);
+    const int iw = here % W;
+    const int ih = here / W;
     const long outBase = plane * OH * OW;
     float acc = 0.0f;
     for (int i = 0; i < KH; i++) {
@@ -76,7 +151,7 @@ void maxpool2d_backward(const __global float* restrict dy, const __global long* 
             }
         }
     }
-    dx[e] = acc;
+    dx[plane * H * W + here] = acc;
 }
 
 // Whether input coordinate x is read by one of the K taps of output o along an axis.
@@ -89,15 +164,15 @@ inline bool isTap(const long x, const int o, const int S, const int P, const int
 // gathering gradient neither drops it (outside the plane) nor sends it elsewhere (indices of another input shape).
 // The same arguments as maxpool2d, with the indices and the flag in place of x, y and indices.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
-void maxpool2d_check_indices(const __global long* restrict indices, __global long* restrict bad, const long total,
-                             const int H, const int W, const int OH, const int OW, const int KH, const int KW,
-                             const int SH, const int SW, const int PH, const int PW, const int DH, const int DW) {
-    const long o = get_global_id(0);
-    if (o >= total) {
+void maxpool2d_check_indices(const __global long* restrict indices, __global long* restrict bad, const int H,
+                             const int W, const int OH, const int OW, const int KH, const int KW, const int SH,
+                             const int SW, const int PH, const int PW, const int DH, const int DW) {
+    const int o = get_global_id(0);
+    if (o >= OH * OW) {
         return;
     }
-    const long index = indices[o];
-    if (index < 0 || index >= (long) H * W || !isTap(index / W, (o / OW) % OH, SH, PH, DH, KH)
+    const long index = indices[get_global_id(1) * OH * OW + o];
+    if (index < 0 || index >= (long) H * W || !isTap(index / W, o / OW, SH, PH, DH, KH)
             || !isTap(index % W, o % OW, SW, PW, DW, KW)) {
         bad[0] = 1;
     }
@@ -129,16 +204,17 @@ avg_window avg_window_of(const int oh, const int ow, const int H, const int W, c
 }
 
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
-void avgpool2d(const __global float* restrict x, __global float* restrict y, const long total, const int H,
-               const int W, const int OH, const int OW, const int KH, const int KW, const int SH, const int SW,
-               const int PH, const int PW, const int countIncludePad, const int divisorOverride) {
-    const long o = get_global_id(0);
-    if (o >= total) {
+void avgpool2d(const __global float* restrict x, __global float* restrict y, const int H, const int W,
+               const int OH, const int OW, const int KH, const int KW, const int SH, const int SW, const int PH,
+               const int PW, const int countIncludePad, const int divisorOverride) {
+    const int o = get_global_id(0);
+    if (o >= OH * OW) {
         return;
     }
+    const long plane = get_global_id(1);
     const int ow = o % OW;
-    const int oh = (o / OW) % OH;
-    const __global float* xp = x + (o / ((long) OW * OH)) * H * W;
+    const int oh = o / OW;
+    const __global float* xp = x + plane * H * W;
     const avg_window a = avg_window_of(oh, ow, H, W, KH, KW, SH, SW, PH, PW, countIncludePad, divisorOverride);
     float sum = 0.0f;
     for (int ih = a.ih0; ih < a.ih1; ih++) {
@@ -146,22 +222,22 @@ void avgpool2d(const __global float* restrict x, __global float* restrict y, con
             sum += xp[ih * W + iw];
         }
     }
-    y[o] = (a.ih0 >= a.ih1 || a.iw0 >= a.iw1) ? 0.0f : sum / a.divisor;
+    y[plane * OH * OW + o] = (a.ih0 >= a.ih1 || a.iw0 >= a.iw1) ? 0.0f : sum / a.divisor;
 }
 
 // dx[plane, ih, iw] = sum over the windows holding (ih, iw) of dy / divisor.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
-void avgpool2d_backward(const __global float* restrict dy, __global float* restrict dx, const long total,
-                        const int H, const int W, const int OH, const int OW, const int KH, const int KW,
-                        const int SH, const int SW, const int PH, const int PW, const int countIncludePad,
-                        const int divisorOverride) {
-    const long e = get_global_id(0);
-    if (e >= total) {
+void avgpool2d_backward(const __global float* restrict dy, __global float* restrict dx, const int H, const int W,
+                        const int OH, const int OW, const int KH, const int KW, const int SH, const int SW,
+                        const int PH, const int PW, const int countIncludePad, const int divisorOverride) {
+    const int here = get_global_id(0);
+    if (here >= H * W) {
         return;
     }
-    const int iw = e % W;
-    const int ih = (e / W) % H;
-    const __global float* dyp = dy + (e / ((long) W * H)) * OH * OW;
+    const long plane = get_global_id(1);
+    const int iw = here % W;
+    const int ih = here / W;
+    const __global float* dyp = dy + plane * OH * OW;
     float acc = 0.0f;
     for (int i = 0; i < KH; i++) {
         const int oh = adjointOutput(ih, i, SH, PH, 1, 0, OH);
@@ -177,5 +253,5 @@ void avgpool2d_backward(const __global float* restrict dy, __global float* restr
             acc += dyp[oh * OW + ow] / a.divisor;
         }
     }
-    dx[e] = acc;
+    dx[plane * H * W + here] = acc;
 }

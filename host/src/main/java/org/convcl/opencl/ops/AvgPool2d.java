@@ -1,7 +1,6 @@
 package org.convcl.opencl.ops;
 
 import org.convcl.Pool2dShape;
-import org.convcl.kernels.Program;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
@@ -16,19 +15,19 @@ public final class AvgPool2d {
 
     /** x (N, C, H, W) to y (N, C, OH, OW). */
     public void forward(DeviceBuffer x, DeviceBuffer y, Pool2dShape s) {
-        run(Launch.oneDimensional(cl, Program.POOL, "avgpool2d").buffer(x).buffer(y), PoolGeometry.outputs(s), s);
+        run(PoolGeometry.launch(cl, "avgpool2d").buffer(x).buffer(y), PoolGeometry.outputPlane(s), s);
     }
 
     /** dy (N, C, OH, OW) to dx (N, C, H, W). */
     public void backward(DeviceBuffer dy, DeviceBuffer dx, Pool2dShape s) {
-        run(Launch.oneDimensional(cl, Program.POOL, "avgpool2d_backward").buffer(dy).buffer(dx),
-                PoolGeometry.inputs(s), s);
+        run(PoolGeometry.launch(cl, "avgpool2d_backward").buffer(dy).buffer(dx),
+                PoolGeometry.inputPlane(s), s);
     }
 
-    /** Both kernels end with the window and the divisor settings, one work-item per element of total. */
-    private static void run(Launch launch, long total, Pool2dShape s) {
+    /** Both kernels end with the window and the divisor settings, one work-item per element of every plane. */
+    private static void run(Launch launch, int perPlane, Pool2dShape s) {
         var p = s.params();
-        PoolGeometry.window(launch, total, s).i32(p.countIncludePad() ? 1 : 0).i32(p.divisorOverride())
-                .enqueue1d(total);
+        PoolGeometry.window(launch, s).i32(p.countIncludePad() ? 1 : 0).i32(p.divisorOverride())
+                .enqueuePlanes(perPlane, PoolGeometry.planes(s));
     }
 }

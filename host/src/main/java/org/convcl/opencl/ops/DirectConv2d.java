@@ -11,9 +11,10 @@ import org.convcl.opencl.runtime.Launch;
  * depthwise and tiny convolutions (see {@link Im2col#prefersDirect}).
  */
 public final class DirectConv2d {
-    /** Output planes per work-group. */
+    /** Work-items per group along the output planes. */
     private static final int LOCAL_Y = 4;
-    private static final String DEFINES = PixelRuns.DEFINES + " -DLOCAL_Y=" + LOCAL_Y;
+    /** The most output planes a work-item computes: 8 accumulator vectors, half of an AVX2 register file. */
+    private static final int MAX_PLANES_PER_ITEM = 8;
 
     private final ClContext cl;
 
@@ -24,11 +25,25 @@ public final class DirectConv2d {
 
     /** Writes y (N, K, OH, OW) from x (N, C, H, W), w (K, C/G, KH, KW) and bias (K) or null. */
     public void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
-        var launch = new Launch(cl, cl.kernel(Program.DIRECT_CONV2D, "direct", DEFINES), "direct")
+        int planesPerItem = planesPerItem(s.kPerGroup());
+        String defines = PixelRuns.DEFINES + " -DLOCAL_Y=" + LOCAL_Y + " -DKB=" + planesPerItem;
+        var launch = new Launch(cl, cl.kernel(Program.DIRECT_CONV2D, "direct", defines), "direct")
                 .buffer(x).buffer(w).optional(bias, w).buffer(y).i32(s.n()).i32(s.c()).i32(s.k()).i32(s.groups());
         ConvGeometry.window(launch, s).i32(s.oh()).i32(s.ow())
                 .enqueue(new long[] {Launch.roundUp(s.oh() * PixelRuns.perRow(s), PixelRuns.LOCAL_X),
-                                Launch.roundUp((long) s.n() * s.k(), LOCAL_Y)},
+                                Launch.roundUp((long) s.n() * s.k() / planesPerItem, LOCAL_Y)},
                         new long[] {PixelRuns.LOCAL_X, LOCAL_Y});
+    }
+
+    /**
+     * The most output planes, up to {@link #MAX_PLANES_PER_ITEM}, that divide a group's: each input vector loaded
+     * then feeds that many multiply-adds, and all of a work-item's planes read the same input channels.
+     */
+    static int planesPerItem(int kPerGroup) {
+        int planes = MAX_PLANES_PER_ITEM;
+        while (kPerGroup % planes != 0) {
+            planes /= 2;
+        }
+        return planes;
     }
 }

@@ -1,7 +1,6 @@
 package org.convcl.opencl.ops;
 
 import org.convcl.Pool2dShape;
-import org.convcl.kernels.Program;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
@@ -16,14 +15,13 @@ public final class MaxPool2d {
 
     /** x (N, C, H, W) to y and indices (N, C, OH, OW). */
     public void forward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer indices, Pool2dShape s) {
-        run(Launch.oneDimensional(cl, Program.POOL, "maxpool2d").buffer(x).buffer(y).buffer(indices),
-                PoolGeometry.outputs(s), s);
+        run(PoolGeometry.launch(cl, "maxpool2d").buffer(x).buffer(y).buffer(indices), PoolGeometry.outputRuns(s), s);
     }
 
     /** dy and indices (N, C, OH, OW) to dx (N, C, H, W). */
     public void backward(DeviceBuffer dy, DeviceBuffer indices, DeviceBuffer dx, Pool2dShape s) {
-        run(Launch.oneDimensional(cl, Program.POOL, "maxpool2d_backward").buffer(dy).buffer(indices).buffer(dx),
-                PoolGeometry.inputs(s), s);
+        run(PoolGeometry.launch(cl, "maxpool2d_backward").buffer(dy).buffer(indices).buffer(dx),
+                PoolGeometry.inputPlane(s), s);
     }
 
     /**
@@ -34,16 +32,17 @@ public final class MaxPool2d {
         try (var bad = new DeviceBuffer(cl, "index check flag", 1, Long.BYTES)) {
             long[] flag = {0};
             bad.write(flag);
-            run(Launch.oneDimensional(cl, Program.POOL, "maxpool2d_check_indices").buffer(indices).buffer(bad),
-                    PoolGeometry.outputs(s), s);
+            run(PoolGeometry.launch(cl, "maxpool2d_check_indices").buffer(indices).buffer(bad),
+                    PoolGeometry.outputPlane(s), s);
             bad.read(flag);
             return flag[0] == 0;
         }
     }
 
-    /** The kernels end with the window and the dilation, one work-item per element of total. */
-    private static void run(Launch launch, long total, Pool2dShape s) {
+    /** The kernels end with the window and the dilation, one work-item per element of every plane. */
+    private static void run(Launch launch, int perPlane, Pool2dShape s) {
         var p = s.params();
-        PoolGeometry.window(launch, total, s).i32(p.dilationH()).i32(p.dilationW()).enqueue1d(total);
+        PoolGeometry.window(launch, s).i32(p.dilationH()).i32(p.dilationW())
+                .enqueuePlanes(perPlane, PoolGeometry.planes(s));
     }
 }

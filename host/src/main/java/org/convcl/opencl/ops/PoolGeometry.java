@@ -1,30 +1,53 @@
 package org.convcl.opencl.ops;
 
 import org.convcl.Pool2dShape;
+import org.convcl.kernels.Program;
+import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.Launch;
 
 /** The window arguments every {@code pool.cl} kernel shares. */
 public final class PoolGeometry {
 
+    /** Build options of every pool kernel: max pooling's runs are as long as the pixel runs of conv2d. */
+    private static final String DEFINES = " -DVW=" + PixelRuns.VW;
+
     private PoolGeometry() {
     }
 
-    /** Appends total, H, W, OH, OW, KH, KW, SH, SW, PH, PW. */
-    public static Launch window(Launch launch, long total, Pool2dShape s) {
-        Launch.requireInt("input plane", (long) s.h() * s.w());
-        Launch.requireInt("output plane", (long) s.oh() * s.ow());
+    /** A launch of {@code kernel} of {@code pool.cl}, all of whose kernels share one build. */
+    static Launch launch(ClContext cl, String kernel) {
+        return Launch.oneDimensional(cl, Program.POOL, kernel, DEFINES);
+    }
+
+    /** Appends H, W, OH, OW, KH, KW, SH, SW, PH, PW. */
+    public static Launch window(Launch launch, Pool2dShape s) {
+        inputPlane(s);
+        outputPlane(s);
         var p = s.params();
         ConvGeometry.requireIndexable("height", s.h(), p.padH());
         ConvGeometry.requireIndexable("width", s.w(), p.padW());
-        return launch.i64(total).i32(s.h()).i32(s.w()).i32(s.oh()).i32(s.ow()).i32(p.kernelH()).i32(p.kernelW())
+        return launch.i32(s.h()).i32(s.w()).i32(s.oh()).i32(s.ow()).i32(p.kernelH()).i32(p.kernelW())
                 .i32(p.strideH()).i32(p.strideW()).i32(p.padH()).i32(p.padW());
     }
 
-    public static long outputs(Pool2dShape s) {
-        return (long) s.n() * s.c() * s.oh() * s.ow();
+    /** Max pooling's runs of VW output pixels in one output plane, OH * ceil(OW / VW). */
+    static int outputRuns(Pool2dShape s) {
+        outputPlane(s);
+        return Launch.requireInt("output runs", s.oh() * ((s.ow() + PixelRuns.VW - 1L) / PixelRuns.VW));
     }
 
-    public static long inputs(Pool2dShape s) {
-        return (long) s.n() * s.c() * s.h() * s.w();
+    /** Elements of one output plane, OH * OW, which the kernels index with 32-bit integers. */
+    public static int outputPlane(Pool2dShape s) {
+        return Launch.requireInt("output plane", (long) s.oh() * s.ow());
+    }
+
+    /** Elements of one input plane, H * W, which the kernels index with 32-bit integers. */
+    public static int inputPlane(Pool2dShape s) {
+        return Launch.requireInt("input plane", (long) s.h() * s.w());
+    }
+
+    /** Planes of the input and output alike, N * C. */
+    public static long planes(Pool2dShape s) {
+        return (long) s.n() * s.c();
     }
 }

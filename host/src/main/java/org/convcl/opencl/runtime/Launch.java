@@ -88,6 +88,17 @@ public final class Launch {
     }
 
     /**
+     * One work-item per element of each of {@code planes} planes of {@code perPlane} elements: the first dimension
+     * rounded up to {@link #LOCAL_1D}, the plane in the second, so kernels find both without dividing a 64-bit
+     * index. Enqueues nothing when there are no elements, which OpenCL would refuse.
+     */
+    public void enqueuePlanes(int perPlane, long planes) {
+        if (perPlane > 0 && planes > 0) {
+            enqueue(new long[] {roundUp(perPlane, LOCAL_1D), planes}, new long[] {LOCAL_1D, 1});
+        }
+    }
+
+    /**
      * Refuses a count the kernels would index with 32-bit integers when it does not fit one, rather than let the
      * index wrap.
      */
