@@ -25,10 +25,14 @@ public final class AvgPool2d {
                 PoolGeometry.inputs(s), s);
     }
 
-    /** Both kernels end with the window and the divisor settings, one work-item per element of total. */
+    /**
+     * Both kernels end with the window, the bottom and right padding (the divisor counts up to them) and the divisor
+     * settings, one work-item per element of total.
+     */
     private static void run(Launch launch, long total, Pool2dShape s) {
         var p = s.params();
-        PoolGeometry.window(launch, total, s).i32(p.countIncludePad() ? 1 : 0).i32(p.divisorOverride())
+        PoolGeometry.window(launch, total, s).i32(p.padBottom()).i32(p.padRight()).i32(p.countIncludePad() ? 1 : 0)
+                .i32(p.divisorOverride())
                 .enqueue1d(total);
     }
 }

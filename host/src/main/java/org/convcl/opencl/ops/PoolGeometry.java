@@ -9,15 +9,13 @@ public final class PoolGeometry {
     private PoolGeometry() {
     }
 
-    /** Appends total, H, W, OH, OW, KH, KW, SH, SW, PH, PW. */
+    /** Appends total, H, W, OH, OW, KH, KW, SH, SW, then the top and left padding PH, PW. */
     public static Launch window(Launch launch, long total, Pool2dShape s) {
         Launch.requireInt("input plane", (long) s.h() * s.w());
         Launch.requireInt("output plane", (long) s.oh() * s.ow());
         var p = s.params();
-        ConvGeometry.requireIndexable("height", s.h(), p.padH());
-        ConvGeometry.requireIndexable("width", s.w(), p.padW());
         return launch.i64(total).i32(s.h()).i32(s.w()).i32(s.oh()).i32(s.ow()).i32(p.kernelH()).i32(p.kernelW())
-                .i32(p.strideH()).i32(p.strideW()).i32(p.padH()).i32(p.padW());
+                .i32(p.strideH()).i32(p.strideW()).i32(p.padTop()).i32(p.padLeft());
     }
 
     public static long outputs(Pool2dShape s) {
