@@ -17,7 +17,7 @@ public interface Backend extends AutoCloseable {
      * @param input  (N, C, H, W)
      * @param weight (K, C/groups, KH, KW)
      * @param bias   (K), or null for none
-     * @return (N, K, OH, OW) with {@code OH = floor((H + 2*padH - dilationH*(KH-1) - 1) / strideH) + 1}, OW alike
+     * @return (N, K, OH, OW) with {@code OH = floor((H + padTop + padBottom - dilationH*(KH-1) - 1) / strideH) + 1}, OW alike
      * @throws IllegalArgumentException when the shapes do not fit the parameters
      */
     Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params);

@@ -3,60 +3,130 @@ package org.convcl;
 import java.util.Arrays;
 
 /**
- * Hyper-parameters of a 2-D convolution, as PyTorch's {@code conv2d}: per-axis stride, zero padding and dilation,
- * and the number of groups.
+ * Hyper-parameters of a 2-D convolution, as PyTorch's {@code conv2d}: per-axis stride and dilation, zero padding per
+ * side (top, bottom, left, right, as ONNX's {@code pads}) or PyTorch's {@code padding="same"}, and the number of
+ * groups. Symmetric padding reads as before: {@code withPadding(ph, pw)} pads ph rows above and below.
+ *
+ * <p>With {@link #samePadding()} the four pads are 0 here and resolved per kernel by {@link #resolvedFor}: a total
+ * of {@code dilation * (kernel - 1)} per axis, the odd one on the bottom or right, as PyTorch; stride must be 1.
  */
-public record Conv2dParams(int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int groups) {
+public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, int padLeft, int padRight,
+                           int dilationH, int dilationW, int groups, boolean samePadding) {
 
     /** Stride 1, no padding, no dilation, one group. */
     public static final Conv2dParams DEFAULT = new Conv2dParams(1, 1, 0, 0, 1, 1, 1);
 
+    /**
+     * @throws IllegalArgumentException for a stride, dilation or group count below 1, a negative pad, or
+     *                                  {@code samePadding} with explicit pads or a stride other than 1
+     */
     public Conv2dParams {
         requireAtLeast("strideH", strideH, 1);
         requireAtLeast("strideW", strideW, 1);
-        requireAtLeast("padH", padH, 0);
-        requireAtLeast("padW", padW, 0);
+        requireAtLeast("padTop", padTop, 0);
+        requireAtLeast("padBottom", padBottom, 0);
+        requireAtLeast("padLeft", padLeft, 0);
+        requireAtLeast("padRight", padRight, 0);
         requireAtLeast("dilationH", dilationH, 1);
         requireAtLeast("dilationW", dilationW, 1);
         requireAtLeast("groups", groups, 1);
+        if (samePadding && (strideH != 1 || strideW != 1)) {
+            throw new IllegalArgumentException("padding: same needs stride 1 (as PyTorch, which refuses it for strided"
+                    + " convolutions), got stride (" + strideH + ", " + strideW + ")");
+        }
+        if (samePadding && (padTop | padBottom | padLeft | padRight) != 0) {
+            throw new IllegalArgumentException("padding: same is resolved from the kernel, explicit pads must be 0");
+        }
+    }
+
+    /** Symmetric padding: padH rows above and below, padW columns left and right. */
+    public Conv2dParams(int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int groups) {
+        this(strideH, strideW, padH, padH, padW, padW, dilationH, dilationW, groups, false);
     }
 
     public Conv2dParams withStride(int h, int w) {
-        return new Conv2dParams(h, w, padH, padW, dilationH, dilationW, groups);
+        return new Conv2dParams(h, w, padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups, samePadding);
     }
 
+    /** Symmetric padding: h rows above and below, w columns left and right. */
     public Conv2dParams withPadding(int h, int w) {
-        return new Conv2dParams(strideH, strideW, h, w, dilationH, dilationW, groups);
+        return withPadding(h, h, w, w);
     }
 
-    public Conv2dParams withDilation(int h, int w) {
-        return new Conv2dParams(strideH, strideW, padH, padW, h, w, groups);
-    }
-
-    public Conv2dParams withGroups(int g) {
-        return new Conv2dParams(strideH, strideW, padH, padW, dilationH, dilationW, g);
+    /** Padding per side, as ONNX's {@code pads = [top, left, bottom, right]} in this method's order. */
+    public Conv2dParams withPadding(int top, int bottom, int left, int right) {
+        return new Conv2dParams(strideH, strideW, top, bottom, left, right, dilationH, dilationW, groups, false);
     }
 
     /**
-     * The one output-size formula of the project: {@code floor((in + 2p - d(k-1) - 1) / s) + 1}, in 64 bits since
-     * {@code in + 2p} and {@code d(k-1)} can pass 2^31. Callers check that the dilated kernel fits the padded input
-     * first (this returns a value below 1 otherwise) and that the size fits an int ({@link #requireOutputFits}).
+     * PyTorch's {@code padding="same"}: the output as large as the input, stride 1 only.
+     *
+     * @throws IllegalArgumentException when the stride is not 1
      */
-    public static long outputSize(int in, int kernel, int stride, int pad, int dilation) {
-        return Math.floorDiv(in + 2L * pad - (long) dilation * (kernel - 1) - 1, stride) + 1;
+    public Conv2dParams withSamePadding() {
+        return new Conv2dParams(strideH, strideW, 0, 0, 0, 0, dilationH, dilationW, groups, true);
+    }
+
+    /** PyTorch's {@code padding="valid"}: no padding. */
+    public Conv2dParams withValidPadding() {
+        return withPadding(0, 0, 0, 0);
+    }
+
+    public Conv2dParams withDilation(int h, int w) {
+        return new Conv2dParams(strideH, strideW, padTop, padBottom, padLeft, padRight, h, w, groups, samePadding);
+    }
+
+    public Conv2dParams withGroups(int g) {
+        return new Conv2dParams(strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, g,
+                samePadding);
+    }
+
+    /**
+     * These parameters with explicit pads for a kh x kw kernel: itself unless {@link #samePadding()}, else PyTorch's
+     * "same" padding, {@code dilation * (kernel - 1)} per axis split with the extra one at the bottom or right.
+     *
+     * @throws IllegalArgumentException when a pad of "same" would pass 2^31 - 1
+     */
+    public Conv2dParams resolvedFor(int kh, int kw) {
+        if (!samePadding) {
+            return this;
+        }
+        long totalH = (long) dilationH * (kh - 1), totalW = (long) dilationW * (kw - 1);
+        return new Conv2dParams(strideH, strideW, samePad("height", totalH / 2), samePad("height", totalH - totalH / 2),
+                samePad("width", totalW / 2), samePad("width", totalW - totalW / 2), dilationH, dilationW, groups,
+                false);
+    }
+
+    private static int samePad(String axis, long pad) {
+        if (pad > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("padding: same needs " + pad + " along the " + axis
+                    + ", more than 2^31 - 1");
+        }
+        return (int) pad;
+    }
+
+    /**
+     * The one output-size formula of the project: {@code floor((in + padBegin + padEnd - d(k-1) - 1) / s) + 1}, in
+     * 64 bits since {@code in + padBegin + padEnd} and {@code d(k-1)} can pass 2^31. Callers check that the dilated
+     * kernel fits the padded input first (this returns a value below 1 otherwise) and that the size fits an int
+     * ({@link #requireOutputFits}).
+     */
+    public static long outputSize(int in, int kernel, int stride, int padBegin, int padEnd, int dilation) {
+        return Math.floorDiv((long) in + padBegin + padEnd - (long) dilation * (kernel - 1) - 1, stride) + 1;
     }
 
     /** Refuses an output size past 2^31 - 1, which no tensor dimension can hold, rather than let it wrap. */
-    static int requireOutputFits(String axis, long size, int in, int pad) {
+    static int requireOutputFits(String axis, long size, int in, int padBegin, int padEnd) {
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("padding: output " + axis + " " + size + " (input " + axis + " " + in
-                    + ", padding " + pad + ") is more than 2^31 - 1");
+                    + ", padding " + padBegin + " + " + padEnd + ") is more than 2^31 - 1");
         }
         return (int) size;
     }
 
     /**
-     * Checks that input, weight and bias fit together under these parameters and returns the derived sizes.
+     * Checks that input, weight and bias fit together under these parameters and returns the derived sizes, whose
+     * {@link Conv2dShape#params() params} have "same" padding resolved to explicit pads.
      *
      * @param input  (N, C, H, W)
      * @param weight (K, C/groups, KH, KW)
@@ -94,22 +164,26 @@ public record Conv2dParams(int strideH, int strideW, int padH, int padW, int dil
             throw new IllegalArgumentException("weight: dimension 1 is " + cg + " but input channels / groups is "
                     + c / groups + " (input " + Arrays.toString(input) + ", groups " + groups + ")");
         }
-        requireKernelFits("height", h, kh, padH, dilationH);
-        requireKernelFits("width", w, kw, padW, dilationW);
+        Conv2dParams p = resolvedFor(kh, kw);
+        requireKernelFits("height", h, kh, p.padTop, p.padBottom, dilationH);
+        requireKernelFits("width", w, kw, p.padLeft, p.padRight, dilationW);
         if (bias != null && (bias.length != 1 || bias[0] != k)) {
             throw new IllegalArgumentException("bias: shape " + Arrays.toString(bias) + ", must be [" + k
                     + "] (one value per output channel)");
         }
-        int oh = requireOutputFits("height", outputSize(h, kh, strideH, padH, dilationH), h, padH);
-        int ow = requireOutputFits("width", outputSize(w, kw, strideW, padW, dilationW), w, padW);
-        return new Conv2dShape(n, c, h, w, k, kh, kw, oh, ow, this);
+        int oh = requireOutputFits("height", outputSize(h, kh, strideH, p.padTop, p.padBottom, dilationH), h,
+                p.padTop, p.padBottom);
+        int ow = requireOutputFits("width", outputSize(w, kw, strideW, p.padLeft, p.padRight, dilationW), w,
+                p.padLeft, p.padRight);
+        return new Conv2dShape(n, c, h, w, k, kh, kw, oh, ow, p);
     }
 
-    private static void requireKernelFits(String axis, int in, int kernel, int pad, int dilation) {
+    private static void requireKernelFits(String axis, int in, int kernel, int padBegin, int padEnd, int dilation) {
         long span = (long) dilation * (kernel - 1) + 1;
-        if (span > in + 2L * pad) {
+        long padded = (long) in + padBegin + padEnd;
+        if (span > padded) {
             throw new IllegalArgumentException("weight: kernel " + axis + " " + kernel + " with dilation " + dilation
-                    + " spans " + span + ", more than the padded input " + axis + " " + (in + 2L * pad));
+                    + " spans " + span + ", more than the padded input " + axis + " " + padded);
         }
     }
 

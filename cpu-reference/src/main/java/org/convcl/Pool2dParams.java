@@ -3,26 +3,53 @@ package org.convcl;
 import java.util.Arrays;
 
 /**
- * Hyper-parameters of 2-D max and average pooling, as PyTorch's {@code max_pool2d} and {@code avg_pool2d}.
- * Padding is implicit (negative infinity for max pooling, zeros counted or not for average pooling) and at most half
- * the kernel. {@code divisorOverride} 0 means none; dilation applies to max pooling only.
+ * Hyper-parameters of 2-D max and average pooling, as PyTorch's {@code max_pool2d} and {@code avg_pool2d}, with
+ * padding per side (top, bottom, left, right, as ONNX's {@code pads}). Padding is implicit (negative infinity for max
+ * pooling, zeros counted or not for average pooling) and on each side at most half the kernel, PyTorch's rule.
+ * {@code divisorOverride} 0 means none; dilation applies to max pooling only.
+ *
+ * <p>Average pooling's divisor: with {@code countIncludePad}, the window's positions inside the padded extent
+ * {@code [-padBegin, in + padEnd)} along each axis (PyTorch's rule with its one pad per side, ONNX's
+ * {@code count_include_pad=1}, and what {@code avg_pool2d} gives after an explicit zero {@code F.pad}); without it,
+ * the input elements the window covers.
  */
-public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW, int dilationH,
-                           int dilationW, boolean ceilMode, boolean countIncludePad, int divisorOverride) {
+public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, int padTop, int padBottom, int padLeft,
+                           int padRight, int dilationH, int dilationW, boolean ceilMode, boolean countIncludePad,
+                           int divisorOverride) {
 
+    /**
+     * @throws IllegalArgumentException for a kernel, stride or dilation below 1, or a pad below 0 or above half the
+     *                                  kernel along its axis
+     */
     public Pool2dParams {
         Conv2dParams.requireAtLeast("kernelH", kernelH, 1);
         Conv2dParams.requireAtLeast("kernelW", kernelW, 1);
         Conv2dParams.requireAtLeast("strideH", strideH, 1);
         Conv2dParams.requireAtLeast("strideW", strideW, 1);
-        Conv2dParams.requireAtLeast("padH", padH, 0);
-        Conv2dParams.requireAtLeast("padW", padW, 0);
+        Conv2dParams.requireAtLeast("padTop", padTop, 0);
+        Conv2dParams.requireAtLeast("padBottom", padBottom, 0);
+        Conv2dParams.requireAtLeast("padLeft", padLeft, 0);
+        Conv2dParams.requireAtLeast("padRight", padRight, 0);
         Conv2dParams.requireAtLeast("dilationH", dilationH, 1);
         Conv2dParams.requireAtLeast("dilationW", dilationW, 1);
-        if (padH > kernelH / 2 || padW > kernelW / 2) {
-            throw new IllegalArgumentException("padding: (" + padH + ", " + padW + ") must be at most half the kernel ("
-                    + kernelH + ", " + kernelW + "), rounded down");
+        requireAtMostHalf("top", padTop, "height", kernelH);
+        requireAtMostHalf("bottom", padBottom, "height", kernelH);
+        requireAtMostHalf("left", padLeft, "width", kernelW);
+        requireAtMostHalf("right", padRight, "width", kernelW);
+    }
+
+    private static void requireAtMostHalf(String side, int pad, String axis, int kernel) {
+        if (pad > kernel / 2) {
+            throw new IllegalArgumentException("padding: " + side + " " + pad + " is more than half the kernel " + axis
+                    + " " + kernel + "; each side takes at most " + kernel / 2 + ", as in PyTorch");
         }
+    }
+
+    /** Symmetric padding: padH rows above and below, padW columns left and right. */
+    public Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW, int dilationH,
+                        int dilationW, boolean ceilMode, boolean countIncludePad, int divisorOverride) {
+        this(kernelH, kernelW, strideH, strideW, padH, padH, padW, padW, dilationH, dilationW, ceilMode,
+                countIncludePad, divisorOverride);
     }
 
     /** Kernel (kh, kw), stride equal to the kernel, no padding or dilation, floor mode, padding counted. */
@@ -31,46 +58,55 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
     }
 
     public Pool2dParams withStride(int h, int w) {
-        return new Pool2dParams(kernelH, kernelW, h, w, padH, padW, dilationH, dilationW, ceilMode, countIncludePad,
-                divisorOverride);
+        return new Pool2dParams(kernelH, kernelW, h, w, padTop, padBottom, padLeft, padRight, dilationH, dilationW,
+                ceilMode, countIncludePad, divisorOverride);
     }
 
+    /** Symmetric padding: h rows above and below, w columns left and right. */
     public Pool2dParams withPadding(int h, int w) {
-        return new Pool2dParams(kernelH, kernelW, strideH, strideW, h, w, dilationH, dilationW, ceilMode,
-                countIncludePad, divisorOverride);
+        return withPadding(h, h, w, w);
+    }
+
+    /** Padding per side, as ONNX's {@code pads = [top, left, bottom, right]} in this method's order. */
+    public Pool2dParams withPadding(int top, int bottom, int left, int right) {
+        return new Pool2dParams(kernelH, kernelW, strideH, strideW, top, bottom, left, right, dilationH, dilationW,
+                ceilMode, countIncludePad, divisorOverride);
     }
 
     public Pool2dParams withDilation(int h, int w) {
-        return new Pool2dParams(kernelH, kernelW, strideH, strideW, padH, padW, h, w, ceilMode, countIncludePad,
-                divisorOverride);
+        return new Pool2dParams(kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight, h, w,
+                ceilMode, countIncludePad, divisorOverride);
     }
 
     public Pool2dParams withCeilMode(boolean ceil) {
-        return new Pool2dParams(kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, ceil,
-                countIncludePad, divisorOverride);
+        return new Pool2dParams(kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH,
+                dilationW, ceil, countIncludePad, divisorOverride);
     }
 
     public Pool2dParams withCountIncludePad(boolean count) {
-        return new Pool2dParams(kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, ceilMode, count,
-                divisorOverride);
+        return new Pool2dParams(kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH,
+                dilationW, ceilMode, count, divisorOverride);
     }
 
     /** @param divisor the divisor of every window sum; 0 for none (PyTorch refuses an explicit zero) */
     public Pool2dParams withDivisorOverride(int divisor) {
-        return new Pool2dParams(kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, ceilMode,
-                countIncludePad, divisor);
+        return new Pool2dParams(kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH,
+                dilationW, ceilMode, countIncludePad, divisor);
     }
 
     /**
-     * PyTorch's pooling output size: {@link Conv2dParams#outputSize} in floor mode; in ceil mode rounded up, but a
-     * last window must start inside the input or the left padding. In 64 bits, as PyTorch computes it.
+     * PyTorch's pooling output size ({@code pooling_output_shape_pad_lr}): {@link Conv2dParams#outputSize} in floor
+     * mode; in ceil mode rounded up, but a last window must start inside the input or the begin (top or left)
+     * padding. In 64 bits, as PyTorch computes it.
      */
-    public static long outputSize(int in, int kernel, int stride, int pad, int dilation, boolean ceil) {
+    public static long outputSize(int in, int kernel, int stride, int padBegin, int padEnd, int dilation,
+                                  boolean ceil) {
         if (!ceil) {
-            return Conv2dParams.outputSize(in, kernel, stride, pad, dilation);
+            return Conv2dParams.outputSize(in, kernel, stride, padBegin, padEnd, dilation);
         }
-        long out = Math.floorDiv(in + 2L * pad - (long) dilation * (kernel - 1) - 1 + stride - 1, stride) + 1;
-        if ((out - 1) * stride >= in + (long) pad) {
+        long out = Math.floorDiv((long) in + padBegin + padEnd - (long) dilation * (kernel - 1) - 1 + stride - 1,
+                stride) + 1;
+        if ((out - 1) * stride >= (long) in + padBegin) {
             out--;
         }
         return out;
@@ -93,16 +129,17 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
             throw new IllegalArgumentException("input: channels, height and width must be >= 1, got shape "
                     + Arrays.toString(input));
         }
-        long oh = outputSize(input[2], kernelH, strideH, padH, dilationH, ceilMode);
-        long ow = outputSize(input[3], kernelW, strideW, padW, dilationW, ceilMode);
+        long oh = outputSize(input[2], kernelH, strideH, padTop, padBottom, dilationH, ceilMode);
+        long ow = outputSize(input[3], kernelW, strideW, padLeft, padRight, dilationW, ceilMode);
         if (oh < 1 || ow < 1) {
             throw new IllegalArgumentException("kernel: (" + kernelH + ", " + kernelW + ") with dilation (" + dilationH
-                    + ", " + dilationW + ") and padding (" + padH + ", " + padW + ") gives output size " + oh + "x" + ow
+                    + ", " + dilationW + ") and padding (" + padTop + ", " + padBottom + ", " + padLeft + ", "
+                    + padRight + ") gives output size " + oh + "x" + ow
                     + " for input " + input[2] + "x" + input[3] + "; it must be at least 1x1");
         }
         return new Pool2dShape(input[0], input[1], input[2], input[3],
-                Conv2dParams.requireOutputFits("height", oh, input[2], padH),
-                Conv2dParams.requireOutputFits("width", ow, input[3], padW), this);
+                Conv2dParams.requireOutputFits("height", oh, input[2], padTop, padBottom),
+                Conv2dParams.requireOutputFits("width", ow, input[3], padLeft, padRight), this);
     }
 
     public Pool2dShape shapeOf(Tensor input) {

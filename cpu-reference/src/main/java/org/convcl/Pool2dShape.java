@@ -27,8 +27,8 @@ public record Pool2dShape(int n, int c, int h, int w, int oh, int ow, Pool2dPara
             }
             var p = params;
             int outRow = o / ow % oh, outCol = o % ow;
-            if (!isTap(index / w, outRow, p.strideH(), p.padH(), p.dilationH(), p.kernelH())
-                    || !isTap(index % w, outCol, p.strideW(), p.padW(), p.dilationW(), p.kernelW())) {
+            if (!isTap(index / w, outRow, p.strideH(), p.padTop(), p.dilationH(), p.kernelH())
+                    || !isTap(index % w, outCol, p.strideW(), p.padLeft(), p.dilationW(), p.kernelW())) {
                 throw new IllegalArgumentException("indices: value " + index + " at " + o + " (row " + index / w
                         + ", column " + index % w + ") is not in the pooling window of output (" + outRow + ", "
                         + outCol + ") for input " + h + "x" + w + " with " + p);

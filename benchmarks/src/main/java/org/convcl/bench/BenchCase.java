@@ -106,9 +106,9 @@ public record BenchCase(String name, Kind kind, int n, int cin, int h, int w, in
             case SGEMM -> "SGEMM " + cin + "^3";
             case CONV -> "N" + n + " C" + cin + " " + h + "x" + w + " K" + cout + " " + kh + "x" + kw + " s"
                     + params.strideH() + (params.strideH() == params.strideW() ? "" : "," + params.strideW()) + " p"
-                    + params.padH() + (params.groups() > 1 ? " g" + params.groups() : "");
+                    + params.padTop() + (params.groups() > 1 ? " g" + params.groups() : "");
             case MAX_POOL, AVG_POOL -> (kind == Kind.MAX_POOL ? "max" : "avg") + " pool N" + n + " C" + cin + " " + h
-                    + "x" + w + " " + kh + "x" + kw + " s" + pool.strideH() + " p" + pool.padH();
+                    + "x" + w + " " + kh + "x" + kw + " s" + pool.strideH() + " p" + pool.padTop();
         };
     }
 }

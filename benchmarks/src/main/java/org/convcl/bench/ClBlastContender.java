@@ -99,7 +99,7 @@ final class ClBlastContender implements Contender {
                 } else {
                     var p = s.params();
                     CLBlast.CLBlastSconvgemm(CLBlastKernelMode.CLBlastKernelModeCrossCorrelation, s.c(), s.h(), s.w(),
-                            s.kh(), s.kw(), p.padH(), p.padW(), p.strideH(), p.strideW(), p.dilationH(), p.dilationW(),
+                            s.kh(), s.kw(), p.padTop(), p.padLeft(), p.strideH(), p.strideW(), p.dilationH(), p.dilationW(),
                             s.k(), s.n(), x, 0, weights, 0, y, 0, queue, null);
                 }
                 clFinish(queue);

@@ -18,8 +18,9 @@ public final class Conv2dBackwardReference {
      * @param input      (N, C, H, W), the forward input
      * @param weight     (K, C/G, KH, KW), the forward weight
      */
-    public static Conv2dGradients backward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams p) {
-        var s = p.shapeOf(input, weight, null);
+    public static Conv2dGradients backward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params) {
+        var s = params.shapeOf(input, weight, null);
+        var p = s.params(); // "same" padding resolved to pads
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
         double[] gx = new double[input.size()], gw = new double[weight.size()], gb = new double[s.k()];
         float[] x = input.data(), w = weight.data(), dy = gradOutput.data();
@@ -34,9 +35,9 @@ public final class Conv2dBackwardReference {
                         for (int ci = 0; ci < cg; ci++) {
                             int c = g * cg + ci;
                             for (int i = 0; i < s.kh(); i++) {
-                                long ih = (long) oh * p.strideH() - p.padH() + (long) i * p.dilationH();
+                                long ih = (long) oh * p.strideH() - p.padTop() + (long) i * p.dilationH();
                                 for (int j = 0; j < s.kw(); j++) {
-                                    long iw = (long) ow * p.strideW() - p.padW() + (long) j * p.dilationW();
+                                    long iw = (long) ow * p.strideW() - p.padLeft() + (long) j * p.dilationW();
                                     int wi = ((k * cg + ci) * s.kh() + i) * s.kw() + j;
                                     if (ih < 0 || ih >= s.h() || iw < 0 || iw >= s.w()) {
                                         // The tap read zero padding: no input to send to, but its weight still

@@ -15,8 +15,9 @@ public final class Conv2dReference {
      * @param bias   (K) or null
      * @return (N, K, OH, OW)
      */
-    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams p) {
-        Conv2dShape s = p.shapeOf(input, weight, bias);
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
+        Conv2dShape s = params.shapeOf(input, weight, bias);
+        Conv2dParams p = s.params(); // "same" padding resolved to pads
         Tensor out = Tensor.zeros("output", s.outputShape());
         float[] x = input.data(), wt = weight.data(), y = out.data();
         int cg = s.cPerGroup(), kg = s.kPerGroup(), plane = s.oh() * s.ow();
@@ -34,9 +35,9 @@ public final class Conv2dReference {
                             double w = wt[((k * cg + ci) * s.kh() + i) * s.kw() + j];
                             for (int oh = 0; oh < s.oh(); oh++) {
                                 // In 64 bits: oh*SH can pass 2^31 where the padding is huge.
-                                long ih = (long) oh * p.strideH() - p.padH() + (long) i * p.dilationH();
+                                long ih = (long) oh * p.strideH() - p.padTop() + (long) i * p.dilationH();
                                 for (int ow = 0; ow < s.ow(); ow++) {
-                                    long iw = (long) ow * p.strideW() - p.padW() + (long) j * p.dilationW();
+                                    long iw = (long) ow * p.strideW() - p.padLeft() + (long) j * p.dilationW();
                                     boolean inside = ih >= 0 && ih < s.h() && iw >= 0 && iw < s.w();
                                     // x is (N,C,H,W). A tap on the zero padding still adds 0 * w, as in PyTorch, so
                                     // an infinite or NaN weight there gives NaN.

@@ -28,9 +28,9 @@ public final class Im2colReference {
                 for (int j = 0; j < s.kw(); j++) {
                     int row = (c * s.kh() + i) * s.kw() + j;
                     for (int oh = 0; oh < s.oh(); oh++) {
-                        long ih = (long) oh * p.strideH() - p.padH() + (long) i * p.dilationH();
+                        long ih = (long) oh * p.strideH() - p.padTop() + (long) i * p.dilationH();
                         for (int ow = 0; ow < s.ow(); ow++) {
-                            long iw = (long) ow * p.strideW() - p.padW() + (long) j * p.dilationW();
+                            long iw = (long) ow * p.strideW() - p.padLeft() + (long) j * p.dilationW();
                             boolean inside = ih >= 0 && ih < s.h() && iw >= 0 && iw < s.w();
                             out[row * cols + oh * s.ow() + ow] =
                                     inside ? x[((n * s.c() + c) * s.h() + (int) ih) * s.w() + (int) iw] : 0f;

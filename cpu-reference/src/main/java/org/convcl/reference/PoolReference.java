@@ -24,7 +24,7 @@ public final class PoolReference {
             for (int oh = 0; oh < s.oh(); oh++) {
                 for (int ow = 0; ow < s.ow(); ow++) {
                     // The window's taps in 64 bits: in ceil mode its end can pass 2^31.
-                    long ih0 = (long) oh * p.strideH() - p.padH(), iw0 = (long) ow * p.strideW() - p.padW();
+                    long ih0 = (long) oh * p.strideH() - p.padTop(), iw0 = (long) ow * p.strideW() - p.padLeft();
                     long ih1 = Math.min(ih0 + (long) (p.kernelH() - 1) * p.dilationH() + 1, s.h());
                     long iw1 = Math.min(iw0 + (long) (p.kernelW() - 1) * p.dilationW() + 1, s.w());
                     while (ih0 < 0) {
@@ -134,16 +134,16 @@ public final class PoolReference {
 
     /**
      * The input rows [ih0, ih1) and columns [iw0, iw1) an average-pooling window covers, and what its sum is divided
-     * by: the override, else the window size including padding (clipped to the padded input) or only the cells
-     * inside the input, as PyTorch does.
+     * by: the override, else the window size including padding (clipped to the padded extent, which ends at the
+     * bottom and right padding) or only the cells inside the input, as PyTorch does.
      */
     record AvgWindow(int ih0, int ih1, int iw0, int iw1, long divisor) {
         static AvgWindow of(Pool2dShape s, int oh, int ow) {
             var p = s.params();
             // In 64 bits, as PyTorch: a 65537 x 65537 window's size passes 2^31.
-            long ih0 = (long) oh * p.strideH() - p.padH(), iw0 = (long) ow * p.strideW() - p.padW();
-            long ih1 = Math.min(ih0 + p.kernelH(), (long) s.h() + p.padH());
-            long iw1 = Math.min(iw0 + p.kernelW(), (long) s.w() + p.padW());
+            long ih0 = (long) oh * p.strideH() - p.padTop(), iw0 = (long) ow * p.strideW() - p.padLeft();
+            long ih1 = Math.min(ih0 + p.kernelH(), (long) s.h() + p.padBottom());
+            long iw1 = Math.min(iw0 + p.kernelW(), (long) s.w() + p.padRight());
             long padded = (ih1 - ih0) * (iw1 - iw0);
             ih0 = Math.max(ih0, 0);
             iw0 = Math.max(iw0, 0);

@@ -1,6 +1,7 @@
 package org.convcl.reference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,9 +22,43 @@ class Conv2dParamsTest {
     @Test
     void parameterBounds() {
         assertRejected("strideH: 0, must be >= 1", () -> new Conv2dParams(0, 1, 0, 0, 1, 1, 1));
-        assertRejected("padW: -1, must be >= 0", () -> new Conv2dParams(1, 1, 0, -1, 1, 1, 1));
+        assertRejected("padLeft: -1, must be >= 0", () -> new Conv2dParams(1, 1, 0, -1, 1, 1, 1));
         assertRejected("dilationH: 0", () -> new Conv2dParams(1, 1, 0, 0, 0, 1, 1));
         assertRejected("groups: 0", () -> new Conv2dParams(1, 1, 0, 0, 1, 1, 0));
+        assertRejected("padBottom: -2, must be >= 0", () -> Conv2dParams.DEFAULT.withPadding(0, -2, 0, 0));
+        assertRejected("padRight: -1, must be >= 0", () -> Conv2dParams.DEFAULT.withPadding(0, 0, 3, -1));
+    }
+
+    @Test
+    void samePaddingNeedsStrideOne() {
+        assertRejected("padding: same needs stride 1", () -> Conv2dParams.DEFAULT.withStride(2, 1).withSamePadding());
+        assertRejected("padding: same needs stride 1", () -> Conv2dParams.DEFAULT.withSamePadding().withStride(1, 2));
+        assertRejected("padding: same is resolved from the kernel",
+                () -> new Conv2dParams(1, 1, 1, 0, 0, 0, 1, 1, 1, true));
+    }
+
+    /** PyTorch's "same": dilation * (kernel - 1) per axis, the odd one at the bottom or right. */
+    @Test
+    void samePaddingResolvesPerKernel() {
+        var same = Conv2dParams.DEFAULT.withDilation(1, 3).withSamePadding();
+        assertEquals(Conv2dParams.DEFAULT.withDilation(1, 3).withPadding(1, 2, 3, 3), same.resolvedFor(4, 3));
+        var s = same.shapeOf(X, Tensor.zeros(6, 4, 4, 3), null);
+        assertArrayEquals(new int[] {2, 6, 5, 6}, s.outputShape());
+        assertEquals(same.resolvedFor(4, 3), s.params());
+        assertEquals(Conv2dParams.DEFAULT, Conv2dParams.DEFAULT.withSamePadding().resolvedFor(1, 1));
+        assertRejected("padding: same needs 3221225470 along the height",
+                () -> Conv2dParams.DEFAULT.withDilation(Integer.MAX_VALUE, 1).withSamePadding().resolvedFor(4, 1));
+        assertEquals(Conv2dParams.DEFAULT, Conv2dParams.DEFAULT.withPadding(1, 2, 3, 4).withValidPadding());
+    }
+
+    /** The output size counts top and bottom (left and right) apart, in 64 bits. */
+    @Test
+    void asymmetricPaddingSizesTheOutput() {
+        var s = Conv2dParams.DEFAULT.withStride(2, 2).withPadding(0, 1, 3, 0).shapeOf(X, W, null);
+        assertArrayEquals(new int[] {2, 6, 2, 4}, s.outputShape());
+        assertEquals(2, Conv2dParams.outputSize(Integer.MAX_VALUE, 3, Integer.MAX_VALUE, Integer.MAX_VALUE, 0, 1));
+        assertRejected("weight: kernel height 3 with dilation 1 spans 3, more than the padded input height 2",
+                () -> Conv2dParams.DEFAULT.withPadding(0, 1, 0, 0).shapeOf(Tensor.zeros(1, 4, 1, 6), W, null));
     }
 
     @Test

@@ -61,10 +61,10 @@ class Conv2dReferenceTest {
 
     @Test
     void outputSizeFormula() {
-        assertEquals(4, Conv2dParams.outputSize(8, 3, 2, 1, 1));
-        assertEquals(2, Conv2dParams.outputSize(8, 5, 4, 1, 1));
-        assertEquals(3, Conv2dParams.outputSize(7, 3, 1, 0, 2));
-        assertEquals(1, Conv2dParams.outputSize(5, 5, 7, 0, 1));
+        assertEquals(4, Conv2dParams.outputSize(8, 3, 2, 1, 1, 1));
+        assertEquals(2, Conv2dParams.outputSize(8, 5, 4, 1, 1, 1));
+        assertEquals(3, Conv2dParams.outputSize(7, 3, 1, 0, 0, 2));
+        assertEquals(1, Conv2dParams.outputSize(5, 5, 7, 0, 0, 1));
     }
 
     @Test

@@ -41,10 +41,10 @@ class PoolReferenceTest {
 
     @Test
     void ceilModeDropsAWindowStartingInTheRightPadding() {
-        assertEquals(3, Pool2dParams.outputSize(5, 2, 2, 0, 1, true));
-        assertEquals(2, Pool2dParams.outputSize(5, 2, 2, 0, 1, false));
-        assertEquals(4, Pool2dParams.outputSize(6, 2, 2, 1, 1, true));
-        assertEquals(2, Pool2dParams.outputSize(4, 3, 3, 1, 1, true));
+        assertEquals(3, Pool2dParams.outputSize(5, 2, 2, 0, 0, 1, true));
+        assertEquals(2, Pool2dParams.outputSize(5, 2, 2, 0, 0, 1, false));
+        assertEquals(4, Pool2dParams.outputSize(6, 2, 2, 1, 1, 1, true));
+        assertEquals(2, Pool2dParams.outputSize(4, 3, 3, 1, 1, 1, true));
     }
 
     @Test
@@ -70,7 +70,7 @@ class PoolReferenceTest {
     @Test
     void rulesNameTheArgument() {
         var e = assertThrows(IllegalArgumentException.class, () -> Pool2dParams.of(3, 3).withPadding(2, 1));
-        assertTrue(e.getMessage().startsWith("padding: (2, 1) must be at most half the kernel"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("padding: top 2 is more than half the kernel height 3"), e.getMessage());
         var small = assertThrows(IllegalArgumentException.class, () -> Pool2dParams.of(5, 5).shapeOf(new int[] {1, 1, 3, 3}));
         assertTrue(small.getMessage().startsWith("kernel: (5, 5)"), small.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Pool2dParams.of(0, 2));

@@ -121,6 +121,20 @@ public final class Args {
         return parts.length == 1 ? Pair.both(h) : new Pair(h, integer(name, parts[1].strip(), min));
     }
 
+    /** An option written as comma-separated integers, each at least {@code min}; null when absent. */
+    public int[] intsOrNull(String name, int min) {
+        String value = value(name);
+        if (value == null) {
+            return null;
+        }
+        String[] parts = value.split(",", -1);
+        int[] values = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            values[i] = integer(name, parts[i].strip(), min);
+        }
+        return values;
+    }
+
     private static int integer(String name, String text, int min) {
         int value;
         try {

@@ -30,7 +30,9 @@ final class Flags {
             """;
     static final String CONV2D_HELP = """
               --stride SH,SW      step of the kernel (default 1); one number sets both axes, as do the next two
-              --padding PH,PW     zeros added on each side (default 0)
+              --padding PH,PW     zeros added on each side (default 0); T,B,L,R pads top, bottom, left and right
+                                  apart; same keeps the input size (stride 1; an odd total puts the extra zero
+                                  at the bottom or right, as PyTorch); valid means 0
               --dilation DH,DW    spacing of the kernel taps (default 1)
               --groups G          channel groups; G divides input and output channels (default 1)
             """;
@@ -38,7 +40,8 @@ final class Flags {
     static final String POOL_HELP = """
               --kernel KH,KW      window size; one number sets both axes, as do the next two
               --stride SH,SW      step of the window (default: the kernel size)
-              --padding PH,PW     implicit padding on each side, at most half the kernel (default 0)
+              --padding PH,PW     implicit padding on each side, at most half the kernel (default 0); T,B,L,R
+                                  pads top, bottom, left and right apart
               --ceil-mode         round the output size up; a last window must start inside the input or left padding
             """;
 
@@ -59,9 +62,24 @@ final class Flags {
         }
         var kernel = args.pairOr(KERNEL, 1, 1);
         var stride = args.value(STRIDE) == null ? kernel : args.pairOr(STRIDE, 1, 1);
-        var padding = args.pairOr(PADDING, 0, 0);
+        int[] pads = padding(args);
         return Pool2dParams.of(kernel.h(), kernel.w()).withStride(stride.h(), stride.w())
-                .withPadding(padding.h(), padding.w()).withCeilMode(args.isSet(CEIL_MODE));
+                .withPadding(pads[0], pads[1], pads[2], pads[3]).withCeilMode(args.isSet(CEIL_MODE));
+    }
+
+    /** {@code --padding} written P, PH,PW or T,B,L,R, as (top, bottom, left, right); zeros when absent. */
+    private static int[] padding(Args args) {
+        int[] v = args.intsOrNull(PADDING, 0);
+        if (v == null) {
+            return new int[4];
+        }
+        return switch (v.length) {
+            case 1 -> new int[] {v[0], v[0], v[0], v[0]};
+            case 2 -> new int[] {v[0], v[0], v[1], v[1]};
+            case 4 -> v;
+            default -> throw new IllegalArgumentException("--padding: '" + args.value(PADDING) + "' has " + v.length
+                    + " numbers, must be P, PH,PW or T,B,L,R (top, bottom, left, right)");
+        };
     }
 
     /** A flag that takes {@code true} or {@code false}. */
@@ -84,13 +102,28 @@ final class Flags {
         return options;
     }
 
-    /** The convolution parameters the flags name; absent flags take PyTorch's defaults. */
+    /**
+     * The convolution parameters the flags name; absent flags take PyTorch's defaults. {@code --padding} also takes
+     * PyTorch's {@code same} (stride 1 only) and {@code valid}.
+     */
     static Conv2dParams conv2dParams(Args args) {
         var stride = args.pairOr(STRIDE, 1, 1);
-        var padding = args.pairOr(PADDING, 0, 0);
         var dilation = args.pairOr(DILATION, 1, 1);
-        return new Conv2dParams(stride.h(), stride.w(), padding.h(), padding.w(), dilation.h(), dilation.w(),
+        var unpadded = new Conv2dParams(stride.h(), stride.w(), 0, 0, dilation.h(), dilation.w(),
                 args.intOr(GROUPS, 1, 1));
+        String mode = args.value(PADDING);
+        if ("same".equals(mode)) {
+            if (stride.h() != 1 || stride.w() != 1) {
+                throw new IllegalArgumentException("--padding: same needs --stride 1, as PyTorch, which refuses it for"
+                        + " strided convolutions; got --stride " + stride.h() + "," + stride.w());
+            }
+            return unpadded.withSamePadding();
+        }
+        if ("valid".equals(mode)) {
+            return unpadded;
+        }
+        int[] pads = padding(args);
+        return unpadded.withPadding(pads[0], pads[1], pads[2], pads[3]);
     }
 
     /**

@@ -19,7 +19,7 @@ class Conv2dBackwardDeviceTest extends SharedDevice {
     static Stream<DeviceCase> cases() {
         var awkward = Conv2dDeviceTest.awkwardCases().filter(c -> c.n() * c.c() * c.h() * c.w() < 20_000);
         var random = LongStream.range(0, 80).mapToObj(seed -> DeviceCase.random(5000 + seed));
-        return Stream.concat(awkward, random);
+        return Stream.of(awkward, random, Conv2dDeviceTest.hugeWindowCases()).flatMap(cases -> cases);
     }
 
     static void assertGradientsMatch(OpenClBackend backend, DeviceCase c, Tolerance tolerance, Tensor x, Tensor w) {

@@ -129,12 +129,31 @@ class Conv2dDeviceTest extends SharedDevice {
                         .params(P.withPadding(1, 1).withStride(2, 2)).seed(24),
                 DeviceCase.named("seed k3x5 p0x1 s3x4").input(1, 1, 8, 8).filters(1, 3, 5)
                         .params(P.withPadding(0, 1).withStride(3, 4)).seed(25),
-                DeviceCase.named("deep patch").input(1, 70, 7, 7).filters(9, 3, 3).withBias().seed(26));
+                DeviceCase.named("deep patch").input(1, 70, 7, 7).filters(9, 3, 3).withBias().seed(26),
+                DeviceCase.named("end-only padding (ONNX pads 0,0,1,1)").input(2, 3, 13, 12).filters(5, 3, 3)
+                        .params(P.withStride(2, 2).withPadding(0, 1, 0, 1)).withBias().seed(30),
+                DeviceCase.named("begin-only padding").input(1, 4, 9, 11).filters(3, 3, 2)
+                        .params(P.withPadding(2, 0, 1, 0)).seed(31),
+                DeviceCase.named("asymmetric padding strided dilated grouped").input(2, 6, 11, 10).filters(4, 3, 2)
+                        .params(new Conv2dParams(2, 3, 3, 0, 0, 2, 2, 1, 2, false)).withBias().seed(32),
+                DeviceCase.named("1x1 padded on one side").input(1, 3, 4, 5).filters(2, 1, 1)
+                        .params(P.withPadding(0, 1, 2, 0)).withBias().seed(33),
+                DeviceCase.named("depthwise asymmetric padding").input(2, 6, 7, 23).filters(6, 3, 3)
+                        .params(P.withGroups(6).withPadding(1, 2, 0, 1)).withBias().seed(34),
+                DeviceCase.named("same, even kernel").input(2, 3, 8, 9).filters(4, 4, 2)
+                        .params(P.withSamePadding()).withBias().seed(35),
+                DeviceCase.named("same, dilated").input(1, 5, 10, 7).filters(6, 3, 4)
+                        .params(P.withDilation(2, 3).withSamePadding()).seed(36),
+                DeviceCase.named("same, 1x1").input(2, 7, 5, 6).filters(3, 1, 1).params(P.withSamePadding())
+                        .withBias().seed(37),
+                DeviceCase.named("same, depthwise").input(1, 4, 9, 30).filters(4, 2, 5)
+                        .params(P.withGroups(4).withSamePadding()).withBias().seed(38),
+                DeviceCase.named("valid").input(1, 3, 7, 8).filters(2, 3, 3).params(P.withValidPadding()).seed(39));
     }
 
     /**
-     * Shapes for the Winograd path (3x3, stride 1): odd sizes, padding 0 to 2, planes smaller than a tile, channels
-     * of no tile's size. From 256 output tiles of 4x4 the path takes F(4x4,3x3), below F(2x2,3x3).
+     * Shapes for the Winograd path (3x3, stride 1): odd sizes, padding 0 to 2 (on some sides only), planes smaller
+     * than a tile, channels of no tile's size. From 256 output tiles of 4x4 the path takes F(4x4,3x3), below F(2x2,3x3).
      */
     static Stream<DeviceCase> winogradCases() {
         return Stream.of(
@@ -149,7 +168,37 @@ class Conv2dDeviceTest extends SharedDevice {
                         .withBias().seed(45),
                 DeviceCase.named("F4 unpadded one image").input(1, 3, 67, 69).filters(2, 3, 3).seed(46),
                 DeviceCase.named("F4 padding 2 wide channels").input(2, 67, 30, 29).filters(33, 3, 3)
-                        .params(P.withPadding(2, 1)).withBias().seed(47));
+                        .params(P.withPadding(2, 1)).withBias().seed(47),
+                DeviceCase.named("F2 end-only padding").input(2, 5, 7, 10).filters(3, 3, 3)
+                        .params(P.withPadding(0, 2, 0, 1)).withBias().seed(48),
+                DeviceCase.named("F4 begin-only padding").input(1, 4, 35, 33).filters(5, 3, 3)
+                        .params(P.withPadding(2, 0, 1, 0)).seed(49),
+                DeviceCase.named("F4 same").input(2, 3, 32, 30).filters(4, 3, 3).params(P.withSamePadding())
+                        .withBias().seed(50));
+    }
+
+    /**
+     * Padding, stride and dilation of 2^30 and more (issue 11): the terms of window coordinates o*S - P + k*D pass
+     * 2^31, and in most the padded extent too, so the implicit GEMM gathers with 64-bit coordinates. The first is the
+     * command line's {@code --padding 1073741824 --stride 1073741824}, where PyTorch gives 3x3 (SizeOverflowTest).
+     */
+    static Stream<DeviceCase> hugeWindowCases() {
+        int big = 1 << 30, max = Integer.MAX_VALUE;
+        return Stream.of(
+                DeviceCase.named("padding and stride 2^30").input(1, 2, 3, 3).filters(3, 3, 3)
+                        .params(P.withPadding(big, big).withStride(big, big)).withBias().seed(51),
+                DeviceCase.named("padding and dilation 2^30").input(2, 3, 1, 1).filters(2, 3, 3)
+                        .params(P.withPadding(big, big).withDilation(big, big)).withBias().seed(52),
+                DeviceCase.named("top and bottom padding and stride 2^31-1").input(1, 2, 1, 4).filters(2, 1, 2)
+                        .params(P.withPadding(max, max, 0, 1).withStride(max, 1)).seed(53),
+                DeviceCase.named("bottom padding and stride 2^31-1").input(1, 1, 2, 3).filters(1, 2, 2)
+                        .params(P.withPadding(0, max, 0, 0).withStride(max, 1)).withBias().seed(54));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hugeWindowCases")
+    void hugePaddingStrideAndDilationMatchTheReference(DeviceCase c) {
+        assertEveryPathMatches(c, Tolerance.FLOAT32);
     }
 
     static Stream<DeviceCase> randomWinogradCases() {

@@ -81,7 +81,7 @@ record DeviceCase(String label, int n, int c, int h, int w, int k, int kh, int k
 
     /**
      * A legal convolution with small random sizes: up to 3 groups (or depthwise), kernels up to 5, strides up to 3,
-     * dilation up to 2, padding up to 3, and spatial sizes from the smallest the kernel allows to 14.
+     * dilation up to 2, padding up to 3 on each side apart, and spatial sizes from the smallest the kernel allows to 14.
      */
     static DeviceCase random(long seed) {
         var r = new Random(seed);
@@ -91,10 +91,11 @@ record DeviceCase(String label, int n, int c, int h, int w, int k, int kh, int k
             int c = depthwise ? g : g * (1 + r.nextInt(5));
             int k = g * (1 + r.nextInt(depthwise ? 2 : 6));
             int kh = 1 + r.nextInt(5), kw = 1 + r.nextInt(5);
-            var p = new Conv2dParams(1 + r.nextInt(3), 1 + r.nextInt(3), r.nextInt(4), r.nextInt(4), 1 + r.nextInt(2),
-                    1 + r.nextInt(2), g);
+            var p = new Conv2dParams(1 + r.nextInt(3), 1 + r.nextInt(3), r.nextInt(4), r.nextInt(4), r.nextInt(4),
+                    r.nextInt(4), 1 + r.nextInt(2), 1 + r.nextInt(2), g, false);
             int h = 1 + r.nextInt(14), w = 1 + r.nextInt(14);
-            boolean fits = p.dilationH() * (kh - 1) + 1 <= h + 2 * p.padH() && p.dilationW() * (kw - 1) + 1 <= w + 2 * p.padW();
+            boolean fits = p.dilationH() * (kh - 1) + 1 <= h + p.padTop() + p.padBottom()
+                    && p.dilationW() * (kw - 1) + 1 <= w + p.padLeft() + p.padRight();
             if (fits) {
                 var builder = named("random " + seed).input(1 + r.nextInt(4), c, h, w).filters(k, kh, kw).params(p);
                 return (r.nextBoolean() ? builder.withBias() : builder).seed(seed);
@@ -104,15 +105,15 @@ record DeviceCase(String label, int n, int c, int h, int w, int k, int kh, int k
 
     /**
      * A random convolution the Winograd path runs (3x3, stride 1, dilation 1, one group): up to 4 images, up to 9
-     * channels each way, padding up to 2 per axis and sizes from the smallest the padding allows to 40, so both
-     * F(2x2,3x3) and F(4x4,3x3) (from 256 tiles) are drawn.
+     * channels each way, padding up to 2 on each side apart and sizes from the smallest the padding allows to 40, so
+     * both F(2x2,3x3) and F(4x4,3x3) (from 256 tiles) are drawn.
      */
     static DeviceCase randomWinograd(long seed) {
         var r = new Random(seed);
-        int ph = r.nextInt(3), pw = r.nextInt(3);
-        int h = Math.max(1, 3 - 2 * ph) + r.nextInt(40), w = Math.max(1, 3 - 2 * pw) + r.nextInt(40);
+        int top = r.nextInt(3), bottom = r.nextInt(3), left = r.nextInt(3), right = r.nextInt(3);
+        int h = Math.max(1, 3 - top - bottom) + r.nextInt(40), w = Math.max(1, 3 - left - right) + r.nextInt(40);
         var builder = named("random Winograd " + seed).input(1 + r.nextInt(4), 1 + r.nextInt(9), h, w)
-                .filters(1 + r.nextInt(9), 3, 3).params(Conv2dParams.DEFAULT.withPadding(ph, pw));
+                .filters(1 + r.nextInt(9), 3, 3).params(Conv2dParams.DEFAULT.withPadding(top, bottom, left, right));
         return (r.nextBoolean() ? builder.withBias() : builder).seed(seed);
     }
 }

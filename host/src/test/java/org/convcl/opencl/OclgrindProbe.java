@@ -31,7 +31,13 @@ public final class OclgrindProbe {
                     .params(Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1)).withBias().seed(64),
             // Four output planes per group: the direct kernel computes them in one work-item.
             DeviceCase.named("grouped planes").input(2, 4, 5, 11).filters(8, 3, 3)
-                    .params(Conv2dParams.DEFAULT.withGroups(2).withPadding(1, 1)).withBias().seed(68));
+                    .params(Conv2dParams.DEFAULT.withGroups(2).withPadding(1, 1)).withBias().seed(70),
+            DeviceCase.named("padding per side").input(1, 2, 5, 6).filters(3, 3, 2)
+                    .params(Conv2dParams.DEFAULT.withPadding(2, 0, 1, 1)).withBias().seed(68),
+            // A padded extent past 2^31 - 1: the implicit GEMM's 64-bit gather, 64-bit window terms elsewhere.
+            DeviceCase.named("padding and stride 2^30").input(1, 2, 3, 3).filters(2, 3, 3)
+                    .params(Conv2dParams.DEFAULT.withPadding(1 << 30, 1 << 30).withStride(1 << 30, 1 << 30))
+                    .withBias().seed(69));
 
     /**
      * Small tile shapes keep the simulation short while still covering partial tiles in M, N and K; for the direct
@@ -54,17 +60,20 @@ public final class OclgrindProbe {
     static final List<Pool2dParams> POOLS = List.of(
             Pool2dParams.of(3, 3).withStride(2, 2).withPadding(1, 1).withCeilMode(true).withCountIncludePad(false),
             Pool2dParams.of(2, 3).withStride(1, 2).withDilation(2, 1),
-            Pool2dParams.of(3, 3).withPadding(1, 1));
+            Pool2dParams.of(3, 3).withPadding(1, 1),
+            Pool2dParams.of(3, 3).withStride(2, 2).withPadding(0, 1, 1, 0).withCeilMode(true));
 
     /**
      * Winograd cases, pinned, with a small SGEMM configuration and row slices: F(2x2,3x3) with a plane one pixel
-     * wide, F(4x4,3x3) (256 tiles) with padding 2.
+     * wide, F(4x4,3x3) (256 tiles) with padding 2, F(2x2,3x3) with padding on the bottom and left only.
      */
     static final List<DeviceCase> WINOGRAD_CASES = List.of(
             DeviceCase.named("winograd F2").input(2, 3, 7, 1).filters(5, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(1, 2)).withBias().seed(66),
             DeviceCase.named("winograd F4").input(1, 2, 62, 62).filters(3, 3, 3)
-                    .params(Conv2dParams.DEFAULT.withPadding(2, 1)).withBias().seed(67));
+                    .params(Conv2dParams.DEFAULT.withPadding(2, 1)).withBias().seed(67),
+            DeviceCase.named("winograd F2 padding per side").input(1, 2, 6, 5).filters(2, 3, 3)
+                    .params(Conv2dParams.DEFAULT.withPadding(0, 2, 1, 0)).seed(70));
 
     /**
      * Lines starting "ok " a clean probe prints: every run and the backward pass of each case, each Winograd case,

@@ -46,12 +46,23 @@ class PoolDeviceTest extends SharedDevice {
                 // Rows of several runs of output pixels, the last one partial, with padding at both ends.
                 new PoolCase("wide rows", new int[] {1, 2, 5, 37}, Pool2dParams.of(3, 3).withPadding(1, 1)),
                 new PoolCase("wide rows s2 dilated", new int[] {2, 1, 6, 53}, Pool2dParams.of(2, 3).withStride(1, 2)
-                        .withPadding(1, 1).withDilation(2, 2).withCeilMode(true)));
+                        .withPadding(1, 1).withDilation(2, 2).withCeilMode(true)),
+                new PoolCase("end-only padding (ONNX pads 0,0,1,1)", new int[] {2, 3, 13, 12},
+                        Pool2dParams.of(3, 3).withStride(2, 2).withPadding(0, 1, 0, 1)),
+                new PoolCase("end-only padding ceil", new int[] {1, 2, 12, 11},
+                        Pool2dParams.of(3, 3).withStride(2, 2).withPadding(0, 1, 0, 1).withCeilMode(true)),
+                new PoolCase("begin-only padding exclude pad", new int[] {1, 2, 9, 8},
+                        Pool2dParams.of(4, 3).withStride(3, 2).withPadding(2, 0, 1, 0).withCountIncludePad(false)),
+                new PoolCase("asymmetric padding dilated ceil", new int[] {2, 2, 10, 9}, Pool2dParams.of(3, 4)
+                        .withStride(2, 3).withPadding(1, 0, 0, 2).withDilation(2, 1).withCeilMode(true)),
+                new PoolCase("stride 2^30", new int[] {1, 2, 3, 4},
+                        Pool2dParams.of(3, 2).withStride(1 << 30, 1 << 30).withPadding(1, 0, 1, 1).withCeilMode(true)));
         var random = new Random(77);
         var sweep = Stream.generate(() -> {
             int kh = 1 + random.nextInt(4), kw = 1 + random.nextInt(4);
             var p = Pool2dParams.of(kh, kw).withStride(1 + random.nextInt(3), 1 + random.nextInt(3))
-                    .withPadding(random.nextInt(kh / 2 + 1), random.nextInt(kw / 2 + 1))
+                    .withPadding(random.nextInt(kh / 2 + 1), random.nextInt(kh / 2 + 1), random.nextInt(kw / 2 + 1),
+                            random.nextInt(kw / 2 + 1))
                     .withCeilMode(random.nextBoolean()).withCountIncludePad(random.nextBoolean());
             return new PoolCase("random", new int[] {1 + random.nextInt(3), 1 + random.nextInt(4),
                 kh + random.nextInt(9), kw + random.nextInt(9)}, p);

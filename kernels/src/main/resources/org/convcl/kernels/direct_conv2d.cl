@@ -19,11 +19,12 @@ inline void convolve(floatV acc[KB], const __global float* xp, const __global fl
                      const int oh, const int ow0, const int H, const int W, const int KH, const int KW, const int SH,
                      const int SW, const int PH, const int PW, const int DH, const int DW, const bool inside) {
     for (int i = 0; i < KH; i++) {
-        const int ih = oh * SH - PH + i * DH;
+        const long ih = (long) oh * SH - PH + (long) i * DH;
         const bool rowInside = ih >= 0 && ih < H;
         for (int j = 0; j < KW; j++) {
             // A padded row still adds 0 * w, as in PyTorch, so an infinite or NaN weight there gives NaN.
-            const floatV v = rowInside ? loadRow(xp + ih * W, ow0 * SW - PW + j * DW, SW, W, inside) : (floatV) 0.0f;
+            const floatV v = rowInside ? loadRow(xp + ih * W, (long) ow0 * SW - PW + (long) j * DW, SW, W, inside)
+                                       : (floatV) 0.0f;
 #pragma unroll
             for (int kk = 0; kk < KB; kk++) {
                 acc[kk] = fma(v, (floatV) wk[kk * wStride + i * KW + j], acc[kk]);

@@ -15,10 +15,10 @@ inline void lower(const __global float* xp, __global float* out, const long cols
                   const int n, const int H, const int W, const int KH, const int KW, const int SH, const int SW,
                   const int PH, const int PW, const int DH, const int DW, const bool inside) {
     for (int i = 0; i < KH; i++) {
-        const int ih = oh * SH - PH + i * DH;
+        const long ih = (long) oh * SH - PH + (long) i * DH;
         for (int j = 0; j < KW; j++) {
-            const floatV v = ih >= 0 && ih < H ? loadRow(xp + ih * W, ow0 * SW - PW + j * DW, SW, W, inside)
-                                               : (floatV) 0.0f;
+            const floatV v = ih >= 0 && ih < H
+                    ? loadRow(xp + ih * W, (long) ow0 * SW - PW + (long) j * DW, SW, W, inside) : (floatV) 0.0f;
             storeRun(v, out + (i * KW + j) * cols, n);
         }
     }
@@ -68,8 +68,8 @@ void im2col_transposed(const __global float* restrict x, const long xOffset,
     const int j = row % KW;
     const int i = (row / KW) % KH;
     const int c = row / (KW * KH);
-    const int ih = (oh0 + column / OW) * SH - PH + i * DH;
-    const int iw = column % OW * SW - PW + j * DW;
+    const long ih = (long) (oh0 + column / OW) * SH - PH + (long) i * DH;
+    const long iw = (long) (column % OW) * SW - PW + (long) j * DW;
     float v = 0.0f;
     if (ih >= 0 && ih < H && iw >= 0 && iw < W) {
         v = x[xOffset + (((long) image * C + c) * H + ih) * W + iw];

@@ -9,9 +9,10 @@
 #define LOCAL_X 32 // work-items per group along the runs
 #endif
 
-// Input row xr at columns iw0, iw0 + SW, ...; columns outside [0, W) read as 0. With a constant inside (every
+// Input row xr at columns iw0, iw0 + SW, ...; columns outside [0, W) read as 0. Window coordinates o*S - P + k*D are
+// 64-bit wherever a kernel computes them: with a huge padding, stride or dilation each term can pass 2^31. With a constant inside (every
 // column inside the row) it inlines to a vector load or an unchecked gather.
-inline floatV loadRow(const __global float* xr, const int iw0, const int SW, const int W, const bool inside) {
+inline floatV loadRow(const __global float* xr, const long iw0, const int SW, const int W, const bool inside) {
     float lanes[VW];
     if (inside) {
         if (SW == 1) {
@@ -32,7 +33,7 @@ inline floatV loadRow(const __global float* xr, const int iw0, const int SW, con
 
 // Whether the VW pixels from ow0 read only columns inside the input row, for every j.
 inline bool insideRun(const int ow0, const int W, const int KW, const int SW, const int PW, const int DW) {
-    return ow0 * SW - PW >= 0 && (long) (ow0 + VW - 1) * SW - PW + (long) (KW - 1) * DW < W;
+    return (long) ow0 * SW - PW >= 0 && (long) (ow0 + VW - 1) * SW - PW + (long) (KW - 1) * DW < W;
 }
 
 // Stores the first n lanes of v at out; all VW with one vector store when n == VW.

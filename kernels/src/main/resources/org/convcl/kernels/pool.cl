@@ -1,5 +1,6 @@
 // Max and average pooling over NCHW planes and their gradients, with PyTorch's windows: implicit -inf (max) or
 // zero (average) padding, dilation for max pooling, ceil mode handled by the host's output size, NaN propagating.
+// PH and PW are the top and left padding; the bottom and right ones, PB and PR, matter only to the average divisor.
 // Forward kernels: one work-item per output element; backward kernels gather, one work-item per input element
 // (adjoint_window.cl). NDRange (elements of one plane rounded up to LOCAL_SIZE, planes): the plane comes from the
 // second dimension, so no work-item divides a 64-bit index. Indices are ih*W + iw within each plane.
@@ -184,29 +185,29 @@ typedef struct {
     float divisor;
 } avg_window;
 
+// With countIncludePad the divisor counts the window within the padded extent [-PH, H + PB) x [-PW, W + PR).
 avg_window avg_window_of(const int oh, const int ow, const int H, const int W, const int KH, const int KW,
-                         const int SH, const int SW, const int PH, const int PW, const int countIncludePad,
-                         const int divisorOverride) {
+                         const int SH, const int SW, const int PH, const int PW, const int PB, const int PR,
+                         const int countIncludePad, const int divisorOverride) {
+    // In 64 bits, as PyTorch: oh*SH passes 2^31 for a huge stride, a 65537 x 65537 window's size passes 2^31.
+    const long ih0 = (long) oh * SH - PH;
+    const long iw0 = (long) ow * SW - PW;
+    const long ih1 = min(ih0 + KH, (long) H + PB);
+    const long iw1 = min(iw0 + KW, (long) W + PR);
     avg_window a;
-    a.ih0 = oh * SH - PH;
-    a.iw0 = ow * SW - PW;
-    // Ends and sizes in 64 bits, as PyTorch: a 65537 x 65537 window's size passes 2^31.
-    a.ih1 = min((long) a.ih0 + KH, (long) H + PH);
-    a.iw1 = min((long) a.iw0 + KW, (long) W + PW);
-    const long padded = (long) (a.ih1 - a.ih0) * (a.iw1 - a.iw0);
-    a.ih0 = max(a.ih0, 0);
-    a.iw0 = max(a.iw0, 0);
-    a.ih1 = min(a.ih1, H);
-    a.iw1 = min(a.iw1, W);
+    a.ih0 = max(ih0, 0L);
+    a.iw0 = max(iw0, 0L);
+    a.ih1 = min(ih1, (long) H);
+    a.iw1 = min(iw1, (long) W);
     a.divisor = divisorOverride != 0 ? divisorOverride
-            : countIncludePad ? padded : (long) (a.ih1 - a.ih0) * (a.iw1 - a.iw0);
+            : countIncludePad ? (ih1 - ih0) * (iw1 - iw0) : (long) (a.ih1 - a.ih0) * (a.iw1 - a.iw0);
     return a;
 }
 
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void avgpool2d(const __global float* restrict x, __global float* restrict y, const int H, const int W,
                const int OH, const int OW, const int KH, const int KW, const int SH, const int SW, const int PH,
-               const int PW, const int countIncludePad, const int divisorOverride) {
+               const int PW, const int PB, const int PR, const int countIncludePad, const int divisorOverride) {
     const int o = get_global_id(0);
     if (o >= OH * OW) {
         return;
@@ -215,7 +216,8 @@ void avgpool2d(const __global float* restrict x, __global float* restrict y, con
     const int ow = o % OW;
     const int oh = o / OW;
     const __global float* xp = x + plane * H * W;
-    const avg_window a = avg_window_of(oh, ow, H, W, KH, KW, SH, SW, PH, PW, countIncludePad, divisorOverride);
+    const avg_window a = avg_window_of(oh, ow, H, W, KH, KW, SH, SW, PH, PW, PB, PR, countIncludePad,
+                                       divisorOverride);
     float sum = 0.0f;
     for (int ih = a.ih0; ih < a.ih1; ih++) {
         for (int iw = a.iw0; iw < a.iw1; iw++) {
@@ -229,7 +231,8 @@ void avgpool2d(const __global float* restrict x, __global float* restrict y, con
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void avgpool2d_backward(const __global float* restrict dy, __global float* restrict dx, const int H, const int W,
                         const int OH, const int OW, const int KH, const int KW, const int SH, const int SW,
-                        const int PH, const int PW, const int countIncludePad, const int divisorOverride) {
+                        const int PH, const int PW, const int PB, const int PR, const int countIncludePad,
+                        const int divisorOverride) {
     const int here = get_global_id(0);
     if (here >= H * W) {
         return;
@@ -249,7 +252,8 @@ void avgpool2d_backward(const __global float* restrict dy, __global float* restr
             if (ow < 0) {
                 continue;
             }
-            const avg_window a = avg_window_of(oh, ow, H, W, KH, KW, SH, SW, PH, PW, countIncludePad, divisorOverride);
+            const avg_window a = avg_window_of(oh, ow, H, W, KH, KW, SH, SW, PH, PW, PB, PR, countIncludePad,
+                                               divisorOverride);
             acc += dyp[oh * OW + ow] / a.divisor;
         }
     }

@@ -53,15 +53,24 @@ inline floatV loadB(const __global float* bm, const int wn, const int n, const b
 #define THREADS (LOCAL_N * LOCAL_M)
 
 #ifdef IMPLICIT
-#define intV CAT(int, VW)
+// Window coordinates: 32-bit, exact while the padded extent of each axis fits an int (the host checks), else 64-bit.
+#ifdef WIDE_WINDOW
+typedef long coord;
+#define coordV CAT(long, VW)
+#define FAR_ABOVE (LONG_MIN / 2)
+#else
+typedef int coord;
+#define coordV CAT(int, VW)
+#define FAR_ABOVE (INT_MIN / 2)
+#endif
 
 // Where the group's B comes from: one image's channel group at x, the conv geometry, and per panel vector the
 // first input row and column each lane's output pixel reads (far outside the image for columns past N).
 typedef struct {
     const __global float* x;
     int H, W, KH, KW, SW, DH, DW;
-    intV ih0[PANEL_VECS];
-    intV iw0[PANEL_VECS];
+    coordV ih0[PANEL_VECS];
+    coordV iw0[PANEL_VECS];
     bool oneRow[PANEL_VECS]; // all VW columns valid and in one output row
 } Source;
 
@@ -69,10 +78,10 @@ typedef struct {
 // is one load (stride 1) or an unchecked gather; the rest check every lane.
 inline floatV gatherB(const Source* s, const int q, const int c, const int i, const int j) {
     const __global float* xc = s->x + (long) c * s->H * s->W;
-    const intV ih = s->ih0[q] + i * s->DH;
-    const intV iw = s->iw0[q] + j * s->DW;
+    const coordV ih = s->ih0[q] + (coord) i * s->DH;
+    const coordV iw = s->iw0[q] + (coord) j * s->DW;
     float lanes[VW];
-    if (s->oneRow[q] && ih.s0 >= 0 && ih.s0 < s->H && iw.s0 >= 0 && iw.s0 + (VW - 1) * s->SW < s->W) {
+    if (s->oneRow[q] && ih.s0 >= 0 && ih.s0 < s->H && iw.s0 >= 0 && iw.s0 + (coord) (VW - 1) * s->SW < s->W) {
         const __global float* xr = xc + ih.s0 * s->W + iw.s0;
         if (s->SW == 1) {
             return vloadV(0, xr);
@@ -82,11 +91,11 @@ inline floatV gatherB(const Source* s, const int q, const int c, const int i, co
         }
         return vloadV(0, lanes);
     }
-    const intV inside = (ih >= 0) & (ih < s->H) & (iw >= 0) & (iw < s->W);
-    int at[VW];
-    int ok[VW];
+    const coordV inside = (ih >= 0) & (ih < s->H) & (iw >= 0) & (iw < s->W);
+    coord at[VW];
+    coord ok[VW];
     // Masked first: a lane past N has an ih far enough out that ih * W would overflow.
-    vstoreV(select((intV) 0, ih, inside) * s->W + select((intV) 0, iw, inside), 0, at);
+    vstoreV(select((coordV) 0, ih, inside) * s->W + select((coordV) 0, iw, inside), 0, at);
     vstoreV(inside, 0, ok);
     for (int e = 0; e < VW; e++) {
         lanes[e] = ok[e] ? xc[at[e]] : 0.0f;
@@ -201,13 +210,13 @@ void sgemm(const int M, const int N, const int K, const int groups,
 #ifdef IMPLICIT
     Source src = {bb, H, W, KH, KW, SW, DH, DW};
     for (int q = 0; q < PANEL_VECS; q++) {
-        int ih0[VW];
-        int iw0[VW];
+        coord ih0[VW];
+        coord iw0[VW];
         for (int e = 0; e < VW; e++) {
             const int col = groupCol0 + q * VW + e;
             // A row far above the image keeps lanes past N in the zero padding for every i.
-            ih0[e] = col < N ? col / OW * SH - PH : INT_MIN / 2;
-            iw0[e] = col % OW * SW - PW;
+            ih0[e] = col < N ? (coord) (col / OW) * SH - PH : FAR_ABOVE;
+            iw0[e] = (coord) (col % OW) * SW - PW;
         }
         src.ih0[q] = vloadV(0, ih0);
         src.iw0[q] = vloadV(0, iw0);

@@ -24,10 +24,13 @@ public final class AvgPool2d {
                 PoolGeometry.inputPlane(s), s);
     }
 
-    /** Both kernels end with the window and the divisor settings, one work-item per element of every plane. */
+    /**
+     * Both kernels end with the window, the bottom and right padding (the divisor counts up to them) and the divisor
+     * settings, one work-item per element of every plane.
+     */
     private static void run(Launch launch, int perPlane, Pool2dShape s) {
         var p = s.params();
-        PoolGeometry.window(launch, s).i32(p.countIncludePad() ? 1 : 0).i32(p.divisorOverride())
-                .enqueuePlanes(perPlane, PoolGeometry.planes(s));
+        PoolGeometry.window(launch, s).i32(p.padBottom()).i32(p.padRight()).i32(p.countIncludePad() ? 1 : 0)
+                .i32(p.divisorOverride()).enqueuePlanes(perPlane, PoolGeometry.planes(s));
     }
 }

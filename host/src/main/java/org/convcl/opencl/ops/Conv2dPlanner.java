@@ -48,12 +48,10 @@ public final class Conv2dPlanner {
      * pointwise layers, Winograd for wide 3x3 layers on CPUs, the implicit GEMM where the SGEMM kernel has it, and
      * im2col + GEMM otherwise.
      *
-     * @throws IllegalArgumentException when the pinned path cannot run this shape, the padded input does not fit the
-     *                                  kernels' 32-bit indexing, or one output row's column matrix exceeds the column
-     *                                  budget
+     * @throws IllegalArgumentException when the pinned path cannot run this shape or one output row's column matrix
+     *                                  exceeds the column budget
      */
     public Conv2dPlan forward(Conv2dShape s) {
-        ConvGeometry.requireIndexable(s);
         var path = pinned == Conv2dPath.AUTO ? automatic(s) : pinned;
         return switch (path) {
             case DIRECT -> new Conv2dPlan(s, path, sgemm, List.of());
@@ -83,7 +81,6 @@ public final class Conv2dPlanner {
      * the column budget, else row slices of one image, as forward im2col.
      */
     public Conv2dPlan backward(Conv2dShape s) {
-        ConvGeometry.requireIndexable(s);
         return new Conv2dPlan(s, Conv2dPath.IM2COL_GEMM, sgemm, ColumnChunks.plan(s, columnBudgetBytes));
     }
 
@@ -137,10 +134,11 @@ public final class Conv2dPlanner {
                 && new WinogradTiles(s, winogradTile(s)).count() >= WINOGRAD_TILES / 2;
     }
 
-    /** 1x1 kernel, stride 1, no padding: the shapes the pointwise path runs. */
+    /** 1x1 kernel, stride 1, no padding on any side: the shapes the pointwise path runs. */
     public static boolean isPointwise(Conv2dShape s) {
         Conv2dParams p = s.params();
-        return s.kh() == 1 && s.kw() == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
+        return s.kh() == 1 && s.kw() == 1 && p.strideH() == 1 && p.strideW() == 1
+                && (p.padTop() | p.padBottom() | p.padLeft() | p.padRight()) == 0;
     }
 
     /**

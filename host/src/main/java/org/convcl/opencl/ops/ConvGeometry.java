@@ -11,26 +11,23 @@ public final class ConvGeometry {
     }
 
     /**
-     * Refuses a padded input extent past 2^31 - 1: the kernels compute window coordinates {@code o*S - P + k*D}
-     * with 32-bit ints, which stay within {@code [-pad, in + pad)} only while {@code in + 2*pad} fits one.
+     * Whether a padded input extent ({@code in + padBegin + padEnd}, either axis) passes 2^31 - 1. Below that every
+     * window coordinate {@code o*S - P + k*D} and each of its terms fits a 32-bit int; beyond it the implicit GEMM is
+     * built with {@code -DWIDE_WINDOW} and gathers with 64-bit coordinates (the other kernels always use them).
      */
-    static void requireIndexable(String axis, int in, int pad) {
-        if (in + 2L * pad > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("padding: input " + axis + " " + in + " + 2 * padding " + pad + " = "
-                    + (in + 2L * pad) + ", more than the 2^31 - 1 the device kernels index with 32-bit integers");
-        }
+    static boolean isWide(Conv2dShape s) {
+        Conv2dParams p = s.params();
+        return (long) s.h() + p.padTop() + p.padBottom() > Integer.MAX_VALUE
+                || (long) s.w() + p.padLeft() + p.padRight() > Integer.MAX_VALUE;
     }
 
-    /** Refuses what {@link #requireIndexable} refuses, along both axes. */
-    static void requireIndexable(Conv2dShape s) {
-        requireIndexable("height", s.h(), s.params().padH());
-        requireIndexable("width", s.w(), s.params().padW());
-    }
-
-    /** Appends H, W, KH, KW, then stride, padding and dilation, each as (H, W). */
+    /**
+     * Appends H, W, KH, KW, then stride, padding and dilation, each as (H, W); the padding is the top and left pad,
+     * all the kernels need: the bottom and right ones only bound the output size, which the host computes.
+     */
     public static Launch window(Launch launch, Conv2dShape s) {
         Conv2dParams p = s.params();
-        return launch.i32(s.h()).i32(s.w()).i32(s.kh()).i32(s.kw()).i32(p.strideH()).i32(p.strideW()).i32(p.padH())
-                .i32(p.padW()).i32(p.dilationH()).i32(p.dilationW());
+        return launch.i32(s.h()).i32(s.w()).i32(s.kh()).i32(s.kw()).i32(p.strideH()).i32(p.strideW()).i32(p.padTop())
+                .i32(p.padLeft()).i32(p.dilationH()).i32(p.dilationW());
     }
 }

@@ -27,7 +27,7 @@ final class ImplicitConv2d {
         long inPlane = (long) s.h() * s.w();
         var in = new Sgemm.Operand(x, 0, 0, s.c() * inPlane, s.cPerGroup() * inPlane);
         sgemm.enqueue(new Sgemm.Size(s.kPerGroup(), y.ld(), s.patchSize(), s.groups(), s.n()), w, in, y, bias,
-                " -DIMPLICIT",
+                ConvGeometry.isWide(s) ? " -DIMPLICIT -DWIDE_WINDOW" : " -DIMPLICIT",
                 launch -> ConvGeometry.window(launch, s).i32(s.ow()));
     }
 }

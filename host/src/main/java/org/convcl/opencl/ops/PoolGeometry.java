@@ -19,15 +19,13 @@ public final class PoolGeometry {
         return Launch.oneDimensional(cl, Program.POOL, kernel, DEFINES);
     }
 
-    /** Appends H, W, OH, OW, KH, KW, SH, SW, PH, PW. */
+    /** Appends H, W, OH, OW, KH, KW, SH, SW, then the top and left padding PH, PW. */
     public static Launch window(Launch launch, Pool2dShape s) {
         inputPlane(s);
         outputPlane(s);
         var p = s.params();
-        ConvGeometry.requireIndexable("height", s.h(), p.padH());
-        ConvGeometry.requireIndexable("width", s.w(), p.padW());
         return launch.i32(s.h()).i32(s.w()).i32(s.oh()).i32(s.ow()).i32(p.kernelH()).i32(p.kernelW())
-                .i32(p.strideH()).i32(p.strideW()).i32(p.padH()).i32(p.padW());
+                .i32(p.strideH()).i32(p.strideW()).i32(p.padTop()).i32(p.padLeft());
     }
 
     /** Max pooling's runs of VW output pixels in one output plane, OH * ceil(OW / VW). */

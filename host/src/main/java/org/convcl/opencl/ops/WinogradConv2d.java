@@ -39,7 +39,7 @@ final class WinogradConv2d implements AutoCloseable {
             int count = (int) t.tilesOf(chunk);
             long mOffset = (long) t.positions() * s.c() * count;
             launch("winograd_input", defines).buffer(x).i64((long) chunk.n0() * s.c() * s.h() * s.w()).buffer(vm)
-                    .i32(s.c()).i32(s.h()).i32(s.w()).i32(s.params().padH()).i32(s.params().padW())
+                    .i32(s.c()).i32(s.h()).i32(s.w()).i32(s.params().padTop()).i32(s.params().padLeft())
                     .i32(chunk.oh0()).i32(chunk.rows()).i32(t.tilesWide()).i32(count)
                     .enqueue1d((long) s.c() * count);
             sgemm.enqueue(new Sgemm.Size(s.k(), count, s.c(), t.positions(), 1), u,

@@ -107,7 +107,7 @@ final class DjlPyTorchContender implements Contender {
             case CONV -> {
                 var p = c.params();
                 NDList out = Conv2d.conv2d(x, w, null, new Shape(p.strideH(), p.strideW()),
-                        new Shape(p.padH(), p.padW()), new Shape(p.dilationH(), p.dilationW()), p.groups());
+                        new Shape(p.padTop(), p.padLeft()), new Shape(p.dilationH(), p.dilationW()), p.groups());
                 yield out.singletonOrThrow();
             }
             case MAX_POOL -> Pool.maxPool2d(x, kernel(c), stride(c), padding(c), c.pool().ceilMode());
@@ -125,7 +125,7 @@ final class DjlPyTorchContender implements Contender {
     }
 
     private static Shape padding(BenchCase c) {
-        return new Shape(c.pool().padH(), c.pool().padW());
+        return new Shape(c.pool().padTop(), c.pool().padLeft());
     }
 
     @Override

@@ -128,7 +128,7 @@ final class Nd4jContender implements Contender {
     private static Conv2DConfig convConfig(BenchCase c, WeightsFormat weights) {
         var p = c.params();
         // Explicit padding: VALID only means "not SAME" here.
-        return Conv2DConfig.builder().kH(c.kh()).kW(c.kw()).sH(p.strideH()).sW(p.strideW()).pH(p.padH()).pW(p.padW())
+        return Conv2DConfig.builder().kH(c.kh()).kW(c.kw()).sH(p.strideH()).sW(p.strideW()).pH(p.padTop()).pW(p.padLeft())
                 .dH(p.dilationH()).dW(p.dilationW()).paddingMode(PaddingMode.VALID).dataFormat("NCHW")
                 .weightsFormat(weights).build();
     }
@@ -136,7 +136,7 @@ final class Nd4jContender implements Contender {
     private static Pooling2DConfig poolConfig(BenchCase c) {
         var p = c.pool();
         return Pooling2DConfig.builder().kH(p.kernelH()).kW(p.kernelW()).sH(p.strideH()).sW(p.strideW())
-                .pH(p.padH()).pW(p.padW()).dH(p.dilationH()).dW(p.dilationW()).paddingMode(PaddingMode.VALID)
+                .pH(p.padTop()).pW(p.padLeft()).dH(p.dilationH()).dW(p.dilationW()).paddingMode(PaddingMode.VALID)
                 .divisor(p.countIncludePad() ? Pooling2D.Divisor.INCLUDE_PADDING : Pooling2D.Divisor.EXCLUDE_PADDING)
                 .isNHWC(false).build();
     }
