@@ -2,6 +2,7 @@
 // im2col + GEMM would run a GEMM one row deep, and for convolutions too small to pay for two launches:
 //   y[n, k, oh, ow] = bias[k] + sum over ci < C/G, i, j of
 //                     x[n, g*C/G + ci, oh*SH - PH + i*DH, ow*SW - PW + j*DW] * w[k, ci, i, j],  g = k / (K/G)
+// then epilogue.cl's residual and activation.
 // A work-item computes a run of VW output pixels of one output plane.
 // NDRange: (OH * ceil(OW/VW) rounded up to LOCAL_X, N*K rounded up to LOCAL_Y).
 
@@ -28,7 +29,7 @@ inline floatV convolve(const __global float* xp, const __global float* wk, const
 
 __kernel __attribute__((reqd_work_group_size(LOCAL_X, LOCAL_Y, 1)))
 void direct(const __global float* restrict x, const __global float* restrict w,
-            const __global float* restrict bias, const int hasBias, __global float* restrict y,
+            const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS, __global float* restrict y,
             const int N, const int C, const int K, const int G, const int H, const int W, const int KH, const int KW,
             const int SH, const int SW, const int PH, const int PW, const int DH, const int DW,
             const int OH, const int OW) {
@@ -51,5 +52,8 @@ void direct(const __global float* restrict x, const __global float* restrict w,
         acc += inside ? convolve(xp, wk, oh, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, true)
                       : convolve(xp, wk, oh, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, false);
     }
-    storeRun(acc + (hasBias ? bias[k] : 0.0f), y + ((long) plane * OH + oh) * OW + ow0, min(VW, OW - ow0));
+    const long o = ((long) plane * OH + oh) * OW + ow0;
+    const int run = min(VW, OW - ow0);
+    const floatV z = acc + (hasBias ? bias[k] : 0.0f) + WITH_RESIDUAL(loadRun(residual + o, run));
+    storeRun(ACTIVATE(z, actA, actB), y + o, run);
 }
