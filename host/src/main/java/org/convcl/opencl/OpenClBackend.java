@@ -167,7 +167,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
                                                        Conv2dParams params) {
-        return conv2dBackward(gradOutput, input, weight, params, null, null);
+        return conv2dBackwardInSlices(gradOutput, input, weight, params, null, null);
     }
 
     /** As {@link Backend}'s, with the activation's gradient taken on the device, in the same slices. */

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.convcl.Activation;
 import org.convcl.Conv2dParams;
+import org.convcl.Conv2dShape;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.reference.ReferenceBackend;
@@ -26,25 +26,42 @@ import org.junit.jupiter.params.provider.MethodSource;
  * standalone activation, against the reference.
  */
 class EpilogueDeviceTest extends SharedDevice {
-    private static final Map<Conv2dPath, OpenClBackend> PINNED = new EnumMap<>(Conv2dPath.class);
+    /** A backend pinned to each path, then the GEMM paths again with the tiled (GPU) SGEMM of sgemm.cl. */
+    private static final List<Pinned> PINNED = new ArrayList<>();
     private static final ReferenceBackend REFERENCE = new ReferenceBackend();
     private static final Conv2dParams P = Conv2dParams.DEFAULT;
     static final List<Activation> ACTIVATIONS = List.of(Activation.identity(), Activation.relu(), Activation.relu6(),
             Activation.clamp(-0.5f, 0.25f), Activation.leakyRelu(0.1f), Activation.leakyRelu(0));
+
+    record Pinned(Conv2dPath path, String sgemm, OpenClBackend backend) {
+        @Override
+        public String toString() {
+            return path + " with " + sgemm;
+        }
+    }
 
     @BeforeAll
     static void openPinnedPaths() {
         var d = Devices.choose(null);
         var defaults = BackendOptions.defaultsFor(d);
         for (var path : Conv2dDeviceTest.pinnablePaths(defaults)) {
-            PINNED.put(path, OpenClBackend.open(d, defaults.withPath(path)));
+            PINNED.add(new Pinned(path, defaults.sgemm().toString(), OpenClBackend.open(d, defaults.withPath(path))));
+        }
+        var tiled = defaults.withSgemm(OclgrindProbe.SMALL_CONFIGS.get(0));
+        for (var path : List.of(Conv2dPath.IM2COL_GEMM, Conv2dPath.POINTWISE)) {
+            PINNED.add(new Pinned(path, tiled.sgemm().toString(), OpenClBackend.open(d, tiled.withPath(path))));
         }
     }
 
     @AfterAll
     static void closePinnedPaths() {
-        PINNED.values().forEach(OpenClBackend::close);
+        PINNED.forEach(p -> p.backend().close());
         PINNED.clear();
+    }
+
+    /** Every pinned backend that can run {@code s}. */
+    private static Stream<Pinned> running(Conv2dShape s) {
+        return PINNED.stream().filter(p -> Conv2dDeviceTest.runs(p.path(), s));
     }
 
     /** A convolution, an activation and whether a residual is added. */
@@ -89,13 +106,10 @@ class EpilogueDeviceTest extends SharedDevice {
     void everyPathMatchesTheReference(EpilogueCase c) {
         Tensor x = c.conv().input(), w = c.conv().weight(), b = c.conv().biasOrNull(), r = c.residualOrNull();
         var expected = REFERENCE.conv2d(x, w, b, c.conv().params(), r, c.activation());
-        PINNED.forEach((path, backend) -> {
-            if (Conv2dDeviceTest.runs(path, c.conv().shape())) {
-                var got = backend.conv2d(x, w, b, c.conv().params(), r, c.activation());
-                var tolerance = Conv2dDeviceTest.toleranceOf(path, Tolerance.FLOAT32);
-                assertNull(tolerance.firstMismatch(got, expected), () -> c + " on " + path + ": "
-                        + tolerance.firstMismatch(got, expected));
-            }
+        running(c.conv().shape()).forEach(pinned -> {
+            var got = pinned.backend().conv2d(x, w, b, c.conv().params(), r, c.activation());
+            var tolerance = Conv2dDeviceTest.toleranceOf(pinned.path(), Tolerance.FLOAT32);
+            assertClose(c + " on " + pinned, expected, got, tolerance);
         });
     }
 
@@ -115,13 +129,8 @@ class EpilogueDeviceTest extends SharedDevice {
             for (var a : List.of(Activation.relu(), Activation.relu6(), integerClamp, Activation.leakyRelu(0.5f))) {
                 for (var residual : new Tensor[] {null, r}) {
                     var expected = REFERENCE.conv2d(x, w, b, p, residual, a);
-                    PINNED.forEach((path, backend) -> {
-                        if (Conv2dDeviceTest.runs(path, s)) {
-                            var got = backend.conv2d(x, w, b, p, residual, a);
-                            assertNull(Tolerance.EXACT.firstMismatch(got, expected), () -> p + " " + a + " on "
-                                    + path + ": " + Tolerance.EXACT.firstMismatch(got, expected));
-                        }
-                    });
+                    running(s).forEach(pinned -> assertClose(p + " " + a + " on " + pinned, expected,
+                            pinned.backend().conv2d(x, w, b, p, residual, a), Tolerance.EXACT));
                 }
             }
         }
