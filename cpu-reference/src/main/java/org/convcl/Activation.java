@@ -26,7 +26,14 @@ import java.util.Objects;
 public final class Activation {
     /** The function an activation applies; its parameters are {@link #min()}, {@link #max()}, {@link #slope()}. */
     public enum Kind {
-        IDENTITY, RELU, CLAMP, LEAKY_RELU
+        /** {@code y = z}. */
+        IDENTITY,
+        /** {@code y = z < 0 ? 0 : z}. */
+        RELU,
+        /** {@code y = z < min ? min : z > max ? max : z}. */
+        CLAMP,
+        /** {@code y = z > 0 ? z : z * slope}. */
+        LEAKY_RELU
     }
 
     private static final Activation IDENTITY = new Activation(Kind.IDENTITY, 0, 0, 0);
@@ -89,6 +96,7 @@ public final class Activation {
         return new Activation(Kind.LEAKY_RELU, 0, 0, slope);
     }
 
+    /** Which function this is. */
     public Kind kind() {
         return kind;
     }

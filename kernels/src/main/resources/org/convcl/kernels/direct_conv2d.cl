@@ -54,6 +54,6 @@ void direct(const __global float* restrict x, const __global float* restrict w,
     }
     const long o = ((long) plane * OH + oh) * OW + ow0;
     const int run = min(VW, OW - ow0);
-    const floatV z = acc + (hasBias ? bias[k] : 0.0f) + WITH_RESIDUAL(loadRun(residual + o, run));
+    const floatV z = PLUS_RESIDUAL(acc + (hasBias ? bias[k] : 0.0f), loadRun(residual + o, run));
     storeRun(ACTIVATE(z, actA, actB), y + o, run);
 }

@@ -45,16 +45,16 @@
 #define ACTIVATION_GRADIENT(dy, y, a, b) ((y) > 0.0f ? (dy) : (dy) * (a))
 #endif
 
-// The residual term of a sum: the load expression where RESIDUAL is defined (a float or a vector load, guarded as
-// the kernel needs), 0 without, so a kernel built without it reads nothing.
+// v plus the residual that load reads (a float or a vector, guarded as the kernel needs) where RESIDUAL is defined;
+// v itself without, so a kernel built without it reads nothing and adds nothing (not even 0, which turns -0 to 0).
 #ifdef RESIDUAL
-#define WITH_RESIDUAL(load) (load)
+#define PLUS_RESIDUAL(v, load) ((v) + (load))
 #else
-#define WITH_RESIDUAL(load) 0.0f
+#define PLUS_RESIDUAL(v, load) (v)
 #endif
 
 // y = activation(v + residual) for one output element whose residual is at r.
 inline float epilogue(const float v, const __global float* r, const float a, const float b) {
-    const float z = v + WITH_RESIDUAL(*r);
+    const float z = PLUS_RESIDUAL(v, *r);
     return ACTIVATE(z, a, b);
 }

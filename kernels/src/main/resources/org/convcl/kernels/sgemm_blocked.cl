@@ -251,7 +251,7 @@ void sgemm(const int M, const int N, const int K, const int groups,
         const __global float* rrow = residual + (crow - C);
 #pragma unroll
         for (int wn = 0; wn < WPTN; wn++) {
-            const floatV z = acc[wm][wn] + bv + WITH_RESIDUAL(loadB(rrow, wn, n, n == WIDTH));
+            const floatV z = PLUS_RESIDUAL(acc[wm][wn] + bv, loadB(rrow, wn, n, n == WIDTH));
             const floatV v = ACTIVATE(z, actA, actB);
             if (n == WIDTH) {
                 vstoreV(v, 0, crow + wn * VW);

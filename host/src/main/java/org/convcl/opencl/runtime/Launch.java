@@ -56,6 +56,7 @@ public final class Launch {
         return set(Sizeof.cl_int, Pointer.to(new int[] {v}));
     }
 
+    /** Sets a {@code float} argument. */
     public Launch f32(float v) {
         return set(Sizeof.cl_float, Pointer.to(new float[] {v}));
     }
