@@ -20,7 +20,34 @@ public interface Backend extends AutoCloseable {
      * @return (N, K, OH, OW) with {@code OH = floor((H + padTop + padBottom - dilationH*(KH-1) - 1) / strideH) + 1}, OW alike
      * @throws IllegalArgumentException when the shapes do not fit the parameters
      */
-    Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params);
+    default Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
+        return conv2d(input, weight, bias, params, null, Activation.identity());
+    }
+
+    /**
+     * conv2d followed by an activation, in one pass: {@code activation(conv2d(input, weight) + bias)}.
+     *
+     * @see #conv2d(Tensor, Tensor, Tensor, Conv2dParams, Tensor, Activation)
+     */
+    default Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Activation activation) {
+        return conv2d(input, weight, bias, params, null, activation);
+    }
+
+    /**
+     * conv2d with a fused epilogue: {@code y = activation(conv2d(input, weight) + bias + residual)}, as PyTorch's
+     * {@code act(F.conv2d(x, w, b) + r)}, for example a ResNet block's skip connection added before its ReLU.
+     *
+     * @param input      (N, C, H, W)
+     * @param weight     (K, C/groups, KH, KW)
+     * @param bias       (K), or null for none
+     * @param residual   (N, K, OH, OW), the output's shape, or null for none
+     * @param activation applied last; {@link Activation#identity()} for none
+     * @return (N, K, OH, OW)
+     * @throws IllegalArgumentException when the shapes do not fit the parameters, the residual is not shaped like
+     *                                  the output, or the activation is null
+     */
+    Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
+                  Activation activation);
 
     /**
      * The gradients of conv2d with respect to its input, weight and bias.
@@ -31,6 +58,44 @@ public interface Backend extends AutoCloseable {
      * @return gradients shaped like input, weight and a (K) bias
      */
     Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params);
+
+    /**
+     * The gradients of {@code y = activation(conv2d(input, weight) + bias + residual)}: the gradient through the
+     * activation, computed from {@code y} ({@link Activation#gradient}), then conv2d's gradients of that.
+     *
+     * @param gradOutput (N, K, OH, OW), the gradient of the loss with respect to y
+     * @param input      (N, C, H, W), the forward input
+     * @param weight     (K, C/groups, KH, KW), the forward weight
+     * @param activation the forward pass's activation
+     * @param output     (N, K, OH, OW), the forward pass's result y
+     * @return gradients shaped like input, weight, a (K) bias and the (N, K, OH, OW) residual; the residual's is
+     *         the gradient through the activation, whether or not the forward pass added a residual
+     * @throws IllegalArgumentException when a shape does not fit or the activation is null
+     */
+    default Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params,
+                                           Activation activation, Tensor output) {
+        var sum = activationBackward(gradOutput, output, activation);
+        var g = conv2dBackward(sum, input, weight, params);
+        return new Conv2dGradients(g.input(), g.weight(), g.bias(), sum);
+    }
+
+    /**
+     * An activation on its own, element by element.
+     *
+     * @param input any shape
+     * @return {@code activation(input)}, shaped like it
+     * @throws IllegalArgumentException when an argument is null
+     */
+    Tensor activation(Tensor input, Activation activation);
+
+    /**
+     * The gradient of an activation with respect to its input, from its output ({@link Activation#gradient}).
+     *
+     * @param gradOutput the gradient of the loss with respect to {@code output}
+     * @param output     the forward pass's result, shaped like gradOutput
+     * @throws IllegalArgumentException when the shapes differ or an argument is null
+     */
+    Tensor activationBackward(Tensor gradOutput, Tensor output, Activation activation);
 
     /**
      * Max pooling with argmax indices, as {@code torch.nn.functional.max_pool2d(..., return_indices=True)}.

@@ -1,7 +1,16 @@
 package org.convcl;
 
 /**
- * The gradients of conv2d with respect to its input (N, C, H, W), weight (K, C/groups, KH, KW) and bias (K).
+ * The gradients of conv2d with respect to its input (N, C, H, W), weight (K, C/groups, KH, KW) and bias (K), and,
+ * from the backward pass of a conv2d with an activation, with respect to the residual (N, K, OH, OW): the gradient
+ * through the activation, which is also the gradient of the sum {@code conv + bias + residual} it was applied to.
+ *
+ * @param residual (N, K, OH, OW); null from the plain backward pass, where it would equal the output gradient
  */
-public record Conv2dGradients(Tensor input, Tensor weight, Tensor bias) {
+public record Conv2dGradients(Tensor input, Tensor weight, Tensor bias, Tensor residual) {
+
+    /** The gradients of a conv2d without activation. */
+    public Conv2dGradients(Tensor input, Tensor weight, Tensor bias) {
+        this(input, weight, bias, null);
+    }
 }

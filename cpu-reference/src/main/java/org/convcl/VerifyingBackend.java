@@ -27,8 +27,10 @@ public final class VerifyingBackend implements Backend {
     }
 
     @Override
-    public Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
-        return check("conv2d", checked.conv2d(input, weight, bias, params), reference.conv2d(input, weight, bias, params));
+    public Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
+                         Activation activation) {
+        return check("conv2d", checked.conv2d(input, weight, bias, params, residual, activation),
+                reference.conv2d(input, weight, bias, params, residual, activation));
     }
 
     @Override
@@ -39,6 +41,17 @@ public final class VerifyingBackend implements Backend {
         check("conv2dBackward (weight gradient)", got.weight(), expected.weight());
         check("conv2dBackward (bias gradient)", got.bias(), expected.bias());
         return got;
+    }
+
+    @Override
+    public Tensor activation(Tensor input, Activation activation) {
+        return check("activation", checked.activation(input, activation), reference.activation(input, activation));
+    }
+
+    @Override
+    public Tensor activationBackward(Tensor gradOutput, Tensor output, Activation activation) {
+        return check("activationBackward", checked.activationBackward(gradOutput, output, activation),
+                reference.activationBackward(gradOutput, output, activation));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.convcl.reference;
 
+import org.convcl.Activation;
 import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
 import org.convcl.Tensor;
@@ -16,8 +17,23 @@ public final class Conv2dReference {
      * @return (N, K, OH, OW)
      */
     public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
+        return conv2d(input, weight, bias, params, null, Activation.identity());
+    }
+
+    /**
+     * {@code activation(conv2d(input, weight) + bias + residual)}: the residual is added to the double sum, which is
+     * then rounded to float32 once, and the activation applied in float32.
+     *
+     * @param residual (N, K, OH, OW) or null
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
+                                Activation activation) {
         Conv2dShape s = params.shapeOf(input, weight, bias);
         Conv2dParams p = s.params(); // "same" padding resolved to pads
+        ActivationReference.requireNonNull("activation", activation);
+        if (residual != null) {
+            Tensor.requireShape("residual", residual, s.outputShape());
+        }
         Tensor out = Tensor.zeros("output", s.outputShape());
         float[] x = input.data(), wt = weight.data(), y = out.data();
         int cg = s.cPerGroup(), kg = s.kPerGroup(), plane = s.oh() * s.ow();
@@ -49,7 +65,8 @@ public final class Conv2dReference {
                     }
                 }
                 for (int o = 0; o < plane; o++) {
-                    y[(n * s.k() + k) * plane + o] = (float) acc[o];
+                    int i = (n * s.k() + k) * plane + o;
+                    y[i] = activation.apply((float) (acc[o] + (residual == null ? 0 : residual.data()[i])));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package org.convcl.reference;
 
+import org.convcl.Activation;
 import org.convcl.Backend;
 import org.convcl.Conv2dGradients;
 import org.convcl.Conv2dParams;
@@ -20,13 +21,24 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
-        return Conv2dReference.conv2d(input, weight, bias, checked(params));
+    public Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
+                         Activation activation) {
+        return Conv2dReference.conv2d(input, weight, bias, checked(params), residual, activation);
     }
 
     @Override
     public Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params) {
         return Conv2dBackwardReference.backward(gradOutput, input, weight, checked(params));
+    }
+
+    @Override
+    public Tensor activation(Tensor input, Activation activation) {
+        return ActivationReference.forward(input, checked("activation", activation));
+    }
+
+    @Override
+    public Tensor activationBackward(Tensor gradOutput, Tensor output, Activation activation) {
+        return ActivationReference.backward(gradOutput, output, checked("activation", activation));
     }
 
     @Override
@@ -51,13 +63,17 @@ public final class ReferenceBackend implements Backend {
 
     /** Null parameters are an argument error like any other, not a NullPointerException from inside the loops. */
     private <P> P checked(P params) {
+        return checked("params", params);
+    }
+
+    private <P> P checked(String name, P value) {
         if (closed) {
             throw new IllegalStateException("the reference backend is closed");
         }
-        if (params == null) {
-            throw new IllegalArgumentException("params: must not be null");
+        if (value == null) {
+            throw new IllegalArgumentException(name + ": must not be null");
         }
-        return params;
+        return value;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.convcl.opencl;
 import java.lang.ref.Cleaner;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.convcl.Pool2dShape;
 import org.convcl.Tensor;
 import org.convcl.opencl.runtime.DeviceBuffer;
 
@@ -24,6 +25,8 @@ public final class DeviceTensor implements AutoCloseable {
     private final DeviceBuffer buffer;
     private final boolean int64;
     private final Cleaner.Cleanable cleanable;
+    /** For indices max pooling made: the shapes whose windows they lie in. Nothing writes into indices later. */
+    private volatile Pool2dShape windows;
 
     DeviceTensor(OpenClBackend owner, DeviceBuffer buffer, boolean int64, int... shape) {
         this.owner = owner;
@@ -54,6 +57,16 @@ public final class DeviceTensor implements AutoCloseable {
     /** True for max pooling's int64 indices, false for float32 values. */
     public boolean isIndices() {
         return int64;
+    }
+
+    /** Records that these indices are max pooling's for {@code s}, so they lie in its windows. */
+    void markWindowsOf(Pool2dShape s) {
+        windows = s;
+    }
+
+    /** Whether max pooling made these indices for {@code s}, which makes checking their windows unnecessary. */
+    boolean madeForWindowsOf(Pool2dShape s) {
+        return s.equals(windows);
     }
 
     /** The buffer, after checking that {@code user} owns this tensor, it is open and of the expected kind. */

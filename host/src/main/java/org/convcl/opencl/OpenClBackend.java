@@ -3,6 +3,8 @@ package org.convcl.opencl;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.convcl.Activation;
 import org.convcl.Backend;
 import org.convcl.Conv2dGradients;
 import org.convcl.Conv2dParams;
@@ -13,6 +15,7 @@ import org.convcl.opencl.ops.AvgPool2d;
 import org.convcl.opencl.ops.Conv2d;
 import org.convcl.opencl.ops.Conv2dBackward;
 import org.convcl.opencl.ops.Conv2dPlanner;
+import org.convcl.opencl.ops.Epilogue;
 import org.convcl.opencl.ops.MaxPool2d;
 import org.convcl.opencl.ops.TensorOps;
 import org.convcl.opencl.runtime.ClContext;
@@ -89,13 +92,22 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public synchronized Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
+    public synchronized Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
+                                      Activation activation) {
         requireNonNull("params", params);
+        requireNonNull("activation", activation);
         var s = params.shapeOf(input, weight, bias);
+        if (residual != null) {
+            Tensor.requireShape("residual", residual, s.outputShape());
+        }
         var out = Tensor.zeros("output", s.outputShape());
         try (var w = upload(weight); var b = bias == null ? null : upload(bias)) {
-            slices(s.n()).upload(input).download(out)
-                    .run((images, in) -> List.of(conv2d(in.get(0), w, b, params)));
+            var slices = slices(s.n()).upload(input);
+            if (residual != null) {
+                slices.upload(residual);
+            }
+            slices.download(out).run((images, in) -> List.of(conv2d(in.get(0), w, b, params,
+                    residual == null ? null : in.get(1), activation)));
         }
         return out;
     }
@@ -110,28 +122,87 @@ public final class OpenClBackend implements Backend {
      */
     public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
                                             Conv2dParams params) {
+        return conv2d(input, weight, bias, params, null, Activation.identity());
+    }
+
+    /**
+     * conv2d and an activation on device tensors, fused into one pass: {@code activation(conv2d(input, weight) +
+     * bias)}; the result stays on the device.
+     *
+     * @see #conv2d(DeviceTensor, DeviceTensor, DeviceTensor, Conv2dParams, DeviceTensor, Activation)
+     */
+    public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
+                                            Conv2dParams params, Activation activation) {
+        return conv2d(input, weight, bias, params, null, activation);
+    }
+
+    /**
+     * conv2d with its epilogue fused into the kernel that writes the output, on every path:
+     * {@code y = activation(conv2d(input, weight) + bias + residual)}; the result stays on the device.
+     *
+     * @param input      (N, C, H, W)
+     * @param weight     (K, C/groups, KH, KW)
+     * @param bias       (K) or null
+     * @param residual   (N, K, OH, OW) or null
+     * @param activation {@link Activation#identity()} for none
+     * @return (N, K, OH, OW), owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit, or the residual is the output of no such shape
+     */
+    public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
+                                            Conv2dParams params, DeviceTensor residual, Activation activation) {
         requireNonNull("input", input);
         requireNonNull("weight", weight);
+        requireNonNull("params", params);
+        requireNonNull("activation", activation);
         var s = params.shapeOf(input.shape(), weight.shape(), bias == null ? null : bias.shape());
+        if (residual != null) {
+            requireShape("residual", residual, s.outputShape());
+        }
+        var epilogue = new Epilogue(activation, residual == null ? null : residual.buffer(this, "residual", false));
         return produce("output", s.outputShape(), y -> conv2d.enqueue(planner.forward(s),
                 input.buffer(this, "input", false), weight.buffer(this, "weight", false),
-                bias == null ? null : bias.buffer(this, "bias", false), y));
+                bias == null ? null : bias.buffer(this, "bias", false), epilogue, y));
     }
 
     @Override
     public synchronized Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
                                                        Conv2dParams params) {
+        return conv2dBackwardInSlices(gradOutput, input, weight, params, null, null);
+    }
+
+    /** As {@link Backend}'s, with the activation's gradient taken on the device, in the same slices. */
+    @Override
+    public synchronized Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
+                                                       Conv2dParams params, Activation activation, Tensor output) {
+        requireNonNull("activation", activation);
+        requireNonNull("output", output);
+        return conv2dBackwardInSlices(gradOutput, input, weight, params, activation, output);
+    }
+
+    /** The host-tensor backward pass, with the activation's gradient where {@code activation} is not null. */
+    private Conv2dGradients conv2dBackwardInSlices(Tensor gradOutput, Tensor input, Tensor weight,
+                                                   Conv2dParams params, Activation activation, Tensor output) {
         requireNonNull("params", params);
         var s = params.shapeOf(input, weight, null);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
+        boolean activated = activation != null;
+        if (activated) {
+            Tensor.requireShape("output", output, s.outputShape());
+        }
         var grads = new Conv2dGradients(Tensor.zeros("input gradient", input.shape()),
-                Tensor.zeros("weight gradient", weight.shape()), Tensor.zeros("bias gradient", s.k()));
+                Tensor.zeros("weight gradient", weight.shape()), Tensor.zeros("bias gradient", s.k()),
+                activated ? Tensor.zeros("residual gradient", s.outputShape()) : null);
         try (var w = upload(weight)) {
-            slices(s.n()).upload(gradOutput).upload(input).download(grads.input()).sum(grads.weight())
-                    .sum(grads.bias()).run((images, in) -> {
-                        var g = conv2dBackward(in.get(0), in.get(1), w, params);
-                        return List.of(g.input(), g.weight(), g.bias());
-                    });
+            var slices = slices(s.n()).upload(gradOutput).upload(input).download(grads.input());
+            if (activated) {
+                slices.upload(output).download(grads.residual());
+            }
+            slices.sum(grads.weight()).sum(grads.bias()).run((images, in) -> {
+                var g = activated ? conv2dBackward(in.get(0), in.get(1), w, params, activation, in.get(2))
+                        : conv2dBackward(in.get(0), in.get(1), w, params);
+                return activated ? List.of(g.input(), g.residual(), g.weight(), g.bias())
+                        : List.of(g.input(), g.weight(), g.bias());
+            });
         }
         return grads;
     }
@@ -178,6 +249,125 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    /**
+     * The gradients of {@code y = activation(conv2d(input, weight) + bias + residual)} on the device: the gradient
+     * through the activation, computed from y ({@link Activation#gradient}), then conv2d's gradients of it.
+     *
+     * @param gradOutput (N, K, OH, OW), the gradient with respect to y
+     * @param input      (N, C, H, W), the forward input
+     * @param weight     (K, C/groups, KH, KW), the forward weight
+     * @param activation the forward pass's activation
+     * @param output     (N, K, OH, OW), the forward result y
+     * @return gradients shaped like input, weight, a (K) bias and the residual (the gradient through the
+     *         activation), owned by the caller
+     */
+    public synchronized DeviceConv2dGradients conv2dBackward(DeviceTensor gradOutput, DeviceTensor input,
+                                                             DeviceTensor weight, Conv2dParams params,
+                                                             Activation activation, DeviceTensor output) {
+        requireNonNull("input", input);
+        requireNonNull("weight", weight);
+        requireNonNull("params", params);
+        requireShape("gradOutput", gradOutput, params.shapeOf(input.shape(), weight.shape(), null).outputShape());
+        return closedOnFailure(activationBackward(gradOutput, output, activation), sum -> {
+            var g = conv2dBackward(sum, input, weight, params);
+            return new DeviceConv2dGradients(g.input(), g.weight(), g.bias(), sum);
+        });
+    }
+
+    @Override
+    public synchronized Tensor activation(Tensor input, Activation activation) {
+        requireNonNull("input", input);
+        requireNonNull("activation", activation);
+        var out = Tensor.zeros("output", input.shape());
+        // Flat, so any rank slices into runs of elements.
+        slices(input.size()).upload(flat(input)).download(flat(out))
+                .run((images, in) -> List.of(activation(in.get(0), activation)));
+        return out;
+    }
+
+    @Override
+    public synchronized Tensor activationBackward(Tensor gradOutput, Tensor output, Activation activation) {
+        requireNonNull("gradOutput", gradOutput);
+        requireNonNull("activation", activation);
+        Tensor.requireShape("output", output, gradOutput.shape());
+        var grad = Tensor.zeros("gradient", gradOutput.shape());
+        slices(grad.size()).upload(flat(gradOutput)).upload(flat(output)).download(flat(grad))
+                .run((images, in) -> List.of(activationBackward(in.get(0), in.get(1), activation)));
+        return grad;
+    }
+
+    /**
+     * An activation on a device tensor, element by element.
+     *
+     * @param input any shape
+     * @return {@code activation(input)}, shaped like it, owned by the caller
+     */
+    public synchronized DeviceTensor activation(DeviceTensor input, Activation activation) {
+        requireNonNull("input", input);
+        return produce("activation output", input.shape(), y -> activate(input, activation, y));
+    }
+
+    /**
+     * An activation written into an existing device tensor, which saves an allocation; {@code into} may be
+     * {@code input} itself (in place).
+     *
+     * @param into shaped like input; overwritten
+     * @return {@code into}
+     */
+    public synchronized DeviceTensor activation(DeviceTensor input, Activation activation, DeviceTensor into) {
+        requireNonNull("input", input);
+        requireShape("into", into, input.shape());
+        if (into.size() > 0) {
+            activate(input, activation, into.buffer(this, "into", false));
+        }
+        return into;
+    }
+
+    private void activate(DeviceTensor input, Activation activation, DeviceBuffer y) {
+        requireNonNull("activation", activation);
+        tensorOps.activation(input.buffer(this, "input", false), y, input.size(), activation);
+    }
+
+    /**
+     * The gradient of an activation on the device, from its output ({@link Activation#gradient}).
+     *
+     * @param gradOutput the gradient with respect to {@code output}
+     * @param output     the forward result, shaped like gradOutput
+     * @return the gradient with respect to the activation's input, shaped like gradOutput, owned by the caller
+     */
+    public synchronized DeviceTensor activationBackward(DeviceTensor gradOutput, DeviceTensor output,
+                                                        Activation activation) {
+        requireNonNull("gradOutput", gradOutput);
+        requireShape("output", output, gradOutput.shape());
+        return produce("activation gradient", gradOutput.shape(),
+                dz -> activationGradient(gradOutput, output, activation, dz));
+    }
+
+    /**
+     * As {@link #activationBackward(DeviceTensor, DeviceTensor, Activation)}, written into an existing tensor, which
+     * may be {@code gradOutput} or {@code output} itself.
+     *
+     * @param into shaped like gradOutput; overwritten
+     * @return {@code into}
+     */
+    public synchronized DeviceTensor activationBackward(DeviceTensor gradOutput, DeviceTensor output,
+                                                        Activation activation, DeviceTensor into) {
+        requireNonNull("gradOutput", gradOutput);
+        requireShape("output", output, gradOutput.shape());
+        requireShape("into", into, gradOutput.shape());
+        if (into.size() > 0) {
+            activationGradient(gradOutput, output, activation, into.buffer(this, "into", false));
+        }
+        return into;
+    }
+
+    private void activationGradient(DeviceTensor gradOutput, DeviceTensor output, Activation activation,
+                                    DeviceBuffer dz) {
+        requireNonNull("activation", activation);
+        tensorOps.activationBackward(gradOutput.buffer(this, "gradOutput", false),
+                output.buffer(this, "output", false), dz, gradOutput.size(), activation);
+    }
+
     @Override
     public synchronized MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params) {
         requireNonNull("params", params);
@@ -204,6 +394,7 @@ public final class OpenClBackend implements Backend {
         var y = allocate("max pooling output", false, s.outputShape());
         try {
             var indices = allocate("max pooling indices", true, s.outputShape());
+            indices.markWindowsOf(s);
             if (y.size() > 0) {
                 maxPool.forward(input.buffer(this, "input", false), y.buffer(this, "output", false),
                         indices.buffer(this, "indices", true), s);
@@ -261,7 +452,10 @@ public final class OpenClBackend implements Backend {
         var s = params.shapeOf(inputShape);
         requireShape("gradOutput", gradOutput, s.outputShape());
         requireShape("indices", indices, s.outputShape());
-        if (indices.size() > 0 && !maxPool.indicesInWindows(indices.buffer(this, "indices", true), s)) {
+        // Indices this backend's max pooling made for the same shapes lie in their windows already: checking them
+        // would cost a device-to-host read in the middle of a training step.
+        if (indices.size() > 0 && !indices.madeForWindowsOf(s)
+                && !maxPool.indicesInWindows(indices.buffer(this, "indices", true), s)) {
             throw new IllegalArgumentException("indices: some value is not in the pooling window of its output element"
                     + " for input shape " + Arrays.toString(inputShape) + " with " + params);
         }
@@ -333,6 +527,23 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    /**
+     * Copies a host tensor into an existing device tensor of the same shape, reusing its memory (for example a new
+     * loss gradient each training step).
+     *
+     * @param into a float32 tensor shaped like {@code t}; overwritten
+     * @return {@code into}
+     */
+    public synchronized DeviceTensor upload(Tensor t, DeviceTensor into) {
+        requireNonNull("tensor", t);
+        requireShape("into", into, t.shape());
+        var buffer = into.buffer(this, "into", false);
+        if (t.size() > 0) {
+            buffer.write(t.data());
+        }
+        return into;
+    }
+
     /** Copies a device tensor back to the host, after every operation enqueued before. */
     public synchronized Tensor download(DeviceTensor t) {
         requireNonNull("tensor", t);
@@ -386,12 +597,18 @@ public final class OpenClBackend implements Backend {
 
     /** A new float32 device tensor of {@code shape}, filled by {@code kernel} unless it is empty. */
     private DeviceTensor produce(String what, int[] shape, Consumer<DeviceBuffer> kernel) {
-        var t = allocate(what, false, shape);
-        try {
+        return closedOnFailure(allocate(what, false, shape), t -> {
             if (t.size() > 0) {
                 kernel.accept(t.buffer(this, what, false));
             }
             return t;
+        });
+    }
+
+    /** What {@code next} makes of the new tensor {@code t}; t is closed when next throws. */
+    private static <R> R closedOnFailure(DeviceTensor t, Function<DeviceTensor, R> next) {
+        try {
+            return next.apply(t);
         } catch (RuntimeException e) {
             t.close();
             throw e;
@@ -402,6 +619,11 @@ public final class OpenClBackend implements Backend {
         if (cl.isClosed()) {
             throw new IllegalStateException("the OpenCL backend on " + name() + " is closed");
         }
+    }
+
+    /** The same data as one axis, so host-tensor calls slice it into runs of elements whatever its rank. */
+    private static Tensor flat(Tensor t) {
+        return new Tensor(t.data(), t.size());
     }
 
     private static int[] withBatch(int[] shape, int images) {

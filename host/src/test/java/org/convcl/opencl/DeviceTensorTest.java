@@ -57,10 +57,10 @@ class DeviceTensorTest {
              var dLoss = device.upload(Tensor.random(13, pooled.output().shape()));
              var dy = device.maxPool2dBackward(dLoss, pooled.indices(), y.shape(), pool);
              var grads = device.conv2dBackward(dy, dx, dw, SAME)) {
-            // Three uploads and the max-pooling index check's flag, written and read back: no tensor data.
-            assertEquals(5, device.transferCount(), "an intermediate result went through the host");
+            // Three uploads; the indices came from this backend's max pooling, so their windows need no check.
+            assertEquals(3, device.transferCount(), "an intermediate result went through the host");
             var gotWeight = device.download(grads.weight());
-            assertEquals(6, device.transferCount());
+            assertEquals(4, device.transferCount());
 
             var yRef = Conv2dReference.conv2d(x, w, null, SAME);
             var pooledRef = PoolReference.maxPool2d(yRef, pool);

@@ -2,6 +2,7 @@ package org.convcl.opencl;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.convcl.Activation;
 import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
@@ -75,11 +76,22 @@ public final class OclgrindProbe {
             DeviceCase.named("winograd F2 padding per side").input(1, 2, 6, 5).filters(2, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(0, 2, 1, 0)).seed(70));
 
+    /** Each activation kind, with a residual, fused into each path's epilogue (epilogue.cl). */
+    static final List<Activation> EPILOGUES = List.of(Activation.identity(), Activation.relu(),
+            Activation.clamp(-0.5f, 0.25f), Activation.leakyRelu(0.1f));
+
+    /** A 3x3 stride-1 layer, so every path takes it: the tiled and blocked im2col GEMMs, direct, implicit, Winograd. */
+    static final DeviceCase EPILOGUE_CASE = DeviceCase.named("epilogue").input(2, 3, 5, 6).filters(4, 3, 3)
+            .params(Conv2dParams.DEFAULT.withPadding(1, 1)).withBias().seed(68);
+
+    static final int EPILOGUE_PATHS = 5;
+
     /**
      * Lines starting "ok " a clean probe prints: every run and the backward pass of each case, each Winograd case,
-     * each pool, col2im.
+     * each epilogue on each path and its backward and standalone activation, each pool, col2im.
      */
-    static final int OK_LINES = (RUNS + 1) * CASES.size() + WINOGRAD_CASES.size() + POOLS.size() + 1;
+    static final int OK_LINES = (RUNS + 1) * CASES.size() + WINOGRAD_CASES.size()
+            + EPILOGUES.size() * (EPILOGUE_PATHS + 1) + POOLS.size() + 1;
 
     public static void main(String[] args) {
         var device = Devices.choose("oclgrind");
@@ -132,6 +144,31 @@ public final class OclgrindProbe {
             try (var backend = OpenClBackend.open(device, run)) {
                 Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.WINOGRAD);
                 System.out.println("ok " + c.label() + " with " + run.sgemm() + " on " + run.path());
+            }
+        }
+        var epiloguePaths = List.of(defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.IM2COL_GEMM),
+                defaults.withSgemm(SMALL_CONFIGS.get(1)).withPath(Conv2dPath.IM2COL_GEMM),
+                defaults.withPath(Conv2dPath.DIRECT),
+                defaults.withSgemm(IMPLICIT_CONFIGS.get(0)).withPath(Conv2dPath.IMPLICIT_GEMM),
+                defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.WINOGRAD));
+        var c = EPILOGUE_CASE;
+        var residual = Tensor.random(69, c.shape().outputShape());
+        for (var activation : EPILOGUES) {
+            for (var options : epiloguePaths) {
+                var tolerance = Conv2dDeviceTest.toleranceOf(options.path(), Tolerance.FLOAT32);
+                try (var backend = new VerifyingBackend(OpenClBackend.open(device, options), tolerance)) {
+                    backend.conv2d(c.input(), c.weight(), c.biasOrNull(), c.params(), residual, activation);
+                    System.out.println("ok " + activation + " epilogue with " + options.sgemm() + " on "
+                            + options.path());
+                }
+            }
+            // Backward: the activation's gradient (tensor.cl), then conv2d's; and the activation alone.
+            try (var backend = new VerifyingBackend(OpenClBackend.open(device, defaults.withSgemm(SMALL_CONFIGS
+                    .get(0))))) {
+                var y = backend.conv2d(c.input(), c.weight(), c.biasOrNull(), c.params(), residual, activation);
+                backend.conv2dBackward(Tensor.random(70, y.shape()), c.input(), c.weight(), c.params(), activation, y);
+                backend.activation(residual, activation);
+                System.out.println("ok " + activation + " backward and standalone");
             }
         }
         for (var p : POOLS) {

@@ -8,13 +8,13 @@ import java.util.List;
  */
 public enum Program {
     IM2COL("vectors", "pixel_runs", "im2col"),
-    DIRECT_CONV2D("vectors", "pixel_runs", "direct_conv2d"),
+    DIRECT_CONV2D("vectors", "pixel_runs", "epilogue", "direct_conv2d"),
     COL2IM("local_size", "adjoint_window", "col2im"),
     POOL("vectors", "local_size", "adjoint_window", "pool"),
-    TENSOR("local_size", "tensor"),
-    SGEMM("sgemm"),
-    SGEMM_BLOCKED("vectors", "sgemm_blocked"),
-    WINOGRAD("local_size", "winograd");
+    TENSOR("local_size", "epilogue", "tensor"),
+    SGEMM("epilogue", "sgemm"),
+    SGEMM_BLOCKED("vectors", "epilogue", "sgemm_blocked"),
+    WINOGRAD("local_size", "epilogue", "winograd");
 
     private final List<String> parts;
 
@@ -32,7 +32,7 @@ public enum Program {
         return parts.get(parts.size() - 1);
     }
 
-    /** The part files joined, for messages: {@code "vectors.cl + sgemm_blocked.cl"}. */
+    /** The part files joined, for messages: {@code "vectors.cl + epilogue.cl + sgemm_blocked.cl"}. */
     public String files() {
         return String.join(".cl + ", parts) + ".cl";
     }

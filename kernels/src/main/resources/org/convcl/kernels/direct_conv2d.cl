@@ -2,6 +2,7 @@
 // im2col + GEMM would run a GEMM one row deep, and for convolutions too small to pay for two launches:
 //   y[n, k, oh, ow] = bias[k] + sum over ci < C/G, i, j of
 //                     x[n, g*C/G + ci, oh*SH - PH + i*DH, ow*SW - PW + j*DW] * w[k, ci, i, j],  g = k / (K/G)
+// then epilogue.cl's residual and activation.
 // A work-item computes a run of VW output pixels in each of KB output planes of one group, so every input vector
 // it loads feeds KB multiply-adds.
 // NDRange: (OH * ceil(OW/VW) rounded up to LOCAL_X, N*K/KB rounded up to LOCAL_Y).
@@ -35,7 +36,7 @@ inline void convolve(floatV acc[KB], const __global float* xp, const __global fl
 
 __kernel __attribute__((reqd_work_group_size(LOCAL_X, LOCAL_Y, 1)))
 void direct(const __global float* restrict x, const __global float* restrict w,
-            const __global float* restrict bias, const int hasBias, __global float* restrict y,
+            const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS, __global float* restrict y,
             const int N, const int C, const int K, const int G, const int H, const int W, const int KH, const int KW,
             const int SH, const int SW, const int PH, const int PW, const int DH, const int DW,
             const int OH, const int OW) {
@@ -66,9 +67,11 @@ void direct(const __global float* restrict x, const __global float* restrict w,
             convolve(acc, xp, wk, wStride, oh, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, false);
         }
     }
+    const int run = min(VW, OW - ow0);
 #pragma unroll
     for (int kk = 0; kk < KB; kk++) {
-        storeRun(acc[kk] + (hasBias ? bias[k0 + kk] : 0.0f), y + (((long) n * K + k0 + kk) * OH + oh) * OW + ow0,
-                 min(VW, OW - ow0));
+        const long o = (((long) n * K + k0 + kk) * OH + oh) * OW + ow0;
+        const floatV z = PLUS_RESIDUAL(acc[kk] + (hasBias ? bias[k0 + kk] : 0.0f), loadRun(residual + o, run));
+        storeRun(ACTIVATE(z, actA, actB), y + o, run);
     }
 }

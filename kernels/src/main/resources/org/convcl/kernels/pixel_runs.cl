@@ -36,6 +36,18 @@ inline bool insideRun(const int ow0, const int W, const int KW, const int SW, co
     return (long) ow0 * SW - PW >= 0 && (long) (ow0 + VW - 1) * SW - PW + (long) (KW - 1) * DW < W;
 }
 
+// The n values from in as the first lanes of a vector, the rest 0; one vector load when n == VW.
+inline floatV loadRun(const __global float* in, const int n) {
+    if (n == VW) {
+        return vloadV(0, in);
+    }
+    float lanes[VW];
+    for (int e = 0; e < VW; e++) {
+        lanes[e] = e < n ? in[e] : 0.0f;
+    }
+    return vloadV(0, lanes);
+}
+
 // Stores the first n lanes of v at out; all VW with one vector store when n == VW.
 inline void storeRun(const floatV v, __global float* out, const int n) {
     if (n == VW) {

@@ -1,5 +1,6 @@
 // Batched, grouped SGEMM with bias epilogue:
 //   C[b][g] (M x N, row stride ldc) = A[g] (M x K, row-major) * B[b][g] (K x N, row stride ldb) + bias[g*M + row]
+// then epilogue.cl's residual and activation, the residual laid out like C.
 // For conv2d, A is the weight of group g, B the column matrix (or the input itself for 1x1 kernels), and C lands
 // directly in the NCHW output, so no transpose pass is needed.
 // Each work-group computes a TSM x TSN tile of C through TSK-deep tiles of A and B staged in local memory;
@@ -37,7 +38,7 @@ void sgemm(const int M, const int N, const int K, const int groups,
            const long bBatchStride, const long bGroupStride,
            __global float* restrict C, const long cOffset, const int ldc,
            const long cBatchStride, const long cGroupStride,
-           const __global float* restrict bias, const int hasBias) {
+           const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS) {
     const int lx = get_local_id(0);
     const int ly = get_local_id(1);
     const int tid = ly * RTSN + lx;
@@ -90,6 +91,7 @@ void sgemm(const int M, const int N, const int K, const int groups,
     }
 
     __global float* c = C + cOffset + b * cBatchStride + g * cGroupStride;
+    const __global float* r = residual + (c - C);
     for (int wm = 0; wm < WPTM; wm++) {
         const int row = row0 + ly + wm * RTSM;
         if (row >= M) {
@@ -99,7 +101,7 @@ void sgemm(const int M, const int N, const int K, const int groups,
         for (int wn = 0; wn < WPTN; wn++) {
             const int col = col0 + lx + wn * RTSN;
             if (col < N) {
-                c[(long) row * ldc + col] = acc[wm][wn] + bv;
+                c[(long) row * ldc + col] = epilogue(acc[wm][wn] + bv, r + (long) row * ldc + col, actA, actB);
             }
         }
     }

@@ -1,5 +1,6 @@
 // Batched, grouped SGEMM with bias epilogue, for CPU devices; same arguments and result as sgemm.cl:
 //   C[b][g] (M x N, row stride ldc) = A[g] (M x K, row-major) * B[b][g] (K x N, row stride ldb) + bias[g*M + row]
+// then epilogue.cl's residual and activation, the residual laid out like C.
 // CPU OpenCL runs a work-group's work-items one after another on one core, so local tiles only add copies and
 // barriers. Here each work-item keeps a WPTM x (WPTN*VW) block of C in vector registers and reads A and B straight
 // from global memory: per k, WPTN vector loads of a B row and WPTM broadcasts of A.
@@ -185,7 +186,7 @@ void sgemm(const int M, const int N, const int K, const int groups,
            const long bBatchStride, const long bGroupStride,
            __global float* restrict C, const long cOffset, const int ldc,
            const long cBatchStride, const long cGroupStride,
-           const __global float* restrict bias, const int hasBias
+           const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS
 #ifdef IMPLICIT
            , const int H, const int W, const int KH, const int KW, const int SH, const int SW,
            const int PH, const int PW, const int DH, const int DW, const int OW
@@ -256,9 +257,11 @@ void sgemm(const int M, const int N, const int K, const int groups,
         }
         const float bv = hasBias ? bias[g * M + row0 + wm] : 0.0f;
         __global float* crow = c + (long) (row0 + wm) * ldc;
+        const __global float* rrow = residual + (crow - C);
 #pragma unroll
         for (int wn = 0; wn < WPTN; wn++) {
-            const floatV v = acc[wm][wn] + bv;
+            const floatV z = PLUS_RESIDUAL(acc[wm][wn] + bv, loadB(rrow, wn, n, n == WIDTH));
+            const floatV v = ACTIVATE(z, actA, actB);
             if (n == WIDTH) {
                 vstoreV(v, 0, crow + wn * VW);
             } else {

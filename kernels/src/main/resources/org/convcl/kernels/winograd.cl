@@ -143,11 +143,12 @@ void winograd_input(const __global float* restrict x, const long xOffset, __glob
     }
 }
 
-// y[n, k, oh, ow] = (A^T M A) + bias[k] for output tile t of channel k, the pixels past the chunk's rows or OW
-// left alone. M starts at m + mOffset; y + yOffset is the chunk's first image. Work-items: K*T, tiles fastest.
+// y[n, k, oh, ow] = epilogue(A^T M A + bias[k]) for output tile t of channel k, the pixels past the chunk's rows
+// or OW left alone. M starts at m + mOffset; y + yOffset is the chunk's first image. Work-items: K*T, tiles fastest.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void winograd_output(const __global float* restrict m, const long mOffset,
-                     const __global float* restrict bias, const int hasBias, __global float* restrict y,
+                     const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS,
+                     __global float* restrict y,
                      const long yOffset, const int K, const int OH, const int OW,
                      const int oh0, const int rows, const int TW, const int T) {
     const int e = get_global_id(0);
@@ -168,10 +169,11 @@ void winograd_output(const __global float* restrict m, const long mOffset,
     }
     const int3 origin = tileOrigin(t, oh0, rows, TW);
     const float b = hasBias ? bias[k] : 0.0f;
-    __global float* yk = y + yOffset + ((long) origin.x * K + k) * OH * OW;
+    const long plane = yOffset + ((long) origin.x * K + k) * OH * OW;
     for (int i = 0; i < TILE && origin.y + i < oh0 + rows; i++) {
         for (int j = 0; j < TILE && origin.z + j < OW; j++) {
-            yk[(origin.y + i) * OW + origin.z + j] = o[i * TILE + j] + b;
+            const long at = plane + (origin.y + i) * OW + origin.z + j;
+            y[at] = epilogue(o[i * TILE + j] + b, residual + at, actA, actB);
         }
     }
 }

@@ -9,7 +9,7 @@ import org.convcl.opencl.tuning.SgemmConfig;
 /**
  * Runs a forward {@link Conv2dPlan}: the direct kernel, one SGEMM on the images (pointwise), the implicit GEMM,
  * im2col and SGEMM per chunk of the column matrix, or Winograd's transforms around SGEMMs. Every path writes
- * straight into the NCHW output and adds the bias.
+ * straight into the NCHW output and adds the bias, then the {@link Epilogue}'s residual and activation.
  * Keeps its scratch buffers between calls; close it to release them.
  */
 public final class Conv2d implements AutoCloseable {
@@ -39,17 +39,27 @@ public final class Conv2d implements AutoCloseable {
      * @param y    (N, K, OH, OW), written in full
      */
     public void enqueue(Conv2dPlan plan, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y) {
+        enqueue(plan, x, w, bias, Epilogue.NONE, y);
+    }
+
+    /**
+     * Enqueues y = activation(conv2d(x, w) + bias + residual), the epilogue fused into the kernel that writes y.
+     *
+     * @param epilogue the activation and the residual, (N, K, OH, OW) or null
+     */
+    public void enqueue(Conv2dPlan plan, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Epilogue epilogue,
+                        DeviceBuffer y) {
         var s = plan.shape();
         long outPlane = Launch.requireInt("output plane", s.outputPlane());
         var out = new Sgemm.Operand(y, 0, (int) outPlane, s.k() * outPlane, s.kPerGroup() * outPlane);
         switch (plan.path()) {
-            case DIRECT -> direct.enqueue(x, w, bias, y, s);
-            case IMPLICIT_GEMM -> implicit.enqueue(plan, x, w, bias, out);
+            case DIRECT -> direct.enqueue(x, w, bias, epilogue, y, s);
+            case IMPLICIT_GEMM -> implicit.enqueue(plan, x, w, bias, out, epilogue);
             case POINTWISE -> {
                 long inPlane = (long) s.h() * s.w();
                 var in = new Sgemm.Operand(x, 0, (int) inPlane, s.c() * inPlane, s.cPerGroup() * inPlane);
                 sgemm.enqueue(new Sgemm.Size(s.kPerGroup(), (int) outPlane, s.patchSize(), s.groups(), s.n()), w, in,
-                        out, bias);
+                        out, bias, epilogue);
             }
             case IM2COL_GEMM -> {
                 var col = columns.atLeast(plan.largestChunkFloats());
@@ -63,10 +73,10 @@ public final class Conv2d implements AutoCloseable {
                     var outSlice = new Sgemm.Operand(y, (long) chunk.n0() * s.k() * outPlane
                             + (long) chunk.oh0() * s.ow(), out.ld(), out.batchStride(), out.groupStride());
                     sgemm.enqueue(new Sgemm.Size(s.kPerGroup(), cols, s.patchSize(), s.groups(), chunk.images()), w,
-                            colOperand, outSlice, bias);
+                            colOperand, outSlice, bias, epilogue);
                 }
             }
-            case WINOGRAD -> winograd.enqueue(plan, x, w, bias, y);
+            case WINOGRAD -> winograd.enqueue(plan, x, w, bias, epilogue, y);
             case AUTO -> throw new IllegalArgumentException("plan: AUTO is not a path to run");
         }
     }

@@ -23,12 +23,17 @@ public final class DirectConv2d {
         this.cl = cl;
     }
 
-    /** Writes y (N, K, OH, OW) from x (N, C, H, W), w (K, C/G, KH, KW) and bias (K) or null. */
-    public void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y, Conv2dShape s) {
+    /**
+     * Writes y (N, K, OH, OW) from x (N, C, H, W), w (K, C/G, KH, KW), bias (K) or null, and the epilogue, whose
+     * residual is (N, K, OH, OW).
+     */
+    public void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Epilogue epilogue, DeviceBuffer y,
+                        Conv2dShape s) {
         int planesPerItem = planesPerItem(s.kPerGroup());
-        String defines = PixelRuns.DEFINES + " -DLOCAL_Y=" + LOCAL_Y + " -DKB=" + planesPerItem;
-        var launch = new Launch(cl, cl.kernel(Program.DIRECT_CONV2D, "direct", defines), "direct")
-                .buffer(x).buffer(w).optional(bias, w).buffer(y).i32(s.n()).i32(s.c()).i32(s.k()).i32(s.groups());
+        String defines = PixelRuns.DEFINES + " -DLOCAL_Y=" + LOCAL_Y + " -DKB=" + planesPerItem + epilogue.defines();
+        var kernel = cl.kernel(Program.DIRECT_CONV2D, "direct", defines);
+        var launch = epilogue.arguments(new Launch(cl, kernel, "direct").buffer(x).buffer(w).optional(bias, w), w)
+                .buffer(y).i32(s.n()).i32(s.c()).i32(s.k()).i32(s.groups());
         ConvGeometry.window(launch, s).i32(s.oh()).i32(s.ow())
                 .enqueue(new long[] {Launch.roundUp(s.oh() * PixelRuns.perRow(s), PixelRuns.LOCAL_X),
                                 Launch.roundUp((long) s.n() * s.k() / planesPerItem, LOCAL_Y)},

@@ -20,14 +20,18 @@ final class ImplicitConv2d {
         this.cl = cl;
     }
 
-    /** Enqueues y (N, K, OH, OW) = conv2d(x (N, C, H, W), w (K, C/G, KH, KW)) + bias (K) or null. */
-    void enqueue(Conv2dPlan plan, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Sgemm.Operand y) {
+    /**
+     * Enqueues y (N, K, OH, OW) = epilogue(conv2d(x (N, C, H, W), w (K, C/G, KH, KW)) + bias (K) or null), the
+     * epilogue's residual laid out like y.
+     */
+    void enqueue(Conv2dPlan plan, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Sgemm.Operand y,
+                 Epilogue epilogue) {
         var s = plan.shape();
         var sgemm = byConfig.computeIfAbsent(plan.sgemm(), c -> new Sgemm(cl, c));
         long inPlane = (long) s.h() * s.w();
         var in = new Sgemm.Operand(x, 0, 0, s.c() * inPlane, s.cPerGroup() * inPlane);
         sgemm.enqueue(new Sgemm.Size(s.kPerGroup(), y.ld(), s.patchSize(), s.groups(), s.n()), w, in, y, bias,
-                ConvGeometry.isWide(s) ? " -DIMPLICIT -DWIDE_WINDOW" : " -DIMPLICIT",
+                epilogue, ConvGeometry.isWide(s) ? " -DIMPLICIT -DWIDE_WINDOW" : " -DIMPLICIT",
                 launch -> ConvGeometry.window(launch, s).i32(s.ow()));
     }
 }

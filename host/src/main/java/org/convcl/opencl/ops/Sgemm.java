@@ -8,7 +8,8 @@ import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
  * The SGEMM kernel a {@link SgemmConfig} names, batched and grouped, with the bias added in the epilogue:
- * {@code C[b][g] (rows x cols) = A[g] (rows x depth) * B[b][g] (depth x cols) + bias[g*rows + row]}.
+ * {@code C[b][g] (rows x cols) = A[g] (rows x depth) * B[b][g] (depth x cols) + bias[g*rows + row]}, then an
+ * {@link Epilogue}'s residual and activation.
  */
 public final class Sgemm {
     private final ClContext cl;
@@ -36,23 +37,29 @@ public final class Sgemm {
      * @param bias {@code groups * rows} values, or null
      */
     public void enqueue(Size size, DeviceBuffer a, Operand b, Operand c, DeviceBuffer bias) {
-        enqueue(size, a, b, c, bias, "", launch -> launch);
+        enqueue(size, a, b, c, bias, Epilogue.NONE);
+    }
+
+    /** As the plain enqueue, with the residual (laid out like C, at C's offsets) and activation of {@code epilogue}. */
+    public void enqueue(Size size, DeviceBuffer a, Operand b, Operand c, DeviceBuffer bias, Epilogue epilogue) {
+        enqueue(size, a, b, c, bias, epilogue, "", launch -> launch);
     }
 
     /**
-     * As the plain enqueue, with {@code moreDefines} added to the build and {@code moreArgs} setting the arguments
-     * those defines add after the bias.
+     * As the enqueue with an epilogue, with {@code moreDefines} added to the build and {@code moreArgs} setting the
+     * arguments those defines add after the epilogue's.
      */
-    public void enqueue(Size size, DeviceBuffer a, Operand b, Operand c, DeviceBuffer bias, String moreDefines,
-                        UnaryOperator<Launch> moreArgs) {
-        var kernel = cl.kernel(config.program(), "sgemm", config.defines() + moreDefines);
+    public void enqueue(Size size, DeviceBuffer a, Operand b, Operand c, DeviceBuffer bias, Epilogue epilogue,
+                        String moreDefines, UnaryOperator<Launch> moreArgs) {
+        var kernel = cl.kernel(config.program(), "sgemm", config.defines() + epilogue.defines() + moreDefines);
         long[] local = config.local();
-        moreArgs.apply(new Launch(cl, kernel, "sgemm")
+        var launch = new Launch(cl, kernel, "sgemm")
                 .i32(size.rows()).i32(size.cols()).i32(size.depth()).i32(size.groups())
                 .buffer(a).i64(0).i64((long) size.rows() * size.depth())
                 .buffer(b.buffer()).i64(b.offset()).i32(b.ld()).i64(b.batchStride()).i64(b.groupStride())
                 .buffer(c.buffer()).i64(c.offset()).i32(c.ld()).i64(c.batchStride()).i64(c.groupStride())
-                .optional(bias, a))
+                .optional(bias, a);
+        moreArgs.apply(epilogue.arguments(launch, a))
                 .enqueue(new long[] {
                         blocks(size.cols(), config.groupColumns()) * local[0],
                         blocks(size.rows(), config.groupRows()) * local[1],

@@ -1,11 +1,15 @@
 package org.convcl.opencl.ops;
 
+import org.convcl.Activation;
 import org.convcl.kernels.Program;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
 
-/** The small kernels of {@code tensor.cl}: a 3-D permutation, an in-place sum and per-channel sums. */
+/**
+ * The small kernels of {@code tensor.cl}: a 3-D permutation, an in-place sum, per-channel sums, and an activation
+ * and its gradient (the functions of {@code epilogue.cl}).
+ */
 public final class TensorOps {
     private final ClContext cl;
 
@@ -28,6 +32,24 @@ public final class TensorOps {
     /** sums[k] = sum of x[n, k, p] over n and p, for x of shape (n, k, p). */
     public void channelSums(DeviceBuffer x, DeviceBuffer sums, int n, int k, int p) {
         launch("channel_sums").buffer(x).buffer(sums).i32(n).i32(k).i32(p).enqueue1d(k);
+    }
+
+    /** y[0, total) = activation(x[0, total)); y may be x. */
+    public void activation(DeviceBuffer x, DeviceBuffer y, long total, Activation activation) {
+        var launch = Launch.oneDimensional(cl, Program.TENSOR, "activation", Epilogue.activationDefine(activation))
+                .buffer(x).buffer(y).i64(total);
+        Epilogue.parameters(launch, activation).enqueue1d(total);
+    }
+
+    /**
+     * dz[0, total) = the activation's gradient from dy and its output y (see {@link Activation#gradient}); dz may be
+     * dy or y.
+     */
+    public void activationBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dz, long total,
+                                   Activation activation) {
+        var launch = Launch.oneDimensional(cl, Program.TENSOR, "activation_backward",
+                Epilogue.activationDefine(activation)).buffer(dy).buffer(y).buffer(dz).i64(total);
+        Epilogue.parameters(launch, activation).enqueue1d(total);
     }
 
     private Launch launch(String kernel) {

@@ -9,7 +9,7 @@ import org.convcl.opencl.runtime.Workspace;
 /**
  * conv2d as Winograd F(m x m, 3x3) ({@code winograd.cl}): the filter transform once per call, then per chunk of
  * images or tile rows the input transform, one SGEMM batched over the (m+2)^2 transform positions, and the output
- * transform, which adds the bias and writes the chunk's pixels straight into the NCHW output.
+ * transform, which adds the bias, applies the epilogue and writes the chunk's pixels straight into the NCHW output.
  * Keeps its scratch buffers between calls; close it to release them.
  */
 final class WinogradConv2d implements AutoCloseable {
@@ -25,8 +25,12 @@ final class WinogradConv2d implements AutoCloseable {
         this.tiles = new Workspace(cl, "Winograd tiles");
     }
 
-    /** Enqueues y (N, K, OH, OW) = conv2d(x (N, C, H, W), w (K, C, 3, 3)) + bias (K) or null. */
-    void enqueue(Conv2dPlan plan, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer y) {
+    /**
+     * Enqueues y (N, K, OH, OW) = epilogue(conv2d(x (N, C, H, W), w (K, C, 3, 3)) + bias (K) or null), the
+     * epilogue's residual (N, K, OH, OW).
+     */
+    void enqueue(Conv2dPlan plan, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Epilogue epilogue,
+                 DeviceBuffer y) {
         var s = plan.shape();
         var t = plan.tiles();
         String defines = " -DTILE=" + t.tile();
@@ -45,7 +49,8 @@ final class WinogradConv2d implements AutoCloseable {
             sgemm.enqueue(new Sgemm.Size(s.k(), count, s.c(), t.positions(), 1), u,
                     new Sgemm.Operand(vm, 0, count, 0, (long) s.c() * count),
                     new Sgemm.Operand(vm, mOffset, count, 0, (long) s.k() * count), null);
-            launch("winograd_output", defines).buffer(vm).i64(mOffset).optional(bias, vm).buffer(y)
+            epilogue.arguments(launch("winograd_output", defines + epilogue.defines()).buffer(vm).i64(mOffset)
+                            .optional(bias, vm), vm).buffer(y)
                     .i64((long) chunk.n0() * s.k() * s.outputPlane()).i32(s.k()).i32(s.oh()).i32(s.ow())
                     .i32(chunk.oh0()).i32(chunk.rows()).i32(t.tilesWide()).i32(count)
                     .enqueue1d((long) s.k() * count);

@@ -56,6 +56,11 @@ public final class Launch {
         return set(Sizeof.cl_int, Pointer.to(new int[] {v}));
     }
 
+    /** Sets a {@code float} argument. */
+    public Launch f32(float v) {
+        return set(Sizeof.cl_float, Pointer.to(new float[] {v}));
+    }
+
     public Launch i64(long v) {
         return set(Sizeof.cl_long, Pointer.to(new long[] {v}));
     }

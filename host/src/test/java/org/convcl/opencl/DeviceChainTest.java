@@ -1,0 +1,130 @@
+package org.convcl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.convcl.Activation;
+import org.convcl.Conv2dParams;
+import org.convcl.Pool2dParams;
+import org.convcl.Tensor;
+import org.convcl.Tolerance;
+import org.convcl.reference.PoolReference;
+import org.convcl.reference.ReferenceBackend;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A conv → bias → ReLU → max-pool forward pass and its whole backward chain on device tensors: the inputs go up
+ * first, the results come down last, nothing crosses in between (counted by the backend), and every result matches
+ * the reference's chain.
+ */
+class DeviceChainTest extends SharedDevice {
+    private static final Conv2dParams SAME = Conv2dParams.DEFAULT.withPadding(1, 1);
+    private static final Pool2dParams POOL = Pool2dParams.of(2, 2);
+    private static final ReferenceBackend REFERENCE = new ReferenceBackend();
+
+    private final Tensor x = Tensor.random(21, 2, 3, 10, 9);
+    private final Tensor w = Tensor.random(22, 6, 3, 3, 3);
+    private final Tensor b = Tensor.random(23, 6);
+    private final Tensor loss = Tensor.random(24, 2, 6, 5, 4);
+
+    /** The reference's chain, and the device's results to compare with it. */
+    private record Chain(Tensor y, Tensor pooled, long[] indices, Tensor dy, Tensor dx, Tensor dw, Tensor db,
+                         Tensor dz) {
+        void assertMatches(Chain expected) {
+            EpilogueDeviceTest.assertClose("conv2d + bias + ReLU", expected.y, y, Tolerance.FLOAT32);
+            EpilogueDeviceTest.assertClose("max pooling", expected.pooled, pooled, Tolerance.FLOAT32);
+            assertArrayEquals(expected.indices, indices, "max pooling indices");
+            EpilogueDeviceTest.assertClose("max pooling gradient", expected.dy, dy, Tolerance.FLOAT32);
+            EpilogueDeviceTest.assertClose("gradient through the ReLU", expected.dz, dz, Tolerance.FLOAT32);
+            EpilogueDeviceTest.assertClose("input gradient", expected.dx, dx, Tolerance.FLOAT32);
+            EpilogueDeviceTest.assertClose("weight gradient", expected.dw, dw, Tolerance.FLOAT32);
+            EpilogueDeviceTest.assertClose("bias gradient", expected.db, db, Tolerance.FLOAT32);
+        }
+    }
+
+    private Chain reference(Tensor lossGradient) {
+        var y = REFERENCE.conv2d(x, w, b, SAME, Activation.relu());
+        var pooled = REFERENCE.maxPool2d(y, POOL);
+        var dy = PoolReference.maxPool2dBackward(lossGradient, pooled.indices(), POOL.shapeOf(y));
+        var g = REFERENCE.conv2dBackward(dy, x, w, SAME, Activation.relu(), y);
+        return new Chain(y, pooled.output(), pooled.indices(), dy, g.input(), g.weight(), g.bias(), g.residual());
+    }
+
+    @Test
+    void fusedForwardAndBackwardCrossOnlyAtTheEnds() {
+        try (var backend = OpenClBackend.open(Devices.choose(null));
+             var dx = backend.upload(x); var dw = backend.upload(w); var db = backend.upload(b);
+             var dLoss = backend.upload(loss)) {
+            assertEquals(4, backend.transferCount());
+            try (var y = backend.conv2d(dx, dw, db, SAME, Activation.relu());
+                 var pooled = backend.maxPool2d(y, POOL);
+                 var dy = backend.maxPool2dBackward(dLoss, pooled.indices(), y.shape(), POOL);
+                 var g = backend.conv2dBackward(dy, dx, dw, SAME, Activation.relu(), y)) {
+                assertEquals(4, backend.transferCount(), "an intermediate result went through the host");
+                var got = new Chain(backend.download(y), backend.download(pooled.output()),
+                        backend.downloadIndices(pooled.indices()), backend.download(dy), backend.download(g.input()),
+                        backend.download(g.weight()), backend.download(g.bias()), backend.download(g.residual()));
+                assertEquals(4 + 8, backend.transferCount(), "one download per result");
+                got.assertMatches(reference(loss));
+            }
+        }
+    }
+
+    /**
+     * The same chain with the standalone activation and its gradient written in place, over two steps: the second
+     * step's loss gradient is written into the first's tensor, one upload and no allocation.
+     */
+    @Test
+    void standaloneActivationInPlaceOverTwoSteps() {
+        var secondLoss = Tensor.random(25, loss.shape());
+        try (var backend = OpenClBackend.open(Devices.choose(null));
+             var dx = backend.upload(x); var dw = backend.upload(w); var db = backend.upload(b);
+             var dLoss = backend.upload(loss)) {
+            for (var stepLoss : new Tensor[] {loss, secondLoss}) {
+                long before = backend.transferCount();
+                if (stepLoss == secondLoss) {
+                    backend.upload(secondLoss, dLoss);
+                }
+                try (var y = backend.conv2d(dx, dw, db, SAME);
+                     var pooled = backend.maxPool2d(backend.activation(y, Activation.relu(), y), POOL);
+                     var dy = backend.maxPool2dBackward(dLoss, pooled.indices(), y.shape(), POOL);
+                     var dz = backend.activationBackward(dy, y, Activation.relu(), dy);
+                     var g = backend.conv2dBackward(dz, dx, dw, SAME)) {
+                    long uploads = stepLoss == secondLoss ? 1 : 0;
+                    assertEquals(before + uploads, backend.transferCount(), "an intermediate went through the host");
+                    new Chain(backend.download(y), backend.download(pooled.output()),
+                            backend.downloadIndices(pooled.indices()), backend.download(dz),
+                            backend.download(g.input()), backend.download(g.weight()), backend.download(g.bias()),
+                            backend.download(dz))
+                            .assertMatches(withDyAsDz(reference(stepLoss)));
+                }
+            }
+        }
+    }
+
+    /** The in-place chain overwrote dy with dz, so both downloads are dz. */
+    private static Chain withDyAsDz(Chain c) {
+        return new Chain(c.y(), c.pooled(), c.indices(), c.dz(), c.dx(), c.dw(), c.db(), c.dz());
+    }
+
+    /**
+     * Max pooling's own indices skip the window check (a flag written and read back); indices used with another
+     * input shape that pools to the same output size are still checked.
+     */
+    @Test
+    void onlyIndicesOfTheSameShapesSkipTheWindowCheck() {
+        try (var dy = device.upload(Tensor.random(26, 1, 1, 2, 2));
+             var input = device.upload(Tensor.random(27, 1, 1, 4, 4));
+             var pooled = device.maxPool2d(input, POOL)) {
+            long before = device.transferCount();
+            device.maxPool2dBackward(dy, pooled.indices(), new int[] {1, 1, 4, 4}, POOL).close();
+            assertEquals(before, device.transferCount(), "max pooling's own indices were checked again");
+            try {
+                device.maxPool2dBackward(dy, pooled.indices(), new int[] {1, 1, 5, 5}, POOL).close();
+            } catch (IllegalArgumentException e) {
+                // Refused or not, what matters is that the check ran.
+            }
+            assertEquals(before + 2, device.transferCount(), "indices for another shape were not checked");
+        }
+    }
+}

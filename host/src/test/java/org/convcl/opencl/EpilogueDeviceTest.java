@@ -1,0 +1,211 @@
+package org.convcl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.convcl.Activation;
+import org.convcl.Conv2dParams;
+import org.convcl.Conv2dShape;
+import org.convcl.Tensor;
+import org.convcl.Tolerance;
+import org.convcl.reference.ReferenceBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * conv2d's fused epilogue (residual and activation) on every path the device can run, its backward pass and the
+ * standalone activation, against the reference.
+ */
+class EpilogueDeviceTest extends SharedDevice {
+    /** A backend pinned to each path, then the GEMM paths again with the tiled (GPU) SGEMM of sgemm.cl. */
+    private static final List<Pinned> PINNED = new ArrayList<>();
+    private static final ReferenceBackend REFERENCE = new ReferenceBackend();
+    private static final Conv2dParams P = Conv2dParams.DEFAULT;
+    static final List<Activation> ACTIVATIONS = List.of(Activation.identity(), Activation.relu(), Activation.relu6(),
+            Activation.clamp(-0.5f, 0.25f), Activation.leakyRelu(0.1f), Activation.leakyRelu(0));
+
+    record Pinned(Conv2dPath path, String sgemm, OpenClBackend backend) {
+        @Override
+        public String toString() {
+            return path + " with " + sgemm;
+        }
+    }
+
+    @BeforeAll
+    static void openPinnedPaths() {
+        var d = Devices.choose(null);
+        var defaults = BackendOptions.defaultsFor(d);
+        for (var path : Conv2dDeviceTest.pinnablePaths(defaults)) {
+            PINNED.add(new Pinned(path, defaults.sgemm().toString(), OpenClBackend.open(d, defaults.withPath(path))));
+        }
+        var tiled = defaults.withSgemm(OclgrindProbe.SMALL_CONFIGS.get(0));
+        for (var path : List.of(Conv2dPath.IM2COL_GEMM, Conv2dPath.POINTWISE)) {
+            PINNED.add(new Pinned(path, tiled.sgemm().toString(), OpenClBackend.open(d, tiled.withPath(path))));
+        }
+    }
+
+    @AfterAll
+    static void closePinnedPaths() {
+        PINNED.forEach(p -> p.backend().close());
+        PINNED.clear();
+    }
+
+    /** Every pinned backend that can run {@code s}. */
+    private static Stream<Pinned> running(Conv2dShape s) {
+        return PINNED.stream().filter(p -> Conv2dDeviceTest.runs(p.path(), s));
+    }
+
+    /** A convolution, an activation and whether a residual is added. */
+    record EpilogueCase(DeviceCase conv, Activation activation, boolean residual) {
+        Tensor residualOrNull() {
+            return residual ? Tensor.random(conv.seed() + 3, conv.shape().outputShape()) : null;
+        }
+
+        @Override
+        public String toString() {
+            return conv + " " + activation + (residual ? " +residual" : "");
+        }
+    }
+
+    /** Shapes that take every path and their edges: partial tiles and vectors, groups, chunks of images. */
+    static Stream<DeviceCase> shapes() {
+        return Stream.concat(Stream.of(
+                DeviceCase.named("odd prime sizes").input(3, 5, 13, 11).filters(7, 3, 3).withBias().seed(1),
+                DeviceCase.named("1x1 pointwise").input(2, 17, 9, 7).filters(19, 1, 1).withBias().seed(2),
+                DeviceCase.named("asymmetric stride padding dilation").input(2, 4, 15, 12).filters(6, 3, 2)
+                        .params(new Conv2dParams(2, 1, 2, 0, 1, 3, 1)).withBias().seed(8),
+                DeviceCase.named("groups 3 strided").input(3, 9, 11, 8).filters(6, 2, 3)
+                        .params(P.withGroups(3).withStride(2, 2)).seed(11),
+                DeviceCase.named("depthwise wide rows").input(2, 6, 5, 37).filters(6, 3, 3)
+                        .params(P.withGroups(6).withPadding(1, 1)).withBias().seed(27),
+                DeviceCase.named("output channels above one tile").input(1, 3, 10, 10).filters(130, 3, 3).seed(18),
+                DeviceCase.named("F2 plane below a tile").input(3, 2, 1, 2).filters(4, 3, 3)
+                        .params(P.withPadding(1, 1)).withBias().seed(43),
+                DeviceCase.named("F4 odd padded").input(4, 5, 33, 31).filters(7, 3, 3).params(P.withPadding(1, 1))
+                        .withBias().seed(45)),
+                LongStream.range(0, 8).mapToObj(seed -> DeviceCase.random(3000 + seed)));
+    }
+
+    static Stream<EpilogueCase> cases() {
+        return shapes().flatMap(c -> ACTIVATIONS.stream()
+                .flatMap(a -> Stream.of(new EpilogueCase(c, a, false), new EpilogueCase(c, a, true))));
+    }
+
+    /** Host tensors through every pinned path: residual and activation fused into each path's last kernel. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void everyPathMatchesTheReference(EpilogueCase c) {
+        Tensor x = c.conv().input(), w = c.conv().weight(), b = c.conv().biasOrNull(), r = c.residualOrNull();
+        var expected = REFERENCE.conv2d(x, w, b, c.conv().params(), r, c.activation());
+        running(c.conv().shape()).forEach(pinned -> {
+            var got = pinned.backend().conv2d(x, w, b, c.conv().params(), r, c.activation());
+            var tolerance = Conv2dDeviceTest.toleranceOf(pinned.path(), Tolerance.FLOAT32);
+            assertClose(c + " on " + pinned, expected, got, tolerance);
+        });
+    }
+
+    /**
+     * Small integers make every sum exact, so sums land exactly on 0, 6 and the clamp's bounds and the device must
+     * agree bit for bit, ties included (F(4x4,3x3) Winograd is not exact and is left out by the shapes).
+     */
+    @Test
+    void tiesAtTheBoundariesAreExactOnEveryPath() {
+        var integerClamp = Activation.clamp(-2, 3);
+        for (var p : List.of(P.withPadding(1, 1), new Conv2dParams(2, 3, 0, 2, 2, 1, 1), P.withGroups(3))) {
+            var x = Tensor.randomIntegers(7, 2, 2, 9, 13, 11);
+            var w = Tensor.randomIntegers(8, 1, 12, 9 / p.groups(), 3, 3);
+            var b = Tensor.randomIntegers(9, 3, 12);
+            var s = p.shapeOf(x, w, b);
+            var r = Tensor.randomIntegers(10, 4, s.outputShape());
+            for (var a : List.of(Activation.relu(), Activation.relu6(), integerClamp, Activation.leakyRelu(0.5f))) {
+                for (var residual : new Tensor[] {null, r}) {
+                    var expected = REFERENCE.conv2d(x, w, b, p, residual, a);
+                    running(s).forEach(pinned -> assertClose(p + " " + a + " on " + pinned, expected,
+                            pinned.backend().conv2d(x, w, b, p, residual, a), Tolerance.EXACT));
+                }
+            }
+        }
+    }
+
+    /** The backward pass with each activation, from the forward output: all four gradients. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void backwardMatchesTheReference(EpilogueCase c) {
+        Tensor x = c.conv().input(), w = c.conv().weight(), b = c.conv().biasOrNull(), r = c.residualOrNull();
+        var p = c.conv().params();
+        var y = REFERENCE.conv2d(x, w, b, p, r, c.activation());
+        var dy = Tensor.random(c.conv().seed() + 4, y.shape());
+        var expected = REFERENCE.conv2dBackward(dy, x, w, p, c.activation(), y);
+        var got = device.conv2dBackward(dy, x, w, p, c.activation(), y);
+        assertClose(c + " residual gradient", expected.residual(), got.residual(), Tolerance.EXACT);
+        assertClose(c + " input gradient", expected.input(), got.input(), Tolerance.FLOAT32);
+        assertClose(c + " weight gradient", expected.weight(), got.weight(), Tolerance.FLOAT32);
+        assertClose(c + " bias gradient", expected.bias(), got.bias(), Tolerance.FLOAT32);
+    }
+
+    /** Special values, ties and every activation, alone: element-wise, so bit for bit. */
+    @Test
+    void standaloneActivationMatchesTheReferenceExactly() {
+        float nan = Float.NaN, inf = Float.POSITIVE_INFINITY;
+        var z = new Tensor(new float[] {nan, -inf, -7, -2, -0.5f, -0f, 0, 1e-30f, 0.25f, 3, 6, 7, inf, -3, 2.5f,
+                -1e-30f, 0.1f}, 17);
+        var dy = new Tensor(new float[] {1, 2, -1, inf, nan, inf, nan, 3, -2, nan, inf, 1.5f, -1, nan, inf, 4, 5}, 17);
+        for (var a : ACTIVATIONS) {
+            var y = REFERENCE.activation(z, a);
+            assertClose(a + " on host tensors", y, device.activation(z, a), Tolerance.EXACT);
+            var dz = REFERENCE.activationBackward(dy, y, a);
+            assertClose(a + " gradient on host tensors", dz, device.activationBackward(dy, y, a), Tolerance.EXACT);
+            try (var dZ = device.upload(z);
+                 var dY = device.activation(dZ, a);
+                 var dDy = device.upload(dy);
+                 var dDz = device.activationBackward(dDy, dY, a)) {
+                assertClose(a + " on device tensors", y, device.download(dY), Tolerance.EXACT);
+                assertClose(a + " gradient on device tensors", dz, device.download(dDz), Tolerance.EXACT);
+                // In place: the gradient over dy's own memory, the activation over z's.
+                device.activationBackward(dDy, dY, a, dDy);
+                assertClose(a + " gradient in place", dz, device.download(dDy), Tolerance.EXACT);
+                device.activation(dZ, a, dZ);
+                assertClose(a + " in place", y, device.download(dZ), Tolerance.EXACT);
+            }
+        }
+    }
+
+    @Test
+    void badArgumentsAreRefused() {
+        var x = Tensor.random(1, 1, 2, 5, 5);
+        var w = Tensor.random(2, 3, 2, 3, 3);
+        try (var dx = device.upload(x); var dw = device.upload(w); var wrong = device.upload(Tensor.zeros(1, 3, 3, 4));
+             var indices = device.uploadIndices(new long[] {0}, 1)) {
+            refused("residual: shape [1, 3, 3, 4], must be [1, 3, 3, 3]",
+                    () -> device.conv2d(dx, dw, null, P, wrong, Activation.relu()));
+            refused("residual: shape [1, 3, 3, 4], must be [1, 3, 3, 3]",
+                    () -> device.conv2d(x, w, null, P, Tensor.zeros(1, 3, 3, 4), Activation.relu()));
+            refused("activation: must not be null", () -> device.conv2d(dx, dw, null, P, null, null));
+            refused("activation: must not be null", () -> device.activation(dx, null));
+            refused("into: shape [1, 3, 3, 4], must be [1, 2, 5, 5]", () -> device.activation(dx, Activation.relu(),
+                    wrong));
+            refused("output: shape [1, 3, 3, 4], must be [1, 2, 5, 5]",
+                    () -> device.activationBackward(dx, wrong, Activation.relu()));
+            refused("input: must be a tensor of float32 values", () -> device.activation(indices, Activation.relu()));
+            refused("into: shape [1, 3, 3, 4], must be [1, 2, 5, 5]", () -> device.upload(x, wrong));
+        }
+    }
+
+    private static void refused(String start, Executable call) {
+        var e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().startsWith(start), e.getMessage());
+    }
+
+    static void assertClose(String what, Tensor expected, Tensor got, Tolerance tolerance) {
+        assertNull(tolerance.firstMismatch(got, expected), () -> what + ": " + tolerance.firstMismatch(got, expected));
+    }
+}
