@@ -51,7 +51,7 @@ final class Conv2dCommand implements Command {
         String biasFile = args.value("bias");
         var bias = biasFile == null ? null : Npy.read(Path.of(biasFile));
         // Shapes are checked before a device is opened, so a bad combination is an argument error, not a device one.
-        Heap.require("output", params.shapeOf(input, weight, bias).outputShape(), Float.BYTES);
+        Heap.require("output", Hints.conv2dShape(params, input, weight, bias).outputShape(), Float.BYTES);
         Npy.write(output, Flags.onBackend(args, backend -> backend.conv2d(input, weight, bias, params)));
     }
 }
