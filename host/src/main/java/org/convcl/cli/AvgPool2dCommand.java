@@ -55,6 +55,6 @@ final class AvgPool2dCommand implements Command {
         AtomicFile.checkTargets(output);
         var input = Npy.read(inputFile);
         Heap.require("output", Hints.poolShape(params, input).outputShape(), Float.BYTES);
-        Npy.write(output, Flags.onBackend(args, backend -> backend.avgPool2d(input, params)));
+        Npy.write(output, Flags.onBackend(args, out, backend -> backend.avgPool2d(input, params)));
     }
 }
