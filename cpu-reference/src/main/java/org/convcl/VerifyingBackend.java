@@ -22,7 +22,12 @@ public final class VerifyingBackend implements Backend {
         this(checked, tolerance, check -> { });
     }
 
-    /** @param passed told of every check that passed, in order, on the calling thread */
+    /**
+     * A verifying backend that also reports each check that passed, with both results, so that a caller can say
+     * what was compared and how close it came (the command line's {@code --verify} does).
+     *
+     * @param passed told of every check that passed, in order, on the calling thread
+     */
     public VerifyingBackend(Backend checked, Tolerance tolerance, Consumer<Check> passed) {
         this.checked = Objects.requireNonNull(checked, "checked");
         this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
