@@ -1,6 +1,7 @@
 package org.convcl;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.convcl.reference.ReferenceBackend;
 
 /**
@@ -11,10 +12,26 @@ public final class VerifyingBackend implements Backend {
     private final Backend checked;
     private final Backend reference = new ReferenceBackend();
     private final Tolerance tolerance;
+    private final Consumer<Check> passed;
+
+    /** What one passed check compared, element for element, for reports such as {@code convcl --verify}'s. */
+    public record Check(String op, Tensor got, Tensor expected, Tolerance tolerance) {
+    }
 
     public VerifyingBackend(Backend checked, Tolerance tolerance) {
+        this(checked, tolerance, check -> { });
+    }
+
+    /**
+     * A verifying backend that also reports each check that passed, with both results, so that a caller can say
+     * what was compared and how close it came (the command line's {@code --verify} does).
+     *
+     * @param passed told of every check that passed, in order, on the calling thread
+     */
+    public VerifyingBackend(Backend checked, Tolerance tolerance, Consumer<Check> passed) {
         this.checked = Objects.requireNonNull(checked, "checked");
         this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
+        this.passed = Objects.requireNonNull(passed, "passed");
     }
 
     public VerifyingBackend(Backend checked) {
@@ -90,6 +107,7 @@ public final class VerifyingBackend implements Backend {
         if (mismatch != null) {
             throw new VerificationException(op + " on " + checked.name() + " differs from the reference: " + mismatch);
         }
+        passed.accept(new Check(op, got, expected, tolerance));
         return got;
     }
 

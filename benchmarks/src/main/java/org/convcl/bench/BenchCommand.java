@@ -41,7 +41,9 @@ public final class BenchCommand implements Command {
                                   every other OpenCL device present is measured too
                   --suite NAMES   comma-separated case names (default: %s);
                                   heavier cases run only when named: %s
-                  --csv FILE      write case,backend,device,gflops,ms,verified
+                  --csv FILE      write case,backend,device,gflops,ms,verified,config; config says how the row
+                                  ran: for ConvCL the conv2d path, its SGEMM configuration and whether that came
+                                  from a 'convcl tune' entry or the device's untuned defaults
                   --chart FILE    write ConvCL on each device against the fastest CPU peer as a PNG bar chart
                   --peers         also run the CPU peers DJL-PyTorch and ND4J (one thread per core), and CLBlast
                                   (Sconvgemm for convolutions, Sgemm) on the chosen device; ./convcl fetches

@@ -40,7 +40,8 @@ final class BenchRunner {
                 if (why == null) {
                     var m = measure(contender, c, x, w, expected);
                     rows.add(m);
-                    progress.printf("      %-11s %-40s %s%n", m.backend(), m.device(), summary(m));
+                    progress.printf("      %-11s %-40s %s%s%n", m.backend(), m.device(), summary(m),
+                            m.config().isEmpty() ? "" : "  [" + m.config() + "]");
                 } else {
                     progress.printf("      %-11s %-40s n/a: %s%n", contender.backend(), contender.device(), why);
                 }
@@ -51,6 +52,16 @@ final class BenchRunner {
     }
 
     private static Measurement measure(Contender contender, BenchCase c, Tensor x, Tensor w, Tensor expected) {
+        String config;
+        try {
+            config = contender.configuration(c);
+        } catch (RuntimeException e) {
+            return Measurement.rejected(c, contender.backend(), contender.device(), "failed: " + e.getMessage());
+        }
+        return run(contender, c, x, w, expected).withConfig(config);
+    }
+
+    private static Measurement run(Contender contender, BenchCase c, Tensor x, Tensor w, Tensor expected) {
         try (var run = contender.prepare(c, x, w)) {
             var mismatch = TOLERANCE.firstMismatch(run.result(), expected);
             if (mismatch != null) {

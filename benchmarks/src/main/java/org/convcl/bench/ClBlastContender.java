@@ -54,6 +54,11 @@ final class ClBlastContender implements Contender {
     }
 
     @Override
+    public String configuration(BenchCase c) {
+        return c.sgemm() ? "Sgemm" : c.pooling() ? "" : "Sconvgemm";
+    }
+
+    @Override
     public String unsupported(BenchCase c) {
         if (c.pooling()) {
             return "CLBlast has no pooling";

@@ -18,6 +18,14 @@ public interface Contender extends AutoCloseable {
     String unsupported(BenchCase c);
 
     /**
+     * How this contender runs the case, for the table and the CSV: for ConvCL the kernel path, its configuration
+     * and whether that came from a tuning entry or the device's defaults. Empty where the library does not say.
+     */
+    default String configuration(BenchCase c) {
+        return "";
+    }
+
+    /**
      * Puts the case's data where the contender computes, so that a run times the operation alone.
      *
      * @param weight the convolution's weight; null for pooling cases

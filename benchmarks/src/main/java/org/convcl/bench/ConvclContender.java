@@ -37,6 +37,16 @@ final class ConvclContender implements Contender {
         return null;
     }
 
+    /** The conv2d plan ({@link OpenClBackend#describeConv2d}) of a convolution case; the kernel of a pooling one. */
+    @Override
+    public String configuration(BenchCase c) {
+        return switch (c.kind()) {
+            case CONV, SGEMM -> backend.describeConv2d(c.shape());
+            case MAX_POOL -> "max-pooling kernel";
+            case AVG_POOL -> "average-pooling kernel";
+        };
+    }
+
     @Override
     public Run prepare(BenchCase c, Tensor input, Tensor weight) {
         var x = backend.upload(input);

@@ -5,15 +5,21 @@ package org.convcl.bench;
  * reported with {@code verified = false} and is not timed (gflops and ms are NaN).
  *
  * @param backend {@code convcl}, {@code clblast} or {@code reference}
+ * @param config  how the contender ran the case ({@link Contender#configuration}); empty where it does not say
  */
 public record Measurement(String caseName, String backend, String device, double gflops, double ms, boolean verified,
-                          String note) {
+                          String note, String config) {
 
     static Measurement timed(BenchCase c, String backend, String device, double ms) {
-        return new Measurement(c.name(), backend, device, c.flops() / (ms * 1e6), ms, true, "");
+        return new Measurement(c.name(), backend, device, c.flops() / (ms * 1e6), ms, true, "", "");
     }
 
     static Measurement rejected(BenchCase c, String backend, String device, String why) {
-        return new Measurement(c.name(), backend, device, Double.NaN, Double.NaN, false, why);
+        return new Measurement(c.name(), backend, device, Double.NaN, Double.NaN, false, why, "");
+    }
+
+    /** This row with {@code config} saying how it ran. */
+    Measurement withConfig(String config) {
+        return new Measurement(caseName, backend, device, gflops, ms, verified, note, config);
     }
 }

@@ -13,10 +13,12 @@ import java.util.function.Predicate;
 
 /**
  * The measurements of one run as a table (one row per case, one column per backend and device, plus speed-ups of
- * the chosen ConvCL device over the reference, CLBlast and the fastest CPU peer) and as CSV.
+ * the chosen ConvCL device over the reference, CLBlast and the fastest CPU peer, and how that device ran the case)
+ * and as CSV (one line per measurement, with how each contender ran the case).
  */
 final class ResultTable {
-    static final String CSV_HEADER = "case,backend,device,gflops,ms,verified";
+    /** New columns go at the end, so that scripts reading the earlier ones by position keep working. */
+    static final String CSV_HEADER = "case,backend,device,gflops,ms,verified,config";
 
     private final List<Measurement> rows;
     private final List<String> columns = new ArrayList<>();
@@ -52,7 +54,7 @@ final class ResultTable {
         for (var c : columns) {
             header.append(" | ").append(String.format("%-24s", abbreviate(c)));
         }
-        header.append(" | convcl/reference | convcl/clblast | convcl/fastest CPU peer");
+        header.append(" | convcl/reference | convcl/clblast | convcl/fastest CPU peer | convcl plan");
         out.println(header);
         out.println("-".repeat(header.length()));
         for (var e : byCase.entrySet()) {
@@ -65,7 +67,9 @@ final class ResultTable {
             line.append(" | ").append(String.format("%-16s", speedup(convcl, first(e.getValue(), "reference"))));
             line.append(" | ").append(String.format("%-14s", speedup(convcl, first(e.getValue(), "clblast"))));
             var peer = fastestCpuPeer(e.getValue());
-            line.append(" | ").append(speedup(convcl, peer)).append(peer == null ? "" : " (" + peer.backend() + ")");
+            line.append(" | ").append(String.format("%-23s",
+                    speedup(convcl, peer) + (peer == null ? "" : " (" + peer.backend() + ")")));
+            line.append(" | ").append(convcl == null ? "n/a" : convcl.config());
             out.println(line);
         }
     }
@@ -129,7 +133,7 @@ final class ResultTable {
         for (var m : rows) {
             lines.add(String.join(",", m.caseName(), m.backend(), quote(m.device()),
                     String.format(Locale.ROOT, "%.4f", m.gflops()), String.format(Locale.ROOT, "%.4f", m.ms()),
-                    Boolean.toString(m.verified())));
+                    Boolean.toString(m.verified()), quote(m.config())));
         }
         out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
     }

@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.convcl.cli.Args;
 import org.convcl.cli.AtomicFile;
 import org.convcl.cli.Command;
+import org.convcl.cli.Version;
 
 /**
  * {@code convcl dist}: a tarball that runs the command line on a Linux x86-64 machine with an OpenCL driver and no
@@ -67,7 +67,7 @@ public final class DistCommand implements Command {
         Path classes = codeSource();
         List<Path> jars = bundledJars(classes.getParent());
         Path dir = outputDirectory(output);
-        String version = version();
+        String version = Version.project();
         String top = "convcl-" + version;
         Path tarball = dir.resolve(top + "-linux-x86_64.tar.gz");
         AtomicFile.checkTargets(tarball);
@@ -108,14 +108,6 @@ public final class DistCommand implements Command {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String version() throws IOException {
-        var properties = new Properties();
-        try (InputStream in = DistCommand.class.getResourceAsStream("dist.properties")) {
-            properties.load(in);
-        }
-        return properties.getProperty("version");
     }
 
     private static List<Path> bundledJars(Path buildDirectory) throws IOException {

@@ -10,10 +10,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.convcl.Tensor;
 import org.convcl.cli.AtomicFile;
+import org.convcl.opencl.BackendOptions;
 import org.convcl.opencl.Devices;
+import org.convcl.opencl.tuning.SgemmConfig;
+import org.convcl.opencl.tuning.TuningCache;
 import org.convcl.reference.Conv2dReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,6 +106,66 @@ class BenchRunnerTest {
                 assertTrue(m.verified(), m.toString());
             }
             assertEquals(6, rows.size());
+            // Each row says how it ran: ConvCL its planner's path and SGEMM configuration and their origin.
+            var byCase = new HashMap<String, String>();
+            rows.forEach(m -> byCase.put(m.caseName() + " " + m.backend(), m.config()));
+            var configuration = Map.of("seed_s2x1 convcl", convcl.configuration(cases.get(0)),
+                    "sgemm_256 convcl", convcl.configuration(cases.get(1)),
+                    "seed_s2x1 clblast", "Sconvgemm", "sgemm_256 clblast", "Sgemm",
+                    "seed_s2x1 reference", "", "sgemm_256 reference", "");
+            assertEquals(configuration, byCase);
+            // The SGEMM case is the 1x1 convolution that is one matrix product.
+            assertTrue(byCase.get("sgemm_256 convcl").startsWith("POINTWISE, sgemm "), byCase.toString());
+            assertTrue(byCase.get("sgemm_256 convcl").endsWith("; untuned device default"), byCase.toString());
         }
+    }
+
+    @Test
+    void theConfigurationTellsATuningEntryFromTheDefault(@TempDir Path dir) throws IOException {
+        var device = Devices.choose(null);
+        var c = BenchSuite.byName("sgemm_256");
+        var tuned = BackendOptions.defaultsFor(device).sgemm();
+        // The default under another work-group height: a configuration only a tuning entry would give.
+        var other = tuned instanceof SgemmConfig.Blocked b ? b.withLocalM(b.localM() * 2)
+                : new SgemmConfig.Tiled(16, 16, 8, 2, 2);
+        String previous = System.getProperty("convcl.tuning.cache");
+        System.setProperty("convcl.tuning.cache", dir.resolve("tuning.properties").toString());
+        try {
+            TuningCache.store(device, other);
+            try (var convcl = new ConvclContender(device)) {
+                assertEquals("POINTWISE, sgemm " + other + "; tuned: the entry in " + dir.resolve("tuning.properties"),
+                        convcl.configuration(c));
+            }
+            var options = BackendOptions.defaultsFor(device)
+                    .withSgemm(SgemmConfig.defaultFor(device));
+            try (var convcl = new ConvclContender(device, options)) {
+                assertTrue(convcl.configuration(c).endsWith("; untuned device default"), convcl.configuration(c));
+            }
+        } finally {
+            if (previous == null) {
+                System.clearProperty("convcl.tuning.cache");
+            } else {
+                System.setProperty("convcl.tuning.cache", previous);
+            }
+        }
+    }
+
+    @Test
+    void theTableAndTheCsvSayHowEachRowRan() throws IOException {
+        var c = BenchSuite.byName("seed_s2x1");
+        var rows = List.of(Measurement.timed(c, "convcl", "gpu", 1).withConfig("IM2COL_GEMM, sgemm x; tuned"),
+                Measurement.timed(c, "reference", BenchRunner.REFERENCE_DEVICE, 10));
+        var table = new ByteArrayOutputStream();
+        new ResultTable(rows).print(new PrintStream(table, true, StandardCharsets.UTF_8));
+        var lines = table.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.get(0).endsWith(" | convcl plan"), lines.get(0));
+        assertTrue(lines.get(2).startsWith("seed_s2x1 ") && lines.get(2).endsWith(" | IM2COL_GEMM, sgemm x; tuned"),
+                lines.get(2));
+        var csv = new ByteArrayOutputStream();
+        new ResultTable(rows).writeCsv(csv);
+        var csvLines = csv.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals("case,backend,device,gflops,ms,verified,config", csvLines.get(0));
+        assertTrue(csvLines.get(1).endsWith(",true,\"IM2COL_GEMM, sgemm x; tuned\""), csvLines.get(1));
+        assertTrue(csvLines.get(2).endsWith(",true,"), csvLines.get(2));
     }
 }

@@ -50,9 +50,9 @@ class PeerReportTest {
         assertEquals(11, lines.size());
         double gflops = CONV.flops() / 20e6;
         assertEquals(String.format(Locale.ROOT,
-                "resnet_3x3_c64_56,djl-pytorch,\"CPU, PyTorch, 2 threads\",%.4f,20.0000,true", gflops), lines.get(3));
+                "resnet_3x3_c64_56,djl-pytorch,\"CPU, PyTorch, 2 threads\",%.4f,20.0000,true,", gflops), lines.get(3));
         assertTrue(lines.get(4).startsWith("resnet_3x3_c64_56,nd4j,\"CPU, ND4J, 2 threads\","), lines.get(4));
-        assertEquals("depthwise_3x3_c256_28,djl-pytorch,\"CPU, PyTorch, 2 threads\",NaN,NaN,false", lines.get(9));
+        assertEquals("depthwise_3x3_c256_28,djl-pytorch,\"CPU, PyTorch, 2 threads\",NaN,NaN,false,", lines.get(9));
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("depthwise_3x3_c256_28,nd4j")));
     }
 
@@ -85,8 +85,9 @@ class PeerReportTest {
         var out = new ByteArrayOutputStream();
         table.print(new PrintStream(out, true, StandardCharsets.UTF_8));
         var lines = out.toString(StandardCharsets.UTF_8).lines().toList();
-        assertTrue(lines.get(2).endsWith("| 20.00x (djl-pytorch)"), lines.get(2));
-        assertTrue(lines.get(3).endsWith("| n/a"), lines.get(3));
+        // The last column, how ConvCL ran the case, is empty for these made-up rows.
+        assertTrue(lines.get(2).matches(".*\\| 20\\.00x \\(djl-pytorch\\) +\\| "), lines.get(2));
+        assertTrue(lines.get(3).matches(".*\\| n/a +\\| "), lines.get(3));
         assertEquals(20.0, table.geometricMeanSpeedup("djl-pytorch", name -> true), 1e-9);
     }
 }

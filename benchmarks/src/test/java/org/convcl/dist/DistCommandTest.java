@@ -83,7 +83,7 @@ class DistCommandTest {
         assumeTrue(openClAvailable(), "no OpenCL device on this machine");
         var r = bundled(Map.of(), "demo", "--png", dir.resolve("demo.png").toString());
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().startsWith("device: "), r.out());
+        assertTrue(r.out().startsWith("ConvCL demo: ") && r.out().contains("\ndevice: "), r.out());
         assertTrue(Files.size(dir.resolve("demo.png")) > 0);
     }
 

@@ -1,15 +1,19 @@
 package org.convcl.cli;
 
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * The parsed options of one command: {@code --name value} options and boolean {@code --name} switches, each given
- * at most once, in any order; there are no positional arguments. Methods take names without the leading dashes.
- * Every error is an {@link IllegalArgumentException} whose message names the flag.
+ * The parsed options of one command: {@code --name value} (or {@code --name=value}) options and boolean
+ * {@code --name} switches, each given at most once, in any order; there are no positional arguments. Methods take
+ * names without the leading dashes. Every error is an {@link IllegalArgumentException} whose message names the flag
+ * and, where the mistake is plain (a misspelt flag, a single dash), the fix.
  */
 public final class Args {
     private final String command;
@@ -47,7 +51,8 @@ public final class Args {
 
     /**
      * @param command the command's name, for messages
-     * @param tokens  the arguments after the command name
+     * @param tokens  the arguments after the command name: {@code --name value}, {@code --name=value} or
+     *                {@code --switch}
      * @throws IllegalArgumentException on an unknown flag, a missing value, a repeated flag or a positional argument
      */
     public static Args parse(String command, Spec spec, List<String> tokens) {
@@ -57,27 +62,81 @@ public final class Args {
             String token = tokens.get(i);
             if (!token.startsWith("--")) {
                 throw new IllegalArgumentException("unexpected argument '" + token + "' (" + command
-                        + " takes only --flags; see 'convcl " + command + " --help')");
+                        + " takes only --flags" + singleDashHint(spec, token) + "; see 'convcl " + command
+                        + " --help')");
             }
-            String name = token.substring(2);
+            int equals = token.indexOf('=');
+            String name = token.substring(2, equals < 0 ? token.length() : equals);
+            String flag = "--" + name;
             boolean repeated;
             if (spec.switches().contains(name)) {
+                if (equals >= 0) {
+                    throw new IllegalArgumentException(flag + " takes no value (give " + flag + " alone)");
+                }
                 repeated = !switches.add(name);
             } else if (spec.options().contains(name)) {
-                // A following flag is a forgotten value, not a value that happens to start with dashes.
-                if (i + 1 == tokens.size() || tokens.get(i + 1).startsWith("--")) {
-                    throw new IllegalArgumentException(token + " needs a value");
+                String value;
+                if (equals >= 0) {
+                    value = token.substring(equals + 1);
+                    if (value.isEmpty()) {
+                        throw new IllegalArgumentException(flag + " needs a value");
+                    }
+                } else if (i + 1 == tokens.size() || tokens.get(i + 1).startsWith("--")) {
+                    // A following flag is a forgotten value, not a value that happens to start with dashes.
+                    throw new IllegalArgumentException(flag + " needs a value");
+                } else {
+                    value = tokens.get(++i);
                 }
-                repeated = values.put(name, tokens.get(++i)) != null;
+                repeated = values.put(name, value) != null;
             } else {
-                throw new IllegalArgumentException("unknown option " + token + " for " + command
+                throw new IllegalArgumentException("unknown option " + flag + " for " + command
+                        + closest(spec, name).map(n -> " (did you mean --" + n + "?)").orElse("")
                         + " (see 'convcl " + command + " --help')");
             }
             if (repeated) {
-                throw new IllegalArgumentException(token + " is given more than once");
+                throw new IllegalArgumentException(flag + " is given more than once");
             }
         }
         return new Args(command, spec, values, switches);
+    }
+
+    /** "; flags start with two dashes: --stride" for a token such as {@code -stride}, else "". */
+    private static String singleDashHint(Spec spec, String token) {
+        String name = token.startsWith("-") ? token.substring(1).split("=", 2)[0] : "";
+        boolean known = spec.options().contains(name) || spec.switches().contains(name);
+        return known ? "; flags start with two dashes: --" + name : "";
+    }
+
+    /**
+     * The declared flag {@code name} most likely misspells: a third of its letters or fewer changed (at least one),
+     * or the start of it.
+     */
+    private static Optional<String> closest(Spec spec, String name) {
+        int edits = Math.max(1, name.length() / 3);
+        return Stream.concat(spec.options().stream(), spec.switches().stream())
+                .filter(known -> (name.length() >= 2 && known.startsWith(name)) || editDistance(known, name) <= edits)
+                .min(Comparator.comparingInt((String known) -> editDistance(known, name))
+                        .thenComparing(Comparator.naturalOrder()));
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /** The value of an option, or null when it was not given. */

@@ -54,7 +54,7 @@ final class AvgPool2dCommand implements Command {
                 .withDivisorOverride(divisor);
         AtomicFile.checkTargets(output);
         var input = Npy.read(inputFile);
-        Heap.require("output", params.shapeOf(input).outputShape(), Float.BYTES);
-        Npy.write(output, Flags.onBackend(args, backend -> backend.avgPool2d(input, params)));
+        Heap.require("output", Hints.poolShape(params, input).outputShape(), Float.BYTES);
+        Npy.write(output, Flags.onBackend(args, out, backend -> backend.avgPool2d(input, params)));
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
+import org.convcl.opencl.OpenClBackend;
 
 /** {@code convcl conv2d}: one convolution of .npy files on the chosen backend, as torch.nn.functional.conv2d. */
 final class Conv2dCommand implements Command {
@@ -51,7 +52,10 @@ final class Conv2dCommand implements Command {
         String biasFile = args.value("bias");
         var bias = biasFile == null ? null : Npy.read(Path.of(biasFile));
         // Shapes are checked before a device is opened, so a bad combination is an argument error, not a device one.
-        Heap.require("output", params.shapeOf(input, weight, bias).outputShape(), Float.BYTES);
-        Npy.write(output, Flags.onBackend(args, backend -> backend.conv2d(input, weight, bias, params)));
+        var shape = Hints.conv2dShape(params, input, weight, bias);
+        Heap.require("output", shape.outputShape(), Float.BYTES);
+        Npy.write(output, Flags.onBackend(args, out,
+                backend -> backend instanceof OpenClBackend device ? device.describeConv2d(shape) : null,
+                backend -> backend.conv2d(input, weight, bias, params)));
     }
 }

@@ -11,13 +11,13 @@ import org.convcl.Backends;
 import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
-import org.convcl.VerifyingBackend;
-import org.convcl.reference.Conv2dReference;
+import org.convcl.opencl.OpenClBackend;
 import org.convcl.reference.SourceExample;
 
 /**
- * Shows the backend at work: five classic 3x3 filters on a drawn digit and random filters on a random batch, each
- * result checked against the reference, then a PNG of the digit and its feature maps.
+ * Shows the backend at work, in words for someone who has not read the code: five classic 3x3 filters on a drawn
+ * digit, random filters on a random batch, and a convolution and pooling small enough to check by hand, each result
+ * compared with the reference, then a PNG of the digit and its filtered maps.
  */
 final class Demo {
     private static final int DIGIT_SIZE = 28;
@@ -59,15 +59,25 @@ final class Demo {
         var batch = Tensor.random(SEED, 4, 3, 32, 32);
         var randomFilters = Tensor.random(SEED + 1, 8, 3, 3, 3);
         var bias = Tensor.random(SEED + 2, 8);
+        var verification = new Verification();
         Tensor maps;
         // Closing the verifying wrapper closes the device too; a backend's close() may run twice.
-        try (var device = Backends.open(deviceSpec); var verified = new VerifyingBackend(device)) {
-            out.println("device: " + device.name());
-            maps = runChecked(out, "digit '7' through 5 classic 3x3 filters", device, verified, digit, filterBank(),
-                    null);
-            runChecked(out, "random batch through 8 random 3x3 filters, seed " + SEED, device, verified, batch,
-                    randomFilters, bias);
-            sourcePipeline(out, verified);
+        try (var device = Backends.open(deviceSpec); var verified = verification.wrap(device)) {
+            out.println("ConvCL demo: three small jobs on one device, each result compared with the reference");
+            out.println("device: " + (device instanceof OpenClBackend cl ? cl.device().describe() : device.name()));
+            out.println("reference: the same operations written as plain Java loops that add up in double"
+                    + " precision; a device");
+            out.println("  result matches when every element is within " + Verification.bound(Verification.TOLERANCE));
+            out.println();
+            out.println("1. Image filters on a drawn digit: a 28x28 grey picture of a '7' (one image, one channel)");
+            out.println("   convolved with 5 classic 3x3 filters (" + String.join(", ", filterNames()) + "),");
+            out.println("   with one pixel of zero padding so that each filtered map stays 28x28");
+            maps = runChecked(out, device, verified, verification, digit, filterBank(), null);
+            out.println("2. A random batch: 4 images of 3 channels, 32x32, values uniform in [-1, 1) (seed " + SEED
+                    + "),");
+            out.println("   through 8 random 3x3 filters with a bias, padding 1");
+            runChecked(out, device, verified, verification, batch, randomFilters, bias);
+            handExample(out, verified, verification);
         }
         var panels = new ArrayList<FeatureMapImage.Panel>();
         panels.add(FeatureMapImage.Panel.of("input", digit, 0, 0));
@@ -75,22 +85,30 @@ final class Demo {
             panels.add(FeatureMapImage.Panel.of(FILTERS.get(c).name(), maps, 0, c));
         }
         FeatureMapImage.write(png, panels, SCALE);
-        out.println("wrote " + png.toAbsolutePath() + ": the digit and its feature maps ("
-                + String.join(", ", filterNames()) + "), " + SCALE + "x, each map stretched to its own range");
+        out.println("picture: " + png.toAbsolutePath());
+        out.println("  the digit of job 1 and its " + FILTERS.size() + " filtered maps side by side, enlarged " + SCALE
+                + "x;");
+        out.println("  each map is drawn from its own minimum (black) to its own maximum (white)");
     }
 
     /**
-     * The source material's pipeline: a 2-channel 3x3 input (1..9 and 11..19) through a 2x2 blur (all ones) and a
-     * 2x2 vertical-edge filter ([[-1, 1], [-1, 1]]) on both channels, then 2x2 max pooling, each step verified.
+     * A convolution and a max pooling small enough to check by hand: a 2-channel 3x3 input (1..9 and 11..19)
+     * through a 2x2 filter of ones and a 2x2 vertical-edge filter ([[-1, 1], [-1, 1]]) on both channels, then 2x2
+     * max pooling.
      */
-    private static void sourcePipeline(PrintStream out, Backend verified) {
+    private static void handExample(PrintStream out, Backend verified, Verification verification) {
         var maps = verified.conv2d(SourceExample.input(), SourceExample.filters(), null, Conv2dParams.DEFAULT);
+        double convDiff = verification.lastDifferences().maxAbs();
         var pooled = verified.maxPool2d(maps, Pool2dParams.of(2, 2)).output();
-        out.println("source pipeline: 2-channel 3x3 input -> conv2d (2x2 blur, 2x2 vertical edge) -> 2x2 max pooling");
-        out.println("  conv2d blur:          " + plane(maps, 0));
-        out.println("  conv2d vertical edge: " + plane(maps, 1));
-        out.println("  max pooled:           " + plane(pooled, 0) + ", " + plane(pooled, 1));
-        out.println("  each step verified against the reference");
+        double poolDiff = verification.lastDifferences().maxAbs();
+        out.println("3. A small case to check by hand: a 3x3 input of 2 channels (1..9 and 11..19, row by row)");
+        out.println("   convolved with two 2x2 filters that each cover both channels, then 2x2 max pooling:");
+        out.println("   filter of ones:                " + plane(maps, 0) + "  top left: 1+2+4+5 + 11+12+14+15");
+        out.println("   vertical edge [[-1,1],[-1,1]]: " + plane(maps, 1) + "      every window: (2-1)+(5-4) +"
+                + " (12-11)+(15-14)");
+        out.println("   max pooling of each map:       " + plane(pooled, 0) + " and " + plane(pooled, 1));
+        out.println("   both steps match the reference: largest |difference| " + Verification.number(convDiff)
+                + " (convolution), " + Verification.number(poolDiff) + " (pooling)");
     }
 
     /** Channel {@code c} of image 0 as nested lists, a single value for a 1x1 plane: [[64,72],[88,96]]. */
@@ -118,30 +136,26 @@ final class Demo {
 
     /**
      * Runs one convolution through the verifying wrapper, then times it on the bare device, and prints the shapes,
-     * the time and the largest difference from the reference.
+     * the path, the time and the largest difference from the reference.
      */
-    private static Tensor runChecked(PrintStream out, String title, Backend device, Backend verified, Tensor input,
-                                     Tensor weight, Tensor bias) {
+    private static Tensor runChecked(PrintStream out, Backend device, Backend verified, Verification verification,
+                                     Tensor input, Tensor weight, Tensor bias) {
         // The first call also compiles the kernels, so it is the one verified, and the second the one timed.
         var result = verified.conv2d(input, weight, bias, SAME);
+        var differences = verification.lastDifferences();
         long start = System.nanoTime();
         device.conv2d(input, weight, bias, SAME);
         double millis = (System.nanoTime() - start) / 1e6;
-        double maxDiff = maxAbsDiff(result, Conv2dReference.conv2d(input, weight, bias, SAME));
-        out.println(title);
-        out.println("  input " + input.shapeString() + ", weight " + weight.shapeString()
+        out.println("   conv2d: input " + input.shapeString() + ", weight " + weight.shapeString()
                 + (bias == null ? "" : ", bias " + bias.shapeString()) + ", padding 1 -> output "
                 + result.shapeString());
-        out.printf(Locale.ROOT, "  device time %.3f ms (second call: the first includes kernel compilation)%n", millis);
-        out.printf(Locale.ROOT, "  verified against the reference: max |diff| = %.3g%n", maxDiff);
-        return result;
-    }
-
-    private static double maxAbsDiff(Tensor a, Tensor b) {
-        double max = 0;
-        for (int i = 0; i < a.size(); i++) {
-            max = Math.max(max, Math.abs((double) a.data()[i] - b.data()[i]));
+        if (device instanceof OpenClBackend cl) {
+            out.println("   device path: " + cl.describeConv2d(SAME.shapeOf(input, weight, bias)));
         }
-        return max;
+        out.printf(Locale.ROOT, "   time on the device: %.3f ms (a second run: the first also compiled the OpenCL"
+                + " kernels)%n", millis);
+        out.println("   matches the reference: largest |difference| " + Verification.number(differences.maxAbs())
+                + " over " + result.size() + " elements");
+        return result;
     }
 }

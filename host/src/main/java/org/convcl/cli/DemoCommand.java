@@ -17,7 +17,7 @@ final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "classic filters on a drawn digit and a random batch, verified, and a PNG of the feature maps";
+        return "three small convolutions on a device, each compared with the reference, and a PNG of one";
     }
 
     @Override
@@ -25,9 +25,12 @@ final class DemoCommand implements Command {
         return """
                 usage: convcl demo [--device D] [--png FILE]
 
-                Applies five classic 3x3 filters (%s) to a drawn 28x28 digit and 8 random
-                filters to a random 4x3x32x32 batch, checks each result against the reference, prints shapes, time
-                and the largest difference, and writes the digit with its feature maps as a PNG.
+                Runs three small jobs on the device and compares each result, element by element, with the
+                reference (the same operations as plain Java loops): five classic 3x3 image filters (%s)
+                on a drawn 28x28 digit; 8 random 3x3 filters with a bias on a random batch of 4 images of 3x32x32; and
+                a 2-channel 3x3 convolution followed by 2x2 max pooling, small enough to check by hand. For each it
+                prints the shapes, the device path, the time and the largest difference, then writes the digit and
+                its filtered maps as a PNG.
 
                   --png FILE          where the picture goes (default %s in the current directory)
                 """.formatted(String.join(", ", Demo.filterNames()), DEFAULT_PNG) + Flags.DEVICE_HELP;

@@ -1,5 +1,6 @@
 package org.convcl.cli;
 
+import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Function;
@@ -7,7 +8,6 @@ import org.convcl.Backend;
 import org.convcl.Backends;
 import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
-import org.convcl.VerifyingBackend;
 
 /** Flags several commands share, parsed in one place so that their spelling, defaults, limits and help agree. */
 final class Flags {
@@ -26,7 +26,8 @@ final class Flags {
                                   accelerator or CPU device
             """;
     static final String VERIFY_HELP = """
-              --verify            also run the reference and fail (status 1) when the results differ
+              --verify            also run the reference: fail (status 1) when the results differ, else print
+                                  what was compared and the largest differences
             """;
     static final String CONV2D_HELP = """
               --stride SH,SW      step of the kernel (default 1); one number sets both axes, as do the next two
@@ -127,13 +128,30 @@ final class Flags {
     }
 
     /**
-     * Runs {@code operation} on the backend {@code --device} names, checked against the reference when
-     * {@code --verify} is given, and closes the backend.
+     * Runs {@code operation} on the backend {@code --device} names and closes the backend. With {@code --verify} it
+     * is checked against the reference, and on success {@code out} gets a line per check saying what was compared
+     * and the largest differences.
+     *
+     * @param path how the backend runs the operation (for a report), or null where there is only one way
      */
-    static <T> T onBackend(Args args, Function<Backend, T> operation) {
+    static <T> T onBackend(Args args, PrintStream out, Function<Backend, String> path, Function<Backend, T> operation) {
         var backend = Backends.open(args.value(DEVICE));
-        try (var used = args.isSet(VERIFY) ? new VerifyingBackend(backend) : backend) {
-            return operation.apply(used);
+        if (!args.isSet(VERIFY)) {
+            try (backend) {
+                return operation.apply(backend);
+            }
         }
+        var verification = new Verification();
+        // Closing the verifying wrapper closes the backend too.
+        try (var verified = verification.wrap(backend)) {
+            T result = operation.apply(verified);
+            verification.report(out, backend.name(), path.apply(backend));
+            return result;
+        }
+    }
+
+    /** {@link #onBackend(Args, PrintStream, Function, Function)} for an operation with one way to run. */
+    static <T> T onBackend(Args args, PrintStream out, Function<Backend, T> operation) {
+        return onBackend(args, out, backend -> null, operation);
     }
 }

@@ -54,20 +54,27 @@ public final class Main {
     }
 
     private static int dispatch(String[] args, PrintStream out, PrintStream err) {
-        if (args.length > 0 && isHelp(args[0])) {
-            out.print(usage());
-            return OK;
-        }
         if (args.length == 0) {
             out.print(usage());
             return error(err, USAGE, "no command given");
         }
-        var command = COMMANDS.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
-        if (command == null) {
-            return error(err, USAGE, "unknown command '" + args[0] + "' (see 'convcl --help')");
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("version"))) {
+            out.print(Version.describe());
+            return OK;
         }
-        var rest = Arrays.asList(args).subList(1, args.length);
-        if (rest.stream().anyMatch(Main::isHelp)) {
+        // 'convcl help conv2d' is 'convcl conv2d --help'.
+        boolean helpFirst = isHelp(args[0]);
+        if (helpFirst && args.length == 1) {
+            out.print(usage());
+            return OK;
+        }
+        String name = args[helpFirst ? 1 : 0];
+        var command = COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+        if (command == null) {
+            return error(err, USAGE, "unknown command '" + name + "' (see 'convcl --help')");
+        }
+        var rest = Arrays.asList(args).subList(helpFirst ? 2 : 1, args.length);
+        if (helpFirst || rest.stream().anyMatch(Main::isHelp)) {
             out.print(command.usage());
             return OK;
         }
@@ -106,13 +113,14 @@ public final class Main {
 
     private static String usage() {
         var text = new StringBuilder("""
-                usage: convcl COMMAND [--flag value ...]
-                       convcl COMMAND --help     the flags of one command
+                usage: convcl COMMAND [--flag value | --flag=value ...]
+                       convcl COMMAND --help     the flags of one command (also: convcl help COMMAND)
+                       convcl --version          the versions of ConvCL, JOCL and Java
 
                 commands:
                 """);
         for (var c : COMMANDS) {
-            text.append(String.format("  %-10s%s%n", c.name(), c.summary()));
+            text.append(String.format("  %-10s %s%n", c.name(), c.summary()));
         }
         return text.append("""
 

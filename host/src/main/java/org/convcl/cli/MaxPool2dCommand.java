@@ -50,10 +50,10 @@ final class MaxPool2dCommand implements Command {
         var params = Flags.poolParams(args).withDilation(dilation.h(), dilation.w());
         AtomicFile.checkTargets(indicesFile == null ? new Path[] {output} : new Path[] {output, indicesFile});
         var input = Npy.read(inputFile);
-        var shape = params.shapeOf(input);
+        var shape = Hints.poolShape(params, input);
         // The backend returns the float32 output and its int64 indices together.
         Heap.require("output and indices", shape.outputShape(), Float.BYTES + Long.BYTES);
-        var result = Flags.onBackend(args, backend -> backend.maxPool2d(input, params));
+        var result = Flags.onBackend(args, out, backend -> backend.maxPool2d(input, params));
         var files = new ArrayList<>(List.of(Npy.float32(output, result.output())));
         if (indicesFile != null) {
             files.add(Npy.int64(indicesFile, result.indices(), shape.outputShape()));

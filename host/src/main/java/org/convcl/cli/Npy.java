@@ -152,7 +152,8 @@ public final class Npy {
         }
         if (!header.descr().equals(FLOAT32)) {
             throw invalid(file, "dtype '" + header.descr() + "'" + dtypeName(header.descr())
-                    + " found, float32 ('" + FLOAT32 + "') is needed");
+                    + " found, float32 ('" + FLOAT32 + "') is needed: save "
+                    + (header.descr().equals(">f4") ? "x.astype('<f4')" : "x.astype(numpy.float32)") + " instead");
         }
         if (header.fortranOrder()) {
             throw invalid(file, "fortran_order is True; only C-order arrays are read"

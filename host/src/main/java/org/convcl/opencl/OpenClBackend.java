@@ -8,12 +8,14 @@ import org.convcl.Activation;
 import org.convcl.Backend;
 import org.convcl.Conv2dGradients;
 import org.convcl.Conv2dParams;
+import org.convcl.Conv2dShape;
 import org.convcl.MaxPool2dResult;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.opencl.ops.AvgPool2d;
 import org.convcl.opencl.ops.Conv2d;
 import org.convcl.opencl.ops.Conv2dBackward;
+import org.convcl.opencl.ops.Conv2dPlan;
 import org.convcl.opencl.ops.Conv2dPlanner;
 import org.convcl.opencl.ops.Epilogue;
 import org.convcl.opencl.ops.MaxPool2d;
@@ -21,6 +23,7 @@ import org.convcl.opencl.ops.TensorOps;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
+import org.convcl.opencl.tuning.TuningCache;
 
 /**
  * The OpenCL implementation of {@link Backend} on one device. Device-tensor calls validate their arguments, allocate
@@ -84,6 +87,18 @@ public final class OpenClBackend implements Backend {
 
     public DeviceInfo device() {
         return cl.device();
+    }
+
+    /**
+     * How conv2d of this shape runs here, for reports such as {@code convcl bench}'s: the path, the SGEMM
+     * configuration and chunks ({@link Conv2dPlan#describe()}), and where the configuration comes from
+     * ({@link TuningCache#origin}). Nothing is built or enqueued.
+     *
+     * @throws IllegalArgumentException when this backend cannot run the shape
+     */
+    public String describeConv2d(Conv2dShape shape) {
+        requireNonNull("shape", shape);
+        return planner.forward(shape).describe() + "; " + TuningCache.origin(cl.device(), planner.sgemm());
     }
 
     @Override

@@ -34,6 +34,38 @@ class ArgsTest {
     }
 
     @Test
+    void nameEqualsValueIsTheSameAsNameThenValue() {
+        var args = parse("--input=x.npy", "--stride=2,1", "--verify", "--groups", "2");
+        assertEquals("x.npy", args.value("input"));
+        assertEquals(new Args.Pair(2, 1), args.pairOr("stride", 1, 1));
+        assertEquals(2, args.intOr("groups", 1, 1));
+        assertTrue(args.isSet("verify"));
+        // Only the first '=' splits: a value may hold one, as a file name may.
+        assertEquals("a=b.npy", parse("--input=a=b.npy").value("input"));
+        assertEquals("--odd.npy", parse("--input=--odd.npy").value("input"));
+    }
+
+    @Test
+    void nameEqualsValueErrorsNameTheFlag() {
+        assertError("--input needs a value", () -> parse("--input="));
+        assertError("--verify takes no value (give --verify alone)", () -> parse("--verify=true"));
+        assertError("--input is given more than once", () -> parse("--input=a", "--input", "b"));
+        assertError("unknown option --strides for conv2d", () -> parse("--strides=2"));
+    }
+
+    @Test
+    void misspeltFlagsSuggestTheDeclaredOne() {
+        assertError("unknown option --strde for conv2d (did you mean --stride?)", () -> parse("--strde", "2"));
+        assertError("(did you mean --groups?)", () -> parse("--group", "2"));
+        assertError("(did you mean --input?)", () -> parse("--in", "x.npy"));
+        assertError("(did you mean --verify?)", () -> parse("--verfy"));
+        var e = assertThrows(IllegalArgumentException.class, () -> parse("--output", "y.npy"));
+        assertFalse(e.getMessage().contains("did you mean"), e.getMessage());
+        assertError("conv2d takes only --flags; flags start with two dashes: --stride",
+                () -> parse("-stride", "2"));
+    }
+
+    @Test
     void absentValuesTakeTheFallback() {
         var args = parse();
         assertFalse(args.isSet("verify"));

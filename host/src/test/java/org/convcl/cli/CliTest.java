@@ -70,6 +70,11 @@ class CliTest {
         Npy.write(dir.resolve("x.npy"), input);
         Npy.write(dir.resolve("w.npy"), weight);
         Npy.write(dir.resolve("b.npy"), bias);
+        // Files with the plain mistakes whose fix the error names.
+        Npy.write(dir.resolve("depthwise.npy"), Tensor.random(4, 8, 1, 3, 3));
+        Npy.write(dir.resolve("nhwc.npy"), Tensor.random(5, 2, 9, 7, 4));
+        Npy.write(dir.resolve("chw.npy"), Tensor.random(6, 4, 9, 7));
+        Npy.write(dir.resolve("b61.npy"), Tensor.random(7, 6, 1));
         Files.write(dir.resolve("x64.npy"), NpyTest.numpyFile(1,
                 "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 4, 9, 7), }", new byte[input.size() * 8]));
     }
@@ -110,7 +115,38 @@ class CliTest {
             assertEquals(0, r.status(), r.err());
             var mismatch = Tolerance.FLOAT32.firstMismatch(Npy.read(dir.resolve("y.npy")), expected());
             assertNull(mismatch, () -> String.valueOf(mismatch));
+            assertEquals("", r.err());
         }
+        var verified = run(conv2dArgs("--verify").toArray(String[]::new));
+        var line = verified.out().strip();
+        // The device path is the planner's choice, named as the Conv2dPath constant, then where the SGEMM came from.
+        assertTrue(line.matches("verified conv2d on " + java.util.regex.Pattern.quote(Devices.choose(null).name())
+                + " \\((DIRECT|POINTWISE|IMPLICIT_GEMM|IM2COL_GEMM|WINOGRAD)[^)]*; untuned device default\\): output"
+                + " \\[2, 6, 5, 7\\], 420 elements, each within 0\\.0001 \\+ 0\\.001 \\* \\|reference element\\| of the"
+                + " reference; largest \\|difference\\| \\S+, largest \\|difference\\| / \\|reference\\| \\S+"), line);
+    }
+
+    @Test
+    void verifyOnSuccessSaysWhatItComparedAndTheLargestDifference() {
+        var r = run(conv2dArgs("--device", "reference", "--verify").toArray(String[]::new));
+        assertEquals(0, r.status(), r.err());
+        // The reference against itself: no path to name, and no difference.
+        assertEquals(List.of("verified conv2d on reference (plain Java loops): output [2, 6, 5, 7], 420 elements, each"
+                + " within 0.0001 + 0.001 * |reference element| of the reference; largest |difference| 0, largest"
+                + " |difference| / |reference| 0"), r.out().lines().toList());
+        var plain = run(conv2dArgs("--device", "reference").toArray(String[]::new));
+        assertEquals("", plain.out(), "without --verify nothing is printed");
+    }
+
+    @Test
+    void differencesAreTheLargestAbsoluteAndRelativeOnes() {
+        var expected = new Tensor(new float[] {1, -4, 0, Float.NaN, Float.POSITIVE_INFINITY}, 5);
+        var got = new Tensor(new float[] {1.5f, -4.25f, 0.125f, Float.NaN, Float.POSITIVE_INFINITY}, 5);
+        // |diff| 0.5, 0.25, 0.125; relative 0.5 and 0.0625 (the zero has none); equal NaN and infinity count as 0.
+        assertEquals(new Verification.Differences(0.5, 0.5), Verification.between(got, expected));
+        assertEquals("0.0001 + 0.001 * |reference element|", Verification.bound(Tolerance.FLOAT32));
+        assertEquals("0", Verification.number(0));
+        assertEquals("1.23e-07", Verification.number(1.234e-7));
     }
 
     @Test
@@ -123,12 +159,27 @@ class CliTest {
     static Stream<Arguments> badConv2dArguments() {
         return Stream.of(
                 Arguments.of("missing input file", List.of("--input", "absent.npy"), "absent.npy: no such file"),
-                Arguments.of("unknown flag", List.of("--strde", "2"), "unknown option --strde"),
+                Arguments.of("unknown flag", List.of("--strde", "2"),
+                        "unknown option --strde for conv2d (did you mean --stride?)"),
+                Arguments.of("depthwise weight without groups", List.of("--weight", "depthwise.npy", "--groups", "1"),
+                        "the weight is shaped for a depthwise convolution (one input channel per filter): give"
+                                + " --groups 4"),
+                Arguments.of("weight for other groups", List.of("--weight", "w.npy", "--groups", "4"),
+                        "the weight fits --groups 2"),
+                Arguments.of("channels-last input", List.of("--input", "nhwc.npy"),
+                        "the input looks channels-last (N, H, W, C); save x.transpose(0, 3, 1, 2)"),
+                Arguments.of("input without batch", List.of("--input", "chw.npy"),
+                        "input: rank 3 (shape [4, 9, 7]"),
+                Arguments.of("input without batch, fix", List.of("--input", "chw.npy"),
+                        "save x[numpy.newaxis], shape (1, 4, 9, 7)"),
+                Arguments.of("two-dimensional bias", List.of("--bias", "b61.npy"), "save the bias one-dimensional:"
+                        + " b.reshape(6)"),
                 Arguments.of("flag without value", List.of("--groups"), "--groups needs a value"),
                 Arguments.of("groups do not divide", List.of("--groups", "3"),
                         "groups: 3 does not divide the input channels 4"),
                 Arguments.of("weight does not fit groups", List.of("--groups", "1"), "weight: dimension 1 is 2"),
-                Arguments.of("float64 input", List.of("--input", "x64.npy"), "dtype '<f8' (float64) found"),
+                Arguments.of("float64 input", List.of("--input", "x64.npy"),
+                        "dtype '<f8' (float64) found, float32 ('<f4') is needed: save x.astype(numpy.float32) instead"),
                 Arguments.of("bias of the wrong shape", List.of("--bias", "w.npy"), "bias: shape [6, 2, 3, 3]"),
                 Arguments.of("zero stride", List.of("--stride", "0"), "--stride: 0, must be >= 1"),
                 Arguments.of("kernel larger than input", List.of("--dilation", "9"), "more than the padded input"),
@@ -234,6 +285,16 @@ class CliTest {
     }
 
     @Test
+    void poolingAnImageWithoutItsBatchDimensionNamesTheFix() {
+        for (String command : List.of("maxpool2d", "avgpool2d")) {
+            var r = run(command, "--input", path("chw.npy"), "--kernel", "2", "--output", path("p.npy"));
+            assertEquals(2, r.status(), r.err());
+            assertEquals(1, r.errLines().size(), r.err());
+            assertTrue(r.err().contains("save x[numpy.newaxis], shape (1, 4, 9, 7)"), r.err());
+        }
+    }
+
+    @Test
     void missingRequiredFlag() {
         var r = run("conv2d", "--input", path("x.npy"), "--weight", path("w.npy"));
         assertEquals(2, r.status());
@@ -259,6 +320,29 @@ class CliTest {
         var conv2dHelp = run("conv2d", "--help");
         assertEquals(0, conv2dHelp.status());
         assertTrue(conv2dHelp.out().contains("--dilation DH,DW"), conv2dHelp.out());
+    }
+
+    @Test
+    void versionNamesConvclJoclAndJava() {
+        for (String flag : List.of("--version", "version")) {
+            var r = run(flag);
+            assertEquals(0, r.status(), r.err());
+            var lines = r.out().lines().toList();
+            assertEquals(3, lines.size(), r.out());
+            // The build fills the version in; an unfiltered resource would leave ${project.version}.
+            assertTrue(lines.get(0).matches("convcl \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), lines.get(0));
+            assertTrue(lines.get(1).matches("JOCL \\d+\\.\\d+\\.\\d+"), lines.get(1));
+            assertTrue(lines.get(2).startsWith("Java " + System.getProperty("java.runtime.version")), lines.get(2));
+        }
+    }
+
+    @Test
+    void helpOfACommandAlsoReadsHelpCommand() {
+        var r = run("help", "conv2d");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(run("conv2d", "--help").out(), r.out());
+        assertEquals(List.of("convcl: unknown command 'convolve' (see 'convcl --help')"),
+                run("help", "convolve").errLines());
     }
 
     @Test

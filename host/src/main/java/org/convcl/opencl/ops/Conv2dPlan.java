@@ -40,6 +40,24 @@ public record Conv2dPlan(Conv2dShape shape, Conv2dPath path, SgemmConfig sgemm, 
         return path == Conv2dPath.WINOGRAD ? tiles().largest(chunks) : ColumnChunks.largest(shape, chunks);
     }
 
+    /**
+     * The plan on one line, for reports: the path, Winograd's tile, the chunk count where the work is cut, and the
+     * SGEMM configuration where a GEMM runs, for example {@code IM2COL_GEMM in 3 chunks, sgemm tiled TSM=64 ...}.
+     */
+    public String describe() {
+        var text = new StringBuilder(path.name());
+        if (path == Conv2dPath.WINOGRAD) {
+            text.append(" F(").append(winogradTile).append('x').append(winogradTile).append(",3x3)");
+        }
+        if (chunks.size() > 1) {
+            text.append(" in ").append(chunks.size()).append(" chunks");
+        }
+        if (path != Conv2dPath.DIRECT) {
+            text.append(", sgemm ").append(sgemm);
+        }
+        return text.toString();
+    }
+
     /** Output pixels (GEMM columns) of the largest chunk; 0 without chunks. */
     public long largestChunkColumns() {
         return chunks.stream().mapToLong(c -> (long) c.images() * c.rows() * shape.ow()).max().orElse(0);

@@ -59,6 +59,17 @@ public final class TuningCache {
         }
     }
 
+    /**
+     * Where a backend's SGEMM configuration comes from, for reports: this cache's entry for the device and driver,
+     * the untuned default from device queries, or the caller's options.
+     */
+    public static String origin(DeviceInfo device, SgemmConfig config) {
+        if (lookup(device).filter(config::equals).isPresent()) {
+            return "tuned: the entry in " + location();
+        }
+        return config.equals(SgemmConfig.defaultFor(device)) ? "untuned device default" : "set in the backend options";
+    }
+
     /** Stores the winner for this device and driver, keeping other devices' entries; written atomically. */
     public static void store(DeviceInfo device, SgemmConfig config) {
         var file = location();
