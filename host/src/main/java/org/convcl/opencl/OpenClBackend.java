@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import org.convcl.Backend;
 import org.convcl.Conv2dGradients;
 import org.convcl.Conv2dParams;
+import org.convcl.ConvTranspose2dParams;
 import org.convcl.MaxPool2dResult;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
@@ -13,6 +14,7 @@ import org.convcl.opencl.ops.AvgPool2d;
 import org.convcl.opencl.ops.Conv2d;
 import org.convcl.opencl.ops.Conv2dBackward;
 import org.convcl.opencl.ops.Conv2dPlanner;
+import org.convcl.opencl.ops.ConvTranspose2d;
 import org.convcl.opencl.ops.MaxPool2d;
 import org.convcl.opencl.ops.TensorOps;
 import org.convcl.opencl.runtime.ClContext;
@@ -40,6 +42,7 @@ public final class OpenClBackend implements Backend {
     private final Conv2dPlanner planner;
     private final Conv2d conv2d;
     private final Conv2dBackward conv2dBackward;
+    private final ConvTranspose2d convTranspose2d;
     private final MaxPool2d maxPool;
     private final AvgPool2d avgPool;
     private final TensorOps tensorOps;
@@ -58,6 +61,7 @@ public final class OpenClBackend implements Backend {
         this.maxPool = new MaxPool2d(cl);
         this.avgPool = new AvgPool2d(cl);
         this.tensorOps = new TensorOps(cl);
+        this.convTranspose2d = new ConvTranspose2d(planner, conv2d, conv2dBackward, tensorOps);
     }
 
     /** A backend on {@code device} with defaults from its limits. */
@@ -92,10 +96,20 @@ public final class OpenClBackend implements Backend {
     public synchronized Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
         requireNonNull("params", params);
         var s = params.shapeOf(input, weight, bias);
-        var out = Tensor.zeros("output", s.outputShape());
+        return forwardInSlices(input, weight, bias, s.outputShape(), (x, w, b) -> conv2d(x, w, b, params));
+    }
+
+    /** A forward pass on device tensors: (input, weight, bias or null) to the output. */
+    private interface DeviceForward {
+        DeviceTensor run(DeviceTensor input, DeviceTensor weight, DeviceTensor bias);
+    }
+
+    /** A forward pass on host tensors, the weight and bias uploaded once and the images in slices. */
+    private Tensor forwardInSlices(Tensor input, Tensor weight, Tensor bias, int[] outputShape, DeviceForward forward) {
+        var out = Tensor.zeros("output", outputShape);
         try (var w = upload(weight); var b = bias == null ? null : upload(bias)) {
-            slices(s.n()).upload(input).download(out)
-                    .run((images, in) -> List.of(conv2d(in.get(0), w, b, params)));
+            slices(input.dim(0)).upload(input).download(out)
+                    .run((images, in) -> List.of(forward.run(in.get(0), w, b)));
         }
         return out;
     }
@@ -124,12 +138,23 @@ public final class OpenClBackend implements Backend {
         requireNonNull("params", params);
         var s = params.shapeOf(input, weight, null);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
+        return gradientsInSlices(gradOutput, input, weight, s.k(), (dy, x, w) -> conv2dBackward(dy, x, w, params));
+    }
+
+    /** A backward pass on device tensors: (gradOutput, input, weight) to the three gradients. */
+    private interface DeviceBackward {
+        DeviceConv2dGradients run(DeviceTensor gradOutput, DeviceTensor input, DeviceTensor weight);
+    }
+
+    /** A backward pass on host tensors, in slices of images whose weight and bias gradients are summed. */
+    private Conv2dGradients gradientsInSlices(Tensor gradOutput, Tensor input, Tensor weight, int biasSize,
+                                              DeviceBackward backward) {
         var grads = new Conv2dGradients(Tensor.zeros("input gradient", input.shape()),
-                Tensor.zeros("weight gradient", weight.shape()), Tensor.zeros("bias gradient", s.k()));
+                Tensor.zeros("weight gradient", weight.shape()), Tensor.zeros("bias gradient", biasSize));
         try (var w = upload(weight)) {
-            slices(s.n()).upload(gradOutput).upload(input).download(grads.input()).sum(grads.weight())
+            slices(input.dim(0)).upload(gradOutput).upload(input).download(grads.input()).sum(grads.weight())
                     .sum(grads.bias()).run((images, in) -> {
-                        var g = conv2dBackward(in.get(0), in.get(1), w, params);
+                        var g = backward.run(in.get(0), in.get(1), w);
                         return List.of(g.input(), g.weight(), g.bias());
                     });
         }
@@ -150,22 +175,34 @@ public final class OpenClBackend implements Backend {
         requireNonNull("weight", weight);
         var s = params.shapeOf(input.shape(), weight.shape(), null);
         requireShape("gradOutput", gradOutput, s.outputShape());
+        return gradients(gradOutput, input, weight, s.k(), (dy, x, w, gx, gw, gb) ->
+                conv2dBackward.enqueue(planner.backward(s), dy, x, w, gx, gw, gb));
+    }
+
+    /** The kernels of a backward pass: gradOutput, input and weight buffers to the three gradient buffers. */
+    private interface BackwardKernels {
+        void enqueue(DeviceBuffer dy, DeviceBuffer x, DeviceBuffer w, DeviceBuffer gradX, DeviceBuffer gradW,
+                     DeviceBuffer gradB);
+    }
+
+    /** New gradient tensors filled by {@code kernels}, or zero weight and bias gradients when there are no images. */
+    private DeviceConv2dGradients gradients(DeviceTensor gradOutput, DeviceTensor input, DeviceTensor weight,
+                                            int biasSize, BackwardKernels kernels) {
         DeviceTensor gx = null;
         DeviceTensor gw = null;
         DeviceTensor gb = null;
         try {
             gx = allocate("input gradient", false, input.shape());
             gw = allocate("weight gradient", false, weight.shape());
-            gb = allocate("bias gradient", false, s.k());
-            if (s.n() == 0) {
+            gb = allocate("bias gradient", false, biasSize);
+            if (input.shape()[0] == 0) {
                 // No images: the weight and bias gradients are sums over nothing.
                 gw.buffer(this, "weight gradient", false).write(new float[(int) gw.size()]);
                 gb.buffer(this, "bias gradient", false).write(new float[(int) gb.size()]);
             } else {
-                conv2dBackward.enqueue(planner.backward(s), gradOutput.buffer(this, "gradOutput", false),
-                        input.buffer(this, "input", false), weight.buffer(this, "weight", false),
-                        gx.buffer(this, "input gradient", false), gw.buffer(this, "weight gradient", false),
-                        gb.buffer(this, "bias gradient", false));
+                kernels.enqueue(gradOutput.buffer(this, "gradOutput", false), input.buffer(this, "input", false),
+                        weight.buffer(this, "weight", false), gx.buffer(this, "input gradient", false),
+                        gw.buffer(this, "weight gradient", false), gb.buffer(this, "bias gradient", false));
             }
             return new DeviceConv2dGradients(gx, gw, gb);
         } catch (RuntimeException e) {
@@ -176,6 +213,64 @@ public final class OpenClBackend implements Backend {
             }
             throw e;
         }
+    }
+
+    @Override
+    public synchronized Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias,
+                                               ConvTranspose2dParams params) {
+        requireNonNull("params", params);
+        var s = params.shapeOf(input, weight, bias);
+        return forwardInSlices(input, weight, bias, s.outputShape(), (x, w, b) -> convTranspose2d(x, w, b, params));
+    }
+
+    /**
+     * convTranspose2d on device tensors; the result stays on the device.
+     *
+     * @param input  (N, Cin, H, W)
+     * @param weight (Cin, Cout/groups, KH, KW)
+     * @param bias   (Cout) or null
+     * @return (N, Cout, OH, OW), owned by the caller
+     * @throws IllegalArgumentException as {@link Backend#convTranspose2d}, or when one input row's column matrix
+     *                                  exceeds the column budget
+     */
+    public synchronized DeviceTensor convTranspose2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
+                                                     ConvTranspose2dParams params) {
+        requireNonNull("input", input);
+        requireNonNull("weight", weight);
+        requireNonNull("params", params);
+        var s = params.shapeOf(input.shape(), weight.shape(), bias == null ? null : bias.shape());
+        return produce("output", s.outputShape(), y -> convTranspose2d.forward(s, input.buffer(this, "input", false),
+                weight.buffer(this, "weight", false), bias == null ? null : bias.buffer(this, "bias", false), y));
+    }
+
+    @Override
+    public synchronized Conv2dGradients convTranspose2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
+                                                                ConvTranspose2dParams params) {
+        requireNonNull("params", params);
+        var s = params.shapeOf(input, weight, null);
+        Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
+        return gradientsInSlices(gradOutput, input, weight, s.cOut(),
+                (dy, x, w) -> convTranspose2dBackward(dy, x, w, params));
+    }
+
+    /**
+     * The gradients of convTranspose2d on the device.
+     *
+     * @param gradOutput (N, Cout, OH, OW)
+     * @param input      (N, Cin, H, W), the forward input
+     * @param weight     (Cin, Cout/groups, KH, KW), the forward weight
+     * @return gradients shaped like input, weight and a (Cout) bias, owned by the caller
+     */
+    public synchronized DeviceConv2dGradients convTranspose2dBackward(DeviceTensor gradOutput, DeviceTensor input,
+                                                                      DeviceTensor weight,
+                                                                      ConvTranspose2dParams params) {
+        requireNonNull("input", input);
+        requireNonNull("weight", weight);
+        requireNonNull("params", params);
+        var s = params.shapeOf(input.shape(), weight.shape(), null);
+        requireShape("gradOutput", gradOutput, s.outputShape());
+        return gradients(gradOutput, input, weight, s.cOut(), (dy, x, w, gx, gw, gb) ->
+                convTranspose2d.backward(s, dy, x, w, gx, gw, gb));
     }
 
     @Override
