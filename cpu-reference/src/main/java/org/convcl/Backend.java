@@ -98,6 +98,30 @@ public interface Backend extends AutoCloseable {
     Tensor activationBackward(Tensor gradOutput, Tensor output, Activation activation);
 
     /**
+     * 2-D transposed convolution, as {@code torch.nn.functional.conv_transpose2d}: the gradient of conv2d with
+     * respect to its input, plus a bias.
+     *
+     * @param input  (N, Cin, H, W)
+     * @param weight (Cin, Cout/groups, KH, KW), as PyTorch's {@code ConvTranspose2d} holds it
+     * @param bias   (Cout), or null for none
+     * @return (N, Cout, OH, OW) with {@code OH = (H-1)*strideH - 2*padH + dilationH*(KH-1) + outputPadH + 1}, OW alike
+     * @throws IllegalArgumentException when the shapes do not fit the parameters, an output padding is not smaller
+     *                                  than its stride or dilation, or the output size is below 1
+     */
+    Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, ConvTranspose2dParams params);
+
+    /**
+     * The gradients of convTranspose2d with respect to its input, weight and bias.
+     *
+     * @param gradOutput (N, Cout, OH, OW), the gradient of the loss with respect to convTranspose2d's output
+     * @param input      (N, Cin, H, W), the forward input
+     * @param weight     (Cin, Cout/groups, KH, KW), the forward weight
+     * @return gradients shaped like input, weight and a (Cout) bias
+     */
+    Conv2dGradients convTranspose2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
+                                            ConvTranspose2dParams params);
+
+    /**
      * Max pooling with argmax indices, as {@code torch.nn.functional.max_pool2d(..., return_indices=True)}.
      *
      * @param input (N, C, H, W)

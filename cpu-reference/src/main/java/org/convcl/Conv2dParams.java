@@ -143,16 +143,7 @@ public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, 
         requireRank("weight", weight, 4);
         int n = input[0], c = input[1], h = input[2], w = input[3];
         int k = weight[0], cg = weight[1], kh = weight[2], kw = weight[3];
-        for (int axis = 0; axis < 4; axis++) {
-            if (weight[axis] < 1) {
-                throw new IllegalArgumentException("weight: dimension " + axis + " is " + weight[axis]
-                        + ", every weight dimension must be >= 1 (shape " + Arrays.toString(weight) + ")");
-            }
-        }
-        if (c < 1 || h < 1 || w < 1) {
-            throw new IllegalArgumentException("input: channels, height and width must be >= 1, got shape "
-                    + Arrays.toString(input));
-        }
+        requireNonEmpty(input, weight);
         if (c % groups != 0) {
             throw new IllegalArgumentException("groups: " + groups + " does not divide the input channels " + c);
         }
@@ -176,6 +167,23 @@ public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, 
         int ow = requireOutputFits("width", outputSize(w, kw, strideW, p.padLeft, p.padRight, dilationW), w,
                 p.padLeft, p.padRight);
         return new Conv2dShape(n, c, h, w, k, kh, kw, oh, ow, p);
+    }
+
+    /**
+     * Refuses a weight dimension below 1, and an input without channels or pixels (an empty batch is fine); the
+     * shapes are rank 4.
+     */
+    static void requireNonEmpty(int[] input, int[] weight) {
+        for (int axis = 0; axis < 4; axis++) {
+            if (weight[axis] < 1) {
+                throw new IllegalArgumentException("weight: dimension " + axis + " is " + weight[axis]
+                        + ", every weight dimension must be >= 1 (shape " + Arrays.toString(weight) + ")");
+            }
+        }
+        if (input[1] < 1 || input[2] < 1 || input[3] < 1) {
+            throw new IllegalArgumentException("input: channels, height and width must be >= 1, got shape "
+                    + Arrays.toString(input));
+        }
     }
 
     private static void requireKernelFits(String axis, int in, int kernel, int padBegin, int padEnd, int dilation) {

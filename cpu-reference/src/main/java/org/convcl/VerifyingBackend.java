@@ -52,11 +52,28 @@ public final class VerifyingBackend implements Backend {
 
     @Override
     public Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params) {
-        var got = checked.conv2dBackward(gradOutput, input, weight, params);
-        var expected = reference.conv2dBackward(gradOutput, input, weight, params);
-        check("conv2dBackward (input gradient)", got.input(), expected.input());
-        check("conv2dBackward (weight gradient)", got.weight(), expected.weight());
-        check("conv2dBackward (bias gradient)", got.bias(), expected.bias());
+        return checkGradients("conv2dBackward", checked.conv2dBackward(gradOutput, input, weight, params),
+                reference.conv2dBackward(gradOutput, input, weight, params));
+    }
+
+    @Override
+    public Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, ConvTranspose2dParams params) {
+        return check("convTranspose2d", checked.convTranspose2d(input, weight, bias, params),
+                reference.convTranspose2d(input, weight, bias, params));
+    }
+
+    @Override
+    public Conv2dGradients convTranspose2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
+                                                   ConvTranspose2dParams params) {
+        return checkGradients("convTranspose2dBackward",
+                checked.convTranspose2dBackward(gradOutput, input, weight, params),
+                reference.convTranspose2dBackward(gradOutput, input, weight, params));
+    }
+
+    private Conv2dGradients checkGradients(String op, Conv2dGradients got, Conv2dGradients expected) {
+        check(op + " (input gradient)", got.input(), expected.input());
+        check(op + " (weight gradient)", got.weight(), expected.weight());
+        check(op + " (bias gradient)", got.bias(), expected.bias());
         return got;
     }
 

@@ -58,7 +58,8 @@ public final class Conv2dBackwardReference {
         return new Conv2dGradients(toFloat(gx, input.shape()), toFloat(gw, weight.shape()), toFloat(gb, s.k()));
     }
 
-    private static Tensor toFloat(double[] values, int... shape) {
+    /** Rounds double sums to a float32 tensor of {@code shape}. */
+    static Tensor toFloat(double[] values, int... shape) {
         var t = Tensor.zeros(shape);
         for (int i = 0; i < values.length; i++) {
             t.data()[i] = (float) values[i];

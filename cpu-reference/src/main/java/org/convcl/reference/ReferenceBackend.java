@@ -4,6 +4,7 @@ import org.convcl.Activation;
 import org.convcl.Backend;
 import org.convcl.Conv2dGradients;
 import org.convcl.Conv2dParams;
+import org.convcl.ConvTranspose2dParams;
 import org.convcl.MaxPool2dResult;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
@@ -39,6 +40,17 @@ public final class ReferenceBackend implements Backend {
     @Override
     public Tensor activationBackward(Tensor gradOutput, Tensor output, Activation activation) {
         return ActivationReference.backward(gradOutput, output, checked("activation", activation));
+    }
+
+    @Override
+    public Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, ConvTranspose2dParams params) {
+        return ConvTranspose2dReference.convTranspose2d(input, weight, bias, checked(params));
+    }
+
+    @Override
+    public Conv2dGradients convTranspose2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
+                                                   ConvTranspose2dParams params) {
+        return ConvTranspose2dReference.backward(gradOutput, input, weight, checked(params));
     }
 
     @Override

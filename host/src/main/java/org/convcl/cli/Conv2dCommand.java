@@ -2,7 +2,6 @@ package org.convcl.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Set;
 import org.convcl.opencl.OpenClBackend;
 
@@ -42,20 +41,13 @@ final class Conv2dCommand implements Command {
 
     @Override
     public void run(Args args, PrintStream out) throws IOException {
-        var inputFile = Path.of(args.required("input"));
-        var weightFile = Path.of(args.required("weight"));
-        var output = Path.of(args.required("output"));
         var params = Flags.conv2dParams(args);
-        AtomicFile.checkTargets(output);
-        var input = Npy.read(inputFile);
-        var weight = Npy.read(weightFile);
-        String biasFile = args.value("bias");
-        var bias = biasFile == null ? null : Npy.read(Path.of(biasFile));
+        var files = ConvFiles.read(args);
         // Shapes are checked before a device is opened, so a bad combination is an argument error, not a device one.
-        var shape = Hints.conv2dShape(params, input, weight, bias);
+        var shape = Hints.conv2dShape(params, files.input(), files.weight(), files.bias());
         Heap.require("output", shape.outputShape(), Float.BYTES);
-        Npy.write(output, Flags.onBackend(args, out,
+        files.write(Flags.onBackend(args, out,
                 backend -> backend instanceof OpenClBackend device ? device.describeConv2d(shape) : null,
-                backend -> backend.conv2d(input, weight, bias, params)));
+                backend -> backend.conv2d(files.input(), files.weight(), files.bias(), params)));
     }
 }

@@ -7,6 +7,7 @@ import java.util.function.Function;
 import org.convcl.Backend;
 import org.convcl.Backends;
 import org.convcl.Conv2dParams;
+import org.convcl.ConvTranspose2dParams;
 import org.convcl.Pool2dParams;
 
 /** Flags several commands share, parsed in one place so that their spelling, defaults, limits and help agree. */
@@ -16,6 +17,7 @@ final class Flags {
     static final String STRIDE = "stride";
     static final String PADDING = "padding";
     static final String DILATION = "dilation";
+    static final String OUTPUT_PADDING = "output-padding";
     static final String GROUPS = "groups";
     static final String KERNEL = "kernel";
     static final String CEIL_MODE = "ceil-mode";
@@ -36,6 +38,16 @@ final class Flags {
                                   at the bottom or right, as PyTorch); valid means 0
               --dilation DH,DW    spacing of the kernel taps (default 1)
               --groups G          channel groups; G divides input and output channels (default 1)
+            """;
+    static final String CONV_TRANSPOSE2D_HELP = """
+              --stride SH,SW      step between the input pixels' kernel stamps (default 1); one number sets both
+                                  axes, as do the next four
+              --padding PH,PW     rows and columns cropped from each side of the output (default 0)
+              --output-padding OH,OW
+                                  rows and columns added at the bottom and right of the output, each smaller than
+                                  the stride or the dilation of its axis (default 0)
+              --dilation DH,DW    spacing of the kernel taps (default 1)
+              --groups G          channel groups; G divides the input channels (default 1)
             """;
 
     static final String POOL_HELP = """
@@ -125,6 +137,24 @@ final class Flags {
         }
         int[] pads = padding(args);
         return unpadded.withPadding(pads[0], pads[1], pads[2], pads[3]);
+    }
+
+    /** The options of a transposed-convolution command: the conv2d-like ones and the output padding. */
+    static Set<String> withConvTranspose2dOptions(String... names) {
+        var options = withConv2dOptions(names);
+        options.add(OUTPUT_PADDING);
+        return options;
+    }
+
+    /** The transposed-convolution parameters the flags name; absent flags take PyTorch's defaults. */
+    static ConvTranspose2dParams convTranspose2dParams(Args args) {
+        var stride = args.pairOr(STRIDE, 1, 1);
+        var padding = args.pairOr(PADDING, 0, 0);
+        var outputPadding = args.pairOr(OUTPUT_PADDING, 0, 0);
+        var dilation = args.pairOr(DILATION, 1, 1);
+        return ConvTranspose2dParams.DEFAULT.withStride(stride.h(), stride.w()).withPadding(padding.h(), padding.w())
+                .withOutputPadding(outputPadding.h(), outputPadding.w()).withDilation(dilation.h(), dilation.w())
+                .withGroups(args.intOr(GROUPS, 1, 1));
     }
 
     /**

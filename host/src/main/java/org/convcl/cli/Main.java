@@ -28,7 +28,8 @@ public final class Main {
     }
 
     private static List<Command> commands() {
-        var all = new ArrayList<Command>(List.of(new DevicesCommand(), new Conv2dCommand(), new MaxPool2dCommand(),
+        var all = new ArrayList<Command>(List.of(new DevicesCommand(), new Conv2dCommand(),
+                new ConvTranspose2dCommand(), new MaxPool2dCommand(),
                 new AvgPool2dCommand(), new DemoCommand()));
         ServiceLoader.load(Command.class).forEach(all::add);
         return List.copyOf(all);
@@ -120,7 +121,7 @@ public final class Main {
                 commands:
                 """);
         for (var c : COMMANDS) {
-            text.append(String.format("  %-10s %s%n", c.name(), c.summary()));
+            text.append(String.format("  %-16s %s%n", c.name(), c.summary()));
         }
         return text.append("""
 

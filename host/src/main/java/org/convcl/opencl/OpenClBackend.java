@@ -9,6 +9,7 @@ import org.convcl.Backend;
 import org.convcl.Conv2dGradients;
 import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
+import org.convcl.ConvTranspose2dParams;
 import org.convcl.MaxPool2dResult;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
@@ -17,6 +18,7 @@ import org.convcl.opencl.ops.Conv2d;
 import org.convcl.opencl.ops.Conv2dBackward;
 import org.convcl.opencl.ops.Conv2dPlan;
 import org.convcl.opencl.ops.Conv2dPlanner;
+import org.convcl.opencl.ops.ConvTranspose2d;
 import org.convcl.opencl.ops.Epilogue;
 import org.convcl.opencl.ops.MaxPool2d;
 import org.convcl.opencl.ops.TensorOps;
@@ -46,6 +48,7 @@ public final class OpenClBackend implements Backend {
     private final Conv2dPlanner planner;
     private final Conv2d conv2d;
     private final Conv2dBackward conv2dBackward;
+    private final ConvTranspose2d convTranspose2d;
     private final MaxPool2d maxPool;
     private final AvgPool2d avgPool;
     private final TensorOps tensorOps;
@@ -64,6 +67,7 @@ public final class OpenClBackend implements Backend {
         this.maxPool = new MaxPool2d(cl);
         this.avgPool = new AvgPool2d(cl);
         this.tensorOps = new TensorOps(cl);
+        this.convTranspose2d = new ConvTranspose2d(planner, conv2d, conv2dBackward, tensorOps);
     }
 
     /** A backend on {@code device} with defaults from its limits. */
@@ -115,14 +119,29 @@ public final class OpenClBackend implements Backend {
         if (residual != null) {
             Tensor.requireShape("residual", residual, s.outputShape());
         }
-        var out = Tensor.zeros("output", s.outputShape());
+        return forwardInSlices(input, weight, bias, residual, s.outputShape(),
+                (x, w, b, r) -> conv2d(x, w, b, params, r, activation));
+    }
+
+    /** A forward pass on device tensors: (input, weight, bias or null, residual or null) to the output. */
+    private interface DeviceForward {
+        DeviceTensor run(DeviceTensor input, DeviceTensor weight, DeviceTensor bias, DeviceTensor residual);
+    }
+
+    /**
+     * A forward pass on host tensors: the weight and bias uploaded once, the images and the residual (null for
+     * none, shaped like the output) in slices.
+     */
+    private Tensor forwardInSlices(Tensor input, Tensor weight, Tensor bias, Tensor residual, int[] outputShape,
+                                   DeviceForward forward) {
+        var out = Tensor.zeros("output", outputShape);
         try (var w = upload(weight); var b = bias == null ? null : upload(bias)) {
-            var slices = slices(s.n()).upload(input);
+            var slices = slices(input.dim(0)).upload(input);
             if (residual != null) {
                 slices.upload(residual);
             }
-            slices.download(out).run((images, in) -> List.of(conv2d(in.get(0), w, b, params,
-                    residual == null ? null : in.get(1), activation)));
+            slices.download(out).run((images, in) -> List.of(forward.run(in.get(0), w, b,
+                    residual == null ? null : in.get(1))));
         }
         return out;
     }
@@ -200,21 +219,40 @@ public final class OpenClBackend implements Backend {
         requireNonNull("params", params);
         var s = params.shapeOf(input, weight, null);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
-        boolean activated = activation != null;
-        if (activated) {
+        if (activation != null) {
             Tensor.requireShape("output", output, s.outputShape());
         }
+        return gradientsInSlices(gradOutput, input, weight, s.k(), activation == null ? null : output,
+                (dy, x, w, y) -> y == null ? conv2dBackward(dy, x, w, params)
+                        : conv2dBackward(dy, x, w, params, activation, y));
+    }
+
+    /**
+     * A backward pass on device tensors: (gradOutput, input, weight, and the forward output where an activation's
+     * gradient is taken, else null) to the gradients.
+     */
+    private interface DeviceBackward {
+        DeviceConv2dGradients run(DeviceTensor gradOutput, DeviceTensor input, DeviceTensor weight,
+                                  DeviceTensor output);
+    }
+
+    /**
+     * A backward pass on host tensors, in slices of images whose weight and bias gradients are summed; with an
+     * activation's forward {@code output} (null for none) the residual's gradient comes back too.
+     */
+    private Conv2dGradients gradientsInSlices(Tensor gradOutput, Tensor input, Tensor weight, int biasSize,
+                                              Tensor output, DeviceBackward backward) {
+        boolean activated = output != null;
         var grads = new Conv2dGradients(Tensor.zeros("input gradient", input.shape()),
-                Tensor.zeros("weight gradient", weight.shape()), Tensor.zeros("bias gradient", s.k()),
-                activated ? Tensor.zeros("residual gradient", s.outputShape()) : null);
+                Tensor.zeros("weight gradient", weight.shape()), Tensor.zeros("bias gradient", biasSize),
+                activated ? Tensor.zeros("residual gradient", gradOutput.shape()) : null);
         try (var w = upload(weight)) {
-            var slices = slices(s.n()).upload(gradOutput).upload(input).download(grads.input());
+            var slices = slices(input.dim(0)).upload(gradOutput).upload(input).download(grads.input());
             if (activated) {
                 slices.upload(output).download(grads.residual());
             }
             slices.sum(grads.weight()).sum(grads.bias()).run((images, in) -> {
-                var g = activated ? conv2dBackward(in.get(0), in.get(1), w, params, activation, in.get(2))
-                        : conv2dBackward(in.get(0), in.get(1), w, params);
+                var g = backward.run(in.get(0), in.get(1), w, activated ? in.get(2) : null);
                 return activated ? List.of(g.input(), g.residual(), g.weight(), g.bias())
                         : List.of(g.input(), g.weight(), g.bias());
             });
@@ -236,22 +274,34 @@ public final class OpenClBackend implements Backend {
         requireNonNull("weight", weight);
         var s = params.shapeOf(input.shape(), weight.shape(), null);
         requireShape("gradOutput", gradOutput, s.outputShape());
+        return gradients(gradOutput, input, weight, s.k(), (dy, x, w, gx, gw, gb) ->
+                conv2dBackward.enqueue(planner.backward(s), dy, x, w, gx, gw, gb));
+    }
+
+    /** The kernels of a backward pass: gradOutput, input and weight buffers to the three gradient buffers. */
+    private interface BackwardKernels {
+        void enqueue(DeviceBuffer dy, DeviceBuffer x, DeviceBuffer w, DeviceBuffer gradX, DeviceBuffer gradW,
+                     DeviceBuffer gradB);
+    }
+
+    /** New gradient tensors filled by {@code kernels}, or zero weight and bias gradients when there are no images. */
+    private DeviceConv2dGradients gradients(DeviceTensor gradOutput, DeviceTensor input, DeviceTensor weight,
+                                            int biasSize, BackwardKernels kernels) {
         DeviceTensor gx = null;
         DeviceTensor gw = null;
         DeviceTensor gb = null;
         try {
             gx = allocate("input gradient", false, input.shape());
             gw = allocate("weight gradient", false, weight.shape());
-            gb = allocate("bias gradient", false, s.k());
-            if (s.n() == 0) {
+            gb = allocate("bias gradient", false, biasSize);
+            if (input.shape()[0] == 0) {
                 // No images: the weight and bias gradients are sums over nothing.
                 gw.buffer(this, "weight gradient", false).write(new float[(int) gw.size()]);
                 gb.buffer(this, "bias gradient", false).write(new float[(int) gb.size()]);
             } else {
-                conv2dBackward.enqueue(planner.backward(s), gradOutput.buffer(this, "gradOutput", false),
-                        input.buffer(this, "input", false), weight.buffer(this, "weight", false),
-                        gx.buffer(this, "input gradient", false), gw.buffer(this, "weight gradient", false),
-                        gb.buffer(this, "bias gradient", false));
+                kernels.enqueue(gradOutput.buffer(this, "gradOutput", false), input.buffer(this, "input", false),
+                        weight.buffer(this, "weight", false), gx.buffer(this, "input gradient", false),
+                        gw.buffer(this, "weight gradient", false), gb.buffer(this, "bias gradient", false));
             }
             return new DeviceConv2dGradients(gx, gw, gb);
         } catch (RuntimeException e) {
@@ -381,6 +431,65 @@ public final class OpenClBackend implements Backend {
         requireNonNull("activation", activation);
         tensorOps.activationBackward(gradOutput.buffer(this, "gradOutput", false),
                 output.buffer(this, "output", false), dz, gradOutput.size(), activation);
+    }
+
+    @Override
+    public synchronized Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias,
+                                               ConvTranspose2dParams params) {
+        requireNonNull("params", params);
+        var s = params.shapeOf(input, weight, bias);
+        return forwardInSlices(input, weight, bias, null, s.outputShape(),
+                (x, w, b, r) -> convTranspose2d(x, w, b, params));
+    }
+
+    /**
+     * convTranspose2d on device tensors; the result stays on the device.
+     *
+     * @param input  (N, Cin, H, W)
+     * @param weight (Cin, Cout/groups, KH, KW)
+     * @param bias   (Cout) or null
+     * @return (N, Cout, OH, OW), owned by the caller
+     * @throws IllegalArgumentException as {@link Backend#convTranspose2d}, or when one input row's column matrix
+     *                                  exceeds the column budget
+     */
+    public synchronized DeviceTensor convTranspose2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
+                                                     ConvTranspose2dParams params) {
+        requireNonNull("input", input);
+        requireNonNull("weight", weight);
+        requireNonNull("params", params);
+        var s = params.shapeOf(input.shape(), weight.shape(), bias == null ? null : bias.shape());
+        return produce("output", s.outputShape(), y -> convTranspose2d.forward(s, input.buffer(this, "input", false),
+                weight.buffer(this, "weight", false), bias == null ? null : bias.buffer(this, "bias", false), y));
+    }
+
+    @Override
+    public synchronized Conv2dGradients convTranspose2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
+                                                                ConvTranspose2dParams params) {
+        requireNonNull("params", params);
+        var s = params.shapeOf(input, weight, null);
+        Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
+        return gradientsInSlices(gradOutput, input, weight, s.cOut(), null,
+                (dy, x, w, y) -> convTranspose2dBackward(dy, x, w, params));
+    }
+
+    /**
+     * The gradients of convTranspose2d on the device.
+     *
+     * @param gradOutput (N, Cout, OH, OW)
+     * @param input      (N, Cin, H, W), the forward input
+     * @param weight     (Cin, Cout/groups, KH, KW), the forward weight
+     * @return gradients shaped like input, weight and a (Cout) bias, owned by the caller
+     */
+    public synchronized DeviceConv2dGradients convTranspose2dBackward(DeviceTensor gradOutput, DeviceTensor input,
+                                                                      DeviceTensor weight,
+                                                                      ConvTranspose2dParams params) {
+        requireNonNull("input", input);
+        requireNonNull("weight", weight);
+        requireNonNull("params", params);
+        var s = params.shapeOf(input.shape(), weight.shape(), null);
+        requireShape("gradOutput", gradOutput, s.outputShape());
+        return gradients(gradOutput, input, weight, s.cOut(), (dy, x, w, gx, gw, gb) ->
+                convTranspose2d.backward(s, dy, x, w, gx, gw, gb));
     }
 
     @Override

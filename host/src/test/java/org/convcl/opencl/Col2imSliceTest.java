@@ -43,10 +43,10 @@ class Col2imSliceTest {
         try (var whole = filled(cl, size); var sliced = filled(cl, size); var all = rows(cl, col, s, 0, s.oh());
              var first = rows(cl, col, s, 0, a); var second = rows(cl, col, s, a, b);
              var third = rows(cl, col, s, b, s.oh())) {
-            col2im.enqueue(all, whole, CANARY, s, s.n(), 0, s.oh(), false);
-            col2im.enqueue(first, sliced, CANARY, s, s.n(), 0, a, false);
-            col2im.enqueue(second, sliced, CANARY, s, s.n(), a, b - a, true);
-            col2im.enqueue(third, sliced, CANARY, s, s.n(), b, s.oh() - b, true);
+            col2im.enqueue(all, whole, CANARY, s, s.n(), 0, s.oh(), false, null);
+            col2im.enqueue(first, sliced, CANARY, s, s.n(), 0, a, false, null);
+            col2im.enqueue(second, sliced, CANARY, s, s.n(), a, b - a, true, null);
+            col2im.enqueue(third, sliced, CANARY, s, s.n(), b, s.oh() - b, true, null);
             float[] expected = new float[size];
             float[] got = new float[size];
             whole.read(expected);

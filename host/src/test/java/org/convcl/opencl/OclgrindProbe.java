@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.convcl.Activation;
 import org.convcl.Conv2dParams;
+import org.convcl.ConvTranspose2dParams;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
@@ -87,10 +88,22 @@ public final class OclgrindProbe {
     static final int EPILOGUE_PATHS = 5;
 
     /**
-     * Lines starting "ok " a clean probe prints: every run and the backward pass of each case, each Winograd case,
-     * each epilogue on each path and its backward and standalone activation, each pool, col2im.
+     * Transposed convolutions, forward and backward, with a column budget of two input rows: col2im in row slices
+     * with the bias from the first, and output padding that conv2d's own size formula would overshoot.
      */
-    static final int OK_LINES = (RUNS + 1) * CASES.size() + WINOGRAD_CASES.size()
+    static final List<TransposeCase> TRANSPOSE_CASES = List.of(
+            TransposeCase.named("transposed upsample").input(2, 4, 5, 4).outputs(6, 3, 2)
+                    .params(ConvTranspose2dParams.DEFAULT.withStride(2, 3).withPadding(1, 0).withOutputPadding(1, 2)
+                            .withGroups(2)).withBias().seed(68),
+            TransposeCase.named("transposed dilated").input(1, 3, 4, 3).outputs(2, 2, 2)
+                    .params(ConvTranspose2dParams.DEFAULT.withDilation(2, 2).withOutputPadding(1, 0)).seed(69));
+
+    /**
+     * Lines starting "ok " a clean probe prints: every run and the backward pass of each case, each Winograd case,
+     * each transposed case, each epilogue on each path and its backward and standalone activation, each pool,
+     * col2im.
+     */
+    static final int OK_LINES = (RUNS + 1) * CASES.size() + WINOGRAD_CASES.size() + TRANSPOSE_CASES.size()
             + EPILOGUES.size() * (EPILOGUE_PATHS + 1) + POOLS.size() + 1;
 
     public static void main(String[] args) {
@@ -144,6 +157,14 @@ public final class OclgrindProbe {
             try (var backend = OpenClBackend.open(device, run)) {
                 Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.WINOGRAD);
                 System.out.println("ok " + c.label() + " with " + run.sgemm() + " on " + run.path());
+            }
+        }
+        for (var c : TRANSPOSE_CASES) {
+            long twoRows = 2L * c.cOut() * c.kh() * c.kw() * c.w() * Float.BYTES;
+            var sliced = defaults.withSgemm(SMALL_CONFIGS.get(0)).withColumnBudget(twoRows);
+            try (var backend = OpenClBackend.open(device, sliced)) {
+                ConvTranspose2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
+                System.out.println("ok " + c.label());
             }
         }
         var epiloguePaths = List.of(defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.IM2COL_GEMM),

@@ -3,14 +3,15 @@
 //   x[n, c, ih, iw] = sum over the taps (i, j) that read (ih, iw) for an output row in the slice of
 //                     col[n, (c*KH + i)*KW + j, (oh - oh0)*OW + ow]
 // where ih = oh*SH - PH + i*DH and iw = ow*SW - PW + j*DW. With accumulate the sum is added to x instead, so the
-// slices of one image are summed by writing the first and adding the rest.
+// slices of one image are summed by writing the first and adding the rest. With hasBias, bias[c] is added to every
+// element written without accumulate (a transposed convolution's bias), so the first slice brings it.
 // NDRange: (images*C*H*W rounded up to LOCAL_SIZE), one work-item per input element.
 
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void col2im(const __global float* restrict col, __global float* restrict x, const long xOffset, const long total,
             const int C, const int H, const int W, const int KH, const int KW, const int SH, const int SW,
             const int PH, const int PW, const int DH, const int DW, const int OW, const int oh0, const int rows,
-            const int accumulate) {
+            const int accumulate, const __global float* restrict bias, const int hasBias) {
     const long e = get_global_id(0);
     if (e >= total) {
         return;
@@ -21,7 +22,7 @@ void col2im(const __global float* restrict col, __global float* restrict x, cons
     const long image = e / ((long) W * H * C);
     const long cols = (long) rows * OW;
     const __global float* colImage = col + image * C * KH * KW * cols;
-    float acc = 0.0f;
+    float acc = hasBias && !accumulate ? bias[c] : 0.0f;
     for (int i = 0; i < KH; i++) {
         const int oh = adjointOutput(ih, i, SH, PH, DH, oh0, oh0 + rows);
         if (oh < 0) {

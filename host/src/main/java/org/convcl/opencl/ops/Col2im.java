@@ -19,12 +19,15 @@ public final class Col2im {
      * (images, C, H, W) starting at element {@code xOffset}: each input element gets the taps whose output row lies
      * in that slice. Without {@code accumulate} the sums overwrite every element of the images; with it they are
      * added to what x holds, so an image's row slices are summed by writing the first and accumulating the rest.
+     *
+     * @param bias (C) values added to every element of their channel written without {@code accumulate}, or null
      */
     public void enqueue(DeviceBuffer col, DeviceBuffer x, long xOffset, Conv2dShape s, int images, int oh0, int rows,
-                        boolean accumulate) {
+                        boolean accumulate, DeviceBuffer bias) {
         long total = (long) images * s.c() * s.h() * s.w();
         var launch = Launch.oneDimensional(cl, Program.COL2IM, "col2im").buffer(col).buffer(x).i64(xOffset).i64(total)
                 .i32(s.c());
-        ConvGeometry.window(launch, s).i32(s.ow()).i32(oh0).i32(rows).i32(accumulate ? 1 : 0).enqueue1d(total);
+        ConvGeometry.window(launch, s).i32(s.ow()).i32(oh0).i32(rows).i32(accumulate ? 1 : 0)
+                .optional(bias, col).enqueue1d(total);
     }
 }

@@ -1,5 +1,6 @@
 package org.convcl.opencl.ops;
 
+import org.convcl.Conv2dShape;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
@@ -15,6 +16,8 @@ import org.convcl.opencl.tuning.SgemmConfig;
  * permuted to (K, pixels) and im2col writes Xcol transposed, (pixels, C*KH*KW); chunks are summed;</li>
  * <li>bias: per-channel sums of dY.</li>
  * </ul>
+ * The input and weight gradients can run alone: a transposed convolution is conv2d's input gradient, and its weight
+ * gradient is conv2d's with input and output gradient swapped ({@link ConvTranspose2d}).
  */
 public final class Conv2dBackward {
     private final ClContext cl;
@@ -42,45 +45,86 @@ public final class Conv2dBackward {
     public void enqueue(Conv2dPlan plan, DeviceBuffer dy, DeviceBuffer x, DeviceBuffer w, DeviceBuffer gradX,
                         DeviceBuffer gradW, DeviceBuffer gradB) {
         var s = plan.shape();
+        ops.channelSums(dy, gradB, s.n(), s.k(), Launch.requireInt("output plane", s.outputPlane()));
+        enqueueInputGradient(plan, dy, w, null, gradX);
+        enqueueWeightGradient(plan, dy, x, gradW);
+    }
+
+    /**
+     * The input gradient alone, which is also a transposed convolution of dy (with its bias).
+     *
+     * @param dy    (N, K, OH, OW), N at least 1
+     * @param w     (K, C/G, KH, KW), the forward weight
+     * @param bias  (C) added to every element of its channel, or null
+     * @param gradX (N, C, H, W), written in full
+     */
+    public void enqueueInputGradient(Conv2dPlan plan, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer bias,
+                                     DeviceBuffer gradX) {
+        var s = plan.shape();
         int plane = Launch.requireInt("output plane", s.outputPlane());
         int patch = s.patchSize();
-        int patchTotal = s.c() * s.kh() * s.kw();
         int kg = s.kPerGroup();
         int g = s.groups();
-        long imageFloats = (long) s.c() * s.h() * s.w();
-        ops.channelSums(dy, gradB, s.n(), s.k(), plane);
-        var chunks = plan.chunks();
         try (var wt = new DeviceBuffer(cl, "transposed weight", (long) s.k() * patch);
-             var col = new DeviceBuffer(cl, "column matrix", plan.largestChunkFloats());
+             var col = new DeviceBuffer(cl, "column matrix", plan.largestChunkFloats())) {
+            // wt is (G, patch, K/G): each group's (K/G, patch) weight transposed.
+            ops.permute3(w, 0, wt, g, patch, kg, (long) kg * patch, 1, patch);
+            for (var chunk : plan.chunks()) {
+                int cols = chunk.rows() * s.ow();
+                // gradCol[n][g] (patch x cols) = wt[g] (patch x K/G) * dy[n][g] (K/G x cols).
+                sgemm.enqueue(new Sgemm.Size(patch, cols, kg, g, chunk.images()), wt,
+                        new Sgemm.Operand(dy, dyOffset(s, chunk), plane, (long) s.k() * plane, (long) kg * plane),
+                        new Sgemm.Operand(col, 0, cols, (long) g * patch * cols, (long) patch * cols), null);
+                col2im.enqueue(col, gradX, xOffset(s, chunk), s, chunk.images(), chunk.oh0(), chunk.rows(),
+                        chunk.oh0() > 0, bias);
+            }
+            // The scratch buffers are released on return; the queue must be done with them first.
+            cl.finish();
+        }
+    }
+
+    /**
+     * The weight gradient alone: {@code gradW[g] = dY[g] * Xcol[g]^T} summed over the images.
+     *
+     * @param dy    (N, K, OH, OW), N at least 1
+     * @param x     (N, C, H, W), the forward input
+     * @param gradW (K, C/G, KH, KW), written in full
+     */
+    public void enqueueWeightGradient(Conv2dPlan plan, DeviceBuffer dy, DeviceBuffer x, DeviceBuffer gradW) {
+        var s = plan.shape();
+        int plane = Launch.requireInt("output plane", s.outputPlane());
+        int patch = s.patchSize();
+        int kg = s.kPerGroup();
+        var chunks = plan.chunks();
+        try (var col = new DeviceBuffer(cl, "column matrix", plan.largestChunkFloats());
              var dyr = new DeviceBuffer(cl, "permuted output gradient", s.k() * plan.largestChunkColumns());
              var partial = chunks.size() > 1 ? new DeviceBuffer(cl, "partial weight gradient", (long) s.k() * patch)
                      : null) {
-            // wt is (G, patch, K/G): each group's (K/G, patch) weight transposed.
-            ops.permute3(w, 0, wt, g, patch, kg, (long) kg * patch, 1, patch);
             for (var chunk : chunks) {
                 int cols = chunk.rows() * s.ow();
-                long dyOffset = (long) chunk.n0() * s.k() * plane + (long) chunk.oh0() * s.ow();
-                long xOffset = chunk.n0() * imageFloats;
-                // Input gradient: gradCol[n][g] (patch x cols) = wt[g] (patch x K/G) * dy[n][g] (K/G x cols).
-                sgemm.enqueue(new Sgemm.Size(patch, cols, kg, g, chunk.images()), wt,
-                        new Sgemm.Operand(dy, dyOffset, plane, (long) s.k() * plane, (long) kg * plane),
-                        new Sgemm.Operand(col, 0, cols, (long) patchTotal * cols, (long) patch * cols), null);
-                col2im.enqueue(col, gradX, xOffset, s, chunk.images(), chunk.oh0(), chunk.rows(), chunk.oh0() > 0);
-
-                // Weight gradient: gradW[g] (K/G x patch) = dyr[g] (K/G x pixels) * colT (pixels x patch of g).
+                // gradW[g] (K/G x patch) = dyr[g] (K/G x pixels) * colT (pixels x patch of g).
                 int pixels = chunk.images() * cols;
-                im2col.enqueueTransposed(x, xOffset, col, s, chunk.images(), chunk.oh0(), chunk.rows());
-                ops.permute3(dy, dyOffset, dyr, s.k(), chunk.images(), cols, plane, (long) s.k() * plane, 1);
+                im2col.enqueueTransposed(x, xOffset(s, chunk), col, s, chunk.images(), chunk.oh0(), chunk.rows());
+                ops.permute3(dy, dyOffset(s, chunk), dyr, s.k(), chunk.images(), cols, plane, (long) s.k() * plane, 1);
                 var target = chunk == chunks.get(0) ? gradW : partial;
-                sgemm.enqueue(new Sgemm.Size(kg, patch, pixels, g, 1), dyr,
-                        new Sgemm.Operand(col, 0, patchTotal, 0, patch),
+                sgemm.enqueue(new Sgemm.Size(kg, patch, pixels, s.groups(), 1), dyr,
+                        new Sgemm.Operand(col, 0, s.groups() * patch, 0, patch),
                         new Sgemm.Operand(target, 0, patch, 0, (long) kg * patch), null);
                 if (target == partial) {
                     ops.addInPlace(gradW, partial, (long) s.k() * patch);
                 }
             }
-            // The scratch buffers are released on return; the queue must be done with them first.
             cl.finish();
         }
+    }
+
+    /** Where a chunk's output gradient starts: image n0, output row oh0. */
+    private static long dyOffset(Conv2dShape s, ColumnChunks.Chunk chunk) {
+        return (long) chunk.n0() * s.k() * s.outputPlane() + (long) chunk.oh0() * s.ow();
+    }
+
+    /** Where a chunk's images start in the input. */
+    private static long xOffset(Conv2dShape s, ColumnChunks.Chunk chunk) {
+        return chunk.n0() * ((long) s.c() * s.h() * s.w());
     }
 }

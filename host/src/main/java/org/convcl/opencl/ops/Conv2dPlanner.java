@@ -134,11 +134,15 @@ public final class Conv2dPlanner {
                 && new WinogradTiles(s, winogradTile(s)).count() >= WINOGRAD_TILES / 2;
     }
 
-    /** 1x1 kernel, stride 1, no padding on any side: the shapes the pointwise path runs. */
+    /**
+     * 1x1 kernel, stride 1, no padding on any side, and an output the size of the input: the shapes the pointwise
+     * path runs. (A transposed convolution's adjoint can stop short of conv2d's output size, see
+     * {@link org.convcl.ConvTranspose2dShape#adjoint()}.)
+     */
     public static boolean isPointwise(Conv2dShape s) {
         Conv2dParams p = s.params();
         return s.kh() == 1 && s.kw() == 1 && p.strideH() == 1 && p.strideW() == 1
-                && (p.padTop() | p.padBottom() | p.padLeft() | p.padRight()) == 0;
+                && (p.padTop() | p.padBottom() | p.padLeft() | p.padRight()) == 0 && s.oh() == s.h() && s.ow() == s.w();
     }
 
     /**
