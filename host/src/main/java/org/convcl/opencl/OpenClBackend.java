@@ -28,7 +28,7 @@ import org.convcl.opencl.runtime.Launch;
  * after that every call throws {@link IllegalStateException}, whichever thread makes it.
  *
  * <pre>{@code
- * try (var gpu = OpenClBackend.open(Devices.choose("gpu"));
+ * try (var gpu = OpenClBackend.open(null);   // the default device; or "gpu", "cpu", an index, a name
  *      var dx = gpu.upload(x); var dw = gpu.upload(w);
  *      var dy = gpu.conv2d(dx, dw, null, Conv2dParams.DEFAULT.withPadding(1, 1))) {
  *     Tensor y = gpu.download(dy);   // one copy back, however many operations were chained
@@ -60,14 +60,48 @@ public final class OpenClBackend implements Backend {
         this.tensorOps = new TensorOps(cl);
     }
 
-    /** A backend on {@code device} with defaults from its limits. */
+    /**
+     * A backend on the device {@code spec} names, with defaults from its limits: the entry point for device
+     * tensors. The spec is read as by {@link org.convcl.Backends#open}: an index from {@link Devices#list()},
+     * {@code gpu}, {@code cpu}, {@code accelerator}, or part of a device or platform name; null or blank reads
+     * {@code CONVCL_DEVICE}, and without that takes the first GPU, else accelerator, else CPU device. Unlike
+     * {@code Backends.open(null)} it never falls back to the reference, which has no device tensors.
+     *
+     * @param spec device spec, or null for the default device
+     * @return a backend to close after use
+     * @throws IllegalArgumentException when no OpenCL device matches the spec, or it is {@code reference}
+     * @throws ConvclException          when there is no OpenCL device at all (no driver or no {@code libOpenCL.so.1});
+     *                                  the message names the package to install
+     */
+    public static OpenClBackend open(String spec) {
+        if (org.convcl.Backends.effectiveSpec(spec).equals("reference")) {
+            throw new IllegalArgumentException("device: 'reference' has no device tensors; use Backends.open"
+                    + " for it, or name an OpenCL device");
+        }
+        return open(Devices.choose(spec));
+    }
+
+    /**
+     * A backend on {@code device} with defaults from its limits.
+     *
+     * @param device one of {@link Devices#list()}
+     * @return a backend to close after use
+     * @throws IllegalArgumentException when the device cannot run ConvCL's kernels (work-group size below 64)
+     * @throws ConvclException          when OpenCL fails to make the context or queue
+     */
     public static OpenClBackend open(DeviceInfo device) {
         return open(device, BackendOptions.defaultsFor(device));
     }
 
     /**
+     * A backend on {@code device} with the given options.
+     *
+     * @param device  one of {@link Devices#list()}
+     * @param options budgets, SGEMM configuration and path; see {@link BackendOptions#defaultsFor}
+     * @return a backend to close after use
      * @throws IllegalArgumentException when the options do not fit the device, or pin a path their SGEMM kernel
      *                                  cannot run
+     * @throws ConvclException          when OpenCL fails to make the context or queue
      */
     public static OpenClBackend open(DeviceInfo device, BackendOptions options) {
         var cl = new ClContext(device, Math.min(options.memoryBudgetBytes(), device.globalMemBytes()));
