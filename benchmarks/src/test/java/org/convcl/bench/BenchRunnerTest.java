@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.convcl.Tensor;
-import org.convcl.cli.AtomicFile;
+import org.convcl.io.AtomicFile;
 import org.convcl.opencl.Devices;
 import org.convcl.reference.Conv2dReference;
 import org.junit.jupiter.api.Test;

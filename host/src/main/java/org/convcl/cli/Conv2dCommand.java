@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
+import org.convcl.io.AtomicFile;
+import org.convcl.io.Npy;
 
 /** {@code convcl conv2d}: one convolution of .npy files on the chosen backend, as torch.nn.functional.conv2d. */
 final class Conv2dCommand implements Command {
@@ -46,10 +48,10 @@ final class Conv2dCommand implements Command {
         var output = Path.of(args.required("output"));
         var params = Flags.conv2dParams(args);
         AtomicFile.checkTargets(output);
-        var input = Npy.read(inputFile);
-        var weight = Npy.read(weightFile);
+        var input = Heap.readNpy(inputFile);
+        var weight = Heap.readNpy(weightFile);
         String biasFile = args.value("bias");
-        var bias = biasFile == null ? null : Npy.read(Path.of(biasFile));
+        var bias = biasFile == null ? null : Heap.readNpy(Path.of(biasFile));
         // Shapes are checked before a device is opened, so a bad combination is an argument error, not a device one.
         Heap.require("output", params.shapeOf(input, weight, bias).outputShape(), Float.BYTES);
         Npy.write(output, Flags.onBackend(args, backend -> backend.conv2d(input, weight, bias, params)));

@@ -12,6 +12,7 @@ import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.VerifyingBackend;
+import org.convcl.io.AtomicFile;
 import org.convcl.reference.Conv2dReference;
 import org.convcl.reference.SourceExample;
 

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
+import org.convcl.io.Npy;
 import org.convcl.reference.PoolReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

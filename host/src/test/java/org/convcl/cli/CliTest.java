@@ -13,11 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
+import org.convcl.io.Npy;
 import org.convcl.opencl.ConvclException;
 import org.convcl.opencl.Devices;
 import org.convcl.reference.ReferenceBackend;
@@ -70,8 +72,11 @@ class CliTest {
         Npy.write(dir.resolve("x.npy"), input);
         Npy.write(dir.resolve("w.npy"), weight);
         Npy.write(dir.resolve("b.npy"), bias);
-        Files.write(dir.resolve("x64.npy"), NpyTest.numpyFile(1,
-                "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 4, 9, 7), }", new byte[input.size() * 8]));
+        // The same array as float64: the header's dtype swapped (same length) and the data twice as long.
+        byte[] float32 = Files.readAllBytes(dir.resolve("x.npy"));
+        byte[] float64 = new String(float32, StandardCharsets.ISO_8859_1).replace("'<f4'", "'<f8'")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(dir.resolve("x64.npy"), Arrays.copyOf(float64, float32.length + input.size() * Float.BYTES));
     }
 
     private List<String> conv2dArgs(String... extra) {
