@@ -11,6 +11,19 @@ public record Conv2dParams(int strideH, int strideW, int padH, int padW, int dil
     /** Stride 1, no padding, no dilation, one group. */
     public static final Conv2dParams DEFAULT = new Conv2dParams(1, 1, 0, 0, 1, 1, 1);
 
+    /**
+     * Checks every value.
+     *
+     * @param strideH   rows between window positions, {@code >= 1}
+     * @param strideW   columns between window positions, {@code >= 1}
+     * @param padH      zero rows added above and below, {@code >= 0}
+     * @param padW      zero columns added left and right, {@code >= 0}
+     * @param dilationH rows between kernel taps, {@code >= 1}
+     * @param dilationW columns between kernel taps, {@code >= 1}
+     * @param groups    groups, {@code >= 1}; input and output channels must be multiples of it
+     * @throws IllegalArgumentException naming the component when a stride, dilation or groups is below 1 or a padding
+     *                                 below 0
+     */
     public Conv2dParams {
         requireAtLeast("strideH", strideH, 1);
         requireAtLeast("strideW", strideW, 1);
@@ -21,18 +34,49 @@ public record Conv2dParams(int strideH, int strideW, int padH, int padW, int dil
         requireAtLeast("groups", groups, 1);
     }
 
+    /**
+     * A copy with another stride.
+     *
+     * @param h rows between window positions, {@code >= 1}
+     * @param w columns between window positions, {@code >= 1}
+     * @return the new parameters
+     * @throws IllegalArgumentException naming the component when below 1
+     */
     public Conv2dParams withStride(int h, int w) {
         return new Conv2dParams(h, w, padH, padW, dilationH, dilationW, groups);
     }
 
+    /**
+     * A copy with other zero padding, on both sides of each axis.
+     *
+     * @param h rows added above and below, {@code >= 0}
+     * @param w columns added left and right, {@code >= 0}
+     * @return the new parameters
+     * @throws IllegalArgumentException naming the component when negative
+     */
     public Conv2dParams withPadding(int h, int w) {
         return new Conv2dParams(strideH, strideW, h, w, dilationH, dilationW, groups);
     }
 
+    /**
+     * A copy with another dilation.
+     *
+     * @param h rows between kernel taps, {@code >= 1}
+     * @param w columns between kernel taps, {@code >= 1}
+     * @return the new parameters
+     * @throws IllegalArgumentException naming the component when below 1
+     */
     public Conv2dParams withDilation(int h, int w) {
         return new Conv2dParams(strideH, strideW, padH, padW, h, w, groups);
     }
 
+    /**
+     * A copy with another number of groups.
+     *
+     * @param g groups, {@code >= 1}; input and output channels must be multiples of it
+     * @return the new parameters
+     * @throws IllegalArgumentException naming {@code groups} when below 1
+     */
     public Conv2dParams withGroups(int g) {
         return new Conv2dParams(strideH, strideW, padH, padW, dilationH, dilationW, g);
     }
@@ -40,7 +84,14 @@ public record Conv2dParams(int strideH, int strideW, int padH, int padW, int dil
     /**
      * The one output-size formula of the project: {@code floor((in + 2p - d(k-1) - 1) / s) + 1}, in 64 bits since
      * {@code in + 2p} and {@code d(k-1)} can pass 2^31. Callers check that the dilated kernel fits the padded input
-     * first (this returns a value below 1 otherwise) and that the size fits an int ({@link #requireOutputFits}).
+     * first (this returns a value below 1 otherwise) and that the size fits an int.
+     *
+     * @param in       input extent along the axis
+     * @param kernel   kernel extent
+     * @param stride   stride, {@code >= 1}
+     * @param pad      zero padding on each side
+     * @param dilation dilation, {@code >= 1}
+     * @return the output extent
      */
     public static long outputSize(int in, int kernel, int stride, int pad, int dilation) {
         return Math.floorDiv(in + 2L * pad - (long) dilation * (kernel - 1) - 1, stride) + 1;
@@ -61,13 +112,22 @@ public record Conv2dParams(int strideH, int strideW, int padH, int padW, int dil
      * @param input  (N, C, H, W)
      * @param weight (K, C/groups, KH, KW)
      * @param bias   (K) or null
+     * @return the sizes of the convolution
      * @throws IllegalArgumentException naming the argument and the rule it broke
      */
     public Conv2dShape shapeOf(Tensor input, Tensor weight, Tensor bias) {
         return shapeOf(requireShape("input", input), requireShape("weight", weight), bias == null ? null : bias.shape());
     }
 
-    /** As {@link #shapeOf(Tensor, Tensor, Tensor)}, for tensors known by their shapes (device tensors). */
+    /**
+     * As {@link #shapeOf(Tensor, Tensor, Tensor)}, for tensors known by their shapes (device tensors).
+     *
+     * @param input  (N, C, H, W)
+     * @param weight (K, C/groups, KH, KW)
+     * @param bias   (K) or null
+     * @return the sizes of the convolution
+     * @throws IllegalArgumentException naming the argument and the rule it broke
+     */
     public Conv2dShape shapeOf(int[] input, int[] weight, int[] bias) {
         requireRank("input", input, 4);
         requireRank("weight", weight, 4);

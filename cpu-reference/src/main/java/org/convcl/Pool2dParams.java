@@ -10,6 +10,23 @@ import java.util.Arrays;
 public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW, int dilationH,
                            int dilationW, boolean ceilMode, boolean countIncludePad, int divisorOverride) {
 
+    /**
+     * Checks every value.
+     *
+     * @param kernelH         window rows, {@code >= 1}
+     * @param kernelW         window columns, {@code >= 1}
+     * @param strideH         rows between windows, {@code >= 1}
+     * @param strideW         columns between windows, {@code >= 1}
+     * @param padH            implicit rows above and below, from 0 to {@code kernelH / 2}
+     * @param padW            implicit columns left and right, from 0 to {@code kernelW / 2}
+     * @param dilationH       rows between window taps (max pooling), {@code >= 1}
+     * @param dilationW       columns between window taps (max pooling), {@code >= 1}
+     * @param ceilMode        round the output size up rather than down
+     * @param countIncludePad count the padding in average pooling's divisor
+     * @param divisorOverride average pooling's divisor, or 0 for the window's count
+     * @throws IllegalArgumentException naming the component when a kernel, stride or dilation is below 1, a padding
+     *                                 below 0, or a padding above half its kernel
+     */
     public Pool2dParams {
         Conv2dParams.requireAtLeast("kernelH", kernelH, 1);
         Conv2dParams.requireAtLeast("kernelW", kernelW, 1);
@@ -25,37 +42,85 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
         }
     }
 
-    /** Kernel (kh, kw), stride equal to the kernel, no padding or dilation, floor mode, padding counted. */
+    /**
+     * Kernel (kh, kw), stride equal to the kernel, no padding or dilation, floor mode, padding counted.
+     *
+     * @param kernelH window rows, {@code >= 1}
+     * @param kernelW window columns, {@code >= 1}
+     * @return the parameters
+     * @throws IllegalArgumentException naming the component when below 1
+     */
     public static Pool2dParams of(int kernelH, int kernelW) {
         return new Pool2dParams(kernelH, kernelW, kernelH, kernelW, 0, 0, 1, 1, false, true, 0);
     }
 
+    /**
+     * A copy with another stride.
+     *
+     * @param h rows between windows, {@code >= 1}
+     * @param w columns between windows, {@code >= 1}
+     * @return the new parameters
+     * @throws IllegalArgumentException naming the component when below 1
+     */
     public Pool2dParams withStride(int h, int w) {
         return new Pool2dParams(kernelH, kernelW, h, w, padH, padW, dilationH, dilationW, ceilMode, countIncludePad,
                 divisorOverride);
     }
 
+    /**
+     * A copy with other implicit padding, on both sides of each axis.
+     *
+     * @param h rows added above and below, from 0 to half the kernel height
+     * @param w columns added left and right, from 0 to half the kernel width
+     * @return the new parameters
+     * @throws IllegalArgumentException when negative or above half the kernel
+     */
     public Pool2dParams withPadding(int h, int w) {
         return new Pool2dParams(kernelH, kernelW, strideH, strideW, h, w, dilationH, dilationW, ceilMode,
                 countIncludePad, divisorOverride);
     }
 
+    /**
+     * A copy with another dilation (max pooling only).
+     *
+     * @param h rows between window taps, {@code >= 1}
+     * @param w columns between window taps, {@code >= 1}
+     * @return the new parameters
+     * @throws IllegalArgumentException naming the component when below 1
+     */
     public Pool2dParams withDilation(int h, int w) {
         return new Pool2dParams(kernelH, kernelW, strideH, strideW, padH, padW, h, w, ceilMode, countIncludePad,
                 divisorOverride);
     }
 
+    /**
+     * A copy with another rounding of the output size.
+     *
+     * @param ceil true to round up (PyTorch's {@code ceil_mode})
+     * @return the new parameters
+     */
     public Pool2dParams withCeilMode(boolean ceil) {
         return new Pool2dParams(kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, ceil,
                 countIncludePad, divisorOverride);
     }
 
+    /**
+     * A copy that counts the padding in average pooling's divisor, or not.
+     *
+     * @param count PyTorch's {@code count_include_pad}
+     * @return the new parameters
+     */
     public Pool2dParams withCountIncludePad(boolean count) {
         return new Pool2dParams(kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, ceilMode, count,
                 divisorOverride);
     }
 
-    /** @param divisor the divisor of every window sum; 0 for none (PyTorch refuses an explicit zero) */
+    /**
+     * A copy with a fixed divisor for average pooling.
+     *
+     * @param divisor the divisor of every window sum; 0 for none (PyTorch refuses an explicit zero)
+     * @return the new parameters
+     */
     public Pool2dParams withDivisorOverride(int divisor) {
         return new Pool2dParams(kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, ceilMode,
                 countIncludePad, divisor);
@@ -64,6 +129,14 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
     /**
      * PyTorch's pooling output size: {@link Conv2dParams#outputSize} in floor mode; in ceil mode rounded up, but a
      * last window must start inside the input or the left padding. In 64 bits, as PyTorch computes it.
+     *
+     * @param in       input extent along the axis
+     * @param kernel   kernel extent
+     * @param stride   stride, {@code >= 1}
+     * @param pad      padding on each side
+     * @param dilation dilation, {@code >= 1}
+     * @param ceil     ceil mode
+     * @return the output extent
      */
     public static long outputSize(int in, int kernel, int stride, int pad, int dilation, boolean ceil) {
         if (!ceil) {
@@ -80,6 +153,8 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
      * Checks the input against these parameters and returns the derived sizes.
      *
      * @param input (N, C, H, W)
+     * @return the sizes of the pooling
+     * @throws IllegalArgumentException naming the argument and the rule it broke
      */
     public Pool2dShape shapeOf(int[] input) {
         if (input == null) {
@@ -105,6 +180,13 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
                 Conv2dParams.requireOutputFits("width", ow, input[3], padW), this);
     }
 
+    /**
+     * As {@link #shapeOf(int[])}, for a tensor.
+     *
+     * @param input (N, C, H, W)
+     * @return the sizes of the pooling
+     * @throws IllegalArgumentException naming the argument and the rule it broke
+     */
     public Pool2dShape shapeOf(Tensor input) {
         return shapeOf(input == null ? null : input.shape());
     }

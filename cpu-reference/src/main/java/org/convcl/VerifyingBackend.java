@@ -12,11 +12,24 @@ public final class VerifyingBackend implements Backend {
     private final Backend reference = new ReferenceBackend();
     private final Tolerance tolerance;
 
+    /**
+     * Checks {@code checked} against the reference within {@code tolerance}.
+     *
+     * @param checked   the backend whose results are checked; closed with this one
+     * @param tolerance the bound on each element's difference
+     * @throws NullPointerException when an argument is null
+     */
     public VerifyingBackend(Backend checked, Tolerance tolerance) {
         this.checked = Objects.requireNonNull(checked, "checked");
         this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
     }
 
+    /**
+     * Checks {@code checked} against the reference within {@link Tolerance#FLOAT32}.
+     *
+     * @param checked the backend whose results are checked; closed with this one
+     * @throws NullPointerException when {@code checked} is null
+     */
     public VerifyingBackend(Backend checked) {
         this(checked, Tolerance.FLOAT32);
     }

@@ -113,6 +113,11 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    /**
+     * The device this backend runs on.
+     *
+     * @return its description and limits
+     */
     public DeviceInfo device() {
         return cl.device();
     }
@@ -140,7 +145,11 @@ public final class OpenClBackend implements Backend {
      * @param input  (N, C, H, W)
      * @param weight (K, C/groups, KH, KW)
      * @param bias   (K) or null
+     * @param params stride, padding, dilation and groups
      * @return (N, K, OH, OW), owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
+     *                                  another backend, or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend is closed
      */
     public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
                                             Conv2dParams params) {
@@ -176,7 +185,11 @@ public final class OpenClBackend implements Backend {
      * @param gradOutput (N, K, OH, OW)
      * @param input      (N, C, H, W), the forward input
      * @param weight     (K, C/groups, KH, KW), the forward weight
+     * @param params     the forward parameters
      * @return gradients shaped like input, weight and a (K) bias, owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
+     *                                  another backend, or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend is closed
      */
     public synchronized DeviceConv2dGradients conv2dBackward(DeviceTensor gradOutput, DeviceTensor input,
                                                              DeviceTensor weight, Conv2dParams params) {
@@ -229,8 +242,12 @@ public final class OpenClBackend implements Backend {
     /**
      * Max pooling on the device.
      *
-     * @param input (N, C, H, W)
+     * @param input  (N, C, H, W)
+     * @param params kernel, stride, padding, dilation and ceil mode
      * @return output (float32) and indices (int64), each (N, C, OH, OW), owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
+     *                                  another backend, or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend is closed
      */
     public synchronized DeviceMaxPool maxPool2d(DeviceTensor input, Pool2dParams params) {
         requireNonNull("input", input);
@@ -257,7 +274,16 @@ public final class OpenClBackend implements Backend {
         return out;
     }
 
-    /** Average pooling on the device: (N, C, H, W) to (N, C, OH, OW), owned by the caller. */
+    /**
+     * Average pooling on the device.
+     *
+     * @param input  (N, C, H, W)
+     * @param params kernel, stride, padding, ceil mode, {@code count_include_pad} and divisor override
+     * @return (N, C, OH, OW), owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
+     *                                  another backend, or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend is closed
+     */
     public synchronized DeviceTensor avgPool2d(DeviceTensor input, Pool2dParams params) {
         requireNonNull("input", input);
         var s = params.shapeOf(input.shape());
@@ -288,7 +314,12 @@ public final class OpenClBackend implements Backend {
      *
      * @param gradOutput (N, C, OH, OW)
      * @param indices    the forward pass's indices, (N, C, OH, OW); checked on the device to lie in their windows
+     * @param inputShape the forward input's shape (N, C, H, W)
+     * @param params     the forward parameters
      * @return (N, C, H, W) for {@code inputShape}, owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
+     *                                  another backend, or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend is closed
      */
     public synchronized DeviceTensor maxPool2dBackward(DeviceTensor gradOutput, DeviceTensor indices, int[] inputShape,
                                                        Pool2dParams params) {
@@ -314,7 +345,17 @@ public final class OpenClBackend implements Backend {
         return grad;
     }
 
-    /** The gradient of average pooling on the device: (N, C, OH, OW) to {@code inputShape}, owned by the caller. */
+    /**
+     * The gradient of average pooling on the device.
+     *
+     * @param gradOutput (N, C, OH, OW)
+     * @param inputShape the forward input's shape (N, C, H, W)
+     * @param params     the forward parameters
+     * @return (N, C, H, W), owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
+     *                                  another backend, or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend is closed
+     */
     public synchronized DeviceTensor avgPool2dBackward(DeviceTensor gradOutput, int[] inputShape, Pool2dParams params) {
         var s = params.shapeOf(inputShape);
         requireShape("gradOutput", gradOutput, s.outputShape());
@@ -322,7 +363,15 @@ public final class OpenClBackend implements Backend {
                 dx -> avgPool.backward(gradOutput.buffer(this, "gradOutput", false), dx, s));
     }
 
-    /** Copies max pooling indices ({@code ih * W + iw} per plane) to the device. */
+    /**
+     * Copies max pooling indices to the device.
+     *
+     * @param indices {@code ih * W + iw} per plane, row-major
+     * @param shape   their extents, (N, C, OH, OW); the product must equal {@code indices.length}
+     * @return an int64 device tensor, owned by the caller
+     * @throws IllegalArgumentException when the length does not match the shape or the memory budget is passed
+     * @throws IllegalStateException    when this backend is closed
+     */
     public synchronized DeviceTensor uploadIndices(long[] indices, int... shape) {
         requireNonNull("indices", indices);
         if (indices.length != Tensor.elementCount(shape)) {
@@ -341,7 +390,14 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    /** Copies max pooling indices back to the host. */
+    /**
+     * Copies max pooling indices back to the host, after every operation enqueued before.
+     *
+     * @param t an int64 device tensor of this backend
+     * @return the indices, row-major
+     * @throws IllegalArgumentException when {@code t} holds float32 values, is closed or belongs to another backend
+     * @throws IllegalStateException    when this backend is closed
+     */
     public synchronized long[] downloadIndices(DeviceTensor t) {
         requireNonNull("indices", t);
         long[] host = new long[Math.toIntExact(t.size())];
@@ -352,7 +408,14 @@ public final class OpenClBackend implements Backend {
         return host;
     }
 
-    /** Copies a host tensor to the device. */
+    /**
+     * Copies a host tensor to the device.
+     *
+     * @param t any shape, row-major
+     * @return a float32 device tensor of the same shape, owned by the caller
+     * @throws IllegalArgumentException when {@code t} is null or the memory budget is passed
+     * @throws IllegalStateException    when this backend is closed
+     */
     public synchronized DeviceTensor upload(Tensor t) {
         requireNonNull("tensor", t);
         var d = allocate("tensor " + t.shapeString(), false, t.shape());
@@ -367,7 +430,14 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    /** Copies a device tensor back to the host, after every operation enqueued before. */
+    /**
+     * Copies a device tensor back to the host, after every operation enqueued before.
+     *
+     * @param t a float32 device tensor of this backend
+     * @return a new host tensor of the same shape
+     * @throws IllegalArgumentException when {@code t} holds indices, is closed or belongs to another backend
+     * @throws IllegalStateException    when this backend is closed
+     */
     public synchronized Tensor download(DeviceTensor t) {
         requireNonNull("tensor", t);
         var host = Tensor.zeros(t.shape());
@@ -383,7 +453,11 @@ public final class OpenClBackend implements Backend {
         cl.finish();
     }
 
-    /** How many host-device copies this backend has made, to check that a chain of operations stays on the device. */
+    /**
+     * How many host-device copies this backend has made, to check that a chain of operations stays on the device.
+     *
+     * @return uploads plus downloads since the backend opened
+     */
     public long transferCount() {
         return cl.transferCount();
     }
