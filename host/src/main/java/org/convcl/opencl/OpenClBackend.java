@@ -28,7 +28,7 @@ import org.convcl.opencl.runtime.Launch;
  * after that every call throws {@link IllegalStateException}, whichever thread makes it.
  *
  * <pre>{@code
- * try (var gpu = OpenClBackend.open(null);   // the default device; or "gpu", "cpu", an index, a name
+ * try (var gpu = OpenClBackend.open();   // the default device; open("gpu"), open("cpu"), an index, a name
  *      var dx = gpu.upload(x); var dw = gpu.upload(w);
  *      var dy = gpu.conv2d(dx, dw, null, Conv2dParams.DEFAULT.withPadding(1, 1))) {
  *     Tensor y = gpu.download(dy);   // one copy back, however many operations were chained
@@ -58,6 +58,18 @@ public final class OpenClBackend implements Backend {
         this.maxPool = new MaxPool2d(cl);
         this.avgPool = new AvgPool2d(cl);
         this.tensorOps = new TensorOps(cl);
+    }
+
+    /**
+     * A backend on the default device: {@code CONVCL_DEVICE} if set, else the first GPU, accelerator or CPU device.
+     *
+     * @return a backend to close after use
+     * @throws IllegalArgumentException when {@code CONVCL_DEVICE} matches no OpenCL device
+     * @throws ConvclException          when there is no OpenCL device at all; the message names the package to install
+     * @see #open(String)
+     */
+    public static OpenClBackend open() {
+        return open((String) null);
     }
 
     /**
