@@ -158,31 +158,6 @@ public final class Tensor {
     }
 
     /**
-     * Replaced by {@link #seeded(long)}; removed with its callers.
-     *
-     * @param seed  seed
-     * @param shape extents
-     * @return {@code seeded(seed).uniform(shape)}
-     */
-    @Deprecated
-    public static Tensor random(long seed, int... shape) {
-        return seeded(seed).uniform(shape);
-    }
-
-    /**
-     * Replaced by {@link #seeded(long)}; removed with its callers.
-     *
-     * @param seed  seed
-     * @param bound largest magnitude
-     * @param shape extents
-     * @return {@code seeded(seed).integers(bound, shape)}
-     */
-    @Deprecated
-    public static Tensor randomIntegers(long seed, int bound, int... shape) {
-        return seeded(seed).integers(bound, shape);
-    }
-
-    /**
      * Product of the extents; every extent must be non-negative and the product must fit a {@code long}.
      *
      * @param shape extents

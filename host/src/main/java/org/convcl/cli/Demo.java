@@ -57,9 +57,9 @@ final class Demo {
     void run(PrintStream out) throws IOException {
         AtomicFile.checkTargets(png);
         var digit = Digit.seven(DIGIT_SIZE);
-        var batch = Tensor.random(SEED, 4, 3, 32, 32);
-        var randomFilters = Tensor.random(SEED + 1, 8, 3, 3, 3);
-        var bias = Tensor.random(SEED + 2, 8);
+        var batch = Tensor.seeded(SEED).uniform(4, 3, 32, 32);
+        var randomFilters = Tensor.seeded(SEED + 1).uniform(8, 3, 3, 3);
+        var bias = Tensor.seeded(SEED + 2).uniform(8);
         Tensor maps;
         // Closing the verifying wrapper closes the device too; a backend's close() may run twice.
         try (var device = Backends.open(deviceSpec); var verified = new VerifyingBackend(device)) {

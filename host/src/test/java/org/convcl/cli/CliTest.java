@@ -66,9 +66,9 @@ class CliTest {
 
     @BeforeEach
     void writeInputs() throws IOException {
-        input = Tensor.random(1, 2, 4, 9, 7);
-        weight = Tensor.random(2, 6, 2, 3, 3);
-        bias = Tensor.random(3, 6);
+        input = Tensor.seeded(1).uniform(2, 4, 9, 7);
+        weight = Tensor.seeded(2).uniform(6, 2, 3, 3);
+        bias = Tensor.seeded(3).uniform(6);
         Npy.write(dir.resolve("x.npy"), input);
         Npy.write(dir.resolve("w.npy"), weight);
         Npy.write(dir.resolve("b.npy"), bias);

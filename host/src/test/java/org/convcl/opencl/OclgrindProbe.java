@@ -105,7 +105,7 @@ public final class OclgrindProbe {
             long budget = CASES.indexOf(c) % 2 == 0 ? rowBytes * s.oh() : rowBytes * 2;
             var chunked = defaults.withSgemm(SMALL_CONFIGS.get(0)).withColumnBudget(budget);
             try (var backend = new VerifyingBackend(OpenClBackend.open(device, chunked))) {
-                backend.conv2dBackward(Tensor.random(73, s.outputShape()), x, w, c.params());
+                backend.conv2dBackward(Tensor.seeded(73).uniform(s.outputShape()), x, w, c.params());
                 System.out.println("ok backward " + c.label());
             }
         }
@@ -122,9 +122,9 @@ public final class OclgrindProbe {
         }
         for (var p : POOLS) {
             try (var backend = new VerifyingBackend(OpenClBackend.open(device))) {
-                var x = Tensor.random(71, 2, 3, 7, 6);
+                var x = Tensor.seeded(71).uniform(2, 3, 7, 6);
                 var s = p.shapeOf(x);
-                var dy = Tensor.random(72, s.outputShape());
+                var dy = Tensor.seeded(72).uniform(s.outputShape());
                 var max = backend.maxPool2d(x, p);
                 backend.maxPool2dBackward(dy, max.indices(), x.shape(), p);
                 if (p.dilationH() == 1) {
