@@ -8,7 +8,11 @@ import org.convcl.reference.ReferenceBackend;
  */
 public interface Backend extends AutoCloseable {
 
-    /** A short name for reports, for example the device name. */
+    /**
+     * A short name for reports.
+     *
+     * @return for example the device name, or "reference"
+     */
     String name();
 
     /**
@@ -17,6 +21,7 @@ public interface Backend extends AutoCloseable {
      * @param input  (N, C, H, W)
      * @param weight (K, C/groups, KH, KW)
      * @param bias   (K), or null for none
+     * @param params stride, padding, dilation and groups
      * @return (N, K, OH, OW) with {@code OH = floor((H + padTop + padBottom - dilationH*(KH-1) - 1) / strideH) + 1}, OW alike
      * @throws IllegalArgumentException when the shapes do not fit the parameters
      */
@@ -55,7 +60,9 @@ public interface Backend extends AutoCloseable {
      * @param gradOutput (N, K, OH, OW), the gradient of the loss with respect to conv2d's output
      * @param input      (N, C, H, W), the forward input
      * @param weight     (K, C/groups, KH, KW), the forward weight
+     * @param params     the forward parameters
      * @return gradients shaped like input, weight and a (K) bias
+     * @throws IllegalArgumentException when the shapes do not fit the parameters or each other
      */
     Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params);
 
@@ -124,12 +131,21 @@ public interface Backend extends AutoCloseable {
     /**
      * Max pooling with argmax indices, as {@code torch.nn.functional.max_pool2d(..., return_indices=True)}.
      *
-     * @param input (N, C, H, W)
+     * @param input  (N, C, H, W)
+     * @param params kernel, stride, padding, dilation and ceil mode
      * @return output and indices (N, C, OH, OW); indices are {@code ih * W + iw} within each plane
+     * @throws IllegalArgumentException when the shape does not fit the parameters
      */
     MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params);
 
-    /** Average pooling, as {@code torch.nn.functional.avg_pool2d}: (N, C, H, W) to (N, C, OH, OW). */
+    /**
+     * Average pooling, as {@code torch.nn.functional.avg_pool2d}.
+     *
+     * @param input  (N, C, H, W)
+     * @param params kernel, stride, padding, ceil mode, {@code count_include_pad} and divisor override
+     * @return (N, C, OH, OW)
+     * @throws IllegalArgumentException when the shape does not fit the parameters
+     */
     Tensor avgPool2d(Tensor input, Pool2dParams params);
 
     /**
@@ -138,10 +154,21 @@ public interface Backend extends AutoCloseable {
      * @param gradOutput (N, C, OH, OW)
      * @param indices    the forward pass's indices, (N, C, OH, OW)
      * @param inputShape the forward input's shape (N, C, H, W)
+     * @param params     the forward parameters
+     * @return the input gradient, (N, C, H, W)
+     * @throws IllegalArgumentException when the shapes do not fit, or an index is not in its output's window
      */
     Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, int[] inputShape, Pool2dParams params);
 
-    /** The gradient of average pooling with respect to its input of shape {@code inputShape}. */
+    /**
+     * The gradient of average pooling with respect to its input.
+     *
+     * @param gradOutput (N, C, OH, OW)
+     * @param inputShape the forward input's shape (N, C, H, W)
+     * @param params     the forward parameters
+     * @return the input gradient, (N, C, H, W)
+     * @throws IllegalArgumentException when the shapes do not fit the parameters
+     */
     Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, Pool2dParams params);
 
     @Override

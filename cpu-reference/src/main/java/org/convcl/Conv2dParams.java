@@ -44,6 +44,14 @@ public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, 
         this(strideH, strideW, padH, padH, padW, padW, dilationH, dilationW, groups, false);
     }
 
+    /**
+     * A copy with another stride.
+     *
+     * @param h rows between window positions, {@code >= 1}
+     * @param w columns between window positions, {@code >= 1}
+     * @return the new parameters
+     * @throws IllegalArgumentException naming the component when below 1
+     */
     public Conv2dParams withStride(int h, int w) {
         return new Conv2dParams(h, w, padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups, samePadding);
     }
@@ -131,13 +139,22 @@ public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, 
      * @param input  (N, C, H, W)
      * @param weight (K, C/groups, KH, KW)
      * @param bias   (K) or null
+     * @return the sizes of the convolution
      * @throws IllegalArgumentException naming the argument and the rule it broke
      */
     public Conv2dShape shapeOf(Tensor input, Tensor weight, Tensor bias) {
         return shapeOf(requireShape("input", input), requireShape("weight", weight), bias == null ? null : bias.shape());
     }
 
-    /** As {@link #shapeOf(Tensor, Tensor, Tensor)}, for tensors known by their shapes (device tensors). */
+    /**
+     * As {@link #shapeOf(Tensor, Tensor, Tensor)}, for tensors known by their shapes (device tensors).
+     *
+     * @param input  (N, C, H, W)
+     * @param weight (K, C/groups, KH, KW)
+     * @param bias   (K) or null
+     * @return the sizes of the convolution
+     * @throws IllegalArgumentException naming the argument and the rule it broke
+     */
     public Conv2dShape shapeOf(int[] input, int[] weight, int[] bias) {
         requireRank("input", input, 4);
         requireRank("weight", weight, 4);

@@ -57,6 +57,14 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
         return new Pool2dParams(kernelH, kernelW, kernelH, kernelW, 0, 0, 1, 1, false, true, 0);
     }
 
+    /**
+     * A copy with another stride.
+     *
+     * @param h rows between windows, {@code >= 1}
+     * @param w columns between windows, {@code >= 1}
+     * @return the new parameters
+     * @throws IllegalArgumentException naming the component when below 1
+     */
     public Pool2dParams withStride(int h, int w) {
         return new Pool2dParams(kernelH, kernelW, h, w, padTop, padBottom, padLeft, padRight, dilationH, dilationW,
                 ceilMode, countIncludePad, divisorOverride);
@@ -73,22 +81,47 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
                 ceilMode, countIncludePad, divisorOverride);
     }
 
+    /**
+     * A copy with another dilation (max pooling only).
+     *
+     * @param h rows between window taps, {@code >= 1}
+     * @param w columns between window taps, {@code >= 1}
+     * @return the new parameters
+     * @throws IllegalArgumentException naming the component when below 1
+     */
     public Pool2dParams withDilation(int h, int w) {
         return new Pool2dParams(kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight, h, w,
                 ceilMode, countIncludePad, divisorOverride);
     }
 
+    /**
+     * A copy with another rounding of the output size.
+     *
+     * @param ceil true to round up (PyTorch's {@code ceil_mode})
+     * @return the new parameters
+     */
     public Pool2dParams withCeilMode(boolean ceil) {
         return new Pool2dParams(kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH,
                 dilationW, ceil, countIncludePad, divisorOverride);
     }
 
+    /**
+     * A copy that counts the padding in average pooling's divisor, or not.
+     *
+     * @param count PyTorch's {@code count_include_pad}
+     * @return the new parameters
+     */
     public Pool2dParams withCountIncludePad(boolean count) {
         return new Pool2dParams(kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH,
                 dilationW, ceilMode, count, divisorOverride);
     }
 
-    /** @param divisor the divisor of every window sum; 0 for none (PyTorch refuses an explicit zero) */
+    /**
+     * A copy with a fixed divisor for average pooling.
+     *
+     * @param divisor the divisor of every window sum; 0 for none (PyTorch refuses an explicit zero)
+     * @return the new parameters
+     */
     public Pool2dParams withDivisorOverride(int divisor) {
         return new Pool2dParams(kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH,
                 dilationW, ceilMode, countIncludePad, divisor);
@@ -116,6 +149,8 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
      * Checks the input against these parameters and returns the derived sizes.
      *
      * @param input (N, C, H, W)
+     * @return the sizes of the pooling
+     * @throws IllegalArgumentException naming the argument and the rule it broke
      */
     public Pool2dShape shapeOf(int[] input) {
         if (input == null) {
@@ -142,6 +177,13 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
                 Conv2dParams.requireOutputFits("width", ow, input[3], padLeft, padRight), this);
     }
 
+    /**
+     * As {@link #shapeOf(int[])}, for a tensor.
+     *
+     * @param input (N, C, H, W)
+     * @return the sizes of the pooling
+     * @throws IllegalArgumentException naming the argument and the rule it broke
+     */
     public Pool2dShape shapeOf(Tensor input) {
         return shapeOf(input == null ? null : input.shape());
     }

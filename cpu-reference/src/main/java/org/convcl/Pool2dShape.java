@@ -3,10 +3,20 @@ package org.convcl;
 /** The sizes of one validated pooling: input (n, c, h, w), output (n, c, oh, ow). */
 public record Pool2dShape(int n, int c, int h, int w, int oh, int ow, Pool2dParams params) {
 
+    /**
+     * The input's shape.
+     *
+     * @return (n, c, h, w)
+     */
     public int[] inputShape() {
         return new int[] {n, c, h, w};
     }
 
+    /**
+     * The output's shape.
+     *
+     * @return (n, c, oh, ow)
+     */
     public int[] outputShape() {
         return new int[] {n, c, oh, ow};
     }
@@ -17,6 +27,7 @@ public record Pool2dShape(int n, int c, int h, int w, int oh, int ow, Pool2dPara
      * dropped by a gathering gradient, and one from another input shape would send the gradient to the wrong place.
      *
      * @param indices one per output element, (N, C, OH, OW)
+     * @throws IllegalArgumentException naming {@code indices}, the value and its position when one is not a tap
      */
     public void requireIndices(long[] indices) {
         for (int o = 0; o < indices.length; o++) {

@@ -23,16 +23,36 @@ public record Tolerance(double atol, double rtol) {
     /** Bit-exact: for inputs whose float32 sums are exact. */
     public static final Tolerance EXACT = new Tolerance(0, 0);
 
+    /**
+     * Checks the bounds.
+     *
+     * @param atol absolute part, {@code >= 0}
+     * @param rtol relative part, {@code >= 0}
+     * @throws IllegalArgumentException when {@code atol} or {@code rtol} is negative or NaN
+     */
     public Tolerance {
         if (!(atol >= 0) || !(rtol >= 0)) {
             throw new IllegalArgumentException("tolerance: atol " + atol + " and rtol " + rtol + " must be >= 0");
         }
     }
 
+    /**
+     * The largest difference accepted around a value.
+     *
+     * @param expected the reference value
+     * @return {@code atol + rtol * |expected|}
+     */
     public double bound(double expected) {
         return atol + rtol * Math.abs(expected);
     }
 
+    /**
+     * Whether one value passes.
+     *
+     * @param got      the value checked
+     * @param expected the reference value
+     * @return true within the bound; NaN and infinities only when identical
+     */
     public boolean accepts(float got, float expected) {
         if (Float.isNaN(expected) || Float.isInfinite(expected)) {
             return Float.compare(got, expected) == 0;
@@ -40,7 +60,13 @@ public record Tolerance(double atol, double rtol) {
         return Math.abs((double) got - expected) <= bound(expected);
     }
 
-    /** The first element where {@code got} and {@code expected} disagree, or null when shapes and values agree. */
+    /**
+     * The first element where {@code got} and {@code expected} disagree.
+     *
+     * @param got      the tensor checked
+     * @param expected the reference tensor
+     * @return the first disagreement in row-major order, or null when shapes and values agree
+     */
     public Mismatch firstMismatch(Tensor got, Tensor expected) {
         if (!java.util.Arrays.equals(got.shape(), expected.shape())) {
             return new Mismatch(-1, got.shape(), expected.shape(), Float.NaN, Float.NaN, this);
@@ -54,7 +80,16 @@ public record Tolerance(double atol, double rtol) {
         return null;
     }
 
-    /** One disagreement, or a shape disagreement when {@code index} is -1. */
+    /**
+     * One disagreement, or a shape disagreement when {@code index} is -1.
+     *
+     * @param index     flat row-major index, or -1 for a shape disagreement
+     * @param gotShape  the checked tensor's shape
+     * @param shape     the reference's shape
+     * @param got       the checked value
+     * @param expected  the reference value
+     * @param tolerance the tolerance it broke
+     */
     public record Mismatch(long index, int[] gotShape, int[] shape, float got, float expected, Tolerance tolerance) {
         @Override
         public String toString() {

@@ -18,6 +18,13 @@ public final class VerifyingBackend implements Backend {
     public record Check(String op, Tensor got, Tensor expected, Tolerance tolerance) {
     }
 
+    /**
+     * Checks {@code checked} against the reference within {@code tolerance}.
+     *
+     * @param checked   the backend whose results are checked; closed with this one
+     * @param tolerance the bound on each element's difference
+     * @throws NullPointerException when an argument is null
+     */
     public VerifyingBackend(Backend checked, Tolerance tolerance) {
         this(checked, tolerance, check -> { });
     }
@@ -34,6 +41,12 @@ public final class VerifyingBackend implements Backend {
         this.passed = Objects.requireNonNull(passed, "passed");
     }
 
+    /**
+     * Checks {@code checked} against the reference within {@link Tolerance#FLOAT32}.
+     *
+     * @param checked the backend whose results are checked; closed with this one
+     * @throws NullPointerException when {@code checked} is null
+     */
     public VerifyingBackend(Backend checked) {
         this(checked, Tolerance.FLOAT32);
     }

@@ -52,12 +52,12 @@ public record BenchCase(String name, Kind kind, int n, int cin, int h, int w, in
     }
 
     public Tensor input() {
-        return Tensor.random(name.hashCode(), n, cin, h, w);
+        return Tensor.seeded(name.hashCode()).uniform(n, cin, h, w);
     }
 
     /** The convolution's weight; null for pooling. */
     public Tensor weight() {
-        return pooling() ? null : Tensor.random(name.hashCode() + 1L, cout, cin / params.groups(), kh, kw);
+        return pooling() ? null : Tensor.seeded(name.hashCode() + 1L).uniform(cout, cin / params.groups(), kh, kw);
     }
 
     /** The convolution's sizes; only for convolution and SGEMM cases. */

@@ -10,8 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.convcl.cli.Args;
-import org.convcl.cli.AtomicFile;
 import org.convcl.cli.Command;
+import org.convcl.io.AtomicFile;
 import org.convcl.opencl.Devices;
 
 /**

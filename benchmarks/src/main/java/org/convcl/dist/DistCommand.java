@@ -14,9 +14,9 @@ import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.convcl.cli.Args;
-import org.convcl.cli.AtomicFile;
 import org.convcl.cli.Command;
 import org.convcl.cli.Version;
+import org.convcl.io.AtomicFile;
 
 /**
  * {@code convcl dist}: a tarball that runs the command line on a Linux x86-64 machine with an OpenCL driver and no

@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.convcl.Tensor;
-import org.convcl.cli.AtomicFile;
+import org.convcl.io.AtomicFile;
 import org.convcl.opencl.BackendOptions;
 import org.convcl.opencl.Devices;
 import org.convcl.opencl.tuning.SgemmConfig;

@@ -14,9 +14,14 @@ public final class Conv2dBackwardReference {
     }
 
     /**
+     * The gradients of conv2d with respect to its input, weight and bias.
+     *
      * @param gradOutput (N, K, OH, OW), the gradient of the loss with respect to conv2d's output
      * @param input      (N, C, H, W), the forward input
      * @param weight     (K, C/G, KH, KW), the forward weight
+     * @param p          the forward parameters
+     * @return gradients shaped like input, weight and a (K) bias
+     * @throws IllegalArgumentException when the shapes do not fit the parameters
      */
     public static Conv2dGradients backward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params) {
         var s = params.shapeOf(input, weight, null);

@@ -11,10 +11,14 @@ public final class Conv2dReference {
     }
 
     /**
+     * 2-D cross-correlation, as {@code torch.nn.functional.conv2d}.
+     *
      * @param input  (N, C, H, W)
      * @param weight (K, C/G, KH, KW)
      * @param bias   (K) or null
+     * @param p      stride, padding, dilation and groups
      * @return (N, K, OH, OW)
+     * @throws IllegalArgumentException when the shapes do not fit the parameters
      */
     public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
         return conv2d(input, weight, bias, params, null, Activation.identity());

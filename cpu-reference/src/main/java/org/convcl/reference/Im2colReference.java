@@ -13,8 +13,11 @@ public final class Im2colReference {
     }
 
     /**
+     * The column matrix of image {@code n}.
+     *
      * @param input (N, C, H, W)
      * @param n     image index
+     * @param s     the convolution's sizes, from {@link org.convcl.Conv2dParams#shapeOf}
      * @return (C*KH*KW, OH*OW) as a rank-2 tensor
      */
     public static Tensor im2col(Tensor input, int n, Conv2dShape s) {

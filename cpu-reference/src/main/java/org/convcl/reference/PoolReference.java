@@ -11,8 +11,12 @@ public final class PoolReference {
     }
 
     /**
+     * Max pooling, as {@code torch.nn.functional.max_pool2d(..., return_indices=True)}.
+     *
      * @param input (N, C, H, W)
-     * @return output and argmax indices, each (N, C, OH, OW)
+     * @param p     kernel, stride, padding, dilation and ceil mode
+     * @return output and argmax indices ({@code ih * W + iw} per plane), each (N, C, OH, OW)
+     * @throws IllegalArgumentException when the shapes do not fit the parameters
      */
     public static MaxPool2dResult maxPool2d(Tensor input, Pool2dParams p) {
         var s = p.shapeOf(input);
@@ -54,7 +58,14 @@ public final class PoolReference {
         return new MaxPool2dResult(out, indices);
     }
 
-    /** @param input (N, C, H, W); @return (N, C, OH, OW) */
+    /**
+     * Average pooling, as {@code torch.nn.functional.avg_pool2d}.
+     *
+     * @param input (N, C, H, W)
+     * @param p     kernel, stride, padding, ceil mode, {@code count_include_pad} and divisor override
+     * @return (N, C, OH, OW)
+     * @throws IllegalArgumentException when the shapes do not fit the parameters
+     */
     public static Tensor avgPool2d(Tensor input, Pool2dParams p) {
         var s = p.shapeOf(input);
         var out = Tensor.zeros("output", s.outputShape());
@@ -86,6 +97,7 @@ public final class PoolReference {
      * @param indices    as returned by {@link #maxPool2d}
      * @param s          the forward pass's shape
      * @return (N, C, H, W)
+     * @throws IllegalArgumentException when an index is not a tap of its own window
      */
     public static Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, Pool2dShape s) {
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
@@ -107,6 +119,7 @@ public final class PoolReference {
      * element of its window.
      *
      * @param gradOutput (N, C, OH, OW)
+     * @param s          the forward pass's shape
      * @return (N, C, H, W)
      */
     public static Tensor avgPool2dBackward(Tensor gradOutput, Pool2dShape s) {

@@ -10,7 +10,11 @@ public final class SourceExample {
     private SourceExample() {
     }
 
-    /** (1, 2, 3, 3): channel 0 holds 1..9, channel 1 holds 11..19. */
+    /**
+     * The example's input.
+     *
+     * @return (1, 2, 3, 3): channel 0 holds 1..9, channel 1 holds 11..19
+     */
     public static Tensor input() {
         float[] x = new float[18];
         for (int i = 0; i < 9; i++) {
@@ -20,7 +24,11 @@ public final class SourceExample {
         return new Tensor(x, 1, 2, 3, 3);
     }
 
-    /** (2, 2, 2, 2): filter 0 all ones, filter 1 [[-1, 1], [-1, 1]], each on both channels. */
+    /**
+     * The example's filters.
+     *
+     * @return (2, 2, 2, 2): filter 0 all ones, filter 1 [[-1, 1], [-1, 1]], each on both channels
+     */
     public static Tensor filters() {
         return new Tensor(new float[] {1, 1, 1, 1, 1, 1, 1, 1, -1, 1, -1, 1, -1, 1, -1, 1}, 2, 2, 2, 2);
     }

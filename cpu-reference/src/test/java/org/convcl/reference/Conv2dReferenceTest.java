@@ -55,7 +55,7 @@ class Conv2dReferenceTest {
     }
 
     private static void assertShape(int[] expected, int[] input, int[] weight, Conv2dParams p) {
-        var y = Conv2dReference.conv2d(Tensor.random(1, input), Tensor.random(2, weight), null, p);
+        var y = Conv2dReference.conv2d(Tensor.seeded(1).uniform(input), Tensor.seeded(2).uniform(weight), null, p);
         assertArrayEquals(expected, y.shape());
     }
 
@@ -77,9 +77,9 @@ class Conv2dReferenceTest {
             var p = new Conv2dParams(1 + random.nextInt(3), 1 + random.nextInt(3), random.nextInt(kh),
                     random.nextInt(kw), 1 + random.nextInt(2), 1 + random.nextInt(2), g);
             int h = p.dilationH() * (kh - 1) + 1 + random.nextInt(5), w = p.dilationW() * (kw - 1) + 1 + random.nextInt(5);
-            var input = Tensor.random(trial, 2, c, h, w);
-            var weight = Tensor.random(1000 + trial, k, c / g, kh, kw);
-            var bias = Tensor.random(2000 + trial, k);
+            var input = Tensor.seeded(trial).uniform(2, c, h, w);
+            var weight = Tensor.seeded(1000 + trial).uniform(k, c / g, kh, kw);
+            var bias = Tensor.seeded(2000 + trial).uniform(k);
             var direct = Conv2dReference.conv2d(input, weight, bias, p);
             var lowered = viaIm2col(input, weight, bias, p);
             assertNull(Tolerance.FLOAT32.firstMismatch(lowered, direct), () -> "params " + p);

@@ -72,10 +72,10 @@ class GradientReferenceTest {
         long seed = 0;
         for (var p : cases) {
             seed++;
-            var x = Tensor.random(seed, 2, 4, 7, 6);
-            var w = Tensor.random(seed + 10, 4, 4 / p.groups(), 3, 2);
-            var b = Tensor.random(seed + 20, 4);
-            var dy = Tensor.random(seed + 30, p.shapeOf(x, w, b).outputShape());
+            var x = Tensor.seeded(seed).uniform(2, 4, 7, 6);
+            var w = Tensor.seeded(seed + 10).uniform(4, 4 / p.groups(), 3, 2);
+            var b = Tensor.seeded(seed + 20).uniform(4);
+            var dy = Tensor.seeded(seed + 30).uniform(p.shapeOf(x, w, b).outputShape());
             var grads = Conv2dBackwardReference.backward(dy, x, w, p);
             assertClose(numericGradient(x, dy, v -> Conv2dReference.conv2d(v, w, b, p), 1f), grads.input(), p + " input");
             assertClose(numericGradient(w, dy, v -> Conv2dReference.conv2d(x, v, b, p), 1f), grads.weight(), p + " weight");
@@ -94,9 +94,9 @@ class GradientReferenceTest {
         long seed = 100;
         for (var p : cases) {
             seed++;
-            var x = Tensor.random(seed, 2, 3, 7, 8);
+            var x = Tensor.seeded(seed).uniform(2, 3, 7, 8);
             var s = p.shapeOf(x);
-            var dy = Tensor.random(seed + 1, s.outputShape());
+            var dy = Tensor.seeded(seed + 1).uniform(s.outputShape());
             if (p.dilationH() == 1) {
                 assertClose(numericGradient(x, dy, v -> PoolReference.avgPool2d(v, p), 1f),
                         PoolReference.avgPool2dBackward(dy, s), p + " avg");

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
+import org.convcl.io.AtomicFile;
+import org.convcl.io.Npy;
 
 /** {@code convcl avgpool2d}: average pooling of a .npy file, as torch.nn.functional.avg_pool2d. */
 final class AvgPool2dCommand implements Command {
@@ -53,7 +55,7 @@ final class AvgPool2dCommand implements Command {
         var params = Flags.poolParams(args).withCountIncludePad(Flags.booleanOr(args, COUNT_INCLUDE_PAD, true))
                 .withDivisorOverride(divisor);
         AtomicFile.checkTargets(output);
-        var input = Npy.read(inputFile);
+        var input = Heap.readNpy(inputFile);
         Heap.require("output", Hints.poolShape(params, input).outputShape(), Float.BYTES);
         Npy.write(output, Flags.onBackend(args, out, backend -> backend.avgPool2d(input, params)));
     }

@@ -3,6 +3,8 @@ package org.convcl.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.convcl.Tensor;
+import org.convcl.io.AtomicFile;
+import org.convcl.io.Npy;
 
 /**
  * The files of a convolution command: {@code --input}, {@code --weight} and the optional {@code --bias} read, and
@@ -16,8 +18,8 @@ record ConvFiles(Tensor input, Tensor weight, Tensor bias, Path output) {
         var output = Path.of(args.required("output"));
         AtomicFile.checkTargets(output);
         String biasFile = args.value("bias");
-        return new ConvFiles(Npy.read(inputFile), Npy.read(weightFile),
-                biasFile == null ? null : Npy.read(Path.of(biasFile)), output);
+        return new ConvFiles(Heap.readNpy(inputFile), Heap.readNpy(weightFile),
+                biasFile == null ? null : Heap.readNpy(Path.of(biasFile)), output);
     }
 
     /** Writes the result to {@code --output}. */

@@ -12,6 +12,9 @@ import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.opencl.OpenClBackend;
+import org.convcl.VerifyingBackend;
+import org.convcl.io.AtomicFile;
+import org.convcl.reference.Conv2dReference;
 import org.convcl.reference.SourceExample;
 
 /**
@@ -56,9 +59,9 @@ final class Demo {
     void run(PrintStream out) throws IOException {
         AtomicFile.checkTargets(png);
         var digit = Digit.seven(DIGIT_SIZE);
-        var batch = Tensor.random(SEED, 4, 3, 32, 32);
-        var randomFilters = Tensor.random(SEED + 1, 8, 3, 3, 3);
-        var bias = Tensor.random(SEED + 2, 8);
+        var batch = Tensor.seeded(SEED).uniform(4, 3, 32, 32);
+        var randomFilters = Tensor.seeded(SEED + 1).uniform(8, 3, 3, 3);
+        var bias = Tensor.seeded(SEED + 2).uniform(8);
         var verification = new Verification();
         Tensor maps;
         // Closing the verifying wrapper closes the device too; a backend's close() may run twice.

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.convcl.Tensor;
+import org.convcl.io.AtomicFile;
 
 /**
  * 2-D maps side by side in one grayscale picture: each map scaled up by whole pixels, stretched from its own minimum

@@ -1,7 +1,10 @@
 package org.convcl.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.convcl.Tensor;
+import org.convcl.io.Npy;
 
 /**
  * The Java heap as a limit on the arrays a command allocates. A request that cannot fit is refused before the work
@@ -45,6 +48,12 @@ final class Heap {
                     + " MiB but the Java heap has " + available / MIB + " MiB free (maximum " + max() / MIB + " MiB); "
                     + advice(used() + bytes));
         }
+    }
+
+    /** Reads a float32 {@code .npy} file once its header shows that the heap can hold the array. */
+    static Tensor readNpy(Path file) throws IOException {
+        require(file + ": the array", Npy.shape(file), Float.BYTES);
+        return Npy.read(file);
     }
 
     /** The message for an OutOfMemoryError that got past {@link #require}: the work needed more than the heap. */

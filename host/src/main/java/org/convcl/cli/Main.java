@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
 import org.convcl.VerifyingBackend.VerificationException;
+import org.convcl.io.FileErrors;
 import org.convcl.opencl.ConvclException;
 
 /**

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.convcl.io.AtomicFile;
+import org.convcl.io.Npy;
 
 /** {@code convcl maxpool2d}: max pooling of a .npy file, as torch.nn.functional.max_pool2d. */
 final class MaxPool2dCommand implements Command {
@@ -49,7 +51,7 @@ final class MaxPool2dCommand implements Command {
         var dilation = args.pairOr(Flags.DILATION, 1, 1);
         var params = Flags.poolParams(args).withDilation(dilation.h(), dilation.w());
         AtomicFile.checkTargets(indicesFile == null ? new Path[] {output} : new Path[] {output, indicesFile});
-        var input = Npy.read(inputFile);
+        var input = Heap.readNpy(inputFile);
         var shape = Hints.poolShape(params, input);
         // The backend returns the float32 output and its int64 indices together.
         Heap.require("output and indices", shape.outputShape(), Float.BYTES + Long.BYTES);

@@ -19,6 +19,17 @@ import org.convcl.opencl.tuning.TuningCache;
  */
 public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPath path, long transferBudgetBytes,
                              long memoryBudgetBytes) {
+    /**
+     * Checks every value.
+     *
+     * @param sgemm               the SGEMM kernel and its parameters
+     * @param columnBudgetBytes   the most bytes one im2col column buffer may take, {@code >= 4}
+     * @param path                which conv2d path runs
+     * @param transferBudgetBytes the most bytes one buffer of a host-tensor call may take, {@code >= 4}
+     * @param memoryBudgetBytes   the most bytes the backend's device buffers may take together, {@code >= 4}
+     * @throws NullPointerException     when {@code sgemm} or {@code path} is null
+     * @throws IllegalArgumentException naming the budget that is below 4 bytes
+     */
     public BackendOptions {
         Objects.requireNonNull(sgemm, "sgemm");
         Objects.requireNonNull(path, "path");
@@ -38,6 +49,9 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * device queries; the column budget is a quarter of global memory, at most one allocation; the planner
      * chooses the path; transfers are limited by the device's allocation limit alone; the buffers alive may take
      * the device's global memory (CL_DEVICE_GLOBAL_MEM_SIZE).
+     *
+     * @param device one of {@link Devices#list()}
+     * @return the options {@link OpenClBackend#open(DeviceInfo)} uses
      */
     public static BackendOptions defaultsFor(DeviceInfo device) {
         return new BackendOptions(TuningCache.lookup(device).orElseGet(() -> SgemmConfig.defaultFor(device)),
@@ -45,23 +59,55 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
                 device.globalMemBytes());
     }
 
+    /**
+     * A copy with another SGEMM configuration.
+     *
+     * @param config the kernel and its parameters
+     * @return the new options
+     */
     public BackendOptions withSgemm(SgemmConfig config) {
         return new BackendOptions(config, columnBudgetBytes, path, transferBudgetBytes, memoryBudgetBytes);
     }
 
+    /**
+     * A copy with another column budget.
+     *
+     * @param bytes the most bytes one im2col column buffer may take, {@code >= 4}
+     * @return the new options
+     * @throws IllegalArgumentException when below 4 bytes
+     */
     public BackendOptions withColumnBudget(long bytes) {
         return new BackendOptions(sgemm, bytes, path, transferBudgetBytes, memoryBudgetBytes);
     }
 
+    /**
+     * A copy that pins a conv2d path.
+     *
+     * @param p the path; {@link Conv2dPath#AUTO} lets the planner choose
+     * @return the new options
+     */
     public BackendOptions withPath(Conv2dPath p) {
         return new BackendOptions(sgemm, columnBudgetBytes, p, transferBudgetBytes, memoryBudgetBytes);
     }
 
+    /**
+     * A copy with another transfer budget.
+     *
+     * @param bytes the most bytes one buffer of a host-tensor call may take, {@code >= 4}
+     * @return the new options
+     * @throws IllegalArgumentException when below 4 bytes
+     */
     public BackendOptions withTransferBudget(long bytes) {
         return new BackendOptions(sgemm, columnBudgetBytes, path, bytes, memoryBudgetBytes);
     }
 
-    /** At most the device's global memory, which the backend never exceeds whatever the budget. */
+    /**
+     * A copy with another memory budget; the backend never exceeds the device's global memory whatever the budget.
+     *
+     * @param bytes the most bytes the backend's device buffers may take together, {@code >= 4}
+     * @return the new options
+     * @throws IllegalArgumentException when below 4 bytes
+     */
     public BackendOptions withMemoryBudget(long bytes) {
         return new BackendOptions(sgemm, columnBudgetBytes, path, transferBudgetBytes, bytes);
     }

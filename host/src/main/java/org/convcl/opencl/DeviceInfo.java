@@ -58,7 +58,11 @@ public record DeviceInfo(int index, cl_platform_id platform, cl_device_id device
                 longInfo(device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE));
     }
 
-    /** One line for {@code convcl devices}. */
+    /**
+     * One line for {@code convcl devices}.
+     *
+     * @return index, name, type, platform, versions and the limits ConvCL uses
+     */
     public String describe() {
         return String.format("%d: %s [%s] on %s, %s, driver %s; %d compute units, global %d MiB, max alloc %d MiB,"
                         + " local %d KiB, max work-group %d, float vectors of %d", index, name, type, platformName, version,

@@ -37,24 +37,49 @@ public final class DeviceTensor implements AutoCloseable {
         this.cleanable = CLEANER.register(this, new Forgotten(owner, buffer));
     }
 
+    /**
+     * The extents.
+     *
+     * @return a copy of the shape, outermost axis first
+     */
     public int[] shape() {
         return shape.clone();
     }
 
+    /**
+     * One extent.
+     *
+     * @param axis from 0 to {@code rank() - 1}
+     * @return the extent of {@code axis}
+     * @throws ArrayIndexOutOfBoundsException when {@code axis} is outside the shape
+     */
     public int dim(int axis) {
         return shape[axis];
     }
 
+    /**
+     * The number of axes.
+     *
+     * @return 4 for an NCHW activation
+     */
     public int rank() {
         return shape.length;
     }
 
-    /** Number of elements. */
+    /**
+     * The number of elements.
+     *
+     * @return the product of the extents, in 64 bits
+     */
     public long size() {
         return size;
     }
 
-    /** True for max pooling's int64 indices, false for float32 values. */
+    /**
+     * The element type.
+     *
+     * @return true for max pooling's int64 indices, false for float32 values
+     */
     public boolean isIndices() {
         return int64;
     }

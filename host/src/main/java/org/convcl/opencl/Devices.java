@@ -23,7 +23,12 @@ public final class Devices {
     private Devices() {
     }
 
-    /** Every device of every OpenCL platform, in platform order. */
+    /**
+     * Every device of every OpenCL platform, in platform order.
+     *
+     * @return the devices, indexed as {@code convcl devices} shows them; empty when no driver is installed
+     * @throws ConvclException when the OpenCL library ({@code libOpenCL.so.1}) is missing, naming what to install
+     */
     public static List<DeviceInfo> list() {
         Cl.init();
         int[] count = new int[1];
@@ -54,7 +59,14 @@ public final class Devices {
         return devices;
     }
 
-    /** The OpenCL device a spec names; see the class comment. */
+    /**
+     * The OpenCL device a spec names; see the class comment.
+     *
+     * @param spec device spec, or null for {@code CONVCL_DEVICE} or the default device
+     * @return the device
+     * @throws IllegalArgumentException when no device matches the spec
+     * @throws ConvclException          when there is no OpenCL device at all, naming what to install
+     */
     public static DeviceInfo choose(String spec) {
         String s = Backends.effectiveSpec(spec);
         List<DeviceInfo> devices = list();

@@ -36,7 +36,7 @@ import org.convcl.opencl.tuning.TuningCache;
  * after that every call throws {@link IllegalStateException}, whichever thread makes it.
  *
  * <pre>{@code
- * try (var gpu = OpenClBackend.open(Devices.choose("gpu"));
+ * try (var gpu = OpenClBackend.open();   // the default device; open("gpu"), open("cpu"), an index, a name
  *      var dx = gpu.upload(x); var dw = gpu.upload(w);
  *      var dy = gpu.conv2d(dx, dw, null, Conv2dParams.DEFAULT.withPadding(1, 1))) {
  *     Tensor y = gpu.download(dy);   // one copy back, however many operations were chained
@@ -70,14 +70,60 @@ public final class OpenClBackend implements Backend {
         this.convTranspose2d = new ConvTranspose2d(planner, conv2d, conv2dBackward, tensorOps);
     }
 
-    /** A backend on {@code device} with defaults from its limits. */
+    /**
+     * A backend on the default device: {@code CONVCL_DEVICE} if set, else the first GPU, accelerator or CPU device.
+     *
+     * @return a backend to close after use
+     * @throws IllegalArgumentException when {@code CONVCL_DEVICE} matches no OpenCL device
+     * @throws ConvclException          when there is no OpenCL device at all; the message names the package to install
+     * @see #open(String)
+     */
+    public static OpenClBackend open() {
+        return open((String) null);
+    }
+
+    /**
+     * A backend on the device {@code spec} names, with defaults from its limits: the entry point for device
+     * tensors. The spec is read as by {@link org.convcl.Backends#open}: an index from {@link Devices#list()},
+     * {@code gpu}, {@code cpu}, {@code accelerator}, or part of a device or platform name; null or blank reads
+     * {@code CONVCL_DEVICE}, and without that takes the first GPU, else accelerator, else CPU device. Unlike
+     * {@code Backends.open(null)} it never falls back to the reference, which has no device tensors.
+     *
+     * @param spec device spec, or null for the default device
+     * @return a backend to close after use
+     * @throws IllegalArgumentException when no OpenCL device matches the spec, or it is {@code reference}
+     * @throws ConvclException          when there is no OpenCL device at all (no driver or no {@code libOpenCL.so.1});
+     *                                  the message names the package to install
+     */
+    public static OpenClBackend open(String spec) {
+        if (org.convcl.Backends.effectiveSpec(spec).equals("reference")) {
+            throw new IllegalArgumentException("device: 'reference' has no device tensors; use Backends.open"
+                    + " for it, or name an OpenCL device");
+        }
+        return open(Devices.choose(spec));
+    }
+
+    /**
+     * A backend on {@code device} with defaults from its limits.
+     *
+     * @param device one of {@link Devices#list()}
+     * @return a backend to close after use
+     * @throws IllegalArgumentException when the device cannot run ConvCL's kernels (work-group size below 64)
+     * @throws ConvclException          when OpenCL fails to make the context or queue
+     */
     public static OpenClBackend open(DeviceInfo device) {
         return open(device, BackendOptions.defaultsFor(device));
     }
 
     /**
+     * A backend on {@code device} with the given options.
+     *
+     * @param device  one of {@link Devices#list()}
+     * @param options budgets, SGEMM configuration and path; see {@link BackendOptions#defaultsFor}
+     * @return a backend to close after use
      * @throws IllegalArgumentException when the options do not fit the device, or pin a path their SGEMM kernel
      *                                  cannot run
+     * @throws ConvclException          when OpenCL fails to make the context or queue
      */
     public static OpenClBackend open(DeviceInfo device, BackendOptions options) {
         var cl = new ClContext(device, Math.min(options.memoryBudgetBytes(), device.globalMemBytes()));
@@ -89,6 +135,11 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    /**
+     * The device this backend runs on.
+     *
+     * @return its description and limits
+     */
     public DeviceInfo device() {
         return cl.device();
     }
@@ -152,7 +203,11 @@ public final class OpenClBackend implements Backend {
      * @param input  (N, C, H, W)
      * @param weight (K, C/groups, KH, KW)
      * @param bias   (K) or null
+     * @param params stride, padding, dilation and groups
      * @return (N, K, OH, OW), owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
+     *                                  another backend, or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend is closed
      */
     public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
                                             Conv2dParams params) {
@@ -266,7 +321,11 @@ public final class OpenClBackend implements Backend {
      * @param gradOutput (N, K, OH, OW)
      * @param input      (N, C, H, W), the forward input
      * @param weight     (K, C/groups, KH, KW), the forward weight
+     * @param params     the forward parameters
      * @return gradients shaped like input, weight and a (K) bias, owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
+     *                                  another backend, or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend is closed
      */
     public synchronized DeviceConv2dGradients conv2dBackward(DeviceTensor gradOutput, DeviceTensor input,
                                                              DeviceTensor weight, Conv2dParams params) {
@@ -509,8 +568,12 @@ public final class OpenClBackend implements Backend {
     /**
      * Max pooling on the device.
      *
-     * @param input (N, C, H, W)
+     * @param input  (N, C, H, W)
+     * @param params kernel, stride, padding, dilation and ceil mode
      * @return output (float32) and indices (int64), each (N, C, OH, OW), owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
+     *                                  another backend, or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend is closed
      */
     public synchronized DeviceMaxPool maxPool2d(DeviceTensor input, Pool2dParams params) {
         requireNonNull("input", input);
@@ -538,7 +601,16 @@ public final class OpenClBackend implements Backend {
         return out;
     }
 
-    /** Average pooling on the device: (N, C, H, W) to (N, C, OH, OW), owned by the caller. */
+    /**
+     * Average pooling on the device.
+     *
+     * @param input  (N, C, H, W)
+     * @param params kernel, stride, padding, ceil mode, {@code count_include_pad} and divisor override
+     * @return (N, C, OH, OW), owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
+     *                                  another backend, or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend is closed
+     */
     public synchronized DeviceTensor avgPool2d(DeviceTensor input, Pool2dParams params) {
         requireNonNull("input", input);
         var s = params.shapeOf(input.shape());
@@ -569,7 +641,12 @@ public final class OpenClBackend implements Backend {
      *
      * @param gradOutput (N, C, OH, OW)
      * @param indices    the forward pass's indices, (N, C, OH, OW); checked on the device to lie in their windows
+     * @param inputShape the forward input's shape (N, C, H, W)
+     * @param params     the forward parameters
      * @return (N, C, H, W) for {@code inputShape}, owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
+     *                                  another backend, or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend is closed
      */
     public synchronized DeviceTensor maxPool2dBackward(DeviceTensor gradOutput, DeviceTensor indices, int[] inputShape,
                                                        Pool2dParams params) {
@@ -598,7 +675,17 @@ public final class OpenClBackend implements Backend {
         return grad;
     }
 
-    /** The gradient of average pooling on the device: (N, C, OH, OW) to {@code inputShape}, owned by the caller. */
+    /**
+     * The gradient of average pooling on the device.
+     *
+     * @param gradOutput (N, C, OH, OW)
+     * @param inputShape the forward input's shape (N, C, H, W)
+     * @param params     the forward parameters
+     * @return (N, C, H, W), owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
+     *                                  another backend, or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend is closed
+     */
     public synchronized DeviceTensor avgPool2dBackward(DeviceTensor gradOutput, int[] inputShape, Pool2dParams params) {
         var s = params.shapeOf(inputShape);
         requireShape("gradOutput", gradOutput, s.outputShape());
@@ -606,7 +693,15 @@ public final class OpenClBackend implements Backend {
                 dx -> avgPool.backward(gradOutput.buffer(this, "gradOutput", false), dx, s));
     }
 
-    /** Copies max pooling indices ({@code ih * W + iw} per plane) to the device. */
+    /**
+     * Copies max pooling indices to the device.
+     *
+     * @param indices {@code ih * W + iw} per plane, row-major
+     * @param shape   their extents, (N, C, OH, OW); the product must equal {@code indices.length}
+     * @return an int64 device tensor, owned by the caller
+     * @throws IllegalArgumentException when the length does not match the shape or the memory budget is passed
+     * @throws IllegalStateException    when this backend is closed
+     */
     public synchronized DeviceTensor uploadIndices(long[] indices, int... shape) {
         requireNonNull("indices", indices);
         if (indices.length != Tensor.elementCount(shape)) {
@@ -625,7 +720,14 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    /** Copies max pooling indices back to the host. */
+    /**
+     * Copies max pooling indices back to the host, after every operation enqueued before.
+     *
+     * @param t an int64 device tensor of this backend
+     * @return the indices, row-major
+     * @throws IllegalArgumentException when {@code t} holds float32 values, is closed or belongs to another backend
+     * @throws IllegalStateException    when this backend is closed
+     */
     public synchronized long[] downloadIndices(DeviceTensor t) {
         requireNonNull("indices", t);
         long[] host = new long[Math.toIntExact(t.size())];
@@ -636,7 +738,14 @@ public final class OpenClBackend implements Backend {
         return host;
     }
 
-    /** Copies a host tensor to the device. */
+    /**
+     * Copies a host tensor to the device.
+     *
+     * @param t any shape, row-major
+     * @return a float32 device tensor of the same shape, owned by the caller
+     * @throws IllegalArgumentException when {@code t} is null or the memory budget is passed
+     * @throws IllegalStateException    when this backend is closed
+     */
     public synchronized DeviceTensor upload(Tensor t) {
         requireNonNull("tensor", t);
         var d = allocate("tensor " + t.shapeString(), false, t.shape());
@@ -655,8 +764,11 @@ public final class OpenClBackend implements Backend {
      * Copies a host tensor into an existing device tensor of the same shape, reusing its memory (for example a new
      * loss gradient each training step).
      *
-     * @param into a float32 tensor shaped like {@code t}; overwritten
+     * @param t    the values to copy
+     * @param into a float32 tensor of this backend shaped like {@code t}; overwritten
      * @return {@code into}
+     * @throws IllegalArgumentException when a shape differs, or {@code into} holds indices, is closed or belongs to
+     *                                  another backend
      */
     public synchronized DeviceTensor upload(Tensor t, DeviceTensor into) {
         requireNonNull("tensor", t);
@@ -668,7 +780,14 @@ public final class OpenClBackend implements Backend {
         return into;
     }
 
-    /** Copies a device tensor back to the host, after every operation enqueued before. */
+    /**
+     * Copies a device tensor back to the host, after every operation enqueued before.
+     *
+     * @param t a float32 device tensor of this backend
+     * @return a new host tensor of the same shape
+     * @throws IllegalArgumentException when {@code t} holds indices, is closed or belongs to another backend
+     * @throws IllegalStateException    when this backend is closed
+     */
     public synchronized Tensor download(DeviceTensor t) {
         requireNonNull("tensor", t);
         var host = Tensor.zeros(t.shape());
@@ -684,7 +803,11 @@ public final class OpenClBackend implements Backend {
         cl.finish();
     }
 
-    /** How many host-device copies this backend has made, to check that a chain of operations stays on the device. */
+    /**
+     * How many host-device copies this backend has made, to check that a chain of operations stays on the device.
+     *
+     * @return uploads plus downloads since the backend opened
+     */
     public long transferCount() {
         return cl.transferCount();
     }

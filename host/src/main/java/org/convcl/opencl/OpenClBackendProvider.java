@@ -1,12 +1,26 @@
 package org.convcl.opencl;
 
 import org.convcl.Backend;
+import org.convcl.opencl.runtime.Cl;
 import org.convcl.spi.BackendProvider;
 
 /** Makes {@link org.convcl.Backends#open} open an {@link OpenClBackend} on the device a spec names. */
 public final class OpenClBackendProvider implements BackendProvider {
+    /** Made by {@link java.util.ServiceLoader}. */
+    public OpenClBackendProvider() {
+    }
+
     @Override
     public Backend open(String deviceSpec) {
-        return OpenClBackend.open(Devices.choose(deviceSpec));
+        return OpenClBackend.open(deviceSpec);
+    }
+
+    @Override
+    public String missingDevice() {
+        try {
+            return Devices.list().isEmpty() ? "no OpenCL device was found; " + Cl.INSTALL_HINT : null;
+        } catch (ConvclException e) {
+            return e.getMessage();
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.convcl.ConvTranspose2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
+import org.convcl.io.Npy;
 import org.convcl.reference.ConvTranspose2dReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +38,9 @@ class CliConvTranspose2dTest {
 
     @BeforeEach
     void writeInputs() throws IOException {
-        input = Tensor.random(1, 2, 4, 5, 7);
-        weight = Tensor.random(2, 4, 3, 3, 2);
-        bias = Tensor.random(3, 6);
+        input = Tensor.seeded(1).uniform(2, 4, 5, 7);
+        weight = Tensor.seeded(2).uniform(4, 3, 3, 2);
+        bias = Tensor.seeded(3).uniform(6);
         Npy.write(dir.resolve("x.npy"), input);
         Npy.write(dir.resolve("w.npy"), weight);
         Npy.write(dir.resolve("b.npy"), bias);

@@ -13,11 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
+import org.convcl.io.Npy;
 import org.convcl.opencl.ConvclException;
 import org.convcl.opencl.Devices;
 import org.convcl.reference.ReferenceBackend;
@@ -64,19 +66,22 @@ class CliTest {
 
     @BeforeEach
     void writeInputs() throws IOException {
-        input = Tensor.random(1, 2, 4, 9, 7);
-        weight = Tensor.random(2, 6, 2, 3, 3);
-        bias = Tensor.random(3, 6);
+        input = Tensor.seeded(1).uniform(2, 4, 9, 7);
+        weight = Tensor.seeded(2).uniform(6, 2, 3, 3);
+        bias = Tensor.seeded(3).uniform(6);
         Npy.write(dir.resolve("x.npy"), input);
         Npy.write(dir.resolve("w.npy"), weight);
         Npy.write(dir.resolve("b.npy"), bias);
         // Files with the plain mistakes whose fix the error names.
-        Npy.write(dir.resolve("depthwise.npy"), Tensor.random(4, 8, 1, 3, 3));
-        Npy.write(dir.resolve("nhwc.npy"), Tensor.random(5, 2, 9, 7, 4));
-        Npy.write(dir.resolve("chw.npy"), Tensor.random(6, 4, 9, 7));
-        Npy.write(dir.resolve("b61.npy"), Tensor.random(7, 6, 1));
-        Files.write(dir.resolve("x64.npy"), NpyTest.numpyFile(1,
-                "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 4, 9, 7), }", new byte[input.size() * 8]));
+        Npy.write(dir.resolve("depthwise.npy"), Tensor.seeded(4).uniform(8, 1, 3, 3));
+        Npy.write(dir.resolve("nhwc.npy"), Tensor.seeded(5).uniform(2, 9, 7, 4));
+        Npy.write(dir.resolve("chw.npy"), Tensor.seeded(6).uniform(4, 9, 7));
+        Npy.write(dir.resolve("b61.npy"), Tensor.seeded(7).uniform(6, 1));
+        // The input as float64: the header's dtype swapped (same length) and the data twice as long.
+        byte[] float32 = Files.readAllBytes(dir.resolve("x.npy"));
+        byte[] float64 = new String(float32, StandardCharsets.ISO_8859_1).replace("'<f4'", "'<f8'")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(dir.resolve("x64.npy"), Arrays.copyOf(float64, float32.length + input.size() * Float.BYTES));
     }
 
     private List<String> conv2dArgs(String... extra) {

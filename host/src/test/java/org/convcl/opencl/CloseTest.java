@@ -32,7 +32,7 @@ class CloseTest {
     private static List<Consumer<OpenClBackend>> everyCall(DeviceTensor x, DeviceTensor w, DeviceTensor pooled,
                                                            DeviceTensor indices) {
         var empty = Tensor.zeros(0, 2, 4, 4);
-        var weight = Tensor.random(1, 3, 2, 3, 3);
+        var weight = Tensor.seeded(1).uniform(3, 2, 3, 3);
         var pooledHost = Tensor.zeros(0, 2, 2, 2);
         return List.of(b -> b.conv2d(empty, weight, null, SAME),
                 b -> b.conv2dBackward(Tensor.zeros(0, 3, 4, 4), empty, weight, SAME),
@@ -53,7 +53,7 @@ class CloseTest {
         long buffers = DeviceBuffer.liveCount();
         var backend = OpenClBackend.open(Devices.choose(null));
         var x = backend.upload(Tensor.zeros(0, 2, 4, 4));
-        var w = backend.upload(Tensor.random(2, 2, 2, 1, 1));
+        var w = backend.upload(Tensor.seeded(2).uniform(2, 2, 1, 1));
         var pooled = backend.upload(Tensor.zeros(0, 2, 2, 2));
         var indices = backend.uploadIndices(new long[0], 0, 2, 2, 2);
         var calls = everyCall(x, w, pooled, indices);
@@ -79,7 +79,7 @@ class CloseTest {
     void aForgottenTensorIsFreedOnceUnreachable() throws InterruptedException {
         try (var backend = OpenClBackend.open(Devices.choose(null))) {
             for (int i = 0; i < 20; i++) {
-                backend.upload(Tensor.random(i, 1, 1, 64, 64));
+                backend.upload(Tensor.seeded(i).uniform(1, 1, 64, 64));
             }
             assertEquals(20, backend.liveBuffers());
             for (int i = 0; i < 100 && backend.liveBuffers() > 0; i++) {
@@ -97,8 +97,8 @@ class CloseTest {
     @Test
     void closingWhileOtherThreadsCallIsSafe() throws Exception {
         long buffers = DeviceBuffer.liveCount();
-        var x = Tensor.random(7, 1, 4, 12, 12);
-        var w = Tensor.random(8, 4, 4, 3, 3);
+        var x = Tensor.seeded(7).uniform(1, 4, 12, 12);
+        var w = Tensor.seeded(8).uniform(4, 4, 3, 3);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             for (int round = 0; round < 20; round++) {

@@ -23,7 +23,7 @@ class Conv2dBackwardDeviceTest extends SharedDevice {
     }
 
     static void assertGradientsMatch(OpenClBackend backend, DeviceCase c, Tolerance tolerance, Tensor x, Tensor w) {
-        var dy = Tensor.random(c.seed() + 3, c.params().shapeOf(x, w, null).outputShape());
+        var dy = Tensor.seeded(c.seed() + 3).uniform(c.params().shapeOf(x, w, null).outputShape());
         var got = backend.conv2dBackward(dy, x, w, c.params());
         var expected = Conv2dBackwardReference.backward(dy, x, w, c.params());
         assertNull(tolerance.firstMismatch(got.input(), expected.input()),
@@ -45,9 +45,9 @@ class Conv2dBackwardDeviceTest extends SharedDevice {
     void smallIntegerGradientsAreExact() {
         var p = new Conv2dParams(2, 1, 1, 2, 1, 2, 3);
         var c = DeviceCase.named("exact").input(3, 6, 9, 8).filters(9, 3, 2).params(p).seed(91);
-        var x = Tensor.randomIntegers(1, 3, 3, 6, 9, 8);
-        var w = Tensor.randomIntegers(2, 2, 9, 2, 3, 2);
-        var dy = Tensor.randomIntegers(3, 2, p.shapeOf(x, w, null).outputShape());
+        var x = Tensor.seeded(1).integers(3, 3, 6, 9, 8);
+        var w = Tensor.seeded(2).integers(2, 9, 2, 3, 2);
+        var dy = Tensor.seeded(3).integers(2, p.shapeOf(x, w, null).outputShape());
         var got = device.conv2dBackward(dy, x, w, p);
         var expected = Conv2dBackwardReference.backward(dy, x, w, p);
         assertNull(Tolerance.EXACT.firstMismatch(got.input(), expected.input()), c::toString);
@@ -69,7 +69,7 @@ class Conv2dBackwardDeviceTest extends SharedDevice {
 
     @Test
     void anEmptyBatchHasZeroWeightAndBiasGradients() {
-        var w = Tensor.random(1, 4, 3, 3, 3);
+        var w = Tensor.seeded(1).uniform(4, 3, 3, 3);
         var g = device.conv2dBackward(Tensor.zeros(0, 4, 5, 5), Tensor.zeros(0, 3, 7, 7), w, Conv2dParams.DEFAULT);
         assertArrayEquals(new int[] {0, 3, 7, 7}, g.input().shape());
         assertArrayEquals(new float[w.size()], g.weight().data());

@@ -82,21 +82,21 @@ class Conv2dChunkingTest {
 
             // The gradients too: input gradients slice by slice, weight and bias gradients summed over the slices.
             var w = LAYER.weight();
-            var dy = Tensor.random(43, LAYER.params().shapeOf(x, w, null).outputShape());
+            var dy = Tensor.seeded(43).uniform(LAYER.params().shapeOf(x, w, null).outputShape());
             var got = backend.conv2dBackward(dy, x, w, LAYER.params());
             var want = Conv2dBackwardReference.backward(dy, x, w, LAYER.params());
             assertNull(Tolerance.FLOAT32.firstMismatch(got.input(), want.input()));
             assertNull(Tolerance.FLOAT32.firstMismatch(got.weight(), want.weight()));
             assertNull(Tolerance.FLOAT32.firstMismatch(got.bias(), want.bias()));
             var s = pool.shapeOf(x);
-            var dPool = Tensor.random(44, s.outputShape());
+            var dPool = Tensor.seeded(44).uniform(s.outputShape());
             assertNull(Tolerance.FLOAT32.firstMismatch(backend.maxPool2dBackward(dPool, expected.indices(), x.shape(), pool),
                     PoolReference.maxPool2dBackward(dPool, expected.indices(), s)));
             assertNull(Tolerance.FLOAT32.firstMismatch(backend.avgPool2dBackward(dPool, x.shape(), pool),
                     PoolReference.avgPool2dBackward(dPool, s)));
 
-            var e = assertThrows(IllegalArgumentException.class, () -> backend.conv2d(Tensor.random(1, 1, 3, 40, 40),
-                    Tensor.random(2, 4, 3, 3, 3), null, Conv2dParams.DEFAULT));
+            var e = assertThrows(IllegalArgumentException.class, () -> backend.conv2d(Tensor.seeded(1).uniform(1, 3, 40, 40),
+                    Tensor.seeded(2).uniform(4, 3, 3, 3), null, Conv2dParams.DEFAULT));
             assertTrue(e.getMessage().startsWith("input: one image needs a 23104-byte buffer, more than the "
                     + twoOutputs + " bytes one transfer may take"), e.getMessage());
         }

@@ -247,9 +247,9 @@ class Conv2dDeviceTest extends SharedDevice {
                 new Conv2dParams(2, 3, 0, 2, 2, 1, 1),
                 new Conv2dParams(1, 1, 1, 1, 1, 1, 3));
         for (var p : cases) {
-            var x = Tensor.randomIntegers(7, 3, 2, 9, 13, 11);
-            var w = Tensor.randomIntegers(8, 2, 12, 9 / p.groups(), 3, 3);
-            var b = Tensor.randomIntegers(9, 5, 12);
+            var x = Tensor.seeded(7).integers(3, 2, 9, 13, 11);
+            var w = Tensor.seeded(8).integers(2, 12, 9 / p.groups(), 3, 3);
+            var b = Tensor.seeded(9).integers(5, 12);
             var s = p.shapeOf(x, w, b);
             var expected = Conv2dReference.conv2d(x, w, b, p);
             PINNED.forEach((path, backend) -> {
@@ -270,7 +270,7 @@ class Conv2dDeviceTest extends SharedDevice {
 
     @Test
     void emptyBatchReturnsAnEmptyResult() {
-        var y = device.conv2d(Tensor.zeros(0, 3, 8, 8), Tensor.random(1, 4, 3, 3, 3), null, P);
+        var y = device.conv2d(Tensor.zeros(0, 3, 8, 8), Tensor.seeded(1).uniform(4, 3, 3, 3), null, P);
         assertArrayEquals(new int[] {0, 4, 6, 6}, y.shape());
     }
 

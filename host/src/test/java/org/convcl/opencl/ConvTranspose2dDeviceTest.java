@@ -92,10 +92,10 @@ class ConvTranspose2dDeviceTest extends SharedDevice {
     @Test
     void smallIntegersAreExact() {
         var p = P.withStride(2, 3).withPadding(1, 2).withOutputPadding(1, 0).withDilation(1, 2).withGroups(2);
-        var x = Tensor.randomIntegers(1, 3, 2, 4, 5, 6);
-        var w = Tensor.randomIntegers(2, 2, 4, 3, 3, 2);
-        var b = Tensor.randomIntegers(3, 3, 6);
-        var dy = Tensor.randomIntegers(4, 2, p.shapeOf(x, w, b).outputShape());
+        var x = Tensor.seeded(1).integers(3, 2, 4, 5, 6);
+        var w = Tensor.seeded(2).integers(2, 4, 3, 3, 2);
+        var b = Tensor.seeded(3).integers(3, 6);
+        var dy = Tensor.seeded(4).integers(2, p.shapeOf(x, w, b).outputShape());
         assertClose(Tolerance.EXACT, ConvTranspose2dReference.convTranspose2d(x, w, b, p),
                 device.convTranspose2d(x, w, b, p), "output");
         var expected = ConvTranspose2dReference.backward(dy, x, w, p);
@@ -146,7 +146,7 @@ class ConvTranspose2dDeviceTest extends SharedDevice {
 
     @Test
     void anEmptyBatchHasAnEmptyOutputAndZeroWeightAndBiasGradients() {
-        var w = Tensor.random(1, 3, 4, 3, 3);
+        var w = Tensor.seeded(1).uniform(3, 4, 3, 3);
         var p = P.withStride(2, 2);
         var y = device.convTranspose2d(Tensor.zeros(0, 3, 5, 5), w, null, p);
         assertArrayEquals(new int[] {0, 4, 11, 11}, y.shape());

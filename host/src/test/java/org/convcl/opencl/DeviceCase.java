@@ -58,15 +58,15 @@ record DeviceCase(String label, int n, int c, int h, int w, int k, int kh, int k
     }
 
     Tensor input() {
-        return Tensor.random(seed, n, c, h, w);
+        return Tensor.seeded(seed).uniform(n, c, h, w);
     }
 
     Tensor weight() {
-        return Tensor.random(seed + 1, k, c / params.groups(), kh, kw);
+        return Tensor.seeded(seed + 1).uniform(k, c / params.groups(), kh, kw);
     }
 
     Tensor biasOrNull() {
-        return bias ? Tensor.random(seed + 2, k) : null;
+        return bias ? Tensor.seeded(seed + 2).uniform(k) : null;
     }
 
     Conv2dShape shape() {

@@ -22,10 +22,10 @@ class DeviceChainTest extends SharedDevice {
     private static final Pool2dParams POOL = Pool2dParams.of(2, 2);
     private static final ReferenceBackend REFERENCE = new ReferenceBackend();
 
-    private final Tensor x = Tensor.random(21, 2, 3, 10, 9);
-    private final Tensor w = Tensor.random(22, 6, 3, 3, 3);
-    private final Tensor b = Tensor.random(23, 6);
-    private final Tensor loss = Tensor.random(24, 2, 6, 5, 4);
+    private final Tensor x = Tensor.seeded(21).uniform(2, 3, 10, 9);
+    private final Tensor w = Tensor.seeded(22).uniform(6, 3, 3, 3);
+    private final Tensor b = Tensor.seeded(23).uniform(6);
+    private final Tensor loss = Tensor.seeded(24).uniform(2, 6, 5, 4);
 
     /** The reference's chain, and the device's results to compare with it. */
     private record Chain(Tensor y, Tensor pooled, long[] indices, Tensor dy, Tensor dx, Tensor dw, Tensor db,
@@ -76,7 +76,7 @@ class DeviceChainTest extends SharedDevice {
      */
     @Test
     void standaloneActivationInPlaceOverTwoSteps() {
-        var secondLoss = Tensor.random(25, loss.shape());
+        var secondLoss = Tensor.seeded(25).uniform(loss.shape());
         try (var backend = OpenClBackend.open(Devices.choose(null));
              var dx = backend.upload(x); var dw = backend.upload(w); var db = backend.upload(b);
              var dLoss = backend.upload(loss)) {
@@ -113,8 +113,8 @@ class DeviceChainTest extends SharedDevice {
      */
     @Test
     void onlyIndicesOfTheSameShapesSkipTheWindowCheck() {
-        try (var dy = device.upload(Tensor.random(26, 1, 1, 2, 2));
-             var input = device.upload(Tensor.random(27, 1, 1, 4, 4));
+        try (var dy = device.upload(Tensor.seeded(26).uniform(1, 1, 2, 2));
+             var input = device.upload(Tensor.seeded(27).uniform(1, 1, 4, 4));
              var pooled = device.maxPool2d(input, POOL)) {
             long before = device.transferCount();
             device.maxPool2dBackward(dy, pooled.indices(), new int[] {1, 1, 4, 4}, POOL).close();

@@ -21,10 +21,10 @@ class DeviceTensorTest {
 
     @Test
     void chainedConvolutionsCopyNothingThroughTheHost() {
-        var x = Tensor.random(1, 2, 3, 12, 10);
-        var w1 = Tensor.random(2, 8, 3, 3, 3);
-        var w2 = Tensor.random(3, 4, 8, 3, 3);
-        var b2 = Tensor.random(4, 4);
+        var x = Tensor.seeded(1).uniform(2, 3, 12, 10);
+        var w1 = Tensor.seeded(2).uniform(8, 3, 3, 3);
+        var w2 = Tensor.seeded(3).uniform(4, 8, 3, 3);
+        var b2 = Tensor.seeded(4).uniform(4);
         try (var device = OpenClBackend.open(Devices.choose(null));
              var dx = device.upload(x);
              var dw1 = device.upload(w1);
@@ -46,15 +46,15 @@ class DeviceTensorTest {
     /** Forward conv2d, max pooling, then both backward passes, with one upload per input and downloads at the end. */
     @Test
     void aTrainingStepStaysOnTheDevice() {
-        var x = Tensor.random(11, 2, 3, 8, 8);
-        var w = Tensor.random(12, 4, 3, 3, 3);
+        var x = Tensor.seeded(11).uniform(2, 3, 8, 8);
+        var w = Tensor.seeded(12).uniform(4, 3, 3, 3);
         var pool = Pool2dParams.of(2, 2);
         try (var device = OpenClBackend.open(Devices.choose(null));
              var dx = device.upload(x);
              var dw = device.upload(w);
              var y = device.conv2d(dx, dw, null, SAME);
              var pooled = device.maxPool2d(y, pool);
-             var dLoss = device.upload(Tensor.random(13, pooled.output().shape()));
+             var dLoss = device.upload(Tensor.seeded(13).uniform(pooled.output().shape()));
              var dy = device.maxPool2dBackward(dLoss, pooled.indices(), y.shape(), pool);
              var grads = device.conv2dBackward(dy, dx, dw, SAME)) {
             // Three uploads; the indices came from this backend's max pooling, so their windows need no check.
@@ -64,7 +64,7 @@ class DeviceTensorTest {
 
             var yRef = Conv2dReference.conv2d(x, w, null, SAME);
             var pooledRef = PoolReference.maxPool2d(yRef, pool);
-            var dyRef = PoolReference.maxPool2dBackward(Tensor.random(13, pooled.output().shape()),
+            var dyRef = PoolReference.maxPool2dBackward(Tensor.seeded(13).uniform(pooled.output().shape()),
                     pooledRef.indices(), pool.shapeOf(yRef));
             var expected = Conv2dBackwardReference.backward(dyRef, x, w, SAME);
             assertNull(Tolerance.FLOAT32.firstMismatch(gotWeight, expected.weight()),
@@ -76,9 +76,9 @@ class DeviceTensorTest {
     void closedAndForeignTensorsAreRefused() {
         try (var a = OpenClBackend.open(Devices.choose(null));
              var b = OpenClBackend.open(Devices.choose(null))) {
-            var x = a.upload(Tensor.random(1, 1, 1, 4, 4));
-            try (var w = a.upload(Tensor.random(2, 1, 1, 3, 3));
-                 var foreign = b.upload(Tensor.random(3, 1, 1, 3, 3))) {
+            var x = a.upload(Tensor.seeded(1).uniform(1, 1, 4, 4));
+            try (var w = a.upload(Tensor.seeded(2).uniform(1, 1, 3, 3));
+                 var foreign = b.upload(Tensor.seeded(3).uniform(1, 1, 3, 3))) {
                 var e = assertThrows(IllegalArgumentException.class, () -> a.conv2d(x, foreign, null, Conv2dParams.DEFAULT));
                 assertTrue(e.getMessage().startsWith("weight: belongs to another backend"), e.getMessage());
                 x.close();

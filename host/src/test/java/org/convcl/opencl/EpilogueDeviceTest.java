@@ -67,7 +67,7 @@ class EpilogueDeviceTest extends SharedDevice {
     /** A convolution, an activation and whether a residual is added. */
     record EpilogueCase(DeviceCase conv, Activation activation, boolean residual) {
         Tensor residualOrNull() {
-            return residual ? Tensor.random(conv.seed() + 3, conv.shape().outputShape()) : null;
+            return residual ? Tensor.seeded(conv.seed() + 3).uniform(conv.shape().outputShape()) : null;
         }
 
         @Override
@@ -121,11 +121,11 @@ class EpilogueDeviceTest extends SharedDevice {
     void tiesAtTheBoundariesAreExactOnEveryPath() {
         var integerClamp = Activation.clamp(-2, 3);
         for (var p : List.of(P.withPadding(1, 1), new Conv2dParams(2, 3, 0, 2, 2, 1, 1), P.withGroups(3))) {
-            var x = Tensor.randomIntegers(7, 2, 2, 9, 13, 11);
-            var w = Tensor.randomIntegers(8, 1, 12, 9 / p.groups(), 3, 3);
-            var b = Tensor.randomIntegers(9, 3, 12);
+            var x = Tensor.seeded(7).integers(2, 2, 9, 13, 11);
+            var w = Tensor.seeded(8).integers(1, 12, 9 / p.groups(), 3, 3);
+            var b = Tensor.seeded(9).integers(3, 12);
             var s = p.shapeOf(x, w, b);
-            var r = Tensor.randomIntegers(10, 4, s.outputShape());
+            var r = Tensor.seeded(10).integers(4, s.outputShape());
             for (var a : List.of(Activation.relu(), Activation.relu6(), integerClamp, Activation.leakyRelu(0.5f))) {
                 for (var residual : new Tensor[] {null, r}) {
                     var expected = REFERENCE.conv2d(x, w, b, p, residual, a);
@@ -143,7 +143,7 @@ class EpilogueDeviceTest extends SharedDevice {
         Tensor x = c.conv().input(), w = c.conv().weight(), b = c.conv().biasOrNull(), r = c.residualOrNull();
         var p = c.conv().params();
         var y = REFERENCE.conv2d(x, w, b, p, r, c.activation());
-        var dy = Tensor.random(c.conv().seed() + 4, y.shape());
+        var dy = Tensor.seeded(c.conv().seed() + 4).uniform(y.shape());
         var expected = REFERENCE.conv2dBackward(dy, x, w, p, c.activation(), y);
         var got = device.conv2dBackward(dy, x, w, p, c.activation(), y);
         assertClose(c + " residual gradient", expected.residual(), got.residual(), Tolerance.EXACT);
@@ -181,8 +181,8 @@ class EpilogueDeviceTest extends SharedDevice {
 
     @Test
     void badArgumentsAreRefused() {
-        var x = Tensor.random(1, 1, 2, 5, 5);
-        var w = Tensor.random(2, 3, 2, 3, 3);
+        var x = Tensor.seeded(1).uniform(1, 2, 5, 5);
+        var w = Tensor.seeded(2).uniform(3, 2, 3, 3);
         try (var dx = device.upload(x); var dw = device.upload(w); var wrong = device.upload(Tensor.zeros(1, 3, 3, 4));
              var indices = device.uploadIndices(new long[] {0}, 1)) {
             refused("residual: shape [1, 3, 3, 4], must be [1, 3, 3, 3]",

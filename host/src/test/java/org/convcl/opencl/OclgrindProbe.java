@@ -144,7 +144,7 @@ public final class OclgrindProbe {
             long budget = CASES.indexOf(c) % 2 == 0 ? rowBytes * s.oh() : rowBytes * 2;
             var chunked = defaults.withSgemm(SMALL_CONFIGS.get(0)).withColumnBudget(budget);
             try (var backend = new VerifyingBackend(OpenClBackend.open(device, chunked))) {
-                backend.conv2dBackward(Tensor.random(73, s.outputShape()), x, w, c.params());
+                backend.conv2dBackward(Tensor.seeded(73).uniform(s.outputShape()), x, w, c.params());
                 System.out.println("ok backward " + c.label());
             }
         }
@@ -173,7 +173,7 @@ public final class OclgrindProbe {
                 defaults.withSgemm(IMPLICIT_CONFIGS.get(0)).withPath(Conv2dPath.IMPLICIT_GEMM),
                 defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.WINOGRAD));
         var c = EPILOGUE_CASE;
-        var residual = Tensor.random(69, c.shape().outputShape());
+        var residual = Tensor.seeded(69).uniform(c.shape().outputShape());
         for (var activation : EPILOGUES) {
             for (var options : epiloguePaths) {
                 var tolerance = Conv2dDeviceTest.toleranceOf(options.path(), Tolerance.FLOAT32);
@@ -187,16 +187,16 @@ public final class OclgrindProbe {
             try (var backend = new VerifyingBackend(OpenClBackend.open(device, defaults.withSgemm(SMALL_CONFIGS
                     .get(0))))) {
                 var y = backend.conv2d(c.input(), c.weight(), c.biasOrNull(), c.params(), residual, activation);
-                backend.conv2dBackward(Tensor.random(70, y.shape()), c.input(), c.weight(), c.params(), activation, y);
+                backend.conv2dBackward(Tensor.seeded(70).uniform(y.shape()), c.input(), c.weight(), c.params(), activation, y);
                 backend.activation(residual, activation);
                 System.out.println("ok " + activation + " backward and standalone");
             }
         }
         for (var p : POOLS) {
             try (var backend = new VerifyingBackend(OpenClBackend.open(device))) {
-                var x = Tensor.random(71, 2, 3, 7, 37);
+                var x = Tensor.seeded(71).uniform(2, 3, 7, 37);
                 var s = p.shapeOf(x);
-                var dy = Tensor.random(72, s.outputShape());
+                var dy = Tensor.seeded(72).uniform(s.outputShape());
                 var max = backend.maxPool2d(x, p);
                 backend.maxPool2dBackward(dy, max.indices(), x.shape(), p);
                 if (p.dilationH() == 1) {

@@ -58,21 +58,21 @@ record TransposeCase(String label, int n, int cIn, int h, int w, int cOut, int k
     }
 
     Tensor input() {
-        return Tensor.random(seed, n, cIn, h, w);
+        return Tensor.seeded(seed).uniform(n, cIn, h, w);
     }
 
     /** (cIn, cOut/groups, kh, kw), as PyTorch's ConvTranspose2d holds it. */
     Tensor weight() {
-        return Tensor.random(seed + 1, cIn, cOut / params.groups(), kh, kw);
+        return Tensor.seeded(seed + 1).uniform(cIn, cOut / params.groups(), kh, kw);
     }
 
     Tensor biasOrNull() {
-        return bias ? Tensor.random(seed + 2, cOut) : null;
+        return bias ? Tensor.seeded(seed + 2).uniform(cOut) : null;
     }
 
     /** A gradient for the output, drawn from the seed too. */
     Tensor gradOutput() {
-        return Tensor.random(seed + 3, shape().outputShape());
+        return Tensor.seeded(seed + 3).uniform(shape().outputShape());
     }
 
     ConvTranspose2dShape shape() {

@@ -7,13 +7,21 @@ import java.util.List;
  * needs, then its own part, which holds its kernels.
  */
 public enum Program {
+    /** The column matrix of a convolution, eight output pixels per work-item. */
     IM2COL("vectors", "pixel_runs", "im2col"),
+    /** Convolution without a column matrix, for depthwise and tiny layers. */
     DIRECT_CONV2D("vectors", "pixel_runs", "epilogue", "direct_conv2d"),
+    /** The gathering adjoint of im2col, for the input gradient. */
     COL2IM("local_size", "adjoint_window", "col2im"),
+    /** Max and average pooling and their gathering gradients. */
     POOL("vectors", "local_size", "adjoint_window", "pool"),
+    /** Element-wise helpers on device tensors: fills, sums, copies and activations. */
     TENSOR("local_size", "epilogue", "tensor"),
+    /** The local-memory tiled SGEMM, for GPUs. */
     SGEMM("epilogue", "sgemm"),
+    /** The register-blocked SGEMM for CPUs, with the implicit-GEMM gather under {@code -DIMPLICIT}. */
     SGEMM_BLOCKED("vectors", "epilogue", "sgemm_blocked"),
+    /** The Winograd F(2x2,3x3) and F(4x4,3x3) transforms. */
     WINOGRAD("local_size", "epilogue", "winograd");
 
     private final List<String> parts;
@@ -22,17 +30,29 @@ public enum Program {
         this.parts = List.of(parts);
     }
 
-    /** Part names without the {@code .cl} suffix, in build order; the last is the program's own part. */
+    /**
+     * The parts of the program.
+     *
+     * @return part names without the {@code .cl} suffix, in build order; the last is the program's own part
+     */
     public List<String> parts() {
         return parts;
     }
 
-    /** The program's own part, which names it, for example {@code "sgemm_blocked"}. */
+    /**
+     * The program's own part, which names it.
+     *
+     * @return for example {@code "sgemm_blocked"}
+     */
     public String ownPart() {
         return parts.get(parts.size() - 1);
     }
 
-    /** The part files joined, for messages: {@code "vectors.cl + epilogue.cl + sgemm_blocked.cl"}. */
+    /**
+     * The part files joined, for messages.
+     *
+     * @return for example {@code "vectors.cl + epilogue.cl + sgemm_blocked.cl"}
+     */
     public String files() {
         return String.join(".cl + ", parts) + ".cl";
     }
@@ -40,6 +60,9 @@ public enum Program {
     /**
      * The source text: each part after a {@code #line} marker, so the compiler's messages name the part and the
      * line within it.
+     *
+     * @return OpenCL C source, its tunables at their defaults unless the build defines them
+     * @throws IllegalArgumentException when a part is missing from the class path
      */
     public String source() {
         var text = new StringBuilder();

@@ -1,4 +1,4 @@
-package org.convcl.cli;
+package org.convcl.io;
 
 import static java.nio.file.StandardOpenOption.WRITE;
 
@@ -25,10 +25,21 @@ public final class AtomicFile {
     /** Produces the content of a file. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the whole content.
+         *
+         * @param out the stream to write to; not to be closed
+         * @throws IOException when writing fails
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** One file to write: where, and what produces its bytes. */
+    /**
+     * One file to write: where, and what produces its bytes.
+     *
+     * @param target  the file as the user named it
+     * @param content what produces its bytes
+     */
     public record Output(Path target, Content content) {
     }
 
@@ -39,6 +50,8 @@ public final class AtomicFile {
      * Checks up front that every target can be written where it is and that no two are the same file, so commands
      * fail before the expensive work.
      *
+     * @param targets the files to be written
+     * @throws IOException              when a target's directory cannot be resolved
      * @throws IllegalArgumentException naming the file when its directory is missing or not writable, when it is a
      *                                  directory, or when two targets are one file
      */
@@ -84,7 +97,14 @@ public final class AtomicFile {
         }
     }
 
-    /** Writes {@code target} with what {@code content} produces, replacing any existing file atomically. */
+    /**
+     * Writes {@code target} with what {@code content} produces, replacing any existing file atomically.
+     *
+     * @param target  the file to write
+     * @param content what produces its bytes
+     * @throws IllegalArgumentException as {@link #checkTargets}
+     * @throws IOException              when writing fails; the message names {@code target}
+     */
     public static void write(Path target, Content content) throws IOException {
         writeAll(List.of(new Output(target, content)));
     }
@@ -92,6 +112,10 @@ public final class AtomicFile {
     /**
      * Writes every output or none: each regular target's temporary file is completed before any is renamed, and on
      * a failure the temporary files, and any target already renamed into place, are removed.
+     *
+     * @param outputs the files to write, each a different file
+     * @throws IllegalArgumentException as {@link #checkTargets}
+     * @throws IOException              when writing fails; the message names the target
      */
     public static void writeAll(List<Output> outputs) throws IOException {
         checkTargets(outputs.stream().map(Output::target).toArray(Path[]::new));

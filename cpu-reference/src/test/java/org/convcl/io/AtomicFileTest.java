@@ -1,4 +1,4 @@
-package org.convcl.cli;
+package org.convcl.io;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,4 +1,4 @@
-package org.convcl.cli;
+package org.convcl.io;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package org.convcl.cli;
+package org.convcl.io;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -9,12 +9,17 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 
 /** File errors as "FILE: what went wrong", where FILE is always the name the user gave. */
-final class FileErrors {
+public final class FileErrors {
     private FileErrors() {
     }
 
-    /** The JDK's messages for file errors are often just the path; this says what went wrong with it. */
-    static String describe(IOException e) {
+    /**
+     * The JDK's messages for file errors are often just the path; this says what went wrong with it.
+     *
+     * @param e a failure of a file operation
+     * @return one line, "FILE: reason" where the exception names a file, otherwise its message
+     */
+    public static String describe(IOException e) {
         if (e instanceof FileSystemException f && f.getFile() != null) {
             return f.getFile() + ": " + reason(f);
         }

@@ -1,4 +1,4 @@
-package org.convcl.cli;
+package org.convcl.io;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -62,7 +62,7 @@ class NpyTest {
     @Test
     void roundTripKeepsShapeAndEveryBit() throws IOException {
         float[] special = {Float.NaN, -0f, Float.POSITIVE_INFINITY, Float.MIN_VALUE, -Float.MAX_VALUE, 1f / 3};
-        for (var t : List.of(new Tensor(special, 2, 3), Tensor.random(7, 2, 3, 4, 5), new Tensor(new float[] {4f}),
+        for (var t : List.of(new Tensor(special, 2, 3), Tensor.seeded(7).uniform(2, 3, 4, 5), new Tensor(new float[] {4f}),
                 new Tensor(new float[] {1, 2, 3}, 3), Tensor.zeros(0, 3))) {
             Path f = dir.resolve("t.npy");
             Npy.write(f, t);
@@ -76,7 +76,7 @@ class NpyTest {
 
     @Test
     void roundTripLargerThanOneChunk() throws IOException {
-        var t = Tensor.random(3, 1, 3, 101, 97);
+        var t = Tensor.seeded(3).uniform(1, 3, 101, 97);
         Npy.write(dir.resolve("big.npy"), t);
         assertArrayEquals(t.data(), Npy.read(dir.resolve("big.npy")).data());
     }
@@ -143,8 +143,21 @@ class NpyTest {
         data.asLongBuffer().put(values);
         Path f = dir.resolve("i.npy");
         AtomicFile.writeAll(List.of(Npy.int64(f, values, 2, 3)));
-        assertArrayEquals(numpyFile(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }"
-                + " ".repeat(20), data.array()), Files.readAllBytes(f));
+        byte[] expected = numpyFile(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }"
+                + " ".repeat(20), data.array());
+        assertArrayEquals(expected, Files.readAllBytes(f));
+        Npy.writeInt64(f, values, 2, 3);
+        assertArrayEquals(expected, Files.readAllBytes(f), "writeInt64 writes the same bytes");
+    }
+
+    @Test
+    void shapeReadsTheHeaderAndChecksTheFileAsReadDoes() throws IOException {
+        assertArrayEquals(new int[] {2, 3}, Npy.shape(file("a.npy", numpyFile(1, DICT_2X3, float32(SIX)))));
+        assertArrayEquals(new int[0], Npy.shape(file("s.npy", numpyFile(1,
+                "{'descr': '<f4', 'fortran_order': False, 'shape': (), }", float32(2.5f)))));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Npy.shape(file("short.npy", numpyFile(1, DICT_2X3, float32(1, 2, 3, 4, 5)))));
+        assertTrue(e.getMessage().contains("truncated data"), e.getMessage());
     }
 
     @Test

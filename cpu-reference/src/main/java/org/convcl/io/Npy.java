@@ -1,4 +1,4 @@
-package org.convcl.cli;
+package org.convcl.io;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
@@ -44,75 +44,139 @@ public final class Npy {
     /**
      * Reads a float32 C-order array.
      *
+     * @param file a {@code .npy} file, as {@code np.save(file, a.astype(np.float32))} writes
      * @return a tensor of the file's shape (rank 0 has one element)
-     * @throws IllegalArgumentException when the file is not such an array: bad magic, unsupported version, malformed
-     *                                  header, another dtype, Fortran order, or data shorter or longer than the shape
+     * @throws IllegalArgumentException naming the file when it is not such an array: bad magic, unsupported version,
+     *                                  malformed header, another dtype, Fortran order, or data shorter or longer than
+     *                                  the shape
      * @throws IOException              when the file cannot be read
      */
     public static Tensor read(Path file) throws IOException {
-        if (Files.isDirectory(file)) {
-            throw invalid(file, "is a directory, not a .npy file");
-        }
-        try (var channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            var prefix = read(channel, file, 0, (int) Math.min(size, PREFIX_V1 + 2));
-            if (size < MAGIC.length || !Arrays.equals(prefix.array(), 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-                throw invalid(file, "not a .npy file (bad magic: it does not start with \\x93NUMPY)");
-            }
-            if (size < MAGIC.length + 2) {
-                throw invalid(file, "truncated: the file ends inside the format version");
-            }
-            int major = prefix.get(MAGIC.length), minor = prefix.get(MAGIC.length + 1);
-            // Format 2.0 differs from 1.0 only by a 4-byte header length.
-            int lengthBytes = minor != 0 ? 0 : major == 1 ? 2 : major == 2 ? 4 : 0;
-            if (lengthBytes == 0) {
-                throw invalid(file, "format version " + major + "." + minor + " is not supported (1.0 and 2.0 are)");
-            }
-            int headerStart = MAGIC.length + 2 + lengthBytes;
-            if (size < headerStart) {
-                throw invalid(file, "truncated: the file ends inside the header length");
-            }
-            long headerLength = lengthBytes == 2 ? Short.toUnsignedLong(prefix.getShort(MAGIC.length + 2))
-                    : Integer.toUnsignedLong(prefix.getInt(MAGIC.length + 2));
-            // Bounded before it is read: format 2.0 allows 4 GiB, numpy writes a few hundred bytes.
-            if (headerLength > MAX_HEADER) {
-                throw invalid(file, "the header length " + headerLength + " is more than the " + MAX_HEADER
-                        + " bytes a header may take here");
-            }
-            long dataStart = headerStart + headerLength;
-            if (dataStart > size) {
-                throw invalid(file, "truncated: the header says it takes " + headerLength + " bytes but the file ends "
-                        + (size - headerStart) + " bytes after the header length");
-            }
-            var text = ISO_8859_1.decode(read(channel, file, headerStart, (int) headerLength)).toString();
-            var header = parseHeader(file, text);
-            int count = elementCount(file, header, size - dataStart);
-            Heap.require(file + ": the array", header.shape(), Float.BYTES);
-            float[] data = new float[count];
-            readFloats(channel, file, dataStart, data);
-            return new Tensor(data, header.shape());
+        try (var channel = open(file)) {
+            var layout = layout(channel, file);
+            float[] data = new float[layout.count()];
+            readFloats(channel, file, layout.dataStart(), data);
+            return new Tensor(data, layout.header().shape());
         }
     }
 
-    /** Writes {@code tensor} as a float32 ({@code '<f4'}) array of its shape, atomically. */
+    /**
+     * The shape of a float32 C-order array, read from its header, without reading the data; for example to check
+     * that memory suffices before {@link #read}.
+     *
+     * @param file a {@code .npy} file
+     * @return the extents, outermost first; empty for rank 0
+     * @throws IllegalArgumentException as {@link #read}: the whole file is checked except the values themselves
+     * @throws IOException              when the file cannot be read
+     */
+    public static int[] shape(Path file) throws IOException {
+        try (var channel = open(file)) {
+            return layout(channel, file).header().shape();
+        }
+    }
+
+    /** Where a checked file's data starts, and how many float32 elements it holds. */
+    private record Layout(NpyHeader header, long dataStart, int count) {
+    }
+
+    private static FileChannel open(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw invalid(file, "is a directory, not a .npy file");
+        }
+        return FileChannel.open(file, StandardOpenOption.READ);
+    }
+
+    private static Layout layout(FileChannel channel, Path file) throws IOException {
+        long size = channel.size();
+        var prefix = read(channel, file, 0, (int) Math.min(size, PREFIX_V1 + 2));
+        if (size < MAGIC.length || !Arrays.equals(prefix.array(), 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw invalid(file, "not a .npy file (bad magic: it does not start with \\x93NUMPY)");
+        }
+        if (size < MAGIC.length + 2) {
+            throw invalid(file, "truncated: the file ends inside the format version");
+        }
+        int major = prefix.get(MAGIC.length), minor = prefix.get(MAGIC.length + 1);
+        // Format 2.0 differs from 1.0 only by a 4-byte header length.
+        int lengthBytes = minor != 0 ? 0 : major == 1 ? 2 : major == 2 ? 4 : 0;
+        if (lengthBytes == 0) {
+            throw invalid(file, "format version " + major + "." + minor + " is not supported (1.0 and 2.0 are)");
+        }
+        int headerStart = MAGIC.length + 2 + lengthBytes;
+        if (size < headerStart) {
+            throw invalid(file, "truncated: the file ends inside the header length");
+        }
+        long headerLength = lengthBytes == 2 ? Short.toUnsignedLong(prefix.getShort(MAGIC.length + 2))
+                : Integer.toUnsignedLong(prefix.getInt(MAGIC.length + 2));
+        // Bounded before it is read: format 2.0 allows 4 GiB, numpy writes a few hundred bytes.
+        if (headerLength > MAX_HEADER) {
+            throw invalid(file, "the header length " + headerLength + " is more than the " + MAX_HEADER
+                    + " bytes a header may take here");
+        }
+        long dataStart = headerStart + headerLength;
+        if (dataStart > size) {
+            throw invalid(file, "truncated: the header says it takes " + headerLength + " bytes but the file ends "
+                    + (size - headerStart) + " bytes after the header length");
+        }
+        var text = ISO_8859_1.decode(read(channel, file, headerStart, (int) headerLength)).toString();
+        var header = parseHeader(file, text);
+        return new Layout(header, dataStart, elementCount(file, header, size - dataStart));
+    }
+
+    /**
+     * Writes {@code tensor} as a float32 ({@code '<f4'}) C-order array of its shape, atomically: the file is
+     * complete or, on a failure, left as it was.
+     *
+     * @param file   the file to write; an existing one is replaced
+     * @param tensor the values, row-major
+     * @throws IllegalArgumentException naming the file when its directory is missing or not writable, when it is a
+     *                                  directory, or when the rank needs a header longer than format 1.0 holds
+     * @throws IOException              when the file cannot be written; the message names it
+     */
     public static void write(Path file, Tensor tensor) throws IOException {
         AtomicFile.writeAll(List.of(float32(file, tensor)));
     }
 
-    /** {@code tensor} as a float32 ({@code '<f4'}) array of its shape, to be written to {@code file}. */
-    static AtomicFile.Output float32(Path file, Tensor tensor) {
+    /**
+     * Writes an int64 ({@code '<i8'}) C-order array atomically, such as max pooling's indices
+     * ({@link org.convcl.MaxPool2dResult#indices()}, shaped as its output).
+     *
+     * @param file  the file to write; an existing one is replaced
+     * @param data  values in row-major order
+     * @param shape extents; their product must equal {@code data.length}
+     * @throws IllegalArgumentException naming {@code data} when its length does not match the shape, or as
+     *                                  {@link #write(Path, Tensor)}
+     * @throws IOException              when the file cannot be written; the message names it
+     */
+    public static void writeInt64(Path file, long[] data, int... shape) throws IOException {
+        AtomicFile.writeAll(List.of(int64(file, data, shape)));
+    }
+
+    /**
+     * {@code tensor} as a float32 ({@code '<f4'}) array of its shape, to be written to {@code file} with other
+     * files by {@link AtomicFile#writeAll}, all or none.
+     *
+     * @param file   the file to write
+     * @param tensor the values, row-major; read when the output is written
+     * @return the output, not yet written
+     * @throws IllegalArgumentException when the rank needs a header longer than format 1.0 holds
+     */
+    public static AtomicFile.Output float32(Path file, Tensor tensor) {
         float[] data = tensor.data();
         return output(file, new NpyHeader(FLOAT32, false, tensor.shape()), Float.BYTES, data.length,
                 (buffer, from, count) -> buffer.asFloatBuffer().put(data, from, count));
     }
 
     /**
-     * An int64 ({@code '<i8'}) array to be written to {@code file}.
+     * An int64 ({@code '<i8'}) array to be written to {@code file} with other files by {@link AtomicFile#writeAll}.
      *
-     * @param data  values in row-major order
+     * @param file  the file to write
+     * @param data  values in row-major order; read when the output is written
      * @param shape extents; their product must equal {@code data.length}
+     * @return the output, not yet written
+     * @throws IllegalArgumentException naming {@code data} when its length does not match the shape, or when the
+     *                                  rank needs a header longer than format 1.0 holds
      */
-    static AtomicFile.Output int64(Path file, long[] data, int... shape) {
+    public static AtomicFile.Output int64(Path file, long[] data, int... shape) {
         if (Tensor.elementCount(shape) != data.length) {
             throw new IllegalArgumentException("data: length " + data.length + " does not match shape "
                     + Arrays.toString(shape));
