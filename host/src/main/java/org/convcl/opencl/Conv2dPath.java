@@ -17,9 +17,9 @@ public enum Conv2dPath {
     IM2COL_GEMM,
     /**
      * 3x3, stride 1, dilation 1, one group: Winograd F(2x2,3x3) or F(4x4,3x3), transforms of input tiles, filters and
-     * products around one batched SGEMM per transform position; fewer multiplications, a looser error bound. A NaN or
-     * infinity in the input reaches every output of the tiles whose input tiles hold it, not only the outputs whose
-     * windows do, since the transforms mix whole tiles.
+     * products around one batched SGEMM per transform position; fewer multiplications, a looser error bound. The
+     * transforms mix whole tiles, so an output they leave non-finite is summed again directly: NaN and infinities
+     * land only where the output's own window puts them, as on the other paths.
      */
     WINOGRAD
 }

@@ -33,11 +33,7 @@ class NonFiniteFuzzTest extends SharedDevice {
         var d = Devices.choose(null);
         var defaults = BackendOptions.defaultsFor(d);
         for (var path : Conv2dDeviceTest.pinnablePaths(defaults)) {
-            // Winograd's transforms mix whole tiles, so a NaN or infinity reaches outputs whose windows do not hold
-            // it: a documented exception (see Conv2dPath.WINOGRAD), tested with finite data only.
-            if (path != Conv2dPath.WINOGRAD) {
-                PINNED.put(path, OpenClBackend.open(d, defaults.withPath(path)));
-            }
+            PINNED.put(path, OpenClBackend.open(d, defaults.withPath(path)));
         }
     }
 
@@ -58,7 +54,11 @@ class NonFiniteFuzzTest extends SharedDevice {
     }
 
     private static void assertMatches(Tensor got, Tensor expected, String what) {
-        var mismatch = Tolerance.FLOAT32.firstMismatch(got, expected);
+        assertMatches(got, expected, Tolerance.FLOAT32, what);
+    }
+
+    private static void assertMatches(Tensor got, Tensor expected, Tolerance tolerance, String what) {
+        var mismatch = tolerance.firstMismatch(got, expected);
         assertNull(mismatch, () -> what + ": " + mismatch);
     }
 
@@ -89,9 +89,16 @@ class NonFiniteFuzzTest extends SharedDevice {
     void conv2dForwardAndBackwardOnEveryPath() {
         for (long seed = 0; seed < CASES; seed++) {
             var r = new Random(seed);
-            // Every fourth case pointwise, so that path sees non-finite values too.
-            var c = seed % 4 == 0 ? DeviceCase.named("pointwise " + seed).input(2, 5, 6, 7).filters(4, 1, 1).seed(seed)
-                    : DeviceCase.random(seed);
+            // Every fourth case pointwise and every fourth a Winograd shape (F(2x2) or, with 256 tiles, F(4x4)), so
+            // those paths see non-finite values too.
+            var c = switch ((int) (seed % 8)) {
+                case 0, 4 -> DeviceCase.named("pointwise " + seed).input(2, 5, 6, 7).filters(4, 1, 1).seed(seed);
+                case 1 -> DeviceCase.named("winograd F2 " + seed).input(2, 3, 9, 10).filters(4, 3, 3)
+                        .params(Conv2dParams.DEFAULT.withPadding(1, 1)).withBias().seed(seed);
+                case 5 -> DeviceCase.named("winograd F4 " + seed).input(1, 2, 64, 63).filters(3, 3, 3)
+                        .params(Conv2dParams.DEFAULT.withPadding(1, 2)).seed(seed);
+                default -> DeviceCase.random(seed);
+            };
             var s = c.shape();
             var x = nasty(r, c.n(), c.c(), c.h(), c.w());
             var w = nasty(r, c.k(), s.cPerGroup(), c.kh(), c.kw());
@@ -99,7 +106,8 @@ class NonFiniteFuzzTest extends SharedDevice {
             var expected = Conv2dReference.conv2d(x, w, b, c.params());
             for (var path : PINNED.keySet()) {
                 if (Conv2dDeviceTest.runs(path, s)) {
-                    assertMatches(PINNED.get(path).conv2d(x, w, b, c.params()), expected, c + " forward on " + path);
+                    assertMatches(PINNED.get(path).conv2d(x, w, b, c.params()), expected,
+                            Conv2dDeviceTest.toleranceOf(path, Tolerance.FLOAT32), c + " forward on " + path);
                 }
             }
             var dy = nasty(r, s.outputShape());

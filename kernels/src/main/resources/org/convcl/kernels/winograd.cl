@@ -143,14 +143,38 @@ void winograd_input(const __global float* restrict x, const long xOffset, __glob
     }
 }
 
+// The 3x3 convolution of image xn (C, H, W) with filter wk (C, 3, 3) at the window whose top left tap reads (ih0,
+// iw0), summed tap by tap as the other paths do: a tap on the padding adds 0 * w, so inf x 0 gives NaN as PyTorch.
+inline float directPixel(const __global float* xn, const __global float* wk, const int C, const int H, const int W,
+                         const long ih0, const long iw0) {
+    float acc = 0.0f;
+    for (int c = 0; c < C; c++) {
+        for (int i = 0; i < 3; i++) {
+            const long ih = ih0 + i;
+            for (int j = 0; j < 3; j++) {
+                const long iw = iw0 + j;
+                const float v = ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[((long) c * H + ih) * W + iw] : 0.0f;
+                acc = fma(v, wk[(c * 3 + i) * 3 + j], acc);
+            }
+        }
+    }
+    return acc;
+}
+
 // y[n, k, oh, ow] = epilogue(A^T M A + bias[k]) for output tile t of channel k, the pixels past the chunk's rows
 // or OW left alone. M starts at m + mOffset; y + yOffset is the chunk's first image. Work-items: K*T, tiles fastest.
+// The transforms mix a whole tile, so one NaN or infinity in an input tile (or a transform overflowing) makes every
+// pixel of the output tile non-finite; such a pixel is summed again straight from x + xOffset (the chunk's first
+// image, (C, H, W) planes padded by PH rows and PW columns before) and w (K, C, 3, 3), which keeps it finite where
+// its own window is and gives PyTorch's NaN or infinity where it is not.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void winograd_output(const __global float* restrict m, const long mOffset,
                      const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS,
                      __global float* restrict y,
                      const long yOffset, const int K, const int OH, const int OW,
-                     const int oh0, const int rows, const int TW, const int T) {
+                     const int oh0, const int rows, const int TW, const int T,
+                     const __global float* restrict x, const long xOffset, const __global float* restrict w,
+                     const int C, const int H, const int W, const int PH, const int PW) {
     const int e = get_global_id(0);
     if (e >= K * T) {
         return;
@@ -173,7 +197,12 @@ void winograd_output(const __global float* restrict m, const long mOffset,
     for (int i = 0; i < TILE && origin.y + i < oh0 + rows; i++) {
         for (int j = 0; j < TILE && origin.z + j < OW; j++) {
             const long at = plane + (origin.y + i) * OW + origin.z + j;
-            y[at] = epilogue(o[i * TILE + j] + b, residual + at, actA, actB);
+            float v = o[i * TILE + j];
+            if (!isfinite(v)) {
+                v = directPixel(x + xOffset + (long) origin.x * C * H * W, w + (long) k * C * 9, C, H, W,
+                                (long) origin.y + i - PH, (long) origin.z + j - PW);
+            }
+            y[at] = epilogue(v + b, residual + at, actA, actB);
         }
     }
 }

@@ -10,6 +10,8 @@ import org.convcl.opencl.runtime.Workspace;
  * conv2d as Winograd F(m x m, 3x3) ({@code winograd.cl}): the filter transform once per call, then per chunk of
  * images or tile rows the input transform, one SGEMM batched over the (m+2)^2 transform positions, and the output
  * transform, which adds the bias, applies the epilogue and writes the chunk's pixels straight into the NCHW output.
+ * Pixels the transforms made non-finite are summed again directly (see {@code winograd_output}), so NaN and
+ * infinities land where the other paths put them.
  * Keeps its scratch buffers between calls; close it to release them.
  */
 final class WinogradConv2d implements AutoCloseable {
@@ -53,6 +55,8 @@ final class WinogradConv2d implements AutoCloseable {
                             .optional(bias, vm), vm).buffer(y)
                     .i64((long) chunk.n0() * s.k() * s.outputPlane()).i32(s.k()).i32(s.oh()).i32(s.ow())
                     .i32(chunk.oh0()).i32(chunk.rows()).i32(t.tilesWide()).i32(count)
+                    .buffer(x).i64((long) chunk.n0() * s.c() * s.h() * s.w()).buffer(w).i32(s.c()).i32(s.h())
+                    .i32(s.w()).i32(s.params().padTop()).i32(s.params().padLeft())
                     .enqueue1d((long) s.k() * count);
         }
     }
