@@ -19,7 +19,7 @@ inline floatV convolve(const __global float* xp, const __global float* wk, const
         const bool rowInside = ih >= 0 && ih < H;
         for (int j = 0; j < KW; j++) {
             // A padded row still adds 0 * w, as in PyTorch, so an infinite or NaN weight there gives NaN.
-            const floatV v = rowInside ? loadRow(xp + ih * W, (long) ow0 * SW - PW + (long) j * DW, SW, W, inside)
+            const floatV v = rowInside ? loadRow(xp + ih * W, windowColumn(ow0, SW, PW, j, DW, W), SW, W, inside)
                                        : (floatV) 0.0f;
             acc = fma(v, (floatV) wk[i * KW + j], acc);
         }
