@@ -26,7 +26,7 @@ inline void convolve(floatV acc[KB][RB], const __global float* xp, const __globa
                      const bool inside) {
     for (int i = 0; i < KH; i++) {
         for (int j = 0; j < KW; j++) {
-            const long iw0 = (long) ow0 * SW - PW + (long) j * DW;
+            const int iw0 = windowColumn(ow0, SW, PW, j, DW, W);
 #pragma unroll
             for (int r = 0; r < RB; r++) {
                 const long ih = (long) (oh0 + r) * SH - PH + (long) i * DH;

@@ -18,7 +18,7 @@ inline void lower(const __global float* xp, __global float* out, const long cols
         const long ih = (long) oh * SH - PH + (long) i * DH;
         for (int j = 0; j < KW; j++) {
             const floatV v = ih >= 0 && ih < H
-                    ? loadRow(xp + ih * W, (long) ow0 * SW - PW + (long) j * DW, SW, W, inside) : (floatV) 0.0f;
+                    ? loadRow(xp + ih * W, windowColumn(ow0, SW, PW, j, DW, W), SW, W, inside) : (floatV) 0.0f;
             storeRun(v, out + (i * KW + j) * cols, n);
         }
     }

@@ -9,10 +9,9 @@
 #define LOCAL_X 32 // work-items per group along the runs
 #endif
 
-// Input row xr at columns iw0, iw0 + SW, ...; columns outside [0, W) read as 0. Window coordinates o*S - P + k*D are
-// 64-bit wherever a kernel computes them: with a huge padding, stride or dilation each term can pass 2^31. With a constant inside (every
+// Input row xr at columns iw0, iw0 + SW, ...; columns outside [0, W) read as 0. With a constant inside (every
 // column inside the row) it inlines to a vector load or an unchecked gather.
-inline floatV loadRow(const __global float* xr, const long iw0, const int SW, const int W, const bool inside) {
+inline floatV loadRow(const __global float* xr, const int iw0, const int SW, const int W, const bool inside) {
     float lanes[VW];
     if (inside) {
         if (SW == 1) {
@@ -29,6 +28,13 @@ inline floatV loadRow(const __global float* xr, const long iw0, const int SW, co
         }
     }
     return vloadV(0, lanes);
+}
+
+// Window column ow0*SW - PW + j*DW of tap j, in 64 bits since each term can pass 2^31 for a huge padding, stride or
+// dilation, then clamped to W: a start past the row reads only padding either way, and loadRow's index math stays
+// in 32 bits (64-bit lanes there cost a stride-2 depthwise layer half its speed on a CPU).
+inline int windowColumn(const int ow0, const int SW, const int PW, const int j, const int DW, const int W) {
+    return (int) min((long) ow0 * SW - PW + (long) j * DW, (long) W);
 }
 
 // Whether the VW pixels from ow0 read only columns inside the input row, for every j.
