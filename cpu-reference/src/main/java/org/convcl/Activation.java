@@ -51,12 +51,12 @@ public final class Activation {
         this.slope = slope;
     }
 
-    /** No activation: {@code y = z}. */
+    /** {@return no activation: {@code y = z}} */
     public static Activation identity() {
         return IDENTITY;
     }
 
-    /** {@code max(z, 0)} keeping NaN, as {@code torch.relu}. */
+    /** {@return ReLU, {@code max(z, 0)} keeping NaN, as {@code torch.relu}} */
     public static Activation relu() {
         return RELU;
     }
@@ -65,6 +65,9 @@ public final class Activation {
      * {@code z} limited to {@code [min, max]}, NaN kept, as {@code torch.clamp(z, min, max)}; the gradient as
      * {@code F.hardtanh(z, min, max)}'s.
      *
+     * @param min the lower bound, not NaN (may be infinite)
+     * @param max the upper bound, not NaN, {@code > min}
+     * @return the clamp
      * @throws IllegalArgumentException when a bound is NaN or {@code min >= max}
      */
     public static Activation clamp(float min, float max) {
@@ -75,7 +78,7 @@ public final class Activation {
         return new Activation(Kind.CLAMP, min, max, 0);
     }
 
-    /** {@code clamp(0, 6)}, as {@code F.relu6}. */
+    /** {@return {@code clamp(0, 6)}, as {@code F.relu6}} */
     public static Activation relu6() {
         return clamp(0, 6);
     }
@@ -86,6 +89,7 @@ public final class Activation {
      * @param slope the factor of negative inputs, finite and {@code >= 0} (PyTorch's default is 0.01): the gradient
      *              is computed from the output, which tells negative inputs from positive ones only for such slopes,
      *              the same rule as PyTorch's in-place {@code leaky_relu_}
+     * @return the leaky ReLU
      * @throws IllegalArgumentException for a negative, infinite or NaN slope
      */
     public static Activation leakyRelu(float slope) {
@@ -96,32 +100,37 @@ public final class Activation {
         return new Activation(Kind.LEAKY_RELU, 0, 0, slope);
     }
 
-    /** Which function this is. */
+    /** {@return which function this is} */
     public Kind kind() {
         return kind;
     }
 
-    /** The lower bound of a clamp; 0 for the other kinds. */
+    /** {@return the lower bound of a clamp; 0 for the other kinds} */
     public float min() {
         return min;
     }
 
-    /** The upper bound of a clamp; 0 for the other kinds. */
+    /** {@return the upper bound of a clamp; 0 for the other kinds} */
     public float max() {
         return max;
     }
 
-    /** The negative slope of a leaky ReLU; 0 for the other kinds. */
+    /** {@return the negative slope of a leaky ReLU; 0 for the other kinds} */
     public float slope() {
         return slope;
     }
 
-    /** True for {@link #identity()}. */
+    /** {@return true for {@link #identity()}} */
     public boolean isIdentity() {
         return kind == Kind.IDENTITY;
     }
 
-    /** The activation of one value, in float32 as PyTorch. */
+    /**
+     * The activation of one value, in float32 as PyTorch.
+     *
+     * @param z the input, any float including infinities and NaN
+     * @return {@code y}, the activated value
+     */
     public float apply(float z) {
         return switch (kind) {
             case IDENTITY -> z;
@@ -134,6 +143,10 @@ public final class Activation {
     /**
      * The gradient with respect to the activation's input, from the gradient {@code dy} of its output and that
      * output {@code y} (see the class comment for the conventions at the boundaries).
+     *
+     * @param dy the gradient of the loss with respect to the output
+     * @param y  the output, {@code apply(z)}
+     * @return the gradient with respect to the input {@code z}; 0 where the activation blocks it
      */
     public float gradient(float dy, float y) {
         return switch (kind) {

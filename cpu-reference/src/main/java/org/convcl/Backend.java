@@ -32,6 +32,13 @@ public interface Backend extends AutoCloseable {
     /**
      * conv2d followed by an activation, in one pass: {@code activation(conv2d(input, weight) + bias)}.
      *
+     * @param input      (N, C, H, W)
+     * @param weight     (K, C/groups, KH, KW)
+     * @param bias       (K), or null for none
+     * @param params     stride, padding, dilation and groups
+     * @param activation applied last; {@link Activation#identity()} for none
+     * @return (N, K, OH, OW)
+     * @throws IllegalArgumentException when the shapes do not fit the parameters or the activation is null
      * @see #conv2d(Tensor, Tensor, Tensor, Conv2dParams, Tensor, Activation)
      */
     default Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Activation activation) {
@@ -45,6 +52,7 @@ public interface Backend extends AutoCloseable {
      * @param input      (N, C, H, W)
      * @param weight     (K, C/groups, KH, KW)
      * @param bias       (K), or null for none
+     * @param params     stride, padding, dilation and groups
      * @param residual   (N, K, OH, OW), the output's shape, or null for none
      * @param activation applied last; {@link Activation#identity()} for none
      * @return (N, K, OH, OW)
@@ -61,7 +69,7 @@ public interface Backend extends AutoCloseable {
      * @param input      (N, C, H, W), the forward input
      * @param weight     (K, C/groups, KH, KW), the forward weight
      * @param params     the forward parameters
-     * @return gradients shaped like input, weight and a (K) bias
+     * @return gradients shaped like input, weight and a (K) bias; the residual's null
      * @throws IllegalArgumentException when the shapes do not fit the parameters or each other
      */
     Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params);
@@ -73,6 +81,7 @@ public interface Backend extends AutoCloseable {
      * @param gradOutput (N, K, OH, OW), the gradient of the loss with respect to y
      * @param input      (N, C, H, W), the forward input
      * @param weight     (K, C/groups, KH, KW), the forward weight
+     * @param params     the forward parameters
      * @param activation the forward pass's activation
      * @param output     (N, K, OH, OW), the forward pass's result y
      * @return gradients shaped like input, weight, a (K) bias and the (N, K, OH, OW) residual; the residual's is
@@ -89,7 +98,8 @@ public interface Backend extends AutoCloseable {
     /**
      * An activation on its own, element by element.
      *
-     * @param input any shape
+     * @param input      any shape
+     * @param activation the function applied to each element
      * @return {@code activation(input)}, shaped like it
      * @throws IllegalArgumentException when an argument is null
      */
@@ -100,6 +110,8 @@ public interface Backend extends AutoCloseable {
      *
      * @param gradOutput the gradient of the loss with respect to {@code output}
      * @param output     the forward pass's result, shaped like gradOutput
+     * @param activation the forward pass's activation
+     * @return the gradient with respect to the activation's input, shaped like gradOutput
      * @throws IllegalArgumentException when the shapes differ or an argument is null
      */
     Tensor activationBackward(Tensor gradOutput, Tensor output, Activation activation);
@@ -111,6 +123,7 @@ public interface Backend extends AutoCloseable {
      * @param input  (N, Cin, H, W)
      * @param weight (Cin, Cout/groups, KH, KW), as PyTorch's {@code ConvTranspose2d} holds it
      * @param bias   (Cout), or null for none
+     * @param params stride, padding, output padding, dilation and groups
      * @return (N, Cout, OH, OW) with {@code OH = (H-1)*strideH - 2*padH + dilationH*(KH-1) + outputPadH + 1}, OW alike
      * @throws IllegalArgumentException when the shapes do not fit the parameters, an output padding is not smaller
      *                                  than its stride or dilation, or the output size is below 1
@@ -123,7 +136,9 @@ public interface Backend extends AutoCloseable {
      * @param gradOutput (N, Cout, OH, OW), the gradient of the loss with respect to convTranspose2d's output
      * @param input      (N, Cin, H, W), the forward input
      * @param weight     (Cin, Cout/groups, KH, KW), the forward weight
+     * @param params     the forward parameters
      * @return gradients shaped like input, weight and a (Cout) bias
+     * @throws IllegalArgumentException when the shapes do not fit the parameters or each other
      */
     Conv2dGradients convTranspose2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
                                             ConvTranspose2dParams params);

@@ -9,6 +9,17 @@ import java.util.Arrays;
  *
  * <p>With {@link #samePadding()} the four pads are 0 here and resolved per kernel by {@link #resolvedFor}: a total
  * of {@code dilation * (kernel - 1)} per axis, the odd one on the bottom or right, as PyTorch; stride must be 1.
+ *
+ * @param strideH     rows between window positions, {@code >= 1}
+ * @param strideW     columns between window positions, {@code >= 1}
+ * @param padTop      zero rows above the input, {@code >= 0}
+ * @param padBottom   zero rows below the input, {@code >= 0}
+ * @param padLeft     zero columns left of the input, {@code >= 0}
+ * @param padRight    zero columns right of the input, {@code >= 0}
+ * @param dilationH   rows between kernel taps, {@code >= 1}
+ * @param dilationW   columns between kernel taps, {@code >= 1}
+ * @param groups      channel groups, {@code >= 1}; must divide the input and output channels
+ * @param samePadding PyTorch's {@code padding="same"}, resolved per kernel by {@link #resolvedFor}
  */
 public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, int padLeft, int padRight,
                            int dilationH, int dilationW, int groups, boolean samePadding) {
@@ -17,6 +28,18 @@ public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, 
     public static final Conv2dParams DEFAULT = new Conv2dParams(1, 1, 0, 0, 1, 1, 1);
 
     /**
+     * Checks every component.
+     *
+     * @param strideH     rows between window positions, {@code >= 1}
+     * @param strideW     columns between window positions, {@code >= 1}
+     * @param padTop      zero rows above, {@code >= 0}; 0 with {@code samePadding}
+     * @param padBottom   zero rows below, {@code >= 0}; 0 with {@code samePadding}
+     * @param padLeft     zero columns on the left, {@code >= 0}; 0 with {@code samePadding}
+     * @param padRight    zero columns on the right, {@code >= 0}; 0 with {@code samePadding}
+     * @param dilationH   rows between kernel taps, {@code >= 1}
+     * @param dilationW   columns between kernel taps, {@code >= 1}
+     * @param groups      channel groups, {@code >= 1}
+     * @param samePadding PyTorch's {@code padding="same"}; needs stride 1
      * @throws IllegalArgumentException for a stride, dilation or group count below 1, a negative pad, or
      *                                  {@code samePadding} with explicit pads or a stride other than 1
      */
@@ -39,7 +62,18 @@ public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, 
         }
     }
 
-    /** Symmetric padding: padH rows above and below, padW columns left and right. */
+    /**
+     * Symmetric padding: padH rows above and below, padW columns left and right, no "same" padding.
+     *
+     * @param strideH   rows between window positions, {@code >= 1}
+     * @param strideW   columns between window positions, {@code >= 1}
+     * @param padH      zero rows above and below the input, {@code >= 0}
+     * @param padW      zero columns left and right of the input, {@code >= 0}
+     * @param dilationH rows between kernel taps, {@code >= 1}
+     * @param dilationW columns between kernel taps, {@code >= 1}
+     * @param groups    channel groups, {@code >= 1}
+     * @throws IllegalArgumentException for a stride, dilation or group count below 1, or a negative pad
+     */
     public Conv2dParams(int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int groups) {
         this(strideH, strideW, padH, padH, padW, padW, dilationH, dilationW, groups, false);
     }
@@ -56,34 +90,71 @@ public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, 
         return new Conv2dParams(h, w, padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups, samePadding);
     }
 
-    /** Symmetric padding: h rows above and below, w columns left and right. */
+    /**
+     * A copy with symmetric padding: h rows above and below, w columns left and right; "same" padding is dropped.
+     *
+     * @param h zero rows on each of top and bottom, {@code >= 0}
+     * @param w zero columns on each of left and right, {@code >= 0}
+     * @return the new parameters
+     * @throws IllegalArgumentException naming the pad when negative
+     */
     public Conv2dParams withPadding(int h, int w) {
         return withPadding(h, h, w, w);
     }
 
-    /** Padding per side, as ONNX's {@code pads = [top, left, bottom, right]} in this method's order. */
+    /**
+     * A copy with padding per side, as ONNX's {@code pads = [top, left, bottom, right]} in this method's order;
+     * "same" padding is dropped.
+     *
+     * @param top    zero rows above the input, {@code >= 0}
+     * @param bottom zero rows below the input, {@code >= 0}
+     * @param left   zero columns left of the input, {@code >= 0}
+     * @param right  zero columns right of the input, {@code >= 0}
+     * @return the new parameters
+     * @throws IllegalArgumentException naming the pad when negative
+     */
     public Conv2dParams withPadding(int top, int bottom, int left, int right) {
         return new Conv2dParams(strideH, strideW, top, bottom, left, right, dilationH, dilationW, groups, false);
     }
 
     /**
-     * PyTorch's {@code padding="same"}: the output as large as the input, stride 1 only.
+     * A copy with PyTorch's {@code padding="same"}: the output as large as the input, stride 1 only.
      *
+     * @return the new parameters, explicit pads 0
      * @throws IllegalArgumentException when the stride is not 1
      */
     public Conv2dParams withSamePadding() {
         return new Conv2dParams(strideH, strideW, 0, 0, 0, 0, dilationH, dilationW, groups, true);
     }
 
-    /** PyTorch's {@code padding="valid"}: no padding. */
+    /**
+     * A copy with PyTorch's {@code padding="valid"}: no padding.
+     *
+     * @return the new parameters
+     */
     public Conv2dParams withValidPadding() {
         return withPadding(0, 0, 0, 0);
     }
 
+    /**
+     * A copy with another dilation.
+     *
+     * @param h rows between kernel taps, {@code >= 1}
+     * @param w columns between kernel taps, {@code >= 1}
+     * @return the new parameters
+     * @throws IllegalArgumentException naming the component when below 1
+     */
     public Conv2dParams withDilation(int h, int w) {
         return new Conv2dParams(strideH, strideW, padTop, padBottom, padLeft, padRight, h, w, groups, samePadding);
     }
 
+    /**
+     * A copy with another group count.
+     *
+     * @param g channel groups, {@code >= 1}; checked against the channels by {@link #shapeOf}
+     * @return the new parameters
+     * @throws IllegalArgumentException when {@code g} is below 1
+     */
     public Conv2dParams withGroups(int g) {
         return new Conv2dParams(strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, g,
                 samePadding);
@@ -93,6 +164,9 @@ public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, 
      * These parameters with explicit pads for a kh x kw kernel: itself unless {@link #samePadding()}, else PyTorch's
      * "same" padding, {@code dilation * (kernel - 1)} per axis split with the extra one at the bottom or right.
      *
+     * @param kh kernel height, {@code >= 1}
+     * @param kw kernel width, {@code >= 1}
+     * @return parameters with explicit pads and {@code samePadding} false
      * @throws IllegalArgumentException when a pad of "same" would pass 2^31 - 1
      */
     public Conv2dParams resolvedFor(int kh, int kw) {
@@ -118,6 +192,14 @@ public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, 
      * 64 bits since {@code in + padBegin + padEnd} and {@code d(k-1)} can pass 2^31. Callers check that the dilated
      * kernel fits the padded input first (this returns a value below 1 otherwise) and that the size fits an int
      * ({@link #requireOutputFits}).
+     *
+     * @param in       input size along the axis
+     * @param kernel   kernel size along the axis
+     * @param stride   stride along the axis, {@code >= 1}
+     * @param padBegin zero padding before the input (top or left)
+     * @param padEnd   zero padding after the input (bottom or right)
+     * @param dilation dilation along the axis
+     * @return the output size along the axis, below 1 where the dilated kernel does not fit
      */
     public static long outputSize(int in, int kernel, int stride, int padBegin, int padEnd, int dilation) {
         return Math.floorDiv((long) in + padBegin + padEnd - (long) dilation * (kernel - 1) - 1, stride) + 1;

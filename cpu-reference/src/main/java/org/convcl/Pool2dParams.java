@@ -12,12 +12,41 @@ import java.util.Arrays;
  * {@code [-padBegin, in + padEnd)} along each axis (PyTorch's rule with its one pad per side, ONNX's
  * {@code count_include_pad=1}, and what {@code avg_pool2d} gives after an explicit zero {@code F.pad}); without it,
  * the input elements the window covers.
+ *
+ * @param kernelH         window rows, {@code >= 1}
+ * @param kernelW         window columns, {@code >= 1}
+ * @param strideH         rows between windows, {@code >= 1}
+ * @param strideW         columns between windows, {@code >= 1}
+ * @param padTop          implicit rows above the input, {@code 0 <= padTop <= kernelH / 2}
+ * @param padBottom       implicit rows below the input, {@code 0 <= padBottom <= kernelH / 2}
+ * @param padLeft         implicit columns left of the input, {@code 0 <= padLeft <= kernelW / 2}
+ * @param padRight        implicit columns right of the input, {@code 0 <= padRight <= kernelW / 2}
+ * @param dilationH       rows between window taps, {@code >= 1}; max pooling only
+ * @param dilationW       columns between window taps, {@code >= 1}; max pooling only
+ * @param ceilMode        round the output size up rather than down (PyTorch's {@code ceil_mode})
+ * @param countIncludePad count the padding in average pooling's divisor (PyTorch's {@code count_include_pad})
+ * @param divisorOverride average pooling's divisor of every window sum; 0 for none
  */
 public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, int padTop, int padBottom, int padLeft,
                            int padRight, int dilationH, int dilationW, boolean ceilMode, boolean countIncludePad,
                            int divisorOverride) {
 
     /**
+     * Checks the kernel, stride, padding and dilation.
+     *
+     * @param kernelH         window rows, {@code >= 1}
+     * @param kernelW         window columns, {@code >= 1}
+     * @param strideH         rows between windows, {@code >= 1}
+     * @param strideW         columns between windows, {@code >= 1}
+     * @param padTop          implicit rows above the input, {@code 0 <= padTop <= kernelH / 2}
+     * @param padBottom       implicit rows below the input, {@code 0 <= padBottom <= kernelH / 2}
+     * @param padLeft         implicit columns left of the input, {@code 0 <= padLeft <= kernelW / 2}
+     * @param padRight        implicit columns right of the input, {@code 0 <= padRight <= kernelW / 2}
+     * @param dilationH       rows between window taps, {@code >= 1}; max pooling only
+     * @param dilationW       columns between window taps, {@code >= 1}; max pooling only
+     * @param ceilMode        round the output size up rather than down (PyTorch's {@code ceil_mode})
+     * @param countIncludePad count the padding in average pooling's divisor (PyTorch's {@code count_include_pad})
+     * @param divisorOverride average pooling's divisor of every window sum; 0 for none
      * @throws IllegalArgumentException for a kernel, stride or dilation below 1, or a pad below 0 or above half the
      *                                  kernel along its axis
      */
@@ -45,14 +74,38 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
         }
     }
 
-    /** Symmetric padding: padH rows above and below, padW columns left and right. */
+    /**
+     * Symmetric padding: padH rows above and below, padW columns left and right.
+     *
+     * @param kernelH         window rows, {@code >= 1}
+     * @param kernelW         window columns, {@code >= 1}
+     * @param strideH         rows between windows, {@code >= 1}
+     * @param strideW         columns between windows, {@code >= 1}
+     * @param padH            implicit rows above and below the input, {@code 0 <= padH <= kernelH / 2}
+     * @param padW            implicit columns left and right of the input, {@code 0 <= padW <= kernelW / 2}
+     * @param dilationH       rows between window taps, {@code >= 1}; max pooling only
+     * @param dilationW       columns between window taps, {@code >= 1}; max pooling only
+     * @param ceilMode        round the output size up rather than down (PyTorch's {@code ceil_mode})
+     * @param countIncludePad count the padding in average pooling's divisor (PyTorch's {@code count_include_pad})
+     * @param divisorOverride average pooling's divisor of every window sum; 0 for none
+     * @throws IllegalArgumentException for a kernel, stride or dilation below 1, or a pad below 0 or above half the
+     *                                  kernel along its axis
+     */
     public Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW, int dilationH,
                         int dilationW, boolean ceilMode, boolean countIncludePad, int divisorOverride) {
         this(kernelH, kernelW, strideH, strideW, padH, padH, padW, padW, dilationH, dilationW, ceilMode,
                 countIncludePad, divisorOverride);
     }
 
-    /** Kernel (kh, kw), stride equal to the kernel, no padding or dilation, floor mode, padding counted. */
+    /**
+     * Kernel (kh, kw), stride equal to the kernel, no padding or dilation, floor mode, padding counted, as PyTorch's
+     * defaults.
+     *
+     * @param kernelH window rows, {@code >= 1}
+     * @param kernelW window columns, {@code >= 1}
+     * @return the parameters
+     * @throws IllegalArgumentException naming the component when below 1
+     */
     public static Pool2dParams of(int kernelH, int kernelW) {
         return new Pool2dParams(kernelH, kernelW, kernelH, kernelW, 0, 0, 1, 1, false, true, 0);
     }
@@ -70,12 +123,28 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
                 ceilMode, countIncludePad, divisorOverride);
     }
 
-    /** Symmetric padding: h rows above and below, w columns left and right. */
+    /**
+     * A copy with symmetric padding: h rows above and below, w columns left and right.
+     *
+     * @param h implicit rows on each of top and bottom, {@code 0 <= h <= kernelH / 2}
+     * @param w implicit columns on each of left and right, {@code 0 <= w <= kernelW / 2}
+     * @return the new parameters
+     * @throws IllegalArgumentException naming the side when a pad is negative or more than half the kernel
+     */
     public Pool2dParams withPadding(int h, int w) {
         return withPadding(h, h, w, w);
     }
 
-    /** Padding per side, as ONNX's {@code pads = [top, left, bottom, right]} in this method's order. */
+    /**
+     * A copy with padding per side, as ONNX's {@code pads = [top, left, bottom, right]} in this method's order.
+     *
+     * @param top    implicit rows above the input, {@code 0 <= top <= kernelH / 2}
+     * @param bottom implicit rows below the input, {@code 0 <= bottom <= kernelH / 2}
+     * @param left   implicit columns left of the input, {@code 0 <= left <= kernelW / 2}
+     * @param right  implicit columns right of the input, {@code 0 <= right <= kernelW / 2}
+     * @return the new parameters
+     * @throws IllegalArgumentException naming the side when a pad is negative or more than half the kernel
+     */
     public Pool2dParams withPadding(int top, int bottom, int left, int right) {
         return new Pool2dParams(kernelH, kernelW, strideH, strideW, top, bottom, left, right, dilationH, dilationW,
                 ceilMode, countIncludePad, divisorOverride);
@@ -131,6 +200,15 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
      * PyTorch's pooling output size ({@code pooling_output_shape_pad_lr}): {@link Conv2dParams#outputSize} in floor
      * mode; in ceil mode rounded up, but a last window must start inside the input or the begin (top or left)
      * padding. In 64 bits, as PyTorch computes it.
+     *
+     * @param in       input size along the axis
+     * @param kernel   window size along the axis
+     * @param stride   stride along the axis, {@code >= 1}
+     * @param padBegin padding before the input (top or left)
+     * @param padEnd   padding after the input (bottom or right)
+     * @param dilation dilation along the axis
+     * @param ceil     round up rather than down
+     * @return the output size along the axis, below 1 where the window does not fit
      */
     public static long outputSize(int in, int kernel, int stride, int padBegin, int padEnd, int dilation,
                                   boolean ceil) {

@@ -33,7 +33,10 @@ public final class VerifyingBackend implements Backend {
      * A verifying backend that also reports each check that passed, with both results, so that a caller can say
      * what was compared and how close it came (the command line's {@code --verify} does).
      *
-     * @param passed told of every check that passed, in order, on the calling thread
+     * @param checked   the backend whose results are checked; closed with this one
+     * @param tolerance the bound on each element's difference
+     * @param passed    told of every check that passed, in order, on the calling thread
+     * @throws NullPointerException when an argument is null
      */
     public VerifyingBackend(Backend checked, Tolerance tolerance, Consumer<Check> passed) {
         this.checked = Objects.requireNonNull(checked, "checked");

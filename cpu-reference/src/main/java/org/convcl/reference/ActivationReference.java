@@ -8,7 +8,14 @@ public final class ActivationReference {
     private ActivationReference() {
     }
 
-    /** @return {@code activation(input)}, shaped like input (any shape) */
+    /**
+     * An activation applied element by element.
+     *
+     * @param input      any shape
+     * @param activation the function applied to each element
+     * @return {@code activation(input)}, shaped like input
+     * @throws IllegalArgumentException when an argument is null
+     */
     public static Tensor forward(Tensor input, Activation activation) {
         requireNonNull("input", input);
         requireNonNull("activation", activation);
@@ -21,9 +28,13 @@ public final class ActivationReference {
     }
 
     /**
+     * The gradient of an activation with respect to its input, computed from its output.
+     *
      * @param gradOutput the gradient with respect to {@code output}
      * @param output     the forward result, shaped like gradOutput
+     * @param activation the forward pass's activation
      * @return the gradient with respect to the activation's input, shaped like gradOutput
+     * @throws IllegalArgumentException when the shapes differ or an argument is null
      */
     public static Tensor backward(Tensor gradOutput, Tensor output, Activation activation) {
         requireNonNull("gradOutput", gradOutput);

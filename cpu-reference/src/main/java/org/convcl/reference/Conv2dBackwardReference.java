@@ -19,7 +19,7 @@ public final class Conv2dBackwardReference {
      * @param gradOutput (N, K, OH, OW), the gradient of the loss with respect to conv2d's output
      * @param input      (N, C, H, W), the forward input
      * @param weight     (K, C/G, KH, KW), the forward weight
-     * @param p          the forward parameters
+     * @param params     the forward parameters
      * @return gradients shaped like input, weight and a (K) bias
      * @throws IllegalArgumentException when the shapes do not fit the parameters
      */

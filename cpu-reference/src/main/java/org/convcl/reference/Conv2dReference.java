@@ -16,7 +16,7 @@ public final class Conv2dReference {
      * @param input  (N, C, H, W)
      * @param weight (K, C/G, KH, KW)
      * @param bias   (K) or null
-     * @param p      stride, padding, dilation and groups
+     * @param params stride, padding, dilation and groups
      * @return (N, K, OH, OW)
      * @throws IllegalArgumentException when the shapes do not fit the parameters
      */
@@ -28,7 +28,15 @@ public final class Conv2dReference {
      * {@code activation(conv2d(input, weight) + bias + residual)}: the residual is added to the double sum, which is
      * then rounded to float32 once, and the activation applied in float32.
      *
-     * @param residual (N, K, OH, OW) or null
+     * @param input      (N, C, H, W)
+     * @param weight     (K, C/G, KH, KW)
+     * @param bias       (K) or null
+     * @param params     stride, padding, dilation and groups
+     * @param residual   (N, K, OH, OW) or null
+     * @param activation applied last; {@link Activation#identity()} for none
+     * @return (N, K, OH, OW)
+     * @throws IllegalArgumentException when the shapes do not fit the parameters, the residual is not shaped like
+     *                                  the output, or the activation is null
      */
     public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
                                 Activation activation) {

@@ -18,10 +18,14 @@ public final class ConvTranspose2dReference {
     }
 
     /**
+     * 2-D transposed convolution, as {@code torch.nn.functional.conv_transpose2d}.
+     *
      * @param input  (N, Cin, H, W)
      * @param weight (Cin, Cout/G, KH, KW)
      * @param bias   (Cout) or null
+     * @param p      stride, padding, output padding, dilation and groups
      * @return (N, Cout, OH, OW)
+     * @throws IllegalArgumentException when the shapes do not fit the parameters
      */
     public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, ConvTranspose2dParams p) {
         var s = p.shapeOf(input, weight, bias);
@@ -49,10 +53,14 @@ public final class ConvTranspose2dReference {
     }
 
     /**
+     * The gradients of the transposed convolution with respect to its input, weight and bias.
+     *
      * @param gradOutput (N, Cout, OH, OW), the gradient of the loss with respect to the output
      * @param input      (N, Cin, H, W), the forward input
      * @param weight     (Cin, Cout/G, KH, KW), the forward weight
+     * @param p          the forward parameters
      * @return gradients shaped like input, weight and a (Cout) bias
+     * @throws IllegalArgumentException when the shapes do not fit the parameters or each other
      */
     public static Conv2dGradients backward(Tensor gradOutput, Tensor input, Tensor weight, ConvTranspose2dParams p) {
         var s = p.shapeOf(input, weight, null);

@@ -149,6 +149,8 @@ public final class OpenClBackend implements Backend {
      * configuration and chunks ({@link Conv2dPlan#describe()}), and where the configuration comes from
      * ({@link TuningCache#origin}). Nothing is built or enqueued.
      *
+     * @param shape a validated convolution, from {@link Conv2dParams#shapeOf}
+     * @return one line: the plan, then {@code "; "} and the configuration's origin
      * @throws IllegalArgumentException when this backend cannot run the shape
      */
     public String describeConv2d(Conv2dShape shape) {
@@ -218,6 +220,15 @@ public final class OpenClBackend implements Backend {
      * conv2d and an activation on device tensors, fused into one pass: {@code activation(conv2d(input, weight) +
      * bias)}; the result stays on the device.
      *
+     * @param input      (N, C, H, W)
+     * @param weight     (K, C/groups, KH, KW)
+     * @param bias       (K) or null
+     * @param params     stride, padding, dilation and groups
+     * @param activation applied last; {@link Activation#identity()} for none
+     * @return (N, K, OH, OW), owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, the activation is null, a tensor
+     *                                  belongs to another backend, or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend or a tensor is closed
      * @see #conv2d(DeviceTensor, DeviceTensor, DeviceTensor, Conv2dParams, DeviceTensor, Activation)
      */
     public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
@@ -232,6 +243,7 @@ public final class OpenClBackend implements Backend {
      * @param input      (N, C, H, W)
      * @param weight     (K, C/groups, KH, KW)
      * @param bias       (K) or null
+     * @param params     stride, padding, dilation and groups
      * @param residual   (N, K, OH, OW) or null
      * @param activation {@link Activation#identity()} for none
      * @return (N, K, OH, OW), owned by the caller
@@ -380,10 +392,14 @@ public final class OpenClBackend implements Backend {
      * @param gradOutput (N, K, OH, OW), the gradient with respect to y
      * @param input      (N, C, H, W), the forward input
      * @param weight     (K, C/groups, KH, KW), the forward weight
+     * @param params     the forward parameters
      * @param activation the forward pass's activation
      * @param output     (N, K, OH, OW), the forward result y
      * @return gradients shaped like input, weight, a (K) bias and the residual (the gradient through the
      *         activation), owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, the activation is null, or a
+     *                                  tensor belongs to another backend
+     * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceConv2dGradients conv2dBackward(DeviceTensor gradOutput, DeviceTensor input,
                                                              DeviceTensor weight, Conv2dParams params,
@@ -423,8 +439,12 @@ public final class OpenClBackend implements Backend {
     /**
      * An activation on a device tensor, element by element.
      *
-     * @param input any shape
+     * @param input      any shape
+     * @param activation the function applied to each element
      * @return {@code activation(input)}, shaped like it, owned by the caller
+     * @throws IllegalArgumentException when input is null, the activation is null (checked for a non-empty input),
+     *                                  or input belongs to another backend
+     * @throws IllegalStateException    when this backend or input is closed
      */
     public synchronized DeviceTensor activation(DeviceTensor input, Activation activation) {
         requireNonNull("input", input);
@@ -435,8 +455,13 @@ public final class OpenClBackend implements Backend {
      * An activation written into an existing device tensor, which saves an allocation; {@code into} may be
      * {@code input} itself (in place).
      *
-     * @param into shaped like input; overwritten
+     * @param input      any shape
+     * @param activation the function applied to each element
+     * @param into       shaped like input; overwritten
      * @return {@code into}
+     * @throws IllegalArgumentException when input is null, into is not shaped like it, the activation is null
+     *                                  (checked for a non-empty input), or a tensor belongs to another backend
+     * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceTensor activation(DeviceTensor input, Activation activation, DeviceTensor into) {
         requireNonNull("input", input);
@@ -457,7 +482,11 @@ public final class OpenClBackend implements Backend {
      *
      * @param gradOutput the gradient with respect to {@code output}
      * @param output     the forward result, shaped like gradOutput
+     * @param activation the forward pass's activation
      * @return the gradient with respect to the activation's input, shaped like gradOutput, owned by the caller
+     * @throws IllegalArgumentException when gradOutput is null, the shapes differ, the activation is null (checked
+     *                                  for non-empty tensors), or a tensor belongs to another backend
+     * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceTensor activationBackward(DeviceTensor gradOutput, DeviceTensor output,
                                                         Activation activation) {
@@ -471,8 +500,14 @@ public final class OpenClBackend implements Backend {
      * As {@link #activationBackward(DeviceTensor, DeviceTensor, Activation)}, written into an existing tensor, which
      * may be {@code gradOutput} or {@code output} itself.
      *
-     * @param into shaped like gradOutput; overwritten
+     * @param gradOutput the gradient with respect to {@code output}
+     * @param output     the forward result, shaped like gradOutput
+     * @param activation the forward pass's activation
+     * @param into       shaped like gradOutput; overwritten
      * @return {@code into}
+     * @throws IllegalArgumentException when gradOutput is null, the shapes differ, the activation is null (checked
+     *                                  for non-empty tensors), or a tensor belongs to another backend
+     * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceTensor activationBackward(DeviceTensor gradOutput, DeviceTensor output,
                                                         Activation activation, DeviceTensor into) {
@@ -507,6 +542,7 @@ public final class OpenClBackend implements Backend {
      * @param input  (N, Cin, H, W)
      * @param weight (Cin, Cout/groups, KH, KW)
      * @param bias   (Cout) or null
+     * @param params stride, padding, output padding, dilation and groups
      * @return (N, Cout, OH, OW), owned by the caller
      * @throws IllegalArgumentException as {@link Backend#convTranspose2d}, or when one input row's column matrix
      *                                  exceeds the column budget
@@ -537,7 +573,11 @@ public final class OpenClBackend implements Backend {
      * @param gradOutput (N, Cout, OH, OW)
      * @param input      (N, Cin, H, W), the forward input
      * @param weight     (Cin, Cout/groups, KH, KW), the forward weight
+     * @param params     the forward parameters
      * @return gradients shaped like input, weight and a (Cout) bias, owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters or a tensor belongs to another
+     *                                  backend
+     * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceConv2dGradients convTranspose2dBackward(DeviceTensor gradOutput, DeviceTensor input,
                                                                       DeviceTensor weight,
