@@ -12,8 +12,8 @@ public enum Program {
     COL2IM("local_size", "adjoint_window", "col2im"),
     POOL("local_size", "adjoint_window", "pool"),
     TENSOR("local_size", "tensor"),
-    SGEMM("sgemm"),
-    SGEMM_BLOCKED("vectors", "sgemm_blocked"),
+    SGEMM("vectors", "conv_gather", "sgemm"),
+    SGEMM_BLOCKED("vectors", "conv_gather", "sgemm_blocked"),
     WINOGRAD("local_size", "winograd");
 
     private final List<String> parts;

@@ -10,9 +10,8 @@
 //
 // With IMPLICIT defined, B is not read from memory but gathered from NCHW images while the panel is built
 // (implicit GEMM for conv2d): B points at x, bBatchStride and bGroupStride step images and channel groups, ldb is
-// unused, and the conv geometry follows as extra arguments. Row (c*KH + i)*KW + j, column oh*OW + ow of B is
-//   x[c, oh*SH - PH + i*DH, ow*SW - PW + j*DW], or 0 in the zero padding,
-// the column matrix im2col would write, so no im2col pass and no column buffer are needed.
+// unused, and the conv geometry follows as extra arguments. B is the column matrix im2col would write, read where
+// conv_gather.cl says it lies, so no im2col pass and no column buffer are needed.
 
 #ifndef WPTM
 #define WPTM 8 // rows of C per work-item
@@ -95,7 +94,7 @@ inline floatV gatherB(const Source* s, const int q, const int c, const int i, co
 }
 
 // Copies B's rows [k0, k0 + kc) into the panel. Each work-item gathers a contiguous run of rows, so it splits a
-// row index into (c, i, j) once and then steps it, instead of dividing per row.
+// row index into its tap once and then steps it, instead of dividing per row.
 inline void fillPanel(const Source* s, __local float* panel, const int k0, const int kc) {
     const int tid = get_local_id(1) * LOCAL_N + get_local_id(0);
     const int per = (kc + THREADS - 1) / THREADS;
@@ -104,20 +103,12 @@ inline void fillPanel(const Source* s, __local float* panel, const int k0, const
     if (r0 >= r1) {
         return;
     }
-    int j = (k0 + r0) % s->KW;
-    int i = (k0 + r0) / s->KW % s->KH;
-    int c = (k0 + r0) / (s->KW * s->KH);
+    Tap t = tapOf(k0 + r0, s->KH, s->KW);
     for (int r = r0; r < r1; r++) {
         for (int q = 0; q < PANEL_VECS; q++) {
-            vstoreV(gatherB(s, q, c, i, j), 0, panel + r * PANEL + q * VW);
+            vstoreV(gatherB(s, q, t.c, t.i, t.j), 0, panel + r * PANEL + q * VW);
         }
-        if (++j == s->KW) {
-            j = 0;
-            if (++i == s->KH) {
-                i = 0;
-                c++;
-            }
-        }
+        nextTap(&t, s->KH, s->KW);
     }
 }
 #else
@@ -204,10 +195,9 @@ void sgemm(const int M, const int N, const int K, const int groups,
         int ih0[VW];
         int iw0[VW];
         for (int e = 0; e < VW; e++) {
-            const int col = groupCol0 + q * VW + e;
-            // A row far above the image keeps lanes past N in the zero padding for every i.
-            ih0[e] = col < N ? col / OW * SH - PH : INT_MIN / 2;
-            iw0[e] = col % OW * SW - PW;
+            const int2 origin = windowOrigin(groupCol0 + q * VW + e, N, OW, SH, SW, PH, PW);
+            ih0[e] = origin.x;
+            iw0[e] = origin.y;
         }
         src.ih0[q] = vloadV(0, ih0);
         src.iw0[q] = vloadV(0, iw0);
