@@ -16,8 +16,8 @@ import org.convcl.reference.Conv2dReference;
 /**
  * Searches the SGEMM configuration for one device within a time budget, in stages (see {@link TuningSpace}): every
  * block shape, then variations of the best blocks' work-groups, then the leaders timed again for longer. Each
- * candidate is first checked against the reference on odd shapes on every GEMM path (im2col, pointwise and, on
- * CPUs, the implicit GEMM), then timed on a workload with one layer per path the planner takes for real networks;
+ * candidate is first checked against the reference on odd shapes on every GEMM path (im2col, pointwise and the
+ * implicit GEMM), then timed on a workload with one layer per path the planner takes for real networks;
  * its score is the sum of its times relative to the device's default, so each path weighs the same.
  */
 final class Tuner {
@@ -146,11 +146,8 @@ final class Tuner {
         var options = BackendOptions.defaultsFor(device).withSgemm(config);
         try {
             for (int i = 0; i < CHECKS.size(); i++) {
-                var path = CHECKS.get(i).path();
-                if (path != Conv2dPath.IMPLICIT_GEMM || config instanceof SgemmConfig.Blocked) {
-                    try (var contender = new ConvclContender(device, options.withPath(path))) {
-                        verifyAndTime(contender, checks.get(i), 0);
-                    }
+                try (var contender = new ConvclContender(device, options.withPath(CHECKS.get(i).path()))) {
+                    verifyAndTime(contender, checks.get(i), 0);
                 }
             }
             double[] ms = new double[workload.size()];

@@ -5,15 +5,22 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import org.convcl.opencl.DeviceInfo;
+import org.convcl.opencl.tuning.GpuSgemmSpace;
 import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
  * The SGEMM configurations worth trying on a device, bounded by what it reports, in two stages: first the block
- * each work-item computes (register blocks on CPUs, tile shapes on GPUs), then, around the best blocks, the
- * work-group and the depth of a step. Searching the stages one after the other keeps the trials to a few dozen
- * where the full grid has hundreds.
+ * each work-item computes (register blocks on CPUs; on GPUs, a random draw from {@link GpuSgemmSpace}), then,
+ * around the best blocks, the work-group and the depth of a step (on GPUs: keeping the tile of C and the
+ * work-group, the depth, loaders, vector widths, staging and strides). Searching the stages one after the other
+ * keeps the trials to a few dozen where the full grid has hundreds on CPUs and about a million on GPUs.
  */
 final class TuningSpace {
+    /** GPU configurations drawn in stage one, besides the default: a few minutes of trials on a GPU. */
+    static final int GPU_DRAWS = 40;
+    /** Fixed, so that two searches on one device try the same configurations. */
+    private static final long SEED = 20;
+
     private TuningSpace() {
     }
 
@@ -25,7 +32,7 @@ final class TuningSpace {
         if (base instanceof SgemmConfig.Blocked b) {
             all.addAll(registerBlocks(device, b));
         } else {
-            all.addAll(tiles(device));
+            all.addAll(new GpuSgemmSpace(device).sample(GPU_DRAWS, SEED));
         }
         return all.stream().filter(c -> c.fits(device) == null).toList();
     }
@@ -42,9 +49,7 @@ final class TuningSpace {
                 }
             }
         } else if (best instanceof SgemmConfig.Tiled t) {
-            for (int tsk : new int[] {8, 16, 32}) {
-                all.add(new SgemmConfig.Tiled(t.tsm(), t.tsn(), tsk, t.wptm(), t.wptn()));
-            }
+            return new GpuSgemmSpace(device).around(t, count, seed).stream().map(SgemmConfig.class::cast).toList();
         }
         all.remove(best);
         all.removeIf(c -> c.fits(device) != null);
@@ -78,23 +83,5 @@ final class TuningSpace {
             }
         }
         return blocks;
-    }
-
-    /** Local-memory tiles whose work-group has at least 64 work-items, within the device's limits. */
-    private static List<SgemmConfig> tiles(DeviceInfo device) {
-        var tiles = new ArrayList<SgemmConfig>();
-        for (int tsm : new int[] {32, 64, 128}) {
-            for (int tsn : new int[] {32, 64, 128}) {
-                for (int wptm : new int[] {2, 4, 8}) {
-                    for (int wptn : new int[] {2, 4, 8}) {
-                        long threads = (long) (tsm / wptm) * (tsn / wptn);
-                        if (threads >= 64) {
-                            tiles.add(new SgemmConfig.Tiled(tsm, tsn, 16, wptm, wptn));
-                        }
-                    }
-                }
-            }
-        }
-        return tiles;
     }
 }

@@ -127,7 +127,7 @@ class BenchRunnerTest {
         var tuned = BackendOptions.defaultsFor(device).sgemm();
         // The default under another work-group height: a configuration only a tuning entry would give.
         var other = tuned instanceof SgemmConfig.Blocked b ? b.withLocalM(b.localM() * 2)
-                : new SgemmConfig.Tiled(16, 16, 8, 2, 2);
+                : SgemmConfig.Tiled.of(16, 16, 8, 8, 8);
         String previous = System.getProperty("convcl.tuning.cache");
         System.setProperty("convcl.tuning.cache", dir.resolve("tuning.properties").toString());
         try {

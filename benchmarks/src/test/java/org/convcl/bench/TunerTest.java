@@ -57,6 +57,32 @@ class TunerTest {
         assertEquals(around, TuningSpace.around(best, d, 8, 1), "the same seed draws the same variants");
     }
 
+    /** The GPU stages for an NVIDIA-like, an AMD-like and an Intel-like GPU hold only configurations that fit it. */
+    @Test
+    void gpuStagesHoldOnlyConfigurationsTheDeviceAccepts() {
+        for (var gpu : new DeviceInfo[] {
+            fakeGpu("NVIDIA Corporation", 1024, 48 << 10, 1), fakeGpu("Advanced Micro Devices, Inc.", 256, 64 << 10, 4),
+            fakeGpu("Intel(R) Corporation", 256, 64 << 10, 1)}) {
+            var blocks = TuningSpace.blocks(gpu);
+            assertEquals(SgemmConfig.defaultFor(gpu), blocks.get(0));
+            assertEquals(TuningSpace.GPU_DRAWS + 1, blocks.size(), gpu.vendor());
+            for (var c : blocks) {
+                assertNull(c.fits(gpu), c + " on " + gpu.vendor());
+                assertEquals(c, SgemmConfig.parse(c.encode()));
+            }
+            var around = TuningSpace.around(blocks.get(1), gpu, 8, 5);
+            assertEquals(8, around.size());
+            for (var c : around) {
+                assertNull(c.fits(gpu), c + " on " + gpu.vendor());
+            }
+        }
+    }
+
+    private static DeviceInfo fakeGpu(String vendor, long maxGroup, long localBytes, int floatVectorWidth) {
+        return new DeviceInfo(0, null, null, "fake", vendor + " GPU", vendor, "gpu", "OpenCL 3.0", "1", 40, 8L << 30,
+                2L << 30, localBytes, maxGroup, new long[] {maxGroup, maxGroup, 64}, 4096, floatVectorWidth, 4 << 20);
+    }
+
     @Test
     void aConfigurationTheDeviceCannotRunIsRejectedNotFatal() {
         var device = Devices.choose(null);

@@ -14,7 +14,7 @@ public final class FailingBuilds {
 
     public static void main(String[] args) {
         try (var cl = new ClContext(Devices.choose(null))) {
-            for (var build : new String[][] {{"SGEMM", "-DTSM=30 -DWPTM=4"}, {"SGEMM_BLOCKED", "-DVW=3"}}) {
+            for (var build : new String[][] {{"SGEMM", "-DMWG=30 -DMDIMC=4"}, {"SGEMM_BLOCKED", "-DVW=3"}}) {
                 System.out.println("---");
                 try {
                     cl.kernel(Program.valueOf(build[0]), "sgemm", build[1]);

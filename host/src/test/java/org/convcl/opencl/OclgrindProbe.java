@@ -29,6 +29,8 @@ public final class OclgrindProbe {
             DeviceCase.named("dilated").input(1, 2, 7, 7).filters(3, 2, 2)
                     .params(Conv2dParams.DEFAULT.withDilation(2, 3)).seed(62),
             DeviceCase.named("pointwise").input(2, 5, 3, 5).filters(7, 1, 1).withBias().seed(63),
+            // K = 24 and N = 16: operands aligned for the GPU kernel's vectors of 2 and 4.
+            DeviceCase.named("aligned vectors").input(2, 4, 5, 6).filters(6, 2, 3).withBias().seed(68),
             DeviceCase.named("depthwise").input(1, 4, 5, 19).filters(4, 3, 3)
                     .params(Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1)).withBias().seed(64),
             // Four output planes per group: the direct kernel computes them in one work-item.
@@ -42,18 +44,25 @@ public final class OclgrindProbe {
                     .withBias().seed(69));
 
     /**
-     * Small tile shapes keep the simulation short while still covering partial tiles in M, N and K; for the direct
-     * kernel, two work-items along N and a KC that does not divide K cover its group-wide edge paths.
+     * Small tile shapes keep the simulation short while still covering partial tiles in M, N and K. The GPU kernel
+     * runs with both operands staged in local memory, with neither (vectors of 2 along k, 4 along n, contiguous
+     * access), and with each alone (strided one way, contiguous the other); for the direct kernel, two work-items
+     * along N and a KC that does not divide K cover its group-wide edge paths.
      */
-    static final List<SgemmConfig> SMALL_CONFIGS = List.of(new SgemmConfig.Tiled(8, 8, 4, 2, 2),
+    static final List<SgemmConfig> SMALL_CONFIGS = List.of(
+            new SgemmConfig.Tiled(8, 8, 4, 4, 4, 4, 4, 1, 1, true, true, true, true),
+            new SgemmConfig.Tiled(8, 16, 4, 4, 4, 8, 4, 2, 4, false, false, false, false),
+            new SgemmConfig.Tiled(8, 16, 8, 2, 4, 2, 4, 2, 2, true, false, true, false),
+            new SgemmConfig.Tiled(8, 8, 4, 2, 2, 1, 2, 1, 2, false, true, false, true),
             new SgemmConfig.Blocked(3, 4, 2, 2, 2, 5));
 
     /**
-     * The implicit GEMM with the small direct configuration, and with full 16-lane vectors, one vector per
-     * work-item and a group of three work-items that do not divide KC.
+     * The implicit GEMM with the GPU kernel gathering into local memory and straight into registers, with the
+     * small direct configuration, and with full 16-lane vectors, one vector per work-item and a group of three
+     * work-items that do not divide KC.
      */
-    static final List<SgemmConfig> IMPLICIT_CONFIGS = List.of(SMALL_CONFIGS.get(1),
-            new SgemmConfig.Blocked(2, 16, 1, 1, 3, 7));
+    static final List<SgemmConfig> IMPLICIT_CONFIGS = List.of(SMALL_CONFIGS.get(0), SMALL_CONFIGS.get(1),
+            SMALL_CONFIGS.get(4), new SgemmConfig.Blocked(2, 16, 1, 1, 3, 7));
 
     /** Runs of every case: each small configuration, the device's defaults, then each implicit configuration. */
     static final int RUNS = SMALL_CONFIGS.size() + 1 + IMPLICIT_CONFIGS.size();

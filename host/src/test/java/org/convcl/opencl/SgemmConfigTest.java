@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SgemmConfigTest {
 
     static Stream<SgemmConfig> configs() {
-        return Stream.of(new SgemmConfig.Tiled(16, 16, 8, 2, 2), new SgemmConfig.Tiled(32, 64, 4, 4, 8),
-                new SgemmConfig.Tiled(24, 40, 5, 3, 5), new SgemmConfig.Tiled(8, 8, 1, 1, 1),
-                new SgemmConfig.Tiled(128, 32, 16, 8, 2),
+        // GPU tilings beyond these: GpuSgemmFamilyTest.
+        return Stream.of(SgemmConfig.Tiled.of(16, 16, 8, 8, 8), SgemmConfig.Tiled.of(8, 8, 1, 1, 1),
+                new SgemmConfig.Tiled(24, 40, 15, 3, 5, 3, 5, 1, 1, true, true, false, false),
                 new SgemmConfig.Blocked(8, 16, 3, 1, 8, 128), new SgemmConfig.Blocked(3, 4, 3, 2, 3, 5),
                 new SgemmConfig.Blocked(1, 2, 1, 1, 1, 1), new SgemmConfig.Blocked(5, 8, 1, 4, 2, 7));
     }
@@ -49,13 +49,29 @@ class SgemmConfigTest {
         assertEquals(new SgemmConfig.Blocked(6, 8, 2, 1, 8, 128), SgemmConfig.defaultFor(FakeDevices.cpu(8)));
         assertEquals(new SgemmConfig.Blocked(8, 16, 3, 1, 8, 128), SgemmConfig.defaultFor(FakeDevices.cpu(16)));
         assertEquals(new SgemmConfig.Blocked(6, 4, 2, 1, 8, 128), SgemmConfig.defaultFor(FakeDevices.cpu(4)));
-        assertEquals(new SgemmConfig.Tiled(64, 64, 16, 4, 4), SgemmConfig.defaultFor(FakeDevices.gpu()));
+        assertEquals(SgemmConfig.Tiled.of(64, 64, 16, 16, 16), SgemmConfig.defaultFor(FakeDevices.gpu()));
+    }
+
+    /** Each GPU vendor family has its own default (reasons in GpuDefaults), and each fits its devices. */
+    @Test
+    void gpuDefaultsFollowTheVendorFamily() {
+        var nvidia = new SgemmConfig.Tiled(128, 128, 16, 16, 16, 64, 32, 4, 4, true, true, true, true);
+        var amd = new SgemmConfig.Tiled(64, 128, 32, 16, 16, 32, 32, 4, 4, true, true, true, true);
+        var intel = new SgemmConfig.Tiled(64, 64, 16, 16, 16, 64, 16, 4, 4, true, true, true, true);
+        assertEquals(nvidia, SgemmConfig.defaultFor(FakeDevices.nvidia()));
+        assertEquals(amd, SgemmConfig.defaultFor(FakeDevices.amd()));
+        assertEquals(intel, SgemmConfig.defaultFor(FakeDevices.intelGpu()));
+        // A device too small for its family's default (here 128 work-items) gets the small tiling.
+        var small = FakeDevices.nvidia();
+        small = new DeviceInfo(0, null, null, "p", "small", small.vendor(), "gpu", "OpenCL 1.2", "1", 1, 1L << 30,
+                1L << 28, 16 << 10, 128, new long[] {128, 128, 128}, 1024, 1, 0);
+        assertEquals(SgemmConfig.Tiled.of(16, 16, 8, 8, 8), SgemmConfig.defaultFor(small));
     }
 
     @Test
     void divisibilityIsCheckedOnTheHost() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new SgemmConfig.Tiled(30, 32, 8, 4, 4));
-        assertTrue(e.getMessage().contains("TSM must be a multiple of WPTM"), e.getMessage());
+        var e = assertThrows(IllegalArgumentException.class, () -> SgemmConfig.Tiled.of(30, 32, 8, 4, 4));
+        assertTrue(e.getMessage().contains("MWG must be a multiple of MDIMC"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SgemmConfig.Blocked(8, 3, 2, 1, 8, 128));
         assertTrue(e.getMessage().contains("VW must be 2, 4, 8 or 16"), e.getMessage());
     }
@@ -63,7 +79,7 @@ class SgemmConfigTest {
     @Test
     void deviceLimitsAreCheckedBeforeAnyEnqueue() {
         var device = Devices.choose(null);
-        for (var tooWide : new SgemmConfig[] {new SgemmConfig.Tiled(4096, 4096, 1, 1, 1),
+        for (var tooWide : new SgemmConfig[] {SgemmConfig.Tiled.of(128, 128, 128, 128, 128),
                 new SgemmConfig.Blocked(1, 4, 1, 4096, 4096, 8)}) {
             var e = assertThrows(IllegalArgumentException.class,
                     () -> OpenClBackend.open(device, BackendOptions.defaultsFor(device).withSgemm(tooWide)));
@@ -79,7 +95,7 @@ class SgemmConfigTest {
         var sgemm = r.out().substring(0, r.out().indexOf("---", 4));
         var blocked = r.out().substring(sgemm.length());
         assertTrue(sgemm.contains("clBuildProgram(" + Program.SGEMM.files()), r.out());
-        assertTrue(sgemm.contains("TSM must be a multiple of WPTM"), r.out());
+        assertTrue(sgemm.contains("MWG must be a multiple of MDIMC"), r.out());
         assertTrue(blocked.contains("VW must be 2, 4, 8 or 16"), r.out());
         // The #line markers between parts make the log name the part that raised the error.
         assertTrue(blocked.contains("vectors.cl:"), r.out());

@@ -39,19 +39,20 @@ class TuningCacheTest {
 
     @Test
     void encodedConfigurationsParseBack() {
-        for (SgemmConfig c : new SgemmConfig[] {new SgemmConfig.Tiled(32, 64, 8, 4, 8),
+        for (SgemmConfig c : new SgemmConfig[] {
+            new SgemmConfig.Tiled(64, 128, 32, 16, 16, 32, 32, 4, 2, false, true, false, true),
             new SgemmConfig.Blocked(6, 16, 4, 1, 8, 64)}) {
             assertEquals(c, SgemmConfig.parse(c.encode()));
         }
-        var e = assertThrows(IllegalArgumentException.class, () -> SgemmConfig.parse("sgemm -DTSM=8 -DTSN=8"));
-        assertTrue(e.getMessage().contains("lacks TSK"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> SgemmConfig.parse("gemm9 -DTSM=8"));
+        var e = assertThrows(IllegalArgumentException.class, () -> SgemmConfig.parse("sgemm -DMWG=8 -DNWG=8"));
+        assertTrue(e.getMessage().contains("lacks KWG"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SgemmConfig.parse("gemm9 -DMWG=8"));
     }
 
     @Test
     void aStoredConfigurationBecomesTheDefault() {
         var device = Devices.choose(null);
-        var tuned = new SgemmConfig.Tiled(32, 32, 8, 4, 4);
+        var tuned = SgemmConfig.Tiled.of(32, 32, 8, 8, 8);
         assertEquals(Optional.empty(), TuningCache.lookup(device));
         TuningCache.store(device, tuned);
         assertEquals(Optional.of(tuned), TuningCache.lookup(device));
@@ -65,9 +66,9 @@ class TuningCacheTest {
     void damagedOrUnfitEntriesAreIgnored() throws IOException {
         var device = Devices.choose(null);
         var file = TuningCache.location();
-        Files.writeString(file, TuningCache.key(device).replace(" ", "\\ ").replace(":", "\\:") + "=sgemm -DTSM=banana\n");
+        Files.writeString(file, TuningCache.key(device).replace(" ", "\\ ").replace(":", "\\:") + "=sgemm -DMWG=banana\n");
         assertEquals(Optional.empty(), TuningCache.lookup(device));
-        TuningCache.store(device, new SgemmConfig.Tiled(4096, 4096, 1, 1, 1));
+        TuningCache.store(device, SgemmConfig.Tiled.of(128, 128, 128, 128, 128));
         assertEquals(Optional.empty(), TuningCache.lookup(device), "a configuration the device cannot run");
         assertEquals(SgemmConfig.defaultFor(device), BackendOptions.defaultsFor(device).sgemm());
     }

@@ -1,107 +1,300 @@
-// Batched, grouped SGEMM with bias epilogue:
+// Batched, grouped SGEMM with bias epilogue, for GPUs:
 //   C[b][g] (M x N, row stride ldc) = A[g] (M x K, row-major) * B[b][g] (K x N, row stride ldb) + bias[g*M + row]
 // then epilogue.cl's residual and activation, the residual laid out like C.
 // For conv2d, A is the weight of group g, B the column matrix (or the input itself for 1x1 kernels), and C lands
 // directly in the NCHW output, so no transpose pass is needed.
-// Each work-group computes a TSM x TSN tile of C through TSK-deep tiles of A and B staged in local memory;
-// each work-item accumulates WPTM x WPTN results in registers.
-// NDRange: (ceil(N/TSN)*RTSN, ceil(M/TSM)*RTSM, batch*groups); edges are guarded, so any M, N, K work.
+//
+// Two levels of tiling. A work-group computes an MWG x NWG tile of C in KWG-deep steps of k with MDIMC x NDIMC
+// work-items, each keeping an MWI x NWI block of C in registers. Each operand's tile is either staged in local
+// memory by the whole group (SA, SB) or read by each work-item straight from global memory (through the caches).
+// Staging loads use their own work-group shape: MDIMA rows of A by KDIMA vectors along k, KDIMB rows of B by
+// NDIMB vectors along n, so that consecutive work-items read consecutive addresses whatever MDIMC and NDIMC are.
+// A is row-major with k contiguous (conv2d weights), so its vectors (VWM floats) run along k; B's and C's (VWN
+// floats) run along n. Vectors are read and written through vector pointers, which on GPUs become single wide
+// transactions and need aligned addresses: the host narrows VWM to divide K, and VWN to divide every offset and
+// row stride of B and C, before it builds (SgemmConfig.Tiled.alignedTo).
+// STRM/STRN choose a work-item's rows and columns of C: contiguous (0), or strided by MDIMC rows and by NDIMC
+// vectors (1), which makes neighbouring work-items touch neighbouring addresses in local memory and in C.
+// NDRange: (ceil(N/NWG)*NDIMC, ceil(M/MWG)*MDIMC, batch*groups). Reads past M, N or K give 0 and stores past M or
+// N are skipped, so any M, N, K work.
+//
+// With IMPLICIT defined, B is not read from memory but gathered from NCHW images (implicit GEMM for conv2d, see
+// conv_gather.cl): B points at x, bBatchStride and bGroupStride step images and channel groups, ldb is unused, and
+// the conv geometry follows as extra arguments.
 
-#ifndef TSM
-#define TSM 64 // tile rows of C (output channels) per work-group
+#ifndef MWG
+#define MWG 64 // rows of C (output channels) per work-group
 #endif
-#ifndef TSN
-#define TSN 64 // tile columns of C (output pixels) per work-group
+#ifndef NWG
+#define NWG 64 // columns of C (output pixels) per work-group
 #endif
-#ifndef TSK
-#define TSK 16 // depth of the A and B tiles in local memory
+#ifndef KWG
+#define KWG 16 // depth of k per step
 #endif
-#ifndef WPTM
-#define WPTM 4 // rows of C per work-item
+#ifndef MDIMC
+#define MDIMC 16 // work-items per group along M
 #endif
-#ifndef WPTN
-#define WPTN 4 // columns of C per work-item
+#ifndef NDIMC
+#define NDIMC 16 // work-items per group along N
+#endif
+#ifndef MDIMA
+#define MDIMA 16 // rows of A loaded at once when staging A
+#endif
+#ifndef NDIMB
+#define NDIMB 16 // vectors of a row of B loaded at once when staging B
+#endif
+#ifndef VWM
+#define VWM 1 // vector width of A's loads, along k: 1, 2, 4 or 8
+#endif
+#ifndef VWN
+#define VWN 1 // vector width of B's loads and C's stores, along n: 1, 2, 4 or 8
+#endif
+#ifndef SA
+#define SA 1 // 1: stage A's tile in local memory
+#endif
+#ifndef SB
+#define SB 1 // 1: stage B's tile in local memory
+#endif
+#ifndef STRM
+#define STRM 1 // 1: a work-item's rows are MDIMC apart; 0: contiguous
+#endif
+#ifndef STRN
+#define STRN 1 // 1: a work-item's vectors of columns are NDIMC vectors apart; 0: contiguous
 #endif
 
-#define RTSM (TSM / WPTM) // work-items per group along M
-#define RTSN (TSN / WPTN) // work-items per group along N
-#define THREADS (RTSM * RTSN)
+#define MWI (MWG / MDIMC) // rows of C per work-item
+#define NWI (NWG / NDIMC) // columns of C per work-item
+#define THREADS (MDIMC * NDIMC)
+#define KDIMA (THREADS / MDIMA) // vectors along k per row of A when staging A
+#define KDIMB (THREADS / NDIMB) // rows of B loaded at once when staging B
+#define ALD (KWG + 1) // row stride of A's local tile: the extra float spreads its rows over the local banks
 
-#if (TSM % WPTM) != 0 || (TSN % WPTN) != 0
-#error "TSM must be a multiple of WPTM and TSN a multiple of WPTN"
+#if (VWM != 1 && VWM != 2 && VWM != 4 && VWM != 8) || (VWN != 1 && VWN != 2 && VWN != 4 && VWN != 8)
+#error "VWM and VWN must be 1, 2, 4 or 8"
+#endif
+#if MWG % MDIMC != 0 || NWG % NDIMC != 0
+#error "MWG must be a multiple of MDIMC and NWG of NDIMC"
+#endif
+#if THREADS % MDIMA != 0 || THREADS % NDIMB != 0
+#error "MDIMA and NDIMB must divide MDIMC*NDIMC"
+#endif
+#if MWG % MDIMA != 0 || KWG % (KDIMA * VWM) != 0
+#error "MWG must be a multiple of MDIMA and KWG of KDIMA*VWM"
+#endif
+#if NWG % (NDIMB * VWN) != 0 || KWG % KDIMB != 0
+#error "NWG must be a multiple of NDIMB*VWN and KWG of KDIMB"
+#endif
+#if NWI % VWN != 0
+#error "NWG/NDIMC must be a multiple of VWN"
 #endif
 
-__kernel __attribute__((reqd_work_group_size(RTSN, RTSM, 1)))
+// Vectors of VWM and VWN floats; a width of 1 is a plain float. The private array forms let a vector be taken
+// apart lane by lane at the edges.
+#if VWM == 1
+#define floatM float
+#define privateToM(p) (*(p))
+#define mToPrivate(v, p) (*(p) = (v))
+#else
+#define floatM CAT(float, VWM)
+#define privateToM(p) CAT(vload, VWM)(0, p)
+#define mToPrivate(v, p) CAT(vstore, VWM)(v, 0, p)
+#endif
+#if VWN == 1
+#define floatN float
+#define privateToN(p) (*(p))
+#define nToPrivate(v, p) (*(p) = (v))
+#else
+#define floatN CAT(float, VWN)
+#define privateToN(p) CAT(vload, VWN)(0, p)
+#define nToPrivate(v, p) CAT(vstore, VWN)(v, 0, p)
+#endif
+
+// A[m][k .. k+VWM) of the group's A (rows K apart), 0 past M or K.
+inline void readA(const __global float* a, const int M, const int K, const int m, const int k, float out[VWM]) {
+    if (m < M && k + VWM <= K) {
+        mToPrivate(*(const __global floatM*) (a + (long) m * K + k), out);
+        return;
+    }
+    for (int e = 0; e < VWM; e++) {
+        out[e] = m < M && k + e < K ? a[(long) m * K + k + e] : 0.0f;
+    }
+}
+
+#ifdef IMPLICIT
+// Where the gathered B comes from: one image's channel group at x and the conv geometry.
+typedef struct {
+    const __global float* x;
+    int K, N, H, W, KH, KW, SH, SW, PH, PW, DH, DW, OW;
+} Source;
+
+// B[k][col .. col+VWN), 0 past K or N and in the zero padding.
+inline void readB(const Source* s, const int k, const int col, float out[VWN]) {
+    const Tap t = tapOf(k, s->KH, s->KW);
+    const __global float* xc = s->x + (long) t.c * s->H * s->W;
+    for (int e = 0; e < VWN; e++) {
+        coord ih0, iw0;
+        windowOrigin(col + e, s->N, s->OW, s->SH, s->SW, s->PH, s->PW, &ih0, &iw0);
+        const coord ih = ih0 + (coord) t.i * s->DH;
+        const coord iw = iw0 + (coord) t.j * s->DW;
+        out[e] = k < s->K && ih >= 0 && ih < s->H && iw >= 0 && iw < s->W ? xc[ih * s->W + iw] : 0.0f;
+    }
+}
+#else
+// Where B comes from: the group's B at b, rows ldb apart.
+typedef struct {
+    const __global float* b;
+    int K, N, ldb;
+} Source;
+
+// B[k][col .. col+VWN), 0 past K or N.
+inline void readB(const Source* s, const int k, const int col, float out[VWN]) {
+    if (k < s->K && col + VWN <= s->N) {
+        nToPrivate(*(const __global floatN*) (s->b + (long) k * s->ldb + col), out);
+        return;
+    }
+    for (int e = 0; e < VWN; e++) {
+        out[e] = k < s->K && col + e < s->N ? s->b[(long) k * s->ldb + col + e] : 0.0f;
+    }
+}
+#endif
+
+// The work-item's i-th row and the first column of its jv-th vector within the group's tile.
+inline int rowOf(const int tm, const int i) {
+    return STRM ? tm + i * MDIMC : tm * MWI + i;
+}
+
+inline int colOf(const int tn, const int jv) {
+    return STRN ? (jv * NDIMC + tn) * VWN : tn * NWI + jv * VWN;
+}
+
+__kernel __attribute__((reqd_work_group_size(NDIMC, MDIMC, 1)))
 void sgemm(const int M, const int N, const int K, const int groups,
            const __global float* restrict A, const long aOffset, const long aGroupStride,
            const __global float* restrict B, const long bOffset, const int ldb,
            const long bBatchStride, const long bGroupStride,
            __global float* restrict C, const long cOffset, const int ldc,
            const long cBatchStride, const long cGroupStride,
-           const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS) {
-    const int lx = get_local_id(0);
-    const int ly = get_local_id(1);
-    const int tid = ly * RTSN + lx;
-    const int col0 = get_group_id(0) * TSN;
-    const int row0 = get_group_id(1) * TSM;
+           const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS
+#ifdef IMPLICIT
+           , const int H, const int W, const int KH, const int KW, const int SH, const int SW,
+           const int PH, const int PW, const int DH, const int DW, const int OW
+#endif
+           ) {
+    const int tn = get_local_id(0);
+    const int tm = get_local_id(1);
+    const int tid = tm * NDIMC + tn;
+    const int col0 = get_group_id(0) * NWG;
+    const int row0 = get_group_id(1) * MWG;
     const int b = get_global_id(2) / groups;
     const int g = get_global_id(2) % groups;
 
     const __global float* a = A + aOffset + g * aGroupStride;
-    const __global float* bm = B + bOffset + b * bBatchStride + g * bGroupStride;
+    const __global float* bg = B + bOffset + b * bBatchStride + g * bGroupStride;
+#ifdef IMPLICIT
+    const Source src = {bg, K, N, H, W, KH, KW, SH, SW, PH, PW, DH, DW, OW};
+#else
+    const Source src = {bg, K, N, ldb};
+#endif
+#if SA
+    __local float Alm[MWG * ALD]; // [m][k]
+#endif
+#if SB
+    __local float Blm[KWG * NWG]; // [k][n]
+#endif
 
-    __local float Asub[TSK][TSM];
-    __local float Bsub[TSK][TSN];
-
-    float acc[WPTM][WPTN];
-    for (int wm = 0; wm < WPTM; wm++) {
-        for (int wn = 0; wn < WPTN; wn++) {
-            acc[wm][wn] = 0.0f;
+    float acc[MWI][NWI];
+    for (int i = 0; i < MWI; i++) {
+        for (int j = 0; j < NWI; j++) {
+            acc[i][j] = 0.0f;
         }
     }
 
-    for (int k0 = 0; k0 < K; k0 += TSK) {
-        // Consecutive work-items read consecutive addresses of A's rows and B's rows.
-        for (int l = tid; l < TSM * TSK; l += THREADS) {
-            const int m = l / TSK;
-            const int k = l % TSK;
-            Asub[k][m] = (row0 + m < M && k0 + k < K) ? a[(long) (row0 + m) * K + k0 + k] : 0.0f;
-        }
-        for (int l = tid; l < TSK * TSN; l += THREADS) {
-            const int k = l / TSN;
-            const int n = l % TSN;
-            Bsub[k][n] = (k0 + k < K && col0 + n < N) ? bm[(long) (k0 + k) * ldb + col0 + n] : 0.0f;
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-
-        for (int k = 0; k < TSK; k++) {
-            float breg[WPTN];
-            for (int wn = 0; wn < WPTN; wn++) {
-                breg[wn] = Bsub[k][lx + wn * RTSN];
-            }
-            for (int wm = 0; wm < WPTM; wm++) {
-                const float areg = Asub[k][ly + wm * RTSM];
-                for (int wn = 0; wn < WPTN; wn++) {
-                    acc[wm][wn] += areg * breg[wn];
+    for (int k0 = 0; k0 < K; k0 += KWG) {
+#if SA
+        // Consecutive work-items take consecutive vectors of a row of A, which lie side by side in memory.
+        for (int m = tid / KDIMA; m < MWG; m += MDIMA) {
+            for (int kv = tid % KDIMA; kv < KWG / VWM; kv += KDIMA) {
+                float v[VWM];
+                readA(a, M, K, row0 + m, k0 + kv * VWM, v);
+                for (int e = 0; e < VWM; e++) {
+                    Alm[m * ALD + kv * VWM + e] = v[e];
                 }
             }
         }
-        // The next iteration overwrites the tiles other work-items may still be reading.
+#endif
+#if SB
+        for (int k = tid / NDIMB; k < KWG; k += KDIMB) {
+            for (int nv = tid % NDIMB; nv < NWG / VWN; nv += NDIMB) {
+                float v[VWN];
+                readB(&src, k0 + k, col0 + nv * VWN, v);
+                for (int e = 0; e < VWN; e++) {
+                    Blm[k * NWG + nv * VWN + e] = v[e];
+                }
+            }
+        }
+#endif
+#if SA || SB
         barrier(CLK_LOCAL_MEM_FENCE);
+#endif
+        for (int kk = 0; kk < KWG; kk += VWM) {
+            // VWM steps of k at a time, the width A is read from global memory in.
+            float av[MWI][VWM];
+            for (int i = 0; i < MWI; i++) {
+#if SA
+                for (int e = 0; e < VWM; e++) {
+                    av[i][e] = Alm[rowOf(tm, i) * ALD + kk + e];
+                }
+#else
+                readA(a, M, K, row0 + rowOf(tm, i), k0 + kk, av[i]);
+#endif
+            }
+            for (int e = 0; e < VWM; e++) {
+                float bv[NWI];
+                for (int jv = 0; jv < NWI / VWN; jv++) {
+#if SB
+                    for (int f = 0; f < VWN; f++) {
+                        bv[jv * VWN + f] = Blm[(kk + e) * NWG + colOf(tn, jv) + f];
+                    }
+#else
+                    readB(&src, k0 + kk + e, col0 + colOf(tn, jv), bv + jv * VWN);
+#endif
+                }
+                for (int i = 0; i < MWI; i++) {
+                    for (int j = 0; j < NWI; j++) {
+                        acc[i][j] = fma(av[i][e], bv[j], acc[i][j]);
+                    }
+                }
+            }
+        }
+#if SA || SB
+        // The next step overwrites the tiles other work-items may still be reading.
+        barrier(CLK_LOCAL_MEM_FENCE);
+#endif
     }
 
     __global float* c = C + cOffset + b * cBatchStride + g * cGroupStride;
     const __global float* r = residual + (c - C);
-    for (int wm = 0; wm < WPTM; wm++) {
-        const int row = row0 + ly + wm * RTSM;
+    for (int i = 0; i < MWI; i++) {
+        const int row = row0 + rowOf(tm, i);
         if (row >= M) {
             continue;
         }
-        const float bv = hasBias ? bias[g * M + row] : 0.0f;
-        for (int wn = 0; wn < WPTN; wn++) {
-            const int col = col0 + lx + wn * RTSN;
-            if (col < N) {
-                c[(long) row * ldc + col] = epilogue(acc[wm][wn] + bv, r + (long) row * ldc + col, actA, actB);
+        const float rowBias = hasBias ? bias[g * M + row] : 0.0f;
+        __global float* crow = c + (long) row * ldc;
+        for (int jv = 0; jv < NWI / VWN; jv++) {
+            const int col = col0 + colOf(tn, jv);
+            float out[VWN];
+            // Columns past N read no residual: it ends with the output.
+            for (int f = 0; f < VWN; f++) {
+                out[f] = col + f < N ? epilogue(acc[i][jv * VWN + f] + rowBias, r + (long) row * ldc + col + f, actA,
+                                                actB) : 0.0f;
+            }
+            if (col + VWN <= N) {
+                *(__global floatN*) (crow + col) = privateToN(out);
+            } else {
+                for (int f = 0; f < VWN && col + f < N; f++) {
+                    crow[col + f] = out[f];
+                }
             }
         }
     }

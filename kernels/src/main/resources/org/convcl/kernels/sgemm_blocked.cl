@@ -11,9 +11,8 @@
 //
 // With IMPLICIT defined, B is not read from memory but gathered from NCHW images while the panel is built
 // (implicit GEMM for conv2d): B points at x, bBatchStride and bGroupStride step images and channel groups, ldb is
-// unused, and the conv geometry follows as extra arguments. Row (c*KH + i)*KW + j, column oh*OW + ow of B is
-//   x[c, oh*SH - PH + i*DH, ow*SW - PW + j*DW], or 0 in the zero padding,
-// the column matrix im2col would write, so no im2col pass and no column buffer are needed.
+// unused, and the conv geometry follows as extra arguments. B is the column matrix im2col would write, read where
+// conv_gather.cl says it lies, so no im2col pass and no column buffer are needed.
 
 #ifndef WPTM
 #define WPTM 8 // rows of C per work-item
@@ -54,15 +53,11 @@ inline floatV loadB(const __global float* bm, const int wn, const int n, const b
 #define THREADS (LOCAL_N * LOCAL_M)
 
 #ifdef IMPLICIT
-// Window coordinates: 32-bit, exact while the padded extent of each axis fits an int (the host checks), else 64-bit.
+// conv_gather.cl's coordinates as vectors of VW lanes.
 #ifdef WIDE_WINDOW
-typedef long coord;
 #define coordV CAT(long, VW)
-#define FAR_ABOVE (LONG_MIN / 2)
 #else
-typedef int coord;
 #define coordV CAT(int, VW)
-#define FAR_ABOVE (INT_MIN / 2)
 #endif
 
 // Where the group's B comes from: one image's channel group at x, the conv geometry, and per panel vector the
@@ -105,7 +100,7 @@ inline floatV gatherB(const Source* s, const int q, const int c, const int i, co
 }
 
 // Copies B's rows [k0, k0 + kc) into the panel. Each work-item gathers a contiguous run of rows, so it splits a
-// row index into (c, i, j) once and then steps it, instead of dividing per row.
+// row index into its tap once and then steps it, instead of dividing per row.
 inline void fillPanel(const Source* s, __local float* panel, const int k0, const int kc) {
     const int tid = get_local_id(1) * LOCAL_N + get_local_id(0);
     const int per = (kc + THREADS - 1) / THREADS;
@@ -114,20 +109,12 @@ inline void fillPanel(const Source* s, __local float* panel, const int k0, const
     if (r0 >= r1) {
         return;
     }
-    int j = (k0 + r0) % s->KW;
-    int i = (k0 + r0) / s->KW % s->KH;
-    int c = (k0 + r0) / (s->KW * s->KH);
+    Tap t = tapOf(k0 + r0, s->KH, s->KW);
     for (int r = r0; r < r1; r++) {
         for (int q = 0; q < PANEL_VECS; q++) {
-            vstoreV(gatherB(s, q, c, i, j), 0, panel + r * PANEL + q * VW);
+            vstoreV(gatherB(s, q, t.c, t.i, t.j), 0, panel + r * PANEL + q * VW);
         }
-        if (++j == s->KW) {
-            j = 0;
-            if (++i == s->KH) {
-                i = 0;
-                c++;
-            }
-        }
+        nextTap(&t, s->KH, s->KW);
     }
 }
 #else
@@ -214,10 +201,7 @@ void sgemm(const int M, const int N, const int K, const int groups,
         coord ih0[VW];
         coord iw0[VW];
         for (int e = 0; e < VW; e++) {
-            const int col = groupCol0 + q * VW + e;
-            // A row far above the image keeps lanes past N in the zero padding for every i.
-            ih0[e] = col < N ? (coord) (col / OW) * SH - PH : FAR_ABOVE;
-            iw0[e] = (coord) (col % OW) * SW - PW;
+            windowOrigin(groupCol0 + q * VW + e, N, OW, SH, SW, PH, PW, &ih0[e], &iw0[e]);
         }
         src.ih0[q] = vloadV(0, ih0);
         src.iw0[q] = vloadV(0, iw0);

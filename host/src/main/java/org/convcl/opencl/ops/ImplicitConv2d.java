@@ -7,9 +7,9 @@ import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
- * conv2d as an implicit GEMM: the register-blocked SGEMM kernel built with {@code -DIMPLICIT} gathers each KC-deep
- * slice of the column matrix straight from the input images while it fills its B panel, so there is no im2col pass
- * and no column buffer, and the whole batch runs in one launch.
+ * conv2d as an implicit GEMM: the SGEMM kernel built with {@code -DIMPLICIT} gathers the column matrix straight from
+ * the input images while it fills its B panel (register-blocked CPU kernel) or B tile (GPU kernel), so there is no
+ * im2col pass and no column buffer, and the whole batch runs in one launch.
  */
 final class ImplicitConv2d {
     private final ClContext cl;
@@ -30,8 +30,8 @@ final class ImplicitConv2d {
         var sgemm = byConfig.computeIfAbsent(plan.sgemm(), c -> new Sgemm(cl, c));
         long inPlane = (long) s.h() * s.w();
         var in = new Sgemm.Operand(x, 0, 0, s.c() * inPlane, s.cPerGroup() * inPlane);
-        sgemm.enqueue(new Sgemm.Size(s.kPerGroup(), y.ld(), s.patchSize(), s.groups(), s.n()), w, in, y, bias,
-                epilogue, ConvGeometry.isWide(s) ? " -DIMPLICIT -DWIDE_WINDOW" : " -DIMPLICIT",
+        sgemm.enqueueImplicit(new Sgemm.Size(s.kPerGroup(), y.ld(), s.patchSize(), s.groups(), s.n()), w, in, y,
+                bias, epilogue, ConvGeometry.isWide(s) ? " -DWIDE_WINDOW" : "",
                 launch -> ConvGeometry.window(launch, s).i32(s.ow()));
     }
 }

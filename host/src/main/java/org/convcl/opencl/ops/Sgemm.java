@@ -42,17 +42,27 @@ public final class Sgemm {
 
     /** As the plain enqueue, with the residual (laid out like C, at C's offsets) and activation of {@code epilogue}. */
     public void enqueue(Size size, DeviceBuffer a, Operand b, Operand c, DeviceBuffer bias, Epilogue epilogue) {
-        enqueue(size, a, b, c, bias, epilogue, "", launch -> launch);
+        enqueue(size, a, b, strides(b), c, bias, epilogue, "", launch -> launch);
     }
 
     /**
-     * As the enqueue with an epilogue, with {@code moreDefines} added to the build and {@code moreArgs} setting the
-     * arguments those defines add after the epilogue's.
+     * As the enqueue with an epilogue, with the kernel built with {@code -DIMPLICIT} and {@code moreDefines}: B is
+     * gathered from the NCHW images of {@code x} (its batch and group strides step images and channel groups; its
+     * offset and row stride are unused), and {@code geometry} sets the convolution's arguments after the epilogue's.
      */
-    public void enqueue(Size size, DeviceBuffer a, Operand b, Operand c, DeviceBuffer bias, Epilogue epilogue,
-                        String moreDefines, UnaryOperator<Launch> moreArgs) {
-        var kernel = cl.kernel(config.program(), "sgemm", config.defines() + epilogue.defines() + moreDefines);
-        long[] local = config.local();
+    public void enqueueImplicit(Size size, DeviceBuffer a, Operand x, Operand c, DeviceBuffer bias, Epilogue epilogue,
+                                String moreDefines, UnaryOperator<Launch> geometry) {
+        enqueue(size, a, x, null, c, bias, epilogue, " -DIMPLICIT" + moreDefines, geometry);
+    }
+
+    /** @param bStrides B's offset and strides, which its vector loads must respect; null where B is gathered */
+    private void enqueue(Size size, DeviceBuffer a, Operand b, long[] bStrides, Operand c, DeviceBuffer bias,
+                         Epilogue epilogue, String moreDefines, UnaryOperator<Launch> moreArgs) {
+        // Vector loads need aligned addresses: narrower vectors where these operands' strides do not allow the
+        // configured ones. Every divisibility rule and device limit still holds, and the tiles stay the same.
+        var run = config instanceof SgemmConfig.Tiled t ? t.alignedTo(size.depth(), bStrides, strides(c)) : config;
+        var kernel = cl.kernel(run.program(), "sgemm", run.defines() + epilogue.defines() + moreDefines);
+        long[] local = run.local();
         var launch = new Launch(cl, kernel, "sgemm")
                 .i32(size.rows()).i32(size.cols()).i32(size.depth()).i32(size.groups())
                 .buffer(a).i64(0).i64((long) size.rows() * size.depth())
@@ -61,10 +71,14 @@ public final class Sgemm {
                 .optional(bias, a);
         moreArgs.apply(epilogue.arguments(launch, a))
                 .enqueue(new long[] {
-                        blocks(size.cols(), config.groupColumns()) * local[0],
-                        blocks(size.rows(), config.groupRows()) * local[1],
+                        blocks(size.cols(), run.groupColumns()) * local[0],
+                        blocks(size.rows(), run.groupRows()) * local[1],
                         (long) size.batch() * size.groups()},
                         new long[] {local[0], local[1], 1});
+    }
+
+    private static long[] strides(Operand o) {
+        return new long[] {o.offset(), o.ld(), o.batchStride(), o.groupStride()};
     }
 
     private static long blocks(long n, long per) {

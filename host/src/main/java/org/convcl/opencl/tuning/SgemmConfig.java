@@ -10,15 +10,19 @@ import org.convcl.opencl.DeviceInfo;
  */
 public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Blocked {
 
-    /** The default for the device, shrunk to the tiled fallback where the device's limits demand it. */
+    /**
+     * The default for the device (the register-blocked kernel on CPUs, the vendor family's tiling on other
+     * devices, see {@link GpuDefaults}), shrunk to a small tiling where the device's limits demand it.
+     */
     static SgemmConfig defaultFor(DeviceInfo device) {
-        SgemmConfig preferred = device.type().equals("cpu") ? Blocked.defaultFor(device) : new Tiled(64, 64, 16, 4, 4);
-        return preferred.fits(device) == null ? preferred : new Tiled(16, 16, 8, 2, 2);
+        SgemmConfig preferred = device.type().equals("cpu") ? Blocked.defaultFor(device) : GpuDefaults.forDevice(device);
+        return preferred.fits(device) == null ? preferred : GpuDefaults.SMALL;
     }
 
     /**
      * Reads what {@link #encode()} wrote, for example {@code sgemm_blocked -DWPTM=8 -DVW=16 -DWPTN=3 -DLOCAL_N=1
-     * -DLOCAL_M=8 -DKC=128}.
+     * -DLOCAL_M=8 -DKC=128} or {@code sgemm -DMWG=64 -DNWG=64 -DKWG=16 -DMDIMC=16 -DNDIMC=16 -DMDIMA=16 -DNDIMB=16
+     * -DVWM=1 -DVWN=1 -DSA=1 -DSB=1 -DSTRM=1 -DSTRN=1}.
      *
      * @throws IllegalArgumentException when the text names no known kernel or lacks a parameter
      */
@@ -40,8 +44,10 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
             return v;
         };
         return switch (tokens[0]) {
-            case "sgemm" -> new Tiled(get.applyAsInt("TSM"), get.applyAsInt("TSN"), get.applyAsInt("TSK"),
-                    get.applyAsInt("WPTM"), get.applyAsInt("WPTN"));
+            case "sgemm" -> new Tiled(get.applyAsInt("MWG"), get.applyAsInt("NWG"), get.applyAsInt("KWG"),
+                    get.applyAsInt("MDIMC"), get.applyAsInt("NDIMC"), get.applyAsInt("MDIMA"), get.applyAsInt("NDIMB"),
+                    get.applyAsInt("VWM"), get.applyAsInt("VWN"), get.applyAsInt("SA") != 0, get.applyAsInt("SB") != 0,
+                    get.applyAsInt("STRM") != 0, get.applyAsInt("STRN") != 0);
             case "sgemm_blocked" -> new Blocked(get.applyAsInt("WPTM"), get.applyAsInt("VW"), get.applyAsInt("WPTN"),
                     get.applyAsInt("LOCAL_N"), get.applyAsInt("LOCAL_M"), get.applyAsInt("KC"));
             default -> throw new IllegalArgumentException("sgemm config: unknown kernel '" + tokens[0] + "' in '" + text + "'");
@@ -87,19 +93,125 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
     }
 
     /**
-     * {@code sgemm.cl}: a TSM x TSN tile of C per work-group, TSK-deep local tiles, and WPTM x WPTN results per
-     * work-item. The work-group is (TSN/WPTN) x (TSM/WPTM).
+     * {@code sgemm.cl}, the GPU kernel: an MWG x NWG tile of C per work-group in KWG-deep steps of k, MDIMC x NDIMC
+     * work-items each computing MWI x NWI = (MWG/MDIMC) x (NWG/NDIMC) results; A's tile staged in local memory when
+     * {@code sa} by MDIMA x (MDIMC*NDIMC/MDIMA) work-items, B's when {@code sb} by (MDIMC*NDIMC/NDIMB) x NDIMB;
+     * A read in vectors of VWM floats along k, B read and C written in vectors of VWN along n; a work-item's rows
+     * strided by MDIMC when {@code strm}, else contiguous, and its vectors of columns strided by NDIMC when
+     * {@code strn}. The work-group is NDIMC x MDIMC. The constructor checks every divisibility rule of the kernel;
+     * {@link #fits} the device's limits; {@link #alignedTo} the operands' alignment.
+     *
+     * @throws IllegalArgumentException naming the rule a combination breaks
      */
-    public record Tiled(int tsm, int tsn, int tsk, int wptm, int wptn) implements SgemmConfig {
+    public record Tiled(int mwg, int nwg, int kwg, int mdimc, int ndimc, int mdima, int ndimb, int vwm, int vwn,
+                        boolean sa, boolean sb, boolean strm, boolean strn) implements SgemmConfig {
 
         public Tiled {
-            if (tsm < 1 || tsn < 1 || tsk < 1 || wptm < 1 || wptn < 1) {
-                throw new IllegalArgumentException("sgemm config: every size must be >= 1, got " + this);
+            if (mwg < 1 || nwg < 1 || kwg < 1 || mdimc < 1 || ndimc < 1 || mdima < 1 || ndimb < 1) {
+                throw new IllegalArgumentException("sgemm config: every size must be >= 1, got " + describe(mwg, nwg,
+                        kwg, mdimc, ndimc, mdima, ndimb, vwm, vwn, sa, sb, strm, strn));
             }
-            if (tsm % wptm != 0 || tsn % wptn != 0) {
-                throw new IllegalArgumentException(
-                        "sgemm config: TSM must be a multiple of WPTM and TSN of WPTN, got " + this);
+            String broken = brokenRule(mwg, nwg, kwg, mdimc, ndimc, mdima, ndimb, vwm, vwn);
+            if (broken != null) {
+                throw new IllegalArgumentException("sgemm config: " + broken + ", in " + describe(mwg, nwg, kwg, mdimc,
+                        ndimc, mdima, ndimb, vwm, vwn, sa, sb, strm, strn));
             }
+        }
+
+        /**
+         * A configuration with both tiles staged, strided access, scalar loads and loaders shaped like the
+         * work-group: the textbook local-memory tiling, which any device that fits it runs well enough.
+         */
+        public static Tiled of(int mwg, int nwg, int kwg, int mdimc, int ndimc) {
+            return new Tiled(mwg, nwg, kwg, mdimc, ndimc, mdimc, ndimc, 1, 1, true, true, true, true);
+        }
+
+        /** Null when the sizes meet the kernel's divisibility rules, else the first rule they break. */
+        static String brokenRule(int mwg, int nwg, int kwg, int mdimc, int ndimc, int mdima, int ndimb,
+                                         int vwm, int vwn) {
+            int threads = mdimc * ndimc;
+            if (!isVectorWidth(vwm) || !isVectorWidth(vwn)) {
+                return "VWM and VWN must be 1, 2, 4 or 8";
+            }
+            if (mwg % mdimc != 0 || nwg % ndimc != 0) {
+                return "MWG must be a multiple of MDIMC and NWG of NDIMC";
+            }
+            if (threads % mdima != 0 || threads % ndimb != 0) {
+                return "MDIMA and NDIMB must divide MDIMC*NDIMC = " + threads;
+            }
+            if (mwg % mdima != 0 || kwg % (threads / mdima * vwm) != 0) {
+                return "MWG must be a multiple of MDIMA and KWG of KDIMA*VWM = " + threads / mdima * vwm;
+            }
+            if (nwg % (ndimb * vwn) != 0 || kwg % (threads / ndimb) != 0) {
+                return "NWG must be a multiple of NDIMB*VWN = " + ndimb * vwn + " and KWG of KDIMB = " + threads / ndimb;
+            }
+            if (nwg / ndimc % vwn != 0) {
+                return "NWG/NDIMC must be a multiple of VWN";
+            }
+            return null;
+        }
+
+        private static boolean isVectorWidth(int w) {
+            return w == 1 || w == 2 || w == 4 || w == 8;
+        }
+
+        /** The same configuration with other staging loaders. */
+        public Tiled withLoaders(int mdima, int ndimb) {
+            return new Tiled(mwg, nwg, kwg, mdimc, ndimc, mdima, ndimb, vwm, vwn, sa, sb, strm, strn);
+        }
+
+        /** The same configuration with other vector widths. */
+        public Tiled withVectors(int vwm, int vwn) {
+            return new Tiled(mwg, nwg, kwg, mdimc, ndimc, mdima, ndimb, vwm, vwn, sa, sb, strm, strn);
+        }
+
+        /** The same configuration with each operand staged in local memory or not. */
+        public Tiled withStaging(boolean sa, boolean sb) {
+            return new Tiled(mwg, nwg, kwg, mdimc, ndimc, mdima, ndimb, vwm, vwn, sa, sb, strm, strn);
+        }
+
+        /** The same configuration with strided or contiguous rows and columns per work-item. */
+        public Tiled withStrides(boolean strm, boolean strn) {
+            return new Tiled(mwg, nwg, kwg, mdimc, ndimc, mdima, ndimb, vwm, vwn, sa, sb, strm, strn);
+        }
+
+        /**
+         * Null when the kernel's vector pointers are aligned for these operands, else the rule broken. A's vectors
+         * need its row stride {@code depth} to be a multiple of VWM; B's and C's need every offset and stride, in
+         * floats, to be a multiple of VWN (buffers start at CL_DEVICE_MEM_BASE_ADDR_ALIGN, at least 128 bytes).
+         *
+         * @param bStrides B's offset, row stride, batch and group strides; null where the kernel gathers B
+         * @param cStrides the same of C
+         */
+        public String misalignment(int depth, long[] bStrides, long[] cStrides) {
+            if (depth % vwm != 0) {
+                return "VWM=" + vwm + " needs A's row stride K to be a multiple of " + vwm + ", but K is " + depth;
+            }
+            for (var operand : new Object[][] {{"B", bStrides}, {"C", cStrides}}) {
+                long[] strides = (long[]) operand[1];
+                for (int i = 0; strides != null && i < strides.length; i++) {
+                    if (strides[i] % vwn != 0) {
+                        return "VWN=" + vwn + " needs " + operand[0] + "'s " + STRIDE_NAMES[i] + " to be a multiple of "
+                                + vwn + ", but it is " + strides[i];
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static final String[] STRIDE_NAMES = {"offset", "row stride", "batch stride", "group stride"};
+
+        /**
+         * This configuration with VWM and VWN halved until {@link #misalignment} finds nothing: narrower vectors
+         * keep every divisibility rule, so the result is valid wherever this one is.
+         */
+        public Tiled alignedTo(int depth, long[] bStrides, long[] cStrides) {
+            var t = this;
+            while (t.misalignment(depth, bStrides, cStrides) != null) {
+                boolean aFits = depth % t.vwm == 0;
+                t = t.withVectors(aFits ? t.vwm : t.vwm / 2, aFits ? t.vwn / 2 : t.vwn);
+            }
+            return t;
         }
 
         @Override
@@ -109,32 +221,46 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
 
         @Override
         public String defines() {
-            return "-DTSM=" + tsm + " -DTSN=" + tsn + " -DTSK=" + tsk + " -DWPTM=" + wptm + " -DWPTN=" + wptn;
+            return "-DMWG=" + mwg + " -DNWG=" + nwg + " -DKWG=" + kwg + " -DMDIMC=" + mdimc + " -DNDIMC=" + ndimc
+                    + " -DMDIMA=" + mdima + " -DNDIMB=" + ndimb + " -DVWM=" + vwm + " -DVWN=" + vwn + " -DSA="
+                    + bit(sa) + " -DSB=" + bit(sb) + " -DSTRM=" + bit(strm) + " -DSTRN=" + bit(strn);
+        }
+
+        private static int bit(boolean b) {
+            return b ? 1 : 0;
         }
 
         @Override
         public long[] local() {
-            return new long[] {tsn / wptn, tsm / wptm};
+            return new long[] {ndimc, mdimc};
         }
 
         @Override
         public int groupColumns() {
-            return tsn;
+            return nwg;
         }
 
         @Override
         public int groupRows() {
-            return tsm;
+            return mwg;
         }
 
+        /** A's tile has rows of KWG + 1 floats (the kernel pads them against bank conflicts), B's of NWG. */
         @Override
         public long localMemBytes() {
-            return 4L * tsk * (tsm + tsn);
+            return 4L * ((sa ? (long) mwg * (kwg + 1) : 0) + (sb ? (long) kwg * nwg : 0));
         }
 
         @Override
         public String toString() {
-            return "tiled TSM=" + tsm + " TSN=" + tsn + " TSK=" + tsk + " WPTM=" + wptm + " WPTN=" + wptn;
+            return describe(mwg, nwg, kwg, mdimc, ndimc, mdima, ndimb, vwm, vwn, sa, sb, strm, strn);
+        }
+
+        private static String describe(int mwg, int nwg, int kwg, int mdimc, int ndimc, int mdima, int ndimb, int vwm,
+                                       int vwn, boolean sa, boolean sb, boolean strm, boolean strn) {
+            return "tiled MWG=" + mwg + " NWG=" + nwg + " KWG=" + kwg + " MDIMC=" + mdimc + " NDIMC=" + ndimc
+                    + " MDIMA=" + mdima + " NDIMB=" + ndimb + " VWM=" + vwm + " VWN=" + vwn + " SA=" + bit(sa)
+                    + " SB=" + bit(sb) + " STRM=" + bit(strm) + " STRN=" + bit(strn);
         }
     }
 

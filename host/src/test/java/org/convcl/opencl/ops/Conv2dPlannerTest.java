@@ -19,7 +19,7 @@ class Conv2dPlannerTest {
     private static final DeviceInfo CPU = FakeDevices.cpu(16);
     private static final DeviceInfo GPU = FakeDevices.gpu();
     private static final SgemmConfig.Blocked BLOCKED = new SgemmConfig.Blocked(8, 16, 3, 1, 8, 128);
-    private static final SgemmConfig.Tiled TILED = new SgemmConfig.Tiled(64, 64, 16, 4, 4);
+    private static final SgemmConfig.Tiled TILED = SgemmConfig.Tiled.of(64, 64, 16, 16, 16);
     private static final Conv2dParams SAME = Conv2dParams.DEFAULT.withPadding(1, 1);
 
     private static Conv2dShape shape(int n, int c, int hw, int k, int kernel, Conv2dParams p) {
@@ -44,19 +44,22 @@ class Conv2dPlannerTest {
     }
 
     @Test
-    void gpuDevicesLowerWithIm2colInChunksThatFitTheBudget() {
+    void gpuDevicesTakeTheImplicitGemmAndPinnedIm2colChunksToTheBudget() {
         var s = shape(4, 64, 28, 64, 3, SAME);
         var plan = automatic(GPU, TILED).forward(s);
-        assertEquals(Conv2dPath.IM2COL_GEMM, plan.path());
-        assertEquals(List.of(new ColumnChunks.Chunk(0, 4, 0, 28)), plan.chunks());
+        assertEquals(Conv2dPath.IMPLICIT_GEMM, plan.path());
+        assertEquals(TILED, plan.sgemm(), "the GPU kernel keeps its tile, whatever the output channels");
+        assertEquals(List.of(), plan.chunks());
+        var im2col = new Conv2dPlanner(GPU, TILED, GIB, Conv2dPath.IM2COL_GEMM).forward(s);
+        assertEquals(List.of(new ColumnChunks.Chunk(0, 4, 0, 28)), im2col.chunks());
 
         // One image's column matrix is 64*9*28*28 floats = 1,806,336 bytes; a budget of 2.5 images gives 2 per chunk.
         long oneImage = 64L * 9 * 28 * 28 * Float.BYTES;
-        var chunked = new Conv2dPlanner(GPU, TILED, oneImage * 5 / 2, Conv2dPath.AUTO).forward(s);
+        var chunked = new Conv2dPlanner(GPU, TILED, oneImage * 5 / 2, Conv2dPath.IM2COL_GEMM).forward(s);
         assertEquals(List.of(new ColumnChunks.Chunk(0, 2, 0, 28), new ColumnChunks.Chunk(2, 2, 0, 28)),
                 chunked.chunks());
         // A budget of 10 output rows: each image in three row slices of 10, 10 and 8 rows.
-        var sliced = new Conv2dPlanner(GPU, TILED, oneImage / 28 * 10, Conv2dPath.AUTO).forward(s);
+        var sliced = new Conv2dPlanner(GPU, TILED, oneImage / 28 * 10, Conv2dPath.IM2COL_GEMM).forward(s);
         assertEquals(12, sliced.chunks().size());
         assertEquals(new ColumnChunks.Chunk(1, 1, 20, 8), sliced.chunks().get(5));
         assertEquals(oneImage / 28 * 10 / Float.BYTES, sliced.largestChunkFloats());
@@ -89,8 +92,8 @@ class Conv2dPlannerTest {
                 shape(8, 256, 28, 256, 3, SAME.withGroups(2)), shape(8, 256, 28, 256, 5, SAME))) {
             assertEquals(Conv2dPath.IMPLICIT_GEMM, cpu.forward(s).path(), s.toString());
         }
-        // Not measured on GPUs: they keep im2col + GEMM.
-        assertEquals(Conv2dPath.IM2COL_GEMM, automatic(GPU, TILED).forward(shape(8, 128, 28, 128, 3, SAME)).path());
+        // Not measured on GPUs: they keep the implicit GEMM.
+        assertEquals(Conv2dPath.IMPLICIT_GEMM, automatic(GPU, TILED).forward(shape(8, 128, 28, 128, 3, SAME)).path());
     }
 
     @Test
@@ -126,12 +129,8 @@ class Conv2dPlannerTest {
 
     @Test
     void pinnedPathsAreRefusedWhereTheyCannotRun() {
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> new Conv2dPlanner(GPU, TILED, GIB, Conv2dPath.IMPLICIT_GEMM));
-        assertTrue(e.getMessage().startsWith("path: IMPLICIT_GEMM needs the register-blocked SGEMM"), e.getMessage());
-
         var pointwise = new Conv2dPlanner(CPU, BLOCKED, GIB, Conv2dPath.POINTWISE);
-        e = assertThrows(IllegalArgumentException.class, () -> pointwise.forward(shape(1, 4, 8, 4, 3, SAME)));
+        var e = assertThrows(IllegalArgumentException.class, () -> pointwise.forward(shape(1, 4, 8, 4, 3, SAME)));
         assertTrue(e.getMessage().startsWith("path: POINTWISE needs a 1x1 kernel"), e.getMessage());
 
         var winograd = new Conv2dPlanner(CPU, BLOCKED, GIB, Conv2dPath.WINOGRAD);

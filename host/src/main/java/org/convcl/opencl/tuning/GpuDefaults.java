@@ -1,0 +1,60 @@
+package org.convcl.opencl.tuning;
+
+import java.util.Locale;
+import org.convcl.opencl.DeviceInfo;
+
+/**
+ * The untuned GPU SGEMM configuration of each vendor family, reasoned from the hardware, not measured on one
+ * machine. On all of them C's tile is a large square-ish block (each loaded value of A and B feeds MWG or NWG
+ * multiply-adds), both operands are staged in local memory (a GPU's caches are too small to serve a whole
+ * work-group's reuse), and strided access keeps a warp's local reads on distinct banks and its stores of C
+ * coalesced.
+ */
+public final class GpuDefaults {
+    /**
+     * NVIDIA (warps of 32, 64 Ki 32-bit registers per SM and at most 255 per thread, 48 KiB of local memory per
+     * work-group): 16 x 16 work-items are 8 warps, each item an 8 x 8 block of C, about 110 registers with its
+     * operands, so two groups share an SM. float4 loads are the widest single global transaction. Local tiles take
+     * 16.5 KiB.
+     */
+    static final SgemmConfig.Tiled NVIDIA = new SgemmConfig.Tiled(128, 128, 16, 16, 16, 64, 32, 4, 4, true, true,
+            true, true);
+    /**
+     * AMD (wavefronts of 64 on GCN and CDNA, 256 vector registers per lane, 64 KiB of LDS per compute unit of which
+     * one work-group gets at most 32 KiB on GCN): 256 work-items are one wavefront per SIMD; a 4 x 8 block per item
+     * needs about 80 registers, leaving room for three wavefronts per SIMD, which GCN needs to hide its memory
+     * latency; steps of 32 in k halve the barriers, costly with four wavefronts to gather. Local tiles take 24 KiB.
+     */
+    static final SgemmConfig.Tiled AMD = new SgemmConfig.Tiled(64, 128, 32, 16, 16, 32, 32, 4, 4, true, true,
+            true, true);
+    /**
+     * Intel GPUs (threads of 128 registers of 32 bytes, which kernels compiled SIMD16 share as 64 floats per
+     * work-item; 64 KiB of shared local memory per subslice; work-groups of at most 256 on Gen9): a 4 x 4 block
+     * per item keeps its 16 accumulators and operands, about 40 floats, inside those 64 without spilling. Local
+     * tiles take 8.3 KiB.
+     */
+    static final SgemmConfig.Tiled INTEL = new SgemmConfig.Tiled(64, 64, 16, 16, 16, 64, 16, 4, 4, true, true,
+            true, true);
+    /** Any other GPU or accelerator: the textbook tiling with scalar loads, 256 work-items and 8.3 KiB of tiles. */
+    static final SgemmConfig.Tiled OTHER = SgemmConfig.Tiled.of(64, 64, 16, 16, 16);
+    /** For devices too small for the family's default: 64 work-items and 1 KiB of tiles. */
+    static final SgemmConfig.Tiled SMALL = SgemmConfig.Tiled.of(16, 16, 8, 8, 8);
+
+    private GpuDefaults() {
+    }
+
+    /** The family's default by CL_DEVICE_VENDOR, which need not fit the device; see {@link SgemmConfig#defaultFor}. */
+    public static SgemmConfig.Tiled forDevice(DeviceInfo device) {
+        String vendor = device.vendor().toLowerCase(Locale.ROOT);
+        if (vendor.contains("nvidia")) {
+            return NVIDIA;
+        }
+        if (vendor.contains("advanced micro devices") || vendor.contains("amd")) {
+            return AMD;
+        }
+        if (vendor.contains("intel")) {
+            return INTEL;
+        }
+        return OTHER;
+    }
+}
