@@ -207,9 +207,9 @@ public final class OpenClBackend implements Backend {
      * @param bias   (K) or null
      * @param params stride, padding, dilation and groups
      * @return (N, K, OH, OW), owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
-     *                                  another backend, or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend is closed
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
+     *                                  or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
                                             Conv2dParams params) {
@@ -335,9 +335,9 @@ public final class OpenClBackend implements Backend {
      * @param weight     (K, C/groups, KH, KW), the forward weight
      * @param params     the forward parameters
      * @return gradients shaped like input, weight and a (K) bias, owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
-     *                                  another backend, or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend is closed
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
+     *                                  or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceConv2dGradients conv2dBackward(DeviceTensor gradOutput, DeviceTensor input,
                                                              DeviceTensor weight, Conv2dParams params) {
@@ -611,9 +611,9 @@ public final class OpenClBackend implements Backend {
      * @param input  (N, C, H, W)
      * @param params kernel, stride, padding, dilation and ceil mode
      * @return output (float32) and indices (int64), each (N, C, OH, OW), owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
-     *                                  another backend, or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend is closed
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
+     *                                  or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceMaxPool maxPool2d(DeviceTensor input, Pool2dParams params) {
         requireNonNull("input", input);
@@ -647,9 +647,9 @@ public final class OpenClBackend implements Backend {
      * @param input  (N, C, H, W)
      * @param params kernel, stride, padding, ceil mode, {@code count_include_pad} and divisor override
      * @return (N, C, OH, OW), owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
-     *                                  another backend, or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend is closed
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
+     *                                  or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceTensor avgPool2d(DeviceTensor input, Pool2dParams params) {
         requireNonNull("input", input);
@@ -684,9 +684,9 @@ public final class OpenClBackend implements Backend {
      * @param inputShape the forward input's shape (N, C, H, W)
      * @param params     the forward parameters
      * @return (N, C, H, W) for {@code inputShape}, owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
-     *                                  another backend, or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend is closed
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
+     *                                  or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceTensor maxPool2dBackward(DeviceTensor gradOutput, DeviceTensor indices, int[] inputShape,
                                                        Pool2dParams params) {
@@ -722,9 +722,9 @@ public final class OpenClBackend implements Backend {
      * @param inputShape the forward input's shape (N, C, H, W)
      * @param params     the forward parameters
      * @return (N, C, H, W), owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor is closed or belongs to
-     *                                  another backend, or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend is closed
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
+     *                                  or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceTensor avgPool2dBackward(DeviceTensor gradOutput, int[] inputShape, Pool2dParams params) {
         var s = params.shapeOf(inputShape);
@@ -765,8 +765,8 @@ public final class OpenClBackend implements Backend {
      *
      * @param t an int64 device tensor of this backend
      * @return the indices, row-major
-     * @throws IllegalArgumentException when {@code t} holds float32 values, is closed or belongs to another backend
-     * @throws IllegalStateException    when this backend is closed
+     * @throws IllegalArgumentException when {@code t} holds float32 values or belongs to another backend
+     * @throws IllegalStateException    when this backend or {@code t} is closed
      */
     public synchronized long[] downloadIndices(DeviceTensor t) {
         requireNonNull("indices", t);
@@ -807,8 +807,9 @@ public final class OpenClBackend implements Backend {
      * @param t    the values to copy
      * @param into a float32 tensor of this backend shaped like {@code t}; overwritten
      * @return {@code into}
-     * @throws IllegalArgumentException when a shape differs, or {@code into} holds indices, is closed or belongs to
-     *                                  another backend
+     * @throws IllegalArgumentException when a shape differs, or {@code into} holds indices or belongs to another
+     *                                  backend
+     * @throws IllegalStateException    when this backend or {@code into} is closed
      */
     public synchronized DeviceTensor upload(Tensor t, DeviceTensor into) {
         requireNonNull("tensor", t);
@@ -825,8 +826,8 @@ public final class OpenClBackend implements Backend {
      *
      * @param t a float32 device tensor of this backend
      * @return a new host tensor of the same shape
-     * @throws IllegalArgumentException when {@code t} holds indices, is closed or belongs to another backend
-     * @throws IllegalStateException    when this backend is closed
+     * @throws IllegalArgumentException when {@code t} holds indices or belongs to another backend
+     * @throws IllegalStateException    when this backend or {@code t} is closed
      */
     public synchronized Tensor download(DeviceTensor t) {
         requireNonNull("tensor", t);
