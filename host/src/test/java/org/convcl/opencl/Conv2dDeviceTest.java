@@ -174,7 +174,13 @@ class Conv2dDeviceTest extends SharedDevice {
                 DeviceCase.named("F4 begin-only padding").input(1, 4, 35, 33).filters(5, 3, 3)
                         .params(P.withPadding(2, 0, 1, 0)).seed(49),
                 DeviceCase.named("F4 same").input(2, 3, 32, 30).filters(4, 3, 3).params(P.withSamePadding())
-                        .withBias().seed(50));
+                        .withBias().seed(50),
+                // Rows of more than 8 tiles: the transforms take 8 tiles a work-item, with unguarded loads between
+                // the paddings and a last run of fewer tiles.
+                DeviceCase.named("F2 seven runs a row").input(2, 3, 18, 100).filters(5, 3, 3)
+                        .params(P.withPadding(1, 1)).withBias().seed(55),
+                DeviceCase.named("F4 four runs a row").input(2, 3, 34, 100).filters(6, 3, 3)
+                        .params(P.withPadding(1, 2)).seed(56));
     }
 
     /**

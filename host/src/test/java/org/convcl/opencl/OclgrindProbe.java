@@ -76,12 +76,13 @@ public final class OclgrindProbe {
 
     /**
      * Winograd cases, pinned, with a small SGEMM configuration and row slices: F(2x2,3x3) with a plane one pixel
-     * wide, F(4x4,3x3) (256 tiles) with padding 2, F(2x2,3x3) with padding on the bottom and left only.
+     * wide, F(4x4,3x3) (400 tiles, in runs of 8 with and without guarded loads) with padding 2, F(2x2,3x3) with
+     * padding on the bottom and left only.
      */
     static final List<DeviceCase> WINOGRAD_CASES = List.of(
             DeviceCase.named("winograd F2").input(2, 3, 7, 1).filters(5, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(1, 2)).withBias().seed(66),
-            DeviceCase.named("winograd F4").input(1, 2, 62, 62).filters(3, 3, 3)
+            DeviceCase.named("winograd F4").input(1, 2, 62, 100).filters(3, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(2, 1)).withBias().seed(67),
             DeviceCase.named("winograd F2 padding per side").input(1, 2, 6, 5).filters(2, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(0, 2, 1, 0)).seed(70));

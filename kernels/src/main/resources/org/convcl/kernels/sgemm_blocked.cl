@@ -138,15 +138,16 @@ inline void fillPanel(const Source* s, __local float* panel, const int k0, const
 #endif
 
 // Adds A (rows at arow) times B (the group's columns, from src) to acc, over k in [0, K). Each KC-step slice of B
-// is first copied to a contiguous panel that every work-item of the group then reads.
+// is first copied to a contiguous panel that every work-item of the group then reads. A work-item whose block lies
+// wholly past M or N (a group taller or wider than C) only helps copy: it is not active.
 inline void accumulate(floatV acc[WPTM][WPTN], const __global float* arow[WPTM], const Source* src, const int K,
-                       __local float* panel) {
+                       __local float* panel, const bool active) {
     const __local float* mine = panel + get_local_id(0) * WIDTH;
     for (int k0 = 0; k0 < K; k0 += KC) {
         const int kc = min(KC, K - k0);
         fillPanel(src, panel, k0, kc);
         barrier(CLK_LOCAL_MEM_FENCE);
-        for (int k = 0; k < kc; k++) {
+        for (int k = 0; k < (active ? kc : 0); k++) {
             floatV bv[WPTN];
 #pragma unroll
             for (int wn = 0; wn < WPTN; wn++) {
@@ -185,6 +186,7 @@ void sgemm(const int M, const int N, const int K, const int groups,
     const int g = get_global_id(2) % groups;
     // Work-items past the edge still reach every barrier; they read nothing out of bounds and store nothing.
     const int n = clamp(N - col0, 0, WIDTH);
+    const bool active = row0 < M && n > 0;
 
     const __global float* a = A + aOffset + g * aGroupStride;
     const __global float* arow[WPTM];
@@ -219,17 +221,17 @@ void sgemm(const int M, const int N, const int K, const int groups,
         }
     }
 #ifdef IMPLICIT
-    accumulate(acc, arow, &src, K, panel);
+    accumulate(acc, arow, &src, K, panel, active);
 #else
     // Decided per work-group, since every work-item of the group must reach the same barriers; a constant full
     // lets the interior groups' copy inline without per-lane checks.
     const int groupN = clamp(N - groupCol0, 0, PANEL);
     if (groupN == PANEL) {
         const Source src = {bb + groupCol0, ldb, groupN, true};
-        accumulate(acc, arow, &src, K, panel);
+        accumulate(acc, arow, &src, K, panel, active);
     } else {
         const Source src = {bb + min(groupCol0, N), ldb, groupN, false};
-        accumulate(acc, arow, &src, K, panel);
+        accumulate(acc, arow, &src, K, panel, active);
     }
 #endif
 

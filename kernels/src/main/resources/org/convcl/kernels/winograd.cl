@@ -11,11 +11,13 @@
 #endif
 #define ALPHA (TILE + 2) // input pixels per tile side
 
-// The 1-D transforms, each from in[i * is] to out[i * os]; the 2-D ones apply them to columns, then rows.
+// The 1-D transforms, each from in[i * is] to out[i * os]; the 2-D ones apply them to columns, then rows. Each works
+// on float8 whose lanes are 8 filters, or 8 neighbouring tiles of one tile row, so the transforms are vector
+// arithmetic and U, V and M are read and written 8 lanes at a time.
 // F(2x2,3x3): the filter transform halves, so integer filters give exact half-integers.
 #if TILE == 2
 // B^T d
-inline void inputTransform(const float* in, const int is, float* out, const int os) {
+inline void inputTransform(const float8* in, const int is, float8* out, const int os) {
     out[0] = in[0] - in[2 * is];
     out[os] = in[is] + in[2 * is];
     out[2 * os] = in[2 * is] - in[is];
@@ -23,8 +25,8 @@ inline void inputTransform(const float* in, const int is, float* out, const int 
 }
 
 // G g
-inline void filterTransform(const float* in, const int is, float* out, const int os) {
-    const float outer = 0.5f * (in[0] + in[2 * is]);
+inline void filterTransform(const float8* in, const int is, float8* out, const int os) {
+    const float8 outer = 0.5f * (in[0] + in[2 * is]);
     out[0] = in[0];
     out[os] = outer + 0.5f * in[is];
     out[2 * os] = outer - 0.5f * in[is];
@@ -32,14 +34,14 @@ inline void filterTransform(const float* in, const int is, float* out, const int
 }
 
 // A^T m
-inline void outputTransform(const float* in, const int is, float* out, const int os) {
+inline void outputTransform(const float8* in, const int is, float8* out, const int os) {
     out[0] = in[0] + in[is] + in[2 * is];
     out[os] = in[is] - in[2 * is] - in[3 * is];
 }
 // F(4x4,3x3) with the interpolation points 0, 1, -1, 2, -2 and infinity.
 #elif TILE == 4
-inline void inputTransform(const float* in, const int is, float* out, const int os) {
-    const float d0 = in[0], d1 = in[is], d2 = in[2 * is], d3 = in[3 * is], d4 = in[4 * is], d5 = in[5 * is];
+inline void inputTransform(const float8* in, const int is, float8* out, const int os) {
+    const float8 d0 = in[0], d1 = in[is], d2 = in[2 * is], d3 = in[3 * is], d4 = in[4 * is], d5 = in[5 * is];
     out[0] = 4.0f * d0 - 5.0f * d2 + d4;
     out[os] = d3 + d4 - 4.0f * (d1 + d2);
     out[2 * os] = d4 - d3 + 4.0f * (d1 - d2);
@@ -48,8 +50,8 @@ inline void inputTransform(const float* in, const int is, float* out, const int 
     out[5 * os] = 4.0f * d1 - 5.0f * d3 + d5;
 }
 
-inline void filterTransform(const float* in, const int is, float* out, const int os) {
-    const float g0 = in[0], g1 = in[is], g2 = in[2 * is];
+inline void filterTransform(const float8* in, const int is, float8* out, const int os) {
+    const float8 g0 = in[0], g1 = in[is], g2 = in[2 * is];
     out[0] = 0.25f * g0;
     out[os] = (g0 + g1 + g2) * (-1.0f / 6);
     out[2 * os] = (g0 - g1 + g2) * (-1.0f / 6);
@@ -58,8 +60,8 @@ inline void filterTransform(const float* in, const int is, float* out, const int
     out[5 * os] = g2;
 }
 
-inline void outputTransform(const float* in, const int is, float* out, const int os) {
-    const float m1 = in[is], m2 = in[2 * is], m3 = in[3 * is], m4 = in[4 * is];
+inline void outputTransform(const float8* in, const int is, float8* out, const int os) {
+    const float8 m1 = in[is], m2 = in[2 * is], m3 = in[3 * is], m4 = in[4 * is];
     out[0] = in[0] + m1 + m2 + m3 + m4;
     out[os] = m1 - m2 + 2.0f * (m3 - m4);
     out[2 * os] = m1 + m2 + 4.0f * (m3 + m4);
@@ -69,17 +71,49 @@ inline void outputTransform(const float* in, const int is, float* out, const int
 #error "TILE must be 2 or 4"
 #endif
 
-// U[xi, k, c] = (G g G^T)[xi] for the 3x3 filter g = w[k, c].
-// Work-items: K*C, one per filter.
-__kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
-void winograd_filter(const __global float* restrict w, __global float* restrict u, const int K, const int C) {
-    const int kc = get_global_id(0);
-    if (kc >= K * C) {
+#define RUN 8 // lanes of a work-item: filters or tiles
+
+// The first `lanes` floats at `at` in the first lanes, 0 in the rest.
+inline float8 loadLanes(const __global float* at, const int lanes) {
+    if (lanes == RUN) {
+        return vload8(0, at);
+    }
+    float v[RUN] = {0.0f};
+    for (int l = 0; l < lanes; l++) {
+        v[l] = at[l];
+    }
+    return vload8(0, v);
+}
+
+// The first `lanes` lanes of v to at.
+inline void storeLanes(const float8 v, __global float* at, const int lanes) {
+    if (lanes == RUN) {
+        vstore8(v, 0, at);
         return;
     }
-    float g[9], t[ALPHA * 3], v[ALPHA * ALPHA];
+    float f[RUN];
+    vstore8(v, 0, f);
+    for (int l = 0; l < lanes; l++) {
+        at[l] = f[l];
+    }
+}
+
+// U[xi, k, c] = (G g G^T)[xi] for the 3x3 filter g = w[k, c].
+// Work-items: ceil(K*C / 8), each 8 consecutive filters (k, c) in the lanes.
+__kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
+void winograd_filter(const __global float* restrict w, __global float* restrict u, const int K, const int C) {
+    const long kc0 = (long) get_global_id(0) * RUN;
+    const long filters = (long) K * C;
+    if (kc0 >= filters) {
+        return;
+    }
+    const int lanes = (int) min((long) RUN, filters - kc0);
+    const __global float* g0 = w + kc0 * 9;
+    float8 g[9], t[ALPHA * 3], v[ALPHA * ALPHA];
     for (int e = 0; e < 9; e++) {
-        g[e] = w[(long) kc * 9 + e];
+#define AT(l) (l < lanes ? g0[l * 9 + e] : 0.0f)
+        g[e] = (float8) (AT(0), AT(1), AT(2), AT(3), AT(4), AT(5), AT(6), AT(7));
+#undef AT
     }
     for (int j = 0; j < 3; j++) {
         filterTransform(g + j, 3, t + j, 3);
@@ -88,58 +122,78 @@ void winograd_filter(const __global float* restrict w, __global float* restrict 
         filterTransform(t + i * 3, 1, v + i * ALPHA, 1);
     }
     for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
-        u[(long) xi * K * C + kc] = v[xi];
+        storeLanes(v[xi], u + xi * filters + kc0, lanes);
     }
 }
 
-// The first output pixel of tile t: image, row and column; rows past the chunk belong to no tile.
-inline int3 tileOrigin(const int t, const int oh0, const int rows, const int TW) {
-    const int tilesPerImage = (rows + TILE - 1) / TILE * TW;
-    const int r = t % tilesPerImage;
-    return (int3) (t / tilesPerImage, oh0 + r / TW * TILE, r % TW * TILE);
+// Work-item e of the input and output transforms of a chunk of T tiles, TW per tile row, and channels takes run
+// (e % runs) of 8 tiles of tile row (e / runs % (T / TW)) of channel e / runs / (T / TW); its first tile is the
+// chunk's tile t0 and it has `lanes` (at most 8) of them.
+typedef struct {
+    int channel, image, tileRow, t0, lanes, ow0;
+} TileRun;
+
+inline TileRun tileRun(const int e, const int rows, const int TW, const int T) {
+    const int runs = (TW + RUN - 1) / RUN;
+    const int rowsOfTiles = T / TW;
+    const int tilesHigh = (rows + TILE - 1) / TILE;
+    const int run = e % runs;
+    const int r = e / runs % rowsOfTiles;
+    TileRun tr;
+    tr.channel = e / runs / rowsOfTiles;
+    tr.image = r / tilesHigh;
+    tr.tileRow = r % tilesHigh;
+    tr.t0 = r * TW + run * RUN;
+    tr.lanes = min(RUN, TW - run * RUN);
+    tr.ow0 = run * RUN * TILE;
+    return tr;
+}
+
+// row[a + TILE * l] in lane l, for a run whose span a .. a + 7 * TILE lies inside the row.
+inline float8 stridedLoad(const __global float* row, const int a) {
+#define AT(l) row[a + TILE * l]
+    return (float8) (AT(0), AT(1), AT(2), AT(3), AT(4), AT(5), AT(6), AT(7));
+#undef AT
+}
+
+// The same, 0 where a + TILE * l falls outside [0, W).
+inline float8 stridedLoadGuarded(const __global float* row, const int a, const int W) {
+#define AT(l) (a + TILE * l >= 0 && a + TILE * l < W ? row[a + TILE * l] : 0.0f)
+    return (float8) (AT(0), AT(1), AT(2), AT(3), AT(4), AT(5), AT(6), AT(7));
+#undef AT
 }
 
 // V[xi, c, t] = (B^T d B)[xi] for the input tile d of channel c under output tile t; d is 0 in the padding.
-// x + xOffset is the chunk's first image. Work-items: C*T, tiles fastest, so neighbours write neighbouring columns.
+// x + xOffset is the chunk's first image. Work-items: C * (T / TW) * ceil(TW / 8), see tileRun.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void winograd_input(const __global float* restrict x, const long xOffset, __global float* restrict v,
                     const int C, const int H, const int W, const int PH, const int PW,
                     const int oh0, const int rows, const int TW, const int T) {
-    const int e = get_global_id(0);
-    if (e >= C * T) {
+    const TileRun run = tileRun(get_global_id(0), rows, TW, T);
+    if (run.channel >= C) {
         return;
     }
-    const int c = e / T;
-    const int t = e % T;
-    const int3 origin = tileOrigin(t, oh0, rows, TW);
-    const __global float* xc = x + xOffset + ((long) origin.x * C + c) * H * W;
-    const int ih0 = origin.y - PH;
-    const int iw0 = origin.z - PW;
-    float d[ALPHA * ALPHA], s[ALPHA * ALPHA], b[ALPHA * ALPHA];
-    if (ih0 >= 0 && ih0 + ALPHA <= H && iw0 >= 0 && iw0 + ALPHA <= W) {
-        // Most tiles are away from the padding: unchecked loads.
-        for (int i = 0; i < ALPHA; i++) {
-            for (int j = 0; j < ALPHA; j++) {
-                d[i * ALPHA + j] = xc[(ih0 + i) * W + iw0 + j];
-            }
+    const __global float* xc = x + xOffset + ((long) run.image * C + run.channel) * H * W;
+    const int ih0 = oh0 + run.tileRow * TILE - PH;
+    const int iw0 = run.ow0 - PW;
+    // Only runs away from the left and right padding take the unguarded loads.
+    const bool inside = iw0 >= 0 && iw0 + (RUN - 1) * TILE + ALPHA <= W;
+    float8 d[ALPHA], r[ALPHA * ALPHA], b[ALPHA * ALPHA];
+    for (int i = 0; i < ALPHA; i++) {
+        const int ih = ih0 + i;
+        const __global float* row = xc + (long) ih * W;
+        for (int j = 0; j < ALPHA; j++) {
+            d[j] = ih < 0 || ih >= H ? (float8) 0.0f
+                 : inside ? stridedLoad(row, iw0 + j) : stridedLoadGuarded(row, iw0 + j, W);
         }
-    } else {
-        for (int i = 0; i < ALPHA; i++) {
-            const int ih = ih0 + i;
-            for (int j = 0; j < ALPHA; j++) {
-                const int iw = iw0 + j;
-                d[i * ALPHA + j] = ih >= 0 && ih < H && iw >= 0 && iw < W ? xc[ih * W + iw] : 0.0f;
-            }
-        }
+        inputTransform(d, 1, r + i * ALPHA, 1);
     }
     for (int j = 0; j < ALPHA; j++) {
-        inputTransform(d + j, ALPHA, s + j, ALPHA);
+        inputTransform(r + j, ALPHA, b + j, ALPHA);
     }
-    for (int i = 0; i < ALPHA; i++) {
-        inputTransform(s + i * ALPHA, 1, b + i * ALPHA, 1);
-    }
+    __global float* out = v + (long) run.channel * T + run.t0;
     for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
-        v[((long) xi * C + c) * T + t] = b[xi];
+        storeLanes(b[xi], out + (long) xi * C * T, run.lanes);
     }
 }
 
@@ -162,7 +216,8 @@ inline float directPixel(const __global float* xn, const __global float* wk, con
 }
 
 // y[n, k, oh, ow] = epilogue(A^T M A + bias[k]) for output tile t of channel k, the pixels past the chunk's rows
-// or OW left alone. M starts at m + mOffset; y + yOffset is the chunk's first image. Work-items: K*T, tiles fastest.
+// or OW left alone. M starts at m + mOffset; y + yOffset is the chunk's first image. Work-items: K * (T / TW) *
+// ceil(TW / 8), see tileRun; each writes TILE rows of 8 * TILE pixels.
 // The transforms mix a whole tile, so one NaN or infinity in an input tile (or a transform overflowing) makes every
 // pixel of the output tile non-finite; such a pixel is summed again straight from x + xOffset (the chunk's first
 // image, (C, H, W) planes padded by PH rows and PW columns before) and w (K, C, 3, 3), which keeps it finite where
@@ -175,15 +230,15 @@ void winograd_output(const __global float* restrict m, const long mOffset,
                      const int oh0, const int rows, const int TW, const int T,
                      const __global float* restrict x, const long xOffset, const __global float* restrict w,
                      const int C, const int H, const int W, const int PH, const int PW) {
-    const int e = get_global_id(0);
-    if (e >= K * T) {
+    const TileRun run = tileRun(get_global_id(0), rows, TW, T);
+    const int k = run.channel;
+    if (k >= K) {
         return;
     }
-    const int k = e / T;
-    const int t = e % T;
-    float p[ALPHA * ALPHA], s[TILE * ALPHA], o[TILE * TILE];
+    float8 p[ALPHA * ALPHA], s[TILE * ALPHA], o[TILE * TILE];
+    const __global float* in = m + mOffset + (long) k * T + run.t0;
     for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
-        p[xi] = m[mOffset + ((long) xi * K + k) * T + t];
+        p[xi] = loadLanes(in + (long) xi * K * T, run.lanes);
     }
     for (int j = 0; j < ALPHA; j++) {
         outputTransform(p + j, ALPHA, s + j, ALPHA);
@@ -191,18 +246,36 @@ void winograd_output(const __global float* restrict m, const long mOffset,
     for (int i = 0; i < TILE; i++) {
         outputTransform(s + i * ALPHA, 1, o + i * TILE, 1);
     }
-    const int3 origin = tileOrigin(t, oh0, rows, TW);
     const float b = hasBias ? bias[k] : 0.0f;
-    const long plane = yOffset + ((long) origin.x * K + k) * OH * OW;
-    for (int i = 0; i < TILE && origin.y + i < oh0 + rows; i++) {
-        for (int j = 0; j < TILE && origin.z + j < OW; j++) {
-            const long at = plane + (origin.y + i) * OW + origin.z + j;
-            float v = o[i * TILE + j];
-            if (!isfinite(v)) {
-                v = directPixel(x + xOffset + (long) origin.x * C * H * W, w + (long) k * C * 9, C, H, W,
-                                (long) origin.y + i - PH, (long) origin.z + j - PW);
+    const int ohTile = oh0 + run.tileRow * TILE;
+    const long plane = yOffset + ((long) run.image * K + k) * OH * OW;
+    const int width = min(RUN * TILE, OW - run.ow0);
+    for (int i = 0; i < TILE && ohTile + i < oh0 + rows; i++) {
+        // Row i of the run's tiles, pixel by pixel: lane l of o[i * TILE + j] is pixel l * TILE + j.
+        float pixels[RUN * TILE], lanes[RUN];
+        bool finite = true;
+        for (int j = 0; j < TILE; j++) {
+            vstore8(o[i * TILE + j] + b, 0, lanes);
+            for (int l = 0; l < RUN; l++) {
+                pixels[l * TILE + j] = lanes[l];
+                finite &= isfinite(lanes[l]);
             }
-            y[at] = epilogue(v + b, residual + at, actA, actB);
+        }
+        const long at = plane + (long) (ohTile + i) * OW + run.ow0;
+        if (finite && width == RUN * TILE) {
+            for (int q = 0; q < RUN * TILE; q += 8) {
+                const float8 z = PLUS_RESIDUAL(vload8(0, pixels + q), vload8(0, residual + at + q));
+                vstore8(ACTIVATE(z, actA, actB), 0, y + at + q);
+            }
+        } else {
+            for (int q = 0; q < width; q++) {
+                float v = pixels[q];
+                if (!isfinite(v)) {
+                    v = directPixel(x + xOffset + (long) run.image * C * H * W, w + (long) k * C * 9, C, H, W,
+                                    (long) ohTile + i - PH, (long) run.ow0 + q - PW) + b;
+                }
+                y[at + q] = epilogue(v, residual + at + q, actA, actB);
+            }
         }
     }
 }

@@ -17,6 +17,14 @@ public final class Conv2dPlanner {
     static final double TINY_LAYER_FLOPS = 1 << 20;
     /** Output tiles from which F(4x4,3x3) is chosen; Winograd needs half as many F(2x2,3x3) tiles at least. */
     static final long WINOGRAD_TILES = 256;
+    /**
+     * The most work-items along M a group may have, as multiples of the configured height, where B is gathered
+     * (implicit GEMM) and where it is copied (Winograd's products). Measured on 2 AMD EPYC cores (AVX2), POCL, N=8
+     * 3x3 layers, side by side: the implicit GEMM of C=K=128 28x28 took 17-19 ms with 4 (22 work-items), 23-25 ms
+     * with 2 and 28 ms with 1; Winograd's of C=K=256 14x14 took 14-15 ms with 2 (16) and 17.5-18.5 ms with 4 (32).
+     */
+    static final int GATHERED_HEIGHTS = 4;
+    static final int COPIED_HEIGHTS = 2;
 
     private final DeviceInfo device;
     private final SgemmConfig sgemm;
@@ -40,7 +48,7 @@ public final class Conv2dPlanner {
 
     /**
      * The plan of the forward pass: the pinned path, else direct for depthwise and tiny layers, one GEMM for
-     * pointwise layers, Winograd for wide 3x3 layers on CPUs, and the implicit GEMM otherwise.
+     * pointwise layers, Winograd for 3x3 layers of 64 channels and more on CPUs, and the implicit GEMM otherwise.
      *
      * @throws IllegalArgumentException when the pinned path cannot run this shape or one output row's column matrix
      *                                  exceeds the column budget
@@ -56,8 +64,7 @@ public final class Conv2dPlanner {
                 }
                 yield new Conv2dPlan(s, path, sgemm, List.of());
             }
-            case IMPLICIT_GEMM -> new Conv2dPlan(s, path,
-                    sgemm instanceof SgemmConfig.Blocked b ? tallEnough(b, s.kPerGroup()) : sgemm, List.of());
+            case IMPLICIT_GEMM -> new Conv2dPlan(s, path, tallEnough(s.kPerGroup(), GATHERED_HEIGHTS), List.of());
             case IM2COL_GEMM -> backward(s);
             case WINOGRAD -> {
                 if (!isWinogradShape(s)) {
@@ -104,7 +111,7 @@ public final class Conv2dPlanner {
     /** The Winograd plan with output tiles of {@code tile} pixels a side, chunked by images or rows of tiles. */
     private Conv2dPlan winograd(Conv2dShape s, int tile) {
         var tiles = new WinogradTiles(s, tile);
-        return new Conv2dPlan(s, Conv2dPath.WINOGRAD, sgemm, ColumnChunks.plan(s, columnBudgetBytes,
+        return new Conv2dPlan(s, Conv2dPath.WINOGRAD, tallEnough(s.k(), COPIED_HEIGHTS), ColumnChunks.plan(s, columnBudgetBytes,
                 tiles.floatsPerTileRow(), tile, "one row of Winograd tiles needs"), tile);
     }
 
@@ -117,16 +124,15 @@ public final class Conv2dPlanner {
     }
 
     /**
-     * Winograd where it pays on this machine's CPU (POCL, 2 cores; best of 10 runs of each path side by side, time of
-     * the implicit GEMM over Winograd's): with at least 128 input and output channels and enough tiles it ran
-     * 1.05-1.7x faster (N=8 C=K=128 28x28: 1.4 to 1.7 with F(4x4); N=8 C=K=256 14x14: 1.4, N=4: 1.7,
-     * N=8 C=K=512 7x7: 1.3, N=2 C=K=128 28x28: 1.05, all F(2x2)), but slower with fewer channels, where its
-     * transforms cost more than the multiplications it saves (N=8 C=K=64 56x56: 0.65 with F(2x2), 0.8 with F(4x4)),
-     * and with few tiles, where the SGEMM runs narrow (N=1 C=K=256 14x14, 49 tiles: 0.65). GPUs keep im2col + GEMM
-     * until measured there.
+     * Winograd where it pays on CPUs. Measured on 2 AMD EPYC cores (AVX2), POCL, 3x3 padding 1, best of two medians
+     * of each path side by side, time of the implicit GEMM over Winograd's: N=8 C=K=64 56x56 1.3-1.5 (F(4x4)),
+     * C=K=128 28x28 1.4-1.7 (F(4x4)), C=K=256 14x14 1.6 (F(2x2)); with fewer tiles or channels the gain shrinks to
+     * nothing (N=1 C=K=64 56x56: 1.05, N=2 C=K=128 28x28: 1.0, N=8 C=K=32 56x56: 1.3, N=1 C=K=256 14x14 with 49
+     * tiles: 1.7 but noisy), so 64 channels in and out and 128 tiles are required. GPUs keep the implicit GEMM until
+     * measured there.
      */
     private boolean prefersWinograd(Conv2dShape s) {
-        return sgemm instanceof SgemmConfig.Blocked && isWinogradShape(s) && s.c() >= 128 && s.k() >= 128
+        return sgemm instanceof SgemmConfig.Blocked && isWinogradShape(s) && s.c() >= 64 && s.k() >= 64
                 && new WinogradTiles(s, winogradTile(s)).count() >= WINOGRAD_TILES / 2;
     }
 
@@ -142,19 +148,18 @@ public final class Conv2dPlanner {
     }
 
     /**
-     * Gathering costs more than copying a column matrix, so each panel should be gathered once, by a work-group
-     * tall enough for all m rows; but rows past m are computed and thrown away. So: half, once or twice the
-     * configured height, the least that covers m where one does, else twice, unless the device cannot run it.
+     * Each work-group copies (or gathers) its panel of B once for all its rows, so the group should be tall enough
+     * for all m rows of C; its work-items past m only help copy. So: as many work-items along M as cover m, at most
+     * {@code mostHeights} times the configured height, unless the device cannot run it. A taller group also keeps a
+     * taller slice of A in cache, which pays where B is gathered ({@link #GATHERED_HEIGHTS}) but not where it is
+     * copied ({@link #COPIED_HEIGHTS}).
      */
-    private SgemmConfig.Blocked tallEnough(SgemmConfig.Blocked blocked, int m) {
-        int localM = blocked.localM() * 2;
-        for (int candidate : new int[] {Math.max(1, blocked.localM() / 2), blocked.localM()}) {
-            if ((long) candidate * blocked.wptm() >= m) {
-                localM = candidate;
-                break;
-            }
+    private SgemmConfig tallEnough(int m, int mostHeights) {
+        if (!(sgemm instanceof SgemmConfig.Blocked blocked)) {
+            return sgemm;
         }
-        var chosen = blocked.withLocalM(localM);
+        int cover = (int) Math.min((m + blocked.wptm() - 1L) / blocked.wptm(), (long) mostHeights * blocked.localM());
+        var chosen = blocked.withLocalM(Math.max(1, cover));
         return chosen.fits(device) == null ? chosen : blocked;
     }
 }

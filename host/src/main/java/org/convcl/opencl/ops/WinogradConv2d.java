@@ -37,17 +37,19 @@ final class WinogradConv2d implements AutoCloseable {
         var t = plan.tiles();
         String defines = " -DTILE=" + t.tile();
         var u = filters.atLeast(t.filterFloats());
-        launch("winograd_filter", defines).buffer(w).buffer(u).i32(s.k()).i32(s.c()).enqueue1d((long) s.k() * s.c());
+        launch("winograd_filter", defines).buffer(w).buffer(u).i32(s.k()).i32(s.c())
+                .enqueue1d(((long) s.k() * s.c() + WinogradTiles.RUN - 1) / WinogradTiles.RUN);
         // V (positions, C, T) then M (positions, K, T) in one buffer, reused by every chunk: the in-order queue
         // finishes a chunk's output transform before the next input transform overwrites V.
         var vm = tiles.atLeast(plan.largestChunkFloats());
         for (var chunk : plan.chunks()) {
             int count = (int) t.tilesOf(chunk);
+            long runs = t.runsOf(chunk);
             long mOffset = (long) t.positions() * s.c() * count;
             launch("winograd_input", defines).buffer(x).i64((long) chunk.n0() * s.c() * s.h() * s.w()).buffer(vm)
                     .i32(s.c()).i32(s.h()).i32(s.w()).i32(s.params().padTop()).i32(s.params().padLeft())
                     .i32(chunk.oh0()).i32(chunk.rows()).i32(t.tilesWide()).i32(count)
-                    .enqueue1d((long) s.c() * count);
+                    .enqueue1d(s.c() * runs);
             sgemm.enqueue(new Sgemm.Size(s.k(), count, s.c(), t.positions(), 1), u,
                     new Sgemm.Operand(vm, 0, count, 0, (long) s.c() * count),
                     new Sgemm.Operand(vm, mOffset, count, 0, (long) s.k() * count), null);
@@ -57,7 +59,7 @@ final class WinogradConv2d implements AutoCloseable {
                     .i32(chunk.oh0()).i32(chunk.rows()).i32(t.tilesWide()).i32(count)
                     .buffer(x).i64((long) chunk.n0() * s.c() * s.h() * s.w()).buffer(w).i32(s.c()).i32(s.h())
                     .i32(s.w()).i32(s.params().padTop()).i32(s.params().padLeft())
-                    .enqueue1d((long) s.k() * count);
+                    .enqueue1d(s.k() * runs);
         }
     }
 

@@ -10,6 +10,8 @@ import org.convcl.Conv2dShape;
  * @param tile output pixels per tile side: 2 or 4
  */
 record WinogradTiles(Conv2dShape shape, int tile) {
+    static final int RUN = 8;
+
     WinogradTiles {
         if (tile != 2 && tile != 4) {
             throw new IllegalArgumentException("tile: " + tile + ", must be 2 or 4");
@@ -34,6 +36,14 @@ record WinogradTiles(Conv2dShape shape, int tile) {
     /** Tiles of a chunk: its images times its rows of tiles times the tiles per row. */
     long tilesOf(ColumnChunks.Chunk c) {
         return (long) c.images() * ((c.rows() + tile - 1) / tile) * tilesWide();
+    }
+
+    /**
+     * Work-items of the input and output transforms of a chunk per channel: each takes a run of up to
+     * {@value #RUN} neighbouring tiles of one row of tiles, one vector lane per tile ({@code winograd.cl}'s RUN).
+     */
+    long runsOf(ColumnChunks.Chunk c) {
+        return (long) c.images() * ((c.rows() + tile - 1) / tile) * ((tilesWide() + RUN - 1) / RUN);
     }
 
     /** Floats of V and M for one row of tiles of one image: what the column budget limits. */

@@ -32,15 +32,17 @@ class Conv2dPlannerTest {
 
     @Test
     void cpuDevicesGatherTheColumnMatrixInsideTheGemm() {
-        var plan = automatic(CPU, BLOCKED).forward(shape(2, 64, 56, 64, 3, SAME));
+        var plan = automatic(CPU, BLOCKED).forward(shape(2, 32, 56, 64, 3, SAME));
         assertEquals(Conv2dPath.IMPLICIT_GEMM, plan.path());
         assertEquals(List.of(), plan.chunks());
         // 64 output channels per group: the configured 8 x 8 rows of a work-group already cover them.
         assertEquals(BLOCKED, plan.sgemm());
-        // 16 output channels: a group half as tall, so fewer rows are computed and thrown away.
-        assertEquals(BLOCKED.withLocalM(4), automatic(CPU, BLOCKED).forward(shape(2, 64, 56, 16, 3, SAME)).sgemm());
-        // 200: twice as tall, so each panel is still gathered once.
-        assertEquals(BLOCKED.withLocalM(16), automatic(CPU, BLOCKED).forward(shape(1, 8, 28, 200, 3, SAME)).sgemm());
+        // 16 output channels: a group just as tall as they need, so no work-item idles.
+        assertEquals(BLOCKED.withLocalM(2), automatic(CPU, BLOCKED).forward(shape(2, 32, 56, 16, 3, SAME)).sgemm());
+        // 200: 25 work-items tall, so each panel is gathered once.
+        assertEquals(BLOCKED.withLocalM(25), automatic(CPU, BLOCKED).forward(shape(1, 8, 28, 200, 3, SAME)).sgemm());
+        // 1000: at most four times the configured height.
+        assertEquals(BLOCKED.withLocalM(32), automatic(CPU, BLOCKED).forward(shape(1, 8, 28, 1000, 3, SAME)).sgemm());
     }
 
     @Test
@@ -84,10 +86,15 @@ class Conv2dPlannerTest {
         var plan = cpu.forward(shape(8, 128, 28, 128, 3, SAME));
         assertEquals(Conv2dPath.WINOGRAD, plan.path());
         assertEquals(4, plan.winogradTile());
+        // Its products: a work-group tall enough for the 128 output channels, at most twice the configured height.
+        assertEquals(BLOCKED.withLocalM(16), plan.sgemm());
+        assertEquals(BLOCKED.withLocalM(16), cpu.forward(shape(8, 256, 14, 256, 3, SAME)).sgemm());
+        assertEquals(Conv2dPath.WINOGRAD, cpu.forward(shape(8, 64, 56, 64, 3, SAME)).path());
         // 128 tiles of 4x4 are too few for F(4x4), 392 of 2x2 are enough for F(2x2).
         assertEquals(2, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).winogradTile());
         // Too few channels, too few tiles, or not 3x3 stride 1 dilation 1: the implicit GEMM.
-        for (var s : List.of(shape(8, 64, 56, 64, 3, SAME), shape(1, 256, 14, 256, 3, SAME),
+        for (var s : List.of(shape(8, 32, 56, 64, 3, SAME), shape(8, 64, 56, 32, 3, SAME),
+                shape(1, 256, 14, 256, 3, SAME),
                 shape(8, 256, 28, 256, 3, SAME.withStride(2, 2)), shape(8, 256, 28, 256, 3, SAME.withDilation(2, 2)),
                 shape(8, 256, 28, 256, 3, SAME.withGroups(2)), shape(8, 256, 28, 256, 5, SAME))) {
             assertEquals(Conv2dPath.IMPLICIT_GEMM, cpu.forward(s).path(), s.toString());
