@@ -19,9 +19,10 @@ public final class Conv2dPlanner {
     static final long WINOGRAD_TILES = 256;
     /**
      * The most work-items along M a group may have, as multiples of the configured height, where B is gathered
-     * (implicit GEMM) and where it is copied (Winograd's products). Measured on 2 AMD EPYC cores (AVX2), POCL, N=8
-     * 3x3 layers, side by side: the implicit GEMM of C=K=128 28x28 took 17-19 ms with 4 (22 work-items), 23-25 ms
-     * with 2 and 28 ms with 1; Winograd's of C=K=256 14x14 took 14-15 ms with 2 (16) and 17.5-18.5 ms with 4 (32).
+     * (implicit GEMM) and where it is copied (pointwise layers, Winograd's products). Measured on 2 AMD EPYC cores
+     * (AVX2), POCL, N=8, side by side: the implicit GEMM of 3x3 C=K=128 28x28 took 17-19 ms with 4 (22 work-items),
+     * 23-25 ms with 2 and 28 ms with 1; Winograd's of 3x3 C=K=256 14x14 took 14-15 ms with 2 (16) and 17.5-18.5 ms
+     * with 4 (32); 1x1 C=256 K=1024 14x14 took 7.8-8.0 ms with 2 (16) against 8.9-10.7 ms with the configured 8.
      */
     static final int GATHERED_HEIGHTS = 4;
     static final int COPIED_HEIGHTS = 2;
@@ -62,7 +63,7 @@ public final class Conv2dPlanner {
                     throw new IllegalArgumentException("path: POINTWISE needs a 1x1 kernel, stride 1 and no padding, not "
                             + s.kh() + "x" + s.kw() + " with " + s.params());
                 }
-                yield new Conv2dPlan(s, path, sgemm, List.of());
+                yield new Conv2dPlan(s, path, tallEnough(s.kPerGroup(), COPIED_HEIGHTS), List.of());
             }
             case IMPLICIT_GEMM -> new Conv2dPlan(s, path, tallEnough(s.kPerGroup(), GATHERED_HEIGHTS), List.of());
             case IM2COL_GEMM -> backward(s);
