@@ -45,6 +45,9 @@ class PoolDeviceTest extends SharedDevice {
                 new PoolCase("many planes", new int[] {67, 5, 3, 3}, Pool2dParams.of(2, 2).withStride(1, 1)),
                 // Rows of several runs of output pixels, the last one partial, with padding at both ends.
                 new PoolCase("wide rows", new int[] {1, 2, 5, 37}, Pool2dParams.of(3, 3).withPadding(1, 1)),
+                new PoolCase("wide rows s2", new int[] {1, 3, 6, 40}, Pool2dParams.of(2, 2).withStride(2, 2)),
+                new PoolCase("wide rows s2 divisor override", new int[] {2, 2, 7, 41},
+                        Pool2dParams.of(3, 3).withStride(2, 2).withDivisorOverride(5)),
                 new PoolCase("wide rows s2 dilated", new int[] {2, 1, 6, 53}, Pool2dParams.of(2, 3).withStride(1, 2)
                         .withPadding(1, 1).withDilation(2, 2).withCeilMode(true)),
                 new PoolCase("end-only padding (ONNX pads 0,0,1,1)", new int[] {2, 3, 13, 12},

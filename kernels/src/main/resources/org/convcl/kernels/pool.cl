@@ -1,7 +1,7 @@
 // Max and average pooling over NCHW planes and their gradients, with PyTorch's windows: implicit -inf (max) or
 // zero (average) padding, dilation for max pooling, ceil mode handled by the host's output size, NaN propagating.
 // PH and PW are the top and left padding; the bottom and right ones, PB and PR, matter only to the average divisor.
-// Forward kernels: one work-item per output element; backward kernels gather, one work-item per input element
+// Forward kernels: one work-item per run of VW output pixels of a row; backward kernels gather, one work-item per input element
 // (adjoint_window.cl). NDRange (elements of one plane rounded up to LOCAL_SIZE, planes): the plane comes from the
 // second dimension, so no work-item divides a 64-bit index. Indices are ih*W + iw within each plane.
 
@@ -31,6 +31,23 @@ inline intV laneIndices() {
     int lanes[VW];
     for (int e = 0; e < VW; e++) {
         lanes[e] = e;
+    }
+    return vloadV(0, lanes);
+}
+
+// xr[c0 + e * SW] in lane e, for a run inside the row: one load for strides 1 and 2, else one per lane.
+inline floatV loadRun(const __global float* xr, const int c0, const int SW, const int W) {
+    if (SW == 1) {
+        return vloadV(0, xr + c0);
+    }
+#ifdef vloadDoubleV
+    if (SW == 2 && c0 + 2 * VW <= W) {
+        return vloadDoubleV(0, xr + c0).even;
+    }
+#endif
+    float lanes[VW];
+    for (int e = 0; e < VW; e++) {
+        lanes[e] = xr[c0 + e * SW];
     }
     return vloadV(0, lanes);
 }
@@ -75,19 +92,7 @@ void maxpool2d(const __global float* restrict x, __global float* restrict y, __g
             intV at;
             if (count == VW && c0 >= 0 && c0 + (long) (VW - 1) * SW < W) {
                 at = (int) c0 + SW * lane;
-                if (SW == 1) {
-                    v = vloadV(0, xr + c0);
-#ifdef vloadDoubleV
-                } else if (SW == 2 && c0 + 2 * VW <= W) {
-                    v = vloadDoubleV(0, xr + c0).even;
-#endif
-                } else {
-                    float lanes[VW];
-                    for (int e = 0; e < VW; e++) {
-                        lanes[e] = xr[c0 + e * SW];
-                    }
-                    v = vloadV(0, lanes);
-                }
+                v = loadRun(xr, c0, SW, W);
             } else {
                 float lanes[VW];
                 int cols[VW];
@@ -204,18 +209,10 @@ avg_window avg_window_of(const int oh, const int ow, const int H, const int W, c
     return a;
 }
 
-__kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
-void avgpool2d(const __global float* restrict x, __global float* restrict y, const int H, const int W,
-               const int OH, const int OW, const int KH, const int KW, const int SH, const int SW, const int PH,
-               const int PW, const int PB, const int PR, const int countIncludePad, const int divisorOverride) {
-    const int o = get_global_id(0);
-    if (o >= OH * OW) {
-        return;
-    }
-    const long plane = get_global_id(1);
-    const int ow = o % OW;
-    const int oh = o / OW;
-    const __global float* xp = x + plane * H * W;
+// The average of window (oh, ow) of plane xp, 0 for a window wholly in the padding.
+inline float averageOf(const __global float* xp, const int oh, const int ow, const int H, const int W, const int KH,
+                       const int KW, const int SH, const int SW, const int PH, const int PW, const int PB,
+                       const int PR, const int countIncludePad, const int divisorOverride) {
     const avg_window a = avg_window_of(oh, ow, H, W, KH, KW, SH, SW, PH, PW, PB, PR, countIncludePad,
                                        divisorOverride);
     float sum = 0.0f;
@@ -224,7 +221,44 @@ void avgpool2d(const __global float* restrict x, __global float* restrict y, con
             sum += xp[ih * W + iw];
         }
     }
-    y[plane * OH * OW + o] = (a.ih0 >= a.ih1 || a.iw0 >= a.iw1) ? 0.0f : sum / a.divisor;
+    return (a.ih0 >= a.ih1 || a.iw0 >= a.iw1) ? 0.0f : sum / a.divisor;
+}
+
+// As max pooling, a run of VW output pixels of one row per work-item: where all VW windows lie inside the plane,
+// their sums are vectors and their divisor is the window's size (or the override); elsewhere pixel by pixel.
+// NDRange (OH * ceil(OW/VW) rounded up to LOCAL_SIZE, planes).
+__kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
+void avgpool2d(const __global float* restrict x, __global float* restrict y, const int H, const int W,
+               const int OH, const int OW, const int KH, const int KW, const int SH, const int SW, const int PH,
+               const int PW, const int PB, const int PR, const int countIncludePad, const int divisorOverride) {
+    const int runs = (OW + VW - 1) / VW;
+    const int id = get_global_id(0);
+    if (id >= OH * runs) {
+        return;
+    }
+    const long plane = get_global_id(1);
+    const int oh = id / runs;
+    const int ow0 = id % runs * VW;
+    const int count = min(VW, OW - ow0);
+    const __global float* xp = x + plane * H * W;
+    const long o = plane * OH * OW + (long) oh * OW + ow0;
+    const long ih0 = (long) oh * SH - PH;
+    const long c0 = (long) ow0 * SW - PW;
+    if (count == VW && ih0 >= 0 && ih0 + KH <= H && c0 >= 0 && c0 + (long) (VW - 1) * SW + KW <= W) {
+        floatV sum = (floatV) 0.0f;
+        for (int i = 0; i < KH; i++) {
+            const __global float* xr = xp + (ih0 + i) * W;
+            for (int j = 0; j < KW; j++) {
+                sum += loadRun(xr, (int) c0 + j, SW, W);
+            }
+        }
+        vstoreV(sum / (float) (divisorOverride != 0 ? divisorOverride : KH * KW), 0, y + o);
+        return;
+    }
+    for (int e = 0; e < count; e++) {
+        y[o + e] = averageOf(xp, oh, ow0 + e, H, W, KH, KW, SH, SW, PH, PW, PB, PR, countIncludePad,
+                             divisorOverride);
+    }
 }
 
 // dx[plane, ih, iw] = sum over the windows holding (ih, iw) of dy / divisor.

@@ -15,7 +15,7 @@ public final class AvgPool2d {
 
     /** x (N, C, H, W) to y (N, C, OH, OW). */
     public void forward(DeviceBuffer x, DeviceBuffer y, Pool2dShape s) {
-        run(PoolGeometry.launch(cl, "avgpool2d").buffer(x).buffer(y), PoolGeometry.outputPlane(s), s);
+        run(PoolGeometry.launch(cl, "avgpool2d").buffer(x).buffer(y), PoolGeometry.outputRuns(s), s);
     }
 
     /** dy (N, C, OH, OW) to dx (N, C, H, W). */
@@ -26,7 +26,7 @@ public final class AvgPool2d {
 
     /**
      * Both kernels end with the window, the bottom and right padding (the divisor counts up to them) and the divisor
-     * settings, one work-item per element of every plane.
+     * settings; {@code perPlane} work-items for every plane.
      */
     private static void run(Launch launch, int perPlane, Pool2dShape s) {
         var p = s.params();

@@ -28,7 +28,7 @@ public final class PoolGeometry {
                 .i32(p.strideH()).i32(p.strideW()).i32(p.padTop()).i32(p.padLeft());
     }
 
-    /** Max pooling's runs of VW output pixels in one output plane, OH * ceil(OW / VW). */
+    /** The forward kernels' runs of VW output pixels in one output plane, OH * ceil(OW / VW). */
     static int outputRuns(Pool2dShape s) {
         outputPlane(s);
         return Launch.requireInt("output runs", s.oh() * ((s.ow() + PixelRuns.VW - 1L) / PixelRuns.VW));
