@@ -154,6 +154,19 @@ public interface Backend extends AutoCloseable {
     MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params);
 
     /**
+     * Max pooling without its indices, as {@code torch.nn.functional.max_pool2d}: what inference needs, and a device
+     * backend skips tracking and writing the indices.
+     *
+     * @param input  (N, C, H, W)
+     * @param params kernel, stride, padding, dilation and ceil mode
+     * @return (N, C, OH, OW)
+     * @throws IllegalArgumentException when the shape does not fit the parameters
+     */
+    default Tensor maxPool2dOutput(Tensor input, Pool2dParams params) {
+        return maxPool2d(input, params).output();
+    }
+
+    /**
      * Average pooling, as {@code torch.nn.functional.avg_pool2d}.
      *
      * @param input  (N, C, H, W)

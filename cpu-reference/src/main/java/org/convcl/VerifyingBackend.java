@@ -119,6 +119,12 @@ public final class VerifyingBackend implements Backend {
     }
 
     @Override
+    public Tensor maxPool2dOutput(Tensor input, Pool2dParams params) {
+        return check("maxPool2dOutput", checked.maxPool2dOutput(input, params),
+                reference.maxPool2d(input, params).output());
+    }
+
+    @Override
     public Tensor avgPool2d(Tensor input, Pool2dParams params) {
         return check("avgPool2d", checked.avgPool2d(input, params), reference.avgPool2d(input, params));
     }

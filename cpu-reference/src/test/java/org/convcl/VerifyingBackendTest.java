@@ -21,10 +21,12 @@ class VerifyingBackendTest {
         try (var verifying = new VerifyingBackend(new ReferenceBackend(), Tolerance.EXACT, passed::add)) {
             var y = verifying.conv2d(INPUT, WEIGHT, null, Conv2dParams.DEFAULT);
             verifying.maxPool2d(y, Pool2dParams.of(2, 2));
+            verifying.maxPool2dOutput(y, Pool2dParams.of(2, 2));
         }
-        assertEquals(2, passed.size());
+        assertEquals(3, passed.size());
         assertEquals("conv2d", passed.get(0).op());
         assertEquals("maxPool2d", passed.get(1).op());
+        assertEquals("maxPool2dOutput", passed.get(2).op());
         assertEquals(Tolerance.EXACT, passed.get(0).tolerance());
         try (var reference = new ReferenceBackend()) {
             var expected = reference.conv2d(INPUT, WEIGHT, null, Conv2dParams.DEFAULT);
@@ -36,12 +38,13 @@ class VerifyingBackendTest {
     @Test
     void aMismatchThrowsAndIsNotReported() {
         var passed = new ArrayList<VerifyingBackend.Check>();
-        // The reference with every conv2d output one too large; its other calls as they are.
+        // The reference with every conv2d and indices-free max pooling output one too large; its other calls as they
+        // are.
         var reference = new ReferenceBackend();
         var offByOne = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
                 (proxy, method, args) -> {
                     Object result = method.invoke(reference, args);
-                    if (!method.getName().equals("conv2d")) {
+                    if (!method.getName().equals("conv2d") && !method.getName().equals("maxPool2dOutput")) {
                         return result;
                     }
                     var y = (Tensor) result;
@@ -56,6 +59,9 @@ class VerifyingBackendTest {
                     () -> verifying.conv2d(INPUT, WEIGHT, null, Conv2dParams.DEFAULT));
             assertTrue(e.getMessage().startsWith("conv2d on reference (plain Java loops) differs from the"
                     + " reference: index [0, 0, 0, 0]"), e.getMessage());
+            var pooled = assertThrows(VerifyingBackend.VerificationException.class,
+                    () -> verifying.maxPool2dOutput(INPUT, Pool2dParams.of(2, 2)));
+            assertTrue(pooled.getMessage().startsWith("maxPool2dOutput on reference"), pooled.getMessage());
         }
         assertEquals(0, passed.size());
     }

@@ -81,16 +81,12 @@ final class ConvclContender implements Contender {
         }
     }
 
-    /** The case's output on the device; max pooling computes its indices as well, and they are freed here. */
+    /** The case's output on the device; max pooling without its indices, as the peers' max pooling. */
     private DeviceTensor compute(BenchCase c, DeviceTensor x, DeviceTensor w) {
         return switch (c.kind()) {
             case CONV, SGEMM -> backend.conv2d(x, w, null, c.params());
             case AVG_POOL -> backend.avgPool2d(x, c.pool());
-            case MAX_POOL -> {
-                var r = backend.maxPool2d(x, c.pool());
-                r.indices().close();
-                yield r.output();
-            }
+            case MAX_POOL -> backend.maxPool2dOutput(x, c.pool());
         };
     }
 

@@ -634,6 +634,32 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public synchronized Tensor maxPool2dOutput(Tensor input, Pool2dParams params) {
+        requireNonNull("params", params);
+        var out = Tensor.zeros("output", params.shapeOf(input).outputShape());
+        slices(input.dim(0)).upload(input).download(out)
+                .run((images, in) -> List.of(maxPool2dOutput(in.get(0), params)));
+        return out;
+    }
+
+    /**
+     * Max pooling on the device without its indices, for inference: the kernel neither tracks nor writes them.
+     *
+     * @param input  (N, C, H, W)
+     * @param params kernel, stride, padding, dilation and ceil mode
+     * @return (N, C, OH, OW), owned by the caller
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
+     *                                  or the result would pass the memory budget
+     * @throws IllegalStateException    when this backend or a tensor is closed
+     */
+    public synchronized DeviceTensor maxPool2dOutput(DeviceTensor input, Pool2dParams params) {
+        requireNonNull("input", input);
+        var s = params.shapeOf(input.shape());
+        return produce("max pooling output", s.outputShape(),
+                y -> maxPool.forward(input.buffer(this, "input", false), y, null, s));
+    }
+
+    @Override
     public synchronized Tensor avgPool2d(Tensor input, Pool2dParams params) {
         requireNonNull("params", params);
         var out = Tensor.zeros("output", params.shapeOf(input).outputShape());

@@ -52,6 +52,10 @@ inline floatV loadRun(const __global float* xr, const int c0, const int SW, cons
     return vloadV(0, lanes);
 }
 
+#ifndef INDICES
+#define INDICES 1 // 0: max pooling neither tracks nor writes its argmax indices (the indices argument is unused)
+#endif
+
 // Max pooling handles a run of VW output pixels of one row per work-item as vectors, so CPUs compare VW windows
 // per instruction. NDRange (OH * ceil(OW/VW) rounded up to LOCAL_SIZE, planes).
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
@@ -107,13 +111,17 @@ void maxpool2d(const __global float* restrict x, __global float* restrict y, __g
             }
             const intV take = (v > max) | isnan(v);
             max = select(max, v, take);
+#if INDICES
             best = select(best, ih * W + at, take);
+#endif
         }
     }
     const long o = plane * OH * OW + (long) oh * OW + ow0;
     if (count == VW) {
         vstoreV(max, 0, y + o);
+#if INDICES
         vstoreV(convert_longV(best), 0, indices + o);
+#endif
     } else {
         float m[VW];
         int b[VW];
@@ -121,7 +129,9 @@ void maxpool2d(const __global float* restrict x, __global float* restrict y, __g
         vstoreV(best, 0, b);
         for (int e = 0; e < count; e++) {
             y[o + e] = m[e];
+#if INDICES
             indices[o + e] = b[e];
+#endif
         }
     }
 }

@@ -13,9 +13,15 @@ public final class MaxPool2d {
         this.cl = cl;
     }
 
-    /** x (N, C, H, W) to y and indices (N, C, OH, OW). */
+    /**
+     * x (N, C, H, W) to y and indices (N, C, OH, OW); with indices null, a build that neither tracks nor writes them
+     * (its unused indices argument is y).
+     */
     public void forward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer indices, Pool2dShape s) {
-        run(PoolGeometry.launch(cl, "maxpool2d").buffer(x).buffer(y).buffer(indices), PoolGeometry.outputRuns(s), s);
+        var launch = indices == null
+                ? PoolGeometry.launch(cl, "maxpool2d", " -DINDICES=0").buffer(x).buffer(y).buffer(y)
+                : PoolGeometry.launch(cl, "maxpool2d").buffer(x).buffer(y).buffer(indices);
+        run(launch, PoolGeometry.outputRuns(s), s);
     }
 
     /** dy and indices (N, C, OH, OW) to dx (N, C, H, W). */

@@ -16,7 +16,12 @@ public final class PoolGeometry {
 
     /** A launch of {@code kernel} of {@code pool.cl}, all of whose kernels share one build. */
     static Launch launch(ClContext cl, String kernel) {
-        return Launch.oneDimensional(cl, Program.POOL, kernel, DEFINES);
+        return launch(cl, kernel, "");
+    }
+
+    /** A launch of {@code kernel} of the build of {@code pool.cl} with {@code moreDefines} as well. */
+    static Launch launch(ClContext cl, String kernel, String moreDefines) {
+        return Launch.oneDimensional(cl, Program.POOL, kernel, DEFINES + moreDefines);
     }
 
     /** Appends H, W, OH, OW, KH, KW, SH, SW, then the top and left padding PH, PW. */
