@@ -72,7 +72,7 @@ final class Tuner {
     }
 
     /**
-     * Runs the stages within {@code budget} (the last stage may overrun it by the time of a few trials) and returns
+     * Runs the stages within about {@code budget} (the last stage may overrun it by a few trials) and returns
      * the fastest verified configuration, the device's default when nothing beat it.
      *
      * @throws IllegalStateException when even the default does not match the reference
@@ -89,14 +89,15 @@ final class Tuner {
         baseline = first.ms();
         var trials = new ArrayList<Trial>(List.of(first));
         report("blocks", 1, blocks.size(), first, first);
-        // Stage one gets half the budget, stage two most of the rest; the last stage times the leaders again.
+        // Stage one gets half the budget, stage two a fifth; the last stage times the leaders again in the rest
+        // (about 0.4 s per workload case and contender), so the whole search ends near the budget.
         runStage("blocks", blocks.subList(1, blocks.size()), trials, start + budget.toNanos() / 2);
         var around = new ArrayList<SgemmConfig>();
         for (var leader : leaders(trials, 2)) {
             around.addAll(TuningSpace.around(leader.config(), device, VARIANTS, leader.config().hashCode()));
         }
         around.removeIf(c -> trials.stream().anyMatch(t -> t.config().equals(c)));
-        runStage("work-groups", around, trials, start + budget.toNanos() * 17 / 20);
+        runStage("work-groups", around, trials, start + budget.toNanos() * 7 / 10);
         // The leaders and the default again, timed longer and side by side, so a load that came and went during
         // the search cannot crown a configuration slower than the default.
         var contenders = new ArrayList<SgemmConfig>(leaders(trials, LEADERS).stream().map(Trial::config).toList());
