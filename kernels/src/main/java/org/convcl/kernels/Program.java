@@ -14,7 +14,7 @@ public enum Program {
     /** The gathering adjoint of im2col, for the input gradient. */
     COL2IM("local_size", "adjoint_window", "col2im"),
     /** Max and average pooling and their gathering gradients. */
-    POOL("vectors", "local_size", "adjoint_window", "pool"),
+    POOL("vectors", "pixel_runs", "local_size", "adjoint_window", "pool"),
     /** Element-wise helpers on device tensors: fills, sums, copies and activations. */
     TENSOR("local_size", "epilogue", "tensor"),
     /** The tiled SGEMM for GPUs, with the implicit-GEMM gather under {@code -DIMPLICIT}. */

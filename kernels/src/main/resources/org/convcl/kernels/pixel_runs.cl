@@ -9,14 +9,29 @@
 #define LOCAL_X 32 // work-items per group along the runs
 #endif
 
+// Loads of 2*VW floats, whose even lanes are a stride-2 run of VW pixels in one contiguous load.
+#if VW == 2
+#define vloadDoubleV vload4
+#elif VW == 4
+#define vloadDoubleV vload8
+#elif VW == 8
+#define vloadDoubleV vload16
+#endif
+
 // Input row xr at columns iw0, iw0 + SW, ...; columns outside [0, W) read as 0. With a constant inside (every
-// column inside the row) it inlines to a vector load or an unchecked gather.
+// column inside the row) it inlines to a vector load (stride 1, and stride 2 where the double-width load stays in
+// the row) or an unchecked gather.
 inline floatV loadRow(const __global float* xr, const int iw0, const int SW, const int W, const bool inside) {
     float lanes[VW];
     if (inside) {
         if (SW == 1) {
             return vloadV(0, xr + iw0);
         }
+#ifdef vloadDoubleV
+        if (SW == 2 && iw0 + 2 * VW <= W) {
+            return vloadDoubleV(0, xr + iw0).even;
+        }
+#endif
         for (int e = 0; e < VW; e++) {
             lanes[e] = xr[iw0 + e * SW];
         }

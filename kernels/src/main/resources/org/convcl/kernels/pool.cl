@@ -1,9 +1,10 @@
 // Max and average pooling over NCHW planes and their gradients, with PyTorch's windows: implicit -inf (max) or
 // zero (average) padding, dilation for max pooling, ceil mode handled by the host's output size, NaN propagating.
 // PH and PW are the top and left padding; the bottom and right ones, PB and PR, matter only to the average divisor.
-// Forward kernels: one work-item per run of VW output pixels of a row; backward kernels gather, one work-item per input element
-// (adjoint_window.cl). NDRange (elements of one plane rounded up to LOCAL_SIZE, planes): the plane comes from the
-// second dimension, so no work-item divides a 64-bit index. Indices are ih*W + iw within each plane.
+// Forward kernels: one work-item per run of VW output pixels of a row; backward kernels gather, one work-item per
+// input element (adjoint_window.cl). NDRange (runs or elements of one plane rounded up to LOCAL_SIZE, planes): the
+// plane comes from the second dimension, so no work-item divides a 64-bit index. Indices are ih*W + iw within each
+// plane.
 
 // The first tap in [0, ...) of a window that starts at s with taps D apart, in 64 bits: in ceil mode with a huge
 // stride or dilation s can pass 2^31.
@@ -11,43 +12,15 @@ inline long firstTapInside(const long s, const int D) {
     return s >= 0 ? s : s + (-s + D - 1) / D * D;
 }
 
-#ifndef VW
-#define VW 8 // output pixels per work-item of max pooling: 2, 4, 8 or 16
-#endif
+// Runs of VW output pixels, VW from pixel_runs.cl.
 #define intV CAT(int, VW)
 #define convert_longV CAT(convert_long, VW)
-
-// Loads of 2*VW floats, whose even lanes are a stride-2 run of VW pixels in one contiguous load.
-#if VW == 2
-#define vloadDoubleV vload4
-#elif VW == 4
-#define vloadDoubleV vload8
-#elif VW == 8
-#define vloadDoubleV vload16
-#endif
 
 // (0, 1, ..., VW - 1).
 inline intV laneIndices() {
     int lanes[VW];
     for (int e = 0; e < VW; e++) {
         lanes[e] = e;
-    }
-    return vloadV(0, lanes);
-}
-
-// xr[c0 + e * SW] in lane e, for a run inside the row: one load for strides 1 and 2, else one per lane.
-inline floatV loadRun(const __global float* xr, const int c0, const int SW, const int W) {
-    if (SW == 1) {
-        return vloadV(0, xr + c0);
-    }
-#ifdef vloadDoubleV
-    if (SW == 2 && c0 + 2 * VW <= W) {
-        return vloadDoubleV(0, xr + c0).even;
-    }
-#endif
-    float lanes[VW];
-    for (int e = 0; e < VW; e++) {
-        lanes[e] = xr[c0 + e * SW];
     }
     return vloadV(0, lanes);
 }
@@ -96,7 +69,7 @@ void maxpool2d(const __global float* restrict x, __global float* restrict y, __g
             intV at;
             if (count == VW && c0 >= 0 && c0 + (long) (VW - 1) * SW < W) {
                 at = (int) c0 + SW * lane;
-                v = loadRun(xr, c0, SW, W);
+                v = loadRow(xr, c0, SW, W, true);
             } else {
                 float lanes[VW];
                 int cols[VW];
@@ -259,7 +232,7 @@ void avgpool2d(const __global float* restrict x, __global float* restrict y, con
         for (int i = 0; i < KH; i++) {
             const __global float* xr = xp + (ih0 + i) * W;
             for (int j = 0; j < KW; j++) {
-                sum += loadRun(xr, (int) c0 + j, SW, W);
+                sum += loadRow(xr, (int) c0 + j, SW, W, true);
             }
         }
         vstoreV(sum / (float) (divisorOverride != 0 ? divisorOverride : KH * KW), 0, y + o);
