@@ -16,9 +16,9 @@ import org.convcl.reference.Conv2dReference;
 /**
  * Searches the SGEMM configuration for one device within a time budget, in stages (see {@link TuningSpace}): every
  * block shape, then variations of the best blocks' work-groups, then the leaders timed again for longer. Each
- * candidate is first checked against the reference on odd shapes on every GEMM path (im2col, pointwise and the
- * implicit GEMM), then timed on a workload with one layer per path the planner takes for real networks;
- * its score is the sum of its times relative to the device's default, so each path weighs the same.
+ * candidate is first checked against the reference on odd shapes on every GEMM path (im2col, pointwise, the
+ * implicit GEMM and Winograd's products), then timed on a workload with one layer per path the planner takes for
+ * real networks; its score is the sum of its times relative to the device's default, so each path weighs the same.
  */
 final class Tuner {
     /**
@@ -30,12 +30,16 @@ final class Tuner {
             new Check(Conv2dPath.IM2COL_GEMM, BenchCase.conv("check_3x3_odd", 3, 7, 13, 61, 3, 3, 1, 1, 1, 1)),
             new Check(Conv2dPath.IM2COL_GEMM, BenchCase.conv("check_grouped", 2, 6, 10, 9, 2, 2, 2, 2, 0, 3)),
             new Check(Conv2dPath.POINTWISE, BenchCase.conv("check_pointwise_odd", 2, 45, 9, 70, 1, 1, 1, 1, 0, 1)),
-            new Check(Conv2dPath.IMPLICIT_GEMM, BenchCase.conv("check_3x3_odd", 3, 7, 13, 61, 3, 3, 1, 1, 1, 1)));
-    /** What candidates are timed on, with the planner choosing the path: a 3x3 layer, a 1x1 layer and an SGEMM. */
+            new Check(Conv2dPath.IMPLICIT_GEMM, BenchCase.conv("check_3x3_odd", 3, 7, 13, 61, 3, 3, 1, 1, 1, 1)),
+            new Check(Conv2dPath.WINOGRAD, BenchCase.conv("check_3x3_odd", 3, 7, 13, 61, 3, 3, 1, 1, 1, 1)));
+    /**
+     * What candidates are timed on, with the planner choosing the path: a 3x3 stride-1 layer (Winograd on CPUs, the
+     * implicit GEMM on GPUs), a 3x3 stride-2 layer (the implicit GEMM) and a 1x1 layer (one GEMM, as SGEMM).
+     */
     static final List<BenchCase> WORKLOAD = List.of(
             BenchCase.conv("tune_3x3_c64_28", 4, 64, 28, 64, 3, 3, 1, 1, 1, 1),
-            BenchCase.conv("tune_1x1_c256_14", 4, 256, 14, 256, 1, 1, 1, 1, 0, 1),
-            BenchCase.sgemm(512));
+            BenchCase.conv("tune_3x3_s2_c64_56", 4, 64, 56, 64, 3, 3, 2, 2, 1, 1),
+            BenchCase.conv("tune_1x1_c256_14", 4, 256, 14, 256, 1, 1, 1, 1, 0, 1));
     /** Stage two varies this many work-groups around each of the best blocks. */
     private static final int VARIANTS = 8;
     private static final int LEADERS = 3;
