@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 import org.convcl.opencl.DeviceInfo;
 import org.convcl.opencl.Devices;
 import org.convcl.opencl.tuning.SgemmConfig;
@@ -107,5 +108,25 @@ class TunerTest {
         assertTrue(lines.get(lines.size() - 1).startsWith("searched "), log.toString());
         // The final stage re-times up to three leaders after the budget; on a small workload that is a few seconds.
         assertTrue(seconds < 30, seconds + " s");
+    }
+
+    @Test
+    void onlyAClearWinnerReplacesTheDefault() {
+        var standard = new SgemmConfig.Blocked(6, 8, 2, 1, 8, 128);
+        var other = new SgemmConfig.Blocked(4, 8, 3, 1, 8, 128);
+        var third = new SgemmConfig.Blocked(5, 8, 2, 1, 8, 128);
+        // Scores are the one time each trial holds.
+        ToDoubleFunction<Tuner.Trial> score = t -> t.ms()[0];
+        var slightly = List.of(trial(standard, 1.0), trial(other, 0.97));
+        assertEquals(standard, Tuner.winner(slightly, standard, score));
+        var clearly = List.of(trial(standard, 1.0), trial(other, 0.9), trial(third, 0.93));
+        assertEquals(other, Tuner.winner(clearly, standard, score));
+        // A rejected candidate never wins, however fast.
+        var rejected = List.of(trial(standard, 1.0), new Tuner.Trial(other, null, "differs"));
+        assertEquals(standard, Tuner.winner(rejected, standard, score));
+    }
+
+    private static Tuner.Trial trial(SgemmConfig config, double ms) {
+        return new Tuner.Trial(config, new double[] {ms}, null);
     }
 }
