@@ -34,8 +34,9 @@ public final class TuneCommand implements Command {
                 the best, then the leaders again. Each candidate is checked against the reference on odd shapes on
                 every GEMM path before it is timed on a 3x3 stride-1 layer (Winograd on CPUs), a 3x3 stride-2 layer
                 (implicit GEMM), a 1x1 layer and SGEMM 1024; it replaces the default only if at least 5%% faster
-                in the final side-by-side round. The search keeps to about S seconds (default %d). The fastest verified configuration is stored in the per-user tuning
-                cache (%s), keyed by device and driver version; later runs on that device use it.
+                in the final side-by-side round. The search keeps to about S seconds (default %d). The fastest
+                verified configuration is stored in the per-user tuning cache (%s), keyed by device and driver
+                version; later runs on that device use it.
                 """.formatted(DEFAULT_SECONDS, TuningCache.location());
     }
 
