@@ -25,6 +25,24 @@ inline intV laneIndices() {
     return vloadV(0, lanes);
 }
 
+// The run of VW output pixels of this work-item of a forward kernel, NDRange (OH * ceil(OW/VW) rounded up to
+// LOCAL_SIZE, planes): its plane, output row, first column and number of pixels, 0 for a work-item past the runs.
+typedef struct {
+    long plane;
+    int oh, ow0, count;
+} OutputRun;
+
+inline OutputRun outputRun(const int OH, const int OW) {
+    const int runs = (OW + VW - 1) / VW;
+    const int id = get_global_id(0);
+    OutputRun r;
+    r.plane = get_global_id(1);
+    r.oh = id / runs;
+    r.ow0 = id % runs * VW;
+    r.count = id < OH * runs ? min(VW, OW - r.ow0) : 0;
+    return r;
+}
+
 #ifndef INDICES
 #define INDICES 1 // 0: max pooling neither tracks nor writes its argmax indices (the indices argument is unused)
 #endif
@@ -35,24 +53,20 @@ __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void maxpool2d(const __global float* restrict x, __global float* restrict y, __global long* restrict indices,
                const int H, const int W, const int OH, const int OW, const int KH, const int KW, const int SH,
                const int SW, const int PH, const int PW, const int DH, const int DW) {
-    const int runs = (OW + VW - 1) / VW;
-    const int id = get_global_id(0);
-    if (id >= OH * runs) {
+    const OutputRun run = outputRun(OH, OW);
+    if (run.count == 0) {
         return;
     }
-    const long plane = get_global_id(1);
-    const int oh = id / runs;
-    const int ow0 = id % runs * VW;
-    const int count = min(VW, OW - ow0);
-    const __global float* xp = x + plane * H * W;
-    const long sh = (long) oh * SH - PH;
+    const __global float* xp = x + run.plane * H * W;
+    const long sh = (long) run.oh * SH - PH;
     // Within the plane once clamped, so 32 bits from here on.
     const int ih0 = min(firstTapInside(sh, DH), (long) H);
     const int ih1 = min(sh + (long) (KH - 1) * DH + 1, (long) H);
     // An all -inf window reports its first tap; NaN wins over any number, and a later NaN over an earlier one.
     int first[VW];
     for (int e = 0; e < VW; e++) {
-        first[e] = ih0 * W + (int) min(firstTapInside((long) (ow0 + min(e, count - 1)) * SW - PW, DW), (long) W);
+        const long column = (long) (run.ow0 + min(e, run.count - 1)) * SW - PW;
+        first[e] = ih0 * W + (int) min(firstTapInside(column, DW), (long) W);
     }
     intV best = vloadV(0, first);
     const intV lane = laneIndices();
@@ -61,13 +75,13 @@ void maxpool2d(const __global float* restrict x, __global float* restrict y, __g
         const __global float* xr = xp + ih * W;
         for (int j = 0; j < KW; j++) {
             // Column of the run's first pixel; the others are SW further each, so none is left of the row's end.
-            const long c0 = (long) ow0 * SW - PW + (long) j * DW;
+            const long c0 = (long) run.ow0 * SW - PW + (long) j * DW;
             if (c0 >= W) {
                 break;
             }
             floatV v;
             intV at;
-            if (count == VW && c0 >= 0 && c0 + (long) (VW - 1) * SW < W) {
+            if (run.count == VW && c0 >= 0 && c0 + (long) (VW - 1) * SW < W) {
                 at = (int) c0 + SW * lane;
                 v = loadRow(xr, c0, SW, W, true);
             } else {
@@ -75,7 +89,7 @@ void maxpool2d(const __global float* restrict x, __global float* restrict y, __g
                 int cols[VW];
                 for (int e = 0; e < VW; e++) {
                     const long c = c0 + (long) e * SW;
-                    const bool ok = e < count && c >= 0 && c < W;
+                    const bool ok = e < run.count && c >= 0 && c < W;
                     lanes[e] = ok ? xr[c] : -INFINITY;
                     cols[e] = ok ? (int) c : 0;
                 }
@@ -89,8 +103,8 @@ void maxpool2d(const __global float* restrict x, __global float* restrict y, __g
 #endif
         }
     }
-    const long o = plane * OH * OW + (long) oh * OW + ow0;
-    if (count == VW) {
+    const long o = run.plane * OH * OW + (long) run.oh * OW + run.ow0;
+    if (run.count == VW) {
         vstoreV(max, 0, y + o);
 #if INDICES
         vstoreV(convert_longV(best), 0, indices + o);
@@ -100,7 +114,7 @@ void maxpool2d(const __global float* restrict x, __global float* restrict y, __g
         int b[VW];
         vstoreV(max, 0, m);
         vstoreV(best, 0, b);
-        for (int e = 0; e < count; e++) {
+        for (int e = 0; e < run.count; e++) {
             y[o + e] = m[e];
 #if INDICES
             indices[o + e] = b[e];
@@ -214,20 +228,15 @@ __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void avgpool2d(const __global float* restrict x, __global float* restrict y, const int H, const int W,
                const int OH, const int OW, const int KH, const int KW, const int SH, const int SW, const int PH,
                const int PW, const int PB, const int PR, const int countIncludePad, const int divisorOverride) {
-    const int runs = (OW + VW - 1) / VW;
-    const int id = get_global_id(0);
-    if (id >= OH * runs) {
+    const OutputRun run = outputRun(OH, OW);
+    if (run.count == 0) {
         return;
     }
-    const long plane = get_global_id(1);
-    const int oh = id / runs;
-    const int ow0 = id % runs * VW;
-    const int count = min(VW, OW - ow0);
-    const __global float* xp = x + plane * H * W;
-    const long o = plane * OH * OW + (long) oh * OW + ow0;
-    const long ih0 = (long) oh * SH - PH;
-    const long c0 = (long) ow0 * SW - PW;
-    if (count == VW && ih0 >= 0 && ih0 + KH <= H && c0 >= 0 && c0 + (long) (VW - 1) * SW + KW <= W) {
+    const __global float* xp = x + run.plane * H * W;
+    const long o = run.plane * OH * OW + (long) run.oh * OW + run.ow0;
+    const long ih0 = (long) run.oh * SH - PH;
+    const long c0 = (long) run.ow0 * SW - PW;
+    if (run.count == VW && ih0 >= 0 && ih0 + KH <= H && c0 >= 0 && c0 + (long) (VW - 1) * SW + KW <= W) {
         floatV sum = (floatV) 0.0f;
         for (int i = 0; i < KH; i++) {
             const __global float* xr = xp + (ih0 + i) * W;
@@ -238,8 +247,8 @@ void avgpool2d(const __global float* restrict x, __global float* restrict y, con
         vstoreV(sum / (float) (divisorOverride != 0 ? divisorOverride : KH * KW), 0, y + o);
         return;
     }
-    for (int e = 0; e < count; e++) {
-        y[o + e] = averageOf(xp, oh, ow0 + e, H, W, KH, KW, SH, SW, PH, PW, PB, PR, countIncludePad,
+    for (int e = 0; e < run.count; e++) {
+        y[o + e] = averageOf(xp, run.oh, run.ow0 + e, H, W, KH, KW, SH, SW, PH, PW, PB, PR, countIncludePad,
                              divisorOverride);
     }
 }
