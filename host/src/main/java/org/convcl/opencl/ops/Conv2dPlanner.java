@@ -112,8 +112,9 @@ public final class Conv2dPlanner {
     /** The Winograd plan with output tiles of {@code tile} pixels a side, chunked by images or rows of tiles. */
     private Conv2dPlan winograd(Conv2dShape s, int tile) {
         var tiles = new WinogradTiles(s, tile);
-        return new Conv2dPlan(s, Conv2dPath.WINOGRAD, tallEnough(s.k(), COPIED_HEIGHTS), ColumnChunks.plan(s, columnBudgetBytes,
-                tiles.floatsPerTileRow(), tile, "one row of Winograd tiles needs"), tile);
+        var chunks = ColumnChunks.plan(s, columnBudgetBytes, tiles.floatsPerTileRow(), tile,
+                "one row of Winograd tiles needs");
+        return new Conv2dPlan(s, Conv2dPath.WINOGRAD, tallEnough(s.k(), COPIED_HEIGHTS), chunks, tile);
     }
 
     /**
@@ -128,9 +129,9 @@ public final class Conv2dPlanner {
      * Winograd where it pays on CPUs. Measured on 2 AMD EPYC cores (AVX2), POCL, 3x3 padding 1, best of two medians
      * of each path side by side, time of the implicit GEMM over Winograd's: N=8 C=K=64 56x56 1.3-1.5 (F(4x4)),
      * C=K=128 28x28 1.4-1.7 (F(4x4)), C=K=256 14x14 1.6 (F(2x2)); with fewer tiles or channels the gain shrinks to
-     * nothing (N=1 C=K=64 56x56: 1.05, N=2 C=K=128 28x28: 1.0, N=8 C=K=32 56x56: 1.3, N=1 C=K=256 14x14 with 49
-     * tiles: 1.7 but noisy), so 64 channels in and out and 128 tiles are required. GPUs keep the implicit GEMM until
-     * measured there.
+     * nothing (N=1 C=K=64 56x56: 1.05, N=2 C=K=128 28x28: 1.0), and below 64 channels it was not measured widely
+     * enough (N=8 C=K=32 56x56: 1.3); N=1 C=K=256 14x14, 49 tiles, gave 1.1 to 1.7, too noisy to decide. So 64
+     * channels in and out and 128 tiles are required. GPUs keep the implicit GEMM until measured there.
      */
     private boolean prefersWinograd(Conv2dShape s) {
         return sgemm instanceof SgemmConfig.Blocked && isWinogradShape(s) && s.c() >= 64 && s.k() >= 64
