@@ -29,6 +29,10 @@ public final class OclgrindProbe {
             DeviceCase.named("dilated").input(1, 2, 7, 7).filters(3, 2, 2)
                     .params(Conv2dParams.DEFAULT.withDilation(2, 3)).seed(62),
             DeviceCase.named("pointwise").input(2, 5, 3, 5).filters(7, 1, 1).withBias().seed(63),
+            // 49 rows per group: 5 row-groups of the small blocked configuration, 12 rows tall on the pointwise path, so
+            // B is packed; the last panel is partial.
+            DeviceCase.named("pointwise packed").input(2, 4, 3, 7).filters(98, 1, 1)
+                    .params(Conv2dParams.DEFAULT.withGroups(2)).withBias().seed(71),
             // K = 24 and N = 16: operands aligned for the GPU kernel's vectors of 2 and 4.
             DeviceCase.named("aligned vectors").input(2, 4, 5, 6).filters(6, 2, 3).withBias().seed(68),
             DeviceCase.named("depthwise").input(1, 4, 5, 19).filters(4, 3, 3)

@@ -1,5 +1,7 @@
 package org.convcl.opencl.ops;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
@@ -13,21 +15,30 @@ import org.convcl.opencl.tuning.SgemmConfig;
  * Keeps its scratch buffers between calls; close it to release them.
  */
 public final class Conv2d implements AutoCloseable {
-    private final Sgemm sgemm;
+    private final ClContext cl;
+    /** SGEMMs by configuration: the planner fits the work-group height to each layer's output channels. */
+    private final Map<SgemmConfig, Sgemm> sgemms = new HashMap<>();
+    private final Workspace packedPanels;
     private final Im2col im2col;
     private final DirectConv2d direct;
     private final ImplicitConv2d implicit;
     private final WinogradConv2d winograd;
     private final Workspace columns;
 
-    /** @param sgemm the configuration of the GEMMs of every plan this executor runs */
+    /** @param sgemm the configuration the planner starts from, checked against the device here */
     public Conv2d(ClContext cl, SgemmConfig sgemm) {
-        this.sgemm = new Sgemm(cl, sgemm);
+        this.cl = cl;
+        this.packedPanels = new Workspace(cl, "packed B panels");
         this.im2col = new Im2col(cl);
         this.direct = new DirectConv2d(cl);
-        this.implicit = new ImplicitConv2d(cl);
-        this.winograd = new WinogradConv2d(cl, this.sgemm);
+        this.implicit = new ImplicitConv2d();
+        this.winograd = new WinogradConv2d(cl);
         this.columns = new Workspace(cl, "column matrix");
+        sgemm(sgemm);
+    }
+
+    private Sgemm sgemm(SgemmConfig config) {
+        return sgemms.computeIfAbsent(config, c -> new Sgemm(cl, c, packedPanels));
     }
 
     /**
@@ -52,9 +63,10 @@ public final class Conv2d implements AutoCloseable {
         var s = plan.shape();
         long outPlane = Launch.requireInt("output plane", s.outputPlane());
         var out = new Sgemm.Operand(y, 0, (int) outPlane, s.k() * outPlane, s.kPerGroup() * outPlane);
+        var sgemm = sgemm(plan.sgemm());
         switch (plan.path()) {
             case DIRECT -> direct.enqueue(x, w, bias, epilogue, y, s);
-            case IMPLICIT_GEMM -> implicit.enqueue(plan, x, w, bias, out, epilogue);
+            case IMPLICIT_GEMM -> implicit.enqueue(plan, sgemm, x, w, bias, out, epilogue);
             case POINTWISE -> {
                 long inPlane = (long) s.h() * s.w();
                 var in = new Sgemm.Operand(x, 0, (int) inPlane, s.c() * inPlane, s.cPerGroup() * inPlane);
@@ -76,18 +88,22 @@ public final class Conv2d implements AutoCloseable {
                             colOperand, outSlice, bias, epilogue);
                 }
             }
-            case WINOGRAD -> winograd.enqueue(plan, x, w, bias, epilogue, y);
+            case WINOGRAD -> winograd.enqueue(plan, sgemm, x, w, bias, epilogue, y);
             case AUTO -> throw new IllegalArgumentException("plan: AUTO is not a path to run");
         }
     }
 
-    /** Releases the column buffer and the Winograd path's buffers. */
+    /** Releases the column buffer, the packed panels and the Winograd path's buffers. */
     @Override
     public void close() {
         try {
             columns.close();
         } finally {
-            winograd.close();
+            try {
+                packedPanels.close();
+            } finally {
+                winograd.close();
+            }
         }
     }
 }

@@ -16,13 +16,11 @@ import org.convcl.opencl.runtime.Workspace;
  */
 final class WinogradConv2d implements AutoCloseable {
     private final ClContext cl;
-    private final Sgemm sgemm;
     private final Workspace filters;
     private final Workspace tiles;
 
-    WinogradConv2d(ClContext cl, Sgemm sgemm) {
+    WinogradConv2d(ClContext cl) {
         this.cl = cl;
-        this.sgemm = sgemm;
         this.filters = new Workspace(cl, "Winograd filters");
         this.tiles = new Workspace(cl, "Winograd tiles");
     }
@@ -31,7 +29,7 @@ final class WinogradConv2d implements AutoCloseable {
      * Enqueues y (N, K, OH, OW) = epilogue(conv2d(x (N, C, H, W), w (K, C, 3, 3)) + bias (K) or null), the
      * epilogue's residual (N, K, OH, OW).
      */
-    void enqueue(Conv2dPlan plan, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Epilogue epilogue,
+    void enqueue(Conv2dPlan plan, Sgemm sgemm, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Epilogue epilogue,
                  DeviceBuffer y) {
         var s = plan.shape();
         var t = plan.tiles();
