@@ -19,8 +19,10 @@
 #endif
 
 // Adds input channel xp's share of the VW output pixels from (oh0 + r, ow0) of KB output planes to acc[kk][r]; the
-// planes' filters for this channel start at wk, wStride apart. Rows past the output are computed, not stored.
-inline void convolve(floatV acc[KB][RB], const __global float* xp, const __global float* wk, const int wStride,
+// planes' filters for this channel start at wk, wStride apart. Rows past the output are computed, not stored. xp
+// starts xpAt floats into the input buffer of total floats.
+inline void convolve(floatV acc[KB][RB], const __global float* xp, const long xpAt, const long total,
+                     const __global float* wk, const int wStride,
                      const int oh0, const int ow0, const int H, const int W, const int KH, const int KW,
                      const int SH, const int SW, const int PH, const int PW, const int DH, const int DW,
                      const bool inside) {
@@ -31,7 +33,9 @@ inline void convolve(floatV acc[KB][RB], const __global float* xp, const __globa
             for (int r = 0; r < RB; r++) {
                 const long ih = (long) (oh0 + r) * SH - PH + (long) i * DH;
                 // A padded row still adds 0 * w, as in PyTorch, so an infinite or NaN weight there gives NaN.
-                const floatV v = ih >= 0 && ih < H ? loadRow(xp + ih * W, iw0, SW, W, inside) : (floatV) 0.0f;
+                const floatV v = ih < 0 || ih >= H ? (floatV) 0.0f
+                        : inside ? loadRow(xp + ih * W, iw0, SW, W, true)
+                                 : loadRowMasked(xp + ih * W, iw0, SW, W, xpAt + ih * W, total);
 #pragma unroll
                 for (int kk = 0; kk < KB; kk++) {
                     acc[kk][r] = fma(v, (floatV) wk[kk * wStride + i * KW + j], acc[kk][r]);
@@ -68,13 +72,14 @@ void direct(const __global float* restrict x, const __global float* restrict w,
             acc[kk][r] = (floatV) 0.0f;
         }
     }
+    const long total = (long) N * C * H * W;
     for (int ci = 0; ci < cg; ci++) {
-        const __global float* xp = x + ((long) n * C + k0 / (K / G) * cg + ci) * H * W;
+        const long xpAt = ((long) n * C + k0 / (K / G) * cg + ci) * H * W;
         const __global float* wk = w + (long) k0 * wStride + ci * KH * KW;
         if (inside) {
-            convolve(acc, xp, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, true);
+            convolve(acc, x + xpAt, xpAt, total, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, true);
         } else {
-            convolve(acc, xp, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, false);
+            convolve(acc, x + xpAt, xpAt, total, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, false);
         }
     }
     const int run = min(VW, OW - ow0);

