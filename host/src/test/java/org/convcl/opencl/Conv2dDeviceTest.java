@@ -117,6 +117,9 @@ class Conv2dDeviceTest extends SharedDevice {
                         .params(P.withPadding(1, 1)).withBias().seed(17),
                 DeviceCase.named("output channels above one tile").input(1, 3, 10, 10)
                         .filters(130, 3, 3).withBias().seed(18),
+                // Stride-2 vectors inside 40-pixel rows: one double-width load each (implicit GEMM, direct, im2col).
+                DeviceCase.named("stride 2 wide rows").input(2, 3, 9, 40).filters(5, 3, 3)
+                        .params(P.withStride(2, 2).withPadding(1, 1)).withBias().seed(43),
                 // Enough row-groups of work-groups that the blocked SGEMM packs B into panels first, the last
                 // panel partial: 1x1 (pointwise), 3x3 (Winograd's products, im2col).
                 DeviceCase.named("B packed into panels 1x1").input(2, 6, 5, 7).filters(520, 1, 1).withBias().seed(41),

@@ -9,15 +9,6 @@
 #define LOCAL_X 32 // work-items per group along the runs
 #endif
 
-// Loads of 2*VW floats, whose even lanes are a stride-2 run of VW pixels in one contiguous load.
-#if VW == 2
-#define vloadDoubleV vload4
-#elif VW == 4
-#define vloadDoubleV vload8
-#elif VW == 8
-#define vloadDoubleV vload16
-#endif
-
 // Input row xr at columns iw0, iw0 + SW, ...; columns outside [0, W) read as 0. With a constant inside (every
 // column inside the row) it inlines to a vector load (stride 1, and stride 2 where the double-width load stays in
 // the row) or an unchecked gather.
@@ -27,7 +18,7 @@ inline floatV loadRow(const __global float* xr, const int iw0, const int SW, con
         if (SW == 1) {
             return vloadV(0, xr + iw0);
         }
-#ifdef vloadDoubleV
+#if VW < 16
         if (SW == 2 && iw0 + 2 * VW <= W) {
             return vloadDoubleV(0, xr + iw0).even;
         }
@@ -67,7 +58,7 @@ inline floatV loadRowMasked(const __global float* xr, const int iw0, const int S
     if (SW == 1 && first >= 0 && first + VW <= total) {
         v = vloadV(0, xr + iw0);
     }
-#ifdef vloadDoubleV
+#if VW < 16
     else if (SW == 2 && first >= 0 && first + 2 * VW <= total) {
         v = vloadDoubleV(0, xr + iw0).even;
     }

@@ -5,6 +5,11 @@
 #define floatV CAT(float, VW)
 #define vloadV CAT(vload, VW)
 #define vstoreV CAT(vstore, VW)
+// Loads of 2*VW floats (VW < 16), whose even lanes are a stride-2 run of VW pixels in one contiguous load.
+#define DOUBLE_2 4
+#define DOUBLE_4 8
+#define DOUBLE_8 16
+#define vloadDoubleV CAT(vload, CAT(DOUBLE_, VW))
 
 // Only a width from the build options can be wrong, and that one is defined already here; the defaults are valid.
 #if defined(VW) && VW != 2 && VW != 4 && VW != 8 && VW != 16
