@@ -60,22 +60,22 @@ inline floatV loadB(const __global float* bm, const int wn, const int n, const b
 #define coordV CAT(int, VW)
 #endif
 
-// Where the group's B comes from: one image's channel group at x, the conv geometry, and per panel vector the
-// first input row and column each lane's output pixel reads (far outside the image for columns past N).
+// Where the group's B comes from: one image's channel group at x, the conv geometry, and per panel column the
+// first input row and column its output pixel reads (far outside the image for columns past N), shared by the group.
 typedef struct {
     const __global float* x;
     int H, W, KH, KW, SW, DH, DW;
-    coordV ih0[PANEL_VECS];
-    coordV iw0[PANEL_VECS];
-    bool oneRow[PANEL_VECS]; // all VW columns valid and in one output row
+    const __local coord* ih0;
+    const __local coord* iw0;
+    bool oneRow[PANEL_VECS]; // all VW columns of the panel vector valid and in one output row
 } Source;
 
 // The VW pixels of panel vector q for B's row (c, i, j). The usual vector, one output row away from the padding,
 // is one load (stride 1) or an unchecked gather; the rest check every lane.
 inline floatV gatherB(const Source* s, const int q, const int c, const int i, const int j) {
     const __global float* xc = s->x + (long) c * s->H * s->W;
-    const coordV ih = s->ih0[q] + (coord) i * s->DH;
-    const coordV iw = s->iw0[q] + (coord) j * s->DW;
+    const coordV ih = vloadV(q, s->ih0) + (coord) i * s->DH;
+    const coordV iw = vloadV(q, s->iw0) + (coord) j * s->DW;
     float lanes[VW];
     if (s->oneRow[q] && ih.s0 >= 0 && ih.s0 < s->H && iw.s0 >= 0 && iw.s0 + (coord) (VW - 1) * s->SW < s->W) {
         const __global float* xr = xc + ih.s0 * s->W + iw.s0;
@@ -204,15 +204,19 @@ void sgemm(const int M, const int N, const int K, const int groups,
     const __global float* bb = B + bOffset + b * bBatchStride + g * bGroupStride;
     __local float panel[KC * PANEL];
 #ifdef IMPLICIT
-    Source src = {bb, H, W, KH, KW, SW, DH, DW};
+    // The panel's window origins, each computed by one work-item of the group: computed by every work-item, they
+    // took as long as the multiply-adds of a layer with K = 25 (5x5, one channel) and wider panels were slower.
+    __local coord ih0[PANEL];
+    __local coord iw0[PANEL];
+    for (int e = get_local_id(1) * LOCAL_N + get_local_id(0); e < PANEL; e += THREADS) {
+        coord h, w;
+        windowOrigin(groupCol0 + e, N, OW, SH, SW, PH, PW, &h, &w);
+        ih0[e] = h;
+        iw0[e] = w;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    Source src = {bb, H, W, KH, KW, SW, DH, DW, ih0, iw0};
     for (int q = 0; q < PANEL_VECS; q++) {
-        coord ih0[VW];
-        coord iw0[VW];
-        for (int e = 0; e < VW; e++) {
-            windowOrigin(groupCol0 + q * VW + e, N, OW, SH, SW, PH, PW, &ih0[e], &iw0[e]);
-        }
-        src.ih0[q] = vloadV(0, ih0);
-        src.iw0[q] = vloadV(0, iw0);
         const int first = groupCol0 + q * VW;
         src.oneRow[q] = first + VW <= N && first % OW + VW <= OW;
     }
