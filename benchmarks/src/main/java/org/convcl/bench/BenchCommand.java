@@ -52,7 +52,7 @@ public final class BenchCommand implements Command {
 
                 Each case runs once on the reference (plain Java loops), whose time is its row and whose output is the
                 expected answer; each contender is then verified against it, and only a verified contender is timed:
-                two warm-up runs, then the median of at least 5 runs and 1 s, the device queue finished in each run.
+                warm-up for 0.25 s, then the median of at least 5 runs and 1 s, the device queue finished in each run.
                 Pooling counts one operation per window element.
                 """.formatted(names(BenchSuite.DEFAULT), names(BenchSuite.OPT_IN));
     }
