@@ -45,21 +45,33 @@ inline void convolve(floatV acc[KB][RB], const __global float* xp, const long xp
                      const int oh0, const int ow0, const int H, const int W, const int KH, const int KW,
                      const int SH, const int SW, const int PH, const int PW, const int DH, const int DW,
                      const bool inside) {
-    for (int i = 0; i < TAPS_H; i++) {
-        for (int j = 0; j < TAPS_W; j++) {
-            const int iw0 = windowColumn(ow0, STEP_W, PW, j, DIL_W, W);
+    // Row by row, each row's sums in private variables: POCL does not inline this function, and updating acc tap by
+    // tap sent every multiply-add through memory (depthwise 3x3 stride 2: 8.3-8.6 -> 6.6-7.0 ms; 5x5 MNIST layer:
+    // 2.6 -> 1.6 ms; medians side by side).
 #pragma unroll
-            for (int r = 0; r < RB; r++) {
-                const long ih = (long) (oh0 + r) * STEP_H - PH + (long) i * DIL_H;
+    for (int r = 0; r < RB; r++) {
+        floatV sum[KB];
+#pragma unroll
+        for (int kk = 0; kk < KB; kk++) {
+            sum[kk] = acc[kk][r];
+        }
+        for (int i = 0; i < TAPS_H; i++) {
+            const long ih = (long) (oh0 + r) * STEP_H - PH + (long) i * DIL_H;
+            for (int j = 0; j < TAPS_W; j++) {
+                const int iw0 = windowColumn(ow0, STEP_W, PW, j, DIL_W, W);
                 // A padded row still adds 0 * w, as in PyTorch, so an infinite or NaN weight there gives NaN.
                 const floatV v = ih < 0 || ih >= H ? (floatV) 0.0f
                         : inside ? loadRow(xp + ih * W, iw0, STEP_W, W, true)
                                  : loadRowMasked(xp + ih * W, iw0, STEP_W, W, xpAt + ih * W, total);
 #pragma unroll
                 for (int kk = 0; kk < KB; kk++) {
-                    acc[kk][r] = fma(v, (floatV) wk[kk * wStride + i * TAPS_W + j], acc[kk][r]);
+                    sum[kk] = fma(v, (floatV) wk[kk * wStride + i * TAPS_W + j], sum[kk]);
                 }
             }
+        }
+#pragma unroll
+        for (int kk = 0; kk < KB; kk++) {
+            acc[kk][r] = sum[kk];
         }
     }
 }
