@@ -144,14 +144,19 @@ inline void fillPanel(const Source* s, __local float* panel, const int k0, const
 #endif
 
 // Adds A (rows at arow) times B (the group's columns, from src) to acc, over k in [0, K). Each KC-step slice of B
-// is first copied to a contiguous panel that every work-item of the group then reads. A work-item whose block lies
-// wholly past M or N (a group taller or wider than C) only helps copy: it is not active.
+// is first copied to a contiguous panel that every work-item of the group then reads; pack's panels are contiguous
+// already and are read in place (copying them cost 10-20% more time on SGEMM 1024 and 2048). A work-item whose block
+// lies wholly past M or N (a group taller or wider than C) only helps copy: it is not active.
 inline void accumulate(floatV acc[WPTM][WPTN], const __global float* arow[WPTM], const Source* src, const int K,
                        __local float* panel, const bool active) {
-    const __local float* mine = panel + get_local_id(0) * WIDTH;
     for (int k0 = 0; k0 < K; k0 += KC) {
         const int kc = min(KC, K - k0);
+#ifdef PACKED
+        const __global float* mine = src->bg + (long) k0 * PANEL + get_local_id(0) * WIDTH;
+#else
+        const __local float* mine = panel + get_local_id(0) * WIDTH;
         fillPanel(src, panel, k0, kc);
+#endif
         barrier(CLK_LOCAL_MEM_FENCE);
         for (int k = 0; k < (active ? kc : 0); k++) {
             floatV bv[WPTN];
@@ -202,7 +207,11 @@ void sgemm(const int M, const int N, const int K, const int groups,
     }
     const int groupCol0 = get_group_id(0) * PANEL;
     const __global float* bb = B + bOffset + b * bBatchStride + g * bGroupStride;
+#ifdef PACKED
+    __local float* panel = 0; // unused: accumulate reads pack's panels in place
+#else
     __local float panel[KC * PANEL];
+#endif
 #ifdef IMPLICIT
     // The panel's window origins, each computed by one work-item of the group: computed by every work-item, they
     // took as long as the multiply-adds of a layer with K = 25 (5x5, one channel) and wider panels were slower.
