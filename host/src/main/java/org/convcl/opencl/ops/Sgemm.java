@@ -16,7 +16,8 @@ public final class Sgemm {
     /**
      * B is packed where at least this many row-groups of work-groups read it. Measured on 2 AMD EPYC cores (AVX2),
      * POCL, side by side: SGEMM 2048 (11 row-groups) went from 57 to 78-95 GFLOP/s, 1x1 C=256 K=1024 14x14 (11) from
-     * 76-93 to 80-97, while Winograd's products of C=K=128 28x28 (3) lost 10-20% to the extra pass over V.
+     * 76-93 to 80-97, while packing from 2 row-groups made Winograd's products of C=K=128 28x28 (2) slower, 14.0-16.9
+     * against 17.5-19.4 ms for the layer: one more pass over V.
      */
     static final int PACK_ROW_GROUPS = 4;
     private final ClContext cl;
