@@ -18,14 +18,14 @@ public final class Conv2dPlanner {
     /** Output tiles from which F(4x4,3x3) is chosen; Winograd needs half as many F(2x2,3x3) tiles at least. */
     static final long WINOGRAD_TILES = 256;
     /**
-     * The most work-items along M a group may have, as multiples of the configured height, where B is gathered
-     * (implicit GEMM) and where it is copied (pointwise layers, Winograd's products). Measured on 2 AMD EPYC cores
-     * (AVX2), POCL, N=8, side by side: the implicit GEMM of 3x3 C=K=128 28x28 took 17-19 ms with 4 (22 work-items),
-     * 23-25 ms with 2 and 28 ms with 1. Where B is copied, 2 and 1 measured the same (medians of five rounds within
-     * 4% on 1x1 C=256 K=64 56x56, Winograd's 3x3 layers and SGEMM 1024); 2 lets 64 output channels share one copy.
+     * The most work-items along M a group of the implicit GEMM may have, as a multiple of the configured height.
+     * Measured on 2 AMD EPYC cores (AVX2), POCL, N=8, side by side: 3x3 C=K=128 28x28 took 17-19 ms with 4 (22
+     * work-items), 23-25 ms with 2 and 28 ms with 1. Where B is copied or packed (pointwise layers, Winograd's
+     * products) groups keep the configured height: twice and once measured the same (medians of five rounds within 4%
+     * on 1x1 C=256 K=64 56x56, Winograd's 3x3 layers and SGEMM 1024), and every other height is one more kernel to
+     * build, for each configuration the tuner tries.
      */
     static final int GATHERED_HEIGHTS = 4;
-    static final int COPIED_HEIGHTS = 2;
 
     private final DeviceInfo device;
     private final SgemmConfig sgemm;
@@ -63,9 +63,9 @@ public final class Conv2dPlanner {
                     throw new IllegalArgumentException("path: POINTWISE needs a 1x1 kernel, stride 1 and no padding, not "
                             + s.kh() + "x" + s.kw() + " with " + s.params());
                 }
-                yield new Conv2dPlan(s, path, tallEnough(s.kPerGroup(), COPIED_HEIGHTS), List.of());
+                yield new Conv2dPlan(s, path, sgemm, List.of());
             }
-            case IMPLICIT_GEMM -> new Conv2dPlan(s, path, tallEnough(s.kPerGroup(), GATHERED_HEIGHTS), List.of());
+            case IMPLICIT_GEMM -> new Conv2dPlan(s, path, tallEnough(s.kPerGroup()), List.of());
             case IM2COL_GEMM -> backward(s);
             case WINOGRAD -> {
                 if (!isWinogradShape(s)) {
@@ -114,7 +114,7 @@ public final class Conv2dPlanner {
         var tiles = new WinogradTiles(s, tile);
         var chunks = ColumnChunks.plan(s, columnBudgetBytes, tiles.floatsPerTileRow(), tile,
                 "one row of Winograd tiles needs");
-        return new Conv2dPlan(s, Conv2dPath.WINOGRAD, tallEnough(s.k(), COPIED_HEIGHTS), chunks, tile);
+        return new Conv2dPlan(s, Conv2dPath.WINOGRAD, sgemm, chunks, tile);
     }
 
     /**
@@ -150,17 +150,16 @@ public final class Conv2dPlanner {
     }
 
     /**
-     * Each work-group copies (or gathers) its panel of B once for all its rows, so the group should be tall enough
-     * for all m rows of C; its work-items past m only help copy. So: as many work-items along M as cover m, at most
-     * {@code mostHeights} times the configured height, unless the device cannot run it. A taller group also keeps a
-     * taller slice of A in cache, which pays where B is gathered ({@link #GATHERED_HEIGHTS}) but not where it is
-     * copied ({@link #COPIED_HEIGHTS}).
+     * Each work-group of the implicit GEMM gathers its panel of B once for all its rows, so the group should be tall
+     * enough for all m rows of C; its work-items past m only help gather. So: as many work-items along M as cover m,
+     * at most {@link #GATHERED_HEIGHTS} times the configured height, unless the device cannot run it.
      */
-    private SgemmConfig tallEnough(int m, int mostHeights) {
+    private SgemmConfig tallEnough(int m) {
         if (!(sgemm instanceof SgemmConfig.Blocked blocked)) {
             return sgemm;
         }
-        int cover = (int) Math.min((m + blocked.wptm() - 1L) / blocked.wptm(), (long) mostHeights * blocked.localM());
+        int cover = (int) Math.min((m + blocked.wptm() - 1L) / blocked.wptm(),
+                (long) GATHERED_HEIGHTS * blocked.localM());
         var chosen = blocked.withLocalM(Math.max(1, cover));
         return chosen.fits(device) == null ? chosen : blocked;
     }

@@ -86,9 +86,10 @@ class Conv2dPlannerTest {
         var plan = cpu.forward(shape(8, 128, 28, 128, 3, SAME));
         assertEquals(Conv2dPath.WINOGRAD, plan.path());
         assertEquals(4, plan.winogradTile());
-        // Its products: a work-group tall enough for the 128 output channels, at most twice the configured height.
-        assertEquals(BLOCKED.withLocalM(16), plan.sgemm());
-        assertEquals(BLOCKED.withLocalM(16), cpu.forward(shape(8, 256, 14, 256, 3, SAME)).sgemm());
+        // Its products copy (or pack) B: the configured work-group height, whatever the output channels.
+        assertEquals(BLOCKED, plan.sgemm());
+        assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).sgemm());
+        assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 16, 1, Conv2dParams.DEFAULT)).sgemm());
         assertEquals(Conv2dPath.WINOGRAD, cpu.forward(shape(8, 64, 56, 64, 3, SAME)).path());
         // 128 tiles of 4x4 are too few for F(4x4), 392 of 2x2 are enough for F(2x2).
         assertEquals(2, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).winogradTile());
