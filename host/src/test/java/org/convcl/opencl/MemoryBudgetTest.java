@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Map;
 import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
+import org.convcl.VerifyingBackend;
+import org.convcl.opencl.tuning.SgemmConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,6 +52,25 @@ class MemoryBudgetTest {
             var e = assertThrows(IllegalArgumentException.class, () -> backend.conv2d(dx, dw, null, same));
             assertTrue(e.getMessage().startsWith("column matrix: needs 294912 bytes of device memory"), e.getMessage());
             assertEquals(2, backend.liveBuffers(), "buffers alive after the refused call");
+        }
+    }
+
+    /**
+     * The CPU SGEMM's packed copy of B is an optimisation, not a need: where the budget has no room for it, the
+     * product reads B in place and still matches the reference.
+     */
+    @Test
+    void withoutRoomForPackedPanelsTheProductReadsBInPlace() {
+        var device = Devices.choose(null);
+        var defaults = BackendOptions.defaultsFor(device);
+        assumeTrue(defaults.sgemm() instanceof SgemmConfig.Blocked, "packing is the blocked (CPU) SGEMM's");
+        // 1x1, 520 output channels over 32x32 pixels: many row-groups read B. Input 32 KiB, weight 16 KiB, output
+        // 2080 KiB fit the budget; the packed copy of B (about 32 KiB more) does not.
+        var x = Tensor.seeded(3).uniform(1, 8, 32, 32);
+        var w = Tensor.seeded(4).uniform(520, 8, 1, 1);
+        long tight = (x.size() + w.size() + 520L * 32 * 32) * Float.BYTES + 4 * KIB;
+        try (var backend = new VerifyingBackend(OpenClBackend.open(device, defaults.withMemoryBudget(tight)))) {
+            backend.conv2d(x, w, null, Conv2dParams.DEFAULT);
         }
     }
 

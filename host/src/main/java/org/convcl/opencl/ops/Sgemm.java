@@ -69,12 +69,14 @@ public final class Sgemm {
 
     /**
      * Whether to pack B first: on the blocked kernel, where enough row-groups of work-groups read each of B's panels
-     * to pay for one more pass over B, and the packed copy fits one allocation.
+     * to pay for one more pass over B, and the packed copy fits one allocation and the memory budget; else B is read
+     * where it is, more slowly but without failing.
      */
     private boolean packs(Size size) {
         return panels != null && config instanceof SgemmConfig.Blocked && size.cols() > 0 && size.depth() > 0
                 && blocks(size.rows(), config.groupRows()) >= PACK_ROW_GROUPS
-                && packedFloats(size) * Float.BYTES <= cl.device().maxAllocBytes();
+                && packedFloats(size) * Float.BYTES <= cl.device().maxAllocBytes()
+                && panels.canHold(packedFloats(size));
     }
 
     private long packedFloats(Size size) {

@@ -114,6 +114,11 @@ public final class ClContext implements AutoCloseable {
         return buffers.bytesInUse();
     }
 
+    /** Bytes of the memory budget that new buffers may still take. */
+    public long bytesAvailable() {
+        return buffers.bytesAvailable();
+    }
+
     /**
      * Keeps the context open until the hold is closed; take it around every native call on the context's objects.
      *

@@ -53,6 +53,10 @@ final class LiveBuffers {
         return bytesInUse;
     }
 
+    synchronized long bytesAvailable() {
+        return budgetBytes - bytesInUse;
+    }
+
     synchronized int count() {
         return buffers.size();
     }

@@ -14,6 +14,15 @@ public final class Workspace implements AutoCloseable {
         this.what = what;
     }
 
+    /**
+     * Whether {@link #atLeast} can give {@code floats} elements within the memory budget: the buffer held already, or
+     * a larger one in its place (it is released first).
+     */
+    public boolean canHold(long floats) {
+        long held = buffer == null ? 0 : buffer.floats();
+        return floats <= held || floats * Float.BYTES <= cl.bytesAvailable() + held * Float.BYTES;
+    }
+
     /** A buffer of at least {@code floats} elements; its contents are undefined. */
     public DeviceBuffer atLeast(long floats) {
         if (buffer == null || buffer.floats() < floats) {
