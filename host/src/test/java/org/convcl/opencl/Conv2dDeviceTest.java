@@ -106,6 +106,12 @@ class Conv2dDeviceTest extends SharedDevice {
                         .params(P.withGroups(5)).seed(13),
                 DeviceCase.named("depthwise wide rows").input(2, 6, 5, 37).filters(6, 3, 3)
                         .params(P.withGroups(6).withPadding(1, 1)).withBias().seed(27),
+                // Fixed windows with rows sharing loaded input rows: 10 output rows, so the second work-item's rows
+                // run past the output, and stride 2 skips input rows between windows.
+                DeviceCase.named("depthwise 5x5 stride 2").input(2, 3, 21, 19).filters(3, 5, 5)
+                        .params(P.withGroups(3).withStride(2, 2).withPadding(2, 2)).withBias().seed(57),
+                DeviceCase.named("depthwise 7x7 padding 3").input(1, 2, 13, 10).filters(4, 7, 7)
+                        .params(P.withGroups(2).withPadding(3, 3)).seed(58),
                 DeviceCase.named("depthwise strided dilated").input(1, 3, 11, 29).filters(6, 3, 2)
                         .params(new Conv2dParams(2, 3, 1, 2, 2, 2, 3)).withBias().seed(28),
                 DeviceCase.named("pointwise grouped").input(2, 8, 5, 5).filters(12, 1, 1)

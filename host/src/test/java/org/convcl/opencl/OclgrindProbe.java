@@ -37,6 +37,8 @@ public final class OclgrindProbe {
             DeviceCase.named("aligned vectors").input(2, 4, 5, 6).filters(6, 2, 3).withBias().seed(68),
             DeviceCase.named("depthwise").input(1, 4, 5, 19).filters(4, 3, 3)
                     .params(Conv2dParams.DEFAULT.withGroups(4).withPadding(1, 1)).withBias().seed(64),
+            DeviceCase.named("depthwise 5x5 stride 2").input(1, 2, 11, 13).filters(2, 5, 5)
+                    .params(Conv2dParams.DEFAULT.withGroups(2).withStride(2, 2).withPadding(2, 2)).seed(72),
             // Four output planes per group: the direct kernel computes them in one work-item.
             DeviceCase.named("grouped planes").input(2, 4, 5, 11).filters(8, 3, 3)
                     .params(Conv2dParams.DEFAULT.withGroups(2).withPadding(1, 1)).withBias().seed(70),

@@ -76,7 +76,8 @@ public final class DirectConv2d {
 
     /**
      * Output rows per work-item: enough for {@link #MIN_CHAINS} accumulators in all, since one work-item's
-     * multiply-adds into one accumulator wait for each other (a depthwise layer has one plane per work-item).
+     * multiply-adds into one accumulator wait for each other (a depthwise layer has one plane per work-item). With a
+     * fixed window, neighbouring rows also share each input row the work-item loads.
      */
     static int rowsPerItem(int planesPerItem) {
         return Math.max(1, MIN_CHAINS / planesPerItem);
