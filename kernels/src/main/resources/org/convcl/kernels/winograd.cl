@@ -16,8 +16,9 @@ inline float8 zip(const float4 x, const float4 y) {
     return (float8) (x.s0, y.s0, x.s1, y.s1, x.s2, y.s2, x.s3, y.s3);
 }
 
+// Lane by lane: Oclgrind 21.10's uninitialised-memory check crashes on a float8 built from float2 swizzles.
 inline float8 zipPairs(const float4 x, const float4 y) {
-    return (float8) (x.s01, y.s01, x.s23, y.s23);
+    return (float8) (x.s0, x.s1, y.s0, y.s1, x.s2, x.s3, y.s2, y.s3);
 }
 
 // The 1-D transforms, each from in[i * is] to out[i * os]; the 2-D ones apply them to columns, then rows. Each works
