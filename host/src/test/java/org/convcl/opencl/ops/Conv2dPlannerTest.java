@@ -105,6 +105,23 @@ class Conv2dPlannerTest {
     }
 
     @Test
+    void winogradChunksOnCpusKeepTheirTilesInTheCacheButWideEnoughForTheProducts() {
+        // 3x3 C=K=64 56x56: 196 tiles of 4x4 an image, 36 positions of C + K = 128 floats each, 3.6 MB an image
+        // against 4 MiB (an eighth of the fake CPU's 32 MiB cache); 512 tiles at least: chunks of two images.
+        var s = shape(8, 64, 56, 64, 3, SAME);
+        var plan = automatic(CPU, BLOCKED).forward(s);
+        assertEquals(4, plan.winogradTile());
+        assertEquals(List.of(new ColumnChunks.Chunk(0, 2, 0, 56), new ColumnChunks.Chunk(2, 2, 0, 56),
+                new ColumnChunks.Chunk(4, 2, 0, 56), new ColumnChunks.Chunk(6, 2, 0, 56)), plan.chunks());
+        // 392 tiles in all: fewer than 512, so the whole batch.
+        assertEquals(List.of(new ColumnChunks.Chunk(0, 8, 0, 28)),
+                automatic(CPU, BLOCKED).forward(shape(8, 128, 28, 128, 3, SAME)).chunks());
+        // A GPU, pinned to Winograd, keeps the whole batch.
+        assertEquals(List.of(new ColumnChunks.Chunk(0, 8, 0, 56)),
+                new Conv2dPlanner(GPU, TILED, GIB, Conv2dPath.WINOGRAD).forward(s).chunks());
+    }
+
+    @Test
     void winogradChunksImagesThenRowsOfTiles() {
         var s = shape(3, 16, 20, 8, 3, SAME);
         // F(2x2): 10 tiles a row, each with 16 positions of C + K = 24 floats: 3840 floats a row of tiles.
