@@ -105,6 +105,18 @@ class Conv2dPlannerTest {
     }
 
     @Test
+    void cpuLayersOfFewShallowFiltersRunDirect() {
+        var mnist = shape(64, 1, 28, 32, 5, Conv2dParams.DEFAULT);
+        assertEquals(Conv2dPath.DIRECT, automatic(CPU, BLOCKED).forward(mnist).path());
+        // 2 * 5 * 5 = 50 deep, 32 filters: still direct; one more filter or input channel, the implicit GEMM.
+        assertEquals(Conv2dPath.DIRECT, automatic(CPU, BLOCKED).forward(shape(8, 2, 56, 32, 5, SAME)).path());
+        assertEquals(Conv2dPath.IMPLICIT_GEMM, automatic(CPU, BLOCKED).forward(shape(8, 2, 56, 33, 5, SAME)).path());
+        assertEquals(Conv2dPath.IMPLICIT_GEMM, automatic(CPU, BLOCKED).forward(shape(8, 3, 56, 32, 5, SAME)).path());
+        // Not measured on GPUs.
+        assertEquals(Conv2dPath.IMPLICIT_GEMM, automatic(GPU, TILED).forward(mnist).path());
+    }
+
+    @Test
     void winogradChunksOnCpusKeepTheirTilesInTheCacheButWideEnoughForTheProducts() {
         // 3x3 C=K=64 56x56: 196 tiles of 4x4 an image, 36 positions of C + K = 128 floats each, 3.6 MB an image
         // against 4 MiB (an eighth of the fake CPU's 32 MiB cache); 512 tiles at least: chunks of two images.
