@@ -126,6 +126,25 @@ class TunerTest {
         assertEquals(standard, Tuner.winner(rejected, standard, score));
     }
 
+    @Test
+    void theFinalRoundComparesEachContenderWithTheDefaultOfTheSameRound() {
+        var standard = new SgemmConfig.Blocked(6, 8, 2, 1, 8, 128);
+        var other = new SgemmConfig.Blocked(4, 8, 3, 1, 8, 128);
+        var third = new SgemmConfig.Blocked(5, 8, 2, 1, 8, 128);
+        // Round two ran on a machine twice as slow; in round three `other` was disturbed. Against its round's default
+        // `other` took 0.9, 0.9 and 1.2 of its time, so 0.9 in the median; the baseline is 10 ms.
+        var rounds = List.of(
+                List.of(trial(standard, 10), trial(other, 9), trial(third, 9.5)),
+                List.of(trial(standard, 20), trial(other, 18), new Tuner.Trial(third, null, "differs")),
+                List.of(trial(standard, 10), trial(other, 12), trial(third, 9.5)));
+        var finals = Tuner.againstDefault(rounds, 0, new double[] {10});
+        assertEquals(10.0, finals.get(0).ms()[0], 1e-9);
+        assertEquals(9.0, finals.get(1).ms()[0], 1e-9);
+        // Rejected in one round: rejected.
+        assertFalse(finals.get(2).verified());
+        assertEquals(other, Tuner.winner(finals, standard, t -> t.ms()[0]));
+    }
+
     private static Tuner.Trial trial(SgemmConfig config, double ms) {
         return new Tuner.Trial(config, new double[] {ms}, null);
     }
