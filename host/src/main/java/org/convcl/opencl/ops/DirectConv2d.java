@@ -38,6 +38,8 @@ public final class DirectConv2d {
                         Conv2dShape s) {
         int planesPerItem = planesPerItem(s.kPerGroup());
         int rowsPerItem = rowsPerItem(planesPerItem);
+        // The kernel counts work-items along the output planes in 32 bits.
+        Launch.requireInt("direct kernel: output planes (N*K)", (long) s.n() * s.k());
         String defines = PixelRuns.DEFINES + " -DLOCAL_Y=" + LOCAL_Y + " -DKB=" + planesPerItem + " -DRB=" + rowsPerItem
                 + windowDefines(s) + epilogue.defines();
         var kernel = cl.kernel(Program.DIRECT_CONV2D, "direct", defines);
