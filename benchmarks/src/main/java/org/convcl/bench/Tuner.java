@@ -51,9 +51,8 @@ final class Tuner {
     static final double MARGIN = 0.05;
     /**
      * The final round times every leader and the default this many times in turn, each time against the default's
-     * time of the same round: one long timing per contender left a minute between the default's and the last
-     * leader's, and on a shared machine a leader that scored 9% better than the default was slower in the benchmark
-     * run after it on most cases.
+     * time of the same round: with one long timing per contender, seconds apart, on a shared machine a leader that
+     * scored 9% better than the default was slower in the benchmark run after it on most cases.
      */
     static final int FINAL_ROUNDS = 3;
     /** Seconds per workload case and contender in the final round, over all its rounds. */
@@ -150,27 +149,31 @@ final class Tuner {
      * @throws IllegalStateException when the default itself was rejected
      */
     static List<Trial> againstDefault(List<List<Trial>> rounds, int defaultIndex, double[] baseline) {
+        for (var round : rounds) {
+            var standard = round.get(defaultIndex);
+            if (!standard.verified()) {
+                throw new IllegalStateException("the default " + standard.config() + " failed in the final round: "
+                        + standard.rejection());
+            }
+        }
         var finals = new ArrayList<Trial>();
         for (int c = 0; c < rounds.get(0).size(); c++) {
-            var config = rounds.get(0).get(c).config();
-            String rejection = null;
+            int contender = c;
+            var rejected = rounds.stream().map(round -> round.get(contender)).filter(t -> !t.verified()).findFirst();
+            if (rejected.isPresent()) {
+                finals.add(rejected.get());
+                continue;
+            }
             double[] ms = new double[baseline.length];
-            for (int i = 0; i < baseline.length && rejection == null; i++) {
+            for (int i = 0; i < baseline.length; i++) {
                 double[] ratios = new double[rounds.size()];
-                for (int r = 0; r < rounds.size() && rejection == null; r++) {
-                    var mine = rounds.get(r).get(c);
-                    var standard = rounds.get(r).get(defaultIndex);
-                    if (!standard.verified()) {
-                        throw new IllegalStateException("the default " + standard.config()
-                                + " failed in the final round: " + standard.rejection());
-                    }
-                    rejection = mine.rejection();
-                    ratios[r] = rejection == null ? mine.ms()[i] / standard.ms()[i] : Double.NaN;
+                for (int r = 0; r < rounds.size(); r++) {
+                    ratios[r] = rounds.get(r).get(c).ms()[i] / rounds.get(r).get(defaultIndex).ms()[i];
                 }
                 Arrays.sort(ratios);
                 ms[i] = baseline[i] * ratios[ratios.length / 2];
             }
-            finals.add(new Trial(config, rejection == null ? ms : null, rejection));
+            finals.add(new Trial(rounds.get(0).get(c).config(), ms, null));
         }
         return finals;
     }
