@@ -13,7 +13,7 @@ import static org.jocl.CL.clReleaseContext;
 import static org.jocl.CL.clReleaseMemObject;
 
 import org.convcl.Tensor;
-import org.convcl.opencl.DeviceInfo;
+import org.convcl.opencl.runtime.DeviceInfo;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;

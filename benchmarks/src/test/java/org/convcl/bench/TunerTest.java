@@ -10,7 +10,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
-import org.convcl.opencl.DeviceInfo;
+import org.convcl.opencl.runtime.DeviceInfo;
 import org.convcl.opencl.Devices;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ class TunerTest {
 
     /** The default device as if its SIMD vectors held {@code width} floats. */
     private static DeviceInfo withSimdWidth(DeviceInfo d, int width) {
-        return new DeviceInfo(d.index(), d.platform(), d.device(), d.platformName(), d.name(), d.vendor(), "cpu",
+        return new DeviceInfo(d.index(), d.platformName(), d.name(), d.vendor(), "cpu",
                 d.version(), d.driverVersion(), d.computeUnits(), d.globalMemBytes(), d.maxAllocBytes(),
                 d.localMemBytes(), d.maxWorkGroupSize(), d.maxWorkItemSizes(), d.maxParameterBytes(), width,
                 d.globalCacheBytes());
@@ -80,7 +80,7 @@ class TunerTest {
     }
 
     private static DeviceInfo fakeGpu(String vendor, long maxGroup, long localBytes, int floatVectorWidth) {
-        return new DeviceInfo(0, null, null, "fake", vendor + " GPU", vendor, "gpu", "OpenCL 3.0", "1", 40, 8L << 30,
+        return new DeviceInfo(0, "fake", vendor + " GPU", vendor, "gpu", "OpenCL 3.0", "1", 40, 8L << 30,
                 2L << 30, localBytes, maxGroup, new long[] {maxGroup, maxGroup, 64}, 4096, floatVectorWidth, 4 << 20);
     }
 

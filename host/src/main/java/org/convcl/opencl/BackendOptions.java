@@ -1,6 +1,7 @@
 package org.convcl.opencl;
 
 import java.util.Objects;
+import org.convcl.opencl.runtime.DeviceInfo;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.opencl.tuning.TuningCache;
 

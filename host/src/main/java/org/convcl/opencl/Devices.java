@@ -1,17 +1,12 @@
 package org.convcl.opencl;
 
-import static org.jocl.CL.CL_DEVICE_TYPE_ALL;
-import static org.jocl.CL.clGetDeviceIDs;
-import static org.jocl.CL.clGetPlatformIDs;
-
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.convcl.Backends;
 import org.convcl.opencl.runtime.Cl;
-import org.jocl.CLException;
-import org.jocl.cl_device_id;
-import org.jocl.cl_platform_id;
+import org.convcl.opencl.runtime.ClDevices;
+import org.convcl.opencl.runtime.ConvclException;
+import org.convcl.opencl.runtime.DeviceInfo;
 
 /**
  * Device discovery and choice. A device spec is an index into {@link #list()}, {@code gpu}, {@code cpu},
@@ -30,33 +25,7 @@ public final class Devices {
      * @throws ConvclException when the OpenCL library ({@code libOpenCL.so.1}) is missing, naming what to install
      */
     public static List<DeviceInfo> list() {
-        Cl.init();
-        int[] count = new int[1];
-        try {
-            clGetPlatformIDs(0, null, count);
-        } catch (CLException e) {
-            // The ICD loader reports CL_PLATFORM_NOT_FOUND_KHR when no driver is registered.
-            return List.of();
-        } catch (UnsatisfiedLinkError e) {
-            throw new ConvclException("the OpenCL library (libOpenCL.so.1) is missing; " + Cl.INSTALL_HINT);
-        }
-        cl_platform_id[] platforms = new cl_platform_id[count[0]];
-        Cl.run("clGetPlatformIDs", () -> clGetPlatformIDs(platforms.length, platforms, null));
-        List<DeviceInfo> devices = new ArrayList<>();
-        for (cl_platform_id platform : platforms) {
-            int[] n = new int[1];
-            try {
-                clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, 0, null, n);
-            } catch (CLException e) {
-                continue; // a platform with no devices (CL_DEVICE_NOT_FOUND)
-            }
-            cl_device_id[] ids = new cl_device_id[n[0]];
-            Cl.run("clGetDeviceIDs", () -> clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, ids.length, ids, null));
-            for (cl_device_id id : ids) {
-                devices.add(DeviceInfo.query(devices.size(), platform, id));
-            }
-        }
-        return devices;
+        return ClDevices.list();
     }
 
     /**

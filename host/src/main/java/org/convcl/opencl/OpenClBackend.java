@@ -23,7 +23,9 @@ import org.convcl.opencl.ops.Epilogue;
 import org.convcl.opencl.ops.MaxPool2d;
 import org.convcl.opencl.ops.TensorOps;
 import org.convcl.opencl.runtime.ClContext;
+import org.convcl.opencl.runtime.ConvclException;
 import org.convcl.opencl.runtime.DeviceBuffer;
+import org.convcl.opencl.runtime.DeviceInfo;
 import org.convcl.opencl.runtime.Launch;
 import org.convcl.opencl.tuning.TuningCache;
 

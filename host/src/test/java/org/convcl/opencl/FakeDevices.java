@@ -1,5 +1,7 @@
 package org.convcl.opencl;
 
+import org.convcl.opencl.runtime.DeviceInfo;
+
 /** Device descriptions without an OpenCL device behind them, for code that only plans or derives defaults. */
 public final class FakeDevices {
     private static final long GIB = 1L << 30;
@@ -34,12 +36,12 @@ public final class FakeDevices {
 
     private static DeviceInfo gpu(String vendor, String name, long maxGroup, long[] maxItems, long localBytes,
                                   int floatVectorWidth) {
-        return new DeviceInfo(0, null, null, "test platform", name, vendor, "gpu", "OpenCL 3.0", "1.0", 80, 8 * GIB,
+        return new DeviceInfo(0, "test platform", name, vendor, "gpu", "OpenCL 3.0", "1.0", 80, 8 * GIB,
                 2 * GIB, localBytes, maxGroup, maxItems, 4096, floatVectorWidth, 4 << 20);
     }
 
     private static DeviceInfo device(String type, int floatVectorWidth) {
-        return new DeviceInfo(0, null, null, "test platform", "test " + type, "test vendor", type, "OpenCL 3.0", "1.0",
+        return new DeviceInfo(0, "test platform", "test " + type, "test vendor", type, "OpenCL 3.0", "1.0",
                 8, 8 * GIB, 2 * GIB, 64 << 10, 1024, new long[] {1024, 1024, 1024}, 4096, floatVectorWidth, 32 << 20);
     }
 }

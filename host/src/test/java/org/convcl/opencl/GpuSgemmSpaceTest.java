@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import org.convcl.opencl.runtime.DeviceInfo;
 import org.convcl.opencl.tuning.GpuSgemmSpace;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The tuner's GPU space, generated for fake NVIDIA, AMD and Intel GPUs, holds only what SgemmConfig accepts. */
 class GpuSgemmSpaceTest {
     /** A GPU with 16 KiB of local memory and work-groups of 1024, as older mobile GPUs report. */
-    private static final DeviceInfo SMALL_LOCAL = new DeviceInfo(0, null, null, "p", "small local", "v", "gpu",
+    private static final DeviceInfo SMALL_LOCAL = new DeviceInfo(0, "p", "small local", "v", "gpu",
             "OpenCL 1.2", "1", 1, 1L << 30, 1L << 28, 16 << 10, 1024, new long[] {1024, 1024, 1024}, 1024, 1, 0);
 
     @Test
@@ -81,7 +82,7 @@ class GpuSgemmSpaceTest {
         assertRefused("NWG/NDIMC must be a multiple of VWN", 32, 64, 16, 4, 1, 4);
         // Per-dimension and local-memory limits of the device, before any build.
         assertEquals("work-group 32 x 8 exceeds CL_DEVICE_MAX_WORK_ITEM_SIZES",
-                SgemmConfig.Tiled.of(64, 64, 32, 8, 32).fits(new DeviceInfo(0, null, null, "p", "narrow", "v", "gpu",
+                SgemmConfig.Tiled.of(64, 64, 32, 8, 32).fits(new DeviceInfo(0, "p", "narrow", "v", "gpu",
                         "OpenCL 1.2", "1", 1, 1L << 30, 1L << 28, 64 << 10, 1024, new long[] {16, 1024, 1}, 1024, 1, 0)));
         assertEquals("local tiles need 33280 bytes, more than CL_DEVICE_LOCAL_MEM_SIZE 16384",
                 SgemmConfig.Tiled.of(128, 128, 32, 16, 16).fits(SMALL_LOCAL));

@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import org.convcl.Conv2dParams;
 import org.convcl.Tolerance;
 import org.convcl.kernels.Program;
+import org.convcl.opencl.runtime.DeviceInfo;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,7 +64,7 @@ class SgemmConfigTest {
         assertEquals(intel, SgemmConfig.defaultFor(FakeDevices.intelGpu()));
         // A device too small for its family's default (here 128 work-items) gets the small tiling.
         var small = FakeDevices.nvidia();
-        small = new DeviceInfo(0, null, null, "p", "small", small.vendor(), "gpu", "OpenCL 1.2", "1", 1, 1L << 30,
+        small = new DeviceInfo(0, "p", "small", small.vendor(), "gpu", "OpenCL 1.2", "1", 1, 1L << 30,
                 1L << 28, 16 << 10, 128, new long[] {128, 128, 128}, 1024, 1, 0);
         assertEquals(SgemmConfig.Tiled.of(16, 16, 8, 8, 8), SgemmConfig.defaultFor(small));
     }

@@ -1,7 +1,6 @@
 package org.convcl.opencl.runtime;
 
 import java.util.function.Supplier;
-import org.convcl.opencl.ConvclException;
 import org.jocl.CL;
 import org.jocl.CLException;
 

@@ -20,8 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.convcl.kernels.Program;
-import org.convcl.opencl.ConvclException;
-import org.convcl.opencl.DeviceInfo;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -50,6 +48,7 @@ public final class ClContext implements AutoCloseable {
     private static final String NO_WARNINGS = "-w";
 
     private final DeviceInfo device;
+    private final cl_device_id handle;
     private final cl_context context;
     private final cl_command_queue queue;
     private final Map<String, cl_program> programs = new LinkedHashMap<>();
@@ -70,11 +69,12 @@ public final class ClContext implements AutoCloseable {
     public ClContext(DeviceInfo device, long memoryBudgetBytes) {
         Cl.init();
         this.device = device;
+        this.handle = ClDevices.handleOf(device);
         this.buffers = new LiveBuffers(device.name(), memoryBudgetBytes);
         this.context = Cl.call("clCreateContext",
-                () -> clCreateContext(null, 1, new cl_device_id[] {device.device()}, null, null, null));
+                () -> clCreateContext(null, 1, new cl_device_id[] {handle}, null, null, null));
         try {
-            this.queue = Cl.call("clCreateCommandQueue", () -> clCreateCommandQueue(context, device.device(), 0, null));
+            this.queue = Cl.call("clCreateCommandQueue", () -> clCreateCommandQueue(context, handle, 0, null));
         } catch (RuntimeException e) {
             clReleaseContext(context);
             throw e;
@@ -185,7 +185,7 @@ public final class ClContext implements AutoCloseable {
         cl_program built = Cl.call("clCreateProgramWithSource(" + program.files() + ")",
                 () -> clCreateProgramWithSource(context, 1, new String[] {source}, null, null));
         try {
-            clBuildProgram(built, 1, new cl_device_id[] {device.device()}, NO_WARNINGS + " " + options, null, null);
+            clBuildProgram(built, 1, new cl_device_id[] {handle}, NO_WARNINGS + " " + options, null, null);
         } catch (CLException e) {
             String log = buildLog(built);
             clReleaseProgram(built);
@@ -198,9 +198,9 @@ public final class ClContext implements AutoCloseable {
     private String buildLog(cl_program program) {
         try {
             long[] size = new long[1];
-            clGetProgramBuildInfo(program, device.device(), CL_PROGRAM_BUILD_LOG, 0, null, size);
+            clGetProgramBuildInfo(program, handle, CL_PROGRAM_BUILD_LOG, 0, null, size);
             byte[] bytes = new byte[(int) size[0]];
-            clGetProgramBuildInfo(program, device.device(), CL_PROGRAM_BUILD_LOG, bytes.length, Pointer.to(bytes), null);
+            clGetProgramBuildInfo(program, handle, CL_PROGRAM_BUILD_LOG, bytes.length, Pointer.to(bytes), null);
             return new String(bytes, StandardCharsets.UTF_8).replace("\0", "").trim();
         } catch (CLException e) {
             return "(build log unavailable: " + CL.stringFor_errorCode(e.getStatus()) + ")";

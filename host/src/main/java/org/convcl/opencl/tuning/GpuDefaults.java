@@ -1,7 +1,7 @@
 package org.convcl.opencl.tuning;
 
 import java.util.Locale;
-import org.convcl.opencl.DeviceInfo;
+import org.convcl.opencl.runtime.DeviceInfo;
 
 /**
  * The untuned GPU SGEMM configuration of each vendor family, reasoned from the hardware, not measured on one

@@ -8,7 +8,7 @@ import java.util.List;
 import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
 import org.convcl.opencl.Conv2dPath;
-import org.convcl.opencl.DeviceInfo;
+import org.convcl.opencl.runtime.DeviceInfo;
 import org.convcl.opencl.FakeDevices;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.convcl.opencl;
+package org.convcl.opencl.runtime;
 
 import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_CACHE_SIZE;
 import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
@@ -12,36 +12,112 @@ import static org.jocl.CL.CL_DEVICE_NAME;
 import static org.jocl.CL.CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT;
 import static org.jocl.CL.CL_DEVICE_TYPE;
 import static org.jocl.CL.CL_DEVICE_TYPE_ACCELERATOR;
+import static org.jocl.CL.CL_DEVICE_TYPE_ALL;
 import static org.jocl.CL.CL_DEVICE_TYPE_CPU;
 import static org.jocl.CL.CL_DEVICE_TYPE_GPU;
 import static org.jocl.CL.CL_DEVICE_VENDOR;
 import static org.jocl.CL.CL_DEVICE_VERSION;
 import static org.jocl.CL.CL_DRIVER_VERSION;
 import static org.jocl.CL.CL_PLATFORM_NAME;
+import static org.jocl.CL.clGetDeviceIDs;
 import static org.jocl.CL.clGetDeviceInfo;
+import static org.jocl.CL.clGetPlatformIDs;
 import static org.jocl.CL.clGetPlatformInfo;
 
 import java.nio.charset.StandardCharsets;
-import org.convcl.opencl.runtime.Cl;
+import java.util.ArrayList;
+import java.util.List;
+import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
 
 /**
- * One OpenCL device and the properties ConvCL plans with and derives kernel defaults from. Sizes are in bytes.
- *
- * @param index                     position in the list {@code convcl devices} prints
- * @param preferredFloatVectorWidth CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT: on CPUs, the SIMD width in floats
- * @param globalCacheBytes          CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, 0 where the device has no such cache
+ * Every device of every OpenCL platform, enumerated once per process, and the JOCL handle behind each
+ * {@link DeviceInfo}: the handles stay in the runtime, out of the public API.
  */
-public record DeviceInfo(int index, cl_platform_id platform, cl_device_id device, String platformName, String name,
-                         String vendor, String type, String version, String driverVersion, int computeUnits,
-                         long globalMemBytes, long maxAllocBytes, long localMemBytes, long maxWorkGroupSize,
-                         long[] maxWorkItemSizes, long maxParameterBytes, int preferredFloatVectorWidth,
-                         long globalCacheBytes) {
+public final class ClDevices {
+    /** One device: its handle and what it reports. */
+    private record Found(cl_device_id handle, DeviceInfo info) {
+    }
 
-    static DeviceInfo query(int index, cl_platform_id platform, cl_device_id device) {
+    private static List<Found> found;
+
+    private ClDevices() {
+    }
+
+    /**
+     * The devices in platform order, indexed as {@code convcl devices} shows them; empty when no driver is installed.
+     *
+     * @throws ConvclException when the OpenCL library ({@code libOpenCL.so.1}) is missing, naming what to install
+     */
+    public static List<DeviceInfo> list() {
+        return found().stream().map(Found::info).toList();
+    }
+
+    /**
+     * The handle of a listed device.
+     *
+     * @throws IllegalArgumentException when {@code device} is not at its index in {@link #list()}, such as a
+     *                                  description made up for planning
+     */
+    static cl_device_id handleOf(DeviceInfo device) {
+        var all = found();
+        if (device.index() >= 0 && device.index() < all.size() && sameDevice(all.get(device.index()).info(), device)) {
+            return all.get(device.index()).handle();
+        }
+        throw new IllegalArgumentException("device: '" + device.name() + "' is not an OpenCL device of this machine"
+                + " (see 'convcl devices')");
+    }
+
+    /**
+     * The same device and driver; its limits may differ, as tests and the tuner describe a real device with other
+     * limits to see what plans and configurations they lead to.
+     */
+    private static boolean sameDevice(DeviceInfo a, DeviceInfo b) {
+        return a.platformName().equals(b.platformName()) && a.name().equals(b.name())
+                && a.driverVersion().equals(b.driverVersion());
+    }
+
+    private static synchronized List<Found> found() {
+        if (found == null) {
+            found = enumerate();
+        }
+        return found;
+    }
+
+    private static List<Found> enumerate() {
+        Cl.init();
+        int[] count = new int[1];
+        try {
+            clGetPlatformIDs(0, null, count);
+        } catch (CLException e) {
+            // The ICD loader reports CL_PLATFORM_NOT_FOUND_KHR when no driver is registered.
+            return List.of();
+        } catch (UnsatisfiedLinkError e) {
+            throw new ConvclException("the OpenCL library (libOpenCL.so.1) is missing; " + Cl.INSTALL_HINT);
+        }
+        cl_platform_id[] platforms = new cl_platform_id[count[0]];
+        Cl.run("clGetPlatformIDs", () -> clGetPlatformIDs(platforms.length, platforms, null));
+        List<Found> devices = new ArrayList<>();
+        for (cl_platform_id platform : platforms) {
+            int[] n = new int[1];
+            try {
+                clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, 0, null, n);
+            } catch (CLException e) {
+                continue; // a platform with no devices (CL_DEVICE_NOT_FOUND)
+            }
+            cl_device_id[] ids = new cl_device_id[n[0]];
+            Cl.run("clGetDeviceIDs", () -> clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, ids.length, ids, null));
+            for (cl_device_id id : ids) {
+                devices.add(new Found(id, query(devices.size(), platform, id)));
+            }
+        }
+        return List.copyOf(devices);
+    }
+
+    private static DeviceInfo query(int index, cl_platform_id platform, cl_device_id device) {
         long typeBits = longInfo(device, CL_DEVICE_TYPE);
         String type = (typeBits & CL_DEVICE_TYPE_GPU) != 0 ? "gpu"
                 : (typeBits & CL_DEVICE_TYPE_ACCELERATOR) != 0 ? "accelerator"
@@ -49,25 +125,13 @@ public record DeviceInfo(int index, cl_platform_id platform, cl_device_id device
         long[] itemSizes = new long[3];
         Cl.run("clGetDeviceInfo(CL_DEVICE_MAX_WORK_ITEM_SIZES)", () -> clGetDeviceInfo(device,
                 CL_DEVICE_MAX_WORK_ITEM_SIZES, (long) Sizeof.size_t * 3, Pointer.to(itemSizes), null));
-        return new DeviceInfo(index, platform, device, platformName(platform), stringInfo(device, CL_DEVICE_NAME),
+        return new DeviceInfo(index, platformName(platform), stringInfo(device, CL_DEVICE_NAME),
                 stringInfo(device, CL_DEVICE_VENDOR), type, stringInfo(device, CL_DEVICE_VERSION),
                 stringInfo(device, CL_DRIVER_VERSION), (int) intInfo(device, CL_DEVICE_MAX_COMPUTE_UNITS),
                 longInfo(device, CL_DEVICE_GLOBAL_MEM_SIZE), longInfo(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
                 longInfo(device, CL_DEVICE_LOCAL_MEM_SIZE), sizeInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE), itemSizes,
                 sizeInfo(device, CL_DEVICE_MAX_PARAMETER_SIZE), (int) intInfo(device, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT),
                 longInfo(device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE));
-    }
-
-    /**
-     * One line for {@code convcl devices}.
-     *
-     * @return index, name, type, platform, versions and the limits ConvCL uses
-     */
-    public String describe() {
-        return String.format("%d: %s [%s] on %s, %s, driver %s; %d compute units, global %d MiB, max alloc %d MiB,"
-                        + " local %d KiB, max work-group %d, float vectors of %d", index, name, type, platformName, version,
-                driverVersion, computeUnits, globalMemBytes >> 20, maxAllocBytes >> 20, localMemBytes >> 10,
-                maxWorkGroupSize, preferredFloatVectorWidth);
     }
 
     private static String platformName(cl_platform_id platform) {

@@ -1,4 +1,4 @@
-package org.convcl.opencl;
+package org.convcl.opencl.runtime;
 
 /** A failure of the OpenCL runtime, naming the call, its status and, for program builds, the build log. */
 public class ConvclException extends RuntimeException {

@@ -1,0 +1,35 @@
+package org.convcl.opencl.runtime;
+
+/**
+ * One OpenCL device and the properties ConvCL plans with and derives kernel defaults from: plain values, no OpenCL
+ * handles (the runtime finds the device again by its index, see {@link ClDevices}). Sizes are in bytes.
+ *
+ * @param index                     position in the list {@code convcl devices} prints
+ * @param preferredFloatVectorWidth CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT: on CPUs, the SIMD width in floats
+ * @param globalCacheBytes          CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, 0 where the device has no such cache
+ */
+public record DeviceInfo(int index, String platformName, String name,
+                         String vendor, String type, String version, String driverVersion, int computeUnits,
+                         long globalMemBytes, long maxAllocBytes, long localMemBytes, long maxWorkGroupSize,
+                         long[] maxWorkItemSizes, long maxParameterBytes, int preferredFloatVectorWidth,
+                         long globalCacheBytes) {
+
+    /**
+     * One line for {@code convcl devices}.
+     *
+     * @return index, name, type, platform, versions and the limits ConvCL uses
+     */
+    public String describe() {
+        return String.format("%d: %s [%s] on %s, %s, driver %s; %d compute units, global %d MiB, max alloc %d MiB,"
+                        + " local %d KiB, max work-group %d, float vectors of %d", index, name, type, platformName, version,
+                driverVersion, computeUnits, globalMemBytes >> 20, maxAllocBytes >> 20, localMemBytes >> 10,
+                maxWorkGroupSize, preferredFloatVectorWidth);
+    }
+
+    /** The same fields, with the work-item limits as numbers rather than an array's identity. */
+    @Override
+    public String toString() {
+        return "DeviceInfo[" + describe() + ", max work-item sizes " + java.util.Arrays.toString(maxWorkItemSizes)
+                + ", vendor " + vendor + "]";
+    }
+}
