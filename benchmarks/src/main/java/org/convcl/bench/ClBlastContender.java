@@ -13,6 +13,7 @@ import static org.jocl.CL.clReleaseContext;
 import static org.jocl.CL.clReleaseMemObject;
 
 import org.convcl.Tensor;
+import org.convcl.opencl.runtime.ClDevices;
 import org.convcl.opencl.runtime.DeviceInfo;
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -39,8 +40,9 @@ final class ClBlastContender implements Contender {
         CL.setExceptionsEnabled(true);
         CLBlast.setExceptionsEnabled(true);
         this.device = device;
-        this.context = clCreateContext(null, 1, new cl_device_id[] {device.device()}, null, null, null);
-        this.queue = clCreateCommandQueue(context, device.device(), 0, null);
+        var handle = ClDevices.handleOf(device);
+        this.context = clCreateContext(null, 1, new cl_device_id[] {handle}, null, null, null);
+        this.queue = clCreateCommandQueue(context, handle, 0, null);
     }
 
     @Override

@@ -1,7 +1,12 @@
 package org.convcl.opencl;
 
 import java.util.Objects;
+import org.convcl.opencl.conv.Conv2dPlanner;
+import org.convcl.opencl.conv.ConvAlgorithms;
+import org.convcl.opencl.conv.PlanContext;
 import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.tuning.ConvPolicy;
+import org.convcl.opencl.tuning.DeviceClass;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.opencl.tuning.TuningCache;
 
@@ -17,9 +22,10 @@ import org.convcl.opencl.tuning.TuningCache;
  *                            downloaded a slice of images at a time
  * @param memoryBudgetBytes   the most bytes the device buffers of the backend may take together (tensors,
  *                            workspaces and scratch buffers); an allocation past it is refused before it is made
+ * @param policy              the planner's thresholds
  */
 public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPath path, long transferBudgetBytes,
-                             long memoryBudgetBytes) {
+                             long memoryBudgetBytes, ConvPolicy policy) {
     /**
      * Checks every value.
      *
@@ -28,12 +34,14 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * @param path                which conv2d path runs
      * @param transferBudgetBytes the most bytes one buffer of a host-tensor call may take, {@code >= 4}
      * @param memoryBudgetBytes   the most bytes the backend's device buffers may take together, {@code >= 4}
-     * @throws NullPointerException     when {@code sgemm} or {@code path} is null
+     * @param policy              the planner's thresholds
+     * @throws NullPointerException     when {@code sgemm}, {@code path} or {@code policy} is null
      * @throws IllegalArgumentException naming the budget that is below 4 bytes
      */
     public BackendOptions {
         Objects.requireNonNull(sgemm, "sgemm");
         Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(policy, "policy");
         if (columnBudgetBytes < Float.BYTES) {
             throw new IllegalArgumentException("columnBudgetBytes: " + columnBudgetBytes + ", must be >= 4");
         }
@@ -46,8 +54,8 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
     }
 
     /**
-     * Defaults for the device: the SGEMM configuration {@code convcl tune} stored for it, else one chosen from
-     * device queries; the column budget is a quarter of global memory, at most one allocation; the planner
+     * Defaults for the device: the SGEMM configuration and planner thresholds {@code convcl tune} stored for it,
+     * else those of its {@link DeviceClass} chosen from device queries; the column budget is a quarter of global memory, at most one allocation; the planner
      * chooses the path; transfers are limited by the device's allocation limit alone; the buffers alive may take
      * the device's global memory (CL_DEVICE_GLOBAL_MEM_SIZE).
      *
@@ -57,7 +65,8 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
     public static BackendOptions defaultsFor(DeviceInfo device) {
         return new BackendOptions(TuningCache.lookup(device).orElseGet(() -> SgemmConfig.defaultFor(device)),
                 Math.min(device.maxAllocBytes(), device.globalMemBytes() / 4), Conv2dPath.AUTO, Long.MAX_VALUE,
-                device.globalMemBytes());
+                device.globalMemBytes(), TuningCache.lookupPolicy(device)
+                        .orElseGet(() -> ConvPolicy.defaultFor(DeviceClass.of(device))));
     }
 
     /**
@@ -67,7 +76,7 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * @return the new options
      */
     public BackendOptions withSgemm(SgemmConfig config) {
-        return new BackendOptions(config, columnBudgetBytes, path, transferBudgetBytes, memoryBudgetBytes);
+        return new BackendOptions(config, columnBudgetBytes, path, transferBudgetBytes, memoryBudgetBytes, policy);
     }
 
     /**
@@ -78,7 +87,7 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * @throws IllegalArgumentException when below 4 bytes
      */
     public BackendOptions withColumnBudget(long bytes) {
-        return new BackendOptions(sgemm, bytes, path, transferBudgetBytes, memoryBudgetBytes);
+        return new BackendOptions(sgemm, bytes, path, transferBudgetBytes, memoryBudgetBytes, policy);
     }
 
     /**
@@ -88,7 +97,7 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * @return the new options
      */
     public BackendOptions withPath(Conv2dPath p) {
-        return new BackendOptions(sgemm, columnBudgetBytes, p, transferBudgetBytes, memoryBudgetBytes);
+        return new BackendOptions(sgemm, columnBudgetBytes, p, transferBudgetBytes, memoryBudgetBytes, policy);
     }
 
     /**
@@ -99,7 +108,7 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * @throws IllegalArgumentException when below 4 bytes
      */
     public BackendOptions withTransferBudget(long bytes) {
-        return new BackendOptions(sgemm, columnBudgetBytes, path, bytes, memoryBudgetBytes);
+        return new BackendOptions(sgemm, columnBudgetBytes, path, bytes, memoryBudgetBytes, policy);
     }
 
     /**
@@ -110,6 +119,22 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * @throws IllegalArgumentException when below 4 bytes
      */
     public BackendOptions withMemoryBudget(long bytes) {
-        return new BackendOptions(sgemm, columnBudgetBytes, path, transferBudgetBytes, bytes);
+        return new BackendOptions(sgemm, columnBudgetBytes, path, transferBudgetBytes, bytes, policy);
+    }
+
+    /**
+     * A copy with other planner thresholds.
+     *
+     * @param p the thresholds, for example {@link ConvPolicy#defaultFor} of another device class
+     * @return the new options
+     */
+    public BackendOptions withPolicy(ConvPolicy p) {
+        return new BackendOptions(sgemm, columnBudgetBytes, path, transferBudgetBytes, memoryBudgetBytes, p);
+    }
+
+    /** The planner these options describe on {@code device}: the pinned path, or each shape's choice. */
+    Conv2dPlanner planner(DeviceInfo device) {
+        var pinned = path == Conv2dPath.AUTO ? null : ConvAlgorithms.byId(path.name());
+        return new Conv2dPlanner(new PlanContext(device, policy, sgemm, columnBudgetBytes), pinned);
     }
 }

@@ -13,12 +13,9 @@ import org.convcl.ConvTranspose2dParams;
 import org.convcl.MaxPool2dResult;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
+import org.convcl.opencl.conv.Conv2dPlan;
+import org.convcl.opencl.conv.Convolutions;
 import org.convcl.opencl.ops.AvgPool2d;
-import org.convcl.opencl.ops.Conv2d;
-import org.convcl.opencl.ops.Conv2dBackward;
-import org.convcl.opencl.ops.Conv2dPlan;
-import org.convcl.opencl.ops.Conv2dPlanner;
-import org.convcl.opencl.ops.ConvTranspose2d;
 import org.convcl.opencl.ops.Epilogue;
 import org.convcl.opencl.ops.MaxPool2d;
 import org.convcl.opencl.ops.TensorOps;
@@ -47,10 +44,7 @@ import org.convcl.opencl.tuning.TuningCache;
  */
 public final class OpenClBackend implements Backend {
     private final ClContext cl;
-    private final Conv2dPlanner planner;
-    private final Conv2d conv2d;
-    private final Conv2dBackward conv2dBackward;
-    private final ConvTranspose2d convTranspose2d;
+    private final Convolutions convolutions;
     private final MaxPool2d maxPool;
     private final AvgPool2d avgPool;
     private final TensorOps tensorOps;
@@ -63,13 +57,10 @@ public final class OpenClBackend implements Backend {
         }
         this.cl = cl;
         this.transferBudgetBytes = Math.min(options.transferBudgetBytes(), cl.device().maxAllocBytes());
-        this.planner = new Conv2dPlanner(cl.device(), options.sgemm(), options.columnBudgetBytes(), options.path());
-        this.conv2d = new Conv2d(cl, options.sgemm());
-        this.conv2dBackward = new Conv2dBackward(cl, options.sgemm());
+        this.convolutions = new Convolutions(cl, options.planner(cl.device()));
         this.maxPool = new MaxPool2d(cl);
         this.avgPool = new AvgPool2d(cl);
         this.tensorOps = new TensorOps(cl);
-        this.convTranspose2d = new ConvTranspose2d(planner, conv2d, conv2dBackward, tensorOps);
     }
 
     /**
@@ -157,7 +148,8 @@ public final class OpenClBackend implements Backend {
      */
     public String describeConv2d(Conv2dShape shape) {
         requireNonNull("shape", shape);
-        return planner.forward(shape).describe() + "; " + TuningCache.origin(cl.device(), planner.sgemm());
+        var planner = convolutions.planner();
+        return planner.forward(shape).describe() + "; " + TuningCache.origin(cl.device(), planner.context().sgemm());
     }
 
     @Override
@@ -262,9 +254,9 @@ public final class OpenClBackend implements Backend {
             requireShape("residual", residual, s.outputShape());
         }
         var epilogue = new Epilogue(activation, residual == null ? null : residual.buffer(this, "residual", false));
-        return produce("output", s.outputShape(), y -> conv2d.enqueue(planner.forward(s),
-                input.buffer(this, "input", false), weight.buffer(this, "weight", false),
-                bias == null ? null : bias.buffer(this, "bias", false), epilogue, y));
+        return produce("output", s.outputShape(), y -> convolutions.conv2d(s, input.buffer(this, "input", false),
+                weight.buffer(this, "weight", false), bias == null ? null : bias.buffer(this, "bias", false), epilogue,
+                y));
     }
 
     @Override
@@ -348,7 +340,7 @@ public final class OpenClBackend implements Backend {
         var s = params.shapeOf(input.shape(), weight.shape(), null);
         requireShape("gradOutput", gradOutput, s.outputShape());
         return gradients(gradOutput, input, weight, s.k(), (dy, x, w, gx, gw, gb) ->
-                conv2dBackward.enqueue(planner.backward(s), dy, x, w, gx, gw, gb));
+                convolutions.conv2dBackward(s, dy, x, w, gx, gw, gb));
     }
 
     /** The kernels of a backward pass: gradOutput, input and weight buffers to the three gradient buffers. */
@@ -555,7 +547,7 @@ public final class OpenClBackend implements Backend {
         requireNonNull("weight", weight);
         requireNonNull("params", params);
         var s = params.shapeOf(input.shape(), weight.shape(), bias == null ? null : bias.shape());
-        return produce("output", s.outputShape(), y -> convTranspose2d.forward(s, input.buffer(this, "input", false),
+        return produce("output", s.outputShape(), y -> convolutions.convTranspose2d(s, input.buffer(this, "input", false),
                 weight.buffer(this, "weight", false), bias == null ? null : bias.buffer(this, "bias", false), y));
     }
 
@@ -590,7 +582,7 @@ public final class OpenClBackend implements Backend {
         var s = params.shapeOf(input.shape(), weight.shape(), null);
         requireShape("gradOutput", gradOutput, s.outputShape());
         return gradients(gradOutput, input, weight, s.cOut(), (dy, x, w, gx, gw, gb) ->
-                convTranspose2d.backward(s, dy, x, w, gx, gw, gb));
+                convolutions.convTranspose2dBackward(s, dy, x, w, gx, gw, gb));
     }
 
     @Override
@@ -965,7 +957,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void close() {
         try {
-            conv2d.close();
+            convolutions.close();
         } finally {
             cl.close();
         }

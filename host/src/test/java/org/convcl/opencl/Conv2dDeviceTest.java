@@ -3,20 +3,19 @@ package org.convcl.opencl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
-import org.convcl.opencl.ops.Conv2d;
-import org.convcl.opencl.ops.Conv2dPlanner;
+import org.convcl.opencl.conv.ConvAlgorithms;
+import org.convcl.opencl.conv.Convolutions;
+import org.convcl.opencl.ops.Epilogue;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.tuning.SgemmConfig;
@@ -31,37 +30,58 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** conv2d on the default OpenCL device against the plain reference. */
 class Conv2dDeviceTest extends SharedDevice {
-    /** A backend pinned to each path the device can run: the implicit GEMM needs the blocked (CPU) SGEMM. */
-    private static final Map<Conv2dPath, OpenClBackend> PINNED = new EnumMap<>(Conv2dPath.class);
+    /**
+     * A tile of the GPU kernel family, small enough for any device: on a CPU, where the default is the blocked
+     * kernel, the sweeps run every algorithm with it too, so the GPU default path (the implicit GEMM on tiles) is
+     * swept on every machine. Vectors of 2 along k and n, so the aligned and the narrowed loads both run.
+     */
+    static final SgemmConfig GPU_TILES = new SgemmConfig.Tiled(32, 32, 16, 8, 8, 8, 8, 2, 2, true, true, true, true);
+    /** Where the default is the GPU family, the blocked (CPU) kernel is swept beside it. */
+    static final SgemmConfig CPU_BLOCKS = new SgemmConfig.Blocked(4, 4, 2, 1, 4, 16);
+
+    /** A backend pinned to one algorithm of the registry with one SGEMM family. */
+    record Pinned(Conv2dPath path, SgemmConfig sgemm, OpenClBackend backend) {
+        @Override
+        public String toString() {
+            return path + " with " + sgemm;
+        }
+    }
+
+    /** Every algorithm of the registry with each SGEMM family: the device's default first, then the other one. */
+    private static final List<Pinned> PINNED = new ArrayList<>();
 
     @BeforeAll
     static void openPinnedPaths() {
         var d = Devices.choose(null);
         var defaults = BackendOptions.defaultsFor(d);
-        for (var path : pinnablePaths(defaults)) {
-            PINNED.put(path, OpenClBackend.open(d, defaults.withPath(path)));
+        for (var sgemm : sgemmFamilies(defaults)) {
+            for (var path : pinnablePaths(defaults)) {
+                PINNED.add(new Pinned(path, sgemm, OpenClBackend.open(d, defaults.withSgemm(sgemm).withPath(path))));
+            }
         }
     }
 
+    /** The device's default SGEMM configuration and one of the other kernel family. */
+    static List<SgemmConfig> sgemmFamilies(BackendOptions defaults) {
+        return List.of(defaults.sgemm(), defaults.sgemm() instanceof SgemmConfig.Blocked ? GPU_TILES : CPU_BLOCKS);
+    }
+
+    /** Every algorithm of the registry, as the path that pins it. */
     static List<Conv2dPath> pinnablePaths(BackendOptions options) {
-        return Arrays.stream(Conv2dPath.values()).filter(p -> p != Conv2dPath.AUTO)
-                .filter(p -> p != Conv2dPath.IMPLICIT_GEMM || options.sgemm() instanceof SgemmConfig.Blocked)
-                .toList();
+        return ConvAlgorithms.all().stream().map(a -> Conv2dPath.valueOf(a.id())).toList();
     }
 
     @AfterAll
     static void closePinnedPaths() {
-        PINNED.values().forEach(OpenClBackend::close);
+        PINNED.forEach(p -> p.backend().close());
         PINNED.clear();
     }
 
-    /** Whether a pinned path takes {@code s}: the pointwise and Winograd paths take only their own shapes. */
+    /** Whether a pinned path takes {@code s}, as its algorithm says: pointwise and Winograd take only their shapes. */
     static boolean runs(Conv2dPath path, Conv2dShape s) {
-        return switch (path) {
-            case POINTWISE -> Conv2dPlanner.isPointwise(s);
-            case WINOGRAD -> Conv2dPlanner.isWinogradShape(s);
-            default -> true;
-        };
+        var device = Devices.choose(null);
+        return ConvAlgorithms.byId(path.name()).whyNot(s, BackendOptions.defaultsFor(device).planner(device).context())
+                == null;
     }
 
     /** The tolerance of a path: Winograd's own, looser one, the given one elsewhere. */
@@ -69,13 +89,17 @@ class Conv2dDeviceTest extends SharedDevice {
         return path == Conv2dPath.WINOGRAD ? Tolerance.WINOGRAD : tolerance;
     }
 
-    /** Every path that can run the case must match the reference on it. */
+    /** Every algorithm that can run the case, with every SGEMM family, must match the reference on it. */
     private static void assertEveryPathMatches(DeviceCase c, Tolerance tolerance) {
-        PINNED.forEach((path, backend) -> {
-            if (runs(path, c.shape())) {
-                assertMatchesReference(backend, c, toleranceOf(path, tolerance));
+        assertEveryPathMatches(c, tolerance, PINNED);
+    }
+
+    private static void assertEveryPathMatches(DeviceCase c, Tolerance tolerance, List<Pinned> pinned) {
+        for (var p : pinned) {
+            if (runs(p.path(), c.shape())) {
+                assertMatchesReference(p.backend(), c, toleranceOf(p.path(), tolerance), p.toString());
             }
-        });
+        }
     }
 
     private static final Conv2dParams P = Conv2dParams.DEFAULT;
@@ -241,17 +265,22 @@ class Conv2dDeviceTest extends SharedDevice {
         assertEveryPathMatches(c, Tolerance.FLOAT32);
     }
 
+    /** The random sweep with the device's default family; the named sweeps above run both. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("randomCases")
     void randomShapesMatchTheReference(DeviceCase c) {
-        assertEveryPathMatches(c, Tolerance.FLOAT32);
+        assertEveryPathMatches(c, Tolerance.FLOAT32, PINNED.subList(0, PINNED.size() / 2));
     }
 
     static void assertMatchesReference(OpenClBackend backend, DeviceCase c, Tolerance tolerance) {
+        assertMatchesReference(backend, c, tolerance, "");
+    }
+
+    private static void assertMatchesReference(OpenClBackend backend, DeviceCase c, Tolerance tolerance, String how) {
         Tensor x = c.input(), w = c.weight(), b = c.biasOrNull();
         var got = backend.conv2d(x, w, b, c.params());
         var expected = Conv2dReference.conv2d(x, w, b, c.params());
-        assertNull(tolerance.firstMismatch(got, expected), () -> c + " on " + backend.name() + ": "
+        assertNull(tolerance.firstMismatch(got, expected), () -> c + " on " + backend.name() + " " + how + ": "
                 + tolerance.firstMismatch(got, expected));
     }
 
@@ -272,13 +301,13 @@ class Conv2dDeviceTest extends SharedDevice {
             var b = Tensor.seeded(9).integers(5, 12);
             var s = p.shapeOf(x, w, b);
             var expected = Conv2dReference.conv2d(x, w, b, p);
-            PINNED.forEach((path, backend) -> {
-                if (runs(path, s)) {
-                    var got = backend.conv2d(x, w, b, p);
-                    assertNull(Tolerance.EXACT.firstMismatch(got, expected), () -> p + " on " + path + ": "
+            for (var pinned : PINNED) {
+                if (runs(pinned.path(), s)) {
+                    var got = pinned.backend().conv2d(x, w, b, p);
+                    assertNull(Tolerance.EXACT.firstMismatch(got, expected), () -> p + " on " + pinned + ": "
                             + Tolerance.EXACT.firstMismatch(got, expected));
                 }
-            });
+            }
         }
     }
 
@@ -302,24 +331,24 @@ class Conv2dDeviceTest extends SharedDevice {
     @EnumSource(value = Conv2dPath.class, names = "AUTO", mode = EnumSource.Mode.EXCLUDE)
     void nothingIsWrittenOutsideTheOutput(Conv2dPath path) {
         var device = Devices.choose(null);
-        var options = BackendOptions.defaultsFor(device);
-        assumeTrue(pinnablePaths(options).contains(path), path + " does not run with " + options.sgemm());
-        var planner = new Conv2dPlanner(device, options.sgemm(), options.columnBudgetBytes(), path);
-        try (var cl = new ClContext(device); var conv = new Conv2d(cl, options.sgemm())) {
-            for (var c : List.of(
-                    DeviceCase.named("im2col path").input(3, 5, 13, 11).filters(7, 3, 3).params(P.withPadding(1, 2))
-                            .withBias().seed(31),
-                    DeviceCase.named("pointwise path").input(2, 7, 9, 5).filters(9, 1, 1).withBias().seed(32),
-                    DeviceCase.named("grouped").input(2, 6, 7, 7).filters(4, 3, 3).params(P.withGroups(2)).seed(33))) {
-                if (runs(path, c.shape())) {
-                    assertNoStrayWrites(cl, conv, planner, c, toleranceOf(path, Tolerance.FLOAT32));
+        for (var sgemm : sgemmFamilies(BackendOptions.defaultsFor(device))) {
+            var options = BackendOptions.defaultsFor(device).withSgemm(sgemm).withPath(path);
+            try (var cl = new ClContext(device); var conv = new Convolutions(cl, options.planner(device))) {
+                for (var c : List.of(
+                        DeviceCase.named("im2col path").input(3, 5, 13, 11).filters(7, 3, 3)
+                                .params(P.withPadding(1, 2)).withBias().seed(31),
+                        DeviceCase.named("pointwise path").input(2, 7, 9, 5).filters(9, 1, 1).withBias().seed(32),
+                        DeviceCase.named("grouped").input(2, 6, 7, 7).filters(4, 3, 3).params(P.withGroups(2))
+                                .seed(33))) {
+                    if (runs(path, c.shape())) {
+                        assertNoStrayWrites(cl, conv, c, toleranceOf(path, Tolerance.FLOAT32));
+                    }
                 }
             }
         }
     }
 
-    private static void assertNoStrayWrites(ClContext cl, Conv2d conv, Conv2dPlanner planner, DeviceCase c,
-                                            Tolerance tolerance) {
+    private static void assertNoStrayWrites(ClContext cl, Convolutions conv, DeviceCase c, Tolerance tolerance) {
         Tensor x = c.input(), w = c.weight(), b = c.biasOrNull();
         var s = c.params().shapeOf(x, w, b);
         int outSize = (int) (s.n() * s.k() * s.outputPlane());
@@ -338,7 +367,7 @@ class Conv2dDeviceTest extends SharedDevice {
                 bb.write(b.data());
             }
             yb.write(before);
-            conv.enqueue(planner.forward(s), xb, wb, bb, yb);
+            conv.conv2d(s, xb, wb, bb, Epilogue.NONE, yb);
             yb.read(after);
             xb.read(inputAfter);
         }

@@ -9,7 +9,6 @@ import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.VerifyingBackend;
-import org.convcl.opencl.ops.Conv2dPlanner;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.tuning.SgemmConfig;
 
@@ -141,7 +140,8 @@ public final class OclgrindProbe {
                 // kernel-written data in a buffer allocated after another was freed (the same case run twice in one
                 // context is flagged, in two contexts it is not, and the results equal the reference either way).
                 // The GEMM runs take the pointwise path where the case allows it, so every SGEMM operand layout runs.
-                var run = options.path() == Conv2dPath.IM2COL_GEMM && Conv2dPlanner.isPointwise(c.shape())
+                boolean pointwise = Conv2dDeviceTest.runs(Conv2dPath.POINTWISE, c.shape());
+                var run = options.path() == Conv2dPath.IM2COL_GEMM && pointwise
                         ? options.withPath(Conv2dPath.POINTWISE) : options;
                 try (var backend = OpenClBackend.open(device, run)) {
                     Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
@@ -167,8 +167,8 @@ public final class OclgrindProbe {
         for (var c : WINOGRAD_CASES) {
             // Half of one image's transformed tiles: every image in two or more row slices.
             var pinned = defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.WINOGRAD);
-            long wholeBatch = new Conv2dPlanner(device, pinned.sgemm(), Long.MAX_VALUE, pinned.path())
-                    .forward(c.shape()).largestChunkFloats();
+            long wholeBatch = pinned.withColumnBudget(Long.MAX_VALUE).planner(device).forward(c.shape())
+                    .largestChunkFloats();
             var run = pinned.withColumnBudget(wholeBatch / c.n() / 2 * Float.BYTES);
             try (var backend = OpenClBackend.open(device, run)) {
                 Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.WINOGRAD);

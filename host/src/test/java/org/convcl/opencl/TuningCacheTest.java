@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.convcl.opencl.tuning.ConvPolicy;
+import org.convcl.opencl.tuning.DeviceClass;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.opencl.tuning.TuningCache;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +49,22 @@ class TuningCacheTest {
         var e = assertThrows(IllegalArgumentException.class, () -> SgemmConfig.parse("sgemm -DMWG=8 -DNWG=8"));
         assertTrue(e.getMessage().contains("lacks KWG"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SgemmConfig.parse("gemm9 -DMWG=8"));
+    }
+
+    @Test
+    void storedPlannerThresholdsBecomeTheDefaultAndDamagedOnesAreIgnored() throws IOException {
+        var device = Devices.choose(null);
+        var classDefault = ConvPolicy.defaultFor(DeviceClass.of(device));
+        assertEquals(classDefault, BackendOptions.defaultsFor(device).policy());
+        var tuned = ConvPolicy.parse("FEW_FILTERS=7", classDefault);
+        TuningCache.store(device, tuned);
+        assertEquals(Optional.of(tuned), TuningCache.lookupPolicy(device));
+        assertEquals(tuned, BackendOptions.defaultsFor(device).policy());
+        var file = dir.resolve("tuning.properties");
+        // Properties files escape '=' in values.
+        Files.writeString(file, Files.readString(file).replace("FEW_FILTERS\\=7", "FEW_FILTERS\\=x"));
+        assertEquals(Optional.empty(), TuningCache.lookupPolicy(device));
+        assertEquals(classDefault, BackendOptions.defaultsFor(device).policy());
     }
 
     @Test

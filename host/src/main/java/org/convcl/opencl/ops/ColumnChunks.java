@@ -32,7 +32,7 @@ public final class ColumnChunks {
      *
      * @param what what one step needs, for the message when one step exceeds the budget
      */
-    static List<Chunk> plan(Conv2dShape s, long budgetBytes, long floatsPerStep, int rowsPerStep, String what) {
+    public static List<Chunk> plan(Conv2dShape s, long budgetBytes, long floatsPerStep, int rowsPerStep, String what) {
         // The kernels index one chunk's columns with 32-bit integers.
         long budgetFloats = Math.min(budgetBytes / Float.BYTES, Integer.MAX_VALUE);
         if (floatsPerStep > budgetFloats) {

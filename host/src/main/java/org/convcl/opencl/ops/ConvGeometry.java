@@ -15,7 +15,7 @@ public final class ConvGeometry {
      * window coordinate {@code o*S - P + k*D} and each of its terms fits a 32-bit int; beyond it the implicit GEMM is
      * built with {@code -DWIDE_WINDOW} and gathers with 64-bit coordinates (the other kernels always use them).
      */
-    static boolean isWide(Conv2dShape s) {
+    public static boolean isWide(Conv2dShape s) {
         Conv2dParams p = s.params();
         return (long) s.h() + p.padTop() + p.padBottom() > Integer.MAX_VALUE
                 || (long) s.w() + p.padLeft() + p.padRight() > Integer.MAX_VALUE;

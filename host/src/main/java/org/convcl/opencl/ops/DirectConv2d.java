@@ -8,7 +8,7 @@ import org.convcl.opencl.runtime.Launch;
 
 /**
  * The {@code direct} kernel of {@code direct_conv2d.cl}: conv2d in one launch without a column matrix, for
- * depthwise and tiny convolutions (see {@link Im2col#prefersDirect}).
+ * depthwise and tiny convolutions.
  */
 public final class DirectConv2d {
     /** Work-items per group along the output planes. */
@@ -25,6 +25,20 @@ public final class DirectConv2d {
 
     private final ClContext cl;
 
+    /**
+     * The launch-time choices of the direct kernel for a shape.
+     *
+     * @param planesPerItem output planes per work-item (KB)
+     * @param rowsPerItem   output rows per work-item (RB)
+     * @param fixedWindow   whether the window is built in as constants
+     */
+    public record Choice(int planesPerItem, int rowsPerItem, boolean fixedWindow) {
+        @Override
+        public String toString() {
+            return "KB=" + planesPerItem + " RB=" + rowsPerItem + (fixedWindow ? ", fixed window" : "");
+        }
+    }
+
     public DirectConv2d(ClContext cl) {
         PixelRuns.requireGroup(cl.device(), LOCAL_Y, "direct kernel");
         this.cl = cl;
@@ -34,14 +48,15 @@ public final class DirectConv2d {
      * Writes y (N, K, OH, OW) from x (N, C, H, W), w (K, C/G, KH, KW), bias (K) or null, and the epilogue, whose
      * residual is (N, K, OH, OW).
      */
-    public void enqueue(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Epilogue epilogue, DeviceBuffer y,
-                        Conv2dShape s) {
-        int planesPerItem = planesPerItem(s.kPerGroup());
-        int rowsPerItem = rowsPerItem(planesPerItem);
+    public void enqueue(Choice choice, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Epilogue epilogue,
+                        DeviceBuffer y, Conv2dShape s) {
+        int planesPerItem = choice.planesPerItem();
+        int rowsPerItem = choice.rowsPerItem();
         // The kernel counts work-items along the output planes in 32 bits.
         Launch.requireInt("direct kernel: output planes (N*K)", (long) s.n() * s.k());
+        String window = choice.fixedWindow() ? " -DWINDOW_K=" + s.kh() + " -DWINDOW_S=" + s.params().strideH() : "";
         String defines = PixelRuns.DEFINES + " -DLOCAL_Y=" + LOCAL_Y + " -DKB=" + planesPerItem + " -DRB=" + rowsPerItem
-                + windowDefines(s) + epilogue.defines();
+                + window + epilogue.defines();
         var kernel = cl.kernel(Program.DIRECT_CONV2D, "direct", defines);
         var launch = epilogue.arguments(new Launch(cl, kernel, "direct").buffer(x).buffer(w).optional(bias, w), w)
                 .buffer(y).i32(s.n()).i32(s.c()).i32(s.k()).i32(s.groups());
@@ -52,16 +67,21 @@ public final class DirectConv2d {
                         new long[] {PixelRuns.LOCAL_X, LOCAL_Y});
     }
 
+    /** The kernel's choices for {@code s}. */
+    public static Choice choose(Conv2dShape s) {
+        int planes = planesPerItem(s.kPerGroup());
+        return new Choice(planes, rowsPerItem(planes), fixedWindow(s));
+    }
+
     /**
      * Builds the window in as constants where it is square, at most {@link #MAX_FIXED_TAPS} a side, stride 1 or 2
      * and not dilated: the usual depthwise and small layers, at most 14 windows. Any other window is read from the
      * arguments, so odd shapes do not each build a program.
      */
-    static String windowDefines(Conv2dShape s) {
+    static boolean fixedWindow(Conv2dShape s) {
         var p = s.params();
-        boolean fixed = s.kh() == s.kw() && s.kh() <= MAX_FIXED_TAPS && p.strideH() == p.strideW()
-                && p.strideH() <= 2 && p.dilationH() == 1 && p.dilationW() == 1;
-        return fixed ? " -DWINDOW_K=" + s.kh() + " -DWINDOW_S=" + p.strideH() : "";
+        return s.kh() == s.kw() && s.kh() <= MAX_FIXED_TAPS && p.strideH() == p.strideW() && p.strideH() <= 2
+                && p.dilationH() == 1 && p.dilationW() == 1;
     }
 
     /**

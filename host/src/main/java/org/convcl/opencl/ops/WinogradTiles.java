@@ -9,32 +9,32 @@ import org.convcl.Conv2dShape;
  *
  * @param tile output pixels per tile side: 2 or 4
  */
-record WinogradTiles(Conv2dShape shape, int tile) {
-    static final int RUN = 8;
+public record WinogradTiles(Conv2dShape shape, int tile) {
+    public static final int RUN = 8;
 
-    WinogradTiles {
+    public WinogradTiles {
         if (tile != 2 && tile != 4) {
             throw new IllegalArgumentException("tile: " + tile + ", must be 2 or 4");
         }
     }
 
     /** The ALPHA^2 transform positions, each one GEMM. */
-    int positions() {
+    public int positions() {
         return (tile + 2) * (tile + 2);
     }
 
     /** Tiles per output row of tiles; the last may reach past OW. */
-    int tilesWide() {
+    public int tilesWide() {
         return (shape.ow() + tile - 1) / tile;
     }
 
     /** Tiles of the whole output. */
-    long count() {
+    public long count() {
         return (long) shape.n() * ((shape.oh() + tile - 1) / tile) * tilesWide();
     }
 
     /** Tiles of a chunk: its images times its rows of tiles times the tiles per row. */
-    long tilesOf(ColumnChunks.Chunk c) {
+    public long tilesOf(ColumnChunks.Chunk c) {
         return (long) c.images() * ((c.rows() + tile - 1) / tile) * tilesWide();
     }
 
@@ -42,22 +42,22 @@ record WinogradTiles(Conv2dShape shape, int tile) {
      * Work-items of the input and output transforms of a chunk per channel: each takes a run of up to
      * {@value #RUN} neighbouring tiles of one row of tiles, one vector lane per tile ({@code winograd.cl}'s RUN).
      */
-    long runsOf(ColumnChunks.Chunk c) {
+    public long runsOf(ColumnChunks.Chunk c) {
         return (long) c.images() * ((c.rows() + tile - 1) / tile) * ((tilesWide() + RUN - 1) / RUN);
     }
 
     /** Floats of V and M for one row of tiles of one image: what the column budget limits. */
-    long floatsPerTileRow() {
+    public long floatsPerTileRow() {
         return (long) positions() * (shape.c() + shape.k()) * tilesWide();
     }
 
     /** Floats of U, the transformed filters. */
-    long filterFloats() {
+    public long filterFloats() {
         return (long) positions() * shape.k() * shape.c();
     }
 
     /** Floats of V and M of the largest chunk. */
-    long largest(List<ColumnChunks.Chunk> chunks) {
+    public long largest(List<ColumnChunks.Chunk> chunks) {
         return chunks.stream().mapToLong(c -> tilesOf(c) * positions() * (shape.c() + shape.k())).max().orElse(0);
     }
 }

@@ -57,12 +57,12 @@ public final class ClDevices {
     }
 
     /**
-     * The handle of a listed device.
+     * The handle of a listed device, for the runtime and for peers that open their own context on it.
      *
      * @throws IllegalArgumentException when {@code device} is not at its index in {@link #list()}, such as a
      *                                  description made up for planning
      */
-    static cl_device_id handleOf(DeviceInfo device) {
+    public static cl_device_id handleOf(DeviceInfo device) {
         var all = found();
         if (device.index() >= 0 && device.index() < all.size() && sameDevice(all.get(device.index()).info(), device)) {
             return all.get(device.index()).handle();

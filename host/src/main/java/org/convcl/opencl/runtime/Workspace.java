@@ -2,7 +2,8 @@ package org.convcl.opencl.runtime;
 
 /**
  * A scratch buffer kept across calls and grown on demand, so repeated convolutions do not allocate a column
- * matrix each time. Used by one call at a time, like the kernels.
+ * matrix each time. Used by one call at a time, like the kernels. Growing it does not wait for the queue: OpenCL
+ * deletes a released buffer only once the commands queued before the release are done with it.
  */
 public final class Workspace implements AutoCloseable {
     private final ClContext cl;
@@ -35,8 +36,6 @@ public final class Workspace implements AutoCloseable {
     @Override
     public void close() {
         if (buffer != null) {
-            // Commands still queued may read the old buffer.
-            cl.finish();
             buffer.close();
             buffer = null;
         }

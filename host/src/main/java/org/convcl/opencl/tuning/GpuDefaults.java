@@ -1,6 +1,5 @@
 package org.convcl.opencl.tuning;
 
-import java.util.Locale;
 import org.convcl.opencl.runtime.DeviceInfo;
 
 /**
@@ -43,18 +42,13 @@ public final class GpuDefaults {
     private GpuDefaults() {
     }
 
-    /** The family's default by CL_DEVICE_VENDOR, which need not fit the device; see {@link SgemmConfig#defaultFor}. */
+    /** The family's default by its {@link DeviceClass}, which need not fit the device; see {@link SgemmConfig#defaultFor}. */
     public static SgemmConfig.Tiled forDevice(DeviceInfo device) {
-        String vendor = device.vendor().toLowerCase(Locale.ROOT);
-        if (vendor.contains("nvidia")) {
-            return NVIDIA;
-        }
-        if (vendor.contains("advanced micro devices") || vendor.contains("amd")) {
-            return AMD;
-        }
-        if (vendor.contains("intel")) {
-            return INTEL;
-        }
-        return OTHER;
+        return switch (DeviceClass.of(device)) {
+            case NVIDIA_GPU -> NVIDIA;
+            case AMD_GPU -> AMD;
+            case INTEL_GPU -> INTEL;
+            case CPU, OTHER_GPU -> OTHER;
+        };
     }
 }

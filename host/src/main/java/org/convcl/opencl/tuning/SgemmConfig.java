@@ -15,7 +15,8 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
      * devices, see {@link GpuDefaults}), shrunk to a small tiling where the device's limits demand it.
      */
     static SgemmConfig defaultFor(DeviceInfo device) {
-        SgemmConfig preferred = device.type().equals("cpu") ? Blocked.defaultFor(device) : GpuDefaults.forDevice(device);
+        SgemmConfig preferred = DeviceClass.of(device) == DeviceClass.CPU ? Blocked.defaultFor(device)
+                : GpuDefaults.forDevice(device);
         return preferred.fits(device) == null ? preferred : GpuDefaults.SMALL;
     }
 

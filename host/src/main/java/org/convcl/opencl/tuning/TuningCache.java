@@ -43,20 +43,14 @@ public final class TuningCache {
      * stale or damaged entry is ignored, so a backend always opens.
      */
     public static Optional<SgemmConfig> lookup(DeviceInfo device) {
-        var file = location();
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try {
-            var text = load(file).getProperty(key(device));
-            if (text == null) {
+        return entry(key(device)).flatMap(text -> {
+            try {
+                var config = SgemmConfig.parse(text);
+                return config.fits(device) == null ? Optional.of(config) : Optional.empty();
+            } catch (IllegalArgumentException e) {
                 return Optional.empty();
             }
-            var config = SgemmConfig.parse(text);
-            return config.fits(device) == null ? Optional.of(config) : Optional.empty();
-        } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        });
     }
 
     /**
@@ -72,11 +66,50 @@ public final class TuningCache {
 
     /** Stores the winner for this device and driver, keeping other devices' entries; written atomically. */
     public static void store(DeviceInfo device, SgemmConfig config) {
+        put(key(device), config.encode());
+    }
+
+    /** Stores planner thresholds for this device and driver beside its SGEMM configuration. */
+    public static void store(DeviceInfo device, ConvPolicy policy) {
+        put(policyKey(device), policy.encode());
+    }
+
+    /**
+     * The planner thresholds stored for this device and driver, over its class's defaults; a damaged entry is
+     * ignored, as a damaged configuration is.
+     */
+    public static Optional<ConvPolicy> lookupPolicy(DeviceInfo device) {
+        return entry(policyKey(device)).flatMap(text -> {
+            try {
+                return Optional.of(ConvPolicy.parse(text, ConvPolicy.defaultFor(DeviceClass.of(device))));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private static String policyKey(DeviceInfo device) {
+        return key(device) + " | planner";
+    }
+
+    private static Optional<String> entry(String key) {
+        var file = location();
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(load(file).getProperty(key));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void put(String key, String value) {
         var file = location();
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             var entries = Files.isRegularFile(file) ? load(file) : new Properties();
-            entries.setProperty(key(device), config.encode());
+            entries.setProperty(key, value);
             var temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".tuning", ".tmp");
             try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
                 entries.store(out, "ConvCL tuned kernel parameters, written by 'convcl tune'");

@@ -1,4 +1,4 @@
-package org.convcl.opencl.ops;
+package org.convcl.opencl.conv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
-import org.convcl.opencl.Conv2dPath;
 import org.convcl.opencl.runtime.DeviceInfo;
 import org.convcl.opencl.FakeDevices;
+import org.convcl.opencl.ops.ColumnChunks;
+import org.convcl.opencl.tuning.ConvPolicy;
+import org.convcl.opencl.tuning.DeviceClass;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.junit.jupiter.api.Test;
 
@@ -26,14 +28,20 @@ class Conv2dPlannerTest {
         return p.shapeOf(new int[] {n, c, hw, hw}, new int[] {k, c / p.groups(), kernel, kernel}, null);
     }
 
+    private static Conv2dPlanner planner(DeviceInfo device, SgemmConfig sgemm, long columnBudget,
+                                         ConvAlgorithm pinned) {
+        var policy = ConvPolicy.defaultFor(DeviceClass.of(device));
+        return new Conv2dPlanner(new PlanContext(device, policy, sgemm, columnBudget), pinned);
+    }
+
     private static Conv2dPlanner automatic(DeviceInfo device, SgemmConfig sgemm) {
-        return new Conv2dPlanner(device, sgemm, GIB, Conv2dPath.AUTO);
+        return planner(device, sgemm, GIB, null);
     }
 
     @Test
     void cpuDevicesGatherTheColumnMatrixInsideTheGemm() {
         var plan = automatic(CPU, BLOCKED).forward(shape(2, 32, 56, 64, 3, SAME));
-        assertEquals(Conv2dPath.IMPLICIT_GEMM, plan.path());
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, plan.algorithm());
         assertEquals(List.of(), plan.chunks());
         // 64 output channels per group: the configured 8 x 8 rows of a work-group already cover them.
         assertEquals(BLOCKED, plan.sgemm());
@@ -49,19 +57,19 @@ class Conv2dPlannerTest {
     void gpuDevicesTakeTheImplicitGemmAndPinnedIm2colChunksToTheBudget() {
         var s = shape(4, 64, 28, 64, 3, SAME);
         var plan = automatic(GPU, TILED).forward(s);
-        assertEquals(Conv2dPath.IMPLICIT_GEMM, plan.path());
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, plan.algorithm());
         assertEquals(TILED, plan.sgemm(), "the GPU kernel keeps its tile, whatever the output channels");
         assertEquals(List.of(), plan.chunks());
-        var im2col = new Conv2dPlanner(GPU, TILED, GIB, Conv2dPath.IM2COL_GEMM).forward(s);
+        var im2col = planner(GPU, TILED, GIB, ConvAlgorithms.IM2COL_GEMM).forward(s);
         assertEquals(List.of(new ColumnChunks.Chunk(0, 4, 0, 28)), im2col.chunks());
 
         // One image's column matrix is 64*9*28*28 floats = 1,806,336 bytes; a budget of 2.5 images gives 2 per chunk.
         long oneImage = 64L * 9 * 28 * 28 * Float.BYTES;
-        var chunked = new Conv2dPlanner(GPU, TILED, oneImage * 5 / 2, Conv2dPath.IM2COL_GEMM).forward(s);
+        var chunked = planner(GPU, TILED, oneImage * 5 / 2, ConvAlgorithms.IM2COL_GEMM).forward(s);
         assertEquals(List.of(new ColumnChunks.Chunk(0, 2, 0, 28), new ColumnChunks.Chunk(2, 2, 0, 28)),
                 chunked.chunks());
         // A budget of 10 output rows: each image in three row slices of 10, 10 and 8 rows.
-        var sliced = new Conv2dPlanner(GPU, TILED, oneImage / 28 * 10, Conv2dPath.IM2COL_GEMM).forward(s);
+        var sliced = planner(GPU, TILED, oneImage / 28 * 10, ConvAlgorithms.IM2COL_GEMM).forward(s);
         assertEquals(12, sliced.chunks().size());
         assertEquals(new ColumnChunks.Chunk(1, 1, 20, 8), sliced.chunks().get(5));
         assertEquals(oneImage / 28 * 10 / Float.BYTES, sliced.largestChunkFloats());
@@ -70,12 +78,12 @@ class Conv2dPlannerTest {
     @Test
     void depthwiseTinyAndPointwiseLayersTakeTheirOwnPaths() {
         for (var planner : List.of(automatic(CPU, BLOCKED), automatic(GPU, TILED))) {
-            assertEquals(Conv2dPath.DIRECT, planner.forward(shape(1, 256, 28, 256, 3, SAME.withGroups(256))).path());
-            assertEquals(Conv2dPath.DIRECT, planner.forward(shape(1, 1, 8, 1, 3, SAME)).path());
-            assertEquals(Conv2dPath.POINTWISE, planner.forward(shape(1, 256, 14, 1024, 1, Conv2dParams.DEFAULT)).path());
+            assertEquals(ConvAlgorithms.DIRECT, planner.forward(shape(1, 256, 28, 256, 3, SAME.withGroups(256))).algorithm());
+            assertEquals(ConvAlgorithms.DIRECT, planner.forward(shape(1, 1, 8, 1, 3, SAME)).algorithm());
+            assertEquals(ConvAlgorithms.POINTWISE, planner.forward(shape(1, 256, 14, 1024, 1, Conv2dParams.DEFAULT)).algorithm());
             // A strided 1x1 layer is not the images as they are: it goes through the general path.
-            assertTrue(planner.forward(shape(1, 256, 14, 1024, 1, Conv2dParams.DEFAULT.withStride(2, 2))).path()
-                    != Conv2dPath.POINTWISE);
+            assertTrue(planner.forward(shape(1, 256, 14, 1024, 1, Conv2dParams.DEFAULT.withStride(2, 2))).algorithm()
+                    != ConvAlgorithms.POINTWISE);
         }
     }
 
@@ -84,13 +92,13 @@ class Conv2dPlannerTest {
         var cpu = automatic(CPU, BLOCKED);
         // 8 * 7 * 7 = 392 tiles of 4x4 (resnet_3x3_c128_28).
         var plan = cpu.forward(shape(8, 128, 28, 128, 3, SAME));
-        assertEquals(Conv2dPath.WINOGRAD, plan.path());
+        assertEquals(ConvAlgorithms.WINOGRAD, plan.algorithm());
         assertEquals(4, plan.winogradTile());
         // Its products copy (or pack) B: the configured work-group height, whatever the output channels.
         assertEquals(BLOCKED, plan.sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 16, 1, Conv2dParams.DEFAULT)).sgemm());
-        assertEquals(Conv2dPath.WINOGRAD, cpu.forward(shape(8, 64, 56, 64, 3, SAME)).path());
+        assertEquals(ConvAlgorithms.WINOGRAD, cpu.forward(shape(8, 64, 56, 64, 3, SAME)).algorithm());
         // 128 tiles of 4x4 are too few for F(4x4), 392 of 2x2 are enough for F(2x2).
         assertEquals(2, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).winogradTile());
         // Too few channels, too few tiles, or not 3x3 stride 1 dilation 1: the implicit GEMM.
@@ -98,22 +106,22 @@ class Conv2dPlannerTest {
                 shape(1, 256, 14, 256, 3, SAME),
                 shape(8, 256, 28, 256, 3, SAME.withStride(2, 2)), shape(8, 256, 28, 256, 3, SAME.withDilation(2, 2)),
                 shape(8, 256, 28, 256, 3, SAME.withGroups(2)), shape(8, 256, 28, 256, 5, SAME))) {
-            assertEquals(Conv2dPath.IMPLICIT_GEMM, cpu.forward(s).path(), s.toString());
+            assertEquals(ConvAlgorithms.IMPLICIT_GEMM, cpu.forward(s).algorithm(), s.toString());
         }
         // Not measured on GPUs: they keep the implicit GEMM.
-        assertEquals(Conv2dPath.IMPLICIT_GEMM, automatic(GPU, TILED).forward(shape(8, 128, 28, 128, 3, SAME)).path());
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, automatic(GPU, TILED).forward(shape(8, 128, 28, 128, 3, SAME)).algorithm());
     }
 
     @Test
     void cpuLayersOfFewShallowFiltersRunDirect() {
         var mnist = shape(64, 1, 28, 32, 5, Conv2dParams.DEFAULT);
-        assertEquals(Conv2dPath.DIRECT, automatic(CPU, BLOCKED).forward(mnist).path());
+        assertEquals(ConvAlgorithms.DIRECT, automatic(CPU, BLOCKED).forward(mnist).algorithm());
         // 2 * 5 * 5 = 50 deep, 32 filters: still direct; one more filter or input channel, the implicit GEMM.
-        assertEquals(Conv2dPath.DIRECT, automatic(CPU, BLOCKED).forward(shape(8, 2, 56, 32, 5, SAME)).path());
-        assertEquals(Conv2dPath.IMPLICIT_GEMM, automatic(CPU, BLOCKED).forward(shape(8, 2, 56, 33, 5, SAME)).path());
-        assertEquals(Conv2dPath.IMPLICIT_GEMM, automatic(CPU, BLOCKED).forward(shape(8, 3, 56, 32, 5, SAME)).path());
+        assertEquals(ConvAlgorithms.DIRECT, automatic(CPU, BLOCKED).forward(shape(8, 2, 56, 32, 5, SAME)).algorithm());
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, automatic(CPU, BLOCKED).forward(shape(8, 2, 56, 33, 5, SAME)).algorithm());
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, automatic(CPU, BLOCKED).forward(shape(8, 3, 56, 32, 5, SAME)).algorithm());
         // Not measured on GPUs.
-        assertEquals(Conv2dPath.IMPLICIT_GEMM, automatic(GPU, TILED).forward(mnist).path());
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, automatic(GPU, TILED).forward(mnist).algorithm());
     }
 
     @Test
@@ -130,7 +138,7 @@ class Conv2dPlannerTest {
                 automatic(CPU, BLOCKED).forward(shape(8, 128, 28, 128, 3, SAME)).chunks());
         // A GPU, pinned to Winograd, keeps the whole batch.
         assertEquals(List.of(new ColumnChunks.Chunk(0, 8, 0, 56)),
-                new Conv2dPlanner(GPU, TILED, GIB, Conv2dPath.WINOGRAD).forward(s).chunks());
+                planner(GPU, TILED, GIB, ConvAlgorithms.WINOGRAD).forward(s).chunks());
     }
 
     @Test
@@ -138,18 +146,18 @@ class Conv2dPlannerTest {
         var s = shape(3, 16, 20, 8, 3, SAME);
         // F(2x2): 10 tiles a row, each with 16 positions of C + K = 24 floats: 3840 floats a row of tiles.
         long tileRow = 16L * 24 * 10;
-        var images = new Conv2dPlanner(GPU, TILED, tileRow * 10 * 2 * Float.BYTES, Conv2dPath.WINOGRAD).forward(s);
+        var images = planner(GPU, TILED, tileRow * 10 * 2 * Float.BYTES, ConvAlgorithms.WINOGRAD).forward(s);
         assertEquals(2, images.winogradTile());
         assertEquals(List.of(new ColumnChunks.Chunk(0, 2, 0, 20), new ColumnChunks.Chunk(2, 1, 0, 20)),
                 images.chunks());
         assertEquals(tileRow * 10 * 2, images.largestChunkFloats());
         // Four rows of tiles: slices of 8 output rows, starting on a tile.
-        var rows = new Conv2dPlanner(GPU, TILED, tileRow * 4 * Float.BYTES, Conv2dPath.WINOGRAD).forward(s);
+        var rows = planner(GPU, TILED, tileRow * 4 * Float.BYTES, ConvAlgorithms.WINOGRAD).forward(s);
         assertEquals(9, rows.chunks().size());
         assertEquals(new ColumnChunks.Chunk(1, 1, 16, 4), rows.chunks().get(5));
         assertEquals(tileRow * 4, rows.largestChunkFloats());
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new Conv2dPlanner(GPU, TILED, tileRow * Float.BYTES - 1, Conv2dPath.WINOGRAD).forward(s));
+                () -> planner(GPU, TILED, tileRow * Float.BYTES - 1, ConvAlgorithms.WINOGRAD).forward(s));
         assertTrue(e.getMessage().startsWith("input: one row of Winograd tiles needs 15360 bytes"), e.getMessage());
     }
 
@@ -157,20 +165,20 @@ class Conv2dPlannerTest {
     void theBackwardPassChunksAsForwardIm2colWould() {
         var s = shape(3, 16, 20, 8, 3, SAME.withStride(2, 2));
         long budget = 16L * 9 * 10 * 4 * Float.BYTES; // four output rows of one image
-        var cpu = new Conv2dPlanner(CPU, BLOCKED, budget, Conv2dPath.AUTO);
-        var gpu = new Conv2dPlanner(GPU, TILED, budget, Conv2dPath.IM2COL_GEMM);
-        assertEquals(Conv2dPath.IM2COL_GEMM, cpu.backward(s).path());
+        var cpu = planner(CPU, BLOCKED, budget, null);
+        var gpu = planner(GPU, TILED, budget, ConvAlgorithms.IM2COL_GEMM);
+        assertEquals(ConvAlgorithms.IM2COL_GEMM, cpu.backward(s).algorithm());
         assertEquals(gpu.forward(s).chunks(), cpu.backward(s).chunks());
         assertEquals(new ColumnChunks.Chunk(0, 1, 8, 2), cpu.backward(s).chunks().get(2));
     }
 
     @Test
     void pinnedPathsAreRefusedWhereTheyCannotRun() {
-        var pointwise = new Conv2dPlanner(CPU, BLOCKED, GIB, Conv2dPath.POINTWISE);
+        var pointwise = planner(CPU, BLOCKED, GIB, ConvAlgorithms.POINTWISE);
         var e = assertThrows(IllegalArgumentException.class, () -> pointwise.forward(shape(1, 4, 8, 4, 3, SAME)));
         assertTrue(e.getMessage().startsWith("path: POINTWISE needs a 1x1 kernel"), e.getMessage());
 
-        var winograd = new Conv2dPlanner(CPU, BLOCKED, GIB, Conv2dPath.WINOGRAD);
+        var winograd = planner(CPU, BLOCKED, GIB, ConvAlgorithms.WINOGRAD);
         for (var s : List.of(shape(1, 4, 8, 4, 5, SAME), shape(1, 4, 8, 4, 3, SAME.withStride(2, 2)),
                 shape(1, 4, 8, 4, 3, SAME.withDilation(2, 2)), shape(1, 4, 8, 4, 3, SAME.withGroups(2)))) {
             e = assertThrows(IllegalArgumentException.class, () -> winograd.forward(s));
@@ -179,9 +187,9 @@ class Conv2dPlannerTest {
         }
 
         var tiny = shape(1, 1, 8, 1, 3, SAME);
-        for (var path : List.of(Conv2dPath.DIRECT, Conv2dPath.IMPLICIT_GEMM, Conv2dPath.IM2COL_GEMM,
-                Conv2dPath.WINOGRAD)) {
-            assertEquals(path, new Conv2dPlanner(CPU, BLOCKED, GIB, path).forward(tiny).path());
+        for (var path : List.of(ConvAlgorithms.DIRECT, ConvAlgorithms.IMPLICIT_GEMM, ConvAlgorithms.IM2COL_GEMM,
+                ConvAlgorithms.WINOGRAD)) {
+            assertEquals(path, planner(CPU, BLOCKED, GIB, path).forward(tiny).algorithm());
         }
     }
 }

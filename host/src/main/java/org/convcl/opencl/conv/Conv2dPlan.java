@@ -1,0 +1,85 @@
+package org.convcl.opencl.conv;
+
+import java.util.List;
+import org.convcl.Conv2dShape;
+import org.convcl.opencl.ops.ColumnChunks;
+import org.convcl.opencl.ops.DirectConv2d;
+import org.convcl.opencl.ops.Sgemm;
+import org.convcl.opencl.ops.WinogradTiles;
+import org.convcl.opencl.tuning.SgemmConfig;
+
+/**
+ * How one convolution runs, with every choice its launches make, so that {@link #describe()} says exactly what ran:
+ * the algorithm, its GEMM's configuration and packing, the chunks its column matrices or transformed tiles are cut
+ * into, Winograd's tile, the direct kernel's blocking and the implicit GEMM's coordinate width. Made by an
+ * algorithm for {@link Conv2dPlanner}.
+ *
+ * @param gemm         the main GEMM's choices; null for the direct kernel
+ * @param chunks       the chunks in order; empty for the algorithms without column matrices or transformed tiles
+ * @param winogradTile output pixels per tile side of Winograd (2 or 4); 0 for the other algorithms
+ * @param direct       the direct kernel's choices; null for the other algorithms
+ * @param wideWindow   whether the implicit GEMM gathers with 64-bit window coordinates
+ */
+public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choice gemm,
+                         List<ColumnChunks.Chunk> chunks, int winogradTile, DirectConv2d.Choice direct,
+                         boolean wideWindow) {
+    public Conv2dPlan {
+        if ((algorithm == ConvAlgorithms.WINOGRAD) != (winogradTile != 0)) {
+            throw new IllegalArgumentException("winogradTile: " + winogradTile + " with " + algorithm.id());
+        }
+        if ((algorithm == ConvAlgorithms.DIRECT) != (direct != null) || (direct == null) == (gemm == null)) {
+            throw new IllegalArgumentException("plan: " + algorithm.id() + " with " + gemm + " and " + direct);
+        }
+        chunks = List.copyOf(chunks);
+    }
+
+    /** A plan whose one GEMM does the work, in the given chunks. */
+    static Conv2dPlan gemm(Conv2dShape s, ConvAlgorithm algorithm, Sgemm.Choice gemm, List<ColumnChunks.Chunk> chunks) {
+        return new Conv2dPlan(s, algorithm, gemm, chunks, 0, null, false);
+    }
+
+    /** The configuration of the main GEMM, or null for the direct kernel. */
+    public SgemmConfig sgemm() {
+        return gemm == null ? null : gemm.config();
+    }
+
+    /** Winograd's tiles; only for a Winograd plan. */
+    WinogradTiles tiles() {
+        return new WinogradTiles(shape, winogradTile);
+    }
+
+    /** Floats of the largest chunk's column matrix, or of its transformed input and products; 0 without chunks. */
+    public long largestChunkFloats() {
+        return algorithm.workspaceFloats(this);
+    }
+
+    /** Output pixels (GEMM columns) of the largest chunk; 0 without chunks. */
+    public long largestChunkColumns() {
+        return chunks.stream().mapToLong(c -> (long) c.images() * c.rows() * shape.ow()).max().orElse(0);
+    }
+
+    /**
+     * The plan on one line, for reports: the algorithm, Winograd's tile, the chunk count where the work is cut, the
+     * direct kernel's blocking or the GEMM's configuration, for example
+     * {@code IM2COL_GEMM in 3 chunks, sgemm tiled MWG=64 ...}.
+     */
+    public String describe() {
+        var text = new StringBuilder(algorithm.id());
+        if (winogradTile != 0) {
+            text.append(" F(").append(winogradTile).append('x').append(winogradTile).append(",3x3)");
+        }
+        if (chunks.size() > 1) {
+            text.append(" in ").append(chunks.size()).append(" chunks");
+        }
+        if (direct != null) {
+            text.append(", ").append(direct);
+        }
+        if (gemm != null) {
+            text.append(", sgemm ").append(gemm);
+        }
+        if (wideWindow) {
+            text.append(", 64-bit window coordinates");
+        }
+        return text.toString();
+    }
+}

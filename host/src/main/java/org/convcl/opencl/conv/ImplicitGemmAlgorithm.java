@@ -1,0 +1,65 @@
+package org.convcl.opencl.conv;
+
+import java.util.List;
+import org.convcl.Conv2dShape;
+import org.convcl.opencl.ops.ConvGeometry;
+import org.convcl.opencl.ops.Sgemm;
+import org.convcl.opencl.tuning.SgemmConfig;
+
+/**
+ * conv2d as an implicit GEMM: the SGEMM kernel built with {@code -DIMPLICIT} gathers the column matrix straight from
+ * the input images while it fills its B panel (register-blocked CPU kernel) or B tile (GPU kernel), so there is no
+ * im2col pass and no column buffer, and the whole batch runs in one launch. Every shape; the default where no other
+ * algorithm is preferred.
+ */
+final class ImplicitGemmAlgorithm implements ConvAlgorithm {
+    @Override
+    public String id() {
+        return "IMPLICIT_GEMM";
+    }
+
+    /** Always: no column matrix is written and read back, which on GPUs, bound by memory traffic, saves most. */
+    @Override
+    public boolean preferred(Conv2dShape s, PlanContext context) {
+        return true;
+    }
+
+    @Override
+    public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
+        var config = tallEnough(s.kPerGroup(), context);
+        var choice = Sgemm.choose(config, context.device(), context.policy(), size(s), null,
+                ConvGemms.output(null, s).strides());
+        return new Conv2dPlan(s, this, choice, List.of(), 0, null, ConvGeometry.isWide(s));
+    }
+
+    /**
+     * Each work-group of the blocked kernel gathers its panel of B once for all its rows, so the group should be tall
+     * enough for all m rows of C; its work-items past m only help gather. So: as many work-items along M as cover m,
+     * at most {@link org.convcl.opencl.tuning.ConvPolicy#gatheredHeights} times the configured height, unless the
+     * device cannot run it. The tiled kernel's groups stay as configured.
+     */
+    private static SgemmConfig tallEnough(int m, PlanContext context) {
+        if (!(context.sgemm() instanceof SgemmConfig.Blocked blocked)) {
+            return context.sgemm();
+        }
+        int cover = (int) Math.min((m + blocked.wptm() - 1L) / blocked.wptm(),
+                (long) context.policy().gatheredHeights() * blocked.localM());
+        var chosen = blocked.withLocalM(Math.max(1, cover));
+        return chosen.fits(context.device()) == null ? chosen : blocked;
+    }
+
+    @Override
+    public void forward(Conv2dPlan plan, ConvResources r, ConvOperands io) {
+        var s = plan.shape();
+        long inPlane = (long) s.h() * s.w();
+        // B's offset and row stride are unused: the kernel gathers each column from the window it stands for.
+        var images = new Sgemm.Operand(io.x(), 0, 0, s.c() * inPlane, s.cPerGroup() * inPlane);
+        r.sgemm.enqueueImplicit(plan.gemm(), size(s), io.w(), images, ConvGemms.output(io.y(), s), io.bias(),
+                io.epilogue(), plan.wideWindow() ? " -DWIDE_WINDOW" : "",
+                launch -> ConvGeometry.window(launch, s).i32(s.ow()));
+    }
+
+    private static Sgemm.Size size(Conv2dShape s) {
+        return new Sgemm.Size(s.kPerGroup(), (int) s.outputPlane(), s.patchSize(), s.groups(), s.n());
+    }
+}

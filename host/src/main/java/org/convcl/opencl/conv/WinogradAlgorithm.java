@@ -1,0 +1,116 @@
+package org.convcl.opencl.conv;
+
+import org.convcl.Conv2dParams;
+import org.convcl.Conv2dShape;
+import org.convcl.opencl.ops.ColumnChunks;
+import org.convcl.opencl.ops.Epilogue;
+import org.convcl.opencl.ops.Sgemm;
+import org.convcl.opencl.ops.WinogradTiles;
+import org.convcl.opencl.runtime.DeviceBuffer;
+
+/**
+ * Winograd F(m x m, 3x3) ({@code winograd.cl}) for 3x3 kernels, stride 1, dilation 1, one group, any padding: the
+ * filter transform once per call, then per chunk of images or tile rows the input transform, one SGEMM batched over
+ * the (m+2)^2 transform positions, and the output transform, which adds the bias, applies the epilogue and writes the
+ * chunk's pixels straight into the NCHW output. Fewer multiplications, a looser error bound
+ * ({@link org.convcl.Tolerance#WINOGRAD}). The transforms mix whole tiles, so pixels they leave non-finite are summed
+ * again directly ({@code winograd_output}): NaN and infinities land where the other algorithms put them.
+ */
+final class WinogradAlgorithm implements ConvAlgorithm {
+    @Override
+    public String id() {
+        return "WINOGRAD";
+    }
+
+    @Override
+    public String whyNot(Conv2dShape s, PlanContext context) {
+        Conv2dParams p = s.params();
+        boolean fits = s.kh() == 3 && s.kw() == 3 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1
+                && p.dilationW() == 1 && p.groups() == 1;
+        return fits ? null : "WINOGRAD needs a 3x3 kernel, stride 1, dilation 1 and one group, not " + s.kh() + "x"
+                + s.kw() + " with " + p;
+    }
+
+    /**
+     * Whether the planner should take it: where the device class names the fewest channels
+     * ({@link org.convcl.opencl.tuning.ConvPolicy#winogradChannels}) and the output has enough tiles for the products.
+     */
+    @Override
+    public boolean preferred(Conv2dShape s, PlanContext context) {
+        var p = context.policy();
+        return p.winogradChannels() > 0 && s.c() >= p.winogradChannels() && s.k() >= p.winogradChannels()
+                && whyNot(s, context) == null
+                && new WinogradTiles(s, tile(s, context)).count() >= p.winogradTiles() / 2;
+    }
+
+    /**
+     * F(4x4,3x3) where the output has {@link org.convcl.opencl.tuning.ConvPolicy#winogradTiles} of its tiles, else
+     * F(2x2,3x3): the products need many columns (tiles) to run at speed, and F(4x4) has a quarter as many.
+     */
+    private static int tile(Conv2dShape s, PlanContext context) {
+        return new WinogradTiles(s, 4).count() >= context.policy().winogradTiles() ? 4 : 2;
+    }
+
+    @Override
+    public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
+        int tile = tile(s, context);
+        var tiles = new WinogradTiles(s, tile);
+        var chunks = ColumnChunks.plan(s, budget(tiles, context), tiles.floatsPerTileRow(), tile,
+                "one row of Winograd tiles needs");
+        int count = (int) tiles.tilesOf(chunks.get(0));
+        var products = Sgemm.choose(context.sgemm(), context.device(), context.policy(), products(s, tiles, count),
+                transformed(null, s.c(), count, 0), transformed(null, s.k(), count, 0));
+        return new Conv2dPlan(s, this, products, chunks, tile, null, false);
+    }
+
+    /**
+     * The column budget, or where the device class shares out its cache
+     * ({@link org.convcl.opencl.tuning.ConvPolicy#winogradCacheShare}) that share, but never less than
+     * {@link org.convcl.opencl.tuning.ConvPolicy#winogradChunkTiles} tiles or one row of tiles: a layer too wide for
+     * the cache still runs.
+     */
+    private static long budget(WinogradTiles tiles, PlanContext context) {
+        var p = context.policy();
+        long cache = p.winogradCacheShare() == 0 ? 0 : context.device().globalCacheBytes() / p.winogradCacheShare();
+        if (cache == 0) {
+            return context.columnBudgetBytes();
+        }
+        long tileRows = Math.max(1, (p.winogradChunkTiles() + tiles.tilesWide() - 1) / tiles.tilesWide());
+        return Math.min(context.columnBudgetBytes(),
+                Math.max(cache, tileRows * tiles.floatsPerTileRow() * Float.BYTES));
+    }
+
+    @Override
+    public long workspaceFloats(Conv2dPlan plan) {
+        return plan.tiles().largest(plan.chunks());
+    }
+
+    @Override
+    public void forward(Conv2dPlan plan, ConvResources r, ConvOperands io) {
+        var s = plan.shape();
+        var t = plan.tiles();
+        var u = r.winogradFilters.atLeast(t.filterFloats());
+        r.winograd.filters(t, io.w(), u);
+        // V (positions, C, T) then M (positions, K, T) in one buffer, reused by every chunk: the in-order queue
+        // finishes a chunk's output transform before the next input transform overwrites V.
+        var vm = r.columns.atLeast(workspaceFloats(plan));
+        for (var chunk : plan.chunks()) {
+            int count = (int) t.tilesOf(chunk);
+            long mOffset = (long) t.positions() * s.c() * count;
+            r.winograd.input(t, chunk, io.x(), vm);
+            r.sgemm.enqueue(plan.gemm(), products(s, t, count), u, transformed(vm, s.c(), count, 0),
+                    transformed(vm, s.k(), count, mOffset), null, Epilogue.NONE);
+            r.winograd.output(t, chunk, vm, mOffset, io.bias(), io.epilogue(), io.y(), io.x(), io.w());
+        }
+    }
+
+    /** Per transform position, (K x C) transformed filters times (C x tiles) transformed input. */
+    private static Sgemm.Size products(Conv2dShape s, WinogradTiles t, int count) {
+        return new Sgemm.Size(s.k(), count, s.c(), t.positions(), 1);
+    }
+
+    /** V or M: per transform position a (channels x tiles) matrix, starting at {@code offset}. */
+    private static Sgemm.Operand transformed(DeviceBuffer vm, int channels, int count, long offset) {
+        return new Sgemm.Operand(vm, offset, count, 0, (long) channels * count);
+    }
+}

@@ -1,0 +1,121 @@
+package org.convcl.opencl.tuning;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The planner's thresholds for one class of device: data, not literals in the planner, so that each default states
+ * where it comes from and {@code convcl tune} can store other values beside the SGEMM configuration (see
+ * {@link TuningCache}). A threshold of 0 turns its rule off.
+ *
+ * <p>Provenance of the {@link #defaultFor CPU defaults}: measured on 2 AMD EPYC cores (Zen 3, AVX2), POCL 3.1, side
+ * by side in one process, medians of five rounds; they are where the CPU rules start, not a fit to that machine
+ * (find mode and {@code convcl tune} are the means to do better on another). GPU classes keep the rules that need
+ * no measurement (tiny layers direct, Winograd's tile by tile count) until measured on those devices.
+ *
+ * @param tinyLayerFlops     below this many FLOPs a layer runs direct: one launch costs less than a GEMM's launches.
+ *                           2^20 on every class, reasoned from launch overheads of tens of microseconds.
+ * @param fewFilters         layers with at most this many filters per group, each at most {@code shallowDepth} deep
+ *                           (input channels per group times taps), run direct: the GEMM's rows are too few and too short
+ *                           to pay for gathering panels. CPU: 32 and 50 (MNIST 5x5 C=1 K=32 N=64 direct 0.94-1.22 ms
+ *                           against implicit GEMM 1.13-1.58; 5x5 C=1 K=64 2.22 against 1.71; 3x3 C=8 K=32, 72 deep,
+ *                           1.17 against 0.86). GPUs: 0.
+ * @param shallowDepth       see {@code fewFilters}
+ * @param winogradTiles      output tiles from which Winograd takes F(4x4,3x3) rather than F(2x2,3x3); the automatic
+ *                           choice wants half as many at least. 256 everywhere: the products need many columns.
+ * @param winogradChannels   the fewest input and output channels for which the planner picks Winograd; 0 never
+ *                           picks it (it still runs when pinned). CPU: 64 (implicit GEMM over Winograd, N=8: C=K=64
+ *                           56x56 1.3-1.5, C=K=128 28x28 1.4-1.7, C=K=256 14x14 1.6; fewer tiles or channels gain
+ *                           nothing). GPUs: 0, not measured there.
+ * @param gatheredHeights    the most work-items along M of an implicit-GEMM group of the blocked kernel, as a multiple
+ *                           of the configured height: the group gathers its panel once for all its rows. CPU: 4 (3x3
+ *                           C=K=128 28x28, N=8: 17-19 ms with 4, 23-25 with 2, 28 with 1). GPUs: 1.
+ * @param winogradCacheShare a Winograd chunk's transformed tiles take at most 1/this of the device's global memory
+ *                           cache, so the products and the output transform read them from the cache. CPU: 8 (C=K=64
+ *                           56x56 N=8: 10.1-10.8 ms in one-image chunks, 14.2-15.3 as a whole batch). GPUs: 0, whole
+ *                           batches.
+ * @param winogradChunkTiles the fewest tiles of a cache-sized Winograd chunk: chunks of 98 tiles made C=K=256 14x14 up
+ *                           to 1.6 times slower. CPU: 512.
+ * @param packRowGroups      the blocked SGEMM packs B into panels first where at least this many row-groups of
+ *                           work-groups read it. CPU: 4 (SGEMM 2048 57 to 78-95 GFLOP/s packed; from 2 row-groups
+ *                           Winograd C=K=128 28x28 got slower). The same on GPUs, where it applies only when the blocked
+ *                           kernel is configured (their tiled kernel stages B itself).
+ */
+public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
+                         int winogradChannels, int gatheredHeights, int winogradCacheShare, int winogradChunkTiles,
+                         int packRowGroups) {
+    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 50, 256, 64, 4, 8, 512, 4);
+    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4);
+    private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\d{1,18})");
+
+    /** Checks every value. */
+    public ConvPolicy {
+        if (tinyLayerFlops < 0 || fewFilters < 0 || shallowDepth < 0 || winogradTiles < 1 || winogradChannels < 0
+                || gatheredHeights < 1 || gatheredHeights > 64 || winogradCacheShare < 0 || winogradChunkTiles < 0
+                || packRowGroups < 0) {
+            throw new IllegalArgumentException("conv policy: values out of range in " + encode(tinyLayerFlops,
+                    fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights, winogradCacheShare,
+                    winogradChunkTiles, packRowGroups));
+        }
+    }
+
+    /** The defaults of a class of device; see the class comment for where they come from. */
+    public static ConvPolicy defaultFor(DeviceClass deviceClass) {
+        return deviceClass == DeviceClass.CPU ? CPU : GPU;
+    }
+
+    /** One line of {@code NAME=value} pairs, which {@link #parse} reads back. */
+    public String encode() {
+        return encode(tinyLayerFlops, fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights,
+                winogradCacheShare, winogradChunkTiles, packRowGroups);
+    }
+
+    /**
+     * Reads what {@link #encode()} wrote over {@code defaults}: names it lacks keep their default.
+     *
+     * @throws IllegalArgumentException naming the entry that is not {@code NAME=value} with a known name, or a value
+     *                                  out of range
+     */
+    public static ConvPolicy parse(String text, ConvPolicy defaults) {
+        Map<String, Long> values = new LinkedHashMap<>(asMap(defaults));
+        for (String token : text.strip().split("\\s+")) {
+            var m = ENTRY.matcher(token);
+            if (!m.matches() || !values.containsKey(m.group(1))) {
+                throw new IllegalArgumentException("conv policy: '" + token + "' is not NAME=value with NAME one of "
+                        + values.keySet());
+            }
+            values.put(m.group(1), Long.parseLong(m.group(2)));
+        }
+        return new ConvPolicy(values.get("TINY_LAYER_FLOPS"), narrow(values, "FEW_FILTERS"),
+                narrow(values, "SHALLOW_DEPTH"), values.get("WINOGRAD_TILES"), narrow(values, "WINOGRAD_CHANNELS"),
+                narrow(values, "GATHERED_HEIGHTS"), narrow(values, "WINOGRAD_CACHE_SHARE"),
+                narrow(values, "WINOGRAD_CHUNK_TILES"), narrow(values, "PACK_ROW_GROUPS"));
+    }
+
+    private static int narrow(Map<String, Long> values, String name) {
+        long v = values.get(name);
+        if (v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("conv policy: " + name + "=" + v + " is above " + Integer.MAX_VALUE);
+        }
+        return (int) v;
+    }
+
+    private static Map<String, Long> asMap(ConvPolicy p) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String token : p.encode().split(" ")) {
+            var parts = token.split("=");
+            m.put(parts[0], Long.parseLong(parts[1]));
+        }
+        return m;
+    }
+
+    private static String encode(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
+                                 int winogradChannels, int gatheredHeights, int winogradCacheShare,
+                                 int winogradChunkTiles, int packRowGroups) {
+        return "TINY_LAYER_FLOPS=" + tinyLayerFlops + " FEW_FILTERS=" + fewFilters + " SHALLOW_DEPTH=" + shallowDepth
+                + " WINOGRAD_TILES=" + winogradTiles + " WINOGRAD_CHANNELS=" + winogradChannels + " GATHERED_HEIGHTS="
+                + gatheredHeights + " WINOGRAD_CACHE_SHARE=" + winogradCacheShare + " WINOGRAD_CHUNK_TILES="
+                + winogradChunkTiles + " PACK_ROW_GROUPS=" + packRowGroups;
+    }
+}

@@ -1,0 +1,69 @@
+package org.convcl.opencl.conv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import org.convcl.Conv2dParams;
+import org.convcl.Conv2dShape;
+import org.convcl.opencl.Conv2dPath;
+import org.convcl.opencl.FakeDevices;
+import org.convcl.opencl.tuning.ConvPolicy;
+import org.convcl.opencl.tuning.DeviceClass;
+import org.convcl.opencl.tuning.SgemmConfig;
+import org.junit.jupiter.api.Test;
+
+/** The registry and what plans say of the launches they stand for; no OpenCL context. */
+class ConvAlgorithmsTest {
+    private static final PlanContext CPU = new PlanContext(FakeDevices.cpu(16), ConvPolicy.defaultFor(DeviceClass.CPU),
+            new SgemmConfig.Blocked(8, 16, 3, 1, 8, 128), 1L << 30);
+    private static final PlanContext GPU = new PlanContext(FakeDevices.nvidia(),
+            ConvPolicy.defaultFor(DeviceClass.NVIDIA_GPU),
+            new SgemmConfig.Tiled(128, 128, 16, 16, 16, 64, 32, 4, 4, true, true, true, true), 1L << 30);
+
+    private static Conv2dShape shape(int n, int c, int hw, int k, int kernel, Conv2dParams p) {
+        return p.shapeOf(new int[] {n, c, hw, hw}, new int[] {k, c / p.groups(), kernel, kernel}, null);
+    }
+
+    @Test
+    void everyPinnablePathIsOneAlgorithmOfTheRegistry() {
+        var ids = new HashSet<String>();
+        for (var a : ConvAlgorithms.all()) {
+            assertTrue(ids.add(a.id()), "ids are unique: " + a.id());
+            assertSame(a, ConvAlgorithms.byId(Conv2dPath.valueOf(a.id()).name()));
+        }
+        assertEquals(Conv2dPath.values().length - 1, ids.size(), "every path but AUTO");
+        var e = assertThrows(IllegalArgumentException.class, () -> ConvAlgorithms.byId("FFT"));
+        assertTrue(e.getMessage().contains("no conv2d algorithm 'FFT'; there are [DIRECT, POINTWISE"), e.getMessage());
+    }
+
+    @Test
+    void theImplicitGemmRunsEveryShapeAndIsPreferredWhereNothingBeforeItIs() {
+        var odd = shape(3, 7, 13, 5, 3, Conv2dParams.DEFAULT.withStride(2, 3).withDilation(2, 1));
+        for (var context : new PlanContext[] {CPU, GPU}) {
+            assertNull(ConvAlgorithms.IMPLICIT_GEMM.whyNot(odd, context));
+            assertTrue(ConvAlgorithms.IMPLICIT_GEMM.preferred(odd, context));
+            assertTrue(ConvAlgorithms.all().indexOf(ConvAlgorithms.IMPLICIT_GEMM)
+                    < ConvAlgorithms.all().indexOf(ConvAlgorithms.IM2COL_GEMM), "im2col only when pinned");
+        }
+    }
+
+    @Test
+    void plansDescribeEveryLaunchTimeChoice() {
+        var depthwise = shape(8, 256, 28, 256, 3, Conv2dParams.DEFAULT.withPadding(1, 1).withGroups(256));
+        assertEquals("DIRECT, KB=1 RB=8, fixed window", ConvAlgorithms.DIRECT.plan(depthwise, CPU).describe());
+        var pointwise = shape(2, 256, 14, 1024, 1, Conv2dParams.DEFAULT);
+        assertTrue(ConvAlgorithms.POINTWISE.plan(pointwise, CPU).describe().endsWith("KC=128, B packed"),
+                "1024 rows are 16 row-groups: B is packed");
+        // 7*7 = 49 columns an image: vector loads of B and stores of C would be misaligned, so scalar ones.
+        var gpu = ConvAlgorithms.POINTWISE.plan(shape(2, 2048, 7, 512, 1, Conv2dParams.DEFAULT), GPU);
+        assertEquals(1, ((SgemmConfig.Tiled) gpu.sgemm()).vwn());
+        assertTrue(gpu.describe().contains("VWN=1"), gpu.describe());
+        int big = 1 << 30;
+        var huge = shape(1, 2, 3, 3, 3, Conv2dParams.DEFAULT.withPadding(big, big).withStride(big, big));
+        assertTrue(ConvAlgorithms.IMPLICIT_GEMM.plan(huge, GPU).describe().endsWith("64-bit window coordinates"));
+    }
+}
