@@ -22,7 +22,7 @@ public enum Program {
     /** The register-blocked SGEMM for CPUs, with the implicit-GEMM gather under {@code -DIMPLICIT}. */
     SGEMM_BLOCKED("vectors", "conv_gather", "epilogue", "sgemm_arguments", "sgemm_blocked"),
     /** The Winograd F(2x2,3x3) and F(4x4,3x3) transforms. */
-    WINOGRAD("local_size", "epilogue", "winograd");
+    WINOGRAD("vectors", "pixel_runs", "local_size", "epilogue", "winograd");
 
     private final List<String> parts;
 

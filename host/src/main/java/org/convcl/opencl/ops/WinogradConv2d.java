@@ -33,7 +33,7 @@ final class WinogradConv2d implements AutoCloseable {
                  DeviceBuffer y) {
         var s = plan.shape();
         var t = plan.tiles();
-        String defines = " -DTILE=" + t.tile();
+        String defines = " -DTILE=" + t.tile() + " -DVW=" + WinogradTiles.RUN;
         var u = filters.atLeast(t.filterFloats());
         launch("winograd_filter", defines).buffer(w).buffer(u).i32(s.k()).i32(s.c())
                 .enqueue1d(((long) s.k() * s.c() + WinogradTiles.RUN - 1) / WinogradTiles.RUN);
