@@ -44,14 +44,12 @@ public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, 
      *                                  {@code samePadding} with explicit pads or a stride other than 1
      */
     public Conv2dParams {
-        requireAtLeast("strideH", strideH, 1);
-        requireAtLeast("strideW", strideW, 1);
+        requireBothAtLeast("stride", strideH, strideW, 1);
         requireAtLeast("padTop", padTop, 0);
         requireAtLeast("padBottom", padBottom, 0);
         requireAtLeast("padLeft", padLeft, 0);
         requireAtLeast("padRight", padRight, 0);
-        requireAtLeast("dilationH", dilationH, 1);
-        requireAtLeast("dilationW", dilationW, 1);
+        requireBothAtLeast("dilation", dilationH, dilationW, 1);
         requireAtLeast("groups", groups, 1);
         if (samePadding && (strideH != 1 || strideW != 1)) {
             throw new IllegalArgumentException("padding: same needs stride 1 (as PyTorch, which refuses it for strided"
@@ -315,5 +313,11 @@ public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, 
         if (value < min) {
             throw new IllegalArgumentException(name + ": " + value + ", must be >= " + min);
         }
+    }
+
+    /** Both axes of a pair of parameters: {@code name + "H"} first, then {@code name + "W"}. */
+    static void requireBothAtLeast(String name, int h, int w, int min) {
+        requireAtLeast(name + "H", h, min);
+        requireAtLeast(name + "W", w, min);
     }
 }

@@ -41,14 +41,10 @@ public record ConvTranspose2dParams(int strideH, int strideW, int padH, int padW
      * @throws IllegalArgumentException when a stride, dilation or the groups are below 1 or a padding below 0
      */
     public ConvTranspose2dParams {
-        Conv2dParams.requireAtLeast("strideH", strideH, 1);
-        Conv2dParams.requireAtLeast("strideW", strideW, 1);
-        Conv2dParams.requireAtLeast("padH", padH, 0);
-        Conv2dParams.requireAtLeast("padW", padW, 0);
-        Conv2dParams.requireAtLeast("outputPadH", outputPadH, 0);
-        Conv2dParams.requireAtLeast("outputPadW", outputPadW, 0);
-        Conv2dParams.requireAtLeast("dilationH", dilationH, 1);
-        Conv2dParams.requireAtLeast("dilationW", dilationW, 1);
+        Conv2dParams.requireBothAtLeast("stride", strideH, strideW, 1);
+        Conv2dParams.requireBothAtLeast("pad", padH, padW, 0);
+        Conv2dParams.requireBothAtLeast("outputPad", outputPadH, outputPadW, 0);
+        Conv2dParams.requireBothAtLeast("dilation", dilationH, dilationW, 1);
         Conv2dParams.requireAtLeast("groups", groups, 1);
     }
 

@@ -51,16 +51,13 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
      *                                  kernel along its axis
      */
     public Pool2dParams {
-        Conv2dParams.requireAtLeast("kernelH", kernelH, 1);
-        Conv2dParams.requireAtLeast("kernelW", kernelW, 1);
-        Conv2dParams.requireAtLeast("strideH", strideH, 1);
-        Conv2dParams.requireAtLeast("strideW", strideW, 1);
+        Conv2dParams.requireBothAtLeast("kernel", kernelH, kernelW, 1);
+        Conv2dParams.requireBothAtLeast("stride", strideH, strideW, 1);
         Conv2dParams.requireAtLeast("padTop", padTop, 0);
         Conv2dParams.requireAtLeast("padBottom", padBottom, 0);
         Conv2dParams.requireAtLeast("padLeft", padLeft, 0);
         Conv2dParams.requireAtLeast("padRight", padRight, 0);
-        Conv2dParams.requireAtLeast("dilationH", dilationH, 1);
-        Conv2dParams.requireAtLeast("dilationW", dilationW, 1);
+        Conv2dParams.requireBothAtLeast("dilation", dilationH, dilationW, 1);
         requireAtMostHalf("top", padTop, "height", kernelH);
         requireAtMostHalf("bottom", padBottom, "height", kernelH);
         requireAtMostHalf("left", padLeft, "width", kernelW);

@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.convcl.cli.AbstractCommand;
 import org.convcl.cli.Args;
-import org.convcl.cli.Command;
 import org.convcl.io.AtomicFile;
 import org.convcl.opencl.Devices;
 
@@ -19,17 +19,11 @@ import org.convcl.opencl.Devices;
  * {@code --peers}, the CPU peers (DJL-PyTorch, ND4J) and CLBlast on the chosen device. Every contender is verified
  * against the reference before it is timed.
  */
-public final class BenchCommand implements Command {
-    private static final Args.Spec SPEC = new Args.Spec(Set.of("device", "suite", "csv", "chart"), Set.of("peers"));
-
-    @Override
-    public String name() {
-        return "bench";
-    }
-
-    @Override
-    public String summary() {
-        return "benchmark the suite: device against other devices, the reference, DJL-PyTorch, ND4J and CLBlast";
+public final class BenchCommand extends AbstractCommand {
+    public BenchCommand() {
+        super("bench",
+                "benchmark the suite: device against other devices, the reference, DJL-PyTorch, ND4J and CLBlast",
+                new Args.Spec(Set.of("device", "suite", "csv", "chart"), Set.of("peers")));
     }
 
     @Override
@@ -59,11 +53,6 @@ public final class BenchCommand implements Command {
 
     private static String names(List<BenchCase> cases) {
         return String.join(",", cases.stream().map(BenchCase::name).toList());
-    }
-
-    @Override
-    public Args.Spec spec() {
-        return SPEC;
     }
 
     @Override

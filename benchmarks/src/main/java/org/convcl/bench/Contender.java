@@ -14,8 +14,10 @@ public interface Contender extends AutoCloseable {
     /** The device and what runs on it, for example the library version and thread count of a CPU peer. */
     String device();
 
-    /** Null when the case can run here, else why not. */
-    String unsupported(BenchCase c);
+    /** Null when the case can run here, else why not; by default every case runs. */
+    default String unsupported(BenchCase c) {
+        return null;
+    }
 
     /**
      * How this contender runs the case, for the table and the CSV: for ConvCL the kernel path, its configuration

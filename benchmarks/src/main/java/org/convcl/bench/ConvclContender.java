@@ -32,11 +32,6 @@ final class ConvclContender implements Contender {
         return backend.name();
     }
 
-    @Override
-    public String unsupported(BenchCase c) {
-        return null;
-    }
-
     /** The conv2d plan ({@link OpenClBackend#describeConv2d}) of a convolution case; the kernel of a pooling one. */
     @Override
     public String configuration(BenchCase c) {

@@ -2,25 +2,18 @@ package org.convcl.bench;
 
 import java.io.PrintStream;
 import java.util.Set;
+import org.convcl.cli.AbstractCommand;
 import org.convcl.cli.Args;
-import org.convcl.cli.Command;
 
 /**
  * {@code convcl jmh}: the JMH benchmarks under JMH's own command line. The source tree's launcher hands every
  * {@code jmh} command line but {@code --help} straight to {@code org.openjdk.jmh.Main}, so this command only lists
  * {@code jmh} in {@code convcl --help} and explains it; run here, it says how to run JMH instead.
  */
-public final class JmhCommand implements Command {
-    private static final Args.Spec SPEC = new Args.Spec(Set.of(), Set.of());
-
-    @Override
-    public String name() {
-        return "jmh";
-    }
-
-    @Override
-    public String summary() {
-        return "run the JMH benchmarks (Conv2dBenchmark, SgemmBenchmark) with JMH's own options";
+public final class JmhCommand extends AbstractCommand {
+    public JmhCommand() {
+        super("jmh", "run the JMH benchmarks (Conv2dBenchmark, SgemmBenchmark) with JMH's own options",
+                new Args.Spec(Set.of(), Set.of()));
     }
 
     @Override
@@ -40,11 +33,6 @@ public final class JmhCommand implements Command {
                   SgemmBenchmark      one square matrix product (-p size=N)
                   -p device=D         the device, as --device (default: CONVCL_DEVICE, else GPU, accelerator, CPU)
                 """;
-    }
-
-    @Override
-    public Args.Spec spec() {
-        return SPEC;
     }
 
     @Override

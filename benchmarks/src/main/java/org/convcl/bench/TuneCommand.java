@@ -3,26 +3,20 @@ package org.convcl.bench;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Set;
+import org.convcl.cli.AbstractCommand;
 import org.convcl.cli.Args;
-import org.convcl.cli.Command;
 import org.convcl.opencl.Devices;
 import org.convcl.opencl.tuning.TuningCache;
 
 /** {@code convcl tune}: finds the fastest verified SGEMM configuration for a device and stores it for later runs. */
-public final class TuneCommand implements Command {
+public final class TuneCommand extends AbstractCommand {
     private static final String SECONDS = "seconds";
     /** The search's budget: with start-up and the reference outputs, the command takes about a minute. */
     private static final int DEFAULT_SECONDS = 55;
-    private static final Args.Spec SPEC = new Args.Spec(Set.of("device", SECONDS), Set.of());
 
-    @Override
-    public String name() {
-        return "tune";
-    }
-
-    @Override
-    public String summary() {
-        return "search kernel parameters on a device and store the fastest verified ones";
+    public TuneCommand() {
+        super("tune", "search kernel parameters on a device and store the fastest verified ones",
+                new Args.Spec(Set.of("device", SECONDS), Set.of()));
     }
 
     @Override
@@ -39,11 +33,6 @@ public final class TuneCommand implements Command {
                 verified configuration is stored in the per-user tuning cache (%s), keyed by device and driver
                 version; later runs on that device use it.
                 """.formatted(DEFAULT_SECONDS, TuningCache.location());
-    }
-
-    @Override
-    public Args.Spec spec() {
-        return SPEC;
     }
 
     @Override

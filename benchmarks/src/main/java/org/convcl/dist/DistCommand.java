@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.convcl.cli.AbstractCommand;
 import org.convcl.cli.Args;
-import org.convcl.cli.Command;
 import org.convcl.cli.Version;
 import org.convcl.io.AtomicFile;
 
@@ -23,21 +23,15 @@ import org.convcl.io.AtomicFile;
  * Java (see {@link Bundle} for what it holds). It runs from the source tree, where the build has listed the jars to
  * ship, and needs a full JDK for jdeps and jlink.
  */
-public final class DistCommand implements Command {
+public final class DistCommand extends AbstractCommand {
     private static final String OUTPUT = "output";
-    private static final Args.Spec SPEC = new Args.Spec(Set.of(OUTPUT), Set.of());
     /** Written by the build beside the classes: the runtime jars minus JMH, which only {@code convcl jmh} uses. */
     private static final String BUNDLE_CLASSPATH = "bundle-classpath.txt";
     private static final long MIB = 1 << 20;
 
-    @Override
-    public String name() {
-        return "dist";
-    }
-
-    @Override
-    public String summary() {
-        return "build a self-contained linux-x86_64 tarball: Java runtime, jars, OpenCL loader, launcher";
+    public DistCommand() {
+        super("dist", "build a self-contained linux-x86_64 tarball: Java runtime, jars, OpenCL loader, launcher",
+                new Args.Spec(Set.of(OUTPUT), Set.of()));
     }
 
     @Override
@@ -51,11 +45,6 @@ public final class DistCommand implements Command {
                 machine with an OpenCL driver and no Java. Needs a JDK 17+ (jdeps, jlink) and the ocl-icd-libopencl1
                 package; run it from the source tree (./convcl dist).
                 """;
-    }
-
-    @Override
-    public Args.Spec spec() {
-        return SPEC;
     }
 
     @Override

@@ -39,11 +39,6 @@ class BenchRunnerTest {
         }
 
         @Override
-        public String unsupported(BenchCase c) {
-            return null;
-        }
-
-        @Override
         public Run prepare(BenchCase c, Tensor input, Tensor weight) {
             return new Run() {
                 @Override

@@ -59,11 +59,6 @@ public class CpuPeersTest {
         }
 
         @Override
-        public String unsupported(BenchCase c) {
-            return null;
-        }
-
-        @Override
         public Run prepare(BenchCase c, Tensor input, Tensor weight) {
             throw new UnsupportedOperationException("never run here");
         }

@@ -8,21 +8,14 @@ import org.convcl.io.AtomicFile;
 import org.convcl.io.Npy;
 
 /** {@code convcl avgpool2d}: average pooling of a .npy file, as torch.nn.functional.avg_pool2d. */
-final class AvgPool2dCommand implements Command {
+final class AvgPool2dCommand extends AbstractCommand {
     private static final String COUNT_INCLUDE_PAD = "count-include-pad";
     private static final String DIVISOR_OVERRIDE = "divisor-override";
-    private static final Args.Spec SPEC = new Args.Spec(
-            Flags.withPoolOptions("input", "output", COUNT_INCLUDE_PAD, DIVISOR_OVERRIDE),
-            Set.of(Flags.CEIL_MODE, Flags.VERIFY));
 
-    @Override
-    public String name() {
-        return "avgpool2d";
-    }
-
-    @Override
-    public String summary() {
-        return "2-D average pooling, as torch.nn.functional.avg_pool2d";
+    AvgPool2dCommand() {
+        super("avgpool2d", "2-D average pooling, as torch.nn.functional.avg_pool2d",
+                new Args.Spec(Flags.withPoolOptions("input", "output", COUNT_INCLUDE_PAD, DIVISOR_OVERRIDE),
+                        Set.of(Flags.CEIL_MODE, Flags.VERIFY)));
     }
 
     @Override
@@ -37,11 +30,6 @@ final class AvgPool2dCommand implements Command {
                   --count-include-pad B       count padding cells in the divisor (default true)
                   --divisor-override D        divide every window sum by D instead (non-zero)
                 """ + Flags.POOL_HELP + Flags.DEVICE_HELP + Flags.VERIFY_HELP;
-    }
-
-    @Override
-    public Args.Spec spec() {
-        return SPEC;
     }
 
     @Override

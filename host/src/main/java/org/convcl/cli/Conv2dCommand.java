@@ -6,18 +6,10 @@ import java.util.Set;
 import org.convcl.opencl.OpenClBackend;
 
 /** {@code convcl conv2d}: one convolution of .npy files on the chosen backend, as torch.nn.functional.conv2d. */
-final class Conv2dCommand implements Command {
-    private static final Args.Spec SPEC = new Args.Spec(
-            Flags.withConv2dOptions("input", "weight", "bias", "output"), Set.of(Flags.VERIFY));
-
-    @Override
-    public String name() {
-        return "conv2d";
-    }
-
-    @Override
-    public String summary() {
-        return "2-D convolution of .npy files, as torch.nn.functional.conv2d";
+final class Conv2dCommand extends AbstractCommand {
+    Conv2dCommand() {
+        super("conv2d", "2-D convolution of .npy files, as torch.nn.functional.conv2d",
+                new Args.Spec(Flags.withConv2dOptions("input", "weight", "bias", "output"), Set.of(Flags.VERIFY)));
     }
 
     @Override
@@ -32,11 +24,6 @@ final class Conv2dCommand implements Command {
                   --bias B.npy        (K) float32, optional
                   --output Y.npy      written (N, K, OH, OW) float32, only when everything succeeded
                 """ + Flags.CONV2D_HELP + Flags.DEVICE_HELP + Flags.VERIFY_HELP;
-    }
-
-    @Override
-    public Args.Spec spec() {
-        return SPEC;
     }
 
     @Override

@@ -8,18 +8,11 @@ import java.util.Set;
  * {@code convcl convtranspose2d}: one transposed convolution of .npy files on the chosen backend, as
  * torch.nn.functional.conv_transpose2d.
  */
-final class ConvTranspose2dCommand implements Command {
-    private static final Args.Spec SPEC = new Args.Spec(
-            Flags.withConvTranspose2dOptions("input", "weight", "bias", "output"), Set.of(Flags.VERIFY));
-
-    @Override
-    public String name() {
-        return "convtranspose2d";
-    }
-
-    @Override
-    public String summary() {
-        return "transposed convolution of .npy files, as torch.nn.functional.conv_transpose2d";
+final class ConvTranspose2dCommand extends AbstractCommand {
+    ConvTranspose2dCommand() {
+        super("convtranspose2d", "transposed convolution of .npy files, as torch.nn.functional.conv_transpose2d",
+                new Args.Spec(Flags.withConvTranspose2dOptions("input", "weight", "bias", "output"),
+                        Set.of(Flags.VERIFY)));
     }
 
     @Override
@@ -35,11 +28,6 @@ final class ConvTranspose2dCommand implements Command {
                   --output Y.npy      written (N, Cout, OH, OW) float32, only when everything succeeded;
                                       OH = (H-1)*SH - 2*PH + DH*(KH-1) + OH_pad + 1, OW alike
                 """ + Flags.CONV_TRANSPOSE2D_HELP + Flags.DEVICE_HELP + Flags.VERIFY_HELP;
-    }
-
-    @Override
-    public Args.Spec spec() {
-        return SPEC;
     }
 
     @Override

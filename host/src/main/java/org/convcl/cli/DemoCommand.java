@@ -6,18 +6,12 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /** {@code convcl demo}: runs {@link Demo} on the chosen device. */
-final class DemoCommand implements Command {
+final class DemoCommand extends AbstractCommand {
     private static final String DEFAULT_PNG = "convcl-demo.png";
-    private static final Args.Spec SPEC = new Args.Spec(Set.of(Flags.DEVICE, "png"), Set.of());
 
-    @Override
-    public String name() {
-        return "demo";
-    }
-
-    @Override
-    public String summary() {
-        return "three small convolutions on a device, each compared with the reference, and a PNG of one";
+    DemoCommand() {
+        super("demo", "three small convolutions on a device, each compared with the reference, and a PNG of one",
+                new Args.Spec(Set.of(Flags.DEVICE, "png"), Set.of()));
     }
 
     @Override
@@ -34,11 +28,6 @@ final class DemoCommand implements Command {
 
                   --png FILE          where the picture goes (default %s in the current directory)
                 """.formatted(String.join(", ", Demo.filterNames()), DEFAULT_PNG) + Flags.DEVICE_HELP;
-    }
-
-    @Override
-    public Args.Spec spec() {
-        return SPEC;
     }
 
     @Override

@@ -10,20 +10,14 @@ import org.convcl.opencl.runtime.DeviceInfo;
 import org.convcl.opencl.Devices;
 
 /** {@code convcl devices}: every OpenCL device, the default marked, and the reference backend. */
-final class DevicesCommand implements Command {
+final class DevicesCommand extends AbstractCommand {
     private static final String REFERENCE = "reference";
-    private static final Args.Spec SPEC = new Args.Spec(Set.of(), Set.of());
     /** Set by the launcher of a {@code convcl dist} bundle: which OpenCL loader and drivers it chose, and why. */
     private static final List<String> LAUNCHER_CHOICES = List.of("CONVCL_OPENCL_LIBRARY", "CONVCL_OPENCL_VENDORS");
 
-    @Override
-    public String name() {
-        return "devices";
-    }
-
-    @Override
-    public String summary() {
-        return "list the OpenCL devices and mark the default one";
+    DevicesCommand() {
+        super("devices", "list the OpenCL devices and mark the default one",
+                new Args.Spec(Set.of(), Set.of()));
     }
 
     @Override
@@ -35,11 +29,6 @@ final class DevicesCommand implements Command {
                 given (set CONVCL_DEVICE to change it). --device also takes 'reference', the plain Java
                 implementation that needs no OpenCL.
                 """;
-    }
-
-    @Override
-    public Args.Spec spec() {
-        return SPEC;
     }
 
     @Override

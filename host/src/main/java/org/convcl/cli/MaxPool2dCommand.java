@@ -10,18 +10,11 @@ import org.convcl.io.AtomicFile;
 import org.convcl.io.Npy;
 
 /** {@code convcl maxpool2d}: max pooling of a .npy file, as torch.nn.functional.max_pool2d. */
-final class MaxPool2dCommand implements Command {
-    private static final Args.Spec SPEC = new Args.Spec(
-            Flags.withPoolOptions("input", "output", "indices", Flags.DILATION), Set.of(Flags.CEIL_MODE, Flags.VERIFY));
-
-    @Override
-    public String name() {
-        return "maxpool2d";
-    }
-
-    @Override
-    public String summary() {
-        return "2-D max pooling with indices, as torch.nn.functional.max_pool2d";
+final class MaxPool2dCommand extends AbstractCommand {
+    MaxPool2dCommand() {
+        super("maxpool2d", "2-D max pooling with indices, as torch.nn.functional.max_pool2d",
+                new Args.Spec(Flags.withPoolOptions("input", "output", "indices", Flags.DILATION),
+                        Set.of(Flags.CEIL_MODE, Flags.VERIFY)));
     }
 
     @Override
@@ -36,11 +29,6 @@ final class MaxPool2dCommand implements Command {
                   --indices I.npy     written (N, C, OH, OW) int64: ih*W + iw of each maximum within its plane
                   --dilation DH,DW    spacing of the window taps (default 1)
                 """ + Flags.POOL_HELP + Flags.DEVICE_HELP + Flags.VERIFY_HELP;
-    }
-
-    @Override
-    public Args.Spec spec() {
-        return SPEC;
     }
 
     @Override

@@ -38,12 +38,9 @@ class CliConvTranspose2dTest {
 
     @BeforeEach
     void writeInputs() throws IOException {
-        input = Tensor.seeded(1).uniform(2, 4, 5, 7);
-        weight = Tensor.seeded(2).uniform(4, 3, 3, 2);
-        bias = Tensor.seeded(3).uniform(6);
-        Npy.write(dir.resolve("x.npy"), input);
-        Npy.write(dir.resolve("w.npy"), weight);
-        Npy.write(dir.resolve("b.npy"), bias);
+        input = CliTest.written(dir, "x.npy", Tensor.seeded(1).uniform(2, 4, 5, 7));
+        weight = CliTest.written(dir, "w.npy", Tensor.seeded(2).uniform(4, 3, 3, 2));
+        bias = CliTest.written(dir, "b.npy", Tensor.seeded(3).uniform(6));
     }
 
     private List<String> commandLine(String... extra) {

@@ -33,10 +33,8 @@ class CliPaddingTest {
 
     @BeforeEach
     void writeInputs() throws IOException {
-        input = Tensor.seeded(7).uniform(2, 3, 9, 8);
-        weight = Tensor.seeded(8).uniform(4, 3, 4, 3);
-        Npy.write(dir.resolve("x.npy"), input);
-        Npy.write(dir.resolve("w.npy"), weight);
+        input = CliTest.written(dir, "x.npy", Tensor.seeded(7).uniform(2, 3, 9, 8));
+        weight = CliTest.written(dir, "w.npy", Tensor.seeded(8).uniform(4, 3, 4, 3));
     }
 
     private String path(String name) {

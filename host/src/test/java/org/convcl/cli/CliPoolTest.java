@@ -37,8 +37,7 @@ class CliPoolTest {
 
     @BeforeEach
     void writeInput() throws IOException {
-        input = Tensor.seeded(4).uniform(2, 3, 9, 8);
-        Npy.write(dir.resolve("x.npy"), input);
+        input = CliTest.written(dir, "x.npy", Tensor.seeded(4).uniform(2, 3, 9, 8));
     }
 
     private String path(String name) {

@@ -56,6 +56,12 @@ class CliTest {
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** Writes t to dir/name for a command line to read, and returns it. */
+    static Tensor written(Path dir, String name, Tensor t) throws IOException {
+        Npy.write(dir.resolve(name), t);
+        return t;
+    }
+
     static boolean openClAvailable() {
         try {
             return !Devices.list().isEmpty();
@@ -66,12 +72,9 @@ class CliTest {
 
     @BeforeEach
     void writeInputs() throws IOException {
-        input = Tensor.seeded(1).uniform(2, 4, 9, 7);
-        weight = Tensor.seeded(2).uniform(6, 2, 3, 3);
-        bias = Tensor.seeded(3).uniform(6);
-        Npy.write(dir.resolve("x.npy"), input);
-        Npy.write(dir.resolve("w.npy"), weight);
-        Npy.write(dir.resolve("b.npy"), bias);
+        input = written(dir, "x.npy", Tensor.seeded(1).uniform(2, 4, 9, 7));
+        weight = written(dir, "w.npy", Tensor.seeded(2).uniform(6, 2, 3, 3));
+        bias = written(dir, "b.npy", Tensor.seeded(3).uniform(6));
         // Files with the plain mistakes whose fix the error names.
         Npy.write(dir.resolve("depthwise.npy"), Tensor.seeded(4).uniform(8, 1, 3, 3));
         Npy.write(dir.resolve("nhwc.npy"), Tensor.seeded(5).uniform(2, 9, 7, 4));

@@ -18,11 +18,11 @@ public enum Program {
     /** Element-wise helpers on device tensors: fills, sums, copies and activations. */
     TENSOR("local_size", "epilogue", "tensor"),
     /** The tiled SGEMM for GPUs, with the implicit-GEMM gather under {@code -DIMPLICIT}. */
-    SGEMM("vectors", "conv_gather", "epilogue", "sgemm"),
+    SGEMM("vectors", "conv_gather", "epilogue", "sgemm_arguments", "sgemm"),
     /** The register-blocked SGEMM for CPUs, with the implicit-GEMM gather under {@code -DIMPLICIT}. */
-    SGEMM_BLOCKED("vectors", "conv_gather", "epilogue", "sgemm_blocked"),
+    SGEMM_BLOCKED("vectors", "conv_gather", "epilogue", "sgemm_arguments", "sgemm_blocked"),
     /** The Winograd F(2x2,3x3) and F(4x4,3x3) transforms. */
-    WINOGRAD("local_size", "epilogue", "winograd");
+    WINOGRAD("vectors", "pixel_runs", "local_size", "epilogue", "winograd");
 
     private final List<String> parts;
 

@@ -12,3 +12,21 @@ inline int adjointOutput(const int x, const int k, const int S, const int P, con
     const long o = t / S;
     return o >= o0 && o < o1 ? (int) o : -1;
 }
+
+// Runs the statements in the last argument for each output (oh, ow) of [oh0, oh1) x [0, OW) whose window's tap
+// (i, j) reads input (ih, iw); the statements see i, j, oh and ow. A macro rather than a function, so each gathering
+// kernel keeps its loop body inline (POCL does not always inline functions).
+#define FOR_EACH_WINDOW_OF(ih, iw, KH, KW, SH, SW, PH, PW, DH, DW, oh0, oh1, OW, ...) \
+    for (int i = 0; i < KH; i++) { \
+        const int oh = adjointOutput(ih, i, SH, PH, DH, oh0, oh1); \
+        if (oh < 0) { \
+            continue; \
+        } \
+        for (int j = 0; j < KW; j++) { \
+            const int ow = adjointOutput(iw, j, SW, PW, DW, 0, OW); \
+            if (ow < 0) { \
+                continue; \
+            } \
+            __VA_ARGS__ \
+        } \
+    }

@@ -23,18 +23,8 @@ void col2im(const __global float* restrict col, __global float* restrict x, cons
     const long cols = (long) rows * OW;
     const __global float* colImage = col + image * C * KH * KW * cols;
     float acc = hasBias && !accumulate ? bias[c] : 0.0f;
-    for (int i = 0; i < KH; i++) {
-        const int oh = adjointOutput(ih, i, SH, PH, DH, oh0, oh0 + rows);
-        if (oh < 0) {
-            continue;
-        }
-        for (int j = 0; j < KW; j++) {
-            const int ow = adjointOutput(iw, j, SW, PW, DW, 0, OW);
-            if (ow < 0) {
-                continue;
-            }
-            acc += colImage[((long) (c * KH + i) * KW + j) * cols + (oh - oh0) * OW + ow];
-        }
-    }
+    FOR_EACH_WINDOW_OF(ih, iw, KH, KW, SH, SW, PH, PW, DH, DW, oh0, oh0 + rows, OW,
+        acc += colImage[((long) (c * KH + i) * KW + j) * cols + (oh - oh0) * OW + ow];
+    )
     x[xOffset + e] = accumulate ? x[xOffset + e] + acc : acc;
 }

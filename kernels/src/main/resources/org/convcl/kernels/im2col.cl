@@ -24,13 +24,15 @@ inline void lower(const __global float* xp, __global float* out, const long cols
     }
 }
 
+// Both kernels' arguments: the images from x + xOffset, the column matrix, the conv geometry and the slice of rows.
+#define LOWERING_ARGS \
+    const __global float* restrict x, const long xOffset, __global float* restrict col, \
+    const int C, const int H, const int W, const int KH, const int KW, \
+    const int SH, const int SW, const int PH, const int PW, const int DH, const int DW, \
+    const int OW, const int oh0, const int rows
+
 __kernel __attribute__((reqd_work_group_size(LOCAL_X, 1, 1)))
-void im2col(const __global float* restrict x, const long xOffset,
-            __global float* restrict col,
-            const int C, const int H, const int W,
-            const int KH, const int KW,
-            const int SH, const int SW, const int PH, const int PW, const int DH, const int DW,
-            const int OW, const int oh0, const int rows) {
+void im2col(LOWERING_ARGS) {
     const int blocks = (OW + VW - 1) / VW;
     const int block = get_global_id(0);
     if (block >= rows * blocks) {
@@ -52,12 +54,7 @@ void im2col(const __global float* restrict x, const long xOffset,
 }
 
 __kernel __attribute__((reqd_work_group_size(LOCAL_X, 1, 1)))
-void im2col_transposed(const __global float* restrict x, const long xOffset,
-                       __global float* restrict col,
-                       const int C, const int H, const int W,
-                       const int KH, const int KW,
-                       const int SH, const int SW, const int PH, const int PW, const int DH, const int DW,
-                       const int OW, const int oh0, const int rows) {
+void im2col_transposed(LOWERING_ARGS) {
     const int column = get_global_id(0);
     const int cols = rows * OW;
     if (column >= cols) {

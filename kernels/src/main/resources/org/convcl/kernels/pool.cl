@@ -33,6 +33,34 @@ inline OutputRun outputRun(const int OH, const int OW) {
     return r;
 }
 
+// The input element of this work-item of a backward kernel, NDRange (H*W rounded up to LOCAL_SIZE, planes): its
+// plane, its index ih*W + iw within the plane, and ih and iw.
+typedef struct {
+    long plane;
+    int here, ih, iw;
+} InputElement;
+
+// Sets e to this work-item's input element, or returns false for a work-item past the plane.
+inline bool inputElement(const int H, const int W, InputElement* e) {
+    e->here = get_global_id(0);
+    if (e->here >= H * W) {
+        return false;
+    }
+    e->plane = get_global_id(1);
+    e->iw = e->here % W;
+    e->ih = e->here / W;
+    return true;
+}
+
+// The arguments every kernel takes after its buffers, as PoolGeometry.window sets them: the plane, the output and
+// the window.
+#define WINDOW_ARGS const int H, const int W, const int OH, const int OW, const int KH, const int KW, const int SH, \
+    const int SW, const int PH, const int PW
+// Then max pooling's dilation.
+#define MAX_WINDOW_ARGS WINDOW_ARGS, const int DH, const int DW
+// Or average pooling's bottom and right padding and divisor settings.
+#define AVG_WINDOW_ARGS WINDOW_ARGS, const int PB, const int PR, const int countIncludePad, const int divisorOverride
+
 #ifndef INDICES
 #define INDICES 1 // 0: max pooling neither tracks nor writes its argmax indices (the indices argument is unused)
 #endif
@@ -41,8 +69,7 @@ inline OutputRun outputRun(const int OH, const int OW) {
 // per instruction. NDRange (OH * ceil(OW/VW) rounded up to LOCAL_SIZE, planes).
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void maxpool2d(const __global float* restrict x, __global float* restrict y, __global long* restrict indices,
-               const int H, const int W, const int OH, const int OW, const int KH, const int KW, const int SH,
-               const int SW, const int PH, const int PW, const int DH, const int DW) {
+               MAX_WINDOW_ARGS) {
     const OutputRun run = outputRun(OH, OW);
     if (run.count == 0) {
         return;
@@ -116,35 +143,20 @@ void maxpool2d(const __global float* restrict x, __global float* restrict y, __g
 // dx[plane, ih, iw] = sum of dy over the outputs whose recorded index is (ih, iw).
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void maxpool2d_backward(const __global float* restrict dy, const __global long* restrict indices,
-                        __global float* restrict dx, const int H, const int W, const int OH, const int OW,
-                        const int KH, const int KW, const int SH, const int SW, const int PH, const int PW,
-                        const int DH, const int DW) {
-    const int here = get_global_id(0);
-    if (here >= H * W) {
+                        __global float* restrict dx, MAX_WINDOW_ARGS) {
+    InputElement in;
+    if (!inputElement(H, W, &in)) {
         return;
     }
-    const long plane = get_global_id(1);
-    const int iw = here % W;
-    const int ih = here / W;
-    const long outBase = plane * OH * OW;
+    const long outBase = in.plane * OH * OW;
     float acc = 0.0f;
-    for (int i = 0; i < KH; i++) {
-        const int oh = adjointOutput(ih, i, SH, PH, DH, 0, OH);
-        if (oh < 0) {
-            continue;
+    FOR_EACH_WINDOW_OF(in.ih, in.iw, KH, KW, SH, SW, PH, PW, DH, DW, 0, OH, OW,
+        const long o = outBase + (long) oh * OW + ow;
+        if (indices[o] == in.here) {
+            acc += dy[o];
         }
-        for (int j = 0; j < KW; j++) {
-            const int ow = adjointOutput(iw, j, SW, PW, DW, 0, OW);
-            if (ow < 0) {
-                continue;
-            }
-            const long o = outBase + (long) oh * OW + ow;
-            if (indices[o] == here) {
-                acc += dy[o];
-            }
-        }
-    }
-    dx[plane * H * W + here] = acc;
+    )
+    dx[in.plane * H * W + in.here] = acc;
 }
 
 // Whether input coordinate x is read by one of the K taps of output o along an axis.
@@ -157,9 +169,7 @@ inline bool isTap(const long x, const int o, const int S, const int P, const int
 // gathering gradient neither drops it (outside the plane) nor sends it elsewhere (indices of another input shape).
 // The same arguments as maxpool2d, with the indices and the flag in place of x, y and indices.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
-void maxpool2d_check_indices(const __global long* restrict indices, __global long* restrict bad, const int H,
-                             const int W, const int OH, const int OW, const int KH, const int KW, const int SH,
-                             const int SW, const int PH, const int PW, const int DH, const int DW) {
+void maxpool2d_check_indices(const __global long* restrict indices, __global long* restrict bad, MAX_WINDOW_ARGS) {
     const int o = get_global_id(0);
     if (o >= OH * OW) {
         return;
@@ -215,9 +225,7 @@ inline float averageOf(const __global float* xp, const int oh, const int ow, con
 // their sums are vectors and their divisor is the window's size (or the override); elsewhere pixel by pixel.
 // NDRange (OH * ceil(OW/VW) rounded up to LOCAL_SIZE, planes).
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
-void avgpool2d(const __global float* restrict x, __global float* restrict y, const int H, const int W,
-               const int OH, const int OW, const int KH, const int KW, const int SH, const int SW, const int PH,
-               const int PW, const int PB, const int PR, const int countIncludePad, const int divisorOverride) {
+void avgpool2d(const __global float* restrict x, __global float* restrict y, AVG_WINDOW_ARGS) {
     const OutputRun run = outputRun(OH, OW);
     if (run.count == 0) {
         return;
@@ -245,33 +253,17 @@ void avgpool2d(const __global float* restrict x, __global float* restrict y, con
 
 // dx[plane, ih, iw] = sum over the windows holding (ih, iw) of dy / divisor.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
-void avgpool2d_backward(const __global float* restrict dy, __global float* restrict dx, const int H, const int W,
-                        const int OH, const int OW, const int KH, const int KW, const int SH, const int SW,
-                        const int PH, const int PW, const int PB, const int PR, const int countIncludePad,
-                        const int divisorOverride) {
-    const int here = get_global_id(0);
-    if (here >= H * W) {
+void avgpool2d_backward(const __global float* restrict dy, __global float* restrict dx, AVG_WINDOW_ARGS) {
+    InputElement in;
+    if (!inputElement(H, W, &in)) {
         return;
     }
-    const long plane = get_global_id(1);
-    const int iw = here % W;
-    const int ih = here / W;
-    const __global float* dyp = dy + plane * OH * OW;
+    const __global float* dyp = dy + in.plane * OH * OW;
     float acc = 0.0f;
-    for (int i = 0; i < KH; i++) {
-        const int oh = adjointOutput(ih, i, SH, PH, 1, 0, OH);
-        if (oh < 0) {
-            continue;
-        }
-        for (int j = 0; j < KW; j++) {
-            const int ow = adjointOutput(iw, j, SW, PW, 1, 0, OW);
-            if (ow < 0) {
-                continue;
-            }
-            const avg_window a = avg_window_of(oh, ow, H, W, KH, KW, SH, SW, PH, PW, PB, PR, countIncludePad,
-                                               divisorOverride);
-            acc += dyp[oh * OW + ow] / a.divisor;
-        }
-    }
-    dx[plane * H * W + here] = acc;
+    FOR_EACH_WINDOW_OF(in.ih, in.iw, KH, KW, SH, SW, PH, PW, 1, 1, 0, OH, OW,
+        const avg_window a = avg_window_of(oh, ow, H, W, KH, KW, SH, SW, PH, PW, PB, PR, countIncludePad,
+                                           divisorOverride);
+        acc += dyp[oh * OW + ow] / a.divisor;
+    )
+    dx[in.plane * H * W + in.here] = acc;
 }

@@ -168,18 +168,7 @@ inline int colOf(const int tn, const int jv) {
 }
 
 __kernel __attribute__((reqd_work_group_size(NDIMC, MDIMC, 1)))
-void sgemm(const int M, const int N, const int K, const int groups,
-           const __global float* restrict A, const long aOffset, const long aGroupStride,
-           const __global float* restrict B, const long bOffset, const int ldb,
-           const long bBatchStride, const long bGroupStride,
-           __global float* restrict C, const long cOffset, const int ldc,
-           const long cBatchStride, const long cGroupStride,
-           const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS
-#ifdef IMPLICIT
-           , const int H, const int W, const int KH, const int KW, const int SH, const int SW,
-           const int PH, const int PW, const int DH, const int DW, const int OW
-#endif
-           ) {
+void sgemm(SGEMM_ARGS) {
     const int tn = get_local_id(0);
     const int tm = get_local_id(1);
     const int tid = tm * NDIMC + tn;
@@ -189,7 +178,7 @@ void sgemm(const int M, const int N, const int K, const int groups,
     const int g = get_global_id(2) % groups;
 
     const __global float* a = A + aOffset + g * aGroupStride;
-    const __global float* bg = B + bOffset + b * bBatchStride + g * bGroupStride;
+    const __global float* bg = OPERAND_AT(B, b, b, g);
 #ifdef IMPLICIT
     const Source src = {bg, K, N, H, W, KH, KW, SH, SW, PH, PW, DH, DW, OW};
 #else
@@ -272,7 +261,7 @@ void sgemm(const int M, const int N, const int K, const int groups,
 #endif
     }
 
-    __global float* c = C + cOffset + b * cBatchStride + g * cGroupStride;
+    __global float* c = OPERAND_AT(C, c, b, g);
     const __global float* r = residual + (c - C);
     for (int i = 0; i < MWI; i++) {
         const int row = row0 + rowOf(tm, i);

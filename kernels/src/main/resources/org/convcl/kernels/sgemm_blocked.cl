@@ -190,18 +190,7 @@ inline void accumulate(floatV acc[WPTM][WPTN], const __global float* arow[WPTM],
 }
 
 __kernel __attribute__((reqd_work_group_size(LOCAL_N, LOCAL_M, 1)))
-void sgemm(const int M, const int N, const int K, const int groups,
-           const __global float* restrict A, const long aOffset, const long aGroupStride,
-           const __global float* restrict B, const long bOffset, const int ldb,
-           const long bBatchStride, const long bGroupStride,
-           __global float* restrict C, const long cOffset, const int ldc,
-           const long cBatchStride, const long cGroupStride,
-           const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS
-#ifdef IMPLICIT
-           , const int H, const int W, const int KH, const int KW, const int SH, const int SW,
-           const int PH, const int PW, const int DH, const int DW, const int OW
-#endif
-           ) {
+void sgemm(SGEMM_ARGS) {
     const int col0 = get_global_id(0) * WIDTH;
     const int row0 = get_global_id(1) * WPTM;
     const int b = get_global_id(2) / groups;
@@ -217,7 +206,7 @@ void sgemm(const int M, const int N, const int K, const int groups,
         arow[wm] = a + (long) min(row0 + wm, M - 1) * K;
     }
     const int groupCol0 = get_group_id(0) * PANEL;
-    const __global float* bb = B + bOffset + b * bBatchStride + g * bGroupStride;
+    const __global float* bb = OPERAND_AT(B, b, b, g);
 #ifdef PACKED
     __local float* panel = 0; // unused: accumulate reads pack's panels in place
 #else
@@ -271,7 +260,7 @@ void sgemm(const int M, const int N, const int K, const int groups,
 #endif
 #endif
 
-    __global float* c = C + cOffset + b * cBatchStride + g * cGroupStride + col0;
+    __global float* c = OPERAND_AT(C, c, b, g) + col0;
 #pragma unroll
     for (int wm = 0; wm < WPTM; wm++) {
         if (row0 + wm >= M) {
@@ -303,8 +292,8 @@ void sgemm(const int M, const int N, const int K, const int groups,
 // sequential stream, where copying from B itself takes a cache and TLB miss per row and panel: on a CPU that copy
 // took 40-50% of SGEMM 1024 and 2048, each row read again by every row-group.
 // NDRange: (panels, K, batch*groups).
-__kernel void pack(const int N, const int K, const int groups, const __global float* restrict B, const long bOffset,
-                   const int ldb, const long bBatchStride, const long bGroupStride, __global float* restrict packed) {
+__kernel void pack(const int N, const int K, const int groups, OPERAND_ARGS(const __global float, B, b),
+                   __global float* restrict packed) {
     const int p = get_global_id(0);
     const int k = get_global_id(1);
     const int panels = (N + PANEL - 1) / PANEL;
@@ -313,7 +302,7 @@ __kernel void pack(const int N, const int K, const int groups, const __global fl
     }
     const int b = get_global_id(2) / groups;
     const int g = get_global_id(2) % groups;
-    const __global float* row = B + bOffset + b * bBatchStride + g * bGroupStride + (long) k * ldb + p * PANEL;
+    const __global float* row = OPERAND_AT(B, b, b, g) + (long) k * ldb + p * PANEL;
     __global float* out = packed + ((long) get_global_id(2) * panels + p) * K * PANEL + (long) k * PANEL;
     const int n = min(N - p * PANEL, PANEL);
     for (int q = 0; q < PANEL_VECS; q++) {

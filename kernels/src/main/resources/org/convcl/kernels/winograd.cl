@@ -96,43 +96,22 @@ inline void pixelOrder(const float8* row, float8* pixels) {
 #error "TILE must be 2 or 4"
 #endif
 
-#define RUN 8 // lanes of a work-item: filters or tiles
-
-// The first `lanes` floats at `at` in the first lanes, 0 in the rest.
-inline float8 loadLanes(const __global float* at, const int lanes) {
-    if (lanes == RUN) {
-        return vload8(0, at);
-    }
-    float v[RUN] = {0.0f};
-    for (int l = 0; l < lanes; l++) {
-        v[l] = at[l];
-    }
-    return vload8(0, v);
-}
-
-// The first `lanes` lanes of v to at.
-inline void storeLanes(const float8 v, __global float* at, const int lanes) {
-    if (lanes == RUN) {
-        vstore8(v, 0, at);
-        return;
-    }
-    float f[RUN];
-    vstore8(v, 0, f);
-    for (int l = 0; l < lanes; l++) {
-        at[l] = f[l];
-    }
-}
+// A work-item's lanes, filters or tiles, are pixel_runs.cl's run of VW, loaded and stored by loadRun and storeRun.
+// The host passes VW from WinogradTiles.RUN, which sizes the NDRange; the transforms are written for float8.
+#if VW != 8
+#error "winograd's runs are 8 lanes wide: VW must be 8"
+#endif
 
 // U[xi, k, c] = (G g G^T)[xi] for the 3x3 filter g = w[k, c].
 // Work-items: ceil(K*C / 8), each 8 consecutive filters (k, c) in the lanes.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void winograd_filter(const __global float* restrict w, __global float* restrict u, const int K, const int C) {
-    const long kc0 = (long) get_global_id(0) * RUN;
+    const long kc0 = (long) get_global_id(0) * VW;
     const long filters = (long) K * C;
     if (kc0 >= filters) {
         return;
     }
-    const int lanes = (int) min((long) RUN, filters - kc0);
+    const int lanes = (int) min((long) VW, filters - kc0);
     const __global float* g0 = w + kc0 * 9;
     float8 g[9], t[ALPHA * 3], v[ALPHA * ALPHA];
     for (int e = 0; e < 9; e++) {
@@ -147,7 +126,7 @@ void winograd_filter(const __global float* restrict w, __global float* restrict 
         filterTransform(t + i * 3, 1, v + i * ALPHA, 1);
     }
     for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
-        storeLanes(v[xi], u + xi * filters + kc0, lanes);
+        storeRun(v[xi], u + xi * filters + kc0, lanes);
     }
 }
 
@@ -159,7 +138,7 @@ typedef struct {
 } TileRun;
 
 inline TileRun tileRun(const int e, const int rows, const int TW, const int T) {
-    const int runs = (TW + RUN - 1) / RUN;
+    const int runs = (TW + VW - 1) / VW;
     const int rowsOfTiles = T / TW;
     const int tilesHigh = (rows + TILE - 1) / TILE;
     const int run = e % runs;
@@ -168,9 +147,9 @@ inline TileRun tileRun(const int e, const int rows, const int TW, const int T) {
     tr.channel = e / runs / rowsOfTiles;
     tr.image = r / tilesHigh;
     tr.tileRow = r % tilesHigh;
-    tr.t0 = r * TW + run * RUN;
-    tr.lanes = min(RUN, TW - run * RUN);
-    tr.ow0 = run * RUN * TILE;
+    tr.t0 = r * TW + run * VW;
+    tr.lanes = min(VW, TW - run * VW);
+    tr.ow0 = run * VW * TILE;
     return tr;
 }
 
@@ -202,7 +181,7 @@ void winograd_input(const __global float* restrict x, const long xOffset, __glob
     const int ih0 = oh0 + run.tileRow * TILE - PH;
     const int iw0 = run.ow0 - PW;
     // Only runs away from the left and right padding take the unguarded loads.
-    const bool inside = iw0 >= 0 && iw0 + (RUN - 1) * TILE + ALPHA <= W;
+    const bool inside = iw0 >= 0 && iw0 + (VW - 1) * TILE + ALPHA <= W;
     float8 d[ALPHA], r[ALPHA * ALPHA], b[ALPHA * ALPHA];
     for (int i = 0; i < ALPHA; i++) {
         const int ih = ih0 + i;
@@ -218,7 +197,7 @@ void winograd_input(const __global float* restrict x, const long xOffset, __glob
     }
     __global float* out = v + (long) run.channel * T + run.t0;
     for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
-        storeLanes(b[xi], out + (long) xi * C * T, run.lanes);
+        storeRun(b[xi], out + (long) xi * C * T, run.lanes);
     }
 }
 
@@ -263,7 +242,7 @@ void winograd_output(const __global float* restrict m, const long mOffset,
     float8 p[ALPHA * ALPHA], s[TILE * ALPHA], o[TILE * TILE];
     const __global float* in = m + mOffset + (long) k * T + run.t0;
     for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
-        p[xi] = loadLanes(in + (long) xi * K * T, run.lanes);
+        p[xi] = loadRun(in + (long) xi * K * T, run.lanes);
     }
     for (int j = 0; j < ALPHA; j++) {
         outputTransform(p + j, ALPHA, s + j, ALPHA);
@@ -274,7 +253,7 @@ void winograd_output(const __global float* restrict m, const long mOffset,
     const float b = hasBias ? bias[k] : 0.0f;
     const int ohTile = oh0 + run.tileRow * TILE;
     const long plane = yOffset + ((long) run.image * K + k) * OH * OW;
-    const int width = min(RUN * TILE, OW - run.ow0);
+    const int width = min(VW * TILE, OW - run.ow0);
     for (int i = 0; i < TILE && ohTile + i < oh0 + rows; i++) {
         // Row i of the run's tiles in pixel order, by vector shuffles, and checked for finiteness as vectors; lane by
         // lane, the output transform took a third as long as the products (N=8, 3x3 C=K=64 56x56: 13.7 -> 12.4 ms
@@ -288,13 +267,13 @@ void winograd_output(const __global float* restrict m, const long mOffset,
         pixelOrder(row, u);
         const bool finite = all(finiteLanes);
         const long at = plane + (long) (ohTile + i) * OW + run.ow0;
-        if (finite && width == RUN * TILE) {
+        if (finite && width == VW * TILE) {
             for (int q = 0; q < TILE; q++) {
                 const float8 z = PLUS_RESIDUAL(u[q], vload8(q, residual + at));
                 vstore8(ACTIVATE(z, actA, actB), q, y + at);
             }
         } else {
-            float pixels[RUN * TILE];
+            float pixels[VW * TILE];
             for (int q = 0; q < TILE; q++) {
                 vstore8(u[q], q, pixels);
             }

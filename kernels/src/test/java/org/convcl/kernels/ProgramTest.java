@@ -29,6 +29,7 @@ class ProgramTest {
     void ownPartsNameDistinctPrograms() {
         Set<String> own = Arrays.stream(Program.values()).map(Program::ownPart).collect(Collectors.toSet());
         assertEquals(Program.values().length, own.size());
-        assertEquals("vectors.cl + conv_gather.cl + epilogue.cl + sgemm_blocked.cl", Program.SGEMM_BLOCKED.files());
+        assertEquals("vectors.cl + conv_gather.cl + epilogue.cl + sgemm_arguments.cl + sgemm_blocked.cl",
+                Program.SGEMM_BLOCKED.files());
     }
 }

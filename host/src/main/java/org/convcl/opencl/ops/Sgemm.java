@@ -31,6 +31,11 @@ public final class Sgemm {
         public long[] strides() {
             return new long[] {offset, ld, batchStride, groupStride};
         }
+
+        /** Sets this operand's arguments as {@code sgemm_arguments.cl}'s OPERAND_ARGS declares them. */
+        Launch arguments(Launch launch) {
+            return launch.buffer(buffer).i64(offset).i32(ld).i64(batchStride).i64(groupStride);
+        }
     }
 
     /**
@@ -109,9 +114,8 @@ public final class Sgemm {
         var packed = panels.atLeast(packedFloats(config, size));
         long panelCount = blocks(size.cols(), config.groupColumns());
         long perGroup = panelCount * size.depth() * config.groupColumns();
-        new Launch(cl, cl.kernel(config.program(), "pack", config.defines()), "pack")
-                .i32(size.cols()).i32(size.depth()).i32(size.groups())
-                .buffer(b.buffer()).i64(b.offset()).i32(b.ld()).i64(b.batchStride()).i64(b.groupStride())
+        b.arguments(new Launch(cl, cl.kernel(config.program(), "pack", config.defines()), "pack")
+                        .i32(size.cols()).i32(size.depth()).i32(size.groups()))
                 .buffer(packed)
                 .enqueue(new long[] {panelCount, size.depth(), (long) size.batch() * size.groups()}, null);
         return new Operand(packed, 0, config.groupColumns(), perGroup * size.groups(), perGroup);
@@ -139,11 +143,10 @@ public final class Sgemm {
         var run = config instanceof SgemmConfig.Tiled t ? t.alignedTo(size.depth(), bStrides, c.strides()) : config;
         var kernel = cl.kernel(run.program(), "sgemm", run.defines() + epilogue.defines() + moreDefines);
         long[] local = run.local();
-        var launch = new Launch(cl, kernel, "sgemm")
-                .i32(size.rows()).i32(size.cols()).i32(size.depth()).i32(size.groups())
-                .buffer(a).i64(0).i64((long) size.rows() * size.depth())
-                .buffer(b.buffer()).i64(b.offset()).i32(b.ld()).i64(b.batchStride()).i64(b.groupStride())
-                .buffer(c.buffer()).i64(c.offset()).i32(c.ld()).i64(c.batchStride()).i64(c.groupStride())
+        // sgemm_arguments.cl's SGEMM_ARGS, up to the epilogue's.
+        var launch = c.arguments(b.arguments(new Launch(cl, kernel, "sgemm")
+                        .i32(size.rows()).i32(size.cols()).i32(size.depth()).i32(size.groups())
+                        .buffer(a).i64(0).i64((long) size.rows() * size.depth())))
                 .optional(bias, a);
         moreArgs.apply(epilogue.arguments(launch, a))
                 .enqueue(new long[] {

@@ -59,6 +59,7 @@ public final class WinogradKernels {
     }
 
     private Launch launch(String kernel, WinogradTiles t, String moreDefines) {
-        return Launch.oneDimensional(cl, Program.WINOGRAD, kernel, " -DTILE=" + t.tile() + moreDefines);
+        return Launch.oneDimensional(cl, Program.WINOGRAD, kernel, " -DTILE=" + t.tile() + " -DVW=" + WinogradTiles.RUN
+                + moreDefines);
     }
 }

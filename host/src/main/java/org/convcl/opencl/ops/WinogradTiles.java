@@ -40,7 +40,8 @@ public record WinogradTiles(Conv2dShape shape, int tile) {
 
     /**
      * Work-items of the input and output transforms of a chunk per channel: each takes a run of up to
-     * {@value #RUN} neighbouring tiles of one row of tiles, one vector lane per tile ({@code winograd.cl}'s RUN).
+     * {@value #RUN} neighbouring tiles of one row of tiles, one vector lane per tile (passed to {@code winograd.cl} as
+     * pixel_runs.cl's VW).
      */
     public long runsOf(ColumnChunks.Chunk c) {
         return (long) c.images() * ((c.rows() + tile - 1) / tile) * ((tilesWide() + RUN - 1) / RUN);
