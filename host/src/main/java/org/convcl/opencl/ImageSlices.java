@@ -3,7 +3,6 @@ package org.convcl.opencl;
 import java.util.ArrayList;
 import java.util.List;
 import org.convcl.Tensor;
-import org.convcl.opencl.ops.TensorOps;
 
 /**
  * One host-tensor call run on the device in slices of images, so that a batch larger than one allocation (or the
@@ -21,8 +20,8 @@ final class ImageSlices {
         List<DeviceTensor> run(int images, List<DeviceTensor> inputs);
     }
 
-    private final OpenClBackend backend;
-    private final TensorOps ops;
+    private final TensorStore store;
+    private final DeviceOps ops;
     private final long budgetBytes;
     private final int n;
     private final List<HostImages> uploads = new ArrayList<>();
@@ -33,8 +32,8 @@ final class ImageSlices {
      * @param budgetBytes the most bytes one per-image buffer of a slice may take
      * @param n           images in the batch
      */
-    ImageSlices(OpenClBackend backend, TensorOps ops, long budgetBytes, int n) {
-        this.backend = backend;
+    ImageSlices(TensorStore store, DeviceOps ops, long budgetBytes, int n) {
+        this.store = store;
         this.ops = ops;
         this.budgetBytes = budgetBytes;
         this.n = n;
@@ -76,7 +75,7 @@ final class ImageSlices {
                 try {
                     for (int i = 0; i < downloads.size(); i++) {
                         var d = downloads.get(i);
-                        d.read(results.get(i).buffer(backend, "output slice", d.isIndices()), n0, images);
+                        d.read(store.buffer(results.get(i), "output slice", d.isIndices()), n0, images);
                     }
                     for (int i = 0; i < sums.size(); i++) {
                         var part = results.get(downloads.size() + i);
@@ -84,8 +83,7 @@ final class ImageSlices {
                             totals.add(part);
                             results.set(downloads.size() + i, null);
                         } else {
-                            ops.addInPlace(totals.get(i).buffer(backend, "sum", false),
-                                    part.buffer(backend, "sum slice", false), part.size());
+                            ops.addInPlace(totals.get(i), part);
                         }
                     }
                 } finally {
@@ -93,7 +91,7 @@ final class ImageSlices {
                 }
             }
             for (int i = 0; i < totals.size(); i++) {
-                totals.get(i).buffer(backend, "sum", false).read(sums.get(i).data());
+                store.buffer(totals.get(i), "sum", false).read(sums.get(i).data());
             }
         } finally {
             closeAll(totals);
@@ -104,9 +102,9 @@ final class ImageSlices {
         var inputs = new ArrayList<DeviceTensor>();
         try {
             for (var u : uploads) {
-                var d = backend.allocate("input slice", u.isIndices(), u.sliceShape(images));
+                var d = store.allocate("input slice", u.isIndices(), u.sliceShape(images));
                 inputs.add(d);
-                u.write(d.buffer(backend, "input slice", u.isIndices()), n0, images);
+                u.write(store.buffer(d, "input slice", u.isIndices()), n0, images);
             }
             return new ArrayList<>(operation.run(images, inputs));
         } finally {
@@ -124,7 +122,7 @@ final class ImageSlices {
             largest = Math.max(largest, h.bytesPerImage());
         }
         if (largest > budgetBytes) {
-            var d = backend.device();
+            var d = store.device();
             throw new IllegalArgumentException("input: one image needs a " + largest + "-byte buffer, more than the "
                     + budgetBytes + " bytes one transfer may take on " + d.name() + " (CL_DEVICE_MAX_MEM_ALLOC_SIZE "
                     + d.maxAllocBytes() + ")");

@@ -1,9 +1,5 @@
 package org.convcl.opencl;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import org.convcl.Activation;
 import org.convcl.Backend;
 import org.convcl.Conv2dGradients;
@@ -14,16 +10,10 @@ import org.convcl.MaxPool2dResult;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.opencl.conv.Conv2dPlan;
-import org.convcl.opencl.conv.Convolutions;
-import org.convcl.opencl.ops.AvgPool2d;
-import org.convcl.opencl.ops.Epilogue;
-import org.convcl.opencl.ops.MaxPool2d;
-import org.convcl.opencl.ops.TensorOps;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.ConvclException;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.DeviceInfo;
-import org.convcl.opencl.runtime.Launch;
 import org.convcl.opencl.tuning.TuningCache;
 
 /**
@@ -44,23 +34,15 @@ import org.convcl.opencl.tuning.TuningCache;
  */
 public final class OpenClBackend implements Backend {
     private final ClContext cl;
-    private final Convolutions convolutions;
-    private final MaxPool2d maxPool;
-    private final AvgPool2d avgPool;
-    private final TensorOps tensorOps;
-    private final long transferBudgetBytes;
+    private final TensorStore store;
+    private final DeviceOps ops;
+    private final HostOps host;
 
     private OpenClBackend(ClContext cl, BackendOptions options) {
-        if (cl.device().maxWorkGroupSize() < Launch.LOCAL_1D) {
-            throw new IllegalArgumentException("device " + cl.device().name() + ": max work-group size "
-                    + cl.device().maxWorkGroupSize() + " is below the " + Launch.LOCAL_1D + " ConvCL's kernels use");
-        }
         this.cl = cl;
-        this.transferBudgetBytes = Math.min(options.transferBudgetBytes(), cl.device().maxAllocBytes());
-        this.convolutions = new Convolutions(cl, options.planner(cl.device()));
-        this.maxPool = new MaxPool2d(cl);
-        this.avgPool = new AvgPool2d(cl);
-        this.tensorOps = new TensorOps(cl);
+        this.store = new TensorStore(this, cl);
+        this.ops = new DeviceOps(cl, options, store);
+        this.host = new HostOps(store, ops, Math.min(options.transferBudgetBytes(), cl.device().maxAllocBytes()));
     }
 
     /**
@@ -147,9 +129,7 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalArgumentException when this backend cannot run the shape
      */
     public String describeConv2d(Conv2dShape shape) {
-        requireNonNull("shape", shape);
-        var planner = convolutions.planner();
-        return planner.forward(shape).describe() + "; " + TuningCache.origin(cl.device(), planner.context().sgemm());
+        return ops.describeConv2d(shape);
     }
 
     @Override
@@ -160,37 +140,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
                                       Activation activation) {
-        requireNonNull("params", params);
-        requireNonNull("activation", activation);
-        var s = params.shapeOf(input, weight, bias);
-        if (residual != null) {
-            Tensor.requireShape("residual", residual, s.outputShape());
-        }
-        return forwardInSlices(input, weight, bias, residual, s.outputShape(),
-                (x, w, b, r) -> conv2d(x, w, b, params, r, activation));
-    }
-
-    /** A forward pass on device tensors: (input, weight, bias or null, residual or null) to the output. */
-    private interface DeviceForward {
-        DeviceTensor run(DeviceTensor input, DeviceTensor weight, DeviceTensor bias, DeviceTensor residual);
-    }
-
-    /**
-     * A forward pass on host tensors: the weight and bias uploaded once, the images and the residual (null for
-     * none, shaped like the output) in slices.
-     */
-    private Tensor forwardInSlices(Tensor input, Tensor weight, Tensor bias, Tensor residual, int[] outputShape,
-                                   DeviceForward forward) {
-        var out = Tensor.zeros("output", outputShape);
-        try (var w = upload(weight); var b = bias == null ? null : upload(bias)) {
-            var slices = slices(input.dim(0)).upload(input);
-            if (residual != null) {
-                slices.upload(residual);
-            }
-            slices.download(out).run((images, in) -> List.of(forward.run(in.get(0), w, b,
-                    residual == null ? null : in.get(1))));
-        }
-        return out;
+        return host.conv2d(input, weight, bias, params, residual, activation);
     }
 
     /**
@@ -207,7 +157,7 @@ public final class OpenClBackend implements Backend {
      */
     public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
                                             Conv2dParams params) {
-        return conv2d(input, weight, bias, params, null, Activation.identity());
+        return ops.conv2d(input, weight, bias, params, null, Activation.identity());
     }
 
     /**
@@ -227,7 +177,7 @@ public final class OpenClBackend implements Backend {
      */
     public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
                                             Conv2dParams params, Activation activation) {
-        return conv2d(input, weight, bias, params, null, activation);
+        return ops.conv2d(input, weight, bias, params, null, activation);
     }
 
     /**
@@ -245,80 +195,20 @@ public final class OpenClBackend implements Backend {
      */
     public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
                                             Conv2dParams params, DeviceTensor residual, Activation activation) {
-        requireNonNull("input", input);
-        requireNonNull("weight", weight);
-        requireNonNull("params", params);
-        requireNonNull("activation", activation);
-        var s = params.shapeOf(input.shape(), weight.shape(), bias == null ? null : bias.shape());
-        if (residual != null) {
-            requireShape("residual", residual, s.outputShape());
-        }
-        var epilogue = new Epilogue(activation, residual == null ? null : residual.buffer(this, "residual", false));
-        return produce("output", s.outputShape(), y -> convolutions.conv2d(s, input.buffer(this, "input", false),
-                weight.buffer(this, "weight", false), bias == null ? null : bias.buffer(this, "bias", false), epilogue,
-                y));
+        return ops.conv2d(input, weight, bias, params, residual, activation);
     }
 
     @Override
     public synchronized Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
                                                        Conv2dParams params) {
-        return conv2dBackwardInSlices(gradOutput, input, weight, params, null, null);
+        return host.conv2dBackward(gradOutput, input, weight, params);
     }
 
     /** As {@link Backend}'s, with the activation's gradient taken on the device, in the same slices. */
     @Override
     public synchronized Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
                                                        Conv2dParams params, Activation activation, Tensor output) {
-        requireNonNull("activation", activation);
-        requireNonNull("output", output);
-        return conv2dBackwardInSlices(gradOutput, input, weight, params, activation, output);
-    }
-
-    /** The host-tensor backward pass, with the activation's gradient where {@code activation} is not null. */
-    private Conv2dGradients conv2dBackwardInSlices(Tensor gradOutput, Tensor input, Tensor weight,
-                                                   Conv2dParams params, Activation activation, Tensor output) {
-        requireNonNull("params", params);
-        var s = params.shapeOf(input, weight, null);
-        Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
-        if (activation != null) {
-            Tensor.requireShape("output", output, s.outputShape());
-        }
-        return gradientsInSlices(gradOutput, input, weight, s.k(), activation == null ? null : output,
-                (dy, x, w, y) -> y == null ? conv2dBackward(dy, x, w, params)
-                        : conv2dBackward(dy, x, w, params, activation, y));
-    }
-
-    /**
-     * A backward pass on device tensors: (gradOutput, input, weight, and the forward output where an activation's
-     * gradient is taken, else null) to the gradients.
-     */
-    private interface DeviceBackward {
-        DeviceConv2dGradients run(DeviceTensor gradOutput, DeviceTensor input, DeviceTensor weight,
-                                  DeviceTensor output);
-    }
-
-    /**
-     * A backward pass on host tensors, in slices of images whose weight and bias gradients are summed; with an
-     * activation's forward {@code output} (null for none) the residual's gradient comes back too.
-     */
-    private Conv2dGradients gradientsInSlices(Tensor gradOutput, Tensor input, Tensor weight, int biasSize,
-                                              Tensor output, DeviceBackward backward) {
-        boolean activated = output != null;
-        var grads = new Conv2dGradients(Tensor.zeros("input gradient", input.shape()),
-                Tensor.zeros("weight gradient", weight.shape()), Tensor.zeros("bias gradient", biasSize),
-                activated ? Tensor.zeros("residual gradient", gradOutput.shape()) : null);
-        try (var w = upload(weight)) {
-            var slices = slices(input.dim(0)).upload(gradOutput).upload(input).download(grads.input());
-            if (activated) {
-                slices.upload(output).download(grads.residual());
-            }
-            slices.sum(grads.weight()).sum(grads.bias()).run((images, in) -> {
-                var g = backward.run(in.get(0), in.get(1), w, activated ? in.get(2) : null);
-                return activated ? List.of(g.input(), g.residual(), g.weight(), g.bias())
-                        : List.of(g.input(), g.weight(), g.bias());
-            });
-        }
-        return grads;
+        return host.conv2dBackward(gradOutput, input, weight, params, activation, output);
     }
 
     /**
@@ -335,48 +225,7 @@ public final class OpenClBackend implements Backend {
      */
     public synchronized DeviceConv2dGradients conv2dBackward(DeviceTensor gradOutput, DeviceTensor input,
                                                              DeviceTensor weight, Conv2dParams params) {
-        requireNonNull("input", input);
-        requireNonNull("weight", weight);
-        var s = params.shapeOf(input.shape(), weight.shape(), null);
-        requireShape("gradOutput", gradOutput, s.outputShape());
-        return gradients(gradOutput, input, weight, s.k(), (dy, x, w, gx, gw, gb) ->
-                convolutions.conv2dBackward(s, dy, x, w, gx, gw, gb));
-    }
-
-    /** The kernels of a backward pass: gradOutput, input and weight buffers to the three gradient buffers. */
-    private interface BackwardKernels {
-        void enqueue(DeviceBuffer dy, DeviceBuffer x, DeviceBuffer w, DeviceBuffer gradX, DeviceBuffer gradW,
-                     DeviceBuffer gradB);
-    }
-
-    /** New gradient tensors filled by {@code kernels}, or zero weight and bias gradients when there are no images. */
-    private DeviceConv2dGradients gradients(DeviceTensor gradOutput, DeviceTensor input, DeviceTensor weight,
-                                            int biasSize, BackwardKernels kernels) {
-        DeviceTensor gx = null;
-        DeviceTensor gw = null;
-        DeviceTensor gb = null;
-        try {
-            gx = allocate("input gradient", false, input.shape());
-            gw = allocate("weight gradient", false, weight.shape());
-            gb = allocate("bias gradient", false, biasSize);
-            if (input.shape()[0] == 0) {
-                // No images: the weight and bias gradients are sums over nothing.
-                gw.buffer(this, "weight gradient", false).write(new float[(int) gw.size()]);
-                gb.buffer(this, "bias gradient", false).write(new float[(int) gb.size()]);
-            } else {
-                kernels.enqueue(gradOutput.buffer(this, "gradOutput", false), input.buffer(this, "input", false),
-                        weight.buffer(this, "weight", false), gx.buffer(this, "input gradient", false),
-                        gw.buffer(this, "weight gradient", false), gb.buffer(this, "bias gradient", false));
-            }
-            return new DeviceConv2dGradients(gx, gw, gb);
-        } catch (RuntimeException e) {
-            for (var t : new DeviceTensor[] {gx, gw, gb}) {
-                if (t != null) {
-                    t.close();
-                }
-            }
-            throw e;
-        }
+        return ops.conv2dBackward(gradOutput, input, weight, params);
     }
 
     /**
@@ -398,36 +247,17 @@ public final class OpenClBackend implements Backend {
     public synchronized DeviceConv2dGradients conv2dBackward(DeviceTensor gradOutput, DeviceTensor input,
                                                              DeviceTensor weight, Conv2dParams params,
                                                              Activation activation, DeviceTensor output) {
-        requireNonNull("input", input);
-        requireNonNull("weight", weight);
-        requireNonNull("params", params);
-        requireShape("gradOutput", gradOutput, params.shapeOf(input.shape(), weight.shape(), null).outputShape());
-        return closedOnFailure(activationBackward(gradOutput, output, activation), sum -> {
-            var g = conv2dBackward(sum, input, weight, params);
-            return new DeviceConv2dGradients(g.input(), g.weight(), g.bias(), sum);
-        });
+        return ops.conv2dBackward(gradOutput, input, weight, params, activation, output);
     }
 
     @Override
     public synchronized Tensor activation(Tensor input, Activation activation) {
-        requireNonNull("input", input);
-        requireNonNull("activation", activation);
-        var out = Tensor.zeros("output", input.shape());
-        // Flat, so any rank slices into runs of elements.
-        slices(input.size()).upload(flat(input)).download(flat(out))
-                .run((images, in) -> List.of(activation(in.get(0), activation)));
-        return out;
+        return host.activation(input, activation);
     }
 
     @Override
     public synchronized Tensor activationBackward(Tensor gradOutput, Tensor output, Activation activation) {
-        requireNonNull("gradOutput", gradOutput);
-        requireNonNull("activation", activation);
-        Tensor.requireShape("output", output, gradOutput.shape());
-        var grad = Tensor.zeros("gradient", gradOutput.shape());
-        slices(grad.size()).upload(flat(gradOutput)).upload(flat(output)).download(flat(grad))
-                .run((images, in) -> List.of(activationBackward(in.get(0), in.get(1), activation)));
-        return grad;
+        return host.activationBackward(gradOutput, output, activation);
     }
 
     /**
@@ -441,8 +271,7 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalStateException    when this backend or input is closed
      */
     public synchronized DeviceTensor activation(DeviceTensor input, Activation activation) {
-        requireNonNull("input", input);
-        return produce("activation output", input.shape(), y -> activate(input, activation, y));
+        return ops.activation(input, activation);
     }
 
     /**
@@ -458,17 +287,7 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceTensor activation(DeviceTensor input, Activation activation, DeviceTensor into) {
-        requireNonNull("input", input);
-        requireShape("into", into, input.shape());
-        if (into.size() > 0) {
-            activate(input, activation, into.buffer(this, "into", false));
-        }
-        return into;
-    }
-
-    private void activate(DeviceTensor input, Activation activation, DeviceBuffer y) {
-        requireNonNull("activation", activation);
-        tensorOps.activation(input.buffer(this, "input", false), y, input.size(), activation);
+        return ops.activation(input, activation, into);
     }
 
     /**
@@ -484,10 +303,7 @@ public final class OpenClBackend implements Backend {
      */
     public synchronized DeviceTensor activationBackward(DeviceTensor gradOutput, DeviceTensor output,
                                                         Activation activation) {
-        requireNonNull("gradOutput", gradOutput);
-        requireShape("output", output, gradOutput.shape());
-        return produce("activation gradient", gradOutput.shape(),
-                dz -> activationGradient(gradOutput, output, activation, dz));
+        return ops.activationBackward(gradOutput, output, activation);
     }
 
     /**
@@ -505,29 +321,13 @@ public final class OpenClBackend implements Backend {
      */
     public synchronized DeviceTensor activationBackward(DeviceTensor gradOutput, DeviceTensor output,
                                                         Activation activation, DeviceTensor into) {
-        requireNonNull("gradOutput", gradOutput);
-        requireShape("output", output, gradOutput.shape());
-        requireShape("into", into, gradOutput.shape());
-        if (into.size() > 0) {
-            activationGradient(gradOutput, output, activation, into.buffer(this, "into", false));
-        }
-        return into;
-    }
-
-    private void activationGradient(DeviceTensor gradOutput, DeviceTensor output, Activation activation,
-                                    DeviceBuffer dz) {
-        requireNonNull("activation", activation);
-        tensorOps.activationBackward(gradOutput.buffer(this, "gradOutput", false),
-                output.buffer(this, "output", false), dz, gradOutput.size(), activation);
+        return ops.activationBackward(gradOutput, output, activation, into);
     }
 
     @Override
     public synchronized Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias,
                                                ConvTranspose2dParams params) {
-        requireNonNull("params", params);
-        var s = params.shapeOf(input, weight, bias);
-        return forwardInSlices(input, weight, bias, null, s.outputShape(),
-                (x, w, b, r) -> convTranspose2d(x, w, b, params));
+        return host.convTranspose2d(input, weight, bias, params);
     }
 
     /**
@@ -543,22 +343,13 @@ public final class OpenClBackend implements Backend {
      */
     public synchronized DeviceTensor convTranspose2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
                                                      ConvTranspose2dParams params) {
-        requireNonNull("input", input);
-        requireNonNull("weight", weight);
-        requireNonNull("params", params);
-        var s = params.shapeOf(input.shape(), weight.shape(), bias == null ? null : bias.shape());
-        return produce("output", s.outputShape(), y -> convolutions.convTranspose2d(s, input.buffer(this, "input", false),
-                weight.buffer(this, "weight", false), bias == null ? null : bias.buffer(this, "bias", false), y));
+        return ops.convTranspose2d(input, weight, bias, params);
     }
 
     @Override
     public synchronized Conv2dGradients convTranspose2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
                                                                 ConvTranspose2dParams params) {
-        requireNonNull("params", params);
-        var s = params.shapeOf(input, weight, null);
-        Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
-        return gradientsInSlices(gradOutput, input, weight, s.cOut(), null,
-                (dy, x, w, y) -> convTranspose2dBackward(dy, x, w, params));
+        return host.convTranspose2dBackward(gradOutput, input, weight, params);
     }
 
     /**
@@ -576,27 +367,12 @@ public final class OpenClBackend implements Backend {
     public synchronized DeviceConv2dGradients convTranspose2dBackward(DeviceTensor gradOutput, DeviceTensor input,
                                                                       DeviceTensor weight,
                                                                       ConvTranspose2dParams params) {
-        requireNonNull("input", input);
-        requireNonNull("weight", weight);
-        requireNonNull("params", params);
-        var s = params.shapeOf(input.shape(), weight.shape(), null);
-        requireShape("gradOutput", gradOutput, s.outputShape());
-        return gradients(gradOutput, input, weight, s.cOut(), (dy, x, w, gx, gw, gb) ->
-                convolutions.convTranspose2dBackward(s, dy, x, w, gx, gw, gb));
+        return ops.convTranspose2dBackward(gradOutput, input, weight, params);
     }
 
     @Override
     public synchronized MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params) {
-        requireNonNull("params", params);
-        var s = params.shapeOf(input);
-        var result = new MaxPool2dResult(Tensor.zeros("output", s.outputShape()),
-                new long[(int) Tensor.elementCount(s.outputShape())]);
-        slices(s.n()).upload(input).download(result.output()).downloadIndices(result.indices(), s.outputShape())
-                .run((images, in) -> {
-                    var r = maxPool2d(in.get(0), params);
-                    return List.of(r.output(), r.indices());
-                });
-        return result;
+        return host.maxPool2d(input, params);
     }
 
     /**
@@ -610,30 +386,12 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceMaxPool maxPool2d(DeviceTensor input, Pool2dParams params) {
-        requireNonNull("input", input);
-        var s = params.shapeOf(input.shape());
-        var y = allocate("max pooling output", false, s.outputShape());
-        try {
-            var indices = allocate("max pooling indices", true, s.outputShape());
-            indices.markWindowsOf(s);
-            if (y.size() > 0) {
-                maxPool.forward(input.buffer(this, "input", false), y.buffer(this, "output", false),
-                        indices.buffer(this, "indices", true), s);
-            }
-            return new DeviceMaxPool(y, indices);
-        } catch (RuntimeException e) {
-            y.close();
-            throw e;
-        }
+        return ops.maxPool2d(input, params);
     }
 
     @Override
     public synchronized Tensor maxPool2dOutput(Tensor input, Pool2dParams params) {
-        requireNonNull("params", params);
-        var out = Tensor.zeros("output", params.shapeOf(input).outputShape());
-        slices(input.dim(0)).upload(input).download(out)
-                .run((images, in) -> List.of(maxPool2dOutput(in.get(0), params)));
-        return out;
+        return host.maxPool2dOutput(input, params);
     }
 
     /**
@@ -647,18 +405,12 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceTensor maxPool2dOutput(DeviceTensor input, Pool2dParams params) {
-        requireNonNull("input", input);
-        var s = params.shapeOf(input.shape());
-        return produce("max pooling output", s.outputShape(),
-                y -> maxPool.forward(input.buffer(this, "input", false), y, null, s));
+        return ops.maxPool2dOutput(input, params);
     }
 
     @Override
     public synchronized Tensor avgPool2d(Tensor input, Pool2dParams params) {
-        requireNonNull("params", params);
-        var out = Tensor.zeros("output", params.shapeOf(input).outputShape());
-        slices(input.dim(0)).upload(input).download(out).run((images, in) -> List.of(avgPool2d(in.get(0), params)));
-        return out;
+        return host.avgPool2d(input, params);
     }
 
     /**
@@ -672,28 +424,13 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceTensor avgPool2d(DeviceTensor input, Pool2dParams params) {
-        requireNonNull("input", input);
-        var s = params.shapeOf(input.shape());
-        return produce("average pooling output", s.outputShape(),
-                y -> avgPool.forward(input.buffer(this, "input", false), y, s));
+        return ops.avgPool2d(input, params);
     }
 
     @Override
     public synchronized Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, int[] inputShape,
                                                  Pool2dParams params) {
-        requireNonNull("params", params);
-        var s = params.shapeOf(inputShape);
-        Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
-        if (indices == null || indices.length != gradOutput.size()) {
-            throw new IllegalArgumentException("indices: must hold one value per output element (" + gradOutput.size() + ")");
-        }
-        // The gathering kernel would silently drop or misplace an index outside its window; refuse it here instead.
-        s.requireIndices(indices);
-        var grad = Tensor.zeros("gradient", s.inputShape());
-        slices(s.n()).upload(gradOutput).uploadIndices(indices, gradOutput.shape()).download(grad)
-                .run((images, in) -> List.of(maxPool2dBackward(in.get(0), in.get(1), withBatch(inputShape, images),
-                        params)));
-        return grad;
+        return host.maxPool2dBackward(gradOutput, indices, inputShape, params);
     }
 
     /**
@@ -710,29 +447,12 @@ public final class OpenClBackend implements Backend {
      */
     public synchronized DeviceTensor maxPool2dBackward(DeviceTensor gradOutput, DeviceTensor indices, int[] inputShape,
                                                        Pool2dParams params) {
-        var s = params.shapeOf(inputShape);
-        requireShape("gradOutput", gradOutput, s.outputShape());
-        requireShape("indices", indices, s.outputShape());
-        // Indices this backend's max pooling made for the same shapes lie in their windows already: checking them
-        // would cost a device-to-host read in the middle of a training step.
-        if (indices.size() > 0 && !indices.madeForWindowsOf(s)
-                && !maxPool.indicesInWindows(indices.buffer(this, "indices", true), s)) {
-            throw new IllegalArgumentException("indices: some value is not in the pooling window of its output element"
-                    + " for input shape " + Arrays.toString(inputShape) + " with " + params);
-        }
-        return produce("max pooling gradient", s.inputShape(), dx -> maxPool.backward(
-                gradOutput.buffer(this, "gradOutput", false), indices.buffer(this, "indices", true), dx, s));
+        return ops.maxPool2dBackward(gradOutput, indices, inputShape, params);
     }
 
     @Override
     public synchronized Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, Pool2dParams params) {
-        requireNonNull("params", params);
-        var s = params.shapeOf(inputShape);
-        Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
-        var grad = Tensor.zeros("gradient", s.inputShape());
-        slices(s.n()).upload(gradOutput).download(grad).run((images, in) ->
-                List.of(avgPool2dBackward(in.get(0), withBatch(inputShape, images), params)));
-        return grad;
+        return host.avgPool2dBackward(gradOutput, inputShape, params);
     }
 
     /**
@@ -747,10 +467,7 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalStateException    when this backend or a tensor is closed
      */
     public synchronized DeviceTensor avgPool2dBackward(DeviceTensor gradOutput, int[] inputShape, Pool2dParams params) {
-        var s = params.shapeOf(inputShape);
-        requireShape("gradOutput", gradOutput, s.outputShape());
-        return produce("average pooling gradient", s.inputShape(),
-                dx -> avgPool.backward(gradOutput.buffer(this, "gradOutput", false), dx, s));
+        return ops.avgPool2dBackward(gradOutput, inputShape, params);
     }
 
     /**
@@ -763,21 +480,7 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalStateException    when this backend is closed
      */
     public synchronized DeviceTensor uploadIndices(long[] indices, int... shape) {
-        requireNonNull("indices", indices);
-        if (indices.length != Tensor.elementCount(shape)) {
-            throw new IllegalArgumentException("indices: " + indices.length + " values do not fill shape "
-                    + Arrays.toString(shape));
-        }
-        var d = allocate("indices", true, shape);
-        try {
-            if (indices.length > 0) {
-                d.buffer(this, "indices", true).write(indices);
-            }
-            return d;
-        } catch (RuntimeException e) {
-            d.close();
-            throw e;
-        }
+        return store.uploadIndices(indices, shape);
     }
 
     /**
@@ -789,13 +492,7 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalStateException    when this backend or {@code t} is closed
      */
     public synchronized long[] downloadIndices(DeviceTensor t) {
-        requireNonNull("indices", t);
-        long[] host = new long[Math.toIntExact(t.size())];
-        var buffer = t.buffer(this, "indices", true);
-        if (host.length > 0) {
-            buffer.read(host);
-        }
-        return host;
+        return store.downloadIndices(t);
     }
 
     /**
@@ -807,17 +504,7 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalStateException    when this backend is closed
      */
     public synchronized DeviceTensor upload(Tensor t) {
-        requireNonNull("tensor", t);
-        var d = allocate("tensor " + t.shapeString(), false, t.shape());
-        try {
-            if (t.size() > 0) {
-                d.buffer(this, "tensor", false).write(t.data());
-            }
-            return d;
-        } catch (RuntimeException e) {
-            d.close();
-            throw e;
-        }
+        return store.upload(t);
     }
 
     /**
@@ -832,13 +519,7 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalStateException    when this backend or {@code into} is closed
      */
     public synchronized DeviceTensor upload(Tensor t, DeviceTensor into) {
-        requireNonNull("tensor", t);
-        requireShape("into", into, t.shape());
-        var buffer = into.buffer(this, "into", false);
-        if (t.size() > 0) {
-            buffer.write(t.data());
-        }
-        return into;
+        return store.upload(t, into);
     }
 
     /**
@@ -850,13 +531,7 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalStateException    when this backend or {@code t} is closed
      */
     public synchronized Tensor download(DeviceTensor t) {
-        requireNonNull("tensor", t);
-        var host = Tensor.zeros(t.shape());
-        var buffer = t.buffer(this, "tensor", false);
-        if (host.size() > 0) {
-            buffer.read(host.data());
-        }
-        return host;
+        return store.download(t);
     }
 
     /** Waits until every operation enqueued on this backend has finished; for timing. */
@@ -882,82 +557,20 @@ public final class OpenClBackend implements Backend {
         return cl.isClosed();
     }
 
-    /**
-     * Frees a tensor's buffer once no call of this backend uses it: calls hold this backend's lock while they use
-     * buffers, so another thread's close cannot free one under them.
-     */
-    synchronized void release(DeviceBuffer buffer) {
-        buffer.close();
+    /** Frees a tensor's buffer under this backend's lock ({@link TensorStore#release}). */
+    void release(DeviceBuffer buffer) {
+        store.release(buffer);
     }
 
     /** A new tensor of {@code shape}; a zero-element tensor still holds one element, as OpenCL has no empty buffers. */
     DeviceTensor allocate(String what, boolean int64, int... shape) {
-        requireOpen();
-        long size = Math.max(1, Tensor.elementCount(shape));
-        return new DeviceTensor(this, new DeviceBuffer(cl, what, size, int64 ? Long.BYTES : Float.BYTES), int64, shape);
-    }
-
-    /** Host-tensor calls start here, so even one with no images to compute refuses to run once closed. */
-    private ImageSlices slices(int images) {
-        requireOpen();
-        return new ImageSlices(this, tensorOps, transferBudgetBytes, images);
-    }
-
-    /** A new float32 device tensor of {@code shape}, filled by {@code kernel} unless it is empty. */
-    private DeviceTensor produce(String what, int[] shape, Consumer<DeviceBuffer> kernel) {
-        return closedOnFailure(allocate(what, false, shape), t -> {
-            if (t.size() > 0) {
-                kernel.accept(t.buffer(this, what, false));
-            }
-            return t;
-        });
-    }
-
-    /** What {@code next} makes of the new tensor {@code t}; t is closed when next throws. */
-    private static <R> R closedOnFailure(DeviceTensor t, Function<DeviceTensor, R> next) {
-        try {
-            return next.apply(t);
-        } catch (RuntimeException e) {
-            t.close();
-            throw e;
-        }
-    }
-
-    private void requireOpen() {
-        if (cl.isClosed()) {
-            throw new IllegalStateException("the OpenCL backend on " + name() + " is closed");
-        }
-    }
-
-    /** The same data as one axis, so host-tensor calls slice it into runs of elements whatever its rank. */
-    private static Tensor flat(Tensor t) {
-        return new Tensor(t.data(), t.size());
-    }
-
-    private static int[] withBatch(int[] shape, int images) {
-        int[] s = shape.clone();
-        s[0] = images;
-        return s;
-    }
-
-    private static void requireShape(String name, DeviceTensor t, int[] shape) {
-        requireNonNull(name, t);
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException(name + ": shape " + Arrays.toString(t.shape()) + ", must be "
-                    + Arrays.toString(shape));
-        }
-    }
-
-    private static void requireNonNull(String name, Object value) {
-        if (value == null) {
-            throw new IllegalArgumentException(name + ": must not be null");
-        }
+        return store.allocate(what, int64, shape);
     }
 
     @Override
     public synchronized void close() {
         try {
-            convolutions.close();
+            ops.close();
         } finally {
             cl.close();
         }
