@@ -32,7 +32,7 @@ import org.convcl.opencl.tuning.TuningCache;
  * }
  * }</pre>
  */
-public final class OpenClBackend implements Backend {
+public final class OpenClBackend implements Backend, DeviceBackend {
     private final ClContext cl;
     private final TensorStore store;
     private final DeviceOps ops;
@@ -143,56 +143,19 @@ public final class OpenClBackend implements Backend {
         return host.conv2d(input, weight, bias, params, residual, activation);
     }
 
-    /**
-     * conv2d on device tensors; the result stays on the device.
-     *
-     * @param input  (N, C, H, W)
-     * @param weight (K, C/groups, KH, KW)
-     * @param bias   (K) or null
-     * @param params stride, padding, dilation and groups
-     * @return (N, K, OH, OW), owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
-     *                                  or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend or a tensor is closed
-     */
+    @Override
     public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
                                             Conv2dParams params) {
         return ops.conv2d(input, weight, bias, params, null, Activation.identity());
     }
 
-    /**
-     * conv2d and an activation on device tensors, fused into one pass: {@code activation(conv2d(input, weight) +
-     * bias)}; the result stays on the device.
-     *
-     * @param input      (N, C, H, W)
-     * @param weight     (K, C/groups, KH, KW)
-     * @param bias       (K) or null
-     * @param params     stride, padding, dilation and groups
-     * @param activation applied last; {@link Activation#identity()} for none
-     * @return (N, K, OH, OW), owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, the activation is null, a tensor
-     *                                  belongs to another backend, or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend or a tensor is closed
-     * @see #conv2d(DeviceTensor, DeviceTensor, DeviceTensor, Conv2dParams, DeviceTensor, Activation)
-     */
+    @Override
     public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
                                             Conv2dParams params, Activation activation) {
         return ops.conv2d(input, weight, bias, params, null, activation);
     }
 
-    /**
-     * conv2d with its epilogue fused into the kernel that writes the output, on every path:
-     * {@code y = activation(conv2d(input, weight) + bias + residual)}; the result stays on the device.
-     *
-     * @param input      (N, C, H, W)
-     * @param weight     (K, C/groups, KH, KW)
-     * @param bias       (K) or null
-     * @param params     stride, padding, dilation and groups
-     * @param residual   (N, K, OH, OW) or null
-     * @param activation {@link Activation#identity()} for none
-     * @return (N, K, OH, OW), owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit, or the residual is the output of no such shape
-     */
+    @Override
     public synchronized DeviceTensor conv2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
                                             Conv2dParams params, DeviceTensor residual, Activation activation) {
         return ops.conv2d(input, weight, bias, params, residual, activation);
@@ -211,39 +174,13 @@ public final class OpenClBackend implements Backend {
         return host.conv2dBackward(gradOutput, input, weight, params, activation, output);
     }
 
-    /**
-     * The gradients of conv2d on the device.
-     *
-     * @param gradOutput (N, K, OH, OW)
-     * @param input      (N, C, H, W), the forward input
-     * @param weight     (K, C/groups, KH, KW), the forward weight
-     * @param params     the forward parameters
-     * @return gradients shaped like input, weight and a (K) bias, owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
-     *                                  or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend or a tensor is closed
-     */
+    @Override
     public synchronized DeviceConv2dGradients conv2dBackward(DeviceTensor gradOutput, DeviceTensor input,
                                                              DeviceTensor weight, Conv2dParams params) {
         return ops.conv2dBackward(gradOutput, input, weight, params);
     }
 
-    /**
-     * The gradients of {@code y = activation(conv2d(input, weight) + bias + residual)} on the device: the gradient
-     * through the activation, computed from y ({@link Activation#gradient}), then conv2d's gradients of it.
-     *
-     * @param gradOutput (N, K, OH, OW), the gradient with respect to y
-     * @param input      (N, C, H, W), the forward input
-     * @param weight     (K, C/groups, KH, KW), the forward weight
-     * @param params     the forward parameters
-     * @param activation the forward pass's activation
-     * @param output     (N, K, OH, OW), the forward result y
-     * @return gradients shaped like input, weight, a (K) bias and the residual (the gradient through the
-     *         activation), owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, the activation is null, or a
-     *                                  tensor belongs to another backend
-     * @throws IllegalStateException    when this backend or a tensor is closed
-     */
+    @Override
     public synchronized DeviceConv2dGradients conv2dBackward(DeviceTensor gradOutput, DeviceTensor input,
                                                              DeviceTensor weight, Conv2dParams params,
                                                              Activation activation, DeviceTensor output) {
@@ -260,65 +197,23 @@ public final class OpenClBackend implements Backend {
         return host.activationBackward(gradOutput, output, activation);
     }
 
-    /**
-     * An activation on a device tensor, element by element.
-     *
-     * @param input      any shape
-     * @param activation the function applied to each element
-     * @return {@code activation(input)}, shaped like it, owned by the caller
-     * @throws IllegalArgumentException when input is null, the activation is null (checked for a non-empty input),
-     *                                  or input belongs to another backend
-     * @throws IllegalStateException    when this backend or input is closed
-     */
+    @Override
     public synchronized DeviceTensor activation(DeviceTensor input, Activation activation) {
         return ops.activation(input, activation);
     }
 
-    /**
-     * An activation written into an existing device tensor, which saves an allocation; {@code into} may be
-     * {@code input} itself (in place).
-     *
-     * @param input      any shape
-     * @param activation the function applied to each element
-     * @param into       shaped like input; overwritten
-     * @return {@code into}
-     * @throws IllegalArgumentException when input is null, into is not shaped like it, the activation is null
-     *                                  (checked for a non-empty input), or a tensor belongs to another backend
-     * @throws IllegalStateException    when this backend or a tensor is closed
-     */
+    @Override
     public synchronized DeviceTensor activation(DeviceTensor input, Activation activation, DeviceTensor into) {
         return ops.activation(input, activation, into);
     }
 
-    /**
-     * The gradient of an activation on the device, from its output ({@link Activation#gradient}).
-     *
-     * @param gradOutput the gradient with respect to {@code output}
-     * @param output     the forward result, shaped like gradOutput
-     * @param activation the forward pass's activation
-     * @return the gradient with respect to the activation's input, shaped like gradOutput, owned by the caller
-     * @throws IllegalArgumentException when gradOutput is null, the shapes differ, the activation is null (checked
-     *                                  for non-empty tensors), or a tensor belongs to another backend
-     * @throws IllegalStateException    when this backend or a tensor is closed
-     */
+    @Override
     public synchronized DeviceTensor activationBackward(DeviceTensor gradOutput, DeviceTensor output,
                                                         Activation activation) {
         return ops.activationBackward(gradOutput, output, activation);
     }
 
-    /**
-     * As {@link #activationBackward(DeviceTensor, DeviceTensor, Activation)}, written into an existing tensor, which
-     * may be {@code gradOutput} or {@code output} itself.
-     *
-     * @param gradOutput the gradient with respect to {@code output}
-     * @param output     the forward result, shaped like gradOutput
-     * @param activation the forward pass's activation
-     * @param into       shaped like gradOutput; overwritten
-     * @return {@code into}
-     * @throws IllegalArgumentException when gradOutput is null, the shapes differ, the activation is null (checked
-     *                                  for non-empty tensors), or a tensor belongs to another backend
-     * @throws IllegalStateException    when this backend or a tensor is closed
-     */
+    @Override
     public synchronized DeviceTensor activationBackward(DeviceTensor gradOutput, DeviceTensor output,
                                                         Activation activation, DeviceTensor into) {
         return ops.activationBackward(gradOutput, output, activation, into);
@@ -330,17 +225,7 @@ public final class OpenClBackend implements Backend {
         return host.convTranspose2d(input, weight, bias, params);
     }
 
-    /**
-     * convTranspose2d on device tensors; the result stays on the device.
-     *
-     * @param input  (N, Cin, H, W)
-     * @param weight (Cin, Cout/groups, KH, KW)
-     * @param bias   (Cout) or null
-     * @param params stride, padding, output padding, dilation and groups
-     * @return (N, Cout, OH, OW), owned by the caller
-     * @throws IllegalArgumentException as {@link Backend#convTranspose2d}, or when one input row's column matrix
-     *                                  exceeds the column budget
-     */
+    @Override
     public synchronized DeviceTensor convTranspose2d(DeviceTensor input, DeviceTensor weight, DeviceTensor bias,
                                                      ConvTranspose2dParams params) {
         return ops.convTranspose2d(input, weight, bias, params);
@@ -352,18 +237,7 @@ public final class OpenClBackend implements Backend {
         return host.convTranspose2dBackward(gradOutput, input, weight, params);
     }
 
-    /**
-     * The gradients of convTranspose2d on the device.
-     *
-     * @param gradOutput (N, Cout, OH, OW)
-     * @param input      (N, Cin, H, W), the forward input
-     * @param weight     (Cin, Cout/groups, KH, KW), the forward weight
-     * @param params     the forward parameters
-     * @return gradients shaped like input, weight and a (Cout) bias, owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters or a tensor belongs to another
-     *                                  backend
-     * @throws IllegalStateException    when this backend or a tensor is closed
-     */
+    @Override
     public synchronized DeviceConv2dGradients convTranspose2dBackward(DeviceTensor gradOutput, DeviceTensor input,
                                                                       DeviceTensor weight,
                                                                       ConvTranspose2dParams params) {
@@ -375,16 +249,7 @@ public final class OpenClBackend implements Backend {
         return host.maxPool2d(input, params);
     }
 
-    /**
-     * Max pooling on the device.
-     *
-     * @param input  (N, C, H, W)
-     * @param params kernel, stride, padding, dilation and ceil mode
-     * @return output (float32) and indices (int64), each (N, C, OH, OW), owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
-     *                                  or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend or a tensor is closed
-     */
+    @Override
     public synchronized DeviceMaxPool maxPool2d(DeviceTensor input, Pool2dParams params) {
         return ops.maxPool2d(input, params);
     }
@@ -394,16 +259,7 @@ public final class OpenClBackend implements Backend {
         return host.maxPool2dOutput(input, params);
     }
 
-    /**
-     * Max pooling on the device without its indices, for inference: the kernel neither tracks nor writes them.
-     *
-     * @param input  (N, C, H, W)
-     * @param params kernel, stride, padding, dilation and ceil mode
-     * @return (N, C, OH, OW), owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
-     *                                  or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend or a tensor is closed
-     */
+    @Override
     public synchronized DeviceTensor maxPool2dOutput(DeviceTensor input, Pool2dParams params) {
         return ops.maxPool2dOutput(input, params);
     }
@@ -413,16 +269,7 @@ public final class OpenClBackend implements Backend {
         return host.avgPool2d(input, params);
     }
 
-    /**
-     * Average pooling on the device.
-     *
-     * @param input  (N, C, H, W)
-     * @param params kernel, stride, padding, ceil mode, {@code count_include_pad} and divisor override
-     * @return (N, C, OH, OW), owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
-     *                                  or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend or a tensor is closed
-     */
+    @Override
     public synchronized DeviceTensor avgPool2d(DeviceTensor input, Pool2dParams params) {
         return ops.avgPool2d(input, params);
     }
@@ -433,18 +280,7 @@ public final class OpenClBackend implements Backend {
         return host.maxPool2dBackward(gradOutput, indices, inputShape, params);
     }
 
-    /**
-     * The gradient of max pooling on the device.
-     *
-     * @param gradOutput (N, C, OH, OW)
-     * @param indices    the forward pass's indices, (N, C, OH, OW); checked on the device to lie in their windows
-     * @param inputShape the forward input's shape (N, C, H, W)
-     * @param params     the forward parameters
-     * @return (N, C, H, W) for {@code inputShape}, owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
-     *                                  or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend or a tensor is closed
-     */
+    @Override
     public synchronized DeviceTensor maxPool2dBackward(DeviceTensor gradOutput, DeviceTensor indices, int[] inputShape,
                                                        Pool2dParams params) {
         return ops.maxPool2dBackward(gradOutput, indices, inputShape, params);
@@ -455,81 +291,32 @@ public final class OpenClBackend implements Backend {
         return host.avgPool2dBackward(gradOutput, inputShape, params);
     }
 
-    /**
-     * The gradient of average pooling on the device.
-     *
-     * @param gradOutput (N, C, OH, OW)
-     * @param inputShape the forward input's shape (N, C, H, W)
-     * @param params     the forward parameters
-     * @return (N, C, H, W), owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another backend,
-     *                                  or the result would pass the memory budget
-     * @throws IllegalStateException    when this backend or a tensor is closed
-     */
+    @Override
     public synchronized DeviceTensor avgPool2dBackward(DeviceTensor gradOutput, int[] inputShape, Pool2dParams params) {
         return ops.avgPool2dBackward(gradOutput, inputShape, params);
     }
 
-    /**
-     * Copies max pooling indices to the device.
-     *
-     * @param indices {@code ih * W + iw} per plane, row-major
-     * @param shape   their extents, (N, C, OH, OW); the product must equal {@code indices.length}
-     * @return an int64 device tensor, owned by the caller
-     * @throws IllegalArgumentException when the length does not match the shape or the memory budget is passed
-     * @throws IllegalStateException    when this backend is closed
-     */
+    @Override
     public synchronized DeviceTensor uploadIndices(long[] indices, int... shape) {
         return store.uploadIndices(indices, shape);
     }
 
-    /**
-     * Copies max pooling indices back to the host, after every operation enqueued before.
-     *
-     * @param t an int64 device tensor of this backend
-     * @return the indices, row-major
-     * @throws IllegalArgumentException when {@code t} holds float32 values or belongs to another backend
-     * @throws IllegalStateException    when this backend or {@code t} is closed
-     */
+    @Override
     public synchronized long[] downloadIndices(DeviceTensor t) {
         return store.downloadIndices(t);
     }
 
-    /**
-     * Copies a host tensor to the device.
-     *
-     * @param t any shape, row-major
-     * @return a float32 device tensor of the same shape, owned by the caller
-     * @throws IllegalArgumentException when {@code t} is null or the memory budget is passed
-     * @throws IllegalStateException    when this backend is closed
-     */
+    @Override
     public synchronized DeviceTensor upload(Tensor t) {
         return store.upload(t);
     }
 
-    /**
-     * Copies a host tensor into an existing device tensor of the same shape, reusing its memory (for example a new
-     * loss gradient each training step).
-     *
-     * @param t    the values to copy
-     * @param into a float32 tensor of this backend shaped like {@code t}; overwritten
-     * @return {@code into}
-     * @throws IllegalArgumentException when a shape differs, or {@code into} holds indices or belongs to another
-     *                                  backend
-     * @throws IllegalStateException    when this backend or {@code into} is closed
-     */
+    @Override
     public synchronized DeviceTensor upload(Tensor t, DeviceTensor into) {
         return store.upload(t, into);
     }
 
-    /**
-     * Copies a device tensor back to the host, after every operation enqueued before.
-     *
-     * @param t a float32 device tensor of this backend
-     * @return a new host tensor of the same shape
-     * @throws IllegalArgumentException when {@code t} holds indices or belongs to another backend
-     * @throws IllegalStateException    when this backend or {@code t} is closed
-     */
+    @Override
     public synchronized Tensor download(DeviceTensor t) {
         return store.download(t);
     }
@@ -539,11 +326,7 @@ public final class OpenClBackend implements Backend {
         cl.finish();
     }
 
-    /**
-     * How many host-device copies this backend has made, to check that a chain of operations stays on the device.
-     *
-     * @return uploads plus downloads since the backend opened
-     */
+    @Override
     public long transferCount() {
         return cl.transferCount();
     }
