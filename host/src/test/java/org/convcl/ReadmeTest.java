@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.tools.ToolProvider;
-import org.convcl.opencl.runtime.ConvclException;
+import org.convcl.opencl.device.ConvclException;
 import org.convcl.opencl.Devices;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;

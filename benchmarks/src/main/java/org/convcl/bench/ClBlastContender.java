@@ -14,7 +14,7 @@ import static org.jocl.CL.clReleaseMemObject;
 
 import org.convcl.Tensor;
 import org.convcl.opencl.runtime.ClDevices;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;

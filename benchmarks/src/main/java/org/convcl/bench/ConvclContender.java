@@ -2,7 +2,7 @@ package org.convcl.bench;
 
 import org.convcl.Tensor;
 import org.convcl.opencl.BackendOptions;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.DeviceTensor;
 import org.convcl.opencl.OpenClBackend;
 

@@ -11,7 +11,7 @@ import java.util.function.ToDoubleFunction;
 import org.convcl.Tensor;
 import org.convcl.opencl.BackendOptions;
 import org.convcl.opencl.Conv2dPath;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.reference.Conv2dReference;
 

@@ -10,7 +10,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.Devices;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.junit.jupiter.api.Test;

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.convcl.cli.Main;
-import org.convcl.opencl.runtime.ConvclException;
+import org.convcl.opencl.device.ConvclException;
 import org.convcl.opencl.Devices;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.convcl.Backends;
-import org.convcl.opencl.runtime.ConvclException;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.ConvclException;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.Devices;
 
 /** {@code convcl devices}: every OpenCL device, the default marked, and the reference backend. */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.ServiceLoader;
 import org.convcl.VerifyingBackend.VerificationException;
 import org.convcl.io.FileErrors;
-import org.convcl.opencl.runtime.ConvclException;
+import org.convcl.opencl.device.ConvclException;
 
 /**
  * The {@code convcl} command line. Exit status: 0 on success, 2 on bad arguments or input files (one line on

@@ -4,7 +4,7 @@ import java.util.Objects;
 import org.convcl.opencl.conv.Conv2dPlanner;
 import org.convcl.opencl.conv.ConvAlgorithms;
 import org.convcl.opencl.conv.PlanContext;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.tuning.ConvPolicy;
 import org.convcl.opencl.tuning.DeviceClass;
 import org.convcl.opencl.tuning.SgemmConfig;

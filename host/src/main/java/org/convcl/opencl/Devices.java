@@ -5,8 +5,8 @@ import java.util.Locale;
 import org.convcl.Backends;
 import org.convcl.opencl.runtime.Cl;
 import org.convcl.opencl.runtime.ClDevices;
-import org.convcl.opencl.runtime.ConvclException;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.ConvclException;
+import org.convcl.opencl.device.DeviceInfo;
 
 /**
  * Device discovery and choice. A device spec is an index into {@link #list()}, {@code gpu}, {@code cpu},

@@ -11,9 +11,9 @@ import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.opencl.conv.Conv2dPlan;
 import org.convcl.opencl.runtime.ClContext;
-import org.convcl.opencl.runtime.ConvclException;
+import org.convcl.opencl.device.ConvclException;
 import org.convcl.opencl.runtime.DeviceBuffer;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.tuning.TuningCache;
 
 /**

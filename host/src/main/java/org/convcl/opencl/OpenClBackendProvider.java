@@ -2,7 +2,7 @@ package org.convcl.opencl;
 
 import org.convcl.Backend;
 import org.convcl.opencl.runtime.Cl;
-import org.convcl.opencl.runtime.ConvclException;
+import org.convcl.opencl.device.ConvclException;
 import org.convcl.spi.BackendProvider;
 
 /** Makes {@link org.convcl.Backends#open} open an {@link OpenClBackend} on the device a spec names. */

@@ -9,7 +9,7 @@ import java.util.function.Function;
 import org.convcl.Tensor;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 
 /**
  * The device tensors of one backend: allocation within the memory budget, tensors filled by a kernel, copies to and

@@ -20,7 +20,7 @@ import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.io.Npy;
-import org.convcl.opencl.runtime.ConvclException;
+import org.convcl.opencl.device.ConvclException;
 import org.convcl.opencl.Devices;
 import org.convcl.reference.ReferenceBackend;
 import org.junit.jupiter.api.BeforeEach;

@@ -68,7 +68,7 @@ class Conv2dDeviceTest extends SharedDevice {
 
     /** Every algorithm of the registry, as the path that pins it. */
     static List<Conv2dPath> pinnablePaths(BackendOptions options) {
-        return ConvAlgorithms.all().stream().map(a -> Conv2dPath.valueOf(a.id())).toList();
+        return ConvAlgorithms.all().stream().map(a -> Conv2dPath.valueOf(ConvAlgorithms.idOf(a))).toList();
     }
 
     @AfterAll

@@ -10,7 +10,7 @@ import java.util.Locale;
 import org.convcl.Backends;
 import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.reference.ReferenceBackend;
 import org.junit.jupiter.api.Test;
 

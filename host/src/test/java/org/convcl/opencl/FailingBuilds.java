@@ -2,7 +2,7 @@ package org.convcl.opencl;
 
 import org.convcl.kernels.Program;
 import org.convcl.opencl.runtime.ClContext;
-import org.convcl.opencl.runtime.ConvclException;
+import org.convcl.opencl.device.ConvclException;
 
 /**
  * Builds two programs whose defines break a kernel's {@code #error} checks, and prints each build's exception

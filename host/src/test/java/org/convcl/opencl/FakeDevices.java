@@ -1,6 +1,6 @@
 package org.convcl.opencl;
 
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 
 /** Device descriptions without an OpenCL device behind them, for code that only plans or derives defaults. */
 public final class FakeDevices {

@@ -9,7 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import org.convcl.Conv2dParams;
 import org.convcl.Tolerance;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.tuning.GpuSgemmSpace;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.junit.jupiter.api.Test;

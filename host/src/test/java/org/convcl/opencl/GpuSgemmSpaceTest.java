@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.tuning.GpuSgemmSpace;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 import org.convcl.Conv2dParams;
 import org.convcl.Tolerance;
 import org.convcl.kernels.Program;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -25,10 +25,11 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
                          boolean wideWindow) {
     public Conv2dPlan {
         if ((algorithm == ConvAlgorithms.WINOGRAD) != (winogradTile != 0)) {
-            throw new IllegalArgumentException("winogradTile: " + winogradTile + " with " + algorithm.id());
+            throw new IllegalArgumentException("winogradTile: " + winogradTile + " with " + ConvAlgorithms.idOf(algorithm));
         }
         if ((algorithm == ConvAlgorithms.DIRECT) != (direct != null) || (direct == null) == (gemm == null)) {
-            throw new IllegalArgumentException("plan: " + algorithm.id() + " with " + gemm + " and " + direct);
+            throw new IllegalArgumentException("plan: " + ConvAlgorithms.idOf(algorithm) + " with " + gemm + " and "
+                    + direct);
         }
         chunks = List.copyOf(chunks);
     }
@@ -64,7 +65,7 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
      * {@code IM2COL_GEMM in 3 chunks, sgemm tiled MWG=64 ...}.
      */
     public String describe() {
-        var text = new StringBuilder(algorithm.id());
+        var text = new StringBuilder(ConvAlgorithms.idOf(algorithm));
         if (winogradTile != 0) {
             text.append(" F(").append(winogradTile).append('x').append(winogradTile).append(",3x3)");
         }

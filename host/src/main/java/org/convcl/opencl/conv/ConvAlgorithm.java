@@ -5,16 +5,9 @@ import org.convcl.Conv2dShape;
 /**
  * One way to run conv2d on a device, as MIOpen's solvers are: whether it applies to a shape (or why not), its plan
  * (every choice the launch makes), the scratch memory it needs and its forward pass. The planner and the tests
- * know the algorithms only through {@link ConvAlgorithms}; a new algorithm is one class and one line there.
+ * know the algorithms only through {@link ConvAlgorithms}, which registers each under its id.
  */
 public interface ConvAlgorithm {
-    /**
-     * The stable name, as plans print it and options pin it.
-     *
-     * @return for example {@code IMPLICIT_GEMM}
-     */
-    String id();
-
     /**
      * Whether this algorithm can run {@code s} on the planner's device.
      *

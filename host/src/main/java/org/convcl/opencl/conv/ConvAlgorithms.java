@@ -1,8 +1,13 @@
 package org.convcl.opencl.conv;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The registry: every conv2d algorithm, in the order the planner prefers them where several apply. */
+/**
+ * The registry: every conv2d algorithm under its stable id (what plans print and options pin), in the order the
+ * planner prefers them where several apply. A new algorithm is one class and one line here.
+ */
 public final class ConvAlgorithms {
     public static final ConvAlgorithm DIRECT = new DirectAlgorithm();
     public static final ConvAlgorithm POINTWISE = new PointwiseAlgorithm();
@@ -11,14 +16,28 @@ public final class ConvAlgorithms {
     /** The one algorithm with a backward pass, typed as such for the operations that run it. */
     static final Im2colGemmAlgorithm IM2COL = new Im2colGemmAlgorithm();
     public static final ConvAlgorithm IM2COL_GEMM = IM2COL;
-    private static final List<ConvAlgorithm> ALL = List.of(DIRECT, POINTWISE, WINOGRAD, IMPLICIT_GEMM, IM2COL_GEMM);
+    private static final Map<String, ConvAlgorithm> BY_ID = new LinkedHashMap<>();
+
+    static {
+        BY_ID.put("DIRECT", DIRECT);
+        BY_ID.put("POINTWISE", POINTWISE);
+        BY_ID.put("WINOGRAD", WINOGRAD);
+        BY_ID.put("IMPLICIT_GEMM", IMPLICIT_GEMM);
+        BY_ID.put("IM2COL_GEMM", IM2COL_GEMM);
+    }
 
     private ConvAlgorithms() {
     }
 
     /** Every algorithm, in the planner's order of preference. */
     public static List<ConvAlgorithm> all() {
-        return ALL;
+        return List.copyOf(BY_ID.values());
+    }
+
+    /** The id an algorithm is registered under. */
+    public static String idOf(ConvAlgorithm algorithm) {
+        return BY_ID.entrySet().stream().filter(e -> e.getValue() == algorithm).map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("algorithm: " + algorithm + " is not registered"));
     }
 
     /**
@@ -27,7 +46,10 @@ public final class ConvAlgorithms {
      * @throws IllegalArgumentException naming the ids there are
      */
     public static ConvAlgorithm byId(String id) {
-        return ALL.stream().filter(a -> a.id().equals(id)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "algorithm: no conv2d algorithm '" + id + "'; there are " + ALL.stream().map(ConvAlgorithm::id).toList()));
+        var algorithm = BY_ID.get(id);
+        if (algorithm == null) {
+            throw new IllegalArgumentException("algorithm: no conv2d algorithm '" + id + "'; there are " + BY_ID.keySet());
+        }
+        return algorithm;
     }
 }

@@ -9,11 +9,6 @@ import org.convcl.opencl.ops.DirectConv2d;
  * small to pay for a GEMM's launches and, where the device class says so, layers of few, shallow filters.
  */
 final class DirectAlgorithm implements ConvAlgorithm {
-    @Override
-    public String id() {
-        return "DIRECT";
-    }
-
     /**
      * Whether the planner should take it: a GEMM one row deep (one input channel per group), a tiny layer, or few
      * shallow filters ({@link org.convcl.opencl.tuning.ConvPolicy#fewFilters}).

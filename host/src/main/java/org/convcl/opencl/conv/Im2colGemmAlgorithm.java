@@ -17,21 +17,10 @@ import org.convcl.opencl.runtime.Launch;
  * permuted to (K, pixels) and im2col writes Xcol transposed, (pixels, C*KH*KW); chunks are summed.</li>
  * </ul>
  * The input gradient is also a transposed convolution, and the weight gradient with input and output gradient
- * swapped is a transposed convolution's ({@link ConvTranspose2d}).
+ * swapped is a transposed convolution's ({@link Convolutions}).
  */
 final class Im2colGemmAlgorithm implements ConvAlgorithm {
-    @Override
-    public String id() {
-        return "IM2COL_GEMM";
-    }
-
     /** The chunks, and one GEMM configuration whose vectors suit every chunk's operands. */
-    /** Never: the implicit GEMM before it runs every shape without a column matrix; it is the backward pass's. */
-    @Override
-    public boolean preferred(Conv2dShape s, PlanContext context) {
-        return false;
-    }
-
     @Override
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
         var chunks = ColumnChunks.plan(s, context.columnBudgetBytes());
@@ -42,6 +31,12 @@ final class Im2colGemmAlgorithm implements ConvAlgorithm {
             choice = choice == null ? next : new Sgemm.Choice(next.config(), choice.packsB() && next.packsB());
         }
         return Conv2dPlan.gemm(s, this, choice, chunks);
+    }
+
+    /** Never: the implicit GEMM before it runs every shape without a column matrix; it is the backward pass's. */
+    @Override
+    public boolean preferred(Conv2dShape s, PlanContext context) {
+        return false;
     }
 
     @Override

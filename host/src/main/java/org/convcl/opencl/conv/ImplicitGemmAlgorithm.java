@@ -13,11 +13,6 @@ import org.convcl.opencl.tuning.SgemmConfig;
  * algorithm is preferred.
  */
 final class ImplicitGemmAlgorithm implements ConvAlgorithm {
-    @Override
-    public String id() {
-        return "IMPLICIT_GEMM";
-    }
-
     /** Always: no column matrix is written and read back, which on GPUs, bound by memory traffic, saves most. */
     @Override
     public boolean preferred(Conv2dShape s, PlanContext context) {

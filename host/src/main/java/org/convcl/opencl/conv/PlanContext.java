@@ -1,6 +1,6 @@
 package org.convcl.opencl.conv;
 
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.tuning.ConvPolicy;
 import org.convcl.opencl.tuning.SgemmConfig;
 

@@ -7,11 +7,6 @@ import org.convcl.opencl.ops.Sgemm;
 
 /** 1x1, stride 1, no padding: each image already is the GEMM's (C x H*W) matrix, so one batched SGEMM. */
 final class PointwiseAlgorithm implements ConvAlgorithm {
-    @Override
-    public String id() {
-        return "POINTWISE";
-    }
-
     /**
      * 1x1 kernel, stride 1, no padding on any side, and an output the size of the input. (A transposed
      * convolution's adjoint can stop short of conv2d's output size, see

@@ -18,11 +18,6 @@ import org.convcl.opencl.runtime.DeviceBuffer;
  */
 final class WinogradAlgorithm implements ConvAlgorithm {
     @Override
-    public String id() {
-        return "WINOGRAD";
-    }
-
-    @Override
     public String whyNot(Conv2dShape s, PlanContext context) {
         Conv2dParams p = s.params();
         boolean fits = s.kh() == 3 && s.kw() == 3 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1

@@ -1,7 +1,7 @@
 package org.convcl.opencl.ops;
 
 import org.convcl.Conv2dShape;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 
 /**
  * The build settings of the kernels that handle output pixels in runs of VW ({@code pixel_runs.cl}): the im2col

@@ -3,7 +3,7 @@ package org.convcl.opencl.ops;
 import java.util.function.UnaryOperator;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.runtime.Launch;
 import org.convcl.opencl.runtime.Workspace;
 import org.convcl.opencl.tuning.ConvPolicy;

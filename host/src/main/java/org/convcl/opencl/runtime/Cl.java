@@ -1,6 +1,7 @@
 package org.convcl.opencl.runtime;
 
 import java.util.function.Supplier;
+import org.convcl.opencl.device.ConvclException;
 import org.jocl.CL;
 import org.jocl.CLException;
 

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.convcl.kernels.Program;
+import org.convcl.opencl.device.ConvclException;
+import org.convcl.opencl.device.DeviceInfo;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;

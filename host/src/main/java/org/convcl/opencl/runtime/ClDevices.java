@@ -27,6 +27,8 @@ import static org.jocl.CL.clGetPlatformInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.convcl.opencl.device.ConvclException;
+import org.convcl.opencl.device.DeviceInfo;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;

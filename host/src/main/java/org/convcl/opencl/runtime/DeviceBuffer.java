@@ -9,6 +9,7 @@ import static org.jocl.CL.clReleaseMemObject;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.convcl.opencl.device.DeviceInfo;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_mem;

@@ -1,7 +1,7 @@
 package org.convcl.opencl.tuning;
 
 import java.util.Locale;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 
 /**
  * The kinds of device whose defaults differ (SGEMM configuration, planner thresholds), told apart by

@@ -1,6 +1,6 @@
 package org.convcl.opencl.tuning;
 
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 
 /**
  * The untuned GPU SGEMM configuration of each vendor family, reasoned from the hardware, not measured on one

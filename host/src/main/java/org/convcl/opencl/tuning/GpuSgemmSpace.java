@@ -6,7 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntPredicate;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 
 /**
  * The GPU SGEMM configurations ({@link SgemmConfig.Tiled}) the tuner may choose on a device: every combination of

@@ -1,7 +1,7 @@
 package org.convcl.opencl.tuning;
 
 import org.convcl.kernels.Program;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 
 /**
  * Which SGEMM kernel to build and its compile-time parameters. Both kernels compute the same batched, grouped

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
-import org.convcl.opencl.runtime.DeviceInfo;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.FakeDevices;
 import org.convcl.opencl.ops.ColumnChunks;
 import org.convcl.opencl.tuning.ConvPolicy;

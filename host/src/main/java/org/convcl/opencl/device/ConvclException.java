@@ -1,4 +1,4 @@
-package org.convcl.opencl.runtime;
+package org.convcl.opencl.device;
 
 /** A failure of the OpenCL runtime, naming the call, its status and, for program builds, the build log. */
 public class ConvclException extends RuntimeException {

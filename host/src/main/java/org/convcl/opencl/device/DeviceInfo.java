@@ -1,8 +1,8 @@
-package org.convcl.opencl.runtime;
+package org.convcl.opencl.device;
 
 /**
  * One OpenCL device and the properties ConvCL plans with and derives kernel defaults from: plain values, no OpenCL
- * handles (the runtime finds the device again by its index, see {@link ClDevices}). Sizes are in bytes.
+ * handles (the runtime finds the device again by its index). Sizes are in bytes.
  *
  * @param index                     position in the list {@code convcl devices} prints
  * @param preferredFloatVectorWidth CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT: on CPUs, the SIMD width in floats
