@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 import org.convcl.cli.AbstractCommand;
 import org.convcl.cli.Args;
 import org.convcl.io.AtomicFile;
+import org.convcl.opencl.BackendOptions;
 import org.convcl.opencl.Devices;
+import org.convcl.opencl.FindMode;
 
 /**
  * {@code convcl bench}: the suite on the chosen device, every other OpenCL device, the reference and, with
@@ -23,13 +25,13 @@ public final class BenchCommand extends AbstractCommand {
     public BenchCommand() {
         super("bench",
                 "benchmark the suite: device against other devices, the reference, DJL-PyTorch, ND4J and CLBlast",
-                new Args.Spec(Set.of("device", "suite", "csv", "chart"), Set.of("peers")));
+                new Args.Spec(Set.of("device", "suite", "csv", "chart", "find"), Set.of("peers")));
     }
 
     @Override
     public String usage() {
         return """
-                usage: convcl bench [--device D] [--suite NAMES] [--csv FILE] [--chart FILE.png] [--peers]
+                usage: convcl bench [--device D] [--suite NAMES] [--csv FILE] [--chart FILE.png] [--find MODE] [--peers]
 
                   --device D      the ConvCL device to measure (default: CONVCL_DEVICE, else GPU, accelerator, CPU);
                                   every other OpenCL device present is measured too
@@ -39,6 +41,10 @@ public final class BenchCommand extends AbstractCommand {
                                   ran: for ConvCL the conv2d path, its SGEMM configuration and whether that came
                                   from a 'convcl tune' entry or the device's untuned defaults
                   --chart FILE    write ConvCL on each device against the fastest CPU peer as a PNG bar chart
+                  --find MODE     how ConvCL picks each case's conv2d algorithm: on (default) times every
+                                  algorithm on a case's first, untimed call and stores the fastest beside the
+                                  tuning cache, stored uses what earlier runs stored, off the device class's
+                                  thresholds alone; the time finding took is printed
                   --peers         also run the CPU peers DJL-PyTorch and ND4J (one thread per core), and CLBlast
                                   (Sconvgemm for convolutions, Sgemm) on the chosen device; ./convcl fetches
                                   DJL-PyTorch and ND4J with Maven on first use (about 300 MB), and without them
@@ -62,14 +68,15 @@ public final class BenchCommand extends AbstractCommand {
         Path chart = args.value("chart") == null ? null : Path.of(args.value("chart"));
         // Checked before the suite runs, which takes minutes; written together after it, both or neither.
         AtomicFile.checkTargets(Stream.of(csv, chart).filter(Objects::nonNull).toArray(Path[]::new));
+        var find = args.value("find") == null ? FindMode.ON : FindMode.parse("--find", args.value("find"));
         var chosen = Devices.choose(args.value("device"));
         var contenders = new ArrayList<Contender>();
+        var convcl = new ArrayList<ConvclContender>();
         try {
-            contenders.add(new ConvclContender(chosen));
-            for (var other : Devices.list()) {
-                if (other.index() != chosen.index()) {
-                    contenders.add(new ConvclContender(other));
-                }
+            for (var device : Devices.list()) {
+                var contender = new ConvclContender(device, BackendOptions.defaultsFor(device).withFind(find));
+                convcl.add(contender);
+                contenders.add(device.index() == chosen.index() ? 0 : contenders.size(), contender);
             }
             if (args.isSet("peers")) {
                 contenders.addAll(CpuPeers.open(BenchCommand.class.getClassLoader(),
@@ -82,6 +89,10 @@ public final class BenchCommand extends AbstractCommand {
             out.println();
             table.print(out);
             printGeometricMeans(table, out);
+            for (var c : convcl) {
+                out.printf(Locale.ROOT, "find (%s) on %s: %.1f s timing algorithms%n", find.name().toLowerCase(Locale.ROOT),
+                        c.device(), c.openClBackend().findNanos() / 1e9);
+            }
             var files = new ArrayList<AtomicFile.Output>();
             if (csv != null) {
                 files.add(new AtomicFile.Output(csv, table::writeCsv));
@@ -101,16 +112,21 @@ public final class BenchCommand extends AbstractCommand {
         }
     }
 
+    /** Convolutions, pooling and SGEMM apart: a mean over all of them would let one kind hide another. */
     private static void printGeometricMeans(ResultTable table, PrintStream out) {
         for (String peer : List.of("djl-pytorch", "nd4j", "clblast", "reference")) {
-            for (boolean sgemm : new boolean[] {false, true}) {
-                double g = table.geometricMeanSpeedup(peer, name -> BenchSuite.byName(name).sgemm() == sgemm);
+            for (var kind : List.of("convolution", "pooling", "SGEMM")) {
+                double g = table.geometricMeanSpeedup(peer, name -> kind.equals(kindOf(BenchSuite.byName(name))));
                 if (!Double.isNaN(g)) {
                     out.printf(Locale.ROOT, "geometric-mean speed-up of convcl over %s on the %s cases: %.2fx%n", peer,
-                            sgemm ? "SGEMM" : "convolution and pooling", g);
+                            kind, g);
                 }
             }
         }
+    }
+
+    private static String kindOf(BenchCase c) {
+        return c.sgemm() ? "SGEMM" : c.pooling() ? "pooling" : "convolution";
     }
 
     private static void closeAll(List<Contender> contenders) {

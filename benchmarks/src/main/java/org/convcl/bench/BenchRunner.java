@@ -51,14 +51,14 @@ final class BenchRunner {
         return rows;
     }
 
+    /** The run, then how it ran: find mode settles a case's algorithm on its first call. */
     private static Measurement measure(Contender contender, BenchCase c, Tensor x, Tensor w, Tensor expected) {
-        String config;
+        var m = run(contender, c, x, w, expected);
         try {
-            config = contender.configuration(c);
+            return m.withConfig(contender.configuration(c));
         } catch (RuntimeException e) {
             return Measurement.rejected(c, contender.backend(), contender.device(), "failed: " + e.getMessage());
         }
-        return run(contender, c, x, w, expected).withConfig(config);
     }
 
     private static Measurement run(Contender contender, BenchCase c, Tensor x, Tensor w, Tensor expected) {

@@ -23,9 +23,11 @@ import org.convcl.opencl.tuning.TuningCache;
  * @param memoryBudgetBytes   the most bytes the device buffers of the backend may take together (tensors,
  *                            workspaces and scratch buffers); an allocation past it is refused before it is made
  * @param policy              the planner's thresholds
+ * @param find                whether the conv2d algorithm of a problem is timed, read from earlier timings, or
+ *                            planned by the thresholds alone
  */
 public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPath path, long transferBudgetBytes,
-                             long memoryBudgetBytes, ConvPolicy policy) {
+                             long memoryBudgetBytes, ConvPolicy policy, FindMode find) {
     /**
      * Checks every value.
      *
@@ -35,13 +37,15 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * @param transferBudgetBytes the most bytes one buffer of a host-tensor call may take, {@code >= 4}
      * @param memoryBudgetBytes   the most bytes the backend's device buffers may take together, {@code >= 4}
      * @param policy              the planner's thresholds
-     * @throws NullPointerException     when {@code sgemm}, {@code path} or {@code policy} is null
+     * @param find                find mode
+     * @throws NullPointerException     when {@code sgemm}, {@code path}, {@code policy} or {@code find} is null
      * @throws IllegalArgumentException naming the budget that is below 4 bytes
      */
     public BackendOptions {
         Objects.requireNonNull(sgemm, "sgemm");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(find, "find");
         if (columnBudgetBytes < Float.BYTES) {
             throw new IllegalArgumentException("columnBudgetBytes: " + columnBudgetBytes + ", must be >= 4");
         }
@@ -55,9 +59,10 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
 
     /**
      * Defaults for the device: the SGEMM configuration and planner thresholds {@code convcl tune} stored for it,
-     * else those of its {@link DeviceClass} chosen from device queries; the column budget is a quarter of global memory, at most one allocation; the planner
-     * chooses the path; transfers are limited by the device's allocation limit alone; the buffers alive may take
-     * the device's global memory (CL_DEVICE_GLOBAL_MEM_SIZE).
+     * else those of its {@link DeviceClass} chosen from device queries; the column budget is a quarter of global
+     * memory, at most one allocation; the planner chooses the path, from find results as {@code CONVCL_FIND} says
+     * ({@link FindMode#fromEnvironment}); transfers are limited by the device's allocation limit alone; the buffers
+     * alive may take the device's global memory (CL_DEVICE_GLOBAL_MEM_SIZE).
      *
      * @param device one of {@link Devices#list()}
      * @return the options {@link OpenClBackend#open(DeviceInfo)} uses
@@ -66,7 +71,7 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
         return new BackendOptions(TuningCache.lookup(device).orElseGet(() -> SgemmConfig.defaultFor(device)),
                 Math.min(device.maxAllocBytes(), device.globalMemBytes() / 4), Conv2dPath.AUTO, Long.MAX_VALUE,
                 device.globalMemBytes(), TuningCache.lookupPolicy(device)
-                        .orElseGet(() -> ConvPolicy.defaultFor(DeviceClass.of(device))));
+                        .orElseGet(() -> ConvPolicy.defaultFor(DeviceClass.of(device))), FindMode.fromEnvironment());
     }
 
     /**
@@ -76,7 +81,7 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * @return the new options
      */
     public BackendOptions withSgemm(SgemmConfig config) {
-        return new BackendOptions(config, columnBudgetBytes, path, transferBudgetBytes, memoryBudgetBytes, policy);
+        return new BackendOptions(config, columnBudgetBytes, path, transferBudgetBytes, memoryBudgetBytes, policy, find);
     }
 
     /**
@@ -87,7 +92,7 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * @throws IllegalArgumentException when below 4 bytes
      */
     public BackendOptions withColumnBudget(long bytes) {
-        return new BackendOptions(sgemm, bytes, path, transferBudgetBytes, memoryBudgetBytes, policy);
+        return new BackendOptions(sgemm, bytes, path, transferBudgetBytes, memoryBudgetBytes, policy, find);
     }
 
     /**
@@ -97,7 +102,7 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * @return the new options
      */
     public BackendOptions withPath(Conv2dPath p) {
-        return new BackendOptions(sgemm, columnBudgetBytes, p, transferBudgetBytes, memoryBudgetBytes, policy);
+        return new BackendOptions(sgemm, columnBudgetBytes, p, transferBudgetBytes, memoryBudgetBytes, policy, find);
     }
 
     /**
@@ -108,7 +113,7 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * @throws IllegalArgumentException when below 4 bytes
      */
     public BackendOptions withTransferBudget(long bytes) {
-        return new BackendOptions(sgemm, columnBudgetBytes, path, bytes, memoryBudgetBytes, policy);
+        return new BackendOptions(sgemm, columnBudgetBytes, path, bytes, memoryBudgetBytes, policy, find);
     }
 
     /**
@@ -119,7 +124,7 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * @throws IllegalArgumentException when below 4 bytes
      */
     public BackendOptions withMemoryBudget(long bytes) {
-        return new BackendOptions(sgemm, columnBudgetBytes, path, transferBudgetBytes, bytes, policy);
+        return new BackendOptions(sgemm, columnBudgetBytes, path, transferBudgetBytes, bytes, policy, find);
     }
 
     /**
@@ -129,12 +134,22 @@ public record BackendOptions(SgemmConfig sgemm, long columnBudgetBytes, Conv2dPa
      * @return the new options
      */
     public BackendOptions withPolicy(ConvPolicy p) {
-        return new BackendOptions(sgemm, columnBudgetBytes, path, transferBudgetBytes, memoryBudgetBytes, p);
+        return new BackendOptions(sgemm, columnBudgetBytes, path, transferBudgetBytes, memoryBudgetBytes, p, find);
     }
 
     /** The planner these options describe on {@code device}: the pinned path, or each shape's choice. */
     Conv2dPlanner planner(DeviceInfo device) {
         var pinned = path == Conv2dPath.AUTO ? null : ConvAlgorithms.byId(path.name());
         return new Conv2dPlanner(new PlanContext(device, policy, sgemm, columnBudgetBytes), pinned);
+    }
+
+    /**
+     * A copy with another find mode.
+     *
+     * @param mode whether conv2d's algorithms are timed, read from earlier timings, or chosen by the thresholds
+     * @return the new options
+     */
+    public BackendOptions withFind(FindMode mode) {
+        return new BackendOptions(sgemm, columnBudgetBytes, path, transferBudgetBytes, memoryBudgetBytes, policy, mode);
     }
 }

@@ -18,6 +18,7 @@ import org.convcl.opencl.ops.TensorOps;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
+import org.convcl.opencl.tuning.FindDatabase;
 import org.convcl.opencl.tuning.TuningCache;
 
 /**
@@ -37,7 +38,8 @@ final class DeviceOps implements AutoCloseable {
                     + cl.device().maxWorkGroupSize() + " is below the " + Launch.LOCAL_1D + " ConvCL's kernels use");
         }
         this.store = store;
-        this.convolutions = new Convolutions(cl, options.planner(cl.device()));
+        var find = options.find() == FindMode.OFF ? null : FindDatabase.beside(TuningCache.location());
+        this.convolutions = new Convolutions(cl, options.planner(cl.device()), find, options.find() == FindMode.ON);
         this.maxPool = new MaxPool2d(cl);
         this.avgPool = new AvgPool2d(cl);
         this.tensorOps = new TensorOps(cl);
@@ -45,10 +47,14 @@ final class DeviceOps implements AutoCloseable {
 
     // The convolutions: planner and algorithms.
 
+    long findNanos() {
+        return convolutions.findNanos();
+    }
+
     String describeConv2d(Conv2dShape shape) {
         requireNonNull("shape", shape);
         var planner = convolutions.planner();
-        return planner.forward(shape).describe() + "; "
+        return planner.forward(shape).describe() + (planner.isFound(shape) ? ", found by timing" : "") + "; "
                 + TuningCache.origin(store.device(), planner.context().sgemm());
     }
 

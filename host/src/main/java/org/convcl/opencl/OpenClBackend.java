@@ -132,6 +132,15 @@ public final class OpenClBackend implements Backend, DeviceBackend {
         return ops.describeConv2d(shape);
     }
 
+    /**
+     * The time find mode ({@link FindMode#ON}) has spent timing conv2d algorithms on this backend, for reports.
+     *
+     * @return nanoseconds since the backend opened; 0 in the other modes
+     */
+    public synchronized long findNanos() {
+        return ops.findNanos();
+    }
+
     @Override
     public String name() {
         return cl.device().name();

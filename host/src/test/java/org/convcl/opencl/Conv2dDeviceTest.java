@@ -333,7 +333,7 @@ class Conv2dDeviceTest extends SharedDevice {
         var device = Devices.choose(null);
         for (var sgemm : sgemmFamilies(BackendOptions.defaultsFor(device))) {
             var options = BackendOptions.defaultsFor(device).withSgemm(sgemm).withPath(path);
-            try (var cl = new ClContext(device); var conv = new Convolutions(cl, options.planner(device))) {
+            try (var cl = new ClContext(device); var conv = new Convolutions(cl, options.planner(device), null, false)) {
                 for (var c : List.of(
                         DeviceCase.named("im2col path").input(3, 5, 13, 11).filters(7, 3, 3)
                                 .params(P.withPadding(1, 2)).withBias().seed(31),

@@ -1,20 +1,46 @@
 package org.convcl.opencl.conv;
 
+import java.util.function.Function;
 import org.convcl.Conv2dShape;
 
 /**
- * The one place that decides how conv2d runs on a device: the pinned algorithm, or else the first of
- * {@link ConvAlgorithms#all()} that is preferred for the shape, and that algorithm's plan. It reads only the
- * device's description and its class's thresholds, so a plan can be checked without an OpenCL context.
+ * The one place that decides how conv2d runs on a device: the pinned algorithm; else the one find mode stored for
+ * the problem; else the first of {@link ConvAlgorithms#all()} that is preferred for the shape; and that algorithm's
+ * plan. It reads only the device's description, its class's thresholds and the stored results, so a plan can be
+ * checked without an OpenCL context.
  */
 public final class Conv2dPlanner {
     private final PlanContext context;
     private final ConvAlgorithm pinned;
+    private final Function<Conv2dShape, String> found;
 
     /** @param pinned the algorithm every convolution must take, or null to choose per shape */
     public Conv2dPlanner(PlanContext context, ConvAlgorithm pinned) {
+        this(context, pinned, s -> null);
+    }
+
+    private Conv2dPlanner(PlanContext context, ConvAlgorithm pinned, Function<Conv2dShape, String> found) {
         this.context = context;
         this.pinned = pinned;
+        this.found = found;
+    }
+
+    /**
+     * The same planner, which first takes the algorithm {@code found} names for a shape (null for none); an id it
+     * does not know, or an algorithm that cannot run the shape, is passed over.
+     */
+    Conv2dPlanner withFound(Function<Conv2dShape, String> found) {
+        return new Conv2dPlanner(context, pinned, found);
+    }
+
+    /** Whether every convolution must take one algorithm. */
+    boolean pins() {
+        return pinned != null;
+    }
+
+    /** Whether the plan of {@code s} comes from a find result rather than the thresholds. */
+    public boolean isFound(Conv2dShape s) {
+        return pinned == null && stored(s) != null;
     }
 
     public PlanContext context() {
@@ -28,6 +54,14 @@ public final class Conv2dPlanner {
      *                                  exceeds the column budget
      */
     public Conv2dPlan forward(Conv2dShape s) {
+        var stored = pinned == null ? stored(s) : null;
+        if (stored != null) {
+            try {
+                return stored.plan(s, context);
+            } catch (IllegalArgumentException e) {
+                // Found under other budgets: the thresholds decide instead.
+            }
+        }
         var algorithm = pinned != null ? pinned : ConvAlgorithms.all().stream()
                 .filter(a -> a.preferred(s, context)).findFirst().orElseThrow();
         String why = algorithm.whyNot(s, context);
@@ -43,5 +77,12 @@ public final class Conv2dPlanner {
      */
     public Conv2dPlan backward(Conv2dShape s) {
         return ConvAlgorithms.IM2COL_GEMM.plan(s, context);
+    }
+
+    private ConvAlgorithm stored(Conv2dShape s) {
+        String id = found.apply(s);
+        var algorithm = id == null ? null : ConvAlgorithms.all().stream()
+                .filter(a -> ConvAlgorithms.idOf(a).equals(id)).findFirst().orElse(null);
+        return algorithm != null && algorithm.whyNot(s, context) == null ? algorithm : null;
     }
 }

@@ -6,6 +6,7 @@ import org.convcl.opencl.ops.Epilogue;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
+import org.convcl.opencl.tuning.FindDatabase;
 
 /**
  * The convolutions of one backend: conv2d forward and backward and the transposed convolution forward and backward,
@@ -24,16 +25,22 @@ import org.convcl.opencl.runtime.Launch;
 public final class Convolutions implements AutoCloseable {
     private final Conv2dPlanner planner;
     private final ConvResources resources;
+    private final AlgorithmFinder finder;
 
-    /** @throws IllegalArgumentException when the planner's SGEMM configuration does not fit the device */
-    public Convolutions(ClContext cl, Conv2dPlanner planner) {
+    /**
+     * @param find the find database, or null to plan by the device class's thresholds alone
+     * @param timesUnseen with a database, whether problems it lacks are timed (find mode) or planned as without one
+     * @throws IllegalArgumentException when the planner's SGEMM configuration does not fit the device
+     */
+    public Convolutions(ClContext cl, Conv2dPlanner planner, FindDatabase find, boolean timesUnseen) {
         var sgemm = planner.context().sgemm();
         String broken = sgemm.fits(cl.device());
         if (broken != null) {
             throw new IllegalArgumentException("sgemm config " + sgemm + " does not fit " + cl.device().name() + ": "
                     + broken);
         }
-        this.planner = planner;
+        this.finder = find == null ? null : new AlgorithmFinder(cl, find, timesUnseen);
+        this.planner = finder == null ? planner : planner.withFound(finder::idOf);
         this.resources = new ConvResources(cl);
     }
 
@@ -54,8 +61,18 @@ public final class Convolutions implements AutoCloseable {
     public void conv2d(Conv2dShape s, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Epilogue epilogue,
                        DeviceBuffer y) {
         Launch.requireInt("output plane", s.outputPlane());
+        var io = new ConvOperands(x, w, bias, epilogue, y);
+        if (finder != null && !planner.pins() && finder.wants(s)) {
+            finder.find(s, planner.context(), resources, io);
+            return;
+        }
         var plan = planner.forward(s);
-        plan.algorithm().forward(plan, resources, new ConvOperands(x, w, bias, epilogue, y));
+        plan.algorithm().forward(plan, resources, io);
+    }
+
+    /** Nanoseconds spent timing algorithms in find mode since this backend opened. */
+    public long findNanos() {
+        return finder == null ? 0 : finder.findNanos();
     }
 
     /**

@@ -1,0 +1,103 @@
+package org.convcl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.convcl.Conv2dParams;
+import org.convcl.Tensor;
+import org.convcl.Tolerance;
+import org.convcl.opencl.tuning.FindDatabase;
+import org.convcl.reference.Conv2dReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Find mode times the algorithms once per problem, stores the fastest, and later backends plan it untimed. */
+class FindModeTest {
+    private static final String PROPERTY = "convcl.tuning.cache";
+    private static final Conv2dParams SAME = Conv2dParams.DEFAULT.withPadding(1, 1);
+    @TempDir
+    Path dir;
+    private String saved;
+
+    @BeforeEach
+    void pointTheCachesAtATemporaryDirectory() {
+        saved = System.getProperty(PROPERTY);
+        System.setProperty(PROPERTY, dir.resolve("tuning.properties").toString());
+    }
+
+    @AfterEach
+    void restore() {
+        if (saved == null) {
+            System.clearProperty(PROPERTY);
+        } else {
+            System.setProperty(PROPERTY, saved);
+        }
+    }
+
+    private static OpenClBackend open(FindMode mode) {
+        var device = Devices.choose(null);
+        return OpenClBackend.open(device, BackendOptions.defaultsFor(device).withFind(mode));
+    }
+
+    @Test
+    void theFirstCallTimesEveryAlgorithmAndLaterBackendsPlanTheWinnerUntimed() {
+        var x = Tensor.seeded(1).uniform(2, 8, 13, 11);
+        var w = Tensor.seeded(2).uniform(6, 8, 3, 3);
+        var b = Tensor.seeded(3).uniform(6);
+        var expected = Conv2dReference.conv2d(x, w, b, SAME);
+        var s = SAME.shapeOf(x, w, b);
+        try (var backend = open(FindMode.ON)) {
+            assertFalse(backend.describeConv2d(s).contains("found by timing"));
+            var got = backend.conv2d(x, w, b, SAME);
+            assertNull(Tolerance.WINOGRAD.firstMismatch(got, expected), "the call's own result is the winner's");
+            assertTrue(backend.findNanos() > 0);
+            assertTrue(backend.describeConv2d(s).contains("found by timing"), backend.describeConv2d(s));
+            long spent = backend.findNanos();
+            backend.conv2d(x, w, b, SAME);
+            assertEquals(spent, backend.findNanos(), "a problem is timed once");
+        }
+        try (var stored = open(FindMode.STORED); var off = open(FindMode.OFF)) {
+            assertTrue(stored.describeConv2d(s).contains("found by timing"), stored.describeConv2d(s));
+            assertNull(Tolerance.WINOGRAD.firstMismatch(stored.conv2d(x, w, b, SAME), expected));
+            assertEquals(0, stored.findNanos());
+            assertFalse(off.describeConv2d(s).contains("found by timing"), off.describeConv2d(s));
+        }
+    }
+
+    @Test
+    void storedAlgorithmsThatCannotRunTheProblemOrDoNotExistArePassedOver() throws IOException {
+        var x = Tensor.seeded(4).uniform(1, 3, 9, 9);
+        var w = Tensor.seeded(5).uniform(4, 3, 3, 3);
+        var s = SAME.shapeOf(x, w, null);
+        var db = FindDatabase.beside(dir.resolve("tuning.properties"));
+        String key = FindDatabase.deviceKey(Devices.choose(null)) + " | conv2d n1 c3 9x9 k4 3x3 s1x1 p1,1,1,1 d1x1 g1";
+        for (String id : new String[] {"POINTWISE", "FFT"}) {
+            Files.writeString(db.file(), key + "\t" + id + "\n");
+            try (var backend = open(FindMode.STORED)) {
+                assertFalse(backend.describeConv2d(s).contains("found by timing"), backend.describeConv2d(s));
+                assertNull(Tolerance.FLOAT32.firstMismatch(backend.conv2d(x, w, null, SAME),
+                        Conv2dReference.conv2d(x, w, null, SAME)));
+            }
+        }
+        Files.writeString(db.file(), key + "\tDIRECT\n");
+        try (var backend = open(FindMode.STORED)) {
+            assertTrue(backend.describeConv2d(s).startsWith("DIRECT"), backend.describeConv2d(s));
+        }
+    }
+
+    @Test
+    void theModeIsNamedOrRefusedWithItsValues() {
+        assertEquals(FindMode.STORED, FindMode.parse("CONVCL_FIND", null));
+        assertEquals(FindMode.ON, FindMode.parse("CONVCL_FIND", " On "));
+        var e = assertThrows(IllegalArgumentException.class, () -> FindMode.parse("--find", "always"));
+        assertEquals("--find: 'always', must be off, stored or on", e.getMessage());
+    }
+}
