@@ -91,7 +91,7 @@ class CliConvTranspose2dTest extends CliFixture {
     void badArgumentsGiveStatus2OneLineAndNoOutput(String name, List<String> change, String message)
             throws IOException {
         var args = commandLine("--device", "reference");
-        change(args, change);
+        replaceFlags(args, change);
         var r = CliTest.run(args.toArray(String[]::new));
         assertRefused(r, message);
         assertEquals("", r.out());

@@ -36,7 +36,7 @@ abstract class CliFixture {
      * The changed flags replace the good ones in {@code args}, each flag with its value, and the rest of
      * {@code change} is appended; .npy names are files in the temporary directory.
      */
-    void change(List<String> args, List<String> change) {
+    void replaceFlags(List<String> args, List<String> change) {
         for (String token : change) {
             int at = args.indexOf(token);
             if (token.startsWith("--") && at >= 0) {

@@ -188,7 +188,7 @@ class CliTest extends CliFixture {
     void badConv2dArgumentsGiveStatus2OneLineAndNoOutput(String name, List<String> change, String message)
             throws IOException {
         var args = conv2dArgs();
-        change(args, change);
+        replaceFlags(args, change);
         if (name.equals("unknown device")) {
             assumeTrue(openClAvailable(), "without OpenCL the device error is an OpenCL one");
         }
