@@ -13,62 +13,22 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.convcl.Tensor;
 import org.convcl.io.AtomicFile;
 import org.convcl.opencl.BackendOptions;
 import org.convcl.opencl.Devices;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.opencl.tuning.TuningCache;
-import org.convcl.reference.Conv2dReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The runner verifies before it times, and the table, CSV and chart report what was measured. */
 class BenchRunnerTest {
 
-    /** Returns the reference's answer, or a corrupted copy of it. */
-    private record FakeContender(boolean corrupt) implements Contender {
-        @Override
-        public String backend() {
-            return "convcl";
-        }
-
-        @Override
-        public String device() {
-            return corrupt ? "broken device" : "fake device";
-        }
-
-        @Override
-        public Run prepare(BenchCase c, Tensor input, Tensor weight) {
-            return new Run() {
-                @Override
-                public Tensor result() {
-                    var y = Conv2dReference.conv2d(input, weight, null, c.params());
-                    if (corrupt) {
-                        y.data()[y.size() - 1] += 1;
-                    }
-                    return y;
-                }
-
-                @Override
-                public void execute() {
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void aWrongResultIsReportedAndNotTimed(@TempDir Path dir) throws IOException {
         var progress = new ByteArrayOutputStream();
-        var rows = new BenchRunner(List.of(new FakeContender(false), new FakeContender(true)),
+        var rows = new BenchRunner(List.of(new FakeContender("convcl", "fake device", false),
+                new FakeContender("convcl", "broken device", true)),
                 new PrintStream(progress, true, StandardCharsets.UTF_8)).run(BenchSuite.select("seed_s2x1"));
         assertEquals(3, rows.size());
         var good = rows.get(1);

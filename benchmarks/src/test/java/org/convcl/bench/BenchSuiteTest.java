@@ -10,38 +10,46 @@ import java.util.List;
 import org.convcl.reference.Conv2dReference;
 import org.convcl.reference.PoolReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class BenchSuiteTest {
 
+    /** (N, K, OH, OW) of the convolution cases; the network layers' are their published shapes. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "seed_s2x1, 6, 5, 2, 4",
+            "resnet_3x3_c64_56, 8, 64, 56, 56",
+            "stem_7x7_s2_c3_224, 8, 64, 112, 112",
+            "mnist_5x5_c1_k32_28, 64, 32, 24, 24",
+            "depthwise_3x3_c256_28, 8, 256, 28, 28",
+            "resnet50_1x1_c256_k64_56, 8, 64, 56, 56",
+            "resnet50_1x1_c512_k128_28, 8, 128, 28, 28",
+            "resnet50_3x3_c256_14, 8, 256, 14, 14",
+            "resnet50_1x1_c2048_k512_7, 8, 512, 7, 7",
+            "resnet50_3x3_c512_7, 8, 512, 7, 7",
+            "vgg_3x3_c64_224, 1, 64, 224, 224",
+            "vgg_3x3_c128_112, 1, 128, 112, 112",
+            "mobilenet_dw_3x3_s2_c64_112, 8, 64, 56, 56"})
+    void outputShapesOfTheSuite(String name, int n, int k, int oh, int ow) {
+        assertArrayEquals(new int[] {n, k, oh, ow}, BenchSuite.byName(name).shape().outputShape());
+    }
+
     @Test
-    void outputShapesAndFlopsOfTheSuite() {
-        assertArrayEquals(new int[] {6, 5, 2, 4}, BenchSuite.byName("seed_s2x1").shape().outputShape());
-        assertArrayEquals(new int[] {8, 64, 56, 56}, BenchSuite.byName("resnet_3x3_c64_56").shape().outputShape());
-        assertArrayEquals(new int[] {8, 64, 112, 112}, BenchSuite.byName("stem_7x7_s2_c3_224").shape().outputShape());
-        assertArrayEquals(new int[] {64, 32, 24, 24}, BenchSuite.byName("mnist_5x5_c1_k32_28").shape().outputShape());
-        assertArrayEquals(new int[] {8, 256, 28, 28}, BenchSuite.byName("depthwise_3x3_c256_28").shape().outputShape());
+    void flopsAndSizesOfTheSuite() {
         // 2 * N * K * OH * OW * (C/groups) * KH * KW
         assertEquals(2.0 * 8 * 64 * 56 * 56 * 64 * 9, BenchSuite.byName("resnet_3x3_c64_56").flops());
         assertEquals(2.0 * 8 * 256 * 28 * 28 * 9, BenchSuite.byName("depthwise_3x3_c256_28").flops());
         assertEquals(2.0 * 1024 * 1024 * 1024, BenchSuite.byName("sgemm_1024").flops());
+        // One VGG image is 3.7 GFLOP: 2 * K * OH * OW * C * 9.
+        assertEquals(2.0 * 64 * 224 * 224 * 64 * 9, BenchSuite.byName("vgg_3x3_c64_224").flops());
         assertEquals(18, BenchSuite.DEFAULT.size());
         assertEquals(21, BenchSuite.ALL.size());
     }
 
     @Test
-    void theNetworkLayersHaveTheirPublishedShapes() {
-        assertArrayEquals(new int[] {8, 64, 56, 56}, BenchSuite.byName("resnet50_1x1_c256_k64_56").shape().outputShape());
-        assertArrayEquals(new int[] {8, 128, 28, 28}, BenchSuite.byName("resnet50_1x1_c512_k128_28").shape().outputShape());
-        assertArrayEquals(new int[] {8, 256, 14, 14}, BenchSuite.byName("resnet50_3x3_c256_14").shape().outputShape());
-        assertArrayEquals(new int[] {8, 512, 7, 7}, BenchSuite.byName("resnet50_1x1_c2048_k512_7").shape().outputShape());
-        assertArrayEquals(new int[] {8, 512, 7, 7}, BenchSuite.byName("resnet50_3x3_c512_7").shape().outputShape());
-        assertArrayEquals(new int[] {1, 64, 224, 224}, BenchSuite.byName("vgg_3x3_c64_224").shape().outputShape());
-        assertArrayEquals(new int[] {1, 128, 112, 112}, BenchSuite.byName("vgg_3x3_c128_112").shape().outputShape());
-        var mobilenet = BenchSuite.byName("mobilenet_dw_3x3_s2_c64_112");
-        assertArrayEquals(new int[] {8, 64, 56, 56}, mobilenet.shape().outputShape());
-        assertArrayEquals(new int[] {64, 1, 3, 3}, mobilenet.weight().shape());
-        // One VGG image is 3.7 GFLOP: 2 * K * OH * OW * C * 9.
-        assertEquals(2.0 * 64 * 224 * 224 * 64 * 9, BenchSuite.byName("vgg_3x3_c64_224").flops());
+    void theDepthwiseLayerHasOneInputChannelPerFilter() {
+        assertArrayEquals(new int[] {64, 1, 3, 3}, BenchSuite.byName("mobilenet_dw_3x3_s2_c64_112").weight().shape());
     }
 
     @Test

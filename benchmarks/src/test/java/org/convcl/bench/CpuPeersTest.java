@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.convcl.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,50 +20,19 @@ public class CpuPeersTest {
     @TempDir
     Path dir;
 
-    /** A peer library that records the thread count it was opened with. */
-    public static final class FakeLibrary implements PeerLibrary {
-        @Override
-        public String name() {
-            return "fake";
-        }
-
-        @Override
-        public Contender open(int threads) {
-            return new FakePeer(threads);
+    /** A peer library that records the thread count it was opened with, in its device. */
+    public static final class FakeLibrary extends NamedPeerLibrary {
+        public FakeLibrary() {
+            super("fake", threads -> new FakeContender("nd4j", threads + " threads", false));
         }
     }
 
     /** A peer library whose native part is missing. */
-    public static final class BrokenLibrary implements PeerLibrary {
-        @Override
-        public String name() {
-            return "broken";
-        }
-
-        @Override
-        public Contender open(int threads) {
-            throw new UnsatisfiedLinkError("no libbroken.so");
-        }
-    }
-
-    private record FakePeer(int threads) implements Contender {
-        @Override
-        public String backend() {
-            return "nd4j";
-        }
-
-        @Override
-        public String device() {
-            return threads + " threads";
-        }
-
-        @Override
-        public Run prepare(BenchCase c, Tensor input, Tensor weight) {
-            throw new UnsupportedOperationException("never run here");
-        }
-
-        @Override
-        public void close() {
+    public static final class BrokenLibrary extends NamedPeerLibrary {
+        public BrokenLibrary() {
+            super("broken", threads -> {
+                throw new UnsatisfiedLinkError("no libbroken.so");
+            });
         }
     }
 
@@ -83,7 +51,7 @@ public class CpuPeersTest {
         var out = new ByteArrayOutputStream();
         try (var loader = loaderWith(BrokenLibrary.class, FakeLibrary.class)) {
             var peers = CpuPeers.open(loader, 3, "offline", new PrintStream(out, true, StandardCharsets.UTF_8));
-            assertEquals(List.of(new FakePeer(3)), peers);
+            assertEquals(List.of(new FakeContender("nd4j", "3 threads", false)), peers);
         }
         String note = out.toString(StandardCharsets.UTF_8);
         assertEquals(1, note.lines().count(), note);

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -19,28 +18,25 @@ import org.convcl.io.Npy;
 import org.convcl.reference.ConvTranspose2dReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code convtranspose2d}: results against the reference, and bad arguments refused cleanly. */
-class CliConvTranspose2dTest {
+class CliConvTranspose2dTest extends CliFixture {
     /** Awkward on purpose: odd sizes, stride, padding, output padding and dilation per axis, two groups, a bias. */
     private static final ConvTranspose2dParams PARAMS = ConvTranspose2dParams.DEFAULT.withStride(2, 3)
             .withPadding(1, 2).withOutputPadding(1, 2).withDilation(1, 2).withGroups(2);
 
-    @TempDir
-    Path dir;
     private Tensor input;
     private Tensor weight;
     private Tensor bias;
 
     @BeforeEach
     void writeInputs() throws IOException {
-        input = CliTest.written(dir, "x.npy", Tensor.seeded(1).uniform(2, 4, 5, 7));
-        weight = CliTest.written(dir, "w.npy", Tensor.seeded(2).uniform(4, 3, 3, 2));
-        bias = CliTest.written(dir, "b.npy", Tensor.seeded(3).uniform(6));
+        input = written("x.npy", Tensor.seeded(1).uniform(2, 4, 5, 7));
+        weight = written("w.npy", Tensor.seeded(2).uniform(4, 3, 3, 2));
+        bias = written("b.npy", Tensor.seeded(3).uniform(6));
     }
 
     private List<String> commandLine(String... extra) {
@@ -49,10 +45,6 @@ class CliConvTranspose2dTest {
                 "--dilation", "1,2", "--groups", "2", "--output", path("y.npy")));
         args.addAll(List.of(extra));
         return args;
-    }
-
-    private String path(String name) {
-        return dir.resolve(name).toString();
     }
 
     @Test
@@ -98,19 +90,10 @@ class CliConvTranspose2dTest {
     @MethodSource("badArguments")
     void badArgumentsGiveStatus2OneLineAndNoOutput(String name, List<String> change, String message)
             throws IOException {
-        // The changed flags replace the good ones; .npy names are files in the temporary directory.
         var args = commandLine("--device", "reference");
-        for (String token : change) {
-            int at = args.indexOf(token);
-            if (token.startsWith("--") && at >= 0) {
-                args.subList(at, at + 2).clear();
-            }
-        }
-        change.forEach(token -> args.add(token.endsWith(".npy") ? path(token) : token));
+        replaceFlags(args, change);
         var r = CliTest.run(args.toArray(String[]::new));
-        assertEquals(2, r.status(), r.err());
-        assertEquals(1, r.errLines().size(), r.err());
-        assertTrue(r.err().startsWith("convcl: ") && r.err().contains(message), r.err());
+        assertRefused(r, message);
         assertEquals("", r.out());
         try (var files = Files.list(dir)) {
             assertEquals(List.of("b.npy", "w.npy", "x.npy"),

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -19,26 +18,19 @@ import org.convcl.io.Npy;
 import org.convcl.reference.Conv2dReference;
 import org.convcl.reference.PoolReference;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code --padding} in all its forms (P, PH,PW, T,B,L,R, same, valid) and its bad values, on the command line. */
-class CliPaddingTest {
-    @TempDir
-    Path dir;
+class CliPaddingTest extends CliFixture {
     private Tensor input;
     private Tensor weight;
 
     @BeforeEach
     void writeInputs() throws IOException {
-        input = CliTest.written(dir, "x.npy", Tensor.seeded(7).uniform(2, 3, 9, 8));
-        weight = CliTest.written(dir, "w.npy", Tensor.seeded(8).uniform(4, 3, 4, 3));
-    }
-
-    private String path(String name) {
-        return dir.resolve(name).toString();
+        input = written("x.npy", Tensor.seeded(7).uniform(2, 3, 9, 8));
+        weight = written("w.npy", Tensor.seeded(8).uniform(4, 3, 4, 3));
     }
 
     /** Devices to run on: the reference always, the default OpenCL device where there is one. */
@@ -133,9 +125,7 @@ class CliPaddingTest {
         }
         args.addAll(flags);
         var r = CliTest.run(args.toArray(String[]::new));
-        assertEquals(2, r.status(), r.err());
-        assertEquals(1, r.errLines().size(), r.err());
-        assertTrue(r.err().startsWith("convcl: ") && r.err().contains(message), r.err());
+        assertRefused(r, message);
         assertTrue(Files.notExists(dir.resolve("y.npy")));
     }
 }

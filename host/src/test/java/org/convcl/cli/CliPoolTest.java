@@ -18,30 +18,23 @@ import org.convcl.io.Npy;
 import org.convcl.reference.PoolReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code maxpool2d} and {@code avgpool2d}: results against the reference, and bad arguments refused cleanly. */
-class CliPoolTest {
+class CliPoolTest extends CliFixture {
     /**
      * A file no test can write. As root every directory is writable by its mode, so it lies in /proc, which refuses
      * new files to everyone: that failure comes only when the file is created, after the output is ready.
      */
     private static final String UNWRITABLE = "/proc/convcl-i.npy";
 
-    @TempDir
-    Path dir;
     private Tensor input;
 
     @BeforeEach
     void writeInput() throws IOException {
-        input = CliTest.written(dir, "x.npy", Tensor.seeded(4).uniform(2, 3, 9, 8));
-    }
-
-    private String path(String name) {
-        return dir.resolve(name).toString();
+        input = written("x.npy", Tensor.seeded(4).uniform(2, 3, 9, 8));
     }
 
     @Test
@@ -106,15 +99,7 @@ class CliPoolTest {
         }
         var before = listing();
         var r = CliTest.run(resolved.toArray(String[]::new));
-        assertEquals(2, r.status(), r.err());
-        assertEquals(1, r.errLines().size(), r.err());
-        assertTrue(r.err().startsWith("convcl: ") && r.err().contains(message), r.err());
+        assertRefused(r, message);
         assertEquals(before, listing(), "no output or temporary file is left");
-    }
-
-    private List<Path> listing() throws IOException {
-        try (var files = Files.list(dir)) {
-            return files.sorted().toList();
-        }
     }
 }

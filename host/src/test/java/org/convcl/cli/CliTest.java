@@ -25,18 +25,15 @@ import org.convcl.opencl.Devices;
 import org.convcl.reference.ReferenceBackend;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Runs {@link Main#run} in-process, as the {@code convcl} launcher would, on files in a temporary directory. */
-class CliTest {
+class CliTest extends CliFixture {
     /** Awkward on purpose: odd sizes, asymmetric stride, padding and dilation, two groups, a bias. */
     private static final Conv2dParams PARAMS = new Conv2dParams(2, 1, 1, 2, 1, 2, 2);
 
-    @TempDir
-    Path dir;
     private Tensor input;
     private Tensor weight;
     private Tensor bias;
@@ -56,12 +53,6 @@ class CliTest {
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** Writes t to dir/name for a command line to read, and returns it. */
-    static Tensor written(Path dir, String name, Tensor t) throws IOException {
-        Npy.write(dir.resolve(name), t);
-        return t;
-    }
-
     static boolean openClAvailable() {
         try {
             return !Devices.list().isEmpty();
@@ -72,9 +63,9 @@ class CliTest {
 
     @BeforeEach
     void writeInputs() throws IOException {
-        input = written(dir, "x.npy", Tensor.seeded(1).uniform(2, 4, 9, 7));
-        weight = written(dir, "w.npy", Tensor.seeded(2).uniform(6, 2, 3, 3));
-        bias = written(dir, "b.npy", Tensor.seeded(3).uniform(6));
+        input = written("x.npy", Tensor.seeded(1).uniform(2, 4, 9, 7));
+        weight = written("w.npy", Tensor.seeded(2).uniform(6, 2, 3, 3));
+        bias = written("b.npy", Tensor.seeded(3).uniform(6));
         // Files with the plain mistakes whose fix the error names.
         Npy.write(dir.resolve("depthwise.npy"), Tensor.seeded(4).uniform(8, 1, 3, 3));
         Npy.write(dir.resolve("nhwc.npy"), Tensor.seeded(5).uniform(2, 9, 7, 4));
@@ -93,10 +84,6 @@ class CliTest {
                 "--output", path("y.npy")));
         args.addAll(List.of(extra));
         return args;
-    }
-
-    private String path(String name) {
-        return dir.resolve(name).toString();
     }
 
     private Tensor expected() {
@@ -200,31 +187,16 @@ class CliTest {
     @MethodSource("badConv2dArguments")
     void badConv2dArgumentsGiveStatus2OneLineAndNoOutput(String name, List<String> change, String message)
             throws IOException {
-        // The changed flags replace the good ones; .npy names are files in the temporary directory.
         var args = conv2dArgs();
-        for (String token : change) {
-            int at = args.indexOf(token);
-            if (token.startsWith("--") && at >= 0) {
-                args.subList(at, at + 2).clear();
-            }
-        }
-        change.forEach(token -> args.add(token.endsWith(".npy") ? path(token) : token));
+        replaceFlags(args, change);
         if (name.equals("unknown device")) {
             assumeTrue(openClAvailable(), "without OpenCL the device error is an OpenCL one");
         }
         var before = listing();
         var r = run(args.toArray(String[]::new));
-        assertEquals(2, r.status(), r.err());
-        assertEquals(1, r.errLines().size(), r.err());
-        assertTrue(r.err().startsWith("convcl: ") && r.err().contains(message), r.err());
+        assertRefused(r, message);
         assertEquals("", r.out());
         assertEquals(before, listing(), "no output or temporary file is left");
-    }
-
-    private List<Path> listing() throws IOException {
-        try (var files = Files.list(dir)) {
-            return files.sorted().toList();
-        }
     }
 
     /** The conv2d command line on the reference device, writing {@code output}. */

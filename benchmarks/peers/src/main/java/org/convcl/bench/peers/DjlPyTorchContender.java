@@ -11,7 +11,7 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.pytorch.jni.JniUtils;
 import org.convcl.bench.BenchCase;
 import org.convcl.bench.Contender;
-import org.convcl.bench.PeerLibrary;
+import org.convcl.bench.NamedPeerLibrary;
 import org.convcl.Tensor;
 
 /**
@@ -34,15 +34,9 @@ final class DjlPyTorchContender implements Contender {
     }
 
     /** The service ServiceLoader finds; it loads libtorch only when opened. */
-    public static final class Library implements PeerLibrary {
-        @Override
-        public String name() {
-            return "DJL-PyTorch";
-        }
-
-        @Override
-        public Contender open(int threads) {
-            return new DjlPyTorchContender(threads);
+    public static final class Library extends NamedPeerLibrary {
+        public Library() {
+            super("DJL-PyTorch", DjlPyTorchContender::new);
         }
     }
 

@@ -3,7 +3,7 @@ package org.convcl.bench.peers;
 import org.convcl.Tensor;
 import org.convcl.bench.BenchCase;
 import org.convcl.bench.Contender;
-import org.convcl.bench.PeerLibrary;
+import org.convcl.bench.NamedPeerLibrary;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,15 +31,9 @@ final class Nd4jContender implements Contender {
     }
 
     /** The service ServiceLoader finds; it loads ND4J's native library only when opened. */
-    public static final class Library implements PeerLibrary {
-        @Override
-        public String name() {
-            return "ND4J";
-        }
-
-        @Override
-        public Contender open(int threads) {
-            return new Nd4jContender(threads);
+    public static final class Library extends NamedPeerLibrary {
+        public Library() {
+            super("ND4J", Nd4jContender::new);
         }
     }
 
