@@ -8,39 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.opencl.tuning.FindDatabase;
 import org.convcl.reference.Conv2dReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Find mode times the algorithms once per problem, stores the fastest, and later backends plan it untimed. */
-class FindModeTest {
-    private static final String PROPERTY = "convcl.tuning.cache";
+class FindModeTest extends TemporaryCaches {
     private static final Conv2dParams SAME = Conv2dParams.DEFAULT.withPadding(1, 1);
-    @TempDir
-    Path dir;
-    private String saved;
-
-    @BeforeEach
-    void pointTheCachesAtATemporaryDirectory() {
-        saved = System.getProperty(PROPERTY);
-        System.setProperty(PROPERTY, dir.resolve("tuning.properties").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (saved == null) {
-            System.clearProperty(PROPERTY);
-        } else {
-            System.setProperty(PROPERTY, saved);
-        }
-    }
 
     private static OpenClBackend open(FindMode mode) {
         var device = Devices.choose(null);
@@ -77,7 +54,7 @@ class FindModeTest {
         var x = Tensor.seeded(4).uniform(1, 3, 9, 9);
         var w = Tensor.seeded(5).uniform(4, 3, 3, 3);
         var s = SAME.shapeOf(x, w, null);
-        var db = FindDatabase.beside(dir.resolve("tuning.properties"));
+        var db = FindDatabase.beside(tuningCache());
         String key = FindDatabase.deviceKey(Devices.choose(null)) + " | conv2d n1 c3 9x9 k4 3x3 s1x1 p1,1,1,1 d1x1 g1";
         for (String id : new String[] {"POINTWISE", "FFT"}) {
             Files.writeString(db.file(), key + "\t" + id + "\n");

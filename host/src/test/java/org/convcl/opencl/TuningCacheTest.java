@@ -6,38 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import org.convcl.opencl.tuning.ConvPolicy;
 import org.convcl.opencl.tuning.DeviceClass;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.opencl.tuning.TuningCache;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What {@code convcl tune} stores is what later backends on the same device and driver use. */
-class TuningCacheTest {
-    private static final String PROPERTY = "convcl.tuning.cache";
-    @TempDir
-    Path dir;
-    private String saved;
-
-    @BeforeEach
-    void pointTheCacheAtATemporaryFile() {
-        saved = System.getProperty(PROPERTY);
-        System.setProperty(PROPERTY, dir.resolve("tuning.properties").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (saved == null) {
-            System.clearProperty(PROPERTY);
-        } else {
-            System.setProperty(PROPERTY, saved);
-        }
-    }
+class TuningCacheTest extends TemporaryCaches {
 
     @Test
     void encodedConfigurationsParseBack() {
@@ -60,7 +37,7 @@ class TuningCacheTest {
         TuningCache.store(device, tuned);
         assertEquals(Optional.of(tuned), TuningCache.lookupPolicy(device));
         assertEquals(tuned, BackendOptions.defaultsFor(device).policy());
-        var file = dir.resolve("tuning.properties");
+        var file = tuningCache();
         // Properties files escape '=' in values.
         Files.writeString(file, Files.readString(file).replace("FEW_FILTERS\\=7", "FEW_FILTERS\\=x"));
         assertEquals(Optional.empty(), TuningCache.lookupPolicy(device));
