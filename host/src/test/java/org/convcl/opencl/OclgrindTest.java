@@ -31,7 +31,8 @@ class OclgrindTest {
         assumeTrue(required || Files.exists(ICD), "Oclgrind is not installed (apt-get install oclgrind)");
         assertTrue(Files.exists(ICD), ICD + " is missing: install Debian's oclgrind package");
 
-        // Two processes side by side, each with every other check: the simulator runs one thread per process.
+        // Two processes side by side, each with every other check: Oclgrind simulates a launch's work-groups on
+        // several threads, but between launches one process is single-threaded (building, the reference, checks).
         var processes = new ArrayList<Process>();
         for (int part = 0; part < PARTS; part++) {
             var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
