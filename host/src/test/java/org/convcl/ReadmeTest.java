@@ -19,6 +19,7 @@ import javax.tools.ToolProvider;
 import org.convcl.opencl.device.ConvclException;
 import org.convcl.opencl.Devices;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * in an empty directory. Blocks that do not use the OpenCL backend directly also run where no OpenCL device exists,
  * as the README promises.
  */
+@Tag("slow") // compiles and runs each README block in a JVM of its own: left out of run-tests --quick
 class ReadmeTest {
     private static final String FENCE = "```";
     private static final long TIMEOUT_SECONDS = 300;

@@ -16,6 +16,7 @@ import org.convcl.Tolerance;
 import org.convcl.reference.ReferenceBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * conv2d's fused epilogue (residual and activation) on every path the device can run, its backward pass and the
  * standalone activation, against the reference.
  */
+@Tag("slow") // a sweep of every activation on every path: left out of run-tests --quick
 class EpilogueDeviceTest extends SharedDevice {
     /** A backend pinned to each path, then the GEMM paths again with the tiled (GPU) SGEMM of sgemm.cl. */
     private static final List<Pinned> PINNED = new ArrayList<>();

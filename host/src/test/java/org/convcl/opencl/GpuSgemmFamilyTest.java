@@ -12,6 +12,7 @@ import org.convcl.Tolerance;
 import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.tuning.GpuSgemmSpace;
 import org.convcl.opencl.tuning.SgemmConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * machine's OpenCL device (POCL runs the GPU kernel as written, only slowly) against the reference, on the im2col
  * and implicit GEMM paths, over shapes with partial tiles in M, N and K.
  */
+@Tag("slow") // every GPU SGEMM configuration family on POCL: left out of run-tests --quick
 class GpuSgemmFamilyTest {
     static final List<DeviceInfo> GPUS = List.of(FakeDevices.nvidia(), FakeDevices.amd(), FakeDevices.intelGpu());
     private static final long SEED = 13;

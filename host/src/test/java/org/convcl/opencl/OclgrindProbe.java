@@ -10,6 +10,7 @@ import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.VerifyingBackend;
 import org.convcl.opencl.runtime.ClContext;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
@@ -81,13 +82,13 @@ public final class OclgrindProbe {
 
     /**
      * Winograd cases, pinned, with a small SGEMM configuration and row slices: F(2x2,3x3) with a plane one pixel
-     * wide, F(4x4,3x3) (400 tiles, in runs of 8 with and without guarded loads) with padding 2, F(2x2,3x3) with
-     * padding on the bottom and left only.
+     * wide, F(4x4,3x3) with padding 2 (272 tiles, just above the planner's 256 for F(4x4), 17 a row: two whole runs of
+     * 8, with and without guarded loads, and a partial one), F(2x2,3x3) with padding on the bottom and left only.
      */
     static final List<DeviceCase> WINOGRAD_CASES = List.of(
             DeviceCase.named("winograd F2").input(2, 3, 7, 1).filters(5, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(1, 2)).withBias().seed(66),
-            DeviceCase.named("winograd F4").input(1, 2, 62, 100).filters(3, 3, 3)
+            DeviceCase.named("winograd F4").input(1, 2, 62, 68).filters(3, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(2, 1)).withBias().seed(67),
             DeviceCase.named("winograd F2 padding per side").input(1, 2, 6, 5).filters(2, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(0, 2, 1, 0)).seed(70));
@@ -121,8 +122,23 @@ public final class OclgrindProbe {
     static final int OK_LINES = (RUNS + 1) * CASES.size() + WINOGRAD_CASES.size() + TRANSPOSE_CASES.size()
             + EPILOGUES.size() * (EPILOGUE_PATHS + 1) + POOLS.size() + 1;
 
+    /**
+     * Runs the probe's checks, or with arguments {@code PART COUNT} only every COUNT-th of them from the PART-th
+     * (0-based), so that a test can run the parts in processes side by side; the parts together print
+     * {@link #OK_LINES} lines starting "ok ".
+     */
     public static void main(String[] args) {
-        var device = Devices.choose("oclgrind");
+        int part = args.length == 2 ? Integer.parseInt(args[0]) : 0;
+        int count = args.length == 2 ? Integer.parseInt(args[1]) : 1;
+        var checks = checks(Devices.choose("oclgrind"));
+        for (int i = part; i < checks.size(); i += count) {
+            checks.get(i).run();
+        }
+    }
+
+    /** Every check of the probe, in order; each prints its "ok " line. */
+    static List<Runnable> checks(DeviceInfo device) {
+        var checks = new ArrayList<Runnable>();
         System.out.println("device: " + device.name());
         // Row slices (a 4 KiB budget) exercise the offsets of a chunked column matrix.
         var runs = new ArrayList<BackendOptions>();
@@ -143,10 +159,12 @@ public final class OclgrindProbe {
                 boolean pointwise = Conv2dDeviceTest.runs(Conv2dPath.POINTWISE, c.shape());
                 var run = options.path() == Conv2dPath.IM2COL_GEMM && pointwise
                         ? options.withPath(Conv2dPath.POINTWISE) : options;
-                try (var backend = OpenClBackend.open(device, run)) {
-                    Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
-                    System.out.println("ok " + c.label() + " with " + run.sgemm() + " on " + run.path());
-                }
+                checks.add(() -> {
+                    try (var backend = OpenClBackend.open(device, run)) {
+                        Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
+                        System.out.println("ok " + c.label() + " with " + run.sgemm() + " on " + run.path());
+                    }
+                });
             }
         }
         for (var c : CASES) {
@@ -159,29 +177,38 @@ public final class OclgrindProbe {
             long rowBytes = (long) s.c() * s.kh() * s.kw() * s.ow() * Float.BYTES;
             long budget = CASES.indexOf(c) % 2 == 0 ? rowBytes * s.oh() : rowBytes * 2;
             var chunked = defaults.withSgemm(SMALL_CONFIGS.get(0)).withColumnBudget(budget);
-            try (var backend = new VerifyingBackend(OpenClBackend.open(device, chunked))) {
-                backend.conv2dBackward(Tensor.seeded(73).uniform(s.outputShape()), x, w, c.params());
-                System.out.println("ok backward " + c.label());
-            }
+            checks.add(() -> {
+                try (var backend = new VerifyingBackend(OpenClBackend.open(device, chunked))) {
+                    backend.conv2dBackward(Tensor.seeded(73).uniform(s.outputShape()), x, w, c.params());
+                    System.out.println("ok backward " + c.label());
+                }
+            });
         }
         for (var c : WINOGRAD_CASES) {
             // Half of one image's transformed tiles: every image in two or more row slices.
             var pinned = defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.WINOGRAD);
-            long wholeBatch = pinned.withColumnBudget(Long.MAX_VALUE).planner(device).forward(c.shape())
-                    .largestChunkFloats();
-            var run = pinned.withColumnBudget(wholeBatch / c.n() / 2 * Float.BYTES);
-            try (var backend = OpenClBackend.open(device, run)) {
-                Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.WINOGRAD);
-                System.out.println("ok " + c.label() + " with " + run.sgemm() + " on " + run.path());
+            var plan = pinned.withColumnBudget(Long.MAX_VALUE).planner(device).forward(c.shape());
+            if (!c.label().startsWith("winograd F" + plan.winogradTile())) {
+                throw new AssertionError(c.label() + " planned as " + plan.describe());
             }
+            long wholeBatch = plan.largestChunkFloats();
+            var run = pinned.withColumnBudget(wholeBatch / c.n() / 2 * Float.BYTES);
+            checks.add(() -> {
+                try (var backend = OpenClBackend.open(device, run)) {
+                    Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.WINOGRAD);
+                    System.out.println("ok " + c.label() + " with " + run.sgemm() + " on " + run.path());
+                }
+            });
         }
         for (var c : TRANSPOSE_CASES) {
             long twoRows = 2L * c.cOut() * c.kh() * c.kw() * c.w() * Float.BYTES;
             var sliced = defaults.withSgemm(SMALL_CONFIGS.get(0)).withColumnBudget(twoRows);
-            try (var backend = OpenClBackend.open(device, sliced)) {
-                ConvTranspose2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
-                System.out.println("ok " + c.label());
-            }
+            checks.add(() -> {
+                try (var backend = OpenClBackend.open(device, sliced)) {
+                    ConvTranspose2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
+                    System.out.println("ok " + c.label());
+                }
+            });
         }
         var epiloguePaths = List.of(defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.IM2COL_GEMM),
                 defaults.withSgemm(SMALL_CONFIGS.get(1)).withPath(Conv2dPath.IM2COL_GEMM),
@@ -193,38 +220,48 @@ public final class OclgrindProbe {
         for (var activation : EPILOGUES) {
             for (var options : epiloguePaths) {
                 var tolerance = Conv2dDeviceTest.toleranceOf(options.path(), Tolerance.FLOAT32);
-                try (var backend = new VerifyingBackend(OpenClBackend.open(device, options), tolerance)) {
-                    backend.conv2d(c.input(), c.weight(), c.biasOrNull(), c.params(), residual, activation);
-                    System.out.println("ok " + activation + " epilogue with " + options.sgemm() + " on "
-                            + options.path());
-                }
+                checks.add(() -> {
+                    try (var backend = new VerifyingBackend(OpenClBackend.open(device, options), tolerance)) {
+                        backend.conv2d(c.input(), c.weight(), c.biasOrNull(), c.params(), residual, activation);
+                        System.out.println("ok " + activation + " epilogue with " + options.sgemm() + " on "
+                                + options.path());
+                    }
+                });
             }
             // Backward: the activation's gradient (tensor.cl), then conv2d's; and the activation alone.
-            try (var backend = new VerifyingBackend(OpenClBackend.open(device, defaults.withSgemm(SMALL_CONFIGS
-                    .get(0))))) {
-                var y = backend.conv2d(c.input(), c.weight(), c.biasOrNull(), c.params(), residual, activation);
-                backend.conv2dBackward(Tensor.seeded(70).uniform(y.shape()), c.input(), c.weight(), c.params(), activation, y);
-                backend.activation(residual, activation);
-                System.out.println("ok " + activation + " backward and standalone");
-            }
+            checks.add(() -> {
+                try (var backend = new VerifyingBackend(OpenClBackend.open(device, defaults.withSgemm(SMALL_CONFIGS
+                        .get(0))))) {
+                    var y = backend.conv2d(c.input(), c.weight(), c.biasOrNull(), c.params(), residual, activation);
+                    backend.conv2dBackward(Tensor.seeded(70).uniform(y.shape()), c.input(), c.weight(), c.params(),
+                            activation, y);
+                    backend.activation(residual, activation);
+                    System.out.println("ok " + activation + " backward and standalone");
+                }
+            });
         }
         for (var p : POOLS) {
-            try (var backend = new VerifyingBackend(OpenClBackend.open(device))) {
-                var x = Tensor.seeded(71).uniform(2, 3, 7, 37);
-                var s = p.shapeOf(x);
-                var dy = Tensor.seeded(72).uniform(s.outputShape());
-                var max = backend.maxPool2d(x, p);
-                backend.maxPool2dBackward(dy, max.indices(), x.shape(), p);
-                if (p.dilationH() == 1) {
-                    backend.avgPool2d(x, p);
-                    backend.avgPool2dBackward(dy, x.shape(), p);
+            checks.add(() -> {
+                try (var backend = new VerifyingBackend(OpenClBackend.open(device))) {
+                    var x = Tensor.seeded(71).uniform(2, 3, 7, 37);
+                    var s = p.shapeOf(x);
+                    var dy = Tensor.seeded(72).uniform(s.outputShape());
+                    var max = backend.maxPool2d(x, p);
+                    backend.maxPool2dBackward(dy, max.indices(), x.shape(), p);
+                    if (p.dilationH() == 1) {
+                        backend.avgPool2d(x, p);
+                        backend.avgPool2dBackward(dy, x.shape(), p);
+                    }
+                    System.out.println("ok pooling " + p);
                 }
-                System.out.println("ok pooling " + p);
+            });
+        }
+        checks.add(() -> {
+            try (var cl = new ClContext(device)) {
+                Col2imSliceTest.assertSlicesMatchWhole(cl, Col2imSliceTest.SHAPE, 2, 3);
+                System.out.println("ok col2im in row slices");
             }
-        }
-        try (var cl = new ClContext(device)) {
-            Col2imSliceTest.assertSlicesMatchWhole(cl, Col2imSliceTest.SHAPE, 2, 3);
-            System.out.println("ok col2im in row slices");
-        }
+        });
+        return checks;
     }
 }

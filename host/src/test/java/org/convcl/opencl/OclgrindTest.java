@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import org.convcl.Backends;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * out-of-bounds accesses and missing barriers; Oclgrind reports them in its log, and exits 0 either way, so the
  * test reads the log. Skipped where Oclgrind is not installed, unless {@code CONVCL_REQUIRE_OCLGRIND} is set (CI).
  */
+@Tag("slow") // the Oclgrind simulator: left out of run-tests --quick
 class OclgrindTest {
     private static final Path ICD = Path.of("/usr/lib/oclgrind/liboclgrind-rt-icd.so");
+    private static final int PARTS = 2;
 
     @Test
     void kernelsRunCleanUnderOclgrind(@TempDir Path dir) throws IOException, InterruptedException {
@@ -27,27 +31,41 @@ class OclgrindTest {
         assumeTrue(required || Files.exists(ICD), "Oclgrind is not installed (apt-get install oclgrind)");
         assertTrue(Files.exists(ICD), ICD + " is missing: install Debian's oclgrind package");
 
-        Path log = dir.resolve("oclgrind.log");
-        Path output = dir.resolve("probe.out");
-        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), OclgrindProbe.class.getName())
-                .redirectErrorStream(true).redirectOutput(output.toFile());
-        var env = pb.environment();
-        env.put("OCL_ICD_VENDORS", ICD.toString());
-        env.put("OCLGRIND_DATA_RACES", "1");
-        env.put("OCLGRIND_UNINITIALIZED", "1");
-        env.put("OCLGRIND_CHECK_API", "1");
-        env.put("OCLGRIND_LOG", log.toString());
-        // The uninitialised-memory plugin cannot interpret the 'freeze' instructions LLVM's optimiser emits.
-        env.put("OCLGRIND_BUILD_OPTIONS", "-cl-opt-disable");
-        env.remove(Backends.DEVICE_ENV);
-        var process = pb.start();
-        assertTrue(process.waitFor(15, TimeUnit.MINUTES), "the Oclgrind probe did not finish in 15 minutes");
-        String out = Files.readString(output, StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), "probe failed:\n" + out);
-        assertTrue(out.contains("device: Oclgrind"), "the probe did not run on Oclgrind:\n" + out);
-        assertEquals(OclgrindProbe.OK_LINES, out.lines().filter(l -> l.startsWith("ok ")).count(), out);
-        String report = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8).strip() : "";
-        assertEquals("", report, "Oclgrind reported problems:\n" + report);
+        // Two processes side by side, each with every other check: Oclgrind simulates a launch's work-groups on
+        // several threads, but between launches one process is single-threaded (building, the reference, checks).
+        var processes = new ArrayList<Process>();
+        for (int part = 0; part < PARTS; part++) {
+            var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            var pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    OclgrindProbe.class.getName(), Integer.toString(part), Integer.toString(PARTS))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("probe" + part + ".out").toFile());
+            var env = pb.environment();
+            env.put("OCL_ICD_VENDORS", ICD.toString());
+            env.put("OCLGRIND_DATA_RACES", "1");
+            env.put("OCLGRIND_UNINITIALIZED", "1");
+            env.put("OCLGRIND_CHECK_API", "1");
+            env.put("OCLGRIND_LOG", dir.resolve("oclgrind" + part + ".log").toString());
+            // The uninitialised-memory plugin cannot interpret the 'freeze' instructions LLVM's optimiser emits.
+            env.put("OCLGRIND_BUILD_OPTIONS", "-cl-opt-disable");
+            env.remove(Backends.DEVICE_ENV);
+            processes.add(pb.start());
+        }
+        long okLines = 0;
+        try {
+            for (int part = 0; part < PARTS; part++) {
+                var process = processes.get(part);
+                assertTrue(process.waitFor(15, TimeUnit.MINUTES), "the Oclgrind probe did not finish in 15 minutes");
+                String out = Files.readString(dir.resolve("probe" + part + ".out"), StandardCharsets.UTF_8);
+                assertEquals(0, process.exitValue(), "probe part " + part + " failed:\n" + out);
+                assertTrue(out.contains("device: Oclgrind"), "the probe did not run on Oclgrind:\n" + out);
+                okLines += out.lines().filter(l -> l.startsWith("ok ")).count();
+                Path log = dir.resolve("oclgrind" + part + ".log");
+                String report = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8).strip() : "";
+                assertEquals("", report, "Oclgrind reported problems:\n" + report);
+            }
+        } finally {
+            processes.forEach(Process::destroyForcibly);
+        }
+        assertEquals(OclgrindProbe.OK_LINES, okLines, "lines starting \"ok \" of all parts");
     }
 }
