@@ -1,0 +1,130 @@
+package org.convcl.opencl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.convcl.Activation;
+import org.convcl.Conv2dParams;
+import org.convcl.Conv2dShape;
+import org.convcl.Tensor;
+import org.convcl.Tolerance;
+import org.convcl.reference.ReferenceBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * conv2d's fused epilogue (residual and activation) on every path the device can run, and its backward pass, against
+ * the reference, for the activations a subclass names. The sweeps build a program per path, activation kind and
+ * residual: two classes share them, so the two test JVMs build them side by side.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EpilogueSweep extends SharedDevice {
+    /** A backend pinned to each path with the device's SGEMM family, then the GEMM paths with the other family. */
+    private final List<Pinned> pinned = new ArrayList<>();
+    static final ReferenceBackend REFERENCE = new ReferenceBackend();
+    static final Conv2dParams P = Conv2dParams.DEFAULT;
+
+    /** The activations this class sweeps: each builds programs of its own, so the two classes split the builds. */
+    abstract List<Activation> activations();
+
+    record Pinned(Conv2dPath path, String sgemm, OpenClBackend backend) {
+        @Override
+        public String toString() {
+            return path + " with " + sgemm;
+        }
+    }
+
+    @BeforeAll
+    void openPinnedPaths() {
+        var d = Devices.choose(null);
+        var defaults = BackendOptions.defaultsFor(d);
+        for (var sgemm : Conv2dDeviceTest.sgemmFamilies(defaults)) {
+            for (var path : Conv2dDeviceTest.pinnablePaths(defaults)) {
+                if (path != Conv2dPath.DIRECT || sgemm.equals(defaults.sgemm())) {
+                    pinned.add(new Pinned(path, sgemm.toString(),
+                            OpenClBackend.open(d, defaults.withSgemm(sgemm).withPath(path))));
+                }
+            }
+        }
+    }
+
+    @AfterAll
+    void closePinnedPaths() {
+        pinned.forEach(p -> p.backend().close());
+        pinned.clear();
+    }
+
+    /** Every pinned backend that can run {@code s}. */
+    Stream<Pinned> running(Conv2dShape s) {
+        return pinned.stream().filter(p -> Conv2dDeviceTest.runs(p.path(), s));
+    }
+
+    /** A convolution, an activation and whether a residual is added. */
+    record EpilogueCase(DeviceCase conv, Activation activation, boolean residual) {
+        Tensor residualOrNull() {
+            return residual ? Tensor.seeded(conv.seed() + 3).uniform(conv.shape().outputShape()) : null;
+        }
+
+        @Override
+        public String toString() {
+            return conv + " " + activation + (residual ? " +residual" : "");
+        }
+    }
+
+    /** Shapes that take every path and their edges: partial tiles and vectors, groups, chunks of images. */
+    static Stream<DeviceCase> shapes() {
+        return Stream.concat(Stream.of(
+                DeviceCase.named("odd prime sizes").input(3, 5, 13, 11).filters(7, 3, 3).withBias().seed(1),
+                DeviceCase.named("1x1 pointwise").input(2, 17, 9, 7).filters(19, 1, 1).withBias().seed(2),
+                DeviceCase.named("asymmetric stride padding dilation").input(2, 4, 15, 12).filters(6, 3, 2)
+                        .params(new Conv2dParams(2, 1, 2, 0, 1, 3, 1)).withBias().seed(8),
+                DeviceCase.named("groups 3 strided").input(3, 9, 11, 8).filters(6, 2, 3)
+                        .params(P.withGroups(3).withStride(2, 2)).seed(11),
+                DeviceCase.named("depthwise wide rows").input(2, 6, 5, 37).filters(6, 3, 3)
+                        .params(P.withGroups(6).withPadding(1, 1)).withBias().seed(27),
+                DeviceCase.named("output channels above one tile").input(1, 3, 10, 10).filters(130, 3, 3).seed(18),
+                DeviceCase.named("F2 plane below a tile").input(3, 2, 1, 2).filters(4, 3, 3)
+                        .params(P.withPadding(1, 1)).withBias().seed(43),
+                DeviceCase.named("F4 odd padded").input(4, 5, 33, 31).filters(7, 3, 3).params(P.withPadding(1, 1))
+                        .withBias().seed(45)),
+                LongStream.range(0, 8).mapToObj(seed -> DeviceCase.random(3000 + seed)));
+    }
+
+    Stream<EpilogueCase> cases() {
+        return shapes().flatMap(c -> activations().stream()
+                .flatMap(a -> Stream.of(new EpilogueCase(c, a, false), new EpilogueCase(c, a, true))));
+    }
+
+    /** Host tensors through every pinned path: residual and activation fused into each path's last kernel. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void everyPathMatchesTheReference(EpilogueCase c) {
+        Tensor x = c.conv().input(), w = c.conv().weight(), b = c.conv().biasOrNull(), r = c.residualOrNull();
+        var expected = REFERENCE.conv2d(x, w, b, c.conv().params(), r, c.activation());
+        running(c.conv().shape()).forEach(pinned -> {
+            var got = pinned.backend().conv2d(x, w, b, c.conv().params(), r, c.activation());
+            var tolerance = Conv2dDeviceTest.toleranceOf(pinned.path(), Tolerance.FLOAT32);
+            EpilogueDeviceTest.assertClose(c + " on " + pinned, expected, got, tolerance);
+        });
+    }
+
+    /** The backward pass with each activation, from the forward output: all four gradients. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void backwardMatchesTheReference(EpilogueCase c) {
+        Tensor x = c.conv().input(), w = c.conv().weight(), b = c.conv().biasOrNull(), r = c.residualOrNull();
+        var p = c.conv().params();
+        var y = REFERENCE.conv2d(x, w, b, p, r, c.activation());
+        var dy = Tensor.seeded(c.conv().seed() + 4).uniform(y.shape());
+        var expected = REFERENCE.conv2dBackward(dy, x, w, p, c.activation(), y);
+        var got = device.conv2dBackward(dy, x, w, p, c.activation(), y);
+        EpilogueDeviceTest.assertClose(c + " residual gradient", expected.residual(), got.residual(), Tolerance.EXACT);
+        EpilogueDeviceTest.assertClose(c + " input gradient", expected.input(), got.input(), Tolerance.FLOAT32);
+        EpilogueDeviceTest.assertClose(c + " weight gradient", expected.weight(), got.weight(), Tolerance.FLOAT32);
+        EpilogueDeviceTest.assertClose(c + " bias gradient", expected.bias(), got.bias(), Tolerance.FLOAT32);
+    }
+}
