@@ -20,6 +20,7 @@ public enum FindMode {
      * The mode {@code CONVCL_FIND} names ({@code off}, {@code stored} or {@code on}, any case), {@link #STORED}
      * without it.
      *
+     * @return the mode
      * @throws IllegalArgumentException naming the variable and its values when it holds anything else
      */
     public static FindMode fromEnvironment() {
@@ -29,7 +30,9 @@ public enum FindMode {
     /**
      * The mode a flag or variable names; null or blank is {@link #STORED}.
      *
-     * @param what the flag or variable, for the message
+     * @param what  the flag or variable, for the message
+     * @param value its value, or null
+     * @return the mode
      * @throws IllegalArgumentException naming {@code what} and the values it takes
      */
     public static FindMode parse(String what, String value) {
