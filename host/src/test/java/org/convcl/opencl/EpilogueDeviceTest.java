@@ -9,13 +9,16 @@ import org.convcl.Activation;
 import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
+import org.convcl.opencl.tuning.SgemmConfig;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The identity and ReLU through the epilogue sweeps of every path, ties at the activations' boundaries, the
- * standalone activation and bad arguments.
+ * The epilogue sweeps of every path with the device's SGEMM family, the backward pass, ties at the activations'
+ * boundaries, the standalone activation and bad arguments.
  */
 @Tag("slow") // a sweep of every activation on every path: left out of run-tests --quick
 class EpilogueDeviceTest extends EpilogueSweep {
@@ -23,8 +26,24 @@ class EpilogueDeviceTest extends EpilogueSweep {
             Activation.clamp(-0.5f, 0.25f), Activation.leakyRelu(0.1f), Activation.leakyRelu(0));
 
     @Override
-    List<Activation> activations() {
-        return List.of(Activation.identity(), Activation.relu());
+    List<SgemmConfig> sgemms(BackendOptions defaults) {
+        return List.of(defaults.sgemm());
+    }
+
+    /** The backward pass with each activation, from the forward output: all four gradients. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void backwardMatchesTheReference(EpilogueCase c) {
+        Tensor x = c.conv().input(), w = c.conv().weight(), b = c.conv().biasOrNull(), r = c.residualOrNull();
+        var p = c.conv().params();
+        var y = REFERENCE.conv2d(x, w, b, p, r, c.activation());
+        var dy = Tensor.seeded(c.conv().seed() + 4).uniform(y.shape());
+        var expected = REFERENCE.conv2dBackward(dy, x, w, p, c.activation(), y);
+        var got = device.conv2dBackward(dy, x, w, p, c.activation(), y);
+        EpilogueDeviceTest.assertClose(c + " residual gradient", expected.residual(), got.residual(), Tolerance.EXACT);
+        EpilogueDeviceTest.assertClose(c + " input gradient", expected.input(), got.input(), Tolerance.FLOAT32);
+        EpilogueDeviceTest.assertClose(c + " weight gradient", expected.weight(), got.weight(), Tolerance.FLOAT32);
+        EpilogueDeviceTest.assertClose(c + " bias gradient", expected.bias(), got.bias(), Tolerance.FLOAT32);
     }
 
     /**

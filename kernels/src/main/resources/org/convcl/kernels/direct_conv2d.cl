@@ -168,7 +168,7 @@ void direct(const __global float* restrict x, const __global float* restrict w,
                 const long o = (((long) n * K + k0 + kk) * OH + oh0 + r) * OW + ow0;
                 const floatV z = PLUS_RESIDUAL(acc[kk][r] + (hasBias ? bias[k0 + kk] : 0.0f),
                                                loadRun(residual + o, run));
-                storeRun(ACTIVATE(z, actA, actB), y + o, run);
+                storeRun(ACTIVATE(z, actKind, actA, actB), y + o, run);
             }
         }
     }

@@ -1,7 +1,8 @@
 // What every conv2d kernel does to a sum before storing it, and the standalone activation kernels' function:
 //   y = activation(acc + bias + residual)
-// ACTIVATION picks the function at build time; its parameters are kernel arguments, so a new clamp bound or
-// leaky slope reuses the built program:
+// The function and its parameters are kernel arguments (actKind, actA, actB), so every activation runs on one built
+// program: a first call with a new activation costs no build. actKind is the same for every work-item, so its
+// selects cost a few instructions per stored value, against the sum's many multiply-adds:
 //   0 identity
 //   1 ReLU             z < 0 ? 0 : z                          (NaN stays NaN, as torch.relu)
 //   2 clamp(a, b)      z < a ? a : z > b ? b : z               (NaN stays NaN, as torch.clamp)
@@ -9,41 +10,21 @@
 // With RESIDUAL defined, residual[i] is added for output element i (the residual is laid out like the output).
 // Gradients are taken from the output y, which is enough for these functions (see Activation.java for the ties).
 
-#ifndef ACTIVATION
-#define ACTIVATION 0 // 0 identity, 1 ReLU, 2 clamp, 3 leaky ReLU
-#endif
-
-#if ACTIVATION < 0 || ACTIVATION > 3
-#error "ACTIVATION must be 0 (identity), 1 (ReLU), 2 (clamp) or 3 (leaky ReLU)"
-#endif
-
 // The arguments each conv2d kernel takes after its bias, whatever the defines: a residual laid out like the
-// output (any buffer where RESIDUAL is not defined) and the activation's parameters (clamp bounds, leaky slope).
-#define EPILOGUE_ARGS const __global float* restrict residual, const float actA, const float actB
+// output (any buffer where RESIDUAL is not defined) and the activation (its kind, clamp bounds or leaky slope).
+#define EPILOGUE_ARGS const __global float* restrict residual, const int actKind, const float actA, const float actB
 
-// The activation of z, a float or a vector of floats; ?: works element-wise on vectors, and unlike fmax/fmin it
+// The activation k of z, a float or a vector of floats; ?: works element-wise on vectors, and unlike fmax/fmin it
 // keeps a NaN.
-#if ACTIVATION == 0
-#define ACTIVATE(z, a, b) (z)
-#elif ACTIVATION == 1
-#define ACTIVATE(z, a, b) ((z) < 0.0f ? 0.0f : (z))
-#elif ACTIVATION == 2
-#define ACTIVATE(z, a, b) ((z) < (a) ? (a) : (z) > (b) ? (b) : (z))
-#else
-#define ACTIVATE(z, a, b) ((z) > 0.0f ? (z) : (z) * (a))
-#endif
+#define ACTIVATE(z, k, a, b) ((k) == 1 ? ((z) < 0.0f ? 0.0f : (z)) \
+                              : (k) == 2 ? ((z) < (a) ? (a) : (z) > (b) ? (b) : (z)) \
+                              : (k) == 3 ? ((z) > 0.0f ? (z) : (z) * (a)) : (z))
 
 // The gradient with respect to the activation's input, from dy and the output y; 0 where blocked, even for an
 // infinite or NaN dy, as PyTorch.
-#if ACTIVATION == 0
-#define ACTIVATION_GRADIENT(dy, y, a, b) (dy)
-#elif ACTIVATION == 1
-#define ACTIVATION_GRADIENT(dy, y, a, b) ((y) <= 0.0f ? 0.0f : (dy))
-#elif ACTIVATION == 2
-#define ACTIVATION_GRADIENT(dy, y, a, b) ((y) > (a) && (y) < (b) ? (dy) : 0.0f)
-#else
-#define ACTIVATION_GRADIENT(dy, y, a, b) ((y) > 0.0f ? (dy) : (dy) * (a))
-#endif
+#define ACTIVATION_GRADIENT(dy, y, k, a, b) ((k) == 1 ? ((y) <= 0.0f ? 0.0f : (dy)) \
+                                             : (k) == 2 ? ((y) > (a) && (y) < (b) ? (dy) : 0.0f) \
+                                             : (k) == 3 ? ((y) > 0.0f ? (dy) : (dy) * (a)) : (dy))
 
 // v plus the residual that load reads (a float or a vector, guarded as the kernel needs) where RESIDUAL is defined;
 // v itself without, so a kernel built without it reads nothing and adds nothing (not even 0, which turns -0 to 0).
@@ -54,7 +35,7 @@
 #endif
 
 // y = activation(v + residual) for one output element whose residual is at r.
-inline float epilogue(const float v, const __global float* r, const float a, const float b) {
+inline float epilogue(const float v, const __global float* r, const int k, const float a, const float b) {
     const float z = PLUS_RESIDUAL(v, *r);
-    return ACTIVATE(z, a, b);
+    return ACTIVATE(z, k, a, b);
 }

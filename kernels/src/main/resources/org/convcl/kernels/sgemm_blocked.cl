@@ -272,7 +272,7 @@ void sgemm(SGEMM_ARGS) {
 #pragma unroll
         for (int wn = 0; wn < WPTN; wn++) {
             const floatV z = PLUS_RESIDUAL(acc[wm][wn] + bv, loadB(rrow, wn, n, n == WIDTH));
-            const floatV v = ACTIVATE(z, actA, actB);
+            const floatV v = ACTIVATE(z, actKind, actA, actB);
             if (n == WIDTH) {
                 vstoreV(v, 0, crow + wn * VW);
             } else {

@@ -44,22 +44,23 @@ void channel_sums(const __global float* restrict x, __global float* restrict sum
 
 // y[e] = activation(x[e]) for e < total; y may be x (in place), so neither is restrict.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
-void activation(const __global float* x, __global float* y, const long total, const float actA, const float actB) {
+void activation(const __global float* x, __global float* y, const long total, const int actKind, const float actA,
+                const float actB) {
     const long e = get_global_id(0);
     if (e < total) {
         const float z = x[e];
-        y[e] = ACTIVATE(z, actA, actB);
+        y[e] = ACTIVATE(z, actKind, actA, actB);
     }
 }
 
 // dz[e] = the activation's gradient from dy[e] and its output y[e], for e < total; dz may be dy or y.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void activation_backward(const __global float* dy, const __global float* y, __global float* dz, const long total,
-                         const float actA, const float actB) {
+                         const int actKind, const float actA, const float actB) {
     const long e = get_global_id(0);
     if (e < total) {
         const float g = dy[e];
         const float v = y[e];
-        dz[e] = ACTIVATION_GRADIENT(g, v, actA, actB);
+        dz[e] = ACTIVATION_GRADIENT(g, v, actKind, actA, actB);
     }
 }

@@ -270,7 +270,7 @@ void winograd_output(const __global float* restrict m, const long mOffset,
         if (finite && width == VW * TILE) {
             for (int q = 0; q < TILE; q++) {
                 const float8 z = PLUS_RESIDUAL(u[q], vload8(q, residual + at));
-                vstore8(ACTIVATE(z, actA, actB), q, y + at);
+                vstore8(ACTIVATE(z, actKind, actA, actB), q, y + at);
             }
         } else {
             float pixels[VW * TILE];
@@ -283,7 +283,7 @@ void winograd_output(const __global float* restrict m, const long mOffset,
                     v = directPixel(x + xOffset + (long) run.image * C * H * W, w + (long) k * C * 9, C, H, W,
                                     (long) ohTile + i - PH, (long) run.ow0 + q - PW) + b;
                 }
-                y[at + q] = epilogue(v, residual + at + q, actA, actB);
+                y[at + q] = epilogue(v, residual + at + q, actKind, actA, actB);
             }
         }
     }

@@ -6,8 +6,8 @@ import org.convcl.opencl.runtime.Launch;
 
 /**
  * What a conv2d kernel does to its sums before storing them ({@code epilogue.cl}): add a residual laid out like the
- * output, then apply an activation. The activation's kind and the residual's presence are build defines (at most
- * eight programs per kernel); its bounds or slope are kernel arguments, so new values reuse the built program.
+ * output, then apply an activation. The residual's presence is a build define (two programs per kernel); the
+ * activation, its kind and its bounds or slope, are kernel arguments, so every activation reuses the built program.
  *
  * @param residual laid out like the output the kernel writes (same offsets), or null
  */
@@ -21,19 +21,9 @@ public record Epilogue(Activation activation, DeviceBuffer residual) {
         }
     }
 
-    /** The build defines, empty for {@link #NONE}, so kernels without an epilogue build as before. */
+    /** The build define of the residual's presence, empty without one: the activation is an argument. */
     String defines() {
-        return activationDefine(activation) + (residual == null ? "" : " -DRESIDUAL");
-    }
-
-    /** The define that selects {@code activation} in {@code epilogue.cl}; empty for the identity. */
-    public static String activationDefine(Activation activation) {
-        return switch (activation.kind()) {
-            case IDENTITY -> "";
-            case RELU -> " -DACTIVATION=1";
-            case CLAMP -> " -DACTIVATION=2";
-            case LEAKY_RELU -> " -DACTIVATION=3";
-        };
+        return residual == null ? "" : " -DRESIDUAL";
     }
 
     /** Sets {@code EPILOGUE_ARGS}: the residual ({@code standIn} where there is none) and the parameters. */
@@ -41,12 +31,16 @@ public record Epilogue(Activation activation, DeviceBuffer residual) {
         return parameters(launch.buffer(residual == null ? standIn : residual), activation);
     }
 
-    /** The activation's two kernel arguments: clamp's bounds, or leaky ReLU's slope and an unused 0. */
+    /**
+     * The activation's three kernel arguments, as {@code epilogue.cl} reads them: its kind (0 identity, 1 ReLU,
+     * 2 clamp, 3 leaky ReLU), then clamp's bounds, or leaky ReLU's slope and an unused 0.
+     */
     public static Launch parameters(Launch launch, Activation activation) {
         return switch (activation.kind()) {
-            case CLAMP -> launch.f32(activation.min()).f32(activation.max());
-            case LEAKY_RELU -> launch.f32(activation.slope()).f32(0);
-            case IDENTITY, RELU -> launch.f32(0).f32(0);
+            case IDENTITY -> launch.i32(0).f32(0).f32(0);
+            case RELU -> launch.i32(1).f32(0).f32(0);
+            case CLAMP -> launch.i32(2).f32(activation.min()).f32(activation.max());
+            case LEAKY_RELU -> launch.i32(3).f32(activation.slope()).f32(0);
         };
     }
 }

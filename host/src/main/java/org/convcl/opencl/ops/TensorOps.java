@@ -36,9 +36,7 @@ public final class TensorOps {
 
     /** y[0, total) = activation(x[0, total)); y may be x. */
     public void activation(DeviceBuffer x, DeviceBuffer y, long total, Activation activation) {
-        var launch = Launch.oneDimensional(cl, Program.TENSOR, "activation", Epilogue.activationDefine(activation))
-                .buffer(x).buffer(y).i64(total);
-        Epilogue.parameters(launch, activation).enqueue1d(total);
+        Epilogue.parameters(launch("activation").buffer(x).buffer(y).i64(total), activation).enqueue1d(total);
     }
 
     /**
@@ -47,9 +45,8 @@ public final class TensorOps {
      */
     public void activationBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dz, long total,
                                    Activation activation) {
-        var launch = Launch.oneDimensional(cl, Program.TENSOR, "activation_backward",
-                Epilogue.activationDefine(activation)).buffer(dy).buffer(y).buffer(dz).i64(total);
-        Epilogue.parameters(launch, activation).enqueue1d(total);
+        Epilogue.parameters(launch("activation_backward").buffer(dy).buffer(y).buffer(dz).i64(total), activation)
+                .enqueue1d(total);
     }
 
     private Launch launch(String kernel) {
