@@ -6,8 +6,9 @@ import org.convcl.opencl.runtime.Launch;
 
 /**
  * What a conv2d kernel does to its sums before storing them ({@code epilogue.cl}): add a residual laid out like the
- * output, then apply an activation. The residual's presence is a build define (two programs per kernel); the
- * activation, its kind and its bounds or slope, are kernel arguments, so every activation reuses the built program.
+ * output, then apply an activation. Whether there is a residual, and whether there is an activation other than the
+ * identity, are build defines (at most four programs per kernel); which activation, and its bounds or slope, are
+ * kernel arguments, so every activation reuses one built program.
  *
  * @param residual laid out like the output the kernel writes (same offsets), or null
  */
@@ -21,9 +22,17 @@ public record Epilogue(Activation activation, DeviceBuffer residual) {
         }
     }
 
-    /** The build define of the residual's presence, empty without one: the activation is an argument. */
+    /** The build defines, empty for {@link #NONE}, so kernels without an epilogue build as before. */
     String defines() {
-        return residual == null ? "" : " -DRESIDUAL";
+        return activationDefine(activation) + (residual == null ? "" : " -DRESIDUAL");
+    }
+
+    /**
+     * The define of any activation but the identity, whose kernels then store their sums untouched; which one, and
+     * its bounds, are arguments ({@link #parameters}).
+     */
+    public static String activationDefine(Activation activation) {
+        return activation.kind() == Activation.Kind.IDENTITY ? "" : " -DACTIVATED";
     }
 
     /** Sets {@code EPILOGUE_ARGS}: the residual ({@code standIn} where there is none) and the parameters. */
