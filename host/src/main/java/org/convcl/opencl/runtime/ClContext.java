@@ -29,6 +29,7 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
 import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
 import org.jocl.cl_program;
 
 /**
@@ -56,6 +57,7 @@ public final class ClContext implements AutoCloseable {
     private final Map<String, cl_program> programs = new LinkedHashMap<>();
     private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
     private final LiveBuffers buffers;
+    private final RetiredBuffers retired;
     private final AtomicLong transfers = new AtomicLong();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Hold hold = new Hold();
@@ -73,6 +75,7 @@ public final class ClContext implements AutoCloseable {
         this.device = device;
         this.handle = ClDevices.handleOf(device);
         this.buffers = new LiveBuffers(device.name(), memoryBudgetBytes);
+        this.retired = new RetiredBuffers(buffers);
         this.context = Cl.call("clCreateContext",
                 () -> clCreateContext(null, 1, new cl_device_id[] {handle}, null, null, null));
         try {
@@ -104,6 +107,40 @@ public final class ClContext implements AutoCloseable {
 
     LiveBuffers buffers() {
         return buffers;
+    }
+
+    /**
+     * Takes a closed buffer's memory out of use without releasing it yet (see {@link RetiredBuffers}); called under a
+     * hold. Past {@link RetiredBuffers#MAX_RETIRED}, waits for the queue and releases them all.
+     */
+    void retire(cl_mem mem, long bytes) {
+        retired.add(mem, bytes);
+        if (retired.count() > RetiredBuffers.MAX_RETIRED) {
+            finishAndRelease();
+        }
+    }
+
+    /**
+     * Runs a blocking transfer or wait: afterwards the in-order queue has run every command enqueued before it, so
+     * the buffers retired before it are released.
+     */
+    void drainingRetired(Runnable blockingCall) {
+        long mark = retired.mark();
+        blockingCall.run();
+        retired.releaseBefore(mark);
+    }
+
+    /**
+     * Waits for the queue and releases every retired buffer, for an allocation the budget has no room for otherwise.
+     *
+     * @return whether any buffer was released
+     */
+    boolean finishAndRelease() {
+        if (retired.count() == 0) {
+            return false;
+        }
+        drainingRetired(() -> Cl.run("clFinish", () -> clFinish(queue)));
+        return true;
     }
 
     /** Device buffers alive in this context. */
@@ -178,7 +215,7 @@ public final class ClContext implements AutoCloseable {
     /** Waits until every enqueued command has completed. */
     public void finish() {
         try (var open = hold()) {
-            Cl.run("clFinish", () -> clFinish(queue));
+            drainingRetired(() -> Cl.run("clFinish", () -> clFinish(queue)));
         }
     }
 
@@ -239,6 +276,7 @@ public final class ClContext implements AutoCloseable {
                 clFinish(queue);
             } finally {
                 buffers.snapshot().forEach(DeviceBuffer::free);
+                retired.releaseBefore(Long.MAX_VALUE);
                 kernels.values().forEach(CL::clReleaseKernel);
                 programs.values().forEach(CL::clReleaseProgram);
                 kernels.clear();

@@ -58,7 +58,7 @@ public final class DeviceBuffer implements AutoCloseable {
         this.elementBytes = elementBytes;
         this.bytes = bytes;
         try (var open = cl.hold()) {
-            cl.buffers().reserve(what, bytes);
+            reserve(cl, what, bytes);
             try {
                 mem.set(Cl.call("clCreateBuffer(" + what + ", " + bytes + " bytes; device offers " + d.maxAllocBytes()
                         + " per allocation, " + d.globalMemBytes() + " in all)",
@@ -69,6 +69,18 @@ public final class DeviceBuffer implements AutoCloseable {
             }
             cl.buffers().add(this);
             LIVE.incrementAndGet();
+        }
+    }
+
+    /** Counts the bytes against the budget, first releasing retired buffers where it has no room otherwise. */
+    private static void reserve(ClContext cl, String what, long bytes) {
+        try {
+            cl.buffers().reserve(what, bytes);
+        } catch (IllegalArgumentException e) {
+            if (!cl.finishAndRelease()) {
+                throw e;
+            }
+            cl.buffers().reserve(what, bytes);
         }
     }
 
@@ -134,8 +146,8 @@ public final class DeviceBuffer implements AutoCloseable {
         checkFits(length, bytesEach);
         try (var open = cl.hold()) {
             cl.countTransfer();
-            Cl.run("clEnqueueWriteBuffer", () -> clEnqueueWriteBuffer(cl.queue(), mem(), CL_TRUE, 0,
-                    (long) length * bytesEach, src, 0, null, null));
+            cl.drainingRetired(() -> Cl.run("clEnqueueWriteBuffer", () -> clEnqueueWriteBuffer(cl.queue(), mem(),
+                    CL_TRUE, 0, (long) length * bytesEach, src, 0, null, null)));
         }
     }
 
@@ -143,8 +155,8 @@ public final class DeviceBuffer implements AutoCloseable {
         checkFits(length, bytesEach);
         try (var open = cl.hold()) {
             cl.countTransfer();
-            Cl.run("clEnqueueReadBuffer", () -> clEnqueueReadBuffer(cl.queue(), mem(), CL_TRUE, 0,
-                    (long) length * bytesEach, dst, 0, null, null));
+            cl.drainingRetired(() -> Cl.run("clEnqueueReadBuffer", () -> clEnqueueReadBuffer(cl.queue(), mem(),
+                    CL_TRUE, 0, (long) length * bytesEach, dst, 0, null, null)));
         }
     }
 
@@ -156,12 +168,20 @@ public final class DeviceBuffer implements AutoCloseable {
     }
 
     /**
-     * Frees the buffer; safe to call more than once, and after the context's close (which freed it). Commands
-     * already enqueued on it still complete: OpenCL deletes the memory only after them.
+     * Closes the buffer; safe to call more than once, and after the context's close (which freed it). Commands
+     * already enqueued on it still complete: its memory is released only once the queue has run them
+     * ({@link RetiredBuffers}).
      */
     @Override
     public void close() {
-        cl.ifOpen(this::free);
+        cl.ifOpen(() -> {
+            cl_mem m = mem.getAndSet(null);
+            if (m != null) {
+                cl.buffers().forget(this);
+                LIVE.decrementAndGet();
+                cl.retire(m, bytes);
+            }
+        });
     }
 
     /** Frees the buffer once; called under a hold on the context or by its close. */

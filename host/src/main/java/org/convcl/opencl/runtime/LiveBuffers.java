@@ -49,6 +49,11 @@ final class LiveBuffers {
         bytesInUse -= bytes;
     }
 
+    /** Forgets a closed buffer whose bytes stay counted until it is released. */
+    synchronized void forget(DeviceBuffer buffer) {
+        buffers.remove(buffer);
+    }
+
     synchronized long bytesInUse() {
         return bytesInUse;
     }
