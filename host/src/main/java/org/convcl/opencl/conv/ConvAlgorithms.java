@@ -26,12 +26,14 @@ public final class ConvAlgorithms {
         BY_ID.put("IM2COL_GEMM", IM2COL_GEMM);
     }
 
+    private static final List<ConvAlgorithm> ALL = List.copyOf(BY_ID.values());
+
     private ConvAlgorithms() {
     }
 
     /** Every algorithm, in the planner's order of preference. */
     public static List<ConvAlgorithm> all() {
-        return List.copyOf(BY_ID.values());
+        return ALL;
     }
 
     /** The id an algorithm is registered under. */
