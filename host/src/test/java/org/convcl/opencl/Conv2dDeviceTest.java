@@ -15,6 +15,7 @@ import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.opencl.conv.ConvAlgorithms;
 import org.convcl.opencl.conv.Convolutions;
+import org.convcl.opencl.conv.PlanContext;
 import org.convcl.opencl.ops.Epilogue;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
@@ -79,9 +80,13 @@ class Conv2dDeviceTest extends SharedDevice {
 
     /** Whether a pinned path takes {@code s}, as its algorithm says: pointwise and Winograd take only their shapes. */
     static boolean runs(Conv2dPath path, Conv2dShape s) {
-        var device = Devices.choose(null);
-        return ConvAlgorithms.byId(path.name()).whyNot(s, BackendOptions.defaultsFor(device).planner(device).context())
-                == null;
+        return ConvAlgorithms.byId(path.name()).whyNot(s, DefaultContext.OF_DEVICE) == null;
+    }
+
+    /** The default device's planning context, read once: the options read the tuning cache file. */
+    private static final class DefaultContext {
+        static final PlanContext OF_DEVICE = BackendOptions.defaultsFor(Devices.choose(null))
+                .planner(Devices.choose(null)).context();
     }
 
     /** The tolerance of a path: Winograd's own, looser one, the given one elsewhere. */

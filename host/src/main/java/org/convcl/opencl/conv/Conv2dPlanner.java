@@ -81,8 +81,7 @@ public final class Conv2dPlanner {
 
     private ConvAlgorithm stored(Conv2dShape s) {
         String id = found.apply(s);
-        var algorithm = id == null ? null : ConvAlgorithms.all().stream()
-                .filter(a -> ConvAlgorithms.idOf(a).equals(id)).findFirst().orElse(null);
+        var algorithm = id == null ? null : ConvAlgorithms.registered(id);
         return algorithm != null && algorithm.whyNot(s, context) == null ? algorithm : null;
     }
 }

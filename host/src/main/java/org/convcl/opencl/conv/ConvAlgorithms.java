@@ -48,10 +48,15 @@ public final class ConvAlgorithms {
      * @throws IllegalArgumentException naming the ids there are
      */
     public static ConvAlgorithm byId(String id) {
-        var algorithm = BY_ID.get(id);
+        var algorithm = registered(id);
         if (algorithm == null) {
             throw new IllegalArgumentException("algorithm: no conv2d algorithm '" + id + "'; there are " + BY_ID.keySet());
         }
         return algorithm;
+    }
+
+    /** The algorithm of an id, or null for an id nothing is registered under (a stale or damaged find entry). */
+    static ConvAlgorithm registered(String id) {
+        return BY_ID.get(id);
     }
 }
