@@ -17,6 +17,9 @@
 #ifndef RB
 #define RB 1 // output rows per work-item
 #endif
+#ifndef SUM_TAPS
+#define SUM_TAPS 128 // about how many taps are summed on their own before they join the total
+#endif
 
 // The window convolve walks: the kernel's arguments, or for the common square windows without dilation, WINDOW_K
 // taps a side at stride WINDOW_S, fixed at build time so that the taps unroll and the row arithmetic folds away
@@ -142,22 +145,26 @@ void direct(const __global float* restrict x, const __global float* restrict w,
     const int wStride = cg * KH * KW;
     const bool inside = insideRun(ow0, W, KW, SW, PW, DW);
     floatV acc[KB][RB];
-#pragma unroll
-    for (int kk = 0; kk < KB; kk++) {
-#pragma unroll
-        for (int r = 0; r < RB; r++) {
-            acc[kk][r] = (floatV) 0.0f;
-        }
-    }
+    BLOCK_SET(acc, KB, RB, (floatV) 0.0f);
     const long total = (long) N * C * H * W;
-    for (int ci = 0; ci < cg; ci++) {
-        const long xpAt = ((long) n * C + k0 / (K / G) * cg + ci) * H * W;
-        const __global float* wk = w + (long) k0 * wStride + ci * KH * KW;
-        if (inside) {
-            convolve(acc, x + xpAt, xpAt, total, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, true);
-        } else {
-            convolve(acc, x + xpAt, xpAt, total, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, false);
+    // Blocks of channels are summed on their own and then added to acc: summed in one chain, the rounding of
+    // C * KH * KW terms added one by one to a growing total left ten times PyTorch's error at C = 2048, 3x3.
+    const int blockChannels = max(1, SUM_TAPS / (KH * KW));
+    for (int c0 = 0; c0 < cg; c0 += blockChannels) {
+        floatV part[KB][RB];
+        BLOCK_SET(part, KB, RB, (floatV) 0.0f);
+        for (int ci = c0; ci < min(c0 + blockChannels, cg); ci++) {
+            const long xpAt = ((long) n * C + k0 / (K / G) * cg + ci) * H * W;
+            const __global float* wk = w + (long) k0 * wStride + ci * KH * KW;
+            if (inside) {
+                convolve(part, x + xpAt, xpAt, total, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW,
+                         true);
+            } else {
+                convolve(part, x + xpAt, xpAt, total, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW,
+                         false);
+            }
         }
+        BLOCK_ADD(acc, part, KB, RB);
     }
     const int run = min(VW, OW - ow0);
 #pragma unroll

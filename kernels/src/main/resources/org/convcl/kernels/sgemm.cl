@@ -62,6 +62,11 @@
 #define STRN 1 // 1: a work-item's vectors of columns are NDIMC vectors apart; 0: contiguous
 #endif
 
+#ifndef SUM_K
+#define SUM_K 128 // about how many steps of k are summed on their own before they join the total
+#endif
+
+#define SUM_STEPS (SUM_K > KWG ? SUM_K / KWG : 1)
 #define MWI (MWG / MDIMC) // rows of C per work-item
 #define NWI (NWG / NDIMC) // columns of C per work-item
 #define THREADS (MDIMC * NDIMC)
@@ -191,10 +196,15 @@ void sgemm(SGEMM_ARGS) {
     __local float Blm[KWG * NWG]; // [k][n]
 #endif
 
+    // Blocks of about SUM_K steps of k are summed in part on their own and then added to acc: summed in one chain,
+    // the rounding of K terms added one by one to a growing total left ten times PyTorch's error at K = 9 * 2048
+    // (AccuracyDeviceTest), and a block of one KWG step still left three times.
     float acc[MWI][NWI];
+    float part[MWI][NWI];
     for (int i = 0; i < MWI; i++) {
         for (int j = 0; j < NWI; j++) {
             acc[i][j] = 0.0f;
+            part[i][j] = 0.0f;
         }
     }
 
@@ -250,8 +260,16 @@ void sgemm(SGEMM_ARGS) {
                 }
                 for (int i = 0; i < MWI; i++) {
                     for (int j = 0; j < NWI; j++) {
-                        acc[i][j] = fma(av[i][e], bv[j], acc[i][j]);
+                        part[i][j] = fma(av[i][e], bv[j], part[i][j]);
                     }
+                }
+            }
+        }
+        if ((k0 / KWG + 1) % SUM_STEPS == 0 || k0 + KWG >= K) {
+            for (int i = 0; i < MWI; i++) {
+                for (int j = 0; j < NWI; j++) {
+                    acc[i][j] += part[i][j];
+                    part[i][j] = 0.0f;
                 }
             }
         }

@@ -15,3 +15,12 @@
 #if defined(VW) && VW != 2 && VW != 4 && VW != 8 && VW != 16
 #error "VW must be 2, 4, 8 or 16"
 #endif
+
+// Register blocks: every element of a[rows][cols] set to v, or increased by b's, in loops unrolled so that the
+// blocks stay in registers.
+#define BLOCK_SET(a, rows, cols, v) \
+    _Pragma("unroll") for (int r_ = 0; r_ < (rows); r_++) \
+        _Pragma("unroll") for (int c_ = 0; c_ < (cols); c_++) (a)[r_][c_] = (v)
+#define BLOCK_ADD(a, b, rows, cols) \
+    _Pragma("unroll") for (int r_ = 0; r_ < (rows); r_++) \
+        _Pragma("unroll") for (int c_ = 0; c_ < (cols); c_++) (a)[r_][c_] += (b)[r_][c_]

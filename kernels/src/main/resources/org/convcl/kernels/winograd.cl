@@ -207,14 +207,17 @@ inline float directPixel(const __global float* xn, const __global float* wk, con
                          const long ih0, const long iw0) {
     float acc = 0.0f;
     for (int c = 0; c < C; c++) {
+        // Each channel's nine taps summed on their own, then added: a long chain of taps loses accuracy.
+        float part = 0.0f;
         for (int i = 0; i < 3; i++) {
             const long ih = ih0 + i;
             for (int j = 0; j < 3; j++) {
                 const long iw = iw0 + j;
                 const float v = ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[((long) c * H + ih) * W + iw] : 0.0f;
-                acc = fma(v, wk[(c * 3 + i) * 3 + j], acc);
+                part = fma(v, wk[(c * 3 + i) * 3 + j], part);
             }
         }
+        acc += part;
     }
     return acc;
 }
