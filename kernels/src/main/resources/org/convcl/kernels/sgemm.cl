@@ -178,7 +178,8 @@ void sgemm(SGEMM_ARGS) {
     const int tm = get_local_id(1);
     const int tid = tm * NDIMC + tn;
     const int col0 = get_group_id(0) * NWG;
-    const int row0 = get_group_id(1) * MWG;
+    // From the global id, which counts the launch's offset where a tall launch is cut in several (Grid.java).
+    const int row0 = (get_global_id(1) - tm) / MDIMC * MWG;
     const int b = get_global_id(2) / groups;
     const int g = get_global_id(2) % groups;
 

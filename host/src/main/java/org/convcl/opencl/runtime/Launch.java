@@ -74,16 +74,21 @@ public final class Launch {
         return this;
     }
 
-    /** Enqueues over {@code global} work-items in groups of {@code local}; global must be a multiple of local. */
+    /**
+     * Enqueues over {@code global} work-items in groups of {@code local}; global must be a multiple of local. More
+     * groups along y or z than a device takes ({@link Grid}) run as several enqueues.
+     */
     public void enqueue(long[] global, long[] local) {
         long limit = cl.device().maxParameterBytes();
         if (argumentBytes > limit) {
             throw new IllegalArgumentException(name + ": " + argumentBytes + " bytes of arguments, more than "
                     + cl.device().name() + " takes (CL_DEVICE_MAX_PARAMETER_SIZE " + limit + ")");
         }
-        try (var open = cl.hold()) {
-            Cl.run("clEnqueueNDRangeKernel(" + name + ")", () -> clEnqueueNDRangeKernel(cl.queue(), kernel,
-                    global.length, null, global, local, 0, null, null));
+        for (var part : Grid.split(name, global, local)) {
+            try (var open = cl.hold()) {
+                Cl.run("clEnqueueNDRangeKernel(" + name + ")", () -> clEnqueueNDRangeKernel(cl.queue(), kernel,
+                        global.length, part.offset(), part.global(), local, 0, null, null));
+            }
         }
     }
 
