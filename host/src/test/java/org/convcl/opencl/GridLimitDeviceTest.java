@@ -7,6 +7,7 @@ import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
+import org.convcl.reference.Conv2dBackwardReference;
 import org.convcl.reference.Conv2dReference;
 import org.convcl.reference.PoolReference;
 import org.junit.jupiter.api.Tag;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Launches with more than the 65,535 work-groups along y or z that NVIDIA's driver takes (runtime.Grid): 70,000
  * planes of pooling, 70,000 groups of four depthwise planes for the direct kernel, 70,000 images in one batched
- * SGEMM. Every plane is checked, so a launch cut into several enqueues must cover each exactly once.
+ * SGEMM, and a weight gradient summed over 70,000 images. Every plane is checked, so a launch cut into several enqueues must cover each exactly once.
  */
 @Tag("slow")
 class GridLimitDeviceTest {
@@ -52,6 +53,21 @@ class GridLimitDeviceTest {
         var x = Tensor.seeded(5).uniform(PLANES, 2, 2, 2);
         for (var path : new Conv2dPath[] {Conv2dPath.POINTWISE, Conv2dPath.IMPLICIT_GEMM, Conv2dPath.IM2COL_GEMM}) {
             assertEveryPlane(path, x, Tensor.seeded(6).uniform(3, 2, 1, 1), Conv2dParams.DEFAULT);
+        }
+    }
+
+    @Test
+    void theBackwardPassSumsEveryImage() {
+        // The weight gradient's GEMM is 70,000 deep, which the blocked SGEMM's packing puts along y.
+        var x = Tensor.seeded(7).uniform(PLANES, 2, 1, 1);
+        var w = Tensor.seeded(8).uniform(3, 2, 1, 1);
+        var dy = Tensor.seeded(9).uniform(PLANES, 3, 1, 1);
+        try (var device = OpenClBackend.open(Devices.choose(null))) {
+            var got = device.conv2dBackward(dy, x, w, Conv2dParams.DEFAULT);
+            var expected = Conv2dBackwardReference.backward(dy, x, w, Conv2dParams.DEFAULT);
+            assertNull(Tolerance.FLOAT32.firstMismatch(got.input(), expected.input()));
+            assertNull(Tolerance.FLOAT32.firstMismatch(got.weight(), expected.weight()));
+            assertNull(Tolerance.FLOAT32.firstMismatch(got.bias(), expected.bias()));
         }
     }
 

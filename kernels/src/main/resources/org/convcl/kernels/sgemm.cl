@@ -125,40 +125,65 @@ inline void readA(const __global float* a, const int M, const int K, const int m
     }
 }
 
+// B is read a row at a time: rowB finds where row k lies once, readB then reads vectors of it. Rows past K read as 0.
 #ifdef IMPLICIT
-// Where the gathered B comes from: one image's channel group at x and the conv geometry.
+// Where the gathered B comes from: one image's channel group at x, the conv geometry, and the window origins of the
+// tile's NWG columns, computed once per work-group (dividing out a column's pixel per element read cost about five
+// integer divisions per element).
 typedef struct {
     const __global float* x;
-    int K, N, H, W, KH, KW, SH, SW, PH, PW, DH, DW, OW;
+    int K, H, W, KH, KW, DH, DW;
+    const __local coord* ih0;
+    const __local coord* iw0;
 } Source;
 
-// B[k][col .. col+VWN), 0 past K or N and in the zero padding.
-inline void readB(const Source* s, const int k, const int col, float out[VWN]) {
-    const Tap t = tapOf(k, s->KH, s->KW);
-    const __global float* xc = s->x + (long) t.c * s->H * s->W;
+// Row k of B: tap (c, i, j) of every window, as the channel's plane and the tap's offset from the window origin.
+typedef struct {
+    const __global float* xc;
+    coord di, dj;
+    bool inK;
+} RowB;
+
+inline RowB rowB(const Source* s, const int k) {
+    const Tap t = tapOf(min(k, s->K - 1), s->KH, s->KW);
+    const RowB r = {s->x + (long) t.c * s->H * s->W, (coord) t.i * s->DH, (coord) t.j * s->DW, k < s->K};
+    return r;
+}
+
+// The row's VWN values in the tile's columns [c, c + VWN), 0 in the zero padding and past N (whose origins lie far
+// above the image).
+inline void readB(const Source* s, const RowB* r, const int c, float out[VWN]) {
     for (int e = 0; e < VWN; e++) {
-        coord ih0, iw0;
-        windowOrigin(col + e, s->N, s->OW, s->SH, s->SW, s->PH, s->PW, &ih0, &iw0);
-        const coord ih = ih0 + (coord) t.i * s->DH;
-        const coord iw = iw0 + (coord) t.j * s->DW;
-        out[e] = k < s->K && ih >= 0 && ih < s->H && iw >= 0 && iw < s->W ? xc[ih * s->W + iw] : 0.0f;
+        const coord ih = s->ih0[c + e] + r->di;
+        const coord iw = s->iw0[c + e] + r->dj;
+        out[e] = r->inK && ih >= 0 && ih < s->H && iw >= 0 && iw < s->W ? r->xc[ih * s->W + iw] : 0.0f;
     }
 }
 #else
-// Where B comes from: the group's B at b, rows ldb apart.
+// Where B comes from: the group's B from the tile's first column at b, n columns of it valid, rows ldb apart.
 typedef struct {
     const __global float* b;
-    int K, N, ldb;
+    int K, n, ldb;
 } Source;
 
-// B[k][col .. col+VWN), 0 past K or N.
-inline void readB(const Source* s, const int k, const int col, float out[VWN]) {
-    if (k < s->K && col + VWN <= s->N) {
-        nToPrivate(*(const __global floatN*) (s->b + (long) k * s->ldb + col), out);
+typedef struct {
+    const __global float* at;
+    bool inK;
+} RowB;
+
+inline RowB rowB(const Source* s, const int k) {
+    const RowB r = {s->b + (long) min(k, s->K - 1) * s->ldb, k < s->K};
+    return r;
+}
+
+// The row's VWN values in the tile's columns [c, c + VWN), 0 past N.
+inline void readB(const Source* s, const RowB* r, const int c, float out[VWN]) {
+    if (r->inK && c + VWN <= s->n) {
+        nToPrivate(*(const __global floatN*) (r->at + c), out);
         return;
     }
     for (int e = 0; e < VWN; e++) {
-        out[e] = k < s->K && col + e < s->N ? s->b[(long) k * s->ldb + col + e] : 0.0f;
+        out[e] = r->inK && c + e < s->n ? r->at[c + e] : 0.0f;
     }
 }
 #endif
@@ -186,9 +211,18 @@ void sgemm(SGEMM_ARGS) {
     const __global float* a = A + aOffset + g * aGroupStride;
     const __global float* bg = OPERAND_AT(B, b, b, g);
 #ifdef IMPLICIT
-    const Source src = {bg, K, N, H, W, KH, KW, SH, SW, PH, PW, DH, DW, OW};
+    __local coord ih0[NWG];
+    __local coord iw0[NWG];
+    for (int e = tid; e < NWG; e += THREADS) {
+        coord h, w;
+        windowOrigin(col0 + e, N, OW, SH, SW, PH, PW, &h, &w);
+        ih0[e] = h;
+        iw0[e] = w;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const Source src = {bg, K, H, W, KH, KW, DH, DW, ih0, iw0};
 #else
-    const Source src = {bg, K, N, ldb};
+    const Source src = {bg + col0, K, N - col0, ldb};
 #endif
 #if SA
     __local float Alm[MWG * ALD]; // [m][k]
@@ -224,9 +258,10 @@ void sgemm(SGEMM_ARGS) {
 #endif
 #if SB
         for (int k = tid / NDIMB; k < KWG; k += KDIMB) {
+            const RowB row = rowB(&src, k0 + k);
             for (int nv = tid % NDIMB; nv < NWG / VWN; nv += NDIMB) {
                 float v[VWN];
-                readB(&src, k0 + k, col0 + nv * VWN, v);
+                readB(&src, &row, nv * VWN, v);
                 for (int e = 0; e < VWN; e++) {
                     Blm[k * NWG + nv * VWN + e] = v[e];
                 }
@@ -250,13 +285,16 @@ void sgemm(SGEMM_ARGS) {
             }
             for (int e = 0; e < VWM; e++) {
                 float bv[NWI];
+#if !SB
+                const RowB row = rowB(&src, k0 + kk + e);
+#endif
                 for (int jv = 0; jv < NWI / VWN; jv++) {
 #if SB
                     for (int f = 0; f < VWN; f++) {
                         bv[jv * VWN + f] = Blm[(kk + e) * NWG + colOf(tn, jv) + f];
                     }
 #else
-                    readB(&src, k0 + kk + e, col0 + colOf(tn, jv), bv + jv * VWN);
+                    readB(&src, &row, colOf(tn, jv), bv + jv * VWN);
 #endif
                 }
                 for (int i = 0; i < MWI; i++) {

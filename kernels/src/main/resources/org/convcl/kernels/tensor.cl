@@ -1,5 +1,5 @@
 // Small data-movement and reduction kernels the backward passes need, and the standalone activation (epilogue.cl's).
-// NDRange for each: (element or row count rounded up to LOCAL_SIZE).
+// NDRange for each: (element count rounded up to LOCAL_SIZE), unless it says otherwise.
 
 // out (D0, D1, D2), contiguous, from in[offset + i*S0 + j*S1 + k*S2]: any permutation of a 3-D view.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
@@ -25,21 +25,35 @@ void add_inplace(__global float* restrict y, const __global float* restrict x, c
 }
 
 // sums[k] = sum over n < N, p < P of x[(n*K + k)*P + p]: per-channel sums of an (N, K, P) tensor.
+// NDRange: (LOCAL_SIZE, K): a work-group per channel, whose work-items sum interleaved shares of each row (adjacent
+// work-items read adjacent floats) and then add their shares in a tree, instead of one work-item walking N*P floats.
+#if LOCAL_SIZE & (LOCAL_SIZE - 1)
+#error "channel_sums adds its shares in a tree: LOCAL_SIZE must be a power of two"
+#endif
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void channel_sums(const __global float* restrict x, __global float* restrict sums, const int N, const int K,
                   const int P) {
-    const int k = get_global_id(0);
-    if (k >= K) {
-        return;
-    }
+    const int t = get_local_id(0);
+    const int k = get_global_id(1);
     float acc = 0.0f;
     for (int n = 0; n < N; n++) {
         const __global float* row = x + ((long) n * K + k) * P;
-        for (int p = 0; p < P; p++) {
+        for (int p = t; p < P; p += LOCAL_SIZE) {
             acc += row[p];
         }
     }
-    sums[k] = acc;
+    __local float shares[LOCAL_SIZE];
+    shares[t] = acc;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int span = LOCAL_SIZE / 2; span > 0; span /= 2) {
+        if (t < span) {
+            shares[t] += shares[t + span];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (t == 0) {
+        sums[k] = shares[0];
+    }
 }
 
 // y[e] = activation(x[e]) for e < total; y may be x (in place), so neither is restrict.

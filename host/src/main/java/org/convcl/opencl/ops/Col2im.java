@@ -24,10 +24,14 @@ public final class Col2im {
      */
     public void enqueue(DeviceBuffer col, DeviceBuffer x, long xOffset, Conv2dShape s, int images, int oh0, int rows,
                         boolean accumulate, DeviceBuffer bias) {
-        long total = (long) images * s.c() * s.h() * s.w();
-        var launch = Launch.oneDimensional(cl, Program.COL2IM, "col2im").buffer(col).buffer(x).i64(xOffset).i64(total)
+        int plane = Launch.requireInt("input plane", (long) s.h() * s.w());
+        if (plane == 0 || images == 0) {
+            return;
+        }
+        var launch = Launch.oneDimensional(cl, Program.COL2IM, "col2im").buffer(col).buffer(x).i64(xOffset)
                 .i32(s.c());
         ConvGeometry.window(launch, s).i32(s.ow()).i32(oh0).i32(rows).i32(accumulate ? 1 : 0)
-                .optional(bias, col).enqueue1d(total);
+                .optional(bias, col).enqueue(new long[] {Launch.roundUp(plane, Launch.LOCAL_1D), s.c(), images},
+                        new long[] {Launch.LOCAL_1D, 1, 1});
     }
 }

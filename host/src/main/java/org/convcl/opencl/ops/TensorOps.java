@@ -31,7 +31,7 @@ public final class TensorOps {
 
     /** sums[k] = sum of x[n, k, p] over n and p, for x of shape (n, k, p). */
     public void channelSums(DeviceBuffer x, DeviceBuffer sums, int n, int k, int p) {
-        launch("channel_sums").buffer(x).buffer(sums).i32(n).i32(k).i32(p).enqueue1d(k);
+        launch("channel_sums").buffer(x).buffer(sums).i32(n).i32(k).i32(p).enqueuePlanes(Launch.LOCAL_1D, k);
     }
 
     /** y[0, total) = activation(x[0, total)); y may be x. */

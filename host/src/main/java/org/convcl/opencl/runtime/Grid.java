@@ -24,18 +24,21 @@ final class Grid {
     }
 
     /**
-     * The launches that together cover {@code global} in groups of {@code local}, none past {@link #MAX_GROUPS}.
+     * The launches that together cover {@code global} in groups of {@code local} (null: the driver's choice), none
+     * past {@link #MAX_GROUPS}.
      *
      * @throws IllegalArgumentException when the x axis alone has too many groups
      */
     static List<Part> split(String name, long[] global, long[] local) {
-        if (global[0] / local[0] > MAX_GROUPS[0]) {
-            throw new IllegalArgumentException(name + ": " + global[0] / local[0] + " work-groups along x, more than"
+        // Without a local size the driver picks one, at least a work-item a group.
+        long[] group = local != null ? local : ones(global.length);
+        if (global[0] / group[0] > MAX_GROUPS[0]) {
+            throw new IllegalArgumentException(name + ": " + global[0] / group[0] + " work-groups along x, more than"
                     + " the " + MAX_GROUPS[0] + " a device takes");
         }
         List<Part> parts = List.of(new Part(new long[global.length], global.clone()));
         for (int axis = 1; axis < global.length; axis++) {
-            long step = MAX_GROUPS[axis] * local[axis];
+            long step = MAX_GROUPS[axis] * group[axis];
             List<Part> cut = new ArrayList<>();
             for (Part p : parts) {
                 for (long start = 0; start < global[axis]; start += step) {
@@ -49,5 +52,11 @@ final class Grid {
             parts = cut;
         }
         return parts;
+    }
+
+    private static long[] ones(int axes) {
+        long[] ones = new long[axes];
+        java.util.Arrays.fill(ones, 1);
+        return ones;
     }
 }

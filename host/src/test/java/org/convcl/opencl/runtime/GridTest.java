@@ -50,4 +50,12 @@ class GridTest {
                 () -> Grid.split("direct", new long[] {(1L << 31) * 64}, new long[] {64}));
         assertTrue(e.getMessage().startsWith("direct: 2147483648 work-groups along x"), e.getMessage());
     }
+
+    @Test
+    void withoutALocalSizeEveryWorkItemCountsAsAGroup() {
+        var parts = Grid.split("pack", new long[] {3, 100_000, 2}, null);
+        assertEquals(2, parts.size());
+        assertArrayEquals(new long[] {3, 65_535, 2}, parts.get(0).global());
+        assertArrayEquals(new long[] {0, 65_535, 0}, parts.get(1).offset());
+    }
 }
