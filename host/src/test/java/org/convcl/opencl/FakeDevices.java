@@ -19,24 +19,31 @@ public final class FakeDevices {
         return device("gpu", 1);
     }
 
-    /** What NVIDIA's driver reports for an H100: 48 KiB of local memory, work-groups of 1024 at most 64 deep. */
+    /**
+     * What NVIDIA's driver reports for an H100 SXM: 132 compute units (SMs), 48 KiB of local memory, work-groups of
+     * 1024 at most 64 deep.
+     */
     public static DeviceInfo nvidia() {
-        return gpu("NVIDIA Corporation", "NVIDIA H100 PCIe", 1024, new long[] {1024, 1024, 64}, 48 << 10, 1);
+        return gpu("NVIDIA Corporation", "NVIDIA H100 80GB HBM3", 132, 1024, new long[] {1024, 1024, 64}, 48 << 10, 1);
     }
 
-    /** What ROCm reports for a GCN/CDNA GPU: 64 KiB of local memory, work-groups of 256, float4 preferred. */
+    /**
+     * What ROCm reports for a GCN/CDNA GPU (an MI50): 60 compute units, 64 KiB of local memory, work-groups of 256,
+     * float4 preferred.
+     */
     public static DeviceInfo amd() {
-        return gpu("Advanced Micro Devices, Inc.", "gfx906", 256, new long[] {1024, 1024, 1024}, 64 << 10, 4);
+        return gpu("Advanced Micro Devices, Inc.", "gfx906", 60, 256, new long[] {1024, 1024, 1024}, 64 << 10, 4);
     }
 
-    /** What Intel's driver reports for a Gen9 GPU: 64 KiB of local memory, work-groups of 256. */
+    /** What Intel's driver reports for a Gen9 GPU: 24 compute units, 64 KiB of local memory, work-groups of 256. */
     public static DeviceInfo intelGpu() {
-        return gpu("Intel(R) Corporation", "Intel(R) UHD Graphics 630", 256, new long[] {256, 256, 256}, 64 << 10, 1);
+        return gpu("Intel(R) Corporation", "Intel(R) UHD Graphics 630", 24, 256, new long[] {256, 256, 256}, 64 << 10,
+                1);
     }
 
-    private static DeviceInfo gpu(String vendor, String name, long maxGroup, long[] maxItems, long localBytes,
-                                  int floatVectorWidth) {
-        return new DeviceInfo(0, "test platform", name, vendor, "gpu", "OpenCL 3.0", "1.0", 80, 8 * GIB,
+    private static DeviceInfo gpu(String vendor, String name, int computeUnits, long maxGroup, long[] maxItems,
+                                  long localBytes, int floatVectorWidth) {
+        return new DeviceInfo(0, "test platform", name, vendor, "gpu", "OpenCL 3.0", "1.0", computeUnits, 8 * GIB,
                 2 * GIB, localBytes, maxGroup, maxItems, 4096, floatVectorWidth, 4 << 20);
     }
 

@@ -44,6 +44,11 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
         return gemm == null ? null : gemm.config();
     }
 
+    /** The work-groups of the main launch: the GEMM's (per chunk) or the direct kernel's. */
+    public long workGroups() {
+        return gemm != null ? gemm.workGroups() : direct.workGroups();
+    }
+
     /** Winograd's tiles; only for a Winograd plan. */
     WinogradTiles tiles() {
         return new WinogradTiles(shape, winogradTile);

@@ -5,6 +5,7 @@ import org.convcl.kernels.Program;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
+import org.convcl.opencl.tuning.GpuDefaults;
 
 /**
  * The {@code direct} kernel of {@code direct_conv2d.cl}: conv2d in one launch without a column matrix, for
@@ -31,8 +32,9 @@ public final class DirectConv2d {
      * @param planesPerItem output planes per work-item (KB)
      * @param rowsPerItem   output rows per work-item (RB)
      * @param fixedWindow   whether the window is built in as constants
+     * @param workGroups    how many work-groups the launch has
      */
-    public record Choice(int planesPerItem, int rowsPerItem, boolean fixedWindow) {
+    public record Choice(int planesPerItem, int rowsPerItem, boolean fixedWindow, long workGroups) {
         @Override
         public String toString() {
             return "KB=" + planesPerItem + " RB=" + rowsPerItem + (fixedWindow ? ", fixed window" : "");
@@ -60,17 +62,32 @@ public final class DirectConv2d {
         var kernel = cl.kernel(Program.DIRECT_CONV2D, "direct", defines);
         var launch = epilogue.arguments(new Launch(cl, kernel, "direct").buffer(x).buffer(w).optional(bias, w), w)
                 .buffer(y).i32(s.n()).i32(s.c()).i32(s.k()).i32(s.groups());
-        ConvGeometry.window(launch, s).i32(s.oh()).i32(s.ow())
-                .enqueue(new long[] {Launch.roundUp((s.oh() + rowsPerItem - 1L) / rowsPerItem * PixelRuns.perRow(s),
-                                PixelRuns.LOCAL_X),
-                                Launch.roundUp((long) s.n() * s.k() / planesPerItem, LOCAL_Y)},
-                        new long[] {PixelRuns.LOCAL_X, LOCAL_Y});
+        ConvGeometry.window(launch, s).i32(s.oh()).i32(s.ow()).enqueue(global(s, planesPerItem, rowsPerItem), LOCAL);
     }
 
-    /** The kernel's choices for {@code s}. */
-    public static Choice choose(Conv2dShape s) {
+    private static final long[] LOCAL = {PixelRuns.LOCAL_X, LOCAL_Y};
+
+    private static long[] global(Conv2dShape s, int planesPerItem, int rowsPerItem) {
+        return new long[] {Launch.roundUp((s.oh() + rowsPerItem - 1L) / rowsPerItem * PixelRuns.perRow(s), LOCAL[0]),
+            Launch.roundUp((long) s.n() * s.k() / planesPerItem, LOCAL[1])};
+    }
+
+    /**
+     * The kernel's choices for {@code s}: fewer rows per work-item where that many would launch fewer than
+     * {@code minWorkGroups} work-groups (a GPU's, see {@link GpuDefaults#minWorkGroups}), down to one.
+     */
+    public static Choice choose(Conv2dShape s, long minWorkGroups) {
         int planes = planesPerItem(s.kPerGroup());
-        return new Choice(planes, rowsPerItem(planes), fixedWindow(s));
+        int rows = rowsPerItem(planes);
+        while (rows > 1 && workGroups(s, planes, rows) < minWorkGroups) {
+            rows /= 2;
+        }
+        return new Choice(planes, rows, fixedWindow(s), workGroups(s, planes, rows));
+    }
+
+    private static long workGroups(Conv2dShape s, int planesPerItem, int rowsPerItem) {
+        long[] global = global(s, planesPerItem, rowsPerItem);
+        return global[0] / LOCAL[0] * (global[1] / LOCAL[1]);
     }
 
     /**

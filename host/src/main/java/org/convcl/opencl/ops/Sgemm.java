@@ -7,6 +7,7 @@ import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.runtime.Launch;
 import org.convcl.opencl.runtime.Workspace;
 import org.convcl.opencl.tuning.ConvPolicy;
+import org.convcl.opencl.tuning.GpuDefaults;
 import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
@@ -44,8 +45,9 @@ public final class Sgemm {
      * @param config the configuration built, with vectors no wider than the operands' alignment allows
      * @param packsB whether B is first copied into contiguous panels (the blocked kernel only); where the memory
      *               budget has no room for them at launch, B is read in place instead, more slowly but without failing
+     * @param workGroups how many work-groups the product launches
      */
-    public record Choice(SgemmConfig config, boolean packsB) {
+    public record Choice(SgemmConfig config, boolean packsB, long workGroups) {
         @Override
         public String toString() {
             return config + (packsB ? ", B packed" : "");
@@ -59,7 +61,8 @@ public final class Sgemm {
     }
 
     /**
-     * What to build for a product: vector loads need aligned addresses, so narrower vectors where the operands'
+     * What to build for a product: on a GPU, smaller tiles where the default's leave compute units idle
+     * ({@link GpuDefaults#sizedTo}); vector loads need aligned addresses, so narrower vectors where the operands'
      * strides do not allow the configured ones (every divisibility rule and device limit still holds, and the tiles
      * stay the same); and the blocked kernel packs B where {@link ConvPolicy#packRowGroups} or more row-groups of
      * work-groups read each of its panels, which pays for one more pass over B, and the copy fits one allocation.
@@ -70,18 +73,27 @@ public final class Sgemm {
     public static Choice choose(SgemmConfig config, DeviceInfo device, ConvPolicy policy, Size size, long[] bStrides,
                                 long[] cStrides) {
         if (config instanceof SgemmConfig.Tiled t) {
-            return new Choice(t.alignedTo(size.depth(), bStrides, cStrides), false);
+            var sized = GpuDefaults.sizedTo(t, device, size.rows(), size.cols(), products(size));
+            return inPlace(sized.alignedTo(size.depth(), bStrides, cStrides), size);
         }
         boolean packs = bStrides != null && policy.packRowGroups() > 0 && size.cols() > 0 && size.depth() > 0
                 && blocks(size.rows(), config.groupRows()) >= policy.packRowGroups()
                 && packedFloats(config, size) * Float.BYTES <= device.maxAllocBytes();
-        return new Choice(config, packs);
+        return new Choice(config, packs, config.workGroups(size.rows(), size.cols(), products(size)));
     }
 
-    /** As {@link #choose} for B read in place, never packed. */
+    /** As {@link #choose} for B read in place, never packed, with the tile configured. */
     public static Choice inPlace(SgemmConfig config, Size size, Operand b, Operand c) {
-        var aligned = config instanceof SgemmConfig.Tiled t ? t.alignedTo(size.depth(), b.strides(), c.strides()) : config;
-        return new Choice(aligned, false);
+        return inPlace(config instanceof SgemmConfig.Tiled t ? t.alignedTo(size.depth(), b.strides(), c.strides())
+                : config, size);
+    }
+
+    private static Choice inPlace(SgemmConfig config, Size size) {
+        return new Choice(config, false, config.workGroups(size.rows(), size.cols(), products(size)));
+    }
+
+    private static long products(Size size) {
+        return (long) size.batch() * size.groups();
     }
 
     /** As {@link #choose} for operands at hand. */

@@ -1,5 +1,7 @@
 package org.convcl.opencl.tuning;
 
+import java.util.List;
+
 import org.convcl.opencl.device.DeviceInfo;
 
 /**
@@ -39,7 +41,54 @@ public final class GpuDefaults {
     /** For devices too small for the family's default: 64 work-items and 1 KiB of tiles. */
     static final SgemmConfig.Tiled SMALL = SgemmConfig.Tiled.of(16, 16, 8, 8, 8);
 
+    /**
+     * Smaller tiles, largest first, for products too small to fill a GPU with the default's: 64 x 64 with a 4 x 4
+     * block per work-item (the Intel default), 32 x 32 with 8 x 8 work-items, and {@link #SMALL}. Each has the
+     * default's k depth of 16 and float4 loads where its shape allows.
+     */
+    static final List<SgemmConfig.Tiled> LADDER = List.of(INTEL,
+            new SgemmConfig.Tiled(32, 32, 16, 8, 8, 32, 8, 4, 4, true, true, true, true), SMALL);
+    /**
+     * A GPU runs a product at speed only when every compute unit has work-groups to switch between while others wait
+     * on memory: NVIDIA's default tile fits two per SM, and with fewer groups than two per unit (resnet50's 3x3 at
+     * 14x14 made 32 on an H100's 132 SMs) the rest stand idle. cuDNN and CLBlast likewise pick smaller tiles for
+     * small problems.
+     */
+    static final int GROUPS_PER_UNIT = 2;
+
     private GpuDefaults() {
+    }
+
+    /**
+     * The fewest work-groups a launch should have on {@code device}: {@link #GROUPS_PER_UNIT} per compute unit on a
+     * GPU; none on a CPU, whose OpenCL runs a work-group's items one after another and fills its cores from any count.
+     */
+    public static long minWorkGroups(DeviceInfo device) {
+        return DeviceClass.of(device) == DeviceClass.CPU ? 0 : (long) GROUPS_PER_UNIT * device.computeUnits();
+    }
+
+    /**
+     * The tile for a product of {@code rows x cols} C matrices, {@code products} of them: the class default where it
+     * makes {@link #GROUPS_PER_UNIT} work-groups per compute unit, else the largest smaller tile of {@link #LADDER}
+     * that does, else the smallest that fits the device. A configuration other than the default (tuned, or chosen
+     * by the caller) is kept as it is.
+     */
+    public static SgemmConfig.Tiled sizedTo(SgemmConfig.Tiled configured, DeviceInfo device, long rows, long cols,
+                                            long products) {
+        if (!configured.equals(SgemmConfig.defaultFor(device))) {
+            return configured;
+        }
+        long target = minWorkGroups(device);
+        var chosen = configured;
+        for (var smaller : LADDER) {
+            if (chosen.workGroups(rows, cols, products) >= target) {
+                break;
+            }
+            if (smaller.mwg() * smaller.nwg() < chosen.mwg() * chosen.nwg() && smaller.fits(device) == null) {
+                chosen = smaller;
+            }
+        }
+        return chosen;
     }
 
     /** The family's default by its {@link DeviceClass}, which need not fit the device; see {@link SgemmConfig#defaultFor}. */

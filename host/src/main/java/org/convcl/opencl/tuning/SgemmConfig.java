@@ -73,6 +73,16 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
 
     int groupRows();
 
+    /**
+     * The work-groups of a product: C's tiles, once per entry of the batch and group.
+     *
+     * @param products batch entries times groups
+     * @return tiles along N times tiles along M times products
+     */
+    default long workGroups(long rows, long cols, long products) {
+        return (cols + groupColumns() - 1) / groupColumns() * ((rows + groupRows() - 1) / groupRows()) * products;
+    }
+
     /** Null when the device can run this configuration, else the limit it breaks. */
     default String fits(DeviceInfo d) {
         long[] local = local();
