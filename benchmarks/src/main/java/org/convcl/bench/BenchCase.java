@@ -32,6 +32,16 @@ public record BenchCase(String name, Kind kind, int n, int cin, int h, int w, in
         return new BenchCase(name, Kind.CONV, n, cin, hw, hw, cout, kh, kw, p, null);
     }
 
+    /** This convolution on inputs {@code w} pixels wide, for layers whose input is not square. */
+    BenchCase withWidth(int w) {
+        return new BenchCase(name, kind, n, cin, h, w, cout, kh, kw, params, pool);
+    }
+
+    /** This convolution with padding {@code padH} rows and {@code padW} columns on each side. */
+    BenchCase withPadding(int padH, int padW) {
+        return new BenchCase(name, kind, n, cin, h, w, cout, kh, kw, params.withPadding(padH, padW), pool);
+    }
+
     /** C (size x size) = A (size x size) * B (size x size). */
     static BenchCase sgemm(int size) {
         return new BenchCase("sgemm_" + size, Kind.SGEMM, 1, size, 1, size, size, 1, 1, Conv2dParams.DEFAULT, null);

@@ -22,6 +22,14 @@ public final class BenchSuite {
             BenchCase.conv("resnet50_1x1_c512_k128_28", 8, 512, 28, 128, 1, 1, 1, 1, 0, 1),
             BenchCase.conv("resnet50_3x3_c256_14", 8, 256, 14, 256, 3, 3, 1, 1, 1, 1),
             BenchCase.conv("resnet50_1x1_c2048_k512_7", 8, 2048, 7, 512, 1, 1, 1, 1, 0, 1),
+            // ResNet-50's last 3x3, deep channels on a 7x7 image, and its downsampling projection, a strided 1x1.
+            BenchCase.conv("resnet50_3x3_c512_7", 8, 512, 7, 512, 3, 3, 1, 1, 1, 1),
+            BenchCase.conv("resnet50_1x1_s2_c512_k1024_28", 8, 512, 28, 1024, 1, 1, 2, 2, 0, 1),
+            // A 5x5 with few filters over many channels, as in Inception's 5x5 branches.
+            BenchCase.conv("inception_5x5_c192_k32_28", 8, 192, 28, 32, 5, 5, 1, 1, 2, 1),
+            // DeepSpeech 2's first layer: a wide 41x11 window over one channel of a spectrogram (161 bins, 2 s).
+            BenchCase.conv("deepspeech_41x11_s2_c1_k32", 4, 1, 161, 32, 41, 11, 2, 2, 20, 1).withWidth(200)
+                    .withPadding(20, 5),
             BenchCase.conv("stem_7x7_s2_c3_224", 8, 3, 224, 64, 7, 7, 2, 2, 3, 1),
             BenchCase.conv("mnist_5x5_c1_k32_28", 64, 1, 28, 32, 5, 5, 1, 1, 0, 1),
             BenchCase.conv("depthwise_3x3_c256_28", 8, 256, 28, 256, 3, 3, 1, 1, 1, 256),
@@ -35,9 +43,8 @@ public final class BenchSuite {
             BenchCase.sgemm(1024),
             BenchCase.sgemm(2048));
 
-    /** Heavier cases, run only when named: one image of VGG-16 (3.7 GFLOP each) and ResNet-50's last 3x3. */
+    /** Heavier cases, run only when named: one image of VGG-16 (3.7 GFLOP each). */
     public static final List<BenchCase> OPT_IN = List.of(
-            BenchCase.conv("resnet50_3x3_c512_7", 8, 512, 7, 512, 3, 3, 1, 1, 1, 1),
             BenchCase.conv("vgg_3x3_c64_224", 1, 64, 224, 64, 3, 3, 1, 1, 1, 1),
             BenchCase.conv("vgg_3x3_c128_112", 1, 128, 112, 128, 3, 3, 1, 1, 1, 1));
 

@@ -28,6 +28,9 @@ class BenchSuiteTest {
             "resnet50_3x3_c256_14, 8, 256, 14, 14",
             "resnet50_1x1_c2048_k512_7, 8, 512, 7, 7",
             "resnet50_3x3_c512_7, 8, 512, 7, 7",
+            "resnet50_1x1_s2_c512_k1024_28, 8, 1024, 14, 14",
+            "inception_5x5_c192_k32_28, 8, 32, 28, 28",
+            "deepspeech_41x11_s2_c1_k32, 4, 32, 81, 100",
             "vgg_3x3_c64_224, 1, 64, 224, 224",
             "vgg_3x3_c128_112, 1, 128, 112, 112",
             "mobilenet_dw_3x3_s2_c64_112, 8, 64, 56, 56"})
@@ -43,8 +46,8 @@ class BenchSuiteTest {
         assertEquals(2.0 * 1024 * 1024 * 1024, BenchSuite.byName("sgemm_1024").flops());
         // One VGG image is 3.7 GFLOP: 2 * K * OH * OW * C * 9.
         assertEquals(2.0 * 64 * 224 * 224 * 64 * 9, BenchSuite.byName("vgg_3x3_c64_224").flops());
-        assertEquals(18, BenchSuite.DEFAULT.size());
-        assertEquals(21, BenchSuite.ALL.size());
+        assertEquals(22, BenchSuite.DEFAULT.size());
+        assertEquals(24, BenchSuite.ALL.size());
     }
 
     @Test
