@@ -43,7 +43,7 @@ public final class Devices {
         String s = Backends.effectiveSpec(spec);
         List<DeviceInfo> devices = list();
         if (devices.isEmpty()) {
-            throw new ConvclException("no OpenCL platform with a device was found; " + Cl.INSTALL_HINT
+            throw new ConvclException("no OpenCL platform with a device was found; " + Cl.noDeviceHint()
                     + " (or use --device reference for the plain CPU implementation)");
         }
         if (s.isEmpty()) {
