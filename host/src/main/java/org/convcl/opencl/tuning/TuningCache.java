@@ -151,8 +151,8 @@ public final class TuningCache {
             // Permission bits do not tell everything (read-only mounts, /proc): a file made and removed does.
             Files.delete(Files.createTempFile(dir, ".convcl-probe", ".tmp"));
         } catch (IOException e) {
-            throw new IllegalArgumentException("tuning cache " + file + ": cannot write in its directory ("
-                    + FileErrors.describe(e) + ")");
+            throw new IllegalArgumentException("tuning cache " + file + ": cannot write in its directory " + dir
+                    + " (" + FileErrors.reason(e) + ")");
         }
         AtomicFile.checkReplaceable(file);
         entries(file);
