@@ -25,7 +25,11 @@ public final class BlockedSgemmSpace {
     private final DeviceInfo device;
     private final SgemmConfig.Blocked base;
 
-    /** The space bounded by {@code device}'s SIMD width and limits. */
+    /**
+     * The space bounded by a device's SIMD width and limits.
+     *
+     * @param device the device the configurations are for
+     */
     public BlockedSgemmSpace(DeviceInfo device) {
         this.device = device;
         this.base = SgemmConfig.Blocked.defaultFor(device);
