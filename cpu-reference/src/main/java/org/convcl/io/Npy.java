@@ -17,7 +17,8 @@ import java.util.List;
 import org.convcl.Tensor;
 
 /**
- * NumPy {@code .npy} files: reads float32 ({@code '<f4'}) C-order arrays of any rank, format versions 1.0 and 2.0,
+ * NumPy {@code .npy} files: reads float32 ({@code '<f4'}, or {@code '=f4'} on little-endian machines) C-order arrays
+ * of any rank, format versions 1.0 and 2.0,
  * into tensors; writes float32 and int64 ({@code '<i8'}) arrays in format 1.0, byte for byte as {@code np.save}.
  * A file that breaks a rule is refused with an {@link IllegalArgumentException} naming the file and the rule; data
  * after the last element counts as such a break. Writes are atomic: a failure leaves no partial file.
