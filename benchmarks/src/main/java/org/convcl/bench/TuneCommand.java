@@ -1,5 +1,6 @@
 package org.convcl.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Set;
@@ -36,9 +37,11 @@ public final class TuneCommand extends AbstractCommand {
     }
 
     @Override
-    public void run(Args args, PrintStream out) {
+    public void run(Args args, PrintStream out) throws IOException {
         var device = Devices.choose(args.value("device"));
         var budget = Duration.ofSeconds(args.intOr(SECONDS, DEFAULT_SECONDS, 1));
+        // A destination that cannot take the result is reported now, not after the search.
+        TuningCache.checkWritable();
         out.println("tuning SGEMM on " + device.describe());
         out.println("score: time on " + String.join(", ", Tuner.WORKLOAD.stream().map(BenchCase::name).toList())
                 + ", each relative to the default's (the default scores " + Tuner.WORKLOAD.size() + ")");

@@ -5,13 +5,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import org.convcl.opencl.device.DeviceInfo;
+import org.convcl.opencl.tuning.BlockedSgemmSpace;
 import org.convcl.opencl.tuning.GpuSgemmSpace;
 import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
  * The SGEMM configurations worth trying on a device, bounded by what it reports, in two stages: first the block
- * each work-item computes (register blocks on CPUs; on GPUs, a random draw from {@link GpuSgemmSpace}), then,
- * around the best blocks, the work-group and the depth of a step (on GPUs: keeping the tile of C and the
+ * each work-item computes (register blocks on CPUs, from {@link BlockedSgemmSpace}; on GPUs, a random draw from
+ * {@link GpuSgemmSpace}), then, around the best blocks, the work-group and the depth of a step (on GPUs: keeping the tile of C and the
  * work-group, the depth, loaders, vector widths, staging and strides). Searching the stages one after the other
  * keeps the trials to a few dozen where the full grid has hundreds on CPUs and about a million on GPUs.
  */
@@ -29,8 +30,8 @@ final class TuningSpace {
         var all = new LinkedHashSet<SgemmConfig>();
         var base = SgemmConfig.defaultFor(device);
         all.add(base);
-        if (base instanceof SgemmConfig.Blocked b) {
-            all.addAll(registerBlocks(device, b));
+        if (base instanceof SgemmConfig.Blocked) {
+            all.addAll(new BlockedSgemmSpace(device).blocks());
         } else {
             all.addAll(new GpuSgemmSpace(device).sample(GPU_DRAWS, SEED));
         }
@@ -41,47 +42,12 @@ final class TuningSpace {
     static List<SgemmConfig> around(SgemmConfig best, DeviceInfo device, int count, long seed) {
         var all = new ArrayList<SgemmConfig>();
         if (best instanceof SgemmConfig.Blocked b) {
-            for (int localM : new int[] {4, 8, 16}) {
-                for (int localN : new int[] {1, 2}) {
-                    for (int kc : new int[] {64, 128, 256}) {
-                        all.add(new SgemmConfig.Blocked(b.wptm(), b.vw(), b.wptn(), localN, localM, kc));
-                    }
-                }
-            }
+            all.addAll(new BlockedSgemmSpace(device).around(b));
         } else if (best instanceof SgemmConfig.Tiled t) {
             return new GpuSgemmSpace(device).around(t, count, seed).stream().map(SgemmConfig.class::cast).toList();
         }
         all.remove(best);
-        all.removeIf(c -> c.fits(device) != null);
         java.util.Collections.shuffle(all, new Random(seed));
         return all.subList(0, Math.min(count, all.size()));
-    }
-
-    /**
-     * Register blocks that do not spill, in the register file {@link SgemmConfig.Blocked#vectorRegisters} assumes
-     * for the device's SIMD width (the default's VW). A block keeps WPTM x WPTN accumulators, WPTN vectors of B and a broadcast of A live, and needs at least
-     * half the file in accumulators to hide the latency of its multiply-adds. Vectors twice the SIMD width are tried
-     * too: they take two registers each but halve the loop overhead.
-     */
-    private static List<SgemmConfig> registerBlocks(DeviceInfo device, SgemmConfig.Blocked base) {
-        int simd = base.vw();
-        int registers = SgemmConfig.Blocked.vectorRegisters(simd);
-        var blocks = new ArrayList<SgemmConfig>();
-        for (int vw : new int[] {simd, simd * 2}) {
-            if (vw > 16) {
-                continue;
-            }
-            int perVector = vw / simd;
-            for (int wptn = 1; wptn <= 4; wptn++) {
-                for (int wptm = 2; wptm <= 8; wptm++) {
-                    int live = perVector * (wptm * wptn + wptn) + 1;
-                    int accumulators = perVector * wptm * wptn;
-                    if (live <= registers && 2 * accumulators >= registers - 4) {
-                        blocks.add(new SgemmConfig.Blocked(wptm, vw, wptn, base.localN(), base.localM(), base.kc()));
-                    }
-                }
-            }
-        }
-        return blocks;
     }
 }

@@ -5,6 +5,14 @@ set -eu
 
 home="$(dirname "$(dirname "$(readlink -f "$0")")")"
 
+# Java splits its own library path at ':' and cannot start from such a directory ("Unable to load jimage library").
+case "$home" in
+*:*)
+    echo "convcl: the bundle is in $home, whose path contains ':', from which Java cannot start; move or rename it" >&2
+    exit 2
+    ;;
+esac
+
 # The system's libOpenCL.so.1 as the dynamic loader finds it: LD_LIBRARY_PATH, then the ld.so cache (64-bit entries),
 # then the default directories. Prints its path, or nothing.
 system_opencl() {
@@ -64,5 +72,21 @@ else
     done
 fi
 export CONVCL_OPENCL_LIBRARY CONVCL_OPENCL_VENDORS
+
+# POCL, the CPU driver, registers no platform without a writable kernel cache ($XDG_CACHE_HOME or $HOME/.cache,
+# then pocl/): a service user with HOME=/nonexistent, a read-only home. It then gets a directory of the user's own
+# under the temporary directory, kept between runs, or a fresh one where another user holds that name.
+if [ -z "${POCL_CACHE_DIR:-}" ] && [ -n "${XDG_CACHE_HOME:-}${HOME:-}" ]; then
+    pocl_cache="${XDG_CACHE_HOME:-${HOME:-}/.cache}/pocl"
+    if ! mkdir -p "$pocl_cache" 2>/dev/null || [ ! -w "$pocl_cache" ]; then
+        POCL_CACHE_DIR="${TMPDIR:-/tmp}/convcl-pocl-$(id -u)"
+        mkdir -m 700 "$POCL_CACHE_DIR" 2>/dev/null || true
+        if [ -L "$POCL_CACHE_DIR" ] || [ ! -d "$POCL_CACHE_DIR" ] || [ ! -O "$POCL_CACHE_DIR" ] \
+            || [ ! -w "$POCL_CACHE_DIR" ]; then
+            POCL_CACHE_DIR="$(mktemp -d)"
+        fi
+        export POCL_CACHE_DIR
+    fi
+fi
 
 exec "$home/runtime/bin/java" -Djava.awt.headless=true -cp "$home/lib/*" org.convcl.cli.Main "$@"

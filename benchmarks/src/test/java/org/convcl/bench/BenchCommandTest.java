@@ -35,4 +35,20 @@ class BenchCommandTest {
             assertEquals(List.of(), files.toList());
         }
     }
+
+    @Test
+    void aCsvPathThatIsASymbolicLinkIsRefusedAndItsTargetKept() throws IOException {
+        Path target = Files.writeString(dir.resolve("kept.csv"), "kept\n");
+        Path link = Files.createSymbolicLink(dir.resolve("link.csv"), target);
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"bench", "--csv", link.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, status, message);
+        assertEquals("convcl: " + link + ": is a symbolic link; not writing through it or replacing it (name the file"
+                + " it points to instead)\n", message);
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals("kept\n", Files.readString(target));
+    }
 }

@@ -34,6 +34,7 @@ class DistCommandTest {
     private static Path tarball;
     private static Path launcher;
     private static Path noJava;
+    private static Path top;
 
     @BeforeAll
     static void buildAndUnpack() throws IOException, InterruptedException {
@@ -46,7 +47,6 @@ class DistCommandTest {
         Path unpacked = Files.createDirectories(dir.resolve("unpacked"));
         assertEquals(0, new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", unpacked.toString())
                 .inheritIO().start().waitFor());
-        Path top;
         try (var tops = Files.list(unpacked)) {
             top = tops.findFirst().orElseThrow();
         }
@@ -105,6 +105,30 @@ class DistCommandTest {
         var r = run(List.of("python3", CONFORMANCE.toString(), "--cli", launcher.toString()), Map.of());
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("73 passed, 0 failed"), r.out());
+    }
+
+    @Test
+    void aBundleInAPathWithAColonIsRefusedInOneLine() throws IOException, InterruptedException {
+        Path colon = Files.createDirectories(dir.resolve("with:colon"));
+        // Hard links: a copy of the unpacked bundle in no time and no space.
+        assertEquals(0, new ProcessBuilder("cp", "-al", top.toString(), colon.toString()).inheritIO().start().waitFor());
+        Path bundle = colon.resolve(top.getFileName());
+        var r = run(List.of(bundle.resolve("bin/convcl").toString(), "devices"), Map.of());
+        assertEquals(2, r.status(), r.out() + r.err());
+        assertEquals("convcl: the bundle is in " + bundle + ", whose path contains ':', from which Java cannot start;"
+                + " move or rename it\n", r.err());
+    }
+
+    @Test
+    void poclStartsWhereHomeCannotHoldItsCache() throws IOException, InterruptedException {
+        assumeTrue(openClAvailable(), "no OpenCL device here");
+        assumeTrue(System.getenv("XDG_CACHE_HOME") == null && System.getenv("POCL_CACHE_DIR") == null,
+                "the caller chose POCL's cache");
+        // As HOME=/nonexistent for a user who cannot create it: no cache directory can be made under it, even by root.
+        Path file = Files.writeString(dir.resolve("home-is-a-file"), "");
+        var r = bundled(Map.of("HOME", file.toString()), "devices");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("* 0: "), "a device is listed: " + r.out());
     }
 
     @Test

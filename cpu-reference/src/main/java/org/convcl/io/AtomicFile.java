@@ -18,7 +18,9 @@ import java.util.List;
  * {@link TempFiles}), which is renamed over the target only once it is complete, so a failure never leaves a partial
  * output behind. Several files are written as one: all land or none does. An existing target that is not a regular
  * file, such as {@code /dev/null} or a named pipe, is written through instead, since renaming over it would replace
- * the device or pipe with a plain file. Every I/O error names the target as the user gave it.
+ * the device or pipe with a plain file. A target that is a symbolic link is refused: renaming over it would replace
+ * the link and writing through it would change a file the user did not name, so neither happens silently. Every
+ * I/O error names the target as the user gave it.
  */
 public final class AtomicFile {
 
@@ -53,7 +55,7 @@ public final class AtomicFile {
      * @param targets the files to be written
      * @throws IOException              when a target's directory cannot be resolved
      * @throws IllegalArgumentException naming the file when its directory is missing or not writable, when it is a
-     *                                  directory, or when two targets are one file
+     *                                  directory or a symbolic link, or when two targets are one file
      */
     public static void checkTargets(Path... targets) throws IOException {
         var seen = new HashMap<Path, Path>();
@@ -67,8 +69,41 @@ public final class AtomicFile {
         }
     }
 
+    /**
+     * As {@link #checkTargets}, and also refuses a target that exists but is not a regular file: for files that are
+     * read back later, such as caches, where writing into a device or pipe would lose what was written.
+     *
+     * @param target the file to be replaced or created
+     * @throws IOException              when its directory cannot be resolved
+     * @throws IllegalArgumentException naming the file, as {@link #checkTargets}, or when it is not a regular file
+     */
+    public static void checkReplaceable(Path target) throws IOException {
+        checkTargets(target);
+        if (!isRegularOrAbsent(target)) {
+            throw new IllegalArgumentException(target + ": is not a regular file; not replacing it");
+        }
+    }
+
+    /**
+     * Writes {@code target} as {@link #write} does, but only over a regular file or none (see
+     * {@link #checkReplaceable}).
+     *
+     * @param target  the file to write
+     * @param content what produces its bytes
+     * @throws IllegalArgumentException as {@link #checkReplaceable}
+     * @throws IOException              when writing fails; the message names {@code target}
+     */
+    public static void replace(Path target, Content content) throws IOException {
+        checkReplaceable(target);
+        write(target, content);
+    }
+
     private static void checkTarget(Path target) {
         Path absolute = target.toAbsolutePath();
+        if (Files.isSymbolicLink(absolute)) {
+            throw new IllegalArgumentException(target + ": is a symbolic link; not writing through it or replacing it"
+                    + " (name the file it points to instead)");
+        }
         if (Files.isDirectory(absolute)) {
             throw new IllegalArgumentException(target + ": is a directory, not a file to write");
         }

@@ -36,7 +36,13 @@ public final class FileErrors {
         return named;
     }
 
-    private static String reason(IOException e) {
+    /**
+     * What went wrong, without the file: for messages that name another file than the one the error is about.
+     *
+     * @param e a failure of a file operation
+     * @return for example "permission denied" or "no such file"
+     */
+    public static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such file";
         }

@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import java.util.List;
 import org.convcl.Tensor;
 
 /**
- * NumPy {@code .npy} files: reads float32 ({@code '<f4'}) C-order arrays of any rank, format versions 1.0 and 2.0,
+ * NumPy {@code .npy} files: reads float32 ({@code '<f4'}, or {@code '=f4'} on little-endian machines) C-order arrays
+ * of any rank, format versions 1.0 and 2.0,
  * into tensors; writes float32 and int64 ({@code '<i8'}) arrays in format 1.0, byte for byte as {@code np.save}.
  * A file that breaks a rule is refused with an {@link IllegalArgumentException} naming the file and the rule; data
  * after the last element counts as such a break. Writes are atomic: a failure leaves no partial file.
@@ -214,10 +216,9 @@ public final class Npy {
         } catch (IllegalArgumentException e) {
             throw invalid(file, e.getMessage());
         }
-        if (!header.descr().equals(FLOAT32)) {
-            throw invalid(file, "dtype '" + header.descr() + "'" + dtypeName(header.descr())
-                    + " found, float32 ('" + FLOAT32 + "') is needed: save "
-                    + (header.descr().equals(">f4") ? "x.astype('<f4')" : "x.astype(numpy.float32)") + " instead");
+        String dtypeProblem = dtypeProblem(header.descr(), ByteOrder.nativeOrder());
+        if (dtypeProblem != null) {
+            throw invalid(file, dtypeProblem);
         }
         if (header.fortranOrder()) {
             throw invalid(file, "fortran_order is True; only C-order arrays are read"
@@ -250,8 +251,23 @@ public final class Npy {
         return (int) count;
     }
 
+    /**
+     * Null when {@code descr} is little-endian float32 on a machine of byte order {@code nativeOrder}, else why not.
+     * Native order ({@code '=f4'}, which numpy reads in the reading machine's order) is little-endian on x86 and
+     * ARM; only a big-endian machine makes it big-endian.
+     */
+    static String dtypeProblem(String descr, ByteOrder nativeOrder) {
+        boolean bigEndian = descr.startsWith(">") || (descr.startsWith("=") && nativeOrder == ByteOrder.BIG_ENDIAN);
+        if (descr.equals(FLOAT32) || (descr.equals("=f4") && !bigEndian)) {
+            return null;
+        }
+        boolean float32 = descr.length() == 3 && descr.endsWith("f4");
+        return "dtype '" + descr + "'" + dtypeName(descr, bigEndian) + " found, float32 ('" + FLOAT32
+                + "') is needed: save " + (float32 ? "x.astype('<f4')" : "x.astype(numpy.float32)") + " instead";
+    }
+
     /** A reader's name for a NumPy type string, as in {@code " (float64)"}, or "" for an unusual one. */
-    private static String dtypeName(String descr) {
+    private static String dtypeName(String descr, boolean bigEndian) {
         if (descr.length() < 3 || "<>|=".indexOf(descr.charAt(0)) < 0 || !descr.substring(2).matches("[1-9][0-9]?")) {
             return "";
         }
@@ -267,7 +283,7 @@ public final class Npy {
             return "";
         }
         int bits = Integer.parseInt(descr.substring(2)) * Byte.SIZE;
-        return " (" + kind + (kind.equals("bool") ? "" : bits) + (descr.charAt(0) == '>' ? ", big-endian" : "") + ")";
+        return " (" + kind + (kind.equals("bool") ? "" : bits) + (bigEndian ? ", big-endian" : "") + ")";
     }
 
     private static void readFloats(FileChannel channel, Path file, long position, float[] data) throws IOException {

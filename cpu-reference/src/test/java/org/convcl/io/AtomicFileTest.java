@@ -86,6 +86,36 @@ class AtomicFileTest {
     }
 
     @Test
+    void aSymbolicLinkIsRefusedAndNeitherItNorItsTargetChanges() throws IOException {
+        Path target = dir.resolve("target.npy"), link = dir.resolve("link.npy"), dangling = dir.resolve("gone.npy");
+        Files.write(target, OLD);
+        Files.createSymbolicLink(link, target);
+        Files.createSymbolicLink(dangling, dir.resolve("nowhere.npy"));
+        for (Path p : List.of(link, dangling)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> AtomicFile.write(p, bytes(9)));
+            assertEquals(p + ": is a symbolic link; not writing through it or replacing it (name the file it points"
+                    + " to instead)", e.getMessage());
+            assertTrue(Files.isSymbolicLink(p), "the link is left");
+        }
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertEquals(List.of(dangling, link, target), listing());
+    }
+
+    @Test
+    void replaceRefusesWhatIsNotARegularFile() throws Exception {
+        Path fifo = dir.resolve("pipe");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        var e = assertThrows(IllegalArgumentException.class, () -> AtomicFile.replace(fifo, bytes(1)));
+        assertEquals(fifo + ": is not a regular file; not replacing it", e.getMessage());
+        assertFalse(Files.isRegularFile(fifo), "still a pipe");
+        Path file = dir.resolve("cache");
+        AtomicFile.replace(file, bytes(5));
+        AtomicFile.replace(file, bytes(6));
+        assertArrayEquals(new byte[] {6}, Files.readAllBytes(file));
+        assertEquals(List.of(file, fifo), listing());
+    }
+
+    @Test
     void aNameNearTheLimitGetsATemporaryNameWithinIt() throws IOException {
         // 255 bytes in all, with two-byte characters so the cut has to fall between them.
         Path target = dir.resolve("é".repeat(100) + "x".repeat(51) + ".npy");

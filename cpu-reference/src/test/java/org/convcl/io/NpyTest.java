@@ -3,6 +3,7 @@ package org.convcl.io;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +93,9 @@ class NpyTest {
                 float32(1, 2, 3, 4, 5))));
         assertArrayEquals(new int[] {5}, vector.shape());
         assertArrayEquals(new float[] {1, 2, 3, 4, 5}, vector.data());
+
+        var nativeOrder = Npy.read(file("n.npy", numpyFile(1, DICT_2X3.replace("<f4", "=f4"), float32(SIX))));
+        assertArrayEquals(SIX, nativeOrder.data(), "native order is little-endian here");
 
         var scalar = Npy.read(file("s.npy", numpyFile(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (), }",
                 float32(2.5f))));
@@ -183,6 +187,18 @@ class NpyTest {
         try (var files = Files.list(dir)) {
             assertEquals(List.of(existing), files.toList(), "temporary files are removed");
         }
+    }
+
+    @Test
+    void nativeOrderFloat32IsLittleEndianExceptOnABigEndianMachine() {
+        assertNull(Npy.dtypeProblem("=f4", java.nio.ByteOrder.LITTLE_ENDIAN));
+        assertNull(Npy.dtypeProblem("<f4", java.nio.ByteOrder.BIG_ENDIAN));
+        assertEquals("dtype '=f4' (float32, big-endian) found, float32 ('<f4') is needed: save x.astype('<f4') instead",
+                Npy.dtypeProblem("=f4", java.nio.ByteOrder.BIG_ENDIAN));
+        assertEquals("dtype '>f4' (float32, big-endian) found, float32 ('<f4') is needed: save x.astype('<f4') instead",
+                Npy.dtypeProblem(">f4", java.nio.ByteOrder.LITTLE_ENDIAN));
+        assertEquals("dtype '' found, float32 ('<f4') is needed: save x.astype(numpy.float32) instead",
+                Npy.dtypeProblem("", java.nio.ByteOrder.LITTLE_ENDIAN));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
  * and, where the mistake is plain (a misspelt flag, a single dash), the fix.
  */
 public final class Args {
+    private static final Pattern ASCII_INTEGER = Pattern.compile("[+-]?[0-9]+");
     private final String command;
     private final Spec spec;
     private final Map<String, String> values;
@@ -78,14 +80,15 @@ public final class Args {
                 String value;
                 if (equals >= 0) {
                     value = token.substring(equals + 1);
-                    if (value.isEmpty()) {
-                        throw new IllegalArgumentException(flag + " needs a value");
-                    }
                 } else if (i + 1 == tokens.size() || tokens.get(i + 1).startsWith("--")) {
                     // A following flag is a forgotten value, not a value that happens to start with dashes.
                     throw new IllegalArgumentException(flag + " needs a value");
                 } else {
                     value = tokens.get(++i);
+                }
+                if (value.isBlank()) {
+                    // An empty value is an unset variable in a script, never a choice: --device "" is not the default.
+                    throw new IllegalArgumentException(flag + " needs a value, got an empty one");
                 }
                 repeated = values.put(name, value) != null;
             } else {
@@ -195,11 +198,16 @@ public final class Args {
     }
 
     private static int integer(String name, String text, int min) {
+        // Integer.parseInt takes any Unicode digit (Arabic-Indic, Devanagari, fullwidth): only ASCII ones count here.
+        if (!ASCII_INTEGER.matcher(text).matches()) {
+            throw new IllegalArgumentException("--" + name + ": '" + text + "' is not an integer");
+        }
         int value;
         try {
             value = Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + ": '" + text + "' is not an integer");
+            throw new IllegalArgumentException("--" + name + ": " + text + " is out of range, must be from " + min
+                    + " to " + Integer.MAX_VALUE);
         }
         if (value < min) {
             throw new IllegalArgumentException("--" + name + ": " + value + ", must be >= " + min);

@@ -15,6 +15,9 @@ import org.convcl.opencl.device.DeviceInfo;
  * accelerator, else the first CPU device.
  */
 public final class Devices {
+    /** Any index of more digits is past every list of devices, and may be past int's range. */
+    private static final int MAX_INDEX_DIGITS = 9;
+
     private Devices() {
     }
 
@@ -40,7 +43,7 @@ public final class Devices {
         String s = Backends.effectiveSpec(spec);
         List<DeviceInfo> devices = list();
         if (devices.isEmpty()) {
-            throw new ConvclException("no OpenCL platform with a device was found; " + Cl.INSTALL_HINT
+            throw new ConvclException("no OpenCL platform with a device was found; " + Cl.noDeviceHint()
                     + " (or use --device reference for the plain CPU implementation)");
         }
         if (s.isEmpty()) {
@@ -53,13 +56,14 @@ public final class Devices {
             }
             return devices.get(0);
         }
-        if (s.chars().allMatch(Character::isDigit)) {
-            int index = Integer.parseInt(s);
-            if (index >= devices.size()) {
-                throw new IllegalArgumentException("device: index " + index + " but only " + devices.size()
+        if (s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // Compared as text first, so that an index past int's range is refused like any other past the list.
+            String digits = s.replaceFirst("^0+(?=.)", "");
+            if (digits.length() > MAX_INDEX_DIGITS || Integer.parseInt(digits) >= devices.size()) {
+                throw new IllegalArgumentException("device: index " + s + " but only " + devices.size()
                         + " OpenCL device(s) exist (see 'convcl devices')");
             }
-            return devices.get(index);
+            return devices.get(Integer.parseInt(digits));
         }
         for (DeviceInfo d : devices) {
             if (d.type().equals(s)) {

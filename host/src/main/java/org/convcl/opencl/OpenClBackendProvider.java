@@ -19,7 +19,7 @@ public final class OpenClBackendProvider implements BackendProvider {
     @Override
     public String missingDevice() {
         try {
-            return Devices.list().isEmpty() ? "no OpenCL device was found; " + Cl.INSTALL_HINT : null;
+            return Devices.list().isEmpty() ? "no OpenCL device was found; " + Cl.noDeviceHint() : null;
         } catch (ConvclException e) {
             return e.getMessage();
         }

@@ -87,8 +87,12 @@ class ArgsTest {
         assertError("--stride: '1,2,3' is not N or H,W", () -> parse("--stride", "1,2,3").pairOr("stride", 1, 1));
         assertError("--stride: 0, must be >= 1", () -> parse("--stride", "1,0").pairOr("stride", 1, 1));
         assertError("--groups: 'two' is not an integer", () -> parse("--groups", "two").intOr("groups", 1, 1));
-        assertError("--groups: '99999999999' is not an integer",
+        assertError("--groups: 99999999999 is out of range, must be from 1 to 2147483647",
                 () -> parse("--groups", "99999999999").intOr("groups", 1, 1));
+        // Integer.parseInt reads these as 1, 12 and 3; only ASCII digits are numbers on a command line.
+        assertError("--stride: '\u0661' is not an integer", () -> parse("--stride", "\u0661").pairOr("stride", 1, 1));
+        assertError("--groups: '1\u0662' is not an integer", () -> parse("--groups", "1\u0662").intOr("groups", 1, 1));
+        assertError("--stride: '\uff13' is not an integer", () -> parse("--stride", "2,\uff13").pairOr("stride", 1, 1));
         // A single dash is a negative number, not a flag, so the limit is what rejects it.
         assertError("--groups: -1, must be >= 1", () -> parse("--groups", "-1").intOr("groups", 1, 1));
     }
@@ -98,6 +102,9 @@ class ArgsTest {
         assertError("unknown option --strides for conv2d", () -> parse("--strides", "2"));
         assertError("--input needs a value", () -> parse("--input"));
         assertError("--input needs a value", () -> parse("--input", "--verify"));
+        assertError("--input needs a value, got an empty one", () -> parse("--input", ""));
+        assertError("--input needs a value, got an empty one", () -> parse("--input", " "));
+        assertError("--input needs a value, got an empty one", () -> parse("--input="));
         assertError("--input is given more than once", () -> parse("--input", "a", "--input", "b"));
         assertError("--verify is given more than once", () -> parse("--verify", "--verify"));
         assertError("unexpected argument 'x.npy'", () -> parse("x.npy"));

@@ -179,6 +179,12 @@ class CliTest extends CliFixture {
                 Arguments.of("zero stride", List.of("--stride", "0"), "--stride: 0, must be >= 1"),
                 Arguments.of("kernel larger than input", List.of("--dilation", "9"), "more than the padded input"),
                 Arguments.of("unknown device", List.of("--device", "no-such-device"), "no-such-device"),
+                Arguments.of("device index past int", List.of("--device", "2147483648"),
+                        "device: index 2147483648 but only"),
+                Arguments.of("empty device", List.of("--device", ""), "--device needs a value, got an empty one"),
+                Arguments.of("Arabic-Indic stride", List.of("--stride", "\u0661"), "--stride: '\u0661' is not an integer"),
+                Arguments.of("output through a symbolic link", List.of("--output", "link.npy"),
+                        "link.npy: is a symbolic link; not writing through it or replacing it"),
                 Arguments.of("output directory missing", List.of("--output", "absent/y.npy"), "does not exist"),
                 Arguments.of("positional argument", List.of("extra"), "unexpected argument 'extra'"));
     }
@@ -189,7 +195,11 @@ class CliTest extends CliFixture {
             throws IOException {
         var args = conv2dArgs();
         replaceFlags(args, change);
-        if (name.equals("unknown device")) {
+        if (name.equals("output through a symbolic link")) {
+            Files.writeString(dir.resolve("kept"), "kept");
+            Files.createSymbolicLink(dir.resolve("link.npy"), dir.resolve("kept"));
+        }
+        if (name.equals("unknown device") || name.equals("device index past int")) {
             assumeTrue(openClAvailable(), "without OpenCL the device error is an OpenCL one");
         }
         var before = listing();

@@ -66,6 +66,21 @@ class DevicesTest {
     }
 
     @Test
+    void indicesPastIntAndNonAsciiDigitsAreRefusedByName() {
+        for (String spec : new String[] {"2147483648", "99999999999", "000000000000000000001"}) {
+            for (var call : new org.junit.jupiter.api.function.Executable[] {() -> Devices.choose(spec),
+                    () -> Backends.open(spec).close()}) {
+                var e = assertThrows(IllegalArgumentException.class, call);
+                assertFalse(e instanceof NumberFormatException, e.toString());
+                assertTrue(e.getMessage().startsWith("device: index " + spec + " but only "), e.getMessage());
+            }
+        }
+        // Character.isDigit takes the Arabic-Indic one; as no device's name contains it, nothing matches.
+        var e = assertThrows(IllegalArgumentException.class, () -> Devices.choose("\u0660"));
+        assertTrue(e.getMessage().startsWith("device: no OpenCL device matches '\u0660'"), e.getMessage());
+    }
+
+    @Test
     void aClosedBackendRefusesWork() {
         var backend = OpenClBackend.open(Devices.choose(null));
         backend.close();

@@ -15,6 +15,17 @@ public final class Cl {
 
     private static boolean initialized;
 
+    /**
+     * What to do when OpenCL reports no device: make the installed POCL able to start ({@link PoclCache}), or
+     * install a driver.
+     *
+     * @return one clause for a message
+     */
+    public static String noDeviceHint() {
+        String pocl = PoclCache.problem();
+        return pocl != null ? pocl : INSTALL_HINT;
+    }
+
     private Cl() {
     }
 

@@ -4,12 +4,11 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.convcl.io.AtomicFile;
 import org.convcl.opencl.device.DeviceInfo;
 
 /**
@@ -77,10 +76,6 @@ public final class FindDatabase {
             return;
         }
         try {
-            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                LOG.log(System.Logger.Level.WARNING, "find database " + file + " is not a regular file; not replacing it");
-                return;
-            }
             var entries = readAll();
             entries.remove(key);
             entries.put(key, algorithmId);
@@ -91,15 +86,8 @@ public final class FindDatabase {
             }
             var text = new StringBuilder();
             entries.forEach((k, v) -> text.append(k).append('\t').append(v).append('\n'));
-            Path dir = file.getParent();
-            Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, ".find", ".tmp");
-            try {
-                Files.writeString(temp, text, StandardCharsets.UTF_8);
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            Files.createDirectories(file.getParent());
+            AtomicFile.replace(file, out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "find database " + file + ": not stored: " + e);
         }

@@ -122,6 +122,12 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
                 throw new IllegalArgumentException("sgemm config: every size must be >= 1, got " + describe(mwg, nwg,
                         kwg, mdimc, ndimc, mdima, ndimb, vwm, vwn, sa, sb, strm, strn));
             }
+            // Every size the kernel and the launch derive must fit an int, so no rule below can overflow.
+            if ((long) mdimc * ndimc > Integer.MAX_VALUE || 4L * mwg * (kwg + 1L) + 4L * kwg * nwg > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("sgemm config: the work-group or the tiles are too large to"
+                        + " address, in " + describe(mwg, nwg, kwg, mdimc, ndimc, mdima, ndimb, vwm, vwn, sa, sb, strm,
+                        strn));
+            }
             String broken = brokenRule(mwg, nwg, kwg, mdimc, ndimc, mdima, ndimb, vwm, vwn);
             if (broken != null) {
                 throw new IllegalArgumentException("sgemm config: " + broken + ", in " + describe(mwg, nwg, kwg, mdimc,
@@ -283,10 +289,18 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
 
         public Blocked {
             if (wptm < 1 || wptn < 1 || localN < 1 || localM < 1 || kc < 1) {
-                throw new IllegalArgumentException("sgemm config: every size must be >= 1, got " + this);
+                throw new IllegalArgumentException("sgemm config: every size must be >= 1, got "
+                        + describe(wptm, vw, wptn, localN, localM, kc));
             }
             if (vw != 2 && vw != 4 && vw != 8 && vw != 16) {
-                throw new IllegalArgumentException("sgemm config: VW must be 2, 4, 8 or 16, got " + this);
+                throw new IllegalArgumentException("sgemm config: VW must be 2, 4, 8 or 16, got "
+                        + describe(wptm, vw, wptn, localN, localM, kc));
+            }
+            // Every size the kernel and the launch derive must fit an int: a wrapped product sized launches by zero.
+            if ((long) localN * wptn * vw * kc * Float.BYTES > Integer.MAX_VALUE
+                    || (long) localM * wptm > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("sgemm config: the block or the work-group is too large to address,"
+                        + " got " + describe(wptm, vw, wptn, localN, localM, kc));
             }
         }
 
@@ -348,6 +362,11 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
 
         @Override
         public String toString() {
+            return describe(wptm, vw, wptn, localN, localM, kc);
+        }
+
+        /** For the constructor's messages, where the fields are not yet assigned. */
+        private static String describe(int wptm, int vw, int wptn, int localN, int localM, int kc) {
             return "blocked WPTM=" + wptm + " VW=" + vw + " WPTN=" + wptn + " local " + localN + "x" + localM
                     + " KC=" + kc;
         }

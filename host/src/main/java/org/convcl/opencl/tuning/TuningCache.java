@@ -1,15 +1,16 @@
 package org.convcl.opencl.tuning;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.convcl.io.AtomicFile;
+import org.convcl.io.FileErrors;
 import org.convcl.opencl.device.DeviceInfo;
 
 /**
@@ -18,8 +19,19 @@ import org.convcl.opencl.device.DeviceInfo;
  * precedence, the system property {@code convcl.tuning.cache}, the environment variable
  * {@code CONVCL_TUNING_CACHE}, {@code $XDG_CACHE_HOME/convcl/tuning.properties} or
  * {@code ~/.cache/convcl/tuning.properties}.
+ *
+ * <p>It is a cache and cannot hurt: an entry is used only when it parses, is a configuration the tuner itself could
+ * have stored for the device ({@link BlockedSgemmSpace}, {@link GpuSgemmSpace} or the device's default) and fits the
+ * device, all checked before any kernel is built; any other entry, a damaged line, a file larger than
+ * {@link #MAX_BYTES} or one that is not a regular file is skipped with one warning naming the file and the key, and
+ * the valid entries stay in use.
  */
 public final class TuningCache {
+    /** A larger file is not read: thousands of devices' entries take a few hundred KiB. */
+    static final long MAX_BYTES = 4L << 20;
+    /** Each warning once per process: a backend opens, and reads the cache, many times. */
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
     private TuningCache() {
     }
 
@@ -39,23 +51,46 @@ public final class TuningCache {
     }
 
     /**
-     * The tuned SGEMM configuration for this device and driver, if one is stored, parses and fits the device; a
-     * stale or damaged entry is ignored, so a backend always opens.
+     * The tuned SGEMM configuration for this device and driver: the last entry for it that parses, lies in the
+     * tuner's space and fits the device; every other entry for it is skipped with a warning, so a backend always
+     * opens.
+     *
+     * @param device the device the configuration is for
+     * @return the configuration, or empty when no valid one is stored
      */
     public static Optional<SgemmConfig> lookup(DeviceInfo device) {
-        return entry(key(device)).flatMap(text -> {
-            try {
-                var config = SgemmConfig.parse(text);
-                return config.fits(device) == null ? Optional.of(config) : Optional.empty();
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
+        return lastValid(key(device), text -> {
+            var config = SgemmConfig.parse(text);
+            String refusal = refusal(device, config);
+            if (refusal != null) {
+                throw new IllegalArgumentException(config + ": " + refusal);
             }
+            return config;
         });
+    }
+
+    /**
+     * Null when the tuner could have stored {@code config} for {@code device} and the device runs it, else why not:
+     * larger blocks than the tuner tries take minutes to compile or crash the compiler.
+     */
+    static String refusal(DeviceInfo device, SgemmConfig config) {
+        boolean searched = config.equals(SgemmConfig.defaultFor(device))
+                || (config instanceof SgemmConfig.Blocked b && new BlockedSgemmSpace(device).contains(b))
+                || (config instanceof SgemmConfig.Tiled t
+                        && new GpuSgemmSpace(device).at(GpuSgemmSpace.valuesOf(t)) != null);
+        if (!searched) {
+            return "not a configuration 'convcl tune' tries on this device";
+        }
+        return config.fits(device);
     }
 
     /**
      * Where a backend's SGEMM configuration comes from, for reports: this cache's entry for the device and driver,
      * the untuned default from device queries, or the caller's options.
+     *
+     * @param device the backend's device
+     * @param config the configuration it uses
+     * @return a short phrase
      */
     public static String origin(DeviceInfo device, SgemmConfig config) {
         if (lookup(device).filter(config::equals).isPresent()) {
@@ -64,67 +99,142 @@ public final class TuningCache {
         return config.equals(SgemmConfig.defaultFor(device)) ? "untuned device default" : "set in the backend options";
     }
 
-    /** Stores the winner for this device and driver, keeping other devices' entries; written atomically. */
-    public static void store(DeviceInfo device, SgemmConfig config) {
+    /**
+     * Stores the winner for this device and driver, keeping other devices' entries; written atomically.
+     *
+     * @param device the device it was tuned on
+     * @param config the configuration to store
+     * @throws IOException              naming the file when it cannot be read or written
+     * @throws IllegalArgumentException naming the file when it may not be replaced (see {@link #checkWritable})
+     */
+    public static void store(DeviceInfo device, SgemmConfig config) throws IOException {
         put(key(device), config.encode());
     }
 
-    /** Stores planner thresholds for this device and driver beside its SGEMM configuration. */
-    public static void store(DeviceInfo device, ConvPolicy policy) {
+    /**
+     * Stores planner thresholds for this device and driver beside its SGEMM configuration.
+     *
+     * @param device the device they were tuned on
+     * @param policy the thresholds to store
+     * @throws IOException              naming the file when it cannot be read or written
+     * @throws IllegalArgumentException naming the file when it may not be replaced (see {@link #checkWritable})
+     */
+    public static void store(DeviceInfo device, ConvPolicy policy) throws IOException {
         put(policyKey(device), policy.encode());
     }
 
     /**
      * The planner thresholds stored for this device and driver, over its class's defaults; a damaged entry is
-     * ignored, as a damaged configuration is.
+     * skipped with a warning, as a damaged configuration is.
+     *
+     * @param device the device they are for
+     * @return the thresholds, or empty when no valid entry is stored
      */
     public static Optional<ConvPolicy> lookupPolicy(DeviceInfo device) {
-        return entry(policyKey(device)).flatMap(text -> {
-            try {
-                return Optional.of(ConvPolicy.parse(text, ConvPolicy.defaultFor(DeviceClass.of(device))));
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-        });
+        var defaults = ConvPolicy.defaultFor(DeviceClass.of(device));
+        return lastValid(policyKey(device), text -> ConvPolicy.parse(text, defaults));
+    }
+
+    /**
+     * Checks what {@link #store} needs, so that {@code convcl tune} fails before its search rather than after: the
+     * cache's directory exists (it is made here) and takes new files, and the cache is absent or a readable regular
+     * file, not a link, a directory or a device.
+     *
+     * @throws IOException              naming the file when the existing cache cannot be read
+     * @throws IllegalArgumentException naming the file and the rule it breaks
+     */
+    public static void checkWritable() throws IOException {
+        var file = location();
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+            // Permission bits do not tell everything (read-only mounts, /proc): a file made and removed does.
+            Files.delete(Files.createTempFile(dir, ".convcl-probe", ".tmp"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("tuning cache " + file + ": cannot write in its directory " + dir
+                    + " (" + FileErrors.reason(e) + ")");
+        }
+        AtomicFile.checkReplaceable(file);
+        entries(file);
     }
 
     private static String policyKey(DeviceInfo device) {
         return key(device) + " | planner";
     }
 
-    private static Optional<String> entry(String key) {
+    /** The last value stored under {@code key} that {@code parser} accepts; each one it refuses is warned about. */
+    private static <T> Optional<T> lastValid(String key, Function<String, T> parser) {
         var file = location();
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
+        List<PropertiesLines.Entry> entries;
         try {
-            return Optional.ofNullable(load(file).getProperty(key));
-        } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static void put(String key, String value) {
-        var file = location();
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            var entries = Files.isRegularFile(file) ? load(file) : new Properties();
-            entries.setProperty(key, value);
-            var temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".tuning", ".tmp");
-            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                entries.store(out, "ConvCL tuned kernel parameters, written by 'convcl tune'");
-            }
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            entries = entries(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("tuning cache " + file + ": " + e.getMessage(), e);
+            warn(FileErrors.describe(e) + "; ignored");
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            warn(e.getMessage());
+            return Optional.empty();
         }
+        T found = null;
+        for (var entry : entries) {
+            if (entry.key().equals(key)) {
+                try {
+                    found = parser.apply(entry.value());
+                } catch (IllegalArgumentException e) {
+                    warn(file + ": line " + entry.line() + ", entry '" + key + "' skipped: " + e.getMessage());
+                }
+            }
+        }
+        return Optional.ofNullable(found);
     }
 
-    private static Properties load(Path file) throws IOException {
-        var p = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(in);
+    /**
+     * The entries of the file in file order, none when it is absent; each damaged line is warned about and left out.
+     *
+     * @throws IOException              when the file cannot be read
+     * @throws IllegalArgumentException naming the file when it is not a regular file or is larger than
+     *                                  {@link #MAX_BYTES}
+     */
+    private static List<PropertiesLines.Entry> entries(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
         }
-        return p;
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": is not a regular file; ignored");
+        }
+        byte[] bytes;
+        try (var in = Files.newInputStream(file)) {
+            bytes = in.readNBytes((int) MAX_BYTES + 1);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new IllegalArgumentException(file + ": is larger than " + MAX_BYTES
+                    + " bytes, more than any tuning cache needs; ignored");
+        }
+        var contents = PropertiesLines.parse(bytes);
+        for (var d : contents.damage()) {
+            warn(file + ": line " + d.line() + ", entry '" + d.key() + "' skipped: " + d.reason());
+        }
+        return contents.entries();
+    }
+
+    /** Replaces the file with its entries, repeats and all, but {@code key}'s, then {@code key} with {@code value}. */
+    private static void put(String key, String value) throws IOException {
+        var file = location();
+        checkWritable();
+        var text = new StringBuilder("#ConvCL tuned kernel parameters, written by 'convcl tune'\n");
+        for (var entry : entries(file)) {
+            if (!entry.key().equals(key)) {
+                text.append(PropertiesLines.format(entry.key(), entry.value()));
+            }
+        }
+        text.append(PropertiesLines.format(key, value));
+        AtomicFile.replace(file, out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The one place the cache reports what it skipped: one line on stderr, each distinct warning once. */
+    private static void warn(String message) {
+        if (WARNED.add(message)) {
+            System.err.println("convcl: warning: tuning cache " + message);
+        }
     }
 }
