@@ -16,7 +16,6 @@ import java.util.List;
  * lib/*.jar                       the command line's jars, JOCL included
  * lib/libOpenCL.so.1              Debian's ICD loader (ocl-icd), for systems whose driver came without one
  * lib/ocl-icd.copyright           its licence
- * etc/OpenCL/vendors/nvidia.icd   names NVIDIA's driver, for systems that have it but no vendors file
  * </pre>
  */
 final class Bundle {
@@ -66,8 +65,6 @@ final class Bundle {
         if (Files.isRegularFile(LOADER_COPYRIGHT)) {
             Files.copy(LOADER_COPYRIGHT, lib.resolve("ocl-icd.copyright"));
         }
-        Path vendors = Files.createDirectories(root.resolve("etc/OpenCL/vendors"));
-        Files.writeString(vendors.resolve("nvidia.icd"), "libnvidia-opencl.so.1\n");
         writeLauncher(Files.createDirectories(root.resolve("bin")).resolve("convcl"));
         return modules;
     }

@@ -40,51 +40,97 @@ system_opencl() {
     done
 }
 
+# A directory of this user's own under the temporary directory, kept between runs ($1 names it), or a fresh one where
+# another user holds that name or it is not a plain directory this user can write.
+user_dir() {
+    dir="${TMPDIR:-/tmp}/convcl-$1-$(id -u)"
+    mkdir -m 700 "$dir" 2>/dev/null || true
+    if [ -L "$dir" ] || [ ! -d "$dir" ] || [ ! -O "$dir" ] || [ ! -w "$dir" ]; then
+        dir="$(mktemp -d)"
+    fi
+    echo "$dir"
+}
+
+# Points the link $2 at $1, replacing what was there in one step, so that concurrent runs never see it missing.
+link() {
+    ln -s "$1" "$2.$$" && mv -f -T "$2.$$" "$2"
+}
+
 # The system's loader wins: it may be a vendor's own or a newer one that knows the installed drivers and layers.
 # The bundled one (Debian's ocl-icd) only fills in where a driver was installed without any loader, as NVIDIA's
-# often is in containers; it goes first on LD_LIBRARY_PATH only then, where JOCL's dlopen("libOpenCL.so.1") finds it.
+# often is in containers. JOCL opens libOpenCL.so before libOpenCL.so.1, so a development link elsewhere could
+# override the choice: both names, linked to the chosen loader, go first on LD_LIBRARY_PATH.
 opencl="$(system_opencl)"
 if [ -n "$opencl" ]; then
     CONVCL_OPENCL_LIBRARY="$opencl (the system's)"
 else
-    LD_LIBRARY_PATH="$home/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    export LD_LIBRARY_PATH
-    CONVCL_OPENCL_LIBRARY="$home/lib/libOpenCL.so.1 (bundled: the system has none)"
+    opencl="$home/lib/libOpenCL.so.1"
+    CONVCL_OPENCL_LIBRARY="$opencl (bundled: the system has none)"
 fi
+loader_dir="$(user_dir loader)"
+link "$opencl" "$loader_dir/libOpenCL.so.1"
+link "$opencl" "$loader_dir/libOpenCL.so"
+LD_LIBRARY_PATH="$loader_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export LD_LIBRARY_PATH
 
-# Which drivers the loader opens: the user's OCL_ICD_VENDORS, else /etc/OpenCL/vendors. When that is empty but
-# NVIDIA's driver library is installed, the bundled vendors directory names it, and its directory joins the end of
-# LD_LIBRARY_PATH because the .icd file names the library, not its path.
+# NVIDIA's OpenCL driver library: from the ld.so cache (64-bit, any version), else from the directories drivers are
+# installed or mounted in, by its usual name or, on a read-only driver mount without that link, a versioned one.
+# Prints its path, or nothing.
+nvidia_opencl() {
+    cached="$({ ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true; } \
+        | sed -n 's/^[[:space:]]*libnvidia-opencl\.so[.0-9]* (.*x86-64.*) => //p' | head -n 1)"
+    if [ -n "$cached" ]; then
+        echo "$cached"
+        return
+    fi
+    for dir in /usr/local/nvidia/lib64 /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib /usr/local/cuda/compat; do
+        for lib in "$dir"/libnvidia-opencl.so.1 "$dir"/libnvidia-opencl.so.[0-9]*; do
+            if [ -e "$lib" ]; then
+                echo "$lib"
+                return
+            fi
+        done
+    done
+}
+
+# Which drivers the loader opens: the user's OCL_ICD_VENDORS; else /etc/OpenCL/vendors, unless NVIDIA's library is
+# installed and no .icd file there names it (none at all, or only other vendors', as when POCL came with a package):
+# then a vendors directory of this user's own holds copies of those files and one naming NVIDIA's library by its full
+# path, so that neither its name nor LD_LIBRARY_PATH matters. The trailing / marks it a directory for every loader.
 if [ -n "${OCL_ICD_VENDORS:-}" ]; then
     CONVCL_OPENCL_VENDORS="$OCL_ICD_VENDORS (OCL_ICD_VENDORS, set by you)"
-elif ls /etc/OpenCL/vendors/*.icd >/dev/null 2>&1; then
-    CONVCL_OPENCL_VENDORS="/etc/OpenCL/vendors"
 else
-    CONVCL_OPENCL_VENDORS="none: /etc/OpenCL/vendors has no .icd file and no libnvidia-opencl.so.1 was found"
-    for dir in /usr/local/nvidia/lib64 /usr/lib/x86_64-linux-gnu /usr/lib64; do
-        if [ -e "$dir/libnvidia-opencl.so.1" ]; then
-            OCL_ICD_VENDORS="$home/etc/OpenCL/vendors"
-            LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$dir"
-            export OCL_ICD_VENDORS LD_LIBRARY_PATH
-            CONVCL_OPENCL_VENDORS="$OCL_ICD_VENDORS (bundled, for $dir/libnvidia-opencl.so.1)"
-            break
-        fi
-    done
+    nvidia="$(nvidia_opencl)"
+    if [ -n "$nvidia" ] && ! grep -qs 'nvidia' /etc/OpenCL/vendors/*.icd; then
+        vendors="$(user_dir vendors)"
+        for icd in "$vendors"/*.icd; do
+            if [ -e "$icd" ] && [ ! -e "/etc/OpenCL/vendors/${icd##*/}" ]; then
+                rm -f "$icd"
+            fi
+        done
+        for icd in /etc/OpenCL/vendors/*.icd; do
+            if [ -e "$icd" ]; then
+                cp "$icd" "$vendors/.${icd##*/}.$$" && mv -f "$vendors/.${icd##*/}.$$" "$vendors/${icd##*/}"
+            fi
+        done
+        printf '%s\n' "$nvidia" >"$vendors/.nvidia.icd.$$" && mv -f "$vendors/.nvidia.icd.$$" "$vendors/nvidia.icd"
+        OCL_ICD_VENDORS="$vendors/"
+        export OCL_ICD_VENDORS
+        CONVCL_OPENCL_VENDORS="$OCL_ICD_VENDORS (made by this launcher: /etc/OpenCL/vendors and NVIDIA's $nvidia)"
+    elif ls /etc/OpenCL/vendors/*.icd >/dev/null 2>&1; then
+        CONVCL_OPENCL_VENDORS="/etc/OpenCL/vendors"
+    else
+        CONVCL_OPENCL_VENDORS="none: /etc/OpenCL/vendors has no .icd file and no libnvidia-opencl.so was found"
+    fi
 fi
 export CONVCL_OPENCL_LIBRARY CONVCL_OPENCL_VENDORS
 
 # POCL, the CPU driver, registers no platform without a writable kernel cache ($XDG_CACHE_HOME or $HOME/.cache,
-# then pocl/): a service user with HOME=/nonexistent, a read-only home. It then gets a directory of the user's own
-# under the temporary directory, kept between runs, or a fresh one where another user holds that name.
+# then pocl/): a service user with HOME=/nonexistent, a read-only home. It then gets a directory of the user's own.
 if [ -z "${POCL_CACHE_DIR:-}" ] && [ -n "${XDG_CACHE_HOME:-}${HOME:-}" ]; then
     pocl_cache="${XDG_CACHE_HOME:-${HOME:-}/.cache}/pocl"
     if ! mkdir -p "$pocl_cache" 2>/dev/null || [ ! -w "$pocl_cache" ]; then
-        POCL_CACHE_DIR="${TMPDIR:-/tmp}/convcl-pocl-$(id -u)"
-        mkdir -m 700 "$POCL_CACHE_DIR" 2>/dev/null || true
-        if [ -L "$POCL_CACHE_DIR" ] || [ ! -d "$POCL_CACHE_DIR" ] || [ ! -O "$POCL_CACHE_DIR" ] \
-            || [ ! -w "$POCL_CACHE_DIR" ]; then
-            POCL_CACHE_DIR="$(mktemp -d)"
-        fi
+        POCL_CACHE_DIR="$(user_dir pocl)"
         export POCL_CACHE_DIR
     fi
 fi

@@ -70,8 +70,7 @@ class DistCommandTest {
         var entries = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
                 .map(e -> e.substring(e.indexOf('/') + 1)).toList();
         assertEquals(0, list.waitFor());
-        for (String entry : List.of("bin/convcl", "runtime/bin/java", "lib/libOpenCL.so.1", "lib/jocl-2.0.6.jar",
-                "etc/OpenCL/vendors/nvidia.icd")) {
+        for (String entry : List.of("bin/convcl", "runtime/bin/java", "lib/libOpenCL.so.1", "lib/jocl-2.0.6.jar")) {
             assertTrue(entries.contains(entry), entry);
         }
         assertFalse(entries.stream().anyMatch(e -> e.contains("jmh") || e.startsWith("runtime/include")
@@ -129,6 +128,72 @@ class DistCommandTest {
         var r = bundled(Map.of("HOME", file.toString()), "devices");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("* 0: "), "a device is listed: " + r.out());
+    }
+
+    /** Where Debian's Oclgrind keeps its ICD library, which serves as a fake NVIDIA driver library. */
+    private static final Path OCLGRIND = Path.of("/usr/lib/oclgrind/liboclgrind-rt-icd.so");
+    /** Hides the system's vendors files and mounts an empty /usr/local, in the test's own mount namespace. */
+    private static final String NO_VENDORS = "mount -t tmpfs none /etc/OpenCL/vendors && mount -t tmpfs none /usr/local";
+
+    @Test
+    void nvidiasLibraryIsFoundWithoutAVendorsFile() throws IOException, InterruptedException {
+        var r = withFakeNvidia(NO_VENDORS, "/usr/local/nvidia/lib64/libnvidia-opencl.so.1");
+        assertTrue(r.out().contains("Oclgrind"), r.out() + r.err());
+        assertTrue(r.out().contains("NVIDIA's /usr/local/nvidia/lib64/libnvidia-opencl.so.1)"), r.out());
+    }
+
+    @Test
+    void nvidiasLibraryIsFoundByAVersionedNameAlone() throws IOException, InterruptedException {
+        var r = withFakeNvidia(NO_VENDORS, "/usr/local/nvidia/lib64/libnvidia-opencl.so.550.54.14");
+        assertTrue(r.out().contains("Oclgrind"), r.out() + r.err());
+    }
+
+    @Test
+    void nvidiasLibraryJoinsAVendorsFolderHoldingOnlyOtherVendors() throws IOException, InterruptedException {
+        assumeTrue(openClAvailable(), "no other OpenCL driver here");
+        var r = withFakeNvidia("mount -t tmpfs none /usr/local", "/usr/local/nvidia/lib64/libnvidia-opencl.so.1");
+        assertTrue(r.out().contains("Oclgrind"), r.out() + r.err());
+        assertTrue(r.out().lines().filter(l -> l.matches("[* ] \\d+: .*")).count() >= 2, "both drivers: " + r.out());
+    }
+
+    @Test
+    void nvidiasLibraryIsFoundThroughTheLinkerCache() throws IOException, InterruptedException {
+        Path lib = Files.createDirectories(dir.resolve("driver-mount")).resolve("libnvidia-opencl.so.1");
+        Files.copy(OCLGRIND, lib, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path cache = script(dir.resolve("nvidia-cache"), "ldconfig",
+                "printf '\\tlibnvidia-opencl.so.1 (libc6,x86-64) => " + lib + "\\n'").getParent();
+        var r = inNamespace(NO_VENDORS, Map.of("PATH", cache + ":" + noJava + ":/usr/bin:/bin"), "devices");
+        assertTrue(r.out().contains("Oclgrind"), r.out() + r.err());
+    }
+
+    @Test
+    void aDevelopmentLinkOnTheLibraryPathDoesNotReplaceTheChosenLoader() throws IOException, InterruptedException {
+        assumeTrue(openClAvailable(), "no OpenCL device here");
+        // JOCL opens libOpenCL.so first: here that name is a library without OpenCL in it.
+        Path evil = Files.createDirectories(dir.resolve("dev-link"));
+        Files.copy(Path.of("/lib/x86_64-linux-gnu/libz.so.1"), evil.resolve("libOpenCL.so"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        var r = bundled(Map.of("LD_LIBRARY_PATH", evil.toString()), "devices");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("* 0: "), "a device is listed: " + r.out());
+    }
+
+    /** {@code devices} in a mount namespace where {@code setup} ran and Oclgrind's ICD library lies at {@code fake}. */
+    private static Result withFakeNvidia(String setup, String fake) throws IOException, InterruptedException {
+        Path parent = Path.of(fake).getParent();
+        return inNamespace(setup + " && mkdir -p " + parent + " && cp " + OCLGRIND + " " + fake, Map.of(), "devices");
+    }
+
+    private static Result inNamespace(String setup, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        assumeTrue(Files.isRegularFile(OCLGRIND), "no Oclgrind, whose ICD library stands in for NVIDIA's");
+        assumeTrue(run(List.of("unshare", "-m", "true"), Map.of()).status() == 0, "no private mount namespace here");
+        var command = new ArrayList<>(List.of("unshare", "-m", "sh", "-c", setup + " && exec \"$0\" \"$@\"",
+                launcher.toString()));
+        command.addAll(List.of(args));
+        var r = run(command, env);
+        assertEquals(0, r.status(), r.out() + r.err());
+        return r;
     }
 
     @Test
