@@ -44,6 +44,9 @@ class OclgrindTest {
             env.put("OCLGRIND_DATA_RACES", "1");
             env.put("OCLGRIND_UNINITIALIZED", "1");
             env.put("OCLGRIND_CHECK_API", "1");
+            // NVIDIA's limits, so the GPU paths run as they would there: work-groups of 1024, 48 KiB of local memory.
+            env.put("OCLGRIND_MAX_WGSIZE", "1024");
+            env.put("OCLGRIND_LOCAL_MEM_SIZE", "49152");
             env.put("OCLGRIND_LOG", dir.resolve("oclgrind" + part + ".log").toString());
             // The uninitialised-memory plugin cannot interpret the 'freeze' instructions LLVM's optimiser emits.
             env.put("OCLGRIND_BUILD_OPTIONS", "-cl-opt-disable");
