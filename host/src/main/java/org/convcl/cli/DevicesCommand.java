@@ -2,7 +2,6 @@ package org.convcl.cli;
 
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.convcl.Backends;
 import org.convcl.opencl.device.ConvclException;
@@ -17,17 +16,18 @@ final class DevicesCommand extends AbstractCommand {
 
     DevicesCommand() {
         super("devices", "list the OpenCL devices and mark the default one",
-                new Args.Spec(Set.of(), Set.of()));
+                new Args.Spec(Set.of(Flags.DEVICE), Set.of()));
     }
 
     @Override
     public String usage() {
         return """
-                usage: convcl devices
+                usage: convcl devices [--device D]
 
                 Lists every OpenCL device with its index and limits; '*' marks the one used when no --device is
-                given (set CONVCL_DEVICE to change it). --device also takes 'reference', the plain Java
-                implementation that needs no OpenCL.
+                given (set CONVCL_DEVICE to change it), or those --device D selects: one, or several that share
+                each batch ('all', a list such as 0,1, or gpu* for every GPU). --device also takes 'reference',
+                the plain Java implementation that needs no OpenCL.
                 """;
     }
 
@@ -39,24 +39,28 @@ final class DevicesCommand extends AbstractCommand {
                 out.println(name + ": " + choice);
             }
         }
-        String env = System.getenv(Backends.DEVICE_ENV);
-        boolean referenceIsDefault = env != null && env.strip().toLowerCase(Locale.ROOT).equals(REFERENCE);
+        String spec = args.value(Flags.DEVICE);
+        boolean reference = Backends.effectiveSpec(spec).equals(REFERENCE);
         List<DeviceInfo> devices = List.of();
-        DeviceInfo chosen = null;
+        List<DeviceInfo> chosen = List.of();
         try {
             devices = Devices.list();
-            if (!referenceIsDefault) {
-                chosen = Devices.choose(null);
+            if (!reference) {
+                chosen = Devices.chooseAll(spec);
             }
         } catch (ConvclException e) {
             out.println("no OpenCL device: " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            out.println(Backends.DEVICE_ENV + "=" + env + ": " + e.getMessage());
+            if (spec != null) {
+                throw e;
+            }
+            out.println(Backends.DEVICE_ENV + "=" + System.getenv(Backends.DEVICE_ENV) + ": " + e.getMessage());
         }
         for (var device : devices) {
-            out.println((chosen != null && device.index() == chosen.index() ? "* " : "  ") + device.describe());
+            boolean marked = chosen.stream().anyMatch(c -> c.index() == device.index());
+            out.println((marked ? "* " : "  ") + device.describe());
         }
-        out.println((referenceIsDefault ? "* " : "  ") + REFERENCE
+        out.println((reference ? "* " : "  ") + REFERENCE
                 + ": the plain Java implementation, no OpenCL needed (--device reference)");
     }
 }

@@ -25,7 +25,8 @@ final class Flags {
     static final String DEVICE_HELP = """
               --device D          an index from 'convcl devices', gpu, cpu, accelerator, reference (plain Java, no
                                   OpenCL) or part of a device name; default $CONVCL_DEVICE, else the first GPU,
-                                  accelerator or CPU device
+                                  accelerator or CPU device. Several devices share each batch: 'all', a list
+                                  such as 0,1, or gpu* (every GPU)
             """;
     static final String VERIFY_HELP = """
               --verify            also run the reference: fail (status 1) when the results differ, else print

@@ -12,7 +12,7 @@ import org.convcl.opencl.device.DeviceInfo;
  * Device discovery and choice. A device spec is an index into {@link #list()}, {@code gpu}, {@code cpu},
  * {@code accelerator}, {@code reference} (the plain CPU implementation, no OpenCL), or a substring of the device or
  * platform name. Without a spec, {@code CONVCL_DEVICE} is read; without that, the first GPU is taken, else the first
- * accelerator, else the first CPU device.
+ * accelerator, else the first CPU device. {@link #chooseAll} also takes specs naming several devices.
  */
 public final class Devices {
     /** Any index of more digits is past every list of devices, and may be past int's range. */
@@ -77,6 +77,50 @@ public final class Devices {
         }
         throw new IllegalArgumentException("device: no OpenCL device matches '" + s
                 + "' (an index, gpu, cpu, accelerator, reference, or part of a device name; see 'convcl devices')");
+    }
+
+    /**
+     * The devices a spec names, for a backend over several ({@link MultiDeviceBackend}): {@code all} for every
+     * device; a comma-separated list of specs, each as {@link #choose}; a spec ending in {@code *} for every device of
+     * that type ({@code gpu*}) or whose device or platform name contains the rest ({@code pthread*}); else the one
+     * device {@link #choose} takes.
+     *
+     * @param spec device spec, or null for {@code CONVCL_DEVICE} or the default device
+     * @return the devices, in the order named (by index for {@code all} and {@code *}), each once
+     * @throws IllegalArgumentException when a part matches no device, or a device is named twice
+     * @throws ConvclException          when there is no OpenCL device at all
+     */
+    public static List<DeviceInfo> chooseAll(String spec) {
+        String s = Backends.effectiveSpec(spec);
+        List<DeviceInfo> chosen = new java.util.ArrayList<>();
+        for (String part : s.split(",", -1)) {
+            String p = part.trim();
+            if (p.isEmpty() && s.contains(",")) {
+                throw new IllegalArgumentException("device: an empty entry in the list '" + s + "'");
+            }
+            for (DeviceInfo d : matching(p)) {
+                if (chosen.stream().anyMatch(c -> c.index() == d.index())) {
+                    throw new IllegalArgumentException("device: " + d.index() + " (" + d.name() + ") is named twice in '"
+                            + s + "'");
+                }
+                chosen.add(d);
+            }
+        }
+        return chosen;
+    }
+
+    private static List<DeviceInfo> matching(String part) {
+        if (!part.equals("all") && !part.endsWith("*")) {
+            return List.of(choose(part.isEmpty() ? null : part));
+        }
+        String pattern = part.equals("all") ? "" : part.substring(0, part.length() - 1);
+        var devices = list().stream().filter(d -> d.type().equals(pattern)
+                || d.name().toLowerCase(Locale.ROOT).contains(pattern)
+                || d.platformName().toLowerCase(Locale.ROOT).contains(pattern)).toList();
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("device: no OpenCL device matches '" + part + "' (see 'convcl devices')");
+        }
+        return devices;
     }
 
 }

@@ -13,7 +13,8 @@ public final class OpenClBackendProvider implements BackendProvider {
 
     @Override
     public Backend open(String deviceSpec) {
-        return OpenClBackend.open(deviceSpec);
+        var devices = Devices.chooseAll(deviceSpec);
+        return devices.size() == 1 ? OpenClBackend.open(devices.get(0)) : MultiDeviceBackend.open(devices);
     }
 
     @Override

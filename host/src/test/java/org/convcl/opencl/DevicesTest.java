@@ -88,4 +88,23 @@ class DevicesTest {
         assertThrows(IllegalStateException.class, () -> backend.conv2d(Tensor.zeros(1, 1, 2, 2),
                 Tensor.zeros(1, 1, 1, 1), null, Conv2dParams.DEFAULT));
     }
+
+    @Test
+    void specsNamingSeveralDevices() {
+        assertEquals(Devices.list(), Devices.chooseAll("all"));
+        assertEquals(java.util.List.of(Devices.choose("0")), Devices.chooseAll("0"));
+        var type = Devices.list().get(0).type();
+        assertTrue(Devices.chooseAll(type + "*").stream().allMatch(d -> d.type().equals(type)));
+        assertEquals("device: 0 (" + Devices.list().get(0).name() + ") is named twice in '0, 0'",
+                assertThrows(IllegalArgumentException.class, () -> Devices.chooseAll("0, 0")).getMessage());
+        assertEquals("device: an empty entry in the list '0,,0'",
+                assertThrows(IllegalArgumentException.class, () -> Devices.chooseAll("0,,0")).getMessage());
+        assertEquals("device: no OpenCL device matches 'no such device*' (see 'convcl devices')",
+                assertThrows(IllegalArgumentException.class, () -> Devices.chooseAll("no such device*")).getMessage());
+        // A backend over one device is that device's own.
+        try (var backend = Backends.open("all")) {
+            Class<?> expected = Devices.list().size() == 1 ? OpenClBackend.class : MultiDeviceBackend.class;
+            assertEquals(expected, backend.getClass());
+        }
+    }
 }

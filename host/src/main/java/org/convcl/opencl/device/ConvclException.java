@@ -33,6 +33,18 @@ public class ConvclException extends RuntimeException {
     }
 
     /**
+     * A failure of one part of a larger call, such as one device's share of a batch.
+     *
+     * @param message which part failed and where
+     * @param cause   the part's exception
+     */
+    public ConvclException(String message, Throwable cause) {
+        super(message, cause);
+        this.call = null;
+        this.status = null;
+    }
+
+    /**
      * The OpenCL function or step that failed.
      *
      * @return for example {@code clBuildProgram}; null for setup errors

@@ -1,0 +1,170 @@
+package org.convcl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import org.convcl.Activation;
+import org.convcl.Backend;
+import org.convcl.Conv2dParams;
+import org.convcl.ConvTranspose2dParams;
+import org.convcl.Pool2dParams;
+import org.convcl.Tensor;
+import org.convcl.Tolerance;
+import org.convcl.opencl.device.ConvclException;
+import org.convcl.reference.ReferenceBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A backend over two contexts on the default device (and, in a JVM of its own, over two POCL devices): every
+ * operation against the reference, for batches smaller than, equal to and larger than the device count.
+ */
+class MultiDeviceBackendTest {
+    private static final ReferenceBackend REFERENCE = new ReferenceBackend();
+    private static MultiDeviceBackend two;
+
+    @BeforeAll
+    static void open() {
+        var d = Devices.choose(null);
+        two = MultiDeviceBackend.of(List.of(OpenClBackend.open(d), OpenClBackend.open(d)));
+    }
+
+    @AfterAll
+    static void close() {
+        two.close();
+    }
+
+    @ParameterizedTest(name = "batch {0}")
+    @ValueSource(ints = {1, 2, 5, 7})
+    void everyOperationMatchesTheReference(int n) {
+        // Three rounds: the first shares evenly, the next by the speeds measured, whatever they were.
+        for (int round = 0; round < 3; round++) {
+            var x = Tensor.seeded(n * 10L + round).uniform(n, 3, 9, 8);
+            var w = Tensor.seeded(2).uniform(4, 3, 3, 3);
+            var bias = Tensor.seeded(3).uniform(4);
+            var p = Conv2dParams.DEFAULT.withPadding(1, 1);
+            var residual = Tensor.seeded(4).uniform(n, 4, 9, 8);
+            var relu = Activation.relu();
+            assertMatches(REFERENCE.conv2d(x, w, bias, p, residual, relu), two.conv2d(x, w, bias, p, residual, relu));
+
+            var dy = Tensor.seeded(5).uniform(n, 4, 9, 8);
+            var expected = REFERENCE.conv2dBackward(dy, x, w, p);
+            var got = two.conv2dBackward(dy, x, w, p);
+            assertMatches(expected.input(), got.input());
+            assertMatches(expected.weight(), got.weight());
+            assertMatches(expected.bias(), got.bias());
+
+            var t = ConvTranspose2dParams.DEFAULT.withStride(2, 2);
+            var wt = Tensor.seeded(6).uniform(3, 2, 3, 3);
+            assertMatches(REFERENCE.convTranspose2d(x, wt, null, t), two.convTranspose2d(x, wt, null, t));
+            var dyt = Tensor.seeded(7).uniform(REFERENCE.convTranspose2d(x, wt, null, t).shape());
+            var tExpected = REFERENCE.convTranspose2dBackward(dyt, x, wt, t);
+            var tGot = two.convTranspose2dBackward(dyt, x, wt, t);
+            assertMatches(tExpected.input(), tGot.input());
+            assertMatches(tExpected.weight(), tGot.weight());
+
+            var pool = Pool2dParams.of(2, 2);
+            var max = REFERENCE.maxPool2d(x, pool);
+            var gotMax = two.maxPool2d(x, pool);
+            assertMatches(max.output(), gotMax.output());
+            assertArrayEquals(max.indices(), gotMax.indices());
+            var dp = Tensor.seeded(8).uniform(max.output().shape());
+            assertMatches(REFERENCE.maxPool2dBackward(dp, max.indices(), x.shape(), pool),
+                    two.maxPool2dBackward(dp, max.indices(), x.shape(), pool));
+            assertMatches(REFERENCE.avgPool2d(x, pool), two.avgPool2d(x, pool));
+            assertMatches(REFERENCE.avgPool2dBackward(dp, x.shape(), pool), two.avgPool2dBackward(dp, x.shape(), pool));
+            assertMatches(REFERENCE.activation(x, relu), two.activation(x, relu));
+        }
+    }
+
+    @Test
+    void aFailingDeviceIsNamedAndNoPartialResultIsReturned() {
+        try (var pair = MultiDeviceBackend.of(List.of(new ReferenceBackend(), failing("lost device")))) {
+            var x = Tensor.seeded(1).uniform(4, 2, 5, 5);
+            var w = Tensor.seeded(2).uniform(3, 2, 3, 3);
+            var e = assertThrows(ConvclException.class, () -> pair.conv2d(x, w, null, Conv2dParams.DEFAULT));
+            assertEquals("device 1 (lost device): the device was lost", e.getMessage());
+        }
+    }
+
+    @Test
+    void tensorsThatDisagreeOnTheBatchAreRefusedAsByOneDevice() {
+        var x = Tensor.seeded(1).uniform(4, 2, 5, 5);
+        var w = Tensor.seeded(2).uniform(3, 2, 3, 3);
+        var residual = Tensor.seeded(3).uniform(2, 3, 3, 3);
+        var alone = assertThrows(IllegalArgumentException.class,
+                () -> REFERENCE.conv2d(x, w, null, Conv2dParams.DEFAULT, residual, Activation.identity()));
+        var shared = assertThrows(IllegalArgumentException.class,
+                () -> two.conv2d(x, w, null, Conv2dParams.DEFAULT, residual, Activation.identity()));
+        assertEquals(alone.getMessage(), shared.getMessage());
+        var missing = assertThrows(IllegalArgumentException.class, () -> two.conv2d(null, w, null, Conv2dParams.DEFAULT));
+        assertTrue(missing.getMessage().startsWith("input: "), missing.getMessage());
+    }
+
+    @Test
+    void sharesFollowTheMeasuredSpeedsAndAddUpToTheBatch() {
+        var split = new BatchSplit(3);
+        assertArrayEquals(new int[] {4, 3, 3}, split.shares("p", 10));
+        split.record("p", 0, 10, 1_000_000_000L);
+        split.record("p", 1, 30, 1_000_000_000L);
+        split.record("p", 2, 0, 5);
+        // The third device, not measured yet, counts as the mean of the others.
+        assertArrayEquals(new int[] {2, 6, 4}, split.shares("p", 12));
+        assertArrayEquals(new int[] {0, 1, 0}, split.shares("p", 1));
+        assertArrayEquals(new int[] {4, 3, 3}, split.shares("another problem", 10));
+    }
+
+    @Test
+    void severalPoclDevicesShareABatch() throws Exception {
+        var r = ForkedJvm.run(Map.of("POCL_DEVICES", "pthread pthread", "CONVCL_DEVICE", ""), TwoDevices.class);
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("2 devices: ok"), r.out() + r.err());
+    }
+
+    /** Run in a JVM whose POCL shows two devices: conv2d over both, against the reference. */
+    static final class TwoDevices {
+        public static void main(String[] args) {
+            var devices = Devices.chooseAll("pthread*");
+            try (var backend = MultiDeviceBackend.open(devices)) {
+                var x = Tensor.seeded(1).uniform(9, 3, 12, 12);
+                var w = Tensor.seeded(2).uniform(5, 3, 3, 3);
+                var got = backend.conv2d(x, w, null, Conv2dParams.DEFAULT);
+                var mismatch = Tolerance.FLOAT32.firstMismatch(got, REFERENCE.conv2d(x, w, null, Conv2dParams.DEFAULT));
+                System.out.println(devices.size() + " devices: " + (mismatch == null ? "ok" : mismatch));
+            }
+        }
+    }
+
+    private static void assertMatches(Tensor expected, Tensor got) {
+        assertNull(Tolerance.FLOAT32.firstMismatch(got, expected));
+    }
+
+    /** The reference, except that its convolutions fail as a lost device would. */
+    private static Backend failing(String name) {
+        var reference = new ReferenceBackend();
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("name")) {
+                        return name;
+                    }
+                    if (method.getName().equals("conv2d")) {
+                        throw new IllegalStateException("the device was lost");
+                    }
+                    try {
+                        return method.invoke(reference, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}
