@@ -12,9 +12,15 @@ import org.convcl.opencl.device.DeviceInfo;
  * Device discovery and choice. A device spec is an index into {@link #list()}, {@code gpu}, {@code cpu},
  * {@code accelerator}, {@code reference} (the plain CPU implementation, no OpenCL), or a substring of the device or
  * platform name. Without a spec, {@code CONVCL_DEVICE} is read; without that, the first GPU is taken, else the first
- * accelerator, else the first CPU device.
+ * accelerator, else the first CPU device. Thread-safe: the device list is found once per process.
  */
 public final class Devices {
+    /**
+     * The way to the reference a library message offers where there is no OpenCL device; the command line gives its
+     * flag instead.
+     */
+    public static final String REFERENCE_HINT = "Backends.open(\"reference\") for the plain CPU implementation";
+
     private Devices() {
     }
 
@@ -40,8 +46,8 @@ public final class Devices {
         String s = Backends.effectiveSpec(spec);
         List<DeviceInfo> devices = list();
         if (devices.isEmpty()) {
-            throw new ConvclException("no OpenCL platform with a device was found; " + Cl.INSTALL_HINT
-                    + " (or use --device reference for the plain CPU implementation)");
+            throw new ConvclException("no OpenCL platform with a device was found; " + Cl.INSTALL_HINT + "; or "
+                    + REFERENCE_HINT);
         }
         if (s.isEmpty()) {
             for (String type : List.of("gpu", "accelerator", "cpu")) {
