@@ -56,6 +56,16 @@ public final class Activation {
         return IDENTITY;
     }
 
+    /**
+     * The activation an epilogue applies where it may be left out.
+     *
+     * @param activation an activation, or null for none
+     * @return {@code activation}, or {@link #identity()} where it is null
+     */
+    public static Activation orIdentity(Activation activation) {
+        return activation == null ? IDENTITY : activation;
+    }
+
     /** {@return ReLU, {@code max(z, 0)} keeping NaN, as {@code torch.relu}} */
     public static Activation relu() {
         return RELU;
