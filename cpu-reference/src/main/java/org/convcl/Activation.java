@@ -22,6 +22,7 @@ import java.util.Objects;
  * <li>leaky ReLU gives {@code y > 0 ? dy : dy * slope}, so {@code dy * slope} at 0 and NaN.</li>
  * </ul>
  * A blocked gradient is 0 even for an infinite or NaN {@code dy}.
+ * <p>Immutable, so thread-safe.
  */
 public final class Activation {
     /** The function an activation applies; its parameters are {@link #min()}, {@link #max()}, {@link #slope()}. */

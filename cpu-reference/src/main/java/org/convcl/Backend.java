@@ -5,6 +5,7 @@ import org.convcl.reference.ReferenceBackend;
 /**
  * The operations every ConvCL backend provides, with PyTorch's semantics (NCHW float32, cross-correlation).
  * The plain CPU implementation is {@link ReferenceBackend}; the OpenCL one lives in the host module.
+ * <p>Thread safety is each implementation's: the reference and the OpenCL backend may be shared by threads (the OpenCL one runs one call at a time).
  */
 public interface Backend extends AutoCloseable {
 

@@ -19,6 +19,7 @@ import java.util.List;
  * output behind. Several files are written as one: all land or none does. An existing target that is not a regular
  * file, such as {@code /dev/null} or a named pipe, is written through instead, since renaming over it would replace
  * the device or pipe with a plain file. Every I/O error names the target as the user gave it.
+ * <p>Thread-safe: it keeps no state (two threads writing one file race as any two writers do).
  */
 public final class AtomicFile {
 

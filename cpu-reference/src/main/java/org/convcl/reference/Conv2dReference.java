@@ -5,7 +5,10 @@ import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
 import org.convcl.Tensor;
 
-/** Direct convolution as obvious nested loops, accumulated in double: the definition every backend must match. */
+/**
+ * Direct convolution as obvious nested loops, accumulated in double: the definition every backend must match.
+ * <p>Thread-safe: static functions without state.
+ */
 public final class Conv2dReference {
     private Conv2dReference() {
     }

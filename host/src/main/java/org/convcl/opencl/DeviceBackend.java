@@ -19,6 +19,7 @@ import org.convcl.Tensor;
  *     Tensor y = gpu.download(dy);
  * }
  * }</pre>
+ * <p>Implementations are thread-safe: calls are serialised on the backend, so it may be shared by threads.
  */
 public interface DeviceBackend {
     /**
