@@ -195,6 +195,9 @@ final class Flags {
         try {
             return Backends.open(spec);
         } catch (ConvclException e) {
+            if (!e.getMessage().contains(Devices.REFERENCE_HINT)) {
+                throw e;
+            }
             throw new ConvclException(inFlags(e.getMessage()));
         }
     }
