@@ -22,6 +22,7 @@ import java.util.Objects;
  * <li>leaky ReLU gives {@code y > 0 ? dy : dy * slope}, so {@code dy * slope} at 0 and NaN.</li>
  * </ul>
  * A blocked gradient is 0 even for an infinite or NaN {@code dy}.
+ * <p>Immutable, so thread-safe.
  */
 public final class Activation {
     /** The function an activation applies; its parameters are {@link #min()}, {@link #max()}, {@link #slope()}. */
@@ -54,6 +55,16 @@ public final class Activation {
     /** {@return no activation: {@code y = z}} */
     public static Activation identity() {
         return IDENTITY;
+    }
+
+    /**
+     * The activation an epilogue applies where it may be left out.
+     *
+     * @param activation an activation, or null for none
+     * @return {@code activation}, or {@link #identity()} where it is null
+     */
+    public static Activation orIdentity(Activation activation) {
+        return activation == null ? IDENTITY : activation;
     }
 
     /** {@return ReLU, {@code max(z, 0)} keeping NaN, as {@code torch.relu}} */

@@ -5,6 +5,7 @@ import org.convcl.reference.ReferenceBackend;
 /**
  * The operations every ConvCL backend provides, with PyTorch's semantics (NCHW float32, cross-correlation).
  * The plain CPU implementation is {@link ReferenceBackend}; the OpenCL one lives in the host module.
+ * <p>Thread safety is each implementation's: the reference and the OpenCL backend may be shared by threads (the OpenCL one runs one call at a time).
  */
 public interface Backend extends AutoCloseable {
 
@@ -36,13 +37,31 @@ public interface Backend extends AutoCloseable {
      * @param weight     (K, C/groups, KH, KW)
      * @param bias       (K), or null for none
      * @param params     stride, padding, dilation and groups
-     * @param activation applied last; {@link Activation#identity()} for none
+     * @param activation applied last; null or {@link Activation#identity()} for none
      * @return (N, K, OH, OW)
-     * @throws IllegalArgumentException when the shapes do not fit the parameters or the activation is null
-     * @see #conv2d(Tensor, Tensor, Tensor, Conv2dParams, Tensor, Activation)
+     * @throws IllegalArgumentException when the shapes do not fit the parameters
+     * @see #conv2d(Tensor, Tensor, Tensor, Conv2dParams, Epilogue)
      */
     default Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Activation activation) {
         return conv2d(input, weight, bias, params, null, activation);
+    }
+
+    /**
+     * conv2d with a fused epilogue, {@code y = activation(conv2d(input, weight) + bias + residual)}: the epilogue
+     * holds the activation and the residual, either optional.
+     *
+     * @param input    (N, C, H, W)
+     * @param weight   (K, C/groups, KH, KW)
+     * @param bias     (K), or null for none
+     * @param params   stride, padding, dilation and groups
+     * @param epilogue the residual (N, K, OH, OW) and the activation; null or {@link Epilogue#NONE} for neither
+     * @return (N, K, OH, OW)
+     * @throws IllegalArgumentException when the shapes do not fit the parameters, or the residual is not shaped like
+     *                                  the output
+     */
+    default Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Epilogue epilogue) {
+        var e = epilogue == null ? Epilogue.NONE : epilogue;
+        return conv2d(input, weight, bias, params, e.residual(), e.activation());
     }
 
     /**
@@ -54,10 +73,11 @@ public interface Backend extends AutoCloseable {
      * @param bias       (K), or null for none
      * @param params     stride, padding, dilation and groups
      * @param residual   (N, K, OH, OW), the output's shape, or null for none
-     * @param activation applied last; {@link Activation#identity()} for none
+     * @param activation applied last; null or {@link Activation#identity()} for none
      * @return (N, K, OH, OW)
-     * @throws IllegalArgumentException when the shapes do not fit the parameters, the residual is not shaped like
-     *                                  the output, or the activation is null
+     * @throws IllegalArgumentException when the shapes do not fit the parameters, or the residual is not shaped like
+     *                                  the output
+     * @see #conv2d(Tensor, Tensor, Tensor, Conv2dParams, Epilogue)
      */
     Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
                   Activation activation);

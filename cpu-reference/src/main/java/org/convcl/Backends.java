@@ -10,8 +10,9 @@ import org.convcl.spi.BackendProvider;
  * {@code cpu}, {@code accelerator}, part of a device or platform name, or {@code reference} for the plain CPU
  * implementation. Without a spec, the environment variable {@value #DEVICE_ENV} is read; without that, the default
  * device is the first GPU, else accelerator, else CPU, and where there is no OpenCL device at all (or no device
- * backend on the class path) the reference, with a one-line note on stderr. Device backends are found on the class
- * path ({@code convcl-host} provides the OpenCL one).
+ * backend on the class path) the reference, with a warning logged to {@value #LOGGER_NAME} through
+ * {@link System.Logger} (by default {@code java.util.logging}, which prints warnings on stderr). Device backends
+ * are found on the class path ({@code convcl-host} provides the OpenCL one). Thread-safe: it keeps no state.
  *
  * <pre>{@code
  * try (Backend backend = Backends.open(null)) {
@@ -22,6 +23,11 @@ import org.convcl.spi.BackendProvider;
 public final class Backends {
     /** Environment variable read when no device is named. */
     public static final String DEVICE_ENV = "CONVCL_DEVICE";
+
+    /** Where the fallback to the reference is logged, as a warning, so an application can route or silence it. */
+    public static final String LOGGER_NAME = "org.convcl.backends";
+
+    private static final System.Logger LOG = System.getLogger(LOGGER_NAME);
 
     private Backends() {
     }
@@ -47,7 +53,7 @@ public final class Backends {
             String missing = provider.isEmpty() ? "no device backend is on the class path (add org.convcl:convcl-host)"
                     : provider.get().missingDevice();
             if (missing != null) {
-                System.err.println("convcl: " + missing + "; using the reference backend (plain Java loops)");
+                LOG.log(System.Logger.Level.WARNING, missing + "; using the reference backend (plain Java loops)");
                 return new ReferenceBackend();
             }
         }

@@ -5,6 +5,8 @@ package org.convcl;
  * from the backward pass of a conv2d with an activation, with respect to the residual (N, K, OH, OW): the gradient
  * through the activation, which is also the gradient of the sum {@code conv + bias + residual} it was applied to.
  *
+ * <p>Immutable, so thread-safe as far as its parts are: the tensors it holds are referred to, not copied.
+ *
  * @param input    the input's gradient, shaped like the forward input
  * @param weight   the weight's gradient, shaped like the forward weight
  * @param bias     the bias's gradient, one value per output channel, whether or not the forward pass had a bias

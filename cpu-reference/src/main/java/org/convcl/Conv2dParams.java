@@ -10,6 +10,8 @@ import java.util.Arrays;
  * <p>With {@link #samePadding()} the four pads are 0 here and resolved per kernel by {@link #resolvedFor}: a total
  * of {@code dilation * (kernel - 1)} per axis, the odd one on the bottom or right, as PyTorch; stride must be 1.
  *
+ * <p>Immutable, so thread-safe.
+ *
  * @param strideH     rows between window positions, {@code >= 1}
  * @param strideW     columns between window positions, {@code >= 1}
  * @param padTop      zero rows above the input, {@code >= 0}

@@ -3,6 +3,7 @@ package org.convcl;
 /**
  * The sizes of one validated convolution: input (n, c, h, w), weight (k, c/groups, kh, kw), output (n, k, oh, ow).
  * Obtained from {@link Conv2dParams#shapeOf}, so every instance describes a legal convolution.
+ * <p>Immutable, so thread-safe.
  */
 public record Conv2dShape(int n, int c, int h, int w, int k, int kh, int kw, int oh, int ow, Conv2dParams params) {
 

@@ -10,6 +10,8 @@ import java.util.Arrays;
  * stride and dilation is checked where the parameters are used ({@link #shapeOf}), so the order of the calls does
  * not matter.
  *
+ * <p>Immutable, so thread-safe.
+ *
  * @param strideH    rows between the input pixels' windows in the output, {@code >= 1}
  * @param strideW    columns between the input pixels' windows in the output, {@code >= 1}
  * @param padH       rows cropped from the top and from the bottom of the full output, {@code >= 0}

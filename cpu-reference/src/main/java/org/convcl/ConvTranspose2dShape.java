@@ -4,6 +4,7 @@ package org.convcl;
  * The sizes of one validated transposed convolution: input (n, cIn, h, w), weight (cIn, cOut/groups, kh, kw),
  * output (n, cOut, oh, ow). Obtained from {@link ConvTranspose2dParams#shapeOf}, so every instance describes a legal
  * transposed convolution.
+ * <p>Immutable, so thread-safe.
  */
 public record ConvTranspose2dShape(int n, int cIn, int h, int w, int cOut, int kh, int kw, int oh, int ow,
                                    ConvTranspose2dParams params) {

@@ -3,6 +3,7 @@ package org.convcl;
 /**
  * Max pooling's output and, for each output element, where its maximum came from: {@code ih * W + iw} within the
  * input plane, as PyTorch's {@code return_indices}. Both are (N, C, OH, OW), row-major.
+ * <p>Thread-safe as far as its parts are: the output tensor and the index array are referred to, not copied.
  */
 public record MaxPool2dResult(Tensor output, long[] indices) {
     /**

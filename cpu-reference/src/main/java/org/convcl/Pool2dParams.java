@@ -13,6 +13,8 @@ import java.util.Arrays;
  * {@code count_include_pad=1}, and what {@code avg_pool2d} gives after an explicit zero {@code F.pad}); without it,
  * the input elements the window covers.
  *
+ * <p>Immutable, so thread-safe.
+ *
  * @param kernelH         window rows, {@code >= 1}
  * @param kernelW         window columns, {@code >= 1}
  * @param strideH         rows between windows, {@code >= 1}

@@ -1,6 +1,9 @@
 package org.convcl;
 
-/** The sizes of one validated pooling: input (n, c, h, w), output (n, c, oh, ow). */
+/**
+ * The sizes of one validated pooling: input (n, c, h, w), output (n, c, oh, ow).
+ * <p>Immutable, so thread-safe.
+ */
 public record Pool2dShape(int n, int c, int h, int w, int oh, int ow, Pool2dParams params) {
 
     /**

@@ -6,6 +6,7 @@ import java.util.Random;
  * Tensors of repeatable pseudo-random values, from {@link Tensor#seeded(long)}. The seed is given once, apart from
  * the shape, so it cannot be read as a dimension. Successive calls on one generator continue one
  * {@link java.util.Random} sequence; a new generator with the same seed starts it again.
+ * <p>Not thread-safe: one generator is one sequence; give each thread its own.
  */
 public final class RandomTensors {
     private final Random random;

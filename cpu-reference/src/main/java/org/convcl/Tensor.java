@@ -12,6 +12,7 @@ import java.util.Objects;
  * so later writes to your array or buffer do not reach the tensor; the constructor {@link #Tensor(float[], int...)}
  * wraps your array without copying, so writes through either are seen by both. Back to your data:
  * {@link #copyTo(float[], int)}, {@link #copyTo(FloatBuffer)}, or {@link #data()} for the backing array itself.
+ * <p>Not thread-safe: its values are a plain array; share a tensor between threads only while no thread writes it (the shape is fixed).
  */
 public final class Tensor {
     private final int[] shape;

@@ -3,6 +3,7 @@ package org.convcl;
 /**
  * Mixed tolerance: a value passes when {@code |got - expected| <= atol + rtol * |expected|}. NaN passes only
  * against NaN, and an infinity only against the same infinity, so a backend cannot hide a NaN behind a tolerance.
+ * <p>Immutable, so thread-safe.
  */
 public record Tolerance(double atol, double rtol) {
 

@@ -7,6 +7,7 @@ import org.convcl.reference.ReferenceBackend;
 /**
  * Runs the plain reference beside another backend on every call and throws {@link VerificationException} on the
  * first element outside the tolerance. Closing it closes the wrapped backend (and its reference).
+ * <p>Thread-safe as far as the wrapped backend is: the reference beside it keeps no state.
  */
 public final class VerifyingBackend implements Backend {
     private final Backend checked;

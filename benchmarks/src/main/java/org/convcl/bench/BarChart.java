@@ -56,6 +56,12 @@ final class BarChart {
         return bars;
     }
 
+    /** The chart's title, naming what the bars compare: the fastest CPU peer, or the reference when none ran. */
+    static String title(ResultTable table) {
+        return "ConvCL on each device against " + (table.hasCpuPeers() ? "the fastest CPU peer"
+                : "the reference (plain Java loops)") + ": GFLOP/s (log scale), all verified";
+    }
+
     static void write(ResultTable table, OutputStream out) throws IOException {
         var cases = new LinkedHashMap<String, List<Bar>>();
         table.byCase().forEach((name, row) -> cases.put(name, bars(table, row)));
@@ -89,7 +95,7 @@ final class BarChart {
             g.fillRect(0, 0, width, height);
             g.setColor(Color.BLACK);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-            g.drawString("ConvCL on each device against the fastest CPU peer: GFLOP/s (log scale), all verified", 10, 24);
+            g.drawString(title(table), 10, 24);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             int top = 50;
             int plotBottom = top + cases.size() * groupHeight;

@@ -68,7 +68,10 @@ public final class BenchSuite {
         return c;
     }
 
-    /** The cases a comma-separated list names, in suite order; null or blank selects {@link #DEFAULT}. */
+    /**
+     * The cases a comma-separated list names, in the order named (a repeated name runs once); null or blank selects
+     * {@link #DEFAULT}.
+     */
     public static List<BenchCase> select(String names) {
         if (names == null || names.isBlank()) {
             return DEFAULT;
@@ -80,7 +83,6 @@ public final class BenchSuite {
                 chosen.add(c);
             }
         }
-        chosen.sort((a, b) -> ALL.indexOf(a) - ALL.indexOf(b));
         return chosen;
     }
 }

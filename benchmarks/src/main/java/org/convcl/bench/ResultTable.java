@@ -13,7 +13,8 @@ import java.util.function.Predicate;
 
 /**
  * The measurements of one run as a table (one row per case, one column per backend and device, plus speed-ups of
- * the chosen ConvCL device over the reference, CLBlast and the fastest CPU peer, and how that device ran the case)
+ * the chosen ConvCL device over the reference, CLBlast and the fastest CPU peer, each where it ran, and how that
+ * device ran the case)
  * and as CSV (one line per measurement, with how each contender ran the case).
  */
 final class ResultTable {
@@ -54,7 +55,10 @@ final class ResultTable {
         for (var c : columns) {
             header.append(" | ").append(String.format("%-24s", abbreviate(c)));
         }
-        header.append(" | convcl/reference | convcl/clblast | convcl/fastest CPU peer | convcl plan");
+        // Speed-ups only over what ran: a column of "n/a" for a peer never asked for reads as a failure.
+        boolean reference = ran("reference"), clblast = ran("clblast"), peers = hasCpuPeers();
+        header.append(reference ? " | convcl/reference" : "").append(clblast ? " | convcl/clblast" : "")
+                .append(peers ? " | convcl/fastest CPU peer" : "").append(" | convcl plan");
         out.println(header);
         out.println("-".repeat(header.length()));
         for (var e : byCase.entrySet()) {
@@ -64,11 +68,17 @@ final class ResultTable {
                 line.append(" | ").append(String.format("%-24s", cell(m)));
             }
             var convcl = first(e.getValue(), "convcl");
-            line.append(" | ").append(String.format("%-16s", speedup(convcl, first(e.getValue(), "reference"))));
-            line.append(" | ").append(String.format("%-14s", speedup(convcl, first(e.getValue(), "clblast"))));
-            var peer = fastestCpuPeer(e.getValue());
-            line.append(" | ").append(String.format("%-23s",
-                    speedup(convcl, peer) + (peer == null ? "" : " (" + peer.backend() + ")")));
+            if (reference) {
+                line.append(" | ").append(String.format("%-16s", speedup(convcl, first(e.getValue(), "reference"))));
+            }
+            if (clblast) {
+                line.append(" | ").append(String.format("%-14s", speedup(convcl, first(e.getValue(), "clblast"))));
+            }
+            if (peers) {
+                var peer = fastestCpuPeer(e.getValue());
+                line.append(" | ").append(String.format("%-23s",
+                        speedup(convcl, peer) + (peer == null ? "" : " (" + peer.backend() + ")")));
+            }
             line.append(" | ").append(convcl == null ? "n/a" : convcl.config());
             out.println(line);
         }
@@ -97,7 +107,12 @@ final class ResultTable {
 
     /** Whether any CPU peer ran, verified or not: without one, the chart compares with the reference instead. */
     boolean hasCpuPeers() {
-        return rows.stream().anyMatch(m -> CpuPeers.BACKENDS.contains(m.backend()));
+        return CpuPeers.BACKENDS.stream().anyMatch(this::ran);
+    }
+
+    /** Whether {@code backend} ran any case, verified or not. */
+    private boolean ran(String backend) {
+        return rows.stream().anyMatch(m -> m.backend().equals(backend));
     }
 
     static String speedup(Measurement a, Measurement b) {

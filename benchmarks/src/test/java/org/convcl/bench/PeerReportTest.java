@@ -75,6 +75,24 @@ class PeerReportTest {
         var bars = BarChart.bars(table, table.byCase().get(CONV.name()));
         assertEquals(BarChart.REFERENCE_LEGEND, bars.get(2).legend());
         assertEquals("reference", bars.get(2).measurement().backend());
+        // Issue 24, stumble 10: the title said "against the fastest CPU peer" when none ran.
+        assertEquals("ConvCL on each device against the reference (plain Java loops): GFLOP/s (log scale), all"
+                + " verified", BarChart.title(table));
+        assertEquals("ConvCL on each device against the fastest CPU peer: GFLOP/s (log scale), all verified",
+                BarChart.title(new ResultTable(run())));
+    }
+
+    /** Issue 24, stumble 10: without --peers the table had "n/a" columns for CLBlast and the CPU peers. */
+    @Test
+    void theTableShowsSpeedUpsOnlyOverWhatRan() {
+        var rows = run().stream().filter(m -> m.backend().equals("convcl") || m.backend().equals("reference"))
+                .toList();
+        var out = new ByteArrayOutputStream();
+        new ResultTable(rows).print(new PrintStream(out, true, StandardCharsets.UTF_8));
+        var lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.get(0).endsWith(" | convcl/reference | convcl plan"), lines.get(0));
+        assertTrue(lines.get(2).matches(".*\\| 1000\\.00x +\\| "), lines.get(2));
+        assertTrue(lines.stream().noneMatch(l -> l.contains("clblast") || l.contains("CPU peer")), out.toString());
     }
 
     @Test

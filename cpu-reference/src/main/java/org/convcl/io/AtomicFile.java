@@ -21,6 +21,7 @@ import java.util.List;
  * the device or pipe with a plain file. A target that is a symbolic link is refused: renaming over it would replace
  * the link and writing through it would change a file the user did not name, so neither happens silently. Every
  * I/O error names the target as the user gave it.
+ * <p>Thread-safe: it keeps no state (two threads writing one file race as any two writers do).
  */
 public final class AtomicFile {
 

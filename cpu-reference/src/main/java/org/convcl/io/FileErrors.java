@@ -8,7 +8,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 
-/** File errors as "FILE: what went wrong", where FILE is always the name the user gave. */
+/**
+ * File errors as "FILE: what went wrong", where FILE is always the name the user gave.
+ * <p>Thread-safe: it keeps no state.
+ */
 public final class FileErrors {
     private FileErrors() {
     }

@@ -9,6 +9,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -17,11 +18,12 @@ import java.util.List;
 import org.convcl.Tensor;
 
 /**
- * NumPy {@code .npy} files: reads float32 ({@code '<f4'}, or {@code '=f4'} on little-endian machines) C-order arrays
- * of any rank, format versions 1.0 and 2.0,
- * into tensors; writes float32 and int64 ({@code '<i8'}) arrays in format 1.0, byte for byte as {@code np.save}.
- * A file that breaks a rule is refused with an {@link IllegalArgumentException} naming the file and the rule; data
- * after the last element counts as such a break. Writes are atomic: a failure leaves no partial file.
+ * NumPy {@code .npy} files: reads float32 ({@code '<f4'}, or {@code '=f4'} on little-endian machines) C-order
+ * arrays of any rank, format versions 1.0 and 2.0, into tensors, and int64 ({@code '<i8'}, or {@code '=i8'}) ones
+ * into {@link Int64Array}s; writes both in format 1.0, byte for byte as {@code np.save}. A file that breaks a rule
+ * is refused with an {@link IllegalArgumentException} naming the file and the rule; data after the last element
+ * counts as such a break. Writes are atomic: a failure leaves no partial file. Archives of several arrays
+ * ({@code .npz}) are {@link Npz}'s. Thread-safe: it keeps no state.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -33,6 +35,22 @@ public final class Npy {
     private static final int CHUNK_BYTES = 1 << 16;
     private static final String FLOAT32 = "<f4";
     private static final String INT64 = "<i8";
+
+    /** An element type read: its NumPy type string, its size, and the name and cast a refusal gives. */
+    enum Dtype {
+        FLOAT32_ELEMENTS(FLOAT32, Float.BYTES, "float32"),
+        INT64_ELEMENTS(INT64, Long.BYTES, "int64");
+
+        final String descr;
+        final int bytes;
+        final String numpyName;
+
+        Dtype(String descr, int bytes, String numpyName) {
+            this.descr = descr;
+            this.bytes = bytes;
+            this.numpyName = numpyName;
+        }
+    }
 
     /** Puts {@code count} elements starting at {@code from} into a little-endian buffer. */
     @FunctionalInterface
@@ -54,12 +72,49 @@ public final class Npy {
      * @throws IOException              when the file cannot be read
      */
     public static Tensor read(Path file) throws IOException {
+        return fromFile(file, Npy::read);
+    }
+
+    /** Reads one array from a channel; {@code file} names it in refusals. */
+    @FunctionalInterface
+    interface ChannelReader<T> {
+        T read(SeekableByteChannel channel, Path file) throws IOException;
+    }
+
+    private static <T> T fromFile(Path file, ChannelReader<T> reader) throws IOException {
         try (var channel = open(file)) {
-            var layout = layout(channel, file);
-            float[] data = new float[layout.count()];
-            readFloats(channel, file, layout.dataStart(), data);
-            return new Tensor(data, layout.header().shape());
+            return reader.read(channel, file);
         }
+    }
+
+    /** A float32 array from {@code channel}, such as an entry of an archive; {@code file} names it in refusals. */
+    static Tensor read(SeekableByteChannel channel, Path file) throws IOException {
+        var layout = layout(channel, file, Dtype.FLOAT32_ELEMENTS);
+        float[] data = new float[layout.count()];
+        readElements(channel, file, layout.dataStart(), data.length, Float.BYTES,
+                (buffer, from, n) -> buffer.asFloatBuffer().get(data, from, n));
+        return new Tensor(data, layout.header().shape());
+    }
+
+    /**
+     * Reads an int64 C-order array, such as PyTorch's max-pool indices saved with {@code np.save}.
+     *
+     * @param file a {@code .npy} file of dtype {@code '<i8'}
+     * @return the values, row-major, and the file's shape
+     * @throws IllegalArgumentException naming the file when it is not such an array, with the rules of {@link #read}
+     * @throws IOException              when the file cannot be read
+     */
+    public static Int64Array readInt64(Path file) throws IOException {
+        return fromFile(file, Npy::readInt64);
+    }
+
+    /** An int64 array from {@code channel}, such as an entry of an archive; {@code file} names it in refusals. */
+    static Int64Array readInt64(SeekableByteChannel channel, Path file) throws IOException {
+        var layout = layout(channel, file, Dtype.INT64_ELEMENTS);
+        long[] data = new long[layout.count()];
+        readElements(channel, file, layout.dataStart(), data.length, Long.BYTES,
+                (buffer, from, n) -> buffer.asLongBuffer().get(data, from, n));
+        return new Int64Array(data, layout.header().shape());
     }
 
     /**
@@ -73,11 +128,11 @@ public final class Npy {
      */
     public static int[] shape(Path file) throws IOException {
         try (var channel = open(file)) {
-            return layout(channel, file).header().shape();
+            return layout(channel, file, Dtype.FLOAT32_ELEMENTS).header().shape();
         }
     }
 
-    /** Where a checked file's data starts, and how many float32 elements it holds. */
+    /** Where a checked file's data starts, and how many elements it holds. */
     private record Layout(NpyHeader header, long dataStart, int count) {
     }
 
@@ -88,7 +143,7 @@ public final class Npy {
         return FileChannel.open(file, StandardOpenOption.READ);
     }
 
-    private static Layout layout(FileChannel channel, Path file) throws IOException {
+    private static Layout layout(SeekableByteChannel channel, Path file, Dtype dtype) throws IOException {
         long size = channel.size();
         var prefix = read(channel, file, 0, (int) Math.min(size, PREFIX_V1 + 2));
         if (size < MAGIC.length || !Arrays.equals(prefix.array(), 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
@@ -120,8 +175,8 @@ public final class Npy {
                     + (size - headerStart) + " bytes after the header length");
         }
         var text = ISO_8859_1.decode(read(channel, file, headerStart, (int) headerLength)).toString();
-        var header = parseHeader(file, text);
-        return new Layout(header, dataStart, elementCount(file, header, size - dataStart));
+        var header = parseHeader(file, text, dtype);
+        return new Layout(header, dataStart, elementCount(file, header, dtype, size - dataStart));
     }
 
     /**
@@ -179,10 +234,7 @@ public final class Npy {
      *                                  rank needs a header longer than format 1.0 holds
      */
     public static AtomicFile.Output int64(Path file, long[] data, int... shape) {
-        if (Tensor.elementCount(shape) != data.length) {
-            throw new IllegalArgumentException("data: length " + data.length + " does not match shape "
-                    + Arrays.toString(shape));
-        }
+        new Int64Array(data, shape);
         return output(file, new NpyHeader(INT64, false, shape), Long.BYTES, data.length,
                 (buffer, from, count) -> buffer.asLongBuffer().put(data, from, count));
     }
@@ -209,14 +261,14 @@ public final class Npy {
         });
     }
 
-    private static NpyHeader parseHeader(Path file, String text) {
+    private static NpyHeader parseHeader(Path file, String text, Dtype dtype) {
         NpyHeader header;
         try {
             header = NpyHeader.parse(text);
         } catch (IllegalArgumentException e) {
             throw invalid(file, e.getMessage());
         }
-        String dtypeProblem = dtypeProblem(header.descr(), ByteOrder.nativeOrder());
+        String dtypeProblem = dtypeProblem(header.descr(), dtype, ByteOrder.nativeOrder());
         if (dtypeProblem != null) {
             throw invalid(file, dtypeProblem);
         }
@@ -231,12 +283,13 @@ public final class Npy {
      * The element count, once the data the shape implies is known to be what the file holds, so that no header can
      * make the reader allocate more than the file's size.
      */
-    private static int elementCount(Path file, NpyHeader header, long dataBytesInFile) {
-        var dataBytes = BigInteger.valueOf(Float.BYTES);
+    private static int elementCount(Path file, NpyHeader header, Dtype dtype, long dataBytesInFile) {
+        var dataBytes = BigInteger.valueOf(dtype.bytes);
         for (int extent : header.shape()) {
             dataBytes = dataBytes.multiply(BigInteger.valueOf(extent));
         }
-        String what = "shape " + header.shapeText() + " of float32 takes " + dataBytes + " bytes but the file has ";
+        String what = "shape " + header.shapeText() + " of " + dtype.numpyName + " takes " + dataBytes
+                + " bytes but the file has ";
         int order = dataBytes.compareTo(BigInteger.valueOf(dataBytesInFile));
         if (order > 0) {
             throw invalid(file, "truncated data: " + what + "only " + dataBytesInFile + " after the header");
@@ -244,7 +297,7 @@ public final class Npy {
         if (order < 0) {
             throw invalid(file, "trailing data: " + what + dataBytesInFile + " after the header");
         }
-        long count = dataBytesInFile / Float.BYTES;
+        long count = dataBytesInFile / dtype.bytes;
         if (count > Integer.MAX_VALUE - 8) {
             throw invalid(file, "shape " + header.shapeText() + " has more elements than a Java array holds");
         }
@@ -252,21 +305,22 @@ public final class Npy {
     }
 
     /**
-     * Null when {@code descr} is little-endian float32 on a machine of byte order {@code nativeOrder}, else why not.
-     * Native order ({@code '=f4'}, which numpy reads in the reading machine's order) is little-endian on x86 and
-     * ARM; only a big-endian machine makes it big-endian.
+     * Null when {@code descr} is {@code dtype} in little-endian order on a machine of byte order {@code nativeOrder},
+     * else why not. Native order ({@code '=f4'}, which numpy reads in the reading machine's order) is little-endian
+     * on x86 and ARM; only a big-endian machine makes it big-endian.
      */
-    static String dtypeProblem(String descr, ByteOrder nativeOrder) {
+    static String dtypeProblem(String descr, Dtype dtype, ByteOrder nativeOrder) {
         boolean bigEndian = descr.startsWith(">") || (descr.startsWith("=") && nativeOrder == ByteOrder.BIG_ENDIAN);
-        if (descr.equals(FLOAT32) || (descr.equals("=f4") && !bigEndian)) {
+        String kindAndSize = dtype.descr.substring(1);
+        if (descr.equals(dtype.descr) || (descr.equals("=" + kindAndSize) && !bigEndian)) {
             return null;
         }
-        boolean float32 = descr.length() == 3 && descr.endsWith("f4");
-        return "dtype '" + descr + "'" + dtypeName(descr, bigEndian) + " found, float32 ('" + FLOAT32
-                + "') is needed: save " + (float32 ? "x.astype('<f4')" : "x.astype(numpy.float32)") + " instead";
+        boolean sameType = descr.length() == 3 && descr.endsWith(kindAndSize);
+        return "dtype '" + descr + "'" + dtypeName(descr, bigEndian) + " found, " + dtype.numpyName + " ('"
+                + dtype.descr + "') is needed: save " + (sameType ? "x.astype('" + dtype.descr + "')"
+                : "x.astype(numpy." + dtype.numpyName + ")") + " instead";
     }
 
-    /** A reader's name for a NumPy type string, as in {@code " (float64)"}, or "" for an unusual one. */
     private static String dtypeName(String descr, boolean bigEndian) {
         if (descr.length() < 3 || "<>|=".indexOf(descr.charAt(0)) < 0 || !descr.substring(2).matches("[1-9][0-9]?")) {
             return "";
@@ -286,27 +340,36 @@ public final class Npy {
         return " (" + kind + (kind.equals("bool") ? "" : bits) + (bigEndian ? ", big-endian" : "") + ")";
     }
 
-    private static void readFloats(FileChannel channel, Path file, long position, float[] data) throws IOException {
+    /** Takes {@code count} elements starting at {@code from} out of a little-endian buffer. */
+    @FunctionalInterface
+    private interface ElementReader {
+        void get(ByteBuffer buffer, int from, int count);
+    }
+
+    private static void readElements(SeekableByteChannel channel, Path file, long position, int count,
+                                     int elementBytes, ElementReader elements) throws IOException {
         var buffer = ByteBuffer.allocate(CHUNK_BYTES).order(LITTLE_ENDIAN);
-        int perChunk = CHUNK_BYTES / Float.BYTES;
-        for (int from = 0; from < data.length; from += perChunk) {
-            int n = Math.min(perChunk, data.length - from);
-            fill(channel, file, position + (long) from * Float.BYTES, buffer.clear().limit(n * Float.BYTES));
-            buffer.flip().asFloatBuffer().get(data, from, n);
+        int perChunk = CHUNK_BYTES / elementBytes;
+        for (int from = 0; from < count; from += perChunk) {
+            int n = Math.min(perChunk, count - from);
+            fill(channel, file, position + (long) from * elementBytes, buffer.clear().limit(n * elementBytes));
+            elements.get(buffer.flip(), from, n);
         }
     }
 
     /** Reads {@code length} bytes at {@code position} into a new little-endian buffer, flipped for reading. */
-    private static ByteBuffer read(FileChannel channel, Path file, long position, int length) throws IOException {
+    private static ByteBuffer read(SeekableByteChannel channel, Path file, long position, int length)
+            throws IOException {
         var buffer = ByteBuffer.allocate(length).order(LITTLE_ENDIAN);
         fill(channel, file, position, buffer);
         return buffer.flip();
     }
 
-    private static void fill(FileChannel channel, Path file, long position, ByteBuffer buffer) throws IOException {
+    private static void fill(SeekableByteChannel channel, Path file, long position, ByteBuffer buffer)
+            throws IOException {
         long at = position;
         while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, at);
+            int n = channel.position(at).read(buffer);
             if (n < 0) {
                 throw new EOFException(file + ": the file got shorter while it was read");
             }
@@ -315,7 +378,7 @@ public final class Npy {
     }
 
     /** The refusal of {@code file}, with the header's control characters (a NUL, say) escaped to keep one line. */
-    private static IllegalArgumentException invalid(Path file, String rule) {
+    static IllegalArgumentException invalid(Path file, String rule) {
         var message = new StringBuilder();
         (file + ": " + rule).chars().forEach(c -> message.append(
                 Character.isISOControl(c) ? String.format("\\x%02x", c) : Character.toString(c)));

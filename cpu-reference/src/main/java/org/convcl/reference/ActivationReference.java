@@ -3,7 +3,10 @@ package org.convcl.reference;
 import org.convcl.Activation;
 import org.convcl.Tensor;
 
-/** An activation and its gradient, element by element ({@link Activation#apply}, {@link Activation#gradient}). */
+/**
+ * An activation and its gradient, element by element ({@link Activation#apply}, {@link Activation#gradient}).
+ * <p>Thread-safe: static functions without state.
+ */
 public final class ActivationReference {
     private ActivationReference() {
     }

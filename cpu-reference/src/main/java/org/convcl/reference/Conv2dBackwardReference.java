@@ -8,6 +8,7 @@ import org.convcl.Tensor;
  * The gradients of conv2d as plain loops: every product {@code x[n, c, ih, iw] * w[k, ci, i, j]} that conv2d sums
  * into {@code y[n, k, oh, ow]} sends {@code dy[n, k, oh, ow]} back to the input and weight it came from; the bias
  * gradient sums dy. A tap on the zero padding adds {@code dy * 0} to its weight's gradient. Accumulated in double.
+ * <p>Thread-safe: static functions without state.
  */
 public final class Conv2dBackwardReference {
     private Conv2dBackwardReference() {

@@ -5,7 +5,10 @@ import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
 import org.convcl.Tensor;
 
-/** Direct convolution as obvious nested loops, accumulated in double: the definition every backend must match. */
+/**
+ * Direct convolution as obvious nested loops, accumulated in double: the definition every backend must match.
+ * <p>Thread-safe: static functions without state.
+ */
 public final class Conv2dReference {
     private Conv2dReference() {
     }
@@ -33,16 +36,16 @@ public final class Conv2dReference {
      * @param bias       (K) or null
      * @param params     stride, padding, dilation and groups
      * @param residual   (N, K, OH, OW) or null
-     * @param activation applied last; {@link Activation#identity()} for none
+     * @param activation applied last; null or {@link Activation#identity()} for none
      * @return (N, K, OH, OW)
-     * @throws IllegalArgumentException when the shapes do not fit the parameters, the residual is not shaped like
-     *                                  the output, or the activation is null
+     * @throws IllegalArgumentException when the shapes do not fit the parameters, or the residual is not shaped like
+     *                                  the output
      */
     public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
                                 Activation activation) {
         Conv2dShape s = params.shapeOf(input, weight, bias);
         Conv2dParams p = s.params(); // "same" padding resolved to pads
-        ActivationReference.requireNonNull("activation", activation);
+        Activation act = Activation.orIdentity(activation);
         if (residual != null) {
             Tensor.requireShape("residual", residual, s.outputShape());
         }
@@ -78,7 +81,7 @@ public final class Conv2dReference {
                 }
                 for (int o = 0; o < plane; o++) {
                     int i = (n * s.k() + k) * plane + o;
-                    y[i] = activation.apply((float) (acc[o] + (residual == null ? 0 : residual.data()[i])));
+                    y[i] = act.apply((float) (acc[o] + (residual == null ? 0 : residual.data()[i])));
                 }
             }
         }

@@ -12,6 +12,7 @@ import org.convcl.Tensor;
  * PyTorch's col2im drops them. The gradients are those of that sum: the input gradient is conv2d of dy, where a tap
  * on a cropped pixel reads zero (and still adds {@code 0 * w}, as PyTorch's conv2d does); the weight gradient pairs
  * each input value with the dy its products landed on; the bias gradient sums dy.
+ * <p>Thread-safe: static functions without state.
  */
 public final class ConvTranspose2dReference {
     private ConvTranspose2dReference() {

@@ -2,7 +2,10 @@ package org.convcl.reference;
 
 import org.convcl.Tensor;
 
-/** Plain matrix product in double: {@code C = A * B} for row-major A (M, K) and B (K, N). */
+/**
+ * Plain matrix product in double: {@code C = A * B} for row-major A (M, K) and B (K, N).
+ * <p>Thread-safe: static functions without state.
+ */
 public final class GemmReference {
     private GemmReference() {
     }

@@ -7,6 +7,7 @@ import org.convcl.Tensor;
 /**
  * The column matrix of one image: row {@code (c*KH + i)*KW + j}, column {@code oh*OW + ow} holds the input value
  * under kernel tap (i, j) of channel c for output pixel (oh, ow), or 0 where the tap falls in the padding.
+ * <p>Thread-safe: static functions without state.
  */
 public final class Im2colReference {
     private Im2colReference() {

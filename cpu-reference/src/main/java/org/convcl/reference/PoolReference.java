@@ -5,7 +5,10 @@ import org.convcl.Pool2dParams;
 import org.convcl.Pool2dShape;
 import org.convcl.Tensor;
 
-/** Max and average pooling and their gradients as plain loops, following PyTorch's CPU kernels. */
+/**
+ * Max and average pooling and their gradients as plain loops, following PyTorch's CPU kernels.
+ * <p>Thread-safe: static functions without state.
+ */
 public final class PoolReference {
     private PoolReference() {
     }

@@ -12,6 +12,7 @@ import org.convcl.Tensor;
 /**
  * The specification as a {@link Backend}: every operation is the plain loop implementation of this module. It holds
  * nothing to release, but behaves like every backend once closed: calls throw {@link IllegalStateException}.
+ * <p>Thread-safe: it keeps no state but whether it is closed.
  */
 public final class ReferenceBackend implements Backend {
     private volatile boolean closed;

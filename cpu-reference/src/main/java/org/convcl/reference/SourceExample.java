@@ -5,6 +5,7 @@ import org.convcl.Tensor;
 /**
  * The worked example of the source material: a 2-channel 3x3 input through a 2x2 blur and a 2x2 vertical-edge
  * filter, giving {@code [[64,72],[88,96]]} and {@code [[4,4],[4,4]]}, which 2x2 max pooling turns into 96 and 4.
+ * <p>Thread-safe: each call makes new tensors.
  */
 public final class SourceExample {
     private SourceExample() {

@@ -5,6 +5,7 @@ import org.convcl.Backend;
 /**
  * A device backend that {@link org.convcl.Backends#open} finds through {@link java.util.ServiceLoader}; implementations
  * are listed in {@code META-INF/services/org.convcl.spi.BackendProvider}.
+ * <p>Implementations must be thread-safe: the service loader's instance may be called from any thread.
  */
 public interface BackendProvider {
     /**

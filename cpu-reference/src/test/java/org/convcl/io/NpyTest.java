@@ -191,14 +191,14 @@ class NpyTest {
 
     @Test
     void nativeOrderFloat32IsLittleEndianExceptOnABigEndianMachine() {
-        assertNull(Npy.dtypeProblem("=f4", java.nio.ByteOrder.LITTLE_ENDIAN));
-        assertNull(Npy.dtypeProblem("<f4", java.nio.ByteOrder.BIG_ENDIAN));
+        assertNull(Npy.dtypeProblem("=f4", Npy.Dtype.FLOAT32_ELEMENTS, java.nio.ByteOrder.LITTLE_ENDIAN));
+        assertNull(Npy.dtypeProblem("<f4", Npy.Dtype.FLOAT32_ELEMENTS, java.nio.ByteOrder.BIG_ENDIAN));
         assertEquals("dtype '=f4' (float32, big-endian) found, float32 ('<f4') is needed: save x.astype('<f4') instead",
-                Npy.dtypeProblem("=f4", java.nio.ByteOrder.BIG_ENDIAN));
+                Npy.dtypeProblem("=f4", Npy.Dtype.FLOAT32_ELEMENTS, java.nio.ByteOrder.BIG_ENDIAN));
         assertEquals("dtype '>f4' (float32, big-endian) found, float32 ('<f4') is needed: save x.astype('<f4') instead",
-                Npy.dtypeProblem(">f4", java.nio.ByteOrder.LITTLE_ENDIAN));
+                Npy.dtypeProblem(">f4", Npy.Dtype.FLOAT32_ELEMENTS, java.nio.ByteOrder.LITTLE_ENDIAN));
         assertEquals("dtype '' found, float32 ('<f4') is needed: save x.astype(numpy.float32) instead",
-                Npy.dtypeProblem("", java.nio.ByteOrder.LITTLE_ENDIAN));
+                Npy.dtypeProblem("", Npy.Dtype.FLOAT32_ELEMENTS, java.nio.ByteOrder.LITTLE_ENDIAN));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.convcl.cli;
 
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,36 +109,9 @@ public final class Args {
         return known ? "; flags start with two dashes: --" + name : "";
     }
 
-    /**
-     * The declared flag {@code name} most likely misspells: a third of its letters or fewer changed (at least one),
-     * or the start of it.
-     */
+    /** The declared flag {@code name} most likely misspells ({@link DidYouMean}). */
     private static Optional<String> closest(Spec spec, String name) {
-        int edits = Math.max(1, name.length() / 3);
-        return Stream.concat(spec.options().stream(), spec.switches().stream())
-                .filter(known -> (name.length() >= 2 && known.startsWith(name)) || editDistance(known, name) <= edits)
-                .min(Comparator.comparingInt((String known) -> editDistance(known, name))
-                        .thenComparing(Comparator.naturalOrder()));
-    }
-
-    /** Levenshtein distance: insertions, deletions and substitutions. */
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        return DidYouMean.closest(Stream.concat(spec.options().stream(), spec.switches().stream()).toList(), name);
     }
 
     /** The value of an option, or null when it was not given. */

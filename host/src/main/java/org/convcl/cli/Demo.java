@@ -65,7 +65,7 @@ final class Demo {
         var verification = new Verification();
         Tensor maps;
         // Closing the verifying wrapper closes the device too; a backend's close() may run twice.
-        try (var device = Backends.open(deviceSpec); var verified = verification.wrap(device)) {
+        try (var device = Flags.open(deviceSpec); var verified = verification.wrap(device)) {
             out.println("ConvCL demo: three small jobs on one device, each result compared with the reference");
             out.println("device: " + (device instanceof OpenClBackend cl ? cl.device().describe() : device.name()));
             out.println("reference: the same operations written as plain Java loops that add up in double"

@@ -49,7 +49,7 @@ final class DevicesCommand extends AbstractCommand {
                 chosen = Devices.chooseAll(spec);
             }
         } catch (ConvclException e) {
-            out.println("no OpenCL device: " + e.getMessage());
+            out.println("no OpenCL device: " + Flags.inFlags(e.getMessage()));
         } catch (IllegalArgumentException e) {
             if (spec != null) {
                 throw e;

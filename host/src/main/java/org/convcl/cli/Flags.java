@@ -9,6 +9,9 @@ import org.convcl.Backends;
 import org.convcl.Conv2dParams;
 import org.convcl.ConvTranspose2dParams;
 import org.convcl.Pool2dParams;
+import org.convcl.opencl.Devices;
+import org.convcl.opencl.device.ConvclException;
+import org.convcl.reference.ReferenceBackend;
 
 /** Flags several commands share, parsed in one place so that their spelling, defaults, limits and help agree. */
 final class Flags {
@@ -166,8 +169,11 @@ final class Flags {
      * @param path how the backend runs the operation (for a report), or null where there is only one way
      */
     static <T> T onBackend(Args args, PrintStream out, Function<Backend, String> path, Function<Backend, T> operation) {
-        var backend = Backends.open(args.value(DEVICE));
-        if (!args.isSet(VERIFY)) {
+        var backend = open(args.value(DEVICE));
+        if (!args.isSet(VERIFY) || backend instanceof ReferenceBackend) {
+            if (args.isSet(VERIFY)) {
+                out.println("verify: nothing to compare: this ran on the reference, which --verify compares with");
+            }
             try (backend) {
                 return operation.apply(backend);
             }
@@ -179,6 +185,27 @@ final class Flags {
             verification.report(out, backend.name(), path.apply(backend));
             return result;
         }
+    }
+
+    /**
+     * {@link Backends#open}, with the command line's flag where the library's message offers the reference.
+     *
+     * @throws ConvclException when no OpenCL device can be had, saying to give {@code --device reference}
+     */
+    static Backend open(String spec) {
+        try {
+            return Backends.open(spec);
+        } catch (ConvclException e) {
+            if (!e.getMessage().contains(Devices.REFERENCE_HINT)) {
+                throw e;
+            }
+            throw new ConvclException(inFlags(e.getMessage()));
+        }
+    }
+
+    /** A library message in the command line's words: the flag, where it offers the reference. */
+    static String inFlags(String message) {
+        return message.replace(Devices.REFERENCE_HINT, "--device reference for the plain CPU implementation");
     }
 
     /** {@link #onBackend(Args, PrintStream, Function, Function)} for an operation with one way to run. */

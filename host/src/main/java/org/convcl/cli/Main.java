@@ -38,6 +38,7 @@ public final class Main {
 
     /** The {@code convcl} entry point: runs the command line and exits with its status. */
     public static void main(String[] args) {
+        LogLines.install(System.err);
         System.exit(run(args, System.out, System.err));
     }
 
@@ -73,7 +74,9 @@ public final class Main {
         String name = args[helpFirst ? 1 : 0];
         var command = COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
         if (command == null) {
-            return error(err, USAGE, "unknown command '" + name + "' (see 'convcl --help')");
+            var meant = DidYouMean.closest(COMMANDS.stream().map(Command::name).toList(), name);
+            return error(err, USAGE, "unknown command '" + name + "'" + meant.map(m -> " (did you mean '" + m + "'?)")
+                    .orElse("") + " (see 'convcl --help')");
         }
         var rest = Arrays.asList(args).subList(helpFirst ? 2 : 1, args.length);
         if (helpFirst || rest.stream().anyMatch(Main::isHelp)) {
@@ -109,8 +112,13 @@ public final class Main {
 
     /** A user error on one line, as scripts and the conformance check read it. */
     private static int error(PrintStream err, int status, String message) {
-        err.println("convcl: " + String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", "; "));
+        err.println(oneLine(message));
         return status;
+    }
+
+    /** A message as one line of the command line's: {@code convcl: }, then its lines joined by {@code ; }. */
+    static String oneLine(String message) {
+        return "convcl: " + String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 
     private static String usage() {

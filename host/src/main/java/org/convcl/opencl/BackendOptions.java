@@ -14,6 +14,8 @@ import org.convcl.opencl.tuning.TuningCache;
  * How a backend runs, for tuning, tests and benchmarks; {@link #defaultsFor} suits everything else. Build one
  * from the defaults with the {@code with...} methods.
  *
+ * <p>Immutable, so thread-safe.
+ *
  * @param sgemm               the SGEMM kernel and its parameters
  * @param columnBudgetBytes   the most bytes one im2col column buffer may take; larger work is chunked
  * @param path                which conv2d path runs; {@link Conv2dPath#AUTO} lets the planner choose

@@ -3,6 +3,7 @@ package org.convcl.opencl;
 /**
  * The ways conv2d can run on a device. {@link #AUTO} lets the planner choose per shape; the others pin one path, for
  * tests that check every path on the same shapes and for benchmarks that compare them.
+ * <p>Immutable, so thread-safe.
  */
 public enum Conv2dPath {
     /** The planner chooses from the shape and the device. */

@@ -19,6 +19,7 @@ import org.convcl.Tensor;
  *     Tensor y = gpu.download(dy);
  * }
  * }</pre>
+ * <p>Implementations are thread-safe: calls are serialised on the backend, so it may be shared by threads.
  */
 public interface DeviceBackend {
     /**
@@ -44,10 +45,10 @@ public interface DeviceBackend {
      * @param weight     (K, C/groups, KH, KW)
      * @param bias       (K) or null
      * @param params     stride, padding, dilation and groups
-     * @param activation applied last; {@link Activation#identity()} for none
+     * @param activation applied last; null or {@link Activation#identity()} for none
      * @return (N, K, OH, OW), owned by the caller
-     * @throws IllegalArgumentException when a shape does not fit the parameters, the activation is null, a tensor
-     *                                  belongs to another backend, or the result would pass the memory budget
+     * @throws IllegalArgumentException when a shape does not fit the parameters, a tensor belongs to another
+     *                                  backend, or the result would pass the memory budget
      * @throws IllegalStateException    when this backend or a tensor is closed
      * @see #conv2d(DeviceTensor, DeviceTensor, DeviceTensor, Conv2dParams, DeviceTensor, Activation)
      */
@@ -63,7 +64,7 @@ public interface DeviceBackend {
      * @param bias       (K) or null
      * @param params     stride, padding, dilation and groups
      * @param residual   (N, K, OH, OW) or null
-     * @param activation {@link Activation#identity()} for none
+     * @param activation applied last; null or {@link Activation#identity()} for none
      * @return (N, K, OH, OW), owned by the caller
      * @throws IllegalArgumentException when a shape does not fit, or the residual is the output of no such shape
      */

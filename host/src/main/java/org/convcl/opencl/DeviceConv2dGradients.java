@@ -4,6 +4,8 @@ package org.convcl.opencl;
  * conv2d's gradients on the device: shaped like the input (N, C, H, W), the weight and a (K) bias, and from the
  * backward pass with an activation the residual's (N, K, OH, OW), the gradient through the activation.
  *
+ * <p>Thread-safe: an immutable record of device tensors, each of which any thread may close.
+ *
  * @param input    the input's gradient, shaped like the forward input
  * @param weight   the weight's gradient, shaped like the forward weight
  * @param bias     the bias's gradient, one value per output channel

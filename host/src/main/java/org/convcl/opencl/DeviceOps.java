@@ -63,12 +63,11 @@ final class DeviceOps implements AutoCloseable {
         requireNonNull("input", input);
         requireNonNull("weight", weight);
         requireNonNull("params", params);
-        requireNonNull("activation", activation);
         var s = params.shapeOf(input.shape(), weight.shape(), bias == null ? null : bias.shape());
         if (residual != null) {
             requireShape("residual", residual, s.outputShape());
         }
-        var epilogue = new Epilogue(activation, residual == null ? null : buffer(residual, "residual"));
+        var epilogue = new Epilogue(Activation.orIdentity(activation), residual == null ? null : buffer(residual, "residual"));
         return store.produce("output", s.outputShape(), y -> convolutions.conv2d(s, buffer(input, "input"),
                 buffer(weight, "weight"), bias == null ? null : buffer(bias, "bias"), epilogue, y));
     }

@@ -13,9 +13,15 @@ import org.convcl.opencl.runtime.DeviceBuffer;
  * back with {@link OpenClBackend#download}. Max pooling's indices are device tensors of int64 elements, read back
  * with {@link OpenClBackend#downloadIndices}. Close it to free the device memory; closing twice is harmless, and so
  * is closing it after its backend, which freed it. One that is never closed is freed once garbage-collected, with
- * a warning, as until then it holds device memory the garbage collector does not see.
+ * a warning (once per process, logged to {@value #LOGGER_NAME} through {@link System.Logger}), as until then it holds
+ * device memory the garbage collector does not see. Any thread may close it; the operations that use it take its
+ * backend's lock.
  */
 public final class DeviceTensor implements AutoCloseable {
+    /** Where the warning about a device tensor garbage-collected without close() is logged. */
+    public static final String LOGGER_NAME = "org.convcl.tensors";
+
+    private static final System.Logger LOG = System.getLogger(LOGGER_NAME);
     private static final Cleaner CLEANER = Cleaner.create();
     private static final AtomicBoolean WARNED = new AtomicBoolean();
 
@@ -132,7 +138,7 @@ public final class DeviceTensor implements AutoCloseable {
         public void run() {
             if (buffer.isOpen()) {
                 if (!WARNED.getAndSet(true)) {
-                    System.err.println("convcl: warning: a device tensor was garbage-collected without close(); close"
+                    LOG.log(System.Logger.Level.WARNING, "a device tensor was garbage-collected without close(); close"
                             + " device tensors (try-with-resources) to free device memory when they are done");
                 }
                 owner.release(buffer);

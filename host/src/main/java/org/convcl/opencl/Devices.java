@@ -13,8 +13,14 @@ import org.convcl.opencl.device.DeviceInfo;
  * {@code accelerator}, {@code reference} (the plain CPU implementation, no OpenCL), or a substring of the device or
  * platform name. Without a spec, {@code CONVCL_DEVICE} is read; without that, the first GPU is taken, else the first
  * accelerator, else the first CPU device. {@link #chooseAll} also takes specs naming several devices.
+ * Thread-safe: the device list is found once per process.
  */
 public final class Devices {
+    /**
+     * The way to the reference a library message offers where there is no OpenCL device; the command line gives its
+     * flag instead.
+     */
+    public static final String REFERENCE_HINT = "Backends.open(\"reference\") for the plain CPU implementation";
     /** Any index of more digits is past every list of devices, and may be past int's range. */
     private static final int MAX_INDEX_DIGITS = 9;
 
@@ -43,8 +49,8 @@ public final class Devices {
         String s = Backends.effectiveSpec(spec);
         List<DeviceInfo> devices = list();
         if (devices.isEmpty()) {
-            throw new ConvclException("no OpenCL platform with a device was found; " + Cl.noDeviceHint()
-                    + " (or use --device reference for the plain CPU implementation)");
+            throw new ConvclException("no OpenCL platform with a device was found; " + Cl.noDeviceHint() + "; or "
+                    + REFERENCE_HINT);
         }
         if (s.isEmpty()) {
             for (String type : List.of("gpu", "accelerator", "cpu")) {

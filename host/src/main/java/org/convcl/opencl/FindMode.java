@@ -7,6 +7,7 @@ import java.util.Locale;
  * parameters, device and driver) times every algorithm that can run it and stores the fastest beside the tuning
  * cache, in {@code find.tsv}; later calls and later processes plan the stored one without timing. Where nothing is
  * stored, the device class's thresholds decide.
+ * <p>Immutable, so thread-safe.
  */
 public enum FindMode {
     /** The thresholds alone; the database is neither read nor written. */

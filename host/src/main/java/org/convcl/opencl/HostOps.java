@@ -31,7 +31,6 @@ final class HostOps {
     Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
                   Activation activation) {
         requireNonNull("params", params);
-        requireNonNull("activation", activation);
         var s = params.shapeOf(input, weight, bias);
         if (residual != null) {
             Tensor.requireShape("residual", residual, s.outputShape());

@@ -3,10 +3,11 @@ package org.convcl.opencl;
 import java.util.ArrayList;
 import java.util.List;
 import org.convcl.Tensor;
+import org.convcl.opencl.runtime.MemoryBudgetException;
 
 /**
- * One host-tensor call run on the device in slices of images, so that a batch larger than one allocation (or the
- * transfer budget) still runs: per slice, the per-image inputs go up, the device operation runs, and the per-image
+ * One host-tensor call run on the device in slices of images, so that a batch larger than one allocation, the
+ * transfer budget or the memory budget still runs: per slice, the per-image inputs go up, the device operation runs, and the per-image
  * outputs come back into their images; outputs summed over the batch (weight and bias gradients) are added up on the
  * device and read back once. Every device tensor a slice makes is closed before the next slice starts.
  *
@@ -69,9 +70,21 @@ final class ImageSlices {
         int step = imagesPerSlice();
         var totals = new ArrayList<DeviceTensor>();
         try {
-            for (int n0 = 0; n0 < n; n0 += step) {
+            int n0 = 0;
+            while (n0 < n) {
                 int images = Math.min(step, n - n0);
-                var results = runSlice(operation, n0, images);
+                List<DeviceTensor> results;
+                try {
+                    results = runSlice(operation, n0, images);
+                } catch (MemoryBudgetException e) {
+                    // The operation's own buffers (workspaces, packed panels) are known only to its plan: where they
+                    // do not fit beside this slice, half the images may; one image that does not fit is refused.
+                    if (images == 1) {
+                        throw e;
+                    }
+                    step = images / 2;
+                    continue;
+                }
                 try {
                     for (int i = 0; i < downloads.size(); i++) {
                         var d = downloads.get(i);
@@ -89,6 +102,7 @@ final class ImageSlices {
                 } finally {
                     closeAll(results);
                 }
+                n0 += images;
             }
             for (int i = 0; i < totals.size(); i++) {
                 store.buffer(totals.get(i), "sum", false).read(sums.get(i).data());
@@ -112,14 +126,20 @@ final class ImageSlices {
         }
     }
 
-    /** As many images as keep every per-image buffer within the budget. */
+    /**
+     * As many images as keep every per-image buffer within the transfer budget and all of them together within the
+     * memory budget has left.
+     */
     private int imagesPerSlice() {
         long largest = Float.BYTES;
+        long perImage = 0;
         for (var h : uploads) {
             largest = Math.max(largest, h.bytesPerImage());
+            perImage += h.bytesPerImage();
         }
         for (var h : downloads) {
             largest = Math.max(largest, h.bytesPerImage());
+            perImage += h.bytesPerImage();
         }
         if (largest > budgetBytes) {
             var d = store.device();
@@ -127,7 +147,8 @@ final class ImageSlices {
                     + budgetBytes + " bytes one transfer may take on " + d.name() + " (CL_DEVICE_MAX_MEM_ALLOC_SIZE "
                     + d.maxAllocBytes() + ")");
         }
-        return (int) Math.max(1, Math.min(n, budgetBytes / largest));
+        long fit = Math.min(budgetBytes / largest, store.bytesAvailable() / Math.max(1, perImage));
+        return (int) Math.max(1, Math.min(n, fit));
     }
 
     private static void closeAll(List<DeviceTensor> tensors) {

@@ -18,7 +18,8 @@ import org.convcl.opencl.tuning.TuningCache;
 
 /**
  * The OpenCL implementation of {@link Backend} on one device. Device-tensor calls validate their arguments, allocate
- * the result and enqueue the operation; host-tensor calls upload, compute and download in slices of images.
+ * the result and enqueue the operation; host-tensor calls upload, compute and download in slices of images that fit
+ * the transfer budget and the memory budget (only one image that cannot fit is refused).
  * Calls are serialised: one backend may be shared by threads, but each kernel object is used by one call at a time.
  * The device buffers alive together may take at most the memory budget ({@link BackendOptions#memoryBudgetBytes},
  * never more than the device's global memory). Close it to release every OpenCL object, device tensors included;

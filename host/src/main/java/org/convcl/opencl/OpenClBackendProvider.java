@@ -5,7 +5,10 @@ import org.convcl.opencl.runtime.Cl;
 import org.convcl.opencl.device.ConvclException;
 import org.convcl.spi.BackendProvider;
 
-/** Makes {@link org.convcl.Backends#open} open an {@link OpenClBackend} on the device a spec names. */
+/**
+ * Makes {@link org.convcl.Backends#open} open an {@link OpenClBackend} on the device a spec names.
+ * <p>Thread-safe: it keeps no state.
+ */
 public final class OpenClBackendProvider implements BackendProvider {
     /** Made by {@link java.util.ServiceLoader}. */
     public OpenClBackendProvider() {

@@ -28,6 +28,11 @@ final class TensorStore {
         return cl.device();
     }
 
+    /** Bytes of the memory budget that new tensors may still take. */
+    long bytesAvailable() {
+        return cl.bytesAvailable();
+    }
+
     /** The buffer of {@code t}, after checking that this backend owns it, it is open and of the expected kind. */
     DeviceBuffer buffer(DeviceTensor t, String name, boolean expectIndices) {
         return t.buffer(owner, name, expectIndices);

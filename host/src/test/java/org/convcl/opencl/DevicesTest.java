@@ -26,6 +26,21 @@ class DevicesTest {
         }
     }
 
+    /**
+     * Issue 24, stumble 3: {@code System.out.println(device)} printed JOCL handles and an array's identity; it prints
+     * the line {@code convcl devices} prints, and the record holds no OpenCL handle.
+     */
+    @Test
+    void aDevicePrintsAsConvclDevicesShowsIt() {
+        for (var d : Devices.list()) {
+            assertEquals(d.describe(), d.toString());
+            assertFalse(d.toString().contains("cl_") || d.toString().contains("[J@"), d.toString());
+        }
+        for (var component : DeviceInfo.class.getRecordComponents()) {
+            assertFalse(component.getType().getName().startsWith("org.jocl"), component.toString());
+        }
+    }
+
     @Test
     void choiceByIndexTypeAndName() {
         var first = Devices.list().get(0);

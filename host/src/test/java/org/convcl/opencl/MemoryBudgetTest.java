@@ -74,6 +74,41 @@ class MemoryBudgetTest {
         }
     }
 
+    /**
+     * Issue 24, stumble 6: a host-tensor batch whose tensors exceed the memory budget runs in slices of images, as it
+     * does for the allocation limit (it was refused: "output: needs ... bytes of device memory"), on the default path
+     * and on im2col, whose column matrix takes room the slice sizes cannot foresee.
+     */
+    @Test
+    void aHostBatchPastTheMemoryBudgetRunsInSlices() {
+        var device = Devices.choose(null);
+        // 8 images of 4x32x32 (16 KiB each) to 8x32x32 (32 KiB each): 384 KiB together, the budget 256 KiB.
+        var x = Tensor.seeded(5).uniform(8, 4, 32, 32);
+        var w = Tensor.seeded(6).uniform(8, 4, 3, 3);
+        var b = Tensor.seeded(7).uniform(8);
+        var same = Conv2dParams.DEFAULT.withPadding(1, 1);
+        var defaults = BackendOptions.defaultsFor(device).withMemoryBudget(256 * KIB);
+        for (var options : new BackendOptions[] {defaults, defaults.withPath(Conv2dPath.IM2COL_GEMM)}) {
+            try (var backend = new VerifyingBackend(OpenClBackend.open(device, options))) {
+                backend.conv2d(x, w, b, same);
+                backend.conv2dBackward(Tensor.seeded(8).uniform(8, 8, 32, 32), x, w, same);
+            }
+        }
+    }
+
+    /** Only a slice of one image that cannot fit is refused, with what it needs. */
+    @Test
+    void oneImagePastTheMemoryBudgetIsRefused() {
+        var device = Devices.choose(null);
+        try (var backend = OpenClBackend.open(device, BackendOptions.defaultsFor(device).withMemoryBudget(64 * KIB))) {
+            var x = Tensor.zeros(2, 1, 128, 128);
+            var e = assertThrows(IllegalArgumentException.class, () -> backend.conv2d(x, Tensor.zeros(1, 1, 1, 1), null,
+                    Conv2dParams.DEFAULT));
+            assertTrue(e.getMessage().startsWith("input slice: needs 65536 bytes of device memory"), e.getMessage());
+            assertEquals(0, backend.liveBuffers(), "buffers alive after the refused call");
+        }
+    }
+
     /** The hostile tester's case: a device declaring 1 GiB (POCL_MEMORY_LIMIT=1) took eleven 200 MB tensors. */
     @Test
     void aDeviceDeclaringOneGibTakesFiveTensorsOf200Mb() throws Exception {

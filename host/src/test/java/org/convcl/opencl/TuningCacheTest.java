@@ -84,15 +84,37 @@ class TuningCacheTest extends TemporaryCaches {
         return TuningCache.key(device).replace(" ", "\\ ").replace(":", "\\:") + "=" + value + "\n";
     }
 
-    /** What {@code action} returns and what it printed on stderr. */
+    /**
+     * What {@code action} returns and the warnings it logged on the tuning cache's logger, each as the command line
+     * prints it ({@code convcl: warning: MESSAGE}).
+     */
     private static <T> Object[] withStderr(Callable<T> action) throws Exception {
-        var err = new ByteArrayOutputStream();
-        var saved = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        var warnings = new StringBuilder();
+        var logger = java.util.logging.Logger.getLogger(org.convcl.opencl.tuning.TuningCache.LOGGER_NAME);
+        var handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                synchronized (warnings) {
+                    warnings.append("convcl: warning: ").append(record.getMessage()).append('\n');
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
         try {
-            return new Object[] {action.call(), err.toString(StandardCharsets.UTF_8)};
+            T result = action.call();
+            synchronized (warnings) {
+                return new Object[] {result, warnings.toString()};
+            }
         } finally {
-            System.setErr(saved);
+            logger.removeHandler(handler);
         }
     }
 

@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** Loads the OpenCL C sources of this module from the classpath ({@code org/convcl/kernels/NAME.cl}). */
+/**
+ * Loads the OpenCL C sources of this module from the classpath ({@code org/convcl/kernels/NAME.cl}).
+ * <p>Thread-safe: it keeps no state.
+ */
 public final class KernelSources {
     private KernelSources() {
     }

@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * The OpenCL programs of this module, each the concatenation of its classpath parts in order: the shared parts it
  * needs, then its own part, which holds its kernels.
+ * <p>Immutable, so thread-safe.
  */
 public enum Program {
     /** The column matrix of a convolution, eight output pixels per work-item. */

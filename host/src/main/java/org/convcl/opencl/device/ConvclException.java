@@ -1,6 +1,9 @@
 package org.convcl.opencl.device;
 
-/** A failure of the OpenCL runtime, naming the call, its status and, for program builds, the build log. */
+/**
+ * A failure of the OpenCL runtime, naming the call, its status and, for program builds, the build log.
+ * <p>Immutable once thrown, so thread-safe.
+ */
 public class ConvclException extends RuntimeException {
     /** The failed call, or null. */
     private final String call;

@@ -2,7 +2,8 @@ package org.convcl.opencl.device;
 
 /**
  * One OpenCL device and the properties ConvCL plans with and derives kernel defaults from: plain values, no OpenCL
- * handles (the runtime finds the device again by its index). Sizes are in bytes.
+ * handles (the runtime finds the device again by its index). Sizes are in bytes. Thread-safe: its values are
+ * fixed when it is made (do not change the work-item sizes array it returns).
  *
  * @param index                     position in the list {@code convcl devices} prints
  * @param preferredFloatVectorWidth CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT: on CPUs, the SIMD width in floats
@@ -26,10 +27,13 @@ public record DeviceInfo(int index, String platformName, String name,
                 maxWorkGroupSize, preferredFloatVectorWidth);
     }
 
-    /** The same fields, with the work-item limits as numbers rather than an array's identity. */
+    /**
+     * The line {@code convcl devices} prints, so that printing a device shows what it is.
+     *
+     * @return {@link #describe()}
+     */
     @Override
     public String toString() {
-        return "DeviceInfo[" + describe() + ", max work-item sizes " + java.util.Arrays.toString(maxWorkItemSizes)
-                + ", vendor " + vendor + "]";
+        return describe();
     }
 }

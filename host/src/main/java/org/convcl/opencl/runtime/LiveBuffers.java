@@ -25,12 +25,12 @@ final class LiveBuffers {
      * Counts {@code bytes} as in use until {@link #release}; called before the allocation, so two threads cannot
      * both take the last of the budget.
      *
-     * @throws IllegalArgumentException when the budget has no room for them
+     * @throws MemoryBudgetException when the budget has no room for them
      */
     synchronized void reserve(String what, long bytes) {
         long available = budgetBytes - bytesInUse;
         if (bytes > available) {
-            throw new IllegalArgumentException(what + ": needs " + bytes + " bytes of device memory, but " + bytesInUse
+            throw new MemoryBudgetException(what + ": needs " + bytes + " bytes of device memory, but " + bytesInUse
                     + " of the " + budgetBytes + " bytes ConvCL may use on " + deviceName + " are in use (" + available
                     + " available); close device tensors you no longer need, or use smaller batches");
         }

@@ -27,6 +27,10 @@ import org.convcl.opencl.device.DeviceInfo;
  * the valid entries stay in use.
  */
 public final class TuningCache {
+    /** Where skipped entries and files are reported. */
+    public static final String LOGGER_NAME = "org.convcl.tuning";
+
+    private static final System.Logger LOG = System.getLogger(LOGGER_NAME);
     /** A larger file is not read: thousands of devices' entries take a few hundred KiB. */
     static final long MAX_BYTES = 4L << 20;
     /** Each warning once per process: a backend opens, and reads the cache, many times. */
@@ -231,10 +235,13 @@ public final class TuningCache {
         AtomicFile.replace(file, out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** The one place the cache reports what it skipped: one line on stderr, each distinct warning once. */
+    /**
+     * The one place the cache reports what it skipped: a warning on logger {@value #LOGGER_NAME}, each distinct one
+     * once (the command line prints it as a line of its own).
+     */
     private static void warn(String message) {
         if (WARNED.add(message)) {
-            System.err.println("convcl: warning: tuning cache " + message);
+            LOG.log(System.Logger.Level.WARNING, "tuning cache " + message);
         }
     }
 }
