@@ -187,6 +187,7 @@ final class HostOps {
     }
 
     Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, int[] inputShape, Pool2dParams params) {
+        requireNonNull("inputShape", inputShape);
         requireNonNull("params", params);
         var s = params.shapeOf(inputShape);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
@@ -203,6 +204,7 @@ final class HostOps {
     }
 
     Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, Pool2dParams params) {
+        requireNonNull("inputShape", inputShape);
         requireNonNull("params", params);
         var s = params.shapeOf(inputShape);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());

@@ -311,23 +311,23 @@ public final class OpenClBackend implements Backend, DeviceBackend {
     }
 
     @Override
-    public synchronized long[] downloadIndices(DeviceTensor t) {
-        return store.downloadIndices(t);
+    public synchronized long[] downloadIndices(DeviceTensor indices) {
+        return store.downloadIndices(indices);
     }
 
     @Override
-    public synchronized DeviceTensor upload(Tensor t) {
-        return store.upload(t);
+    public synchronized DeviceTensor upload(Tensor tensor) {
+        return store.upload(tensor);
     }
 
     @Override
-    public synchronized DeviceTensor upload(Tensor t, DeviceTensor into) {
-        return store.upload(t, into);
+    public synchronized DeviceTensor upload(Tensor tensor, DeviceTensor into) {
+        return store.upload(tensor, into);
     }
 
     @Override
-    public synchronized Tensor download(DeviceTensor t) {
-        return store.download(t);
+    public synchronized Tensor download(DeviceTensor tensor) {
+        return store.download(tensor);
     }
 
     /** Waits until every operation enqueued on this backend has finished; for timing. */
