@@ -2,7 +2,6 @@ package org.convcl.opencl;
 
 import java.lang.ref.Cleaner;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.convcl.Pool2dShape;
 import org.convcl.Tensor;
 import org.convcl.opencl.runtime.DeviceBuffer;
@@ -16,9 +15,6 @@ import org.convcl.opencl.runtime.DeviceBuffer;
  * a warning, as until then it holds device memory the garbage collector does not see.
  */
 public final class DeviceTensor implements AutoCloseable {
-    private static final Cleaner CLEANER = Cleaner.create();
-    private static final AtomicBoolean WARNED = new AtomicBoolean();
-
     private final OpenClBackend owner;
     private final int[] shape;
     private final long size;
@@ -34,7 +30,7 @@ public final class DeviceTensor implements AutoCloseable {
         this.shape = shape.clone();
         this.size = Tensor.elementCount(shape);
         this.buffer = buffer;
-        this.cleanable = CLEANER.register(this, new Forgotten(owner, buffer));
+        this.cleanable = Unclosed.CLEANER.register(this, new Forgotten(owner, buffer));
     }
 
     /**
@@ -131,10 +127,8 @@ public final class DeviceTensor implements AutoCloseable {
         @Override
         public void run() {
             if (buffer.isOpen()) {
-                if (!WARNED.getAndSet(true)) {
-                    System.err.println("convcl: warning: a device tensor was garbage-collected without close(); close"
-                            + " device tensors (try-with-resources) to free device memory when they are done");
-                }
+                Unclosed.warnOnce("a device tensor", "close device tensors (try-with-resources) to free device"
+                        + " memory when they are done");
                 owner.release(buffer);
             }
         }
