@@ -37,6 +37,25 @@ public final class Magnitudes {
     }
 
     /**
+     * The magnitudes of some elements of {@code conv2d(input, weight) + bias}, as
+     * {@link Conv2dReference#conv2d(Tensor, Tensor, Tensor, Conv2dParams, int[], int[])} selects them.
+     *
+     * @param input   (N, C, H, W)
+     * @param weight  (K, C/G, KH, KW)
+     * @param bias    (K) or null
+     * @param params  the convolution's parameters
+     * @param rows    output rows, each in {@code [0, N * K * OH)}
+     * @param columns output columns, each in {@code [0, OW)}
+     * @return (rows.length, columns.length)
+     * @throws IllegalArgumentException when the shapes do not fit the parameters, or a row or column is outside
+     *                                  the output
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, int[] rows,
+                                int[] columns) {
+        return Conv2dReference.conv2d(abs(input), abs(weight), abs(bias), params, rows, columns);
+    }
+
+    /**
      * The magnitudes of conv2d's gradients: {@code sum(|dy * w|)}, {@code sum(|dy * x|)} and {@code sum(|dy|)}.
      *
      * @param gradOutput (N, K, OH, OW)
