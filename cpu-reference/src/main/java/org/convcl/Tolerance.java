@@ -28,7 +28,7 @@ public record Tolerance(double atol, double rtol) {
      * than the terms of the direct sum, and F(4x4,3x3) scales by up to 8 and by 1/6 and 1/24, which float32 cannot
      * hold exactly. Measured against the reference: on the device test sweeps (up to 70 channels) at most 1.1e-5
      * absolute with F(2x2,3x3) and 3.2e-5 with F(4x4,3x3); with 128 to 512 channels (outputs up to 90, magnitudes
-     * about 1,000) F(2x2) stayed below the direct GEMM's error (7e-5 against 1.9e-4) and F(4x4) reached 6.8e-4 to
+     * 300 to 1,200) F(2x2) stayed below the direct GEMM's error (7e-5 against 1.9e-4) and F(4x4) reached 6.8e-4 to
      * 1.3e-3, about seven times the GEMM's and still near 1e-6 of the magnitude.
      */
     public static final Tolerance WINOGRAD = new Tolerance(1e-30, 1e-3);
