@@ -45,13 +45,10 @@ public final class Conv2dReference {
         if (residual != null) {
             Tensor.requireShape("residual", residual, s.outputShape());
         }
-        var selected = selectedElements(input, weight, bias, params, everyIndex(s.n() * s.k() * s.oh()),
-                everyIndex(s.ow()));
+        // Allocated first: an output too large for a Java array is refused before any work.
         Tensor out = Tensor.zeros("output", s.outputShape());
-        float[] y = out.data();
-        for (int i = 0; i < y.length; i++) {
-            y[i] = activation.apply((float) (selected[i] + (residual == null ? 0 : residual.data()[i])));
-        }
+        sums(input, weight, bias, params, everyIndex(s.n() * s.k() * s.oh()), everyIndex(s.ow()), out.data(),
+                (i, sum) -> activation.apply((float) (sum + (residual == null ? 0 : residual.data()[i]))));
         return out;
     }
 
@@ -73,24 +70,29 @@ public final class Conv2dReference {
      */
     public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, int[] rows,
                                 int[] columns) {
-        double[] selected = selectedElements(input, weight, bias, params, rows, columns);
+        Conv2dShape s = params.shapeOf(input, weight, bias);
+        requireIndices("rows", rows, (long) s.n() * s.k() * s.oh());
+        requireIndices("columns", columns, s.ow());
         var out = Tensor.zeros("output", rows.length, columns.length);
-        for (int i = 0; i < selected.length; i++) {
-            out.data()[i] = (float) selected[i];
-        }
+        sums(input, weight, bias, params, rows, columns, out.data(), (i, sum) -> (float) sum);
         return out;
     }
 
-    /** The sums in double: the definition, for any rows and columns of the output. */
-    private static double[] selectedElements(Tensor input, Tensor weight, Tensor bias, Conv2dParams params,
-                                             int[] rows, int[] columns) {
+    /** How a sum in double becomes output element {@code index}. */
+    private interface Rounding {
+        float apply(int index, double sum);
+    }
+
+    /**
+     * The sums in double, the definition, for the given rows and columns of the output, each stored rounded into
+     * {@code y} (rows.length x columns.length).
+     */
+    private static void sums(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, int[] rows,
+                             int[] columns, float[] y, Rounding rounding) {
         Conv2dShape s = params.shapeOf(input, weight, bias);
         Conv2dParams p = s.params(); // "same" padding resolved to pads
-        requireIndices("rows", rows, (long) s.n() * s.k() * s.oh());
-        requireIndices("columns", columns, s.ow());
         float[] x = input.data(), wt = weight.data();
         int cg = s.cPerGroup(), kg = s.kPerGroup();
-        double[] y = new double[rows.length * columns.length];
         // One plane at a time (the selected rows of one image's channel, consecutive in rows), in double, taps
         // outermost, so the innermost loop walks an input row.
         for (int first = 0, end; first < rows.length; first = end) {
@@ -99,7 +101,8 @@ public final class Conv2dReference {
             while (end < rows.length && rows[end] / s.oh() == plane) {
                 end++;
             }
-            java.util.Arrays.fill(y, first * columns.length, end * columns.length, bias == null ? 0.0 : bias.data()[k]);
+            double[] acc = new double[(end - first) * columns.length];
+            java.util.Arrays.fill(acc, bias == null ? 0.0 : bias.data()[k]);
             for (int ci = 0; ci < cg; ci++) {
                 int c = g * cg + ci;
                 for (int i = 0; i < s.kh(); i++) {
@@ -115,14 +118,17 @@ public final class Conv2dReference {
                                 // x is (N,C,H,W). A tap on the zero padding still adds 0 * w, as in PyTorch, so
                                 // an infinite or NaN weight there gives NaN.
                                 double v = inside ? x[((n * s.c() + c) * s.h() + (int) ih) * s.w() + (int) iw] : 0;
-                                y[r * columns.length + col] += v * w;
+                                acc[(r - first) * columns.length + col] += v * w;
                             }
                         }
                     }
                 }
             }
+            for (int e = 0; e < acc.length; e++) {
+                int index = first * columns.length + e;
+                y[index] = rounding.apply(index, acc[e]);
+            }
         }
-        return y;
     }
 
     /** 0, 1, ..., count - 1. */
