@@ -2,11 +2,14 @@ package org.convcl;
 
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.convcl.reference.Magnitudes;
 import org.convcl.reference.ReferenceBackend;
 
 /**
  * Runs the plain reference beside another backend on every call and throws {@link VerificationException} on the
- * first element outside the tolerance. Closing it closes the wrapped backend (and its reference).
+ * first element outside the tolerance, each element bounded by the magnitude of what it sums
+ * ({@link Tolerance}, {@link Magnitudes}); max pooling, which copies an input, is checked exactly but for the
+ * absolute part. Closing it closes the wrapped backend (and its reference).
  * <p>Thread-safe as far as the wrapped backend is: the reference beside it keeps no state.
  */
 public final class VerifyingBackend implements Backend {
@@ -15,8 +18,16 @@ public final class VerifyingBackend implements Backend {
     private final Tolerance tolerance;
     private final Consumer<Check> passed;
 
-    /** What one passed check compared, element for element, for reports such as {@code convcl --verify}'s. */
-    public record Check(String op, Tensor got, Tensor expected, Tolerance tolerance) {
+    /**
+     * What one passed check compared, element for element, for reports such as {@code convcl --verify}'s.
+     *
+     * @param op        the operation, and which of its results
+     * @param got       the checked backend's result
+     * @param expected  the reference's result
+     * @param magnitude each element's sum of the absolute values of its terms
+     * @param tolerance the bound each element met
+     */
+    public record Check(String op, Tensor got, Tensor expected, Tensor magnitude, Tolerance tolerance) {
     }
 
     /**
@@ -63,53 +74,60 @@ public final class VerifyingBackend implements Backend {
     @Override
     public Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
                          Activation activation) {
-        return check("conv2d", checked.conv2d(input, weight, bias, params, residual, activation),
-                reference.conv2d(input, weight, bias, params, residual, activation));
+        var got = checked.conv2d(input, weight, bias, params, residual, activation);
+        return check("conv2d", got, reference.conv2d(input, weight, bias, params, residual, activation),
+                Magnitudes.conv2d(input, weight, bias, params, residual));
     }
 
     @Override
     public Conv2dGradients conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params) {
-        return checkGradients("conv2dBackward", checked.conv2dBackward(gradOutput, input, weight, params),
-                reference.conv2dBackward(gradOutput, input, weight, params));
+        var got = checked.conv2dBackward(gradOutput, input, weight, params);
+        return checkGradients("conv2dBackward", got, reference.conv2dBackward(gradOutput, input, weight, params),
+                Magnitudes.conv2dBackward(gradOutput, input, weight, params));
     }
 
     @Override
     public Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, ConvTranspose2dParams params) {
-        return check("convTranspose2d", checked.convTranspose2d(input, weight, bias, params),
-                reference.convTranspose2d(input, weight, bias, params));
+        var got = checked.convTranspose2d(input, weight, bias, params);
+        return check("convTranspose2d", got, reference.convTranspose2d(input, weight, bias, params),
+                Magnitudes.convTranspose2d(input, weight, bias, params));
     }
 
     @Override
     public Conv2dGradients convTranspose2dBackward(Tensor gradOutput, Tensor input, Tensor weight,
                                                    ConvTranspose2dParams params) {
-        return checkGradients("convTranspose2dBackward",
-                checked.convTranspose2dBackward(gradOutput, input, weight, params),
-                reference.convTranspose2dBackward(gradOutput, input, weight, params));
+        var got = checked.convTranspose2dBackward(gradOutput, input, weight, params);
+        return checkGradients("convTranspose2dBackward", got,
+                reference.convTranspose2dBackward(gradOutput, input, weight, params),
+                Magnitudes.convTranspose2dBackward(gradOutput, input, weight, params));
     }
 
-    private Conv2dGradients checkGradients(String op, Conv2dGradients got, Conv2dGradients expected) {
-        check(op + " (input gradient)", got.input(), expected.input());
-        check(op + " (weight gradient)", got.weight(), expected.weight());
-        check(op + " (bias gradient)", got.bias(), expected.bias());
+    private Conv2dGradients checkGradients(String op, Conv2dGradients got, Conv2dGradients expected,
+                                           Conv2dGradients magnitude) {
+        check(op + " (input gradient)", got.input(), expected.input(), magnitude.input());
+        check(op + " (weight gradient)", got.weight(), expected.weight(), magnitude.weight());
+        check(op + " (bias gradient)", got.bias(), expected.bias(), magnitude.bias());
         return got;
     }
 
     @Override
     public Tensor activation(Tensor input, Activation activation) {
-        return check("activation", checked.activation(input, activation), reference.activation(input, activation));
+        var expected = reference.activation(input, activation);
+        return check("activation", checked.activation(input, activation), expected, expected);
     }
 
     @Override
     public Tensor activationBackward(Tensor gradOutput, Tensor output, Activation activation) {
-        return check("activationBackward", checked.activationBackward(gradOutput, output, activation),
-                reference.activationBackward(gradOutput, output, activation));
+        var got = checked.activationBackward(gradOutput, output, activation);
+        var expected = reference.activationBackward(gradOutput, output, activation);
+        return check("activationBackward", got, expected, expected);
     }
 
     @Override
     public MaxPool2dResult maxPool2d(Tensor input, Pool2dParams params) {
         var got = checked.maxPool2d(input, params);
         var expected = reference.maxPool2d(input, params);
-        check("maxPool2d", got.output(), expected.output());
+        check("maxPool2d", got.output(), expected.output(), Magnitudes.none(expected.output()));
         for (int i = 0; i < expected.indices().length; i++) {
             if (got.indices()[i] != expected.indices()[i]) {
                 throw new VerificationException("maxPool2d on " + checked.name() + " differs from the reference: index "
@@ -121,33 +139,37 @@ public final class VerifyingBackend implements Backend {
 
     @Override
     public Tensor maxPool2dOutput(Tensor input, Pool2dParams params) {
-        return check("maxPool2dOutput", checked.maxPool2dOutput(input, params),
-                reference.maxPool2d(input, params).output());
+        var got = checked.maxPool2dOutput(input, params);
+        var expected = reference.maxPool2d(input, params).output();
+        return check("maxPool2dOutput", got, expected, Magnitudes.none(expected));
     }
 
     @Override
     public Tensor avgPool2d(Tensor input, Pool2dParams params) {
-        return check("avgPool2d", checked.avgPool2d(input, params), reference.avgPool2d(input, params));
+        var got = checked.avgPool2d(input, params);
+        return check("avgPool2d", got, reference.avgPool2d(input, params), Magnitudes.avgPool2d(input, params));
     }
 
     @Override
     public Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, int[] inputShape, Pool2dParams params) {
-        return check("maxPool2dBackward", checked.maxPool2dBackward(gradOutput, indices, inputShape, params),
-                reference.maxPool2dBackward(gradOutput, indices, inputShape, params));
+        var got = checked.maxPool2dBackward(gradOutput, indices, inputShape, params);
+        return check("maxPool2dBackward", got, reference.maxPool2dBackward(gradOutput, indices, inputShape, params),
+                Magnitudes.maxPool2dBackward(gradOutput, indices, params.shapeOf(inputShape)));
     }
 
     @Override
     public Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, Pool2dParams params) {
-        return check("avgPool2dBackward", checked.avgPool2dBackward(gradOutput, inputShape, params),
-                reference.avgPool2dBackward(gradOutput, inputShape, params));
+        var got = checked.avgPool2dBackward(gradOutput, inputShape, params);
+        return check("avgPool2dBackward", got, reference.avgPool2dBackward(gradOutput, inputShape, params),
+                Magnitudes.avgPool2dBackward(gradOutput, params.shapeOf(inputShape)));
     }
 
-    private Tensor check(String op, Tensor got, Tensor expected) {
-        var mismatch = tolerance.firstMismatch(got, expected);
+    private Tensor check(String op, Tensor got, Tensor expected, Tensor magnitude) {
+        var mismatch = tolerance.firstMismatch(got, expected, magnitude);
         if (mismatch != null) {
             throw new VerificationException(op + " on " + checked.name() + " differs from the reference: " + mismatch);
         }
-        passed.accept(new Check(op, got, expected, tolerance));
+        passed.accept(new Check(op, got, expected, magnitude, tolerance));
         return got;
     }
 

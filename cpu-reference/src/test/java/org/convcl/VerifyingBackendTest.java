@@ -2,6 +2,7 @@ package org.convcl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,5 +65,59 @@ class VerifyingBackendTest {
             assertTrue(pooled.getMessage().startsWith("maxPool2dOutput on reference"), pooled.getMessage());
         }
         assertEquals(0, passed.size());
+    }
+
+    /** A backend whose conv2d answers {@code answer} whatever it is given; its other calls are the reference's. */
+    private static Backend answering(Tensor answer) {
+        var reference = new ReferenceBackend();
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> method.getName().equals("conv2d") ? answer : method.invoke(reference, args));
+    }
+
+    /**
+     * Terms 1e30, -1e30 and 1: the double reference sums them to 1, while float32 summing the 1 first, as a blocked
+     * GEMM may, gets 0 (1e30 absorbs the 1). An error of 1 on terms of 1e30 is float32 working as it should, and
+     * PyTorch's float32 conv2d can give the same 0.
+     */
+    @Test
+    void aCancellationIsNotAFalseAlarm() {
+        var x = new Tensor(new float[] {1e15f, -1e15f, 1}, 1, 3, 1, 1);
+        var w = new Tensor(new float[] {1e15f, 1e15f, 1}, 1, 3, 1, 1);
+        var float32 = new Tensor(new float[] {(1f + 1e15f * 1e15f) + -1e15f * 1e15f}, 1, 1, 1, 1);
+        assertEquals(0f, float32.data()[0]);
+        assertEquals(1f, new ReferenceBackend().conv2d(x, w, null, Conv2dParams.DEFAULT).data()[0]);
+        try (var verifying = new VerifyingBackend(answering(float32), Tolerance.FLOAT32)) {
+            assertSame(float32, verifying.conv2d(x, w, null, Conv2dParams.DEFAULT));
+        }
+    }
+
+    /**
+     * A device that returns zeros where the true outputs are small (inputs of 1e-6, outputs of 1e-6 to 1e-5) is
+     * wrong in every element, whatever the scale of the data.
+     */
+    @Test
+    void aWrongZeroOfSmallTrueOutputsIsCaught() {
+        var x = scaled(Tensor.seeded(3).uniform(1, 64, 6, 6), 1e-6f);
+        var w = Tensor.seeded(4).uniform(8, 64, 3, 3);
+        var expected = new ReferenceBackend().conv2d(x, w, null, Conv2dParams.DEFAULT);
+        float largest = 0;
+        for (float v : expected.data()) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        assertTrue(largest < 1e-4f && largest > 1e-6f, "the true outputs are small: largest " + largest);
+        try (var verifying = new VerifyingBackend(answering(Tensor.zeros(expected.shape())), Tolerance.FLOAT32)) {
+            var e = assertThrows(VerifyingBackend.VerificationException.class,
+                    () -> verifying.conv2d(x, w, null, Conv2dParams.DEFAULT));
+            assertTrue(e.getMessage().startsWith("conv2d on reference (plain Java loops) differs from the reference:"
+                    + " index [0, 0, 0, 0] (flat 0): got 0.0"), e.getMessage());
+        }
+    }
+
+    private static Tensor scaled(Tensor t, float factor) {
+        float[] data = t.data().clone();
+        for (int i = 0; i < data.length; i++) {
+            data[i] *= factor;
+        }
+        return new Tensor(data, t.shape());
     }
 }

@@ -37,9 +37,10 @@ public final class BenchCommand extends AbstractCommand {
                                   every other OpenCL device present is measured too
                   --suite NAMES   comma-separated case names (default: %s);
                                   heavier cases run only when named: %s
-                  --csv FILE      write case,backend,device,gflops,ms,verified,config; config says how the row
-                                  ran: for ConvCL the conv2d path, its SGEMM configuration and whether that came
-                                  from a 'convcl tune' entry or the device's untuned defaults
+                  --csv FILE      write case,backend,device,gflops,ms,verified,config,verification; config says
+                                  how the row ran: for ConvCL the conv2d path, its SGEMM configuration and whether
+                                  that came from a 'convcl tune' entry or the device's untuned defaults;
+                                  verification is full, or sampled (n of m) elements checked
                   --chart FILE    write ConvCL on each device against the fastest CPU peer as a PNG bar chart
                   --find MODE     how ConvCL picks each case's conv2d algorithm: on (default) times every
                                   algorithm on a case's first, untimed call and stores the fastest beside the
@@ -50,9 +51,12 @@ public final class BenchCommand extends AbstractCommand {
                                   DJL-PyTorch and ND4J with Maven on first use (about 300 MB), and without them
                                   prints a note and runs CLBlast only
 
-                Each case runs once on the reference (plain Java loops), whose time is its row and whose output is the
-                expected answer; each contender is then verified against it, and only a verified contender is timed:
-                warm-up for 0.25 s, then the median of at least 5 runs and 1 s, the device queue finished in each run.
+                Each case runs once on the reference (plain Java loops), whose output is the expected answer; each
+                contender is then verified against it, and only a verified contender is timed: warm-up for 0.25 s,
+                then the median of at least 5 runs and 1 s, the device queue finished in each run. Cases above 0.2
+                GFLOP are verified on a seeded sample: every element of 32 random output rows and of the first and
+                last row and column of every plane; the reference computes only those, and its row's time is scaled
+                to the whole output. The time verification took is printed.
                 Pooling counts one operation per window element.
                 """.formatted(names(BenchSuite.DEFAULT), names(BenchSuite.OPT_IN));
     }

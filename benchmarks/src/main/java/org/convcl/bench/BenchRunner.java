@@ -3,16 +3,14 @@ package org.convcl.bench;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.convcl.Tensor;
-import org.convcl.Tolerance;
 
 /**
- * Runs each case on the reference once (its time is the reference row, its result the expected answer), then on
- * every contender: verified first, timed only when it matches.
+ * Runs each case on the reference once (its time is the reference row, its result the expected answer, in full or
+ * on a sample: {@link ReferenceCheck}), then on every contender: verified first, timed only when it matches.
  */
 final class BenchRunner {
-    /** GEMM reductions here reach K = 2048; the bound still exposes any indexing error, which is of order one. */
-    static final Tolerance TOLERANCE = new Tolerance(1e-3, 1e-3);
     static final String REFERENCE_DEVICE = "CPU, plain Java loops";
 
     private final List<Contender> contenders;
@@ -26,19 +24,22 @@ final class BenchRunner {
     List<Measurement> run(List<BenchCase> cases) {
         var rows = new ArrayList<Measurement>();
         int i = 0;
+        long verifying = 0;
         for (var c : cases) {
             i++;
             progress.printf("[%d/%d] %s (%s, %.2f GFLOP): reference...%n", i, cases.size(), c.name(), c.describe(),
                     c.flops() / 1e9);
             Tensor x = c.input(), w = c.weight();
             long start = System.nanoTime();
-            var expected = c.reference(x, w);
-            var reference = Measurement.timed(c, "reference", REFERENCE_DEVICE, (System.nanoTime() - start) / 1e6);
+            var expected = ReferenceCheck.of(c, x, w);
+            verifying += System.nanoTime() - start;
+            var reference = Measurement.timed(c, "reference", REFERENCE_DEVICE, expected.fullReferenceMillis())
+                    .withVerification(expected.describe());
             rows.add(reference);
             for (var contender : contenders) {
                 String why = contender.unsupported(c);
                 if (why == null) {
-                    var m = measure(contender, c, x, w, expected);
+                    var m = measure(contender, c, x, w, expected).withVerification(expected.describe());
                     rows.add(m);
                     progress.printf("      %-11s %-40s %s%s%n", m.backend(), m.device(), summary(m),
                             m.config().isEmpty() ? "" : "  [" + m.config() + "]");
@@ -48,11 +49,14 @@ final class BenchRunner {
             }
             progress.printf("      %-11s %-40s %s%n", "reference", REFERENCE_DEVICE, summary(reference));
         }
+        long full = rows.stream().filter(m -> m.backend().equals("reference") && m.verification().equals("full")).count();
+        progress.printf(Locale.ROOT, "verification: %.1f s on the reference (%d cases in full, %d sampled)%n",
+                verifying / 1e9, full, cases.size() - full);
         return rows;
     }
 
     /** The run, then how it ran: find mode settles a case's algorithm on its first call. */
-    private static Measurement measure(Contender contender, BenchCase c, Tensor x, Tensor w, Tensor expected) {
+    private static Measurement measure(Contender contender, BenchCase c, Tensor x, Tensor w, ReferenceCheck expected) {
         var m = run(contender, c, x, w, expected);
         try {
             return m.withConfig(contender.configuration(c));
@@ -61,9 +65,9 @@ final class BenchRunner {
         }
     }
 
-    private static Measurement run(Contender contender, BenchCase c, Tensor x, Tensor w, Tensor expected) {
+    private static Measurement run(Contender contender, BenchCase c, Tensor x, Tensor w, ReferenceCheck expected) {
         try (var run = contender.prepare(c, x, w)) {
-            var mismatch = TOLERANCE.firstMismatch(run.result(), expected);
+            var mismatch = expected.firstMismatch(run.result());
             if (mismatch != null) {
                 return Measurement.rejected(c, contender.backend(), contender.device(), "differs from the reference: " + mismatch);
             }

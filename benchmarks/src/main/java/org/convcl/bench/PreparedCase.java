@@ -23,8 +23,7 @@ final class PreparedCase implements AutoCloseable {
         this.weight = benchCase.weight();
         this.contender = new ConvclContender(Devices.choose(device));
         this.run = contender.prepare(benchCase, input, weight);
-        var expected = benchCase.reference(input, weight);
-        var mismatch = BenchRunner.TOLERANCE.firstMismatch(run.result(), expected);
+        var mismatch = ReferenceCheck.of(benchCase, input, weight).firstMismatch(run.result());
         if (mismatch != null) {
             close();
             throw new IllegalStateException(caseName + " on " + contender.device() + " differs from the reference: " + mismatch);

@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  */
 final class ResultTable {
     /** New columns go at the end, so that scripts reading the earlier ones by position keep working. */
-    static final String CSV_HEADER = "case,backend,device,gflops,ms,verified,config";
+    static final String CSV_HEADER = "case,backend,device,gflops,ms,verified,config,verification";
 
     private final List<Measurement> rows;
     private final List<String> columns = new ArrayList<>();
@@ -148,7 +148,7 @@ final class ResultTable {
         for (var m : rows) {
             lines.add(String.join(",", m.caseName(), m.backend(), quote(m.device()),
                     String.format(Locale.ROOT, "%.4f", m.gflops()), String.format(Locale.ROOT, "%.4f", m.ms()),
-                    Boolean.toString(m.verified()), quote(m.config())));
+                    Boolean.toString(m.verified()), quote(m.config()), quote(m.verification())));
         }
         out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
     }

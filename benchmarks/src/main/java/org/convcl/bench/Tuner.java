@@ -13,7 +13,6 @@ import org.convcl.opencl.BackendOptions;
 import org.convcl.opencl.Conv2dPath;
 import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.tuning.SgemmConfig;
-import org.convcl.reference.Conv2dReference;
 
 /**
  * Searches the SGEMM configuration for one device within a time budget, in stages (see {@link TuningSpace}): every
@@ -62,10 +61,10 @@ final class Tuner {
     }
 
     /** A case's data and the reference's answer, computed once for all candidates. */
-    private record Prepared(BenchCase benchCase, Tensor input, Tensor weight, Tensor expected) {
+    private record Prepared(BenchCase benchCase, Tensor input, Tensor weight, ReferenceCheck expected) {
         static Prepared of(BenchCase c) {
             Tensor x = c.input(), w = c.weight();
-            return new Prepared(c, x, w, Conv2dReference.conv2d(x, w, null, c.params()));
+            return new Prepared(c, x, w, ReferenceCheck.of(c, x, w));
         }
     }
 
@@ -260,7 +259,7 @@ final class Tuner {
      */
     private static double verifyAndTime(ConvclContender contender, Prepared p, long timeNanos) {
         try (var run = contender.prepare(p.benchCase(), p.input(), p.weight())) {
-            var mismatch = BenchRunner.TOLERANCE.firstMismatch(run.result(), p.expected());
+            var mismatch = p.expected().firstMismatch(run.result());
             if (mismatch != null) {
                 throw new IllegalStateException(p.benchCase().name() + " differs from the reference: " + mismatch);
             }

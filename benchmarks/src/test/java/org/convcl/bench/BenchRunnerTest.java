@@ -45,6 +45,10 @@ class BenchRunnerTest {
         assertEquals(ResultTable.CSV_HEADER, lines.get(0));
         assertEquals(4, lines.size());
         assertTrue(lines.get(3).startsWith("seed_s2x1,convcl,broken device,NaN,NaN,false"), lines.get(3));
+        // A case this small is verified in full; the reference's row says so too.
+        assertTrue(lines.get(1).startsWith("seed_s2x1,reference,") && lines.get(1).endsWith(",full"), lines.get(1));
+        assertTrue(lines.get(3).endsWith(",full"), lines.get(3));
+        assertTrue(progress.toString(StandardCharsets.UTF_8).contains("verification: "), progress.toString());
         var chart = dir.resolve("chart.png");
         AtomicFile.write(chart, out -> BarChart.write(table, out));
         assertTrue(Files.size(chart) > 1000);
@@ -112,8 +116,9 @@ class BenchRunnerTest {
     @Test
     void theTableAndTheCsvSayHowEachRowRan() throws IOException {
         var c = BenchSuite.byName("seed_s2x1");
-        var rows = List.of(Measurement.timed(c, "convcl", "gpu", 1).withConfig("IM2COL_GEMM, sgemm x; tuned"),
-                Measurement.timed(c, "reference", BenchRunner.REFERENCE_DEVICE, 10));
+        var rows = List.of(Measurement.timed(c, "convcl", "gpu", 1).withConfig("IM2COL_GEMM, sgemm x; tuned")
+                        .withVerification("sampled (10 of 180)"),
+                Measurement.timed(c, "reference", BenchRunner.REFERENCE_DEVICE, 10).withVerification("full"));
         var table = new ByteArrayOutputStream();
         new ResultTable(rows).print(new PrintStream(table, true, StandardCharsets.UTF_8));
         var lines = table.toString(StandardCharsets.UTF_8).lines().toList();
@@ -123,9 +128,10 @@ class BenchRunnerTest {
         var csv = new ByteArrayOutputStream();
         new ResultTable(rows).writeCsv(csv);
         var csvLines = csv.toString(StandardCharsets.UTF_8).lines().toList();
-        assertEquals("case,backend,device,gflops,ms,verified,config", csvLines.get(0));
-        assertTrue(csvLines.get(1).endsWith(",true,\"IM2COL_GEMM, sgemm x; tuned\""), csvLines.get(1));
-        assertTrue(csvLines.get(2).endsWith(",true,"), csvLines.get(2));
+        assertEquals("case,backend,device,gflops,ms,verified,config,verification", csvLines.get(0));
+        assertTrue(csvLines.get(1).endsWith(",true,\"IM2COL_GEMM, sgemm x; tuned\",sampled (10 of 180)"),
+                csvLines.get(1));
+        assertTrue(csvLines.get(2).endsWith(",true,,full"), csvLines.get(2));
     }
 
     private static String withoutHeight(String configuration) {

@@ -66,12 +66,14 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, int[] inputShape, Pool2dParams params) {
-        return PoolReference.maxPool2dBackward(gradOutput, indices, checked(params).shapeOf(inputShape));
+        return PoolReference.maxPool2dBackward(gradOutput, indices,
+                checked(params).shapeOf(checked("inputShape", inputShape)));
     }
 
     @Override
     public Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, Pool2dParams params) {
-        return PoolReference.avgPool2dBackward(gradOutput, checked(params).shapeOf(inputShape));
+        return PoolReference.avgPool2dBackward(gradOutput,
+                checked(params).shapeOf(checked("inputShape", inputShape)));
     }
 
     /** Null parameters are an argument error like any other, not a NullPointerException from inside the loops. */

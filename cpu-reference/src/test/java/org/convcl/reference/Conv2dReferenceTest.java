@@ -3,6 +3,7 @@ package org.convcl.reference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import org.convcl.Conv2dParams;
@@ -82,8 +83,32 @@ class Conv2dReferenceTest {
             var bias = Tensor.seeded(2000 + trial).uniform(k);
             var direct = Conv2dReference.conv2d(input, weight, bias, p);
             var lowered = viaIm2col(input, weight, bias, p);
-            assertNull(Tolerance.FLOAT32.firstMismatch(lowered, direct), () -> "params " + p);
+            assertNull(Tolerance.FLOAT32.firstMismatch(lowered, direct, Magnitudes.conv2d(input, weight, bias, p, null)),
+                    () -> "params " + p);
         }
+    }
+
+    /** Selected output rows and columns are exactly those elements of the whole output. */
+    @Test
+    void selectedRowsAndColumnsAreThoseOfTheWholeOutput() {
+        var p = new Conv2dParams(2, 1, 1, 2, 1, 2, 2);
+        var x = Tensor.seeded(1).uniform(2, 4, 9, 11);
+        var w = Tensor.seeded(2).uniform(6, 2, 3, 2);
+        var b = Tensor.seeded(3).uniform(6);
+        var whole = Conv2dReference.conv2d(x, w, b, p);
+        int oh = whole.dim(2), ow = whole.dim(3);
+        int[] rows = {0, oh - 1, 5 * oh + 2, 2 * 6 * oh - 1};
+        int[] columns = {ow - 1, 0, 3};
+        var selected = Conv2dReference.conv2d(x, w, b, p, rows, columns);
+        assertArrayEquals(new int[] {rows.length, columns.length}, selected.shape());
+        for (int r = 0; r < rows.length; r++) {
+            for (int c = 0; c < columns.length; c++) {
+                assertEquals(whole.data()[rows[r] * ow + columns[c]], selected.data()[r * columns.length + c]);
+            }
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Conv2dReference.conv2d(x, w, b, p, new int[] {2 * 6 * oh}, columns));
+        assertEquals("rows: " + 2 * 6 * oh + " is outside [0, " + 2 * 6 * oh + ")", e.getMessage());
     }
 
     /** conv2d as im2col then one GEMM per image and group, with the bias added afterwards. */

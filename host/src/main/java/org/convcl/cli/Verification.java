@@ -15,7 +15,7 @@ import org.convcl.VerifyingBackend;
  * a success says what it rests on. A mismatch still fails the command through {@link VerifyingBackend}.
  */
 final class Verification {
-    /** The tolerance {@code --verify} has always used. */
+    /** The float32 bound, relative to the magnitude of each sum ({@link Tolerance}). */
     static final Tolerance TOLERANCE = Tolerance.FLOAT32;
 
     private final List<VerifyingBackend.Check> passed = new ArrayList<>();
@@ -51,9 +51,9 @@ final class Verification {
         }
     }
 
-    /** The tolerance as a reader checks it: {@code 0.0001 + 0.001 * |reference element|}. */
+    /** The tolerance as a reader checks it: {@code 1E-30 + 0.0001 * sum(|terms|) of the reference element}. */
     static String bound(Tolerance t) {
-        return plain(t.atol()) + " + " + plain(t.rtol()) + " * |reference element|";
+        return plain(t.atol()) + " + " + plain(t.rtol()) + " * sum(|terms|) of the reference element";
     }
 
     /** A difference to three significant digits, and 0 as 0. */
@@ -62,7 +62,7 @@ final class Verification {
     }
 
     private static String plain(double value) {
-        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(value).stripTrailingZeros().toString();
     }
 
     /**

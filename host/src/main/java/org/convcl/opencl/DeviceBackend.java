@@ -270,45 +270,45 @@ public interface DeviceBackend {
     /**
      * Copies max pooling indices back to the host, after every operation enqueued before.
      *
-     * @param t an int64 device tensor of this backend
+     * @param indices an int64 device tensor of this backend
      * @return the indices, row-major
-     * @throws IllegalArgumentException when {@code t} holds float32 values or belongs to another backend
-     * @throws IllegalStateException    when this backend or {@code t} is closed
+     * @throws IllegalArgumentException when {@code indices} holds float32 values or belongs to another backend
+     * @throws IllegalStateException    when this backend or {@code indices} is closed
      */
-    long[] downloadIndices(DeviceTensor t);
+    long[] downloadIndices(DeviceTensor indices);
 
     /**
      * Copies a host tensor to the device.
      *
-     * @param t any shape, row-major
+     * @param tensor any shape, row-major
      * @return a float32 device tensor of the same shape, owned by the caller
-     * @throws IllegalArgumentException when {@code t} is null or the memory budget is passed
+     * @throws IllegalArgumentException when {@code tensor} is null or the memory budget is passed
      * @throws IllegalStateException    when this backend is closed
      */
-    DeviceTensor upload(Tensor t);
+    DeviceTensor upload(Tensor tensor);
 
     /**
      * Copies a host tensor into an existing device tensor of the same shape, reusing its memory (for example a new
      * loss gradient each training step).
      *
-     * @param t    the values to copy
-     * @param into a float32 tensor of this backend shaped like {@code t}; overwritten
+     * @param tensor the values to copy
+     * @param into   a float32 tensor of this backend shaped like {@code tensor}; overwritten
      * @return {@code into}
      * @throws IllegalArgumentException when a shape differs, or {@code into} holds indices or belongs to another
      *                                  backend
      * @throws IllegalStateException    when this backend or {@code into} is closed
      */
-    DeviceTensor upload(Tensor t, DeviceTensor into);
+    DeviceTensor upload(Tensor tensor, DeviceTensor into);
 
     /**
      * Copies a device tensor back to the host, after every operation enqueued before.
      *
-     * @param t a float32 device tensor of this backend
+     * @param tensor a float32 device tensor of this backend
      * @return a new host tensor of the same shape
-     * @throws IllegalArgumentException when {@code t} holds indices or belongs to another backend
-     * @throws IllegalStateException    when this backend or {@code t} is closed
+     * @throws IllegalArgumentException when {@code tensor} holds indices or belongs to another backend
+     * @throws IllegalStateException    when this backend or {@code tensor} is closed
      */
-    Tensor download(DeviceTensor t);
+    Tensor download(DeviceTensor tensor);
 
     /**
      * How many host-device copies this backend has made, to check that a chain of operations stays on the device.

@@ -76,6 +76,7 @@ final class DeviceOps implements AutoCloseable {
                                          Conv2dParams params) {
         requireNonNull("input", input);
         requireNonNull("weight", weight);
+        requireNonNull("params", params);
         var s = params.shapeOf(input.shape(), weight.shape(), null);
         requireShape("gradOutput", gradOutput, s.outputShape());
         return gradients(gradOutput, input, weight, s.k(), (dy, x, w, gx, gw, gb) ->
@@ -212,6 +213,7 @@ final class DeviceOps implements AutoCloseable {
 
     DeviceMaxPool maxPool2d(DeviceTensor input, Pool2dParams params) {
         requireNonNull("input", input);
+        requireNonNull("params", params);
         var s = params.shapeOf(input.shape());
         return closedOnFailure(store.allocate("max pooling output", false, s.outputShape()), y -> {
             var indices = store.allocate("max pooling indices", true, s.outputShape());
@@ -226,6 +228,7 @@ final class DeviceOps implements AutoCloseable {
 
     DeviceTensor maxPool2dOutput(DeviceTensor input, Pool2dParams params) {
         requireNonNull("input", input);
+        requireNonNull("params", params);
         var s = params.shapeOf(input.shape());
         return store.produce("max pooling output", s.outputShape(),
                 y -> maxPool.forward(buffer(input, "input"), y, null, s));
@@ -233,6 +236,7 @@ final class DeviceOps implements AutoCloseable {
 
     DeviceTensor avgPool2d(DeviceTensor input, Pool2dParams params) {
         requireNonNull("input", input);
+        requireNonNull("params", params);
         var s = params.shapeOf(input.shape());
         return store.produce("average pooling output", s.outputShape(),
                 y -> avgPool.forward(buffer(input, "input"), y, s));
@@ -240,6 +244,8 @@ final class DeviceOps implements AutoCloseable {
 
     DeviceTensor maxPool2dBackward(DeviceTensor gradOutput, DeviceTensor indices, int[] inputShape,
                                    Pool2dParams params) {
+        requireNonNull("inputShape", inputShape);
+        requireNonNull("params", params);
         var s = params.shapeOf(inputShape);
         requireShape("gradOutput", gradOutput, s.outputShape());
         requireShape("indices", indices, s.outputShape());
@@ -255,6 +261,8 @@ final class DeviceOps implements AutoCloseable {
     }
 
     DeviceTensor avgPool2dBackward(DeviceTensor gradOutput, int[] inputShape, Pool2dParams params) {
+        requireNonNull("inputShape", inputShape);
+        requireNonNull("params", params);
         var s = params.shapeOf(inputShape);
         requireShape("gradOutput", gradOutput, s.outputShape());
         return store.produce("average pooling gradient", s.inputShape(),

@@ -2,7 +2,6 @@ package org.convcl.opencl;
 
 import java.lang.ref.Cleaner;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.convcl.Pool2dShape;
 import org.convcl.Tensor;
 import org.convcl.opencl.runtime.DeviceBuffer;
@@ -22,8 +21,6 @@ public final class DeviceTensor implements AutoCloseable {
     public static final String LOGGER_NAME = "org.convcl.tensors";
 
     private static final System.Logger LOG = System.getLogger(LOGGER_NAME);
-    private static final Cleaner CLEANER = Cleaner.create();
-    private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private final OpenClBackend owner;
     private final int[] shape;
@@ -40,7 +37,7 @@ public final class DeviceTensor implements AutoCloseable {
         this.shape = shape.clone();
         this.size = Tensor.elementCount(shape);
         this.buffer = buffer;
-        this.cleanable = CLEANER.register(this, new Forgotten(owner, buffer));
+        this.cleanable = Unclosed.CLEANER.register(this, new Forgotten(owner, buffer));
     }
 
     /**
@@ -137,10 +134,8 @@ public final class DeviceTensor implements AutoCloseable {
         @Override
         public void run() {
             if (buffer.isOpen()) {
-                if (!WARNED.getAndSet(true)) {
-                    LOG.log(System.Logger.Level.WARNING, "a device tensor was garbage-collected without close(); close"
-                            + " device tensors (try-with-resources) to free device memory when they are done");
-                }
+                Unclosed.warnOnce(LOG, "a device tensor", "close device tensors (try-with-resources) to free"
+                        + " device memory when they are done");
                 owner.release(buffer);
             }
         }

@@ -186,6 +186,7 @@ final class HostOps {
     }
 
     Tensor maxPool2dBackward(Tensor gradOutput, long[] indices, int[] inputShape, Pool2dParams params) {
+        requireNonNull("inputShape", inputShape);
         requireNonNull("params", params);
         var s = params.shapeOf(inputShape);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());
@@ -202,6 +203,7 @@ final class HostOps {
     }
 
     Tensor avgPool2dBackward(Tensor gradOutput, int[] inputShape, Pool2dParams params) {
+        requireNonNull("inputShape", inputShape);
         requireNonNull("params", params);
         var s = params.shapeOf(inputShape);
         Tensor.requireShape("gradOutput", gradOutput, s.outputShape());

@@ -1,5 +1,6 @@
 package org.convcl.opencl;
 
+import java.lang.ref.Cleaner;
 import org.convcl.Activation;
 import org.convcl.Backend;
 import org.convcl.Conv2dGradients;
@@ -23,7 +24,9 @@ import org.convcl.opencl.tuning.TuningCache;
  * Calls are serialised: one backend may be shared by threads, but each kernel object is used by one call at a time.
  * The device buffers alive together may take at most the memory budget ({@link BackendOptions#memoryBudgetBytes},
  * never more than the device's global memory). Close it to release every OpenCL object, device tensors included;
- * after that every call throws {@link IllegalStateException}, whichever thread makes it.
+ * after that every call throws {@link IllegalStateException}, whichever thread makes it. One that is never closed
+ * releases them once garbage-collected, with a warning, as until then it holds native and device memory the garbage
+ * collector does not see.
  *
  * <pre>{@code
  * try (var gpu = OpenClBackend.open();   // the default device; open("gpu"), open("cpu"), an index, a name
@@ -38,12 +41,14 @@ public final class OpenClBackend implements Backend, DeviceBackend {
     private final TensorStore store;
     private final DeviceOps ops;
     private final HostOps host;
+    private final Cleaner.Cleanable cleanable;
 
     private OpenClBackend(ClContext cl, BackendOptions options) {
         this.cl = cl;
         this.store = new TensorStore(this, cl);
         this.ops = new DeviceOps(cl, options, store);
         this.host = new HostOps(store, ops, Math.min(options.transferBudgetBytes(), cl.device().maxAllocBytes()));
+        this.cleanable = Unclosed.CLEANER.register(this, new Forgotten(cl));
     }
 
     /**
@@ -312,23 +317,23 @@ public final class OpenClBackend implements Backend, DeviceBackend {
     }
 
     @Override
-    public synchronized long[] downloadIndices(DeviceTensor t) {
-        return store.downloadIndices(t);
+    public synchronized long[] downloadIndices(DeviceTensor indices) {
+        return store.downloadIndices(indices);
     }
 
     @Override
-    public synchronized DeviceTensor upload(Tensor t) {
-        return store.upload(t);
+    public synchronized DeviceTensor upload(Tensor tensor) {
+        return store.upload(tensor);
     }
 
     @Override
-    public synchronized DeviceTensor upload(Tensor t, DeviceTensor into) {
-        return store.upload(t, into);
+    public synchronized DeviceTensor upload(Tensor tensor, DeviceTensor into) {
+        return store.upload(tensor, into);
     }
 
     @Override
-    public synchronized Tensor download(DeviceTensor t) {
-        return store.download(t);
+    public synchronized Tensor download(DeviceTensor tensor) {
+        return store.download(tensor);
     }
 
     /** Waits until every operation enqueued on this backend has finished; for timing. */
@@ -366,6 +371,25 @@ public final class OpenClBackend implements Backend, DeviceBackend {
             ops.close();
         } finally {
             cl.close();
+            // Unregisters the cleaning action, which finds the context closed and does nothing.
+            cleanable.clean();
+        }
+    }
+
+    /**
+     * The cleaning action of an unreachable backend. It holds the context alone: the operations lead back to the
+     * backend through its tensor store, which would keep it reachable. Closing the context releases everything the
+     * operations allocated in it (buffers, kernels, programs), then the queue and the context.
+     */
+    private record Forgotten(ClContext cl) implements Runnable {
+        @Override
+        public void run() {
+            if (!cl.isClosed()) {
+                Unclosed.warnOnce(System.getLogger(org.convcl.Backends.LOGGER_NAME), "an OpenCL backend",
+                        "close backends (try-with-resources) to release their OpenCL context, queue, programs and"
+                                + " buffers when they are done");
+                cl.close();
+            }
         }
     }
 }

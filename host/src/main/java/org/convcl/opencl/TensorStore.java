@@ -114,6 +114,7 @@ final class TensorStore {
 
     DeviceTensor uploadIndices(long[] indices, int... shape) {
         requireNonNull("indices", indices);
+        requireNonNull("shape", shape);
         if (indices.length != Tensor.elementCount(shape)) {
             throw new IllegalArgumentException("indices: " + indices.length + " values do not fill shape "
                     + Arrays.toString(shape));

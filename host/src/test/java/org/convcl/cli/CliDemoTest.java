@@ -61,7 +61,7 @@ class CliDemoTest {
         var lines = out.lines().toList();
         assertTrue(lines.get(0).startsWith("ConvCL demo: "), out);
         assertTrue(lines.get(1).startsWith("device: "), out);
-        assertTrue(out.contains("within 0.0001 + 0.001 * |reference element|"), out);
+        assertTrue(out.contains("within 1E-30 + 0.0001 * sum(|terms|) of the reference element"), out);
         for (String shape : List.of("input [1, 1, 28, 28], weight [5, 1, 3, 3], padding 1 -> output [1, 5, 28, 28]",
                 "input [4, 3, 32, 32], weight [8, 3, 3, 3], bias [8], padding 1 -> output [4, 8, 32, 32]")) {
             assertTrue(out.contains("   conv2d: " + shape + "\n"), out);

@@ -23,6 +23,7 @@ import org.convcl.Tolerance;
 import org.convcl.io.Npy;
 import org.convcl.opencl.device.ConvclException;
 import org.convcl.opencl.Devices;
+import org.convcl.reference.Magnitudes;
 import org.convcl.reference.ReferenceBackend;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,8 @@ class CliTest extends CliFixture {
         for (var extra : List.of(new String[0], new String[] {"--verify"})) {
             var r = run(conv2dArgs(extra).toArray(String[]::new));
             assertEquals(0, r.status(), r.err());
-            var mismatch = Tolerance.FLOAT32.firstMismatch(Npy.read(dir.resolve("y.npy")), expected());
+            var mismatch = Tolerance.FLOAT32.firstMismatch(Npy.read(dir.resolve("y.npy")), expected(),
+                    Magnitudes.conv2d(input, weight, bias, PARAMS, null));
             assertNull(mismatch, () -> String.valueOf(mismatch));
             assertEquals("", r.err());
         }
@@ -118,7 +120,7 @@ class CliTest extends CliFixture {
         // The device path is the planner's choice, named as the Conv2dPath constant, then where the SGEMM came from.
         assertTrue(line.matches("verified conv2d on " + java.util.regex.Pattern.quote(Devices.choose(null).name())
                 + " \\((DIRECT|POINTWISE|IMPLICIT_GEMM|IM2COL_GEMM|WINOGRAD)[^)]*; untuned device default\\): output"
-                + " \\[2, 6, 5, 7\\], 420 elements, each within 0\\.0001 \\+ 0\\.001 \\* \\|reference element\\| of the"
+                + " \\[2, 6, 5, 7\\], 420 elements, each within 1E-30 \\+ 0\\.0001 \\* sum\\(\\|terms\\|\\) of the reference element of the"
                 + " reference; largest \\|difference\\| \\S+, largest \\|difference\\| / \\|reference\\| \\S+"), line);
     }
 
@@ -140,7 +142,7 @@ class CliTest extends CliFixture {
         var got = new Tensor(new float[] {1.5f, -4.25f, 0.125f, Float.NaN, Float.POSITIVE_INFINITY}, 5);
         // |diff| 0.5, 0.25, 0.125; relative 0.5 and 0.0625 (the zero has none); equal NaN and infinity count as 0.
         assertEquals(new Verification.Differences(0.5, 0.5), Verification.between(got, expected));
-        assertEquals("0.0001 + 0.001 * |reference element|", Verification.bound(Tolerance.FLOAT32));
+        assertEquals("1E-30 + 0.0001 * sum(|terms|) of the reference element", Verification.bound(Tolerance.FLOAT32));
         assertEquals("0", Verification.number(0));
         assertEquals("1.23e-07", Verification.number(1.234e-7));
     }

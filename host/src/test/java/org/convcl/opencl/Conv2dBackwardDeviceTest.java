@@ -9,6 +9,7 @@ import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.reference.Conv2dBackwardReference;
+import org.convcl.reference.Magnitudes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,12 +27,13 @@ class Conv2dBackwardDeviceTest extends SharedDevice {
         var dy = Tensor.seeded(c.seed() + 3).uniform(c.params().shapeOf(x, w, null).outputShape());
         var got = backend.conv2dBackward(dy, x, w, c.params());
         var expected = Conv2dBackwardReference.backward(dy, x, w, c.params());
-        assertNull(tolerance.firstMismatch(got.input(), expected.input()),
-                () -> c + " input: " + tolerance.firstMismatch(got.input(), expected.input()));
-        assertNull(tolerance.firstMismatch(got.weight(), expected.weight()),
-                () -> c + " weight: " + tolerance.firstMismatch(got.weight(), expected.weight()));
-        assertNull(tolerance.firstMismatch(got.bias(), expected.bias()),
-                () -> c + " bias: " + tolerance.firstMismatch(got.bias(), expected.bias()));
+        var magnitude = Magnitudes.conv2dBackward(dy, x, w, c.params());
+        assertNull(tolerance.firstMismatch(got.input(), expected.input(), magnitude.input()),
+                () -> c + " input: " + tolerance.firstMismatch(got.input(), expected.input(), magnitude.input()));
+        assertNull(tolerance.firstMismatch(got.weight(), expected.weight(), magnitude.weight()),
+                () -> c + " weight: " + tolerance.firstMismatch(got.weight(), expected.weight(), magnitude.weight()));
+        assertNull(tolerance.firstMismatch(got.bias(), expected.bias(), magnitude.bias()),
+                () -> c + " bias: " + tolerance.firstMismatch(got.bias(), expected.bias(), magnitude.bias()));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -10,7 +10,7 @@ import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
-import org.convcl.reference.Conv2dBackwardReference;
+import org.convcl.reference.Magnitudes;
 import org.convcl.reference.PoolReference;
 import org.junit.jupiter.api.Test;
 
@@ -78,22 +78,19 @@ class Conv2dChunkingTest {
             var expected = PoolReference.maxPool2d(x, pool);
             assertNull(Tolerance.EXACT.firstMismatch(max.output(), expected.output()));
             assertArrayEquals(expected.indices(), max.indices());
-            assertNull(Tolerance.FLOAT32.firstMismatch(backend.avgPool2d(x, pool), PoolReference.avgPool2d(x, pool)));
+            assertNull(Tolerance.FLOAT32.firstMismatch(backend.avgPool2d(x, pool), PoolReference.avgPool2d(x, pool),
+                    Magnitudes.avgPool2d(x, pool)));
 
             // The gradients too: input gradients slice by slice, weight and bias gradients summed over the slices.
             var w = LAYER.weight();
-            var dy = Tensor.seeded(43).uniform(LAYER.params().shapeOf(x, w, null).outputShape());
-            var got = backend.conv2dBackward(dy, x, w, LAYER.params());
-            var want = Conv2dBackwardReference.backward(dy, x, w, LAYER.params());
-            assertNull(Tolerance.FLOAT32.firstMismatch(got.input(), want.input()));
-            assertNull(Tolerance.FLOAT32.firstMismatch(got.weight(), want.weight()));
-            assertNull(Tolerance.FLOAT32.firstMismatch(got.bias(), want.bias()));
+            Conv2dBackwardDeviceTest.assertGradientsMatch(backend, LAYER, Tolerance.FLOAT32, x, w);
             var s = pool.shapeOf(x);
             var dPool = Tensor.seeded(44).uniform(s.outputShape());
             assertNull(Tolerance.FLOAT32.firstMismatch(backend.maxPool2dBackward(dPool, expected.indices(), x.shape(), pool),
-                    PoolReference.maxPool2dBackward(dPool, expected.indices(), s)));
+                    PoolReference.maxPool2dBackward(dPool, expected.indices(), s),
+                    Magnitudes.maxPool2dBackward(dPool, expected.indices(), s)));
             assertNull(Tolerance.FLOAT32.firstMismatch(backend.avgPool2dBackward(dPool, x.shape(), pool),
-                    PoolReference.avgPool2dBackward(dPool, s)));
+                    PoolReference.avgPool2dBackward(dPool, s), Magnitudes.avgPool2dBackward(dPool, s)));
 
             var e = assertThrows(IllegalArgumentException.class, () -> backend.conv2d(Tensor.seeded(1).uniform(1, 3, 40, 40),
                     Tensor.seeded(2).uniform(4, 3, 3, 3), null, Conv2dParams.DEFAULT));

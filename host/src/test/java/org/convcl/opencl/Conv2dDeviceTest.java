@@ -21,6 +21,7 @@ import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.reference.Conv2dReference;
+import org.convcl.reference.Magnitudes;
 import org.convcl.reference.SourceExample;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -285,8 +286,9 @@ class Conv2dDeviceTest extends SharedDevice {
         Tensor x = c.input(), w = c.weight(), b = c.biasOrNull();
         var got = backend.conv2d(x, w, b, c.params());
         var expected = Conv2dReference.conv2d(x, w, b, c.params());
-        assertNull(tolerance.firstMismatch(got, expected), () -> c + " on " + backend.name() + " " + how + ": "
-                + tolerance.firstMismatch(got, expected));
+        var magnitude = Magnitudes.conv2d(x, w, b, c.params(), null);
+        assertNull(tolerance.firstMismatch(got, expected, magnitude), () -> c + " on " + backend.name() + " " + how
+                + ": " + tolerance.firstMismatch(got, expected, magnitude));
     }
 
     /**
@@ -382,6 +384,6 @@ class Conv2dDeviceTest extends SharedDevice {
         assertArrayEquals(x.data(), inputAfter, c + ": input modified");
         var expected = Conv2dReference.conv2d(x, w, b, c.params());
         var got = new Tensor(Arrays.copyOf(after, outSize), s.outputShape());
-        assertNull(tolerance.firstMismatch(got, expected), c.toString());
+        assertNull(tolerance.firstMismatch(got, expected, Magnitudes.conv2d(x, w, b, c.params(), null)), c.toString());
     }
 }

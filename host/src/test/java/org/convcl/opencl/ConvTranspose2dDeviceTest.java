@@ -12,6 +12,7 @@ import org.convcl.ConvTranspose2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.reference.ConvTranspose2dReference;
+import org.convcl.reference.Magnitudes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,16 +56,23 @@ class ConvTranspose2dDeviceTest extends SharedDevice {
         var b = c.biasOrNull();
         var dy = c.gradOutput();
         assertClose(tolerance, ConvTranspose2dReference.convTranspose2d(x, w, b, c.params()),
-                backend.convTranspose2d(x, w, b, c.params()), c + " output");
+                backend.convTranspose2d(x, w, b, c.params()), Magnitudes.convTranspose2d(x, w, b, c.params()),
+                c + " output");
         var expected = ConvTranspose2dReference.backward(dy, x, w, c.params());
+        var magnitude = Magnitudes.convTranspose2dBackward(dy, x, w, c.params());
         var got = backend.convTranspose2dBackward(dy, x, w, c.params());
-        assertClose(tolerance, expected.input(), got.input(), c + " input gradient");
-        assertClose(tolerance, expected.weight(), got.weight(), c + " weight gradient");
-        assertClose(tolerance, expected.bias(), got.bias(), c + " bias gradient");
+        assertClose(tolerance, expected.input(), got.input(), magnitude.input(), c + " input gradient");
+        assertClose(tolerance, expected.weight(), got.weight(), magnitude.weight(), c + " weight gradient");
+        assertClose(tolerance, expected.bias(), got.bias(), magnitude.bias(), c + " bias gradient");
     }
 
     private static void assertClose(Tolerance tolerance, Tensor expected, Tensor got, String what) {
-        assertNull(tolerance.firstMismatch(got, expected), () -> what + ": " + tolerance.firstMismatch(got, expected));
+        assertClose(tolerance, expected, got, expected, what);
+    }
+
+    private static void assertClose(Tolerance tolerance, Tensor expected, Tensor got, Tensor magnitude, String what) {
+        assertNull(tolerance.firstMismatch(got, expected, magnitude),
+                () -> what + ": " + tolerance.firstMismatch(got, expected, magnitude));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -138,9 +146,10 @@ class ConvTranspose2dDeviceTest extends SharedDevice {
              var grads = backend.convTranspose2dBackward(ddy, dx, dw, c.params())) {
             assertEquals(4, backend.transferCount(), "an intermediate result went through the host");
             assertClose(Tolerance.FLOAT32, ConvTranspose2dReference.convTranspose2d(x, w, b, c.params()),
-                    backend.download(y), "output");
+                    backend.download(y), Magnitudes.convTranspose2d(x, w, b, c.params()), "output");
             assertClose(Tolerance.FLOAT32, ConvTranspose2dReference.backward(dy, x, w, c.params()).weight(),
-                    backend.download(grads.weight()), "weight gradient");
+                    backend.download(grads.weight()), Magnitudes.convTranspose2dBackward(dy, x, w, c.params()).weight(),
+                    "weight gradient");
         }
     }
 

@@ -13,6 +13,7 @@ import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.opencl.tuning.FindDatabase;
 import org.convcl.reference.Conv2dReference;
+import org.convcl.reference.Magnitudes;
 import org.junit.jupiter.api.Test;
 
 /** Find mode times the algorithms once per problem, stores the fastest, and later backends plan it untimed. */
@@ -30,11 +31,12 @@ class FindModeTest extends TemporaryCaches {
         var w = Tensor.seeded(2).uniform(6, 8, 3, 3);
         var b = Tensor.seeded(3).uniform(6);
         var expected = Conv2dReference.conv2d(x, w, b, SAME);
+        var magnitude = Magnitudes.conv2d(x, w, b, SAME, null);
         var s = SAME.shapeOf(x, w, b);
         try (var backend = open(FindMode.ON)) {
             assertFalse(backend.describeConv2d(s).contains("found by timing"));
             var got = backend.conv2d(x, w, b, SAME);
-            assertNull(Tolerance.WINOGRAD.firstMismatch(got, expected), "the call's own result is the winner's");
+            assertNull(Tolerance.WINOGRAD.firstMismatch(got, expected, magnitude), "the call's own result is the winner's");
             assertTrue(backend.findNanos() > 0);
             assertTrue(backend.describeConv2d(s).contains("found by timing"), backend.describeConv2d(s));
             long spent = backend.findNanos();
@@ -43,7 +45,7 @@ class FindModeTest extends TemporaryCaches {
         }
         try (var stored = open(FindMode.STORED); var off = open(FindMode.OFF)) {
             assertTrue(stored.describeConv2d(s).contains("found by timing"), stored.describeConv2d(s));
-            assertNull(Tolerance.WINOGRAD.firstMismatch(stored.conv2d(x, w, b, SAME), expected));
+            assertNull(Tolerance.WINOGRAD.firstMismatch(stored.conv2d(x, w, b, SAME), expected, magnitude));
             assertEquals(0, stored.findNanos());
             assertFalse(off.describeConv2d(s).contains("found by timing"), off.describeConv2d(s));
         }
@@ -61,7 +63,7 @@ class FindModeTest extends TemporaryCaches {
             try (var backend = open(FindMode.STORED)) {
                 assertFalse(backend.describeConv2d(s).contains("found by timing"), backend.describeConv2d(s));
                 assertNull(Tolerance.FLOAT32.firstMismatch(backend.conv2d(x, w, null, SAME),
-                        Conv2dReference.conv2d(x, w, null, SAME)));
+                        Conv2dReference.conv2d(x, w, null, SAME), Magnitudes.conv2d(x, w, null, SAME, null)));
             }
         }
         Files.writeString(db.file(), key + "\tDIRECT\n");
