@@ -14,6 +14,7 @@ import org.convcl.Tensor;
  * for an average. A float32 sum's rounding error is bounded by a multiple of it, not of the result, which can cancel
  * to zero ({@link org.convcl.Tolerance}). Each is the reference operation itself on the absolute values of its
  * operands, so the same loops (in double) define the result and its magnitude.
+ * <p>Thread-safe: static functions without state.
  */
 public final class Magnitudes {
     private Magnitudes() {
