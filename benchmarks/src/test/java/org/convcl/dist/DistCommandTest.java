@@ -98,12 +98,21 @@ class DistCommandTest {
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("* 0: ")), "the driver was found: " + r.out());
     }
 
+    /**
+     * The cases whose names start "seed_" (13 of conv2d, max and average pooling): the bundle's own risks are its
+     * launcher and the runtime's modules, which every command meets; run-tests checks all cases with ./convcl.
+     */
     @Test
     void theCommandLinePassesConformanceOnTheBundledJava() throws IOException, InterruptedException {
         assumeTrue(Files.isRegularFile(CONFORMANCE), "no " + CONFORMANCE);
-        var r = run(List.of("python3", CONFORMANCE.toString(), "--cli", launcher.toString()), Map.of());
+        long seeds;
+        try (var cases = Files.list(CONFORMANCE.resolveSibling("cases"))) {
+            seeds = cases.filter(c -> c.getFileName().toString().startsWith("seed_")).count();
+        }
+        var r = run(List.of("python3", CONFORMANCE.toString(), "--cli", launcher.toString(), "--only", "seed_"),
+                Map.of());
         assertEquals(0, r.status(), r.out() + r.err());
-        assertTrue(r.out().contains("73 passed, 0 failed"), r.out());
+        assertTrue(seeds > 0 && r.out().contains(seeds + " passed, 0 failed"), r.out());
     }
 
     @Test
