@@ -154,12 +154,16 @@ inline void fillPanel(const Source* s, __local float* panel, const int k0, const
 }
 #endif
 
-// Adds A (rows at arow) times B (the group's columns, from src) to acc, over k in [0, K). Each KC-step slice of B
+// Sets acc to A (rows at arow) times B (the group's columns, from src), over k in [0, K). Each KC-step slice of B
 // is first copied to a contiguous panel that every work-item of the group then reads; pack's panels are contiguous
 // already and are read in place (copying them cost 10-20% more time on SGEMM 1024 and 2048). A work-item whose block
 // lies wholly past M or N (a group taller or wider than C) only helps copy: it is not active.
+// Each slice is summed in acc on its own and then added to the work-item's totals: summed in one chain, the
+// rounding of K terms added one by one to a growing total left ten times PyTorch's error at K = 9 * 2048
+// (AccuracyDeviceTest). The totals live in local memory, so that only one block of accumulators is live in the
+// loop: a second block in registers spilled on AVX-512 (WPTM x WPTN = 24 vectors each) and cost about 10%.
 inline void accumulate(floatV acc[WPTM][WPTN], const __global float* arow[WPTM], const Source* src, const int K,
-                       __local float* panel, const bool active) {
+                       __local float* panel, __local floatV* totals, const bool active) {
     for (int k0 = 0; k0 < K; k0 += KC) {
         const int kc = min(KC, K - k0);
 #ifdef PACKED
@@ -169,10 +173,7 @@ inline void accumulate(floatV acc[WPTM][WPTN], const __global float* arow[WPTM],
         fillPanel(src, panel, k0, kc);
 #endif
         barrier(CLK_LOCAL_MEM_FENCE);
-        // Each slice is summed on its own and then added to acc: summed in one chain, the rounding of K terms
-        // added one by one to a growing total left ten times PyTorch's error at K = 9 * 2048 (AccuracyDeviceTest).
-        floatV part[WPTM][WPTN];
-        BLOCK_SET(part, WPTM, WPTN, (floatV) 0.0f);
+        BLOCK_SET(acc, WPTM, WPTN, (floatV) 0.0f);
         for (int k = 0; k < (active ? kc : 0); k++) {
             floatV bv[WPTN];
 #pragma unroll
@@ -184,13 +185,26 @@ inline void accumulate(floatV acc[WPTM][WPTN], const __global float* arow[WPTM],
                 const floatV av = (floatV) arow[wm][k0 + k];
 #pragma unroll
                 for (int wn = 0; wn < WPTN; wn++) {
-                    part[wm][wn] = fma(av, bv[wn], part[wm][wn]);
+                    acc[wm][wn] = fma(av, bv[wn], acc[wm][wn]);
                 }
             }
         }
-        BLOCK_ADD(acc, part, WPTM, WPTN);
+#pragma unroll
+        for (int wm = 0; wm < WPTM; wm++) {
+#pragma unroll
+            for (int wn = 0; wn < WPTN; wn++) {
+                totals[wm * WPTN + wn] = k0 == 0 ? acc[wm][wn] : totals[wm * WPTN + wn] + acc[wm][wn];
+            }
+        }
         // The next slice overwrites the panel other work-items may still be reading.
         barrier(CLK_LOCAL_MEM_FENCE);
+    }
+#pragma unroll
+    for (int wm = 0; wm < WPTM; wm++) {
+#pragma unroll
+        for (int wn = 0; wn < WPTN; wn++) {
+            acc[wm][wn] = K > 0 ? totals[wm * WPTN + wn] : (floatV) 0.0f;
+        }
     }
 }
 
@@ -237,24 +251,25 @@ void sgemm(SGEMM_ARGS) {
 #endif
 
     floatV acc[WPTM][WPTN];
-    BLOCK_SET(acc, WPTM, WPTN, (floatV) 0.0f);
+    __local floatV allTotals[THREADS * WPTM * WPTN];
+    __local floatV* totals = allTotals + (get_local_id(1) * LOCAL_N + get_local_id(0)) * WPTM * WPTN;
 #ifdef IMPLICIT
-    accumulate(acc, arow, &src, K, panel, active);
+    accumulate(acc, arow, &src, K, panel, totals, active);
 #else
 #ifdef PACKED
     // pack's panels: this group's is K rows of PANEL contiguous floats, zero past N, so every copy is full.
     const Source src = {bb + (long) get_group_id(0) * K * PANEL, PANEL, PANEL, true};
-    accumulate(acc, arow, &src, K, panel, active);
+    accumulate(acc, arow, &src, K, panel, totals, active);
 #else
     // Decided per work-group, since every work-item of the group must reach the same barriers; a constant full
     // lets the interior groups' copy inline without per-lane checks.
     const int groupN = clamp(N - groupCol0, 0, PANEL);
     if (groupN == PANEL) {
         const Source src = {bb + groupCol0, ldb, groupN, true};
-        accumulate(acc, arow, &src, K, panel, active);
+        accumulate(acc, arow, &src, K, panel, totals, active);
     } else {
         const Source src = {bb + min(groupCol0, N), ldb, groupN, false};
-        accumulate(acc, arow, &src, K, panel, active);
+        accumulate(acc, arow, &src, K, panel, totals, active);
     }
 #endif
 #endif

@@ -355,9 +355,10 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
             return localM * wptm;
         }
 
+        /** The panel of B, and each work-item's totals of its block of C. */
         @Override
         public long localMemBytes() {
-            return 4L * kc * groupColumns();
+            return 4L * kc * groupColumns() + 4L * localN * localM * wptm * wptn * vw;
         }
 
         @Override
