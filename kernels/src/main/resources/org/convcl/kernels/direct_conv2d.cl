@@ -147,25 +147,32 @@ void direct(const __global float* restrict x, const __global float* restrict w,
     floatV acc[KB][RB];
     BLOCK_SET(acc, KB, RB, (floatV) 0.0f);
     const long total = (long) N * C * H * W;
-    // Blocks of channels are summed on their own and then added to acc: summed in one chain, the rounding of
-    // C * KH * KW terms added one by one to a growing total left ten times PyTorch's error at C = 2048, 3x3.
-    const int blockChannels = max(1, SUM_TAPS / (KH * KW));
-    for (int c0 = 0; c0 < cg; c0 += blockChannels) {
-        floatV part[KB][RB];
-        BLOCK_SET(part, KB, RB, (floatV) 0.0f);
-        for (int ci = c0; ci < min(c0 + blockChannels, cg); ci++) {
-            const long xpAt = ((long) n * C + k0 / (K / G) * cg + ci) * H * W;
-            const __global float* wk = w + (long) k0 * wStride + ci * KH * KW;
-            if (inside) {
-                convolve(part, x + xpAt, xpAt, total, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW,
-                         true);
-            } else {
-                convolve(part, x + xpAt, xpAt, total, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW,
-                         false);
-            }
-        }
-        BLOCK_ADD(acc, part, KB, RB);
+    // Input channel ci's share of the sums, as convolve adds it.
+#define CHANNEL(sums, ci) \
+    { \
+        const long xpAt = ((long) n * C + k0 / (K / G) * cg + (ci)) * H * W; \
+        const __global float* wk = w + (long) k0 * wStride + (ci) * KH * KW; \
+        if (inside) { \
+            convolve(sums, x + xpAt, xpAt, total, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, \
+                     true); \
+        } else { \
+            convolve(sums, x + xpAt, xpAt, total, wk, wStride, oh0, ow0, H, W, KH, KW, SH, SW, PH, PW, DH, DW, \
+                     false); \
+        } \
     }
+    // Blocks of channels are summed on their own in part and then added to acc: summed in one chain, the rounding
+    // of C * KH * KW terms added one by one to a growing total left ten times PyTorch's error at C = 2048, 3x3.
+    const int blockChannels = max(1, SUM_TAPS / (KH * KW));
+    floatV part[KB][RB];
+    BLOCK_SET(part, KB, RB, (floatV) 0.0f);
+    for (int ci = 0; ci < cg; ci++) {
+        CHANNEL(part, ci)
+        if ((ci + 1) % blockChannels == 0 || ci + 1 == cg) {
+            BLOCK_ADD(acc, part, KB, RB);
+            BLOCK_SET(part, KB, RB, (floatV) 0.0f);
+        }
+    }
+#undef CHANNEL
     const int run = min(VW, OW - ow0);
 #pragma unroll
     for (int kk = 0; kk < KB; kk++) {
