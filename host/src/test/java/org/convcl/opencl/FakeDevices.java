@@ -9,14 +9,17 @@ public final class FakeDevices {
     private FakeDevices() {
     }
 
-    /** A CPU whose SIMD registers hold {@code floatVectorWidth} floats: 8 for AVX2, 16 for AVX-512. */
+    /**
+     * A CPU whose SIMD registers hold {@code floatVectorWidth} floats: 8 for AVX2, 16 for AVX-512; with the 512 KiB of
+     * local memory POCL reports for a CPU (its local memory is ordinary memory).
+     */
     public static DeviceInfo cpu(int floatVectorWidth) {
-        return device("cpu", floatVectorWidth);
+        return device("cpu", floatVectorWidth, 512 << 10);
     }
 
-    /** A GPU of no known vendor family. */
+    /** A GPU of no known vendor family, with 64 KiB of local memory. */
     public static DeviceInfo gpu() {
-        return device("gpu", 1);
+        return device("gpu", 1, 64 << 10);
     }
 
     /**
@@ -47,8 +50,8 @@ public final class FakeDevices {
                 2 * GIB, localBytes, maxGroup, maxItems, 4096, floatVectorWidth, 4 << 20);
     }
 
-    private static DeviceInfo device(String type, int floatVectorWidth) {
+    private static DeviceInfo device(String type, int floatVectorWidth, long localBytes) {
         return new DeviceInfo(0, "test platform", "test " + type, "test vendor", type, "OpenCL 3.0", "1.0",
-                8, 8 * GIB, 2 * GIB, 64 << 10, 1024, new long[] {1024, 1024, 1024}, 4096, floatVectorWidth, 32 << 20);
+                8, 8 * GIB, 2 * GIB, localBytes, 1024, new long[] {1024, 1024, 1024}, 4096, floatVectorWidth, 32 << 20);
     }
 }
