@@ -236,7 +236,7 @@ public final class Npz {
 
     /**
      * The entry's bytes, after checking what it declares against the caps, and refusing it as soon as it inflates
-     * past its declared size.
+     * past its declared size or ends short of it.
      */
     private static byte[] inflate(ZipFile zip, ZipEntry entry, Path file) throws IOException {
         long size = entry.getSize();
@@ -249,11 +249,16 @@ public final class Npz {
             throw invalid(file, what + "declares " + size + " bytes from " + compressed + " compressed, more than"
                     + " deflate expands to (a zip bomb?)");
         }
-        byte[] bytes = new byte[(int) size];
+        if (entry.getMethod() == ZipEntry.STORED && size != compressed) {
+            throw invalid(file, what + "is stored but declares " + size + " bytes in " + compressed);
+        }
+        byte[] bytes;
         try (InputStream in = zip.getInputStream(entry)) {
-            int n = in.readNBytes(bytes, 0, bytes.length);
-            if (n < bytes.length) {
-                throw invalid(file, what + "truncated: it declares " + size + " bytes and holds " + n);
+            // Memory grows with the bytes the entry really holds: a damaged size field in a small file asks for
+            // gigabytes it never delivers.
+            bytes = in.readNBytes((int) size);
+            if (bytes.length < size) {
+                throw invalid(file, what + "truncated: it declares " + size + " bytes and holds " + bytes.length);
             }
             if (in.read() >= 0) {
                 throw invalid(file, what + "inflates to more than the " + size + " bytes it declares (a zip bomb?)");

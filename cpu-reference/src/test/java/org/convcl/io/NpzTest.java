@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -140,6 +141,28 @@ class NpzTest {
         Path truncated = Files.write(dir.resolve("trunc.npz"), withDeclaredSize(Files.readAllBytes(f), real + 8));
         assertRefused(truncated + ": entry 'z.npy' truncated: it declares " + (real + 8) + " bytes and holds " + real,
                 () -> Npz.read(truncated, "z"));
+    }
+
+    /**
+     * A small archive whose sizes claim gigabytes is refused without allocating them: stored entries must declare
+     * their size twice alike, and a deflated one is read as far as its data goes.
+     */
+    @Test
+    void aDamagedSizeCostsWhatTheFileHolds() throws IOException {
+        Path f = dir.resolve("small.npz");
+        Npz.writer().add("y", Tensor.seeded(1).uniform(3, 5, 7)).write(f);
+        Path deflated = Files.write(dir.resolve("deflated.npz"), withDeclaredSize(Files.readAllBytes(f), 500_000));
+        Npz.writer().add("y", Tensor.seeded(1).uniform(3, 5, 7)).stored().write(f);
+        Path stored = Files.write(dir.resolve("stored.npz"), withDeclaredSize(Files.readAllBytes(f), 1_946_157_604));
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        assertRefused(stored + ": entry 'y.npy' is stored but declares 1946157604 bytes in ",
+                () -> Npz.read(stored, "y"));
+        assertRefused(deflated + ": entry 'y.npy' truncated: it declares 500000 bytes and holds ",
+                () -> Npz.read(deflated, "y"));
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertTrue(allocated < 64 << 20, allocated + " bytes allocated to refuse two archives of a few hundred bytes");
     }
 
     private Path zip(String name, String entry, byte[] content) throws IOException {
