@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * conv2d's fused epilogue (residual and activation) on every path the device can run, and its backward pass, against
  * the reference, with the SGEMM configurations a subclass names. The sweeps build a program per path, configuration
- * and residual: two classes share them, so the two test JVMs build them side by side.
+ * and activation define: two classes share them, so the two test JVMs build them side by side.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EpilogueSweep extends SharedDevice {
@@ -103,8 +103,9 @@ abstract class EpilogueSweep extends SharedDevice {
 
     /**
      * Pairs of shape, activation and residual that meet on every path: the first shapes with every activation, the
-     * others with none and with one activation in turn, each with and without a residual. The activation's kind is a
-     * kernel argument, not a build define, so one activated program per path and residual serves every kind.
+     * others with none and with one activation in turn, each with and without a residual. The activation's kind and
+     * the residual are kernel arguments, not build defines, so one activated program per path serves every kind,
+     * with and without a residual.
      */
     Stream<EpilogueCase> cases() {
         var shapes = shapes().toList();

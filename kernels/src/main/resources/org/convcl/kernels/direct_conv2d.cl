@@ -180,7 +180,7 @@ void direct(const __global float* restrict x, const __global float* restrict w,
         for (int r = 0; r < RB; r++) {
             if (oh0 + r < OH) {
                 const long o = (((long) n * K + k0 + kk) * OH + oh0 + r) * OW + ow0;
-                const floatV z = PLUS_RESIDUAL(acc[kk][r] + (hasBias ? bias[k0 + kk] : 0.0f),
+                const floatV z = PLUS_RESIDUAL(addResidual, acc[kk][r] + (hasBias ? bias[k0 + kk] : 0.0f),
                                                loadRun(residual + o, run));
                 storeRun(ACTIVATE(z, actKind, actA, actB), y + o, run);
             }

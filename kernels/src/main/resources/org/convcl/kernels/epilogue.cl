@@ -7,12 +7,15 @@
 //   1 ReLU             z < 0 ? 0 : z                          (NaN stays NaN, as torch.relu)
 //   2 clamp(a, b)      z < a ? a : z > b ? b : z               (NaN stays NaN, as torch.clamp)
 //   3 leaky ReLU(a)    z > 0 ? z : z * a
-// With RESIDUAL defined, residual[i] is added for output element i (the residual is laid out like the output).
+// Where addResidual is not 0, residual[i] is added for output element i (the residual is laid out like the output).
 // Gradients are taken from the output y, which is enough for these functions (see Activation.java for the ties).
 
 // The arguments each conv2d kernel takes after its bias, whatever the defines: a residual laid out like the
-// output (any buffer where RESIDUAL is not defined) and the activation (its kind, clamp bounds or leaky slope).
-#define EPILOGUE_ARGS const __global float* restrict residual, const int actKind, const float actA, const float actB
+// output (any buffer where it is not added), whether it is added, and the activation (its kind, clamp bounds or
+// leaky slope). Whether the residual is added is an argument, not a define, as it costs one uniform branch per
+// stored value: one program serves calls with and without.
+#define EPILOGUE_ARGS const __global float* restrict residual, const int addResidual, const int actKind, \
+                      const float actA, const float actB
 
 // The activation k of z, a float or a vector of floats; ?: works element-wise on vectors, and unlike fmax/fmin it
 // keeps a NaN. Built without ACTIVATED, a kernel stores its sums as they are: the identity, the common case, pays
@@ -35,16 +38,13 @@
 #define ACTIVATION_GRADIENT(dy, y, k, a, b) (dy)
 #endif
 
-// v plus the residual that load reads (a float or a vector, guarded as the kernel needs) where RESIDUAL is defined;
-// v itself without, so a kernel built without it reads nothing and adds nothing (not even 0, which turns -0 to 0).
-#ifdef RESIDUAL
-#define PLUS_RESIDUAL(v, load) ((v) + (load))
-#else
-#define PLUS_RESIDUAL(v, load) (v)
-#endif
+// v plus the residual that load reads (a float or a vector, guarded as the kernel needs) where add is not 0; v
+// itself otherwise, reading nothing and adding nothing (not even 0, which turns -0 to 0).
+#define PLUS_RESIDUAL(add, v, load) ((add) ? (v) + (load) : (v))
 
-// y = activation(v + residual) for one output element whose residual is at r.
-inline float epilogue(const float v, const __global float* r, const int k, const float a, const float b) {
-    const float z = PLUS_RESIDUAL(v, *r);
+// y = activation(v + residual) for one output element whose residual, added where add is not 0, is at r.
+inline float epilogue(const float v, const int add, const __global float* r, const int k, const float a,
+                      const float b) {
+    const float z = PLUS_RESIDUAL(add, v, *r);
     return ACTIVATE(z, k, a, b);
 }

@@ -332,8 +332,8 @@ void sgemm(SGEMM_ARGS) {
             float out[VWN];
             // Columns past N read no residual: it ends with the output.
             for (int f = 0; f < VWN; f++) {
-                out[f] = col + f < N ? epilogue(acc[i][jv * VWN + f] + rowBias, r + (long) row * ldc + col + f,
-                                                actKind, actA, actB) : 0.0f;
+                out[f] = col + f < N ? epilogue(acc[i][jv * VWN + f] + rowBias, addResidual,
+                                                r + (long) row * ldc + col + f, actKind, actA, actB) : 0.0f;
             }
             if (col + VWN <= N) {
                 *(__global floatN*) (crow + col) = privateToN(out);

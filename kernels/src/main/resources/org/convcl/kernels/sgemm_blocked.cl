@@ -285,7 +285,7 @@ void sgemm(SGEMM_ARGS) {
         const __global float* rrow = residual + (crow - C);
 #pragma unroll
         for (int wn = 0; wn < WPTN; wn++) {
-            const floatV z = PLUS_RESIDUAL(acc[wm][wn] + bv, loadB(rrow, wn, n, n == WIDTH));
+            const floatV z = PLUS_RESIDUAL(addResidual, acc[wm][wn] + bv, loadB(rrow, wn, n, n == WIDTH));
             const floatV v = ACTIVATE(z, actKind, actA, actB);
             if (n == WIDTH) {
                 vstoreV(v, 0, crow + wn * VW);

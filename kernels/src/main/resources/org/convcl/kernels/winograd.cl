@@ -272,7 +272,7 @@ void winograd_output(const __global float* restrict m, const long mOffset,
         const long at = plane + (long) (ohTile + i) * OW + run.ow0;
         if (finite && width == VW * TILE) {
             for (int q = 0; q < TILE; q++) {
-                const float8 z = PLUS_RESIDUAL(u[q], vload8(q, residual + at));
+                const float8 z = PLUS_RESIDUAL(addResidual, u[q], vload8(q, residual + at));
                 vstore8(ACTIVATE(z, actKind, actA, actB), q, y + at);
             }
         } else {
@@ -286,7 +286,7 @@ void winograd_output(const __global float* restrict m, const long mOffset,
                     v = directPixel(x + xOffset + (long) run.image * C * H * W, w + (long) k * C * 9, C, H, W,
                                     (long) ohTile + i - PH, (long) run.ow0 + q - PW) + b;
                 }
-                y[at + q] = epilogue(v, residual + at + q, actKind, actA, actB);
+                y[at + q] = epilogue(v, addResidual, residual + at + q, actKind, actA, actB);
             }
         }
     }

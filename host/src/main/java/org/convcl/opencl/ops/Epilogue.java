@@ -6,9 +6,9 @@ import org.convcl.opencl.runtime.Launch;
 
 /**
  * What a conv2d kernel does to its sums before storing them ({@code epilogue.cl}): add a residual laid out like the
- * output, then apply an activation. Whether there is a residual, and whether there is an activation other than the
- * identity, are build defines (at most four programs per kernel); which activation, and its bounds or slope, are
- * kernel arguments, so every activation reuses one built program.
+ * output, then apply an activation. Whether there is an activation other than the identity is a build define (at
+ * most two programs per kernel); whether there is a residual, which activation, and its bounds or slope, are kernel
+ * arguments, so every epilogue reuses one of the two built programs.
  *
  * @param residual laid out like the output the kernel writes (same offsets), or null
  */
@@ -22,9 +22,9 @@ public record Epilogue(Activation activation, DeviceBuffer residual) {
         }
     }
 
-    /** The build defines, empty for {@link #NONE}, so kernels without an epilogue build as before. */
+    /** The build defines, empty for the identity, whose kernels store their sums untouched. */
     String defines() {
-        return activationDefine(activation) + (residual == null ? "" : " -DRESIDUAL");
+        return activationDefine(activation);
     }
 
     /**
@@ -35,9 +35,13 @@ public record Epilogue(Activation activation, DeviceBuffer residual) {
         return activation.kind() == Activation.Kind.IDENTITY ? "" : " -DACTIVATED";
     }
 
-    /** Sets {@code EPILOGUE_ARGS}: the residual ({@code standIn} where there is none) and the parameters. */
+    /**
+     * Sets {@code EPILOGUE_ARGS}: the residual ({@code standIn}, never read, where there is none), whether it is added,
+     * and the activation's parameters.
+     */
     Launch arguments(Launch launch, DeviceBuffer standIn) {
-        return parameters(launch.buffer(residual == null ? standIn : residual), activation);
+        return parameters(launch.buffer(residual == null ? standIn : residual).i32(residual == null ? 0 : 1),
+                activation);
     }
 
     /**
