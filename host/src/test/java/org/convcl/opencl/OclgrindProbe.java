@@ -2,6 +2,7 @@ package org.convcl.opencl;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.convcl.Activation;
 import org.convcl.Conv2dParams;
 import org.convcl.ConvTranspose2dParams;
@@ -11,6 +12,7 @@ import org.convcl.Tolerance;
 import org.convcl.VerifyingBackend;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.device.DeviceInfo;
+import org.convcl.opencl.tuning.ConvPolicy;
 import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
@@ -70,8 +72,20 @@ public final class OclgrindProbe {
     static final List<SgemmConfig> IMPLICIT_CONFIGS = List.of(SMALL_CONFIGS.get(0), SMALL_CONFIGS.get(1),
             SMALL_CONFIGS.get(4), new SgemmConfig.Blocked(2, 16, 1, 1, 3, 7));
 
-    /** Runs of every case: each small configuration, the device's defaults, then each implicit configuration. */
-    static final int RUNS = SMALL_CONFIGS.size() + 1 + IMPLICIT_CONFIGS.size();
+    /**
+     * The cases the further tiled configurations run on the im2col and pointwise paths, where the SGEMM sees matrices
+     * alone: partial tiles in M, N and K, groups (a batch along z), one row of A, and operands aligned for the
+     * vectors. The first tiled configuration, the blocked one, the direct kernel and every implicit GEMM (whose
+     * gather is the geometry) run every case.
+     */
+    static final List<DeviceCase> MATRIX_EDGE_CASES = Stream.of("im2col padded strided", "pointwise packed",
+            "aligned vectors", "depthwise").map(label -> CASES.stream().filter(c -> c.label().equals(label))
+            .findFirst().orElseThrow()).toList();
+
+    /** The cases the im2col and pointwise paths run with {@code config}, one of {@link #SMALL_CONFIGS}. */
+    static List<DeviceCase> casesFor(SgemmConfig config) {
+        return config instanceof SgemmConfig.Tiled && config != SMALL_CONFIGS.get(0) ? MATRIX_EDGE_CASES : CASES;
+    }
 
     /** Over rows wide enough for whole runs of max-pooled pixels at stride 1 and 2 besides the padded ones. */
     static final List<Pool2dParams> POOLS = List.of(
@@ -82,16 +96,20 @@ public final class OclgrindProbe {
 
     /**
      * Winograd cases, pinned, with a small SGEMM configuration and row slices: F(2x2,3x3) with a plane one pixel
-     * wide, F(4x4,3x3) with padding 2 (272 tiles, just above the planner's 256 for F(4x4), 17 a row: two whole runs of
-     * 8, with and without guarded loads, and a partial one), F(2x2,3x3) with padding on the bottom and left only.
+     * wide, F(4x4,3x3) with padding 2 (34 tiles, just above the {@link #FEW_WINOGRAD_TILES} from which the probe
+     * takes F(4x4), 17 a row: two whole runs of 8, with and without guarded loads, and a partial one), F(2x2,3x3)
+     * with padding on the bottom and left only.
      */
     static final List<DeviceCase> WINOGRAD_CASES = List.of(
             DeviceCase.named("winograd F2").input(2, 3, 7, 1).filters(5, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(1, 2)).withBias().seed(66),
-            DeviceCase.named("winograd F4").input(1, 2, 62, 68).filters(3, 3, 3)
+            DeviceCase.named("winograd F4").input(1, 2, 6, 68).filters(3, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(2, 1)).withBias().seed(67),
             DeviceCase.named("winograd F2 padding per side").input(1, 2, 6, 5).filters(2, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(0, 2, 1, 0)).seed(70));
+
+    /** Output tiles from which the probe's Winograd takes F(4x4,3x3): fewer than a device's policy, for short runs. */
+    static final long FEW_WINOGRAD_TILES = 32;
 
     /** Each activation kind, with a residual, fused into each path's epilogue (epilogue.cl). */
     static final List<Activation> EPILOGUES = List.of(Activation.identity(), Activation.relu(),
@@ -115,11 +133,12 @@ public final class OclgrindProbe {
                     .params(ConvTranspose2dParams.DEFAULT.withDilation(2, 2).withOutputPadding(1, 0)).seed(69));
 
     /**
-     * Lines starting "ok " a clean probe prints: every run and the backward pass of each case, each Winograd case,
-     * each transposed case, each epilogue on each path and its backward and standalone activation, each pool,
-     * col2im.
+     * Lines starting "ok " a clean probe prints: every run of its cases and the backward pass of each case, each
+     * Winograd case, each transposed case, each epilogue on each path and its backward and standalone activation,
+     * each pool, col2im.
      */
-    static final int OK_LINES = (RUNS + 1) * CASES.size() + WINOGRAD_CASES.size() + TRANSPOSE_CASES.size()
+    static final int OK_LINES = SMALL_CONFIGS.stream().mapToInt(c -> casesFor(c).size()).sum()
+            + (1 + IMPLICIT_CONFIGS.size() + 1) * CASES.size() + WINOGRAD_CASES.size() + TRANSPOSE_CASES.size()
             + EPILOGUES.size() * (EPILOGUE_PATHS + 1) + POOLS.size() + 1;
 
     /**
@@ -151,7 +170,7 @@ public final class OclgrindProbe {
             runs.add(defaults.withSgemm(config).withColumnBudget(4096).withPath(Conv2dPath.IMPLICIT_GEMM));
         }
         for (var options : runs) {
-            for (var c : CASES) {
+            for (var c : options.path() == Conv2dPath.IM2COL_GEMM ? casesFor(options.sgemm()) : CASES) {
                 // A context per case: within one context, Oclgrind's uninitialised-memory plugin flags reads of
                 // kernel-written data in a buffer allocated after another was freed (the same case run twice in one
                 // context is flagged, in two contexts it is not, and the results equal the reference either way).
@@ -186,7 +205,8 @@ public final class OclgrindProbe {
         }
         for (var c : WINOGRAD_CASES) {
             // Half of one image's transformed tiles: every image in two or more row slices.
-            var pinned = defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.WINOGRAD);
+            var policy = ConvPolicy.parse("WINOGRAD_TILES=" + FEW_WINOGRAD_TILES, defaults.policy());
+            var pinned = defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.WINOGRAD).withPolicy(policy);
             var plan = pinned.withColumnBudget(Long.MAX_VALUE).planner(device).forward(c.shape());
             if (!c.label().startsWith("winograd F" + plan.winogradTile())) {
                 throw new AssertionError(c.label() + " planned as " + plan.describe());
