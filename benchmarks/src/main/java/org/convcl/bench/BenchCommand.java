@@ -9,12 +9,16 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.convcl.Backend;
 import org.convcl.cli.AbstractCommand;
 import org.convcl.cli.Args;
 import org.convcl.io.AtomicFile;
 import org.convcl.opencl.BackendOptions;
 import org.convcl.opencl.Devices;
 import org.convcl.opencl.FindMode;
+import org.convcl.opencl.MultiDeviceBackend;
+import org.convcl.opencl.OpenClBackend;
+import org.convcl.opencl.device.DeviceInfo;
 
 /**
  * {@code convcl bench}: the suite on the chosen device, every other OpenCL device, the reference and, with
@@ -34,7 +38,9 @@ public final class BenchCommand extends AbstractCommand {
                 usage: convcl bench [--device D] [--suite NAMES] [--csv FILE] [--chart FILE.png] [--find MODE] [--peers]
 
                   --device D      the ConvCL device to measure (default: CONVCL_DEVICE, else GPU, accelerator, CPU);
-                                  every other OpenCL device present is measured too
+                                  every other OpenCL device present is measured too; a spec naming several
+                                  (all, 0,1, gpu*) also measures them sharing each batch (convcl-devices) beside
+                                  each alone (convcl-host), both through host tensors, uploads and downloads timed
                   --suite NAMES   comma-separated case names (default: %s);
                                   heavier cases run only when named: %s
                   --csv FILE      write case,backend,device,gflops,ms,verified,config,verification; config says
@@ -73,14 +79,19 @@ public final class BenchCommand extends AbstractCommand {
         // Checked before the suite runs, which takes minutes; written together after it, both or neither.
         AtomicFile.checkTargets(Stream.of(csv, chart).filter(Objects::nonNull).toArray(Path[]::new));
         var find = args.value("find") == null ? FindMode.ON : FindMode.parse("--find", args.value("find"));
-        var chosen = Devices.choose(args.value("device"));
+        var selected = Devices.chooseAll(args.value("device"));
+        var chosen = selected.get(0);
         var contenders = new ArrayList<Contender>();
         var convcl = new ArrayList<ConvclContender>();
         try {
             for (var device : Devices.list()) {
-                var contender = new ConvclContender(device, BackendOptions.defaultsFor(device).withFind(find));
+                var contender = new ConvclContender(device, BackendOptions.defaultsFor(device).withFind(find),
+                        label(device));
                 convcl.add(contender);
                 contenders.add(device.index() == chosen.index() ? 0 : contenders.size(), contender);
+            }
+            if (selected.size() > 1) {
+                contenders.addAll(together(selected, find));
             }
             if (args.isSet("peers")) {
                 contenders.addAll(CpuPeers.open(BenchCommand.class.getClassLoader(),
@@ -93,6 +104,9 @@ public final class BenchCommand extends AbstractCommand {
             out.println();
             table.print(out);
             printGeometricMeans(table, out);
+            if (selected.size() > 1) {
+                printTogether(table, out);
+            }
             for (var c : convcl) {
                 out.printf(Locale.ROOT, "find (%s) on %s: %.1f s timing algorithms%n", find.name().toLowerCase(Locale.ROOT),
                         c.device(), c.openClBackend().findNanos() / 1e9);
@@ -113,6 +127,49 @@ public final class BenchCommand extends AbstractCommand {
             }
         } finally {
             closeAll(contenders);
+        }
+    }
+
+    /**
+     * The devices sharing each batch, then each of them alone, all through host tensors: the devices together
+     * against each alone, on the same terms.
+     */
+    private static List<Contender> together(List<DeviceInfo> devices, FindMode find) {
+        var opened = new ArrayList<Contender>();
+        var shared = new ArrayList<Backend>();
+        try {
+            for (var device : devices) {
+                shared.add(OpenClBackend.open(device, BackendOptions.defaultsFor(device).withFind(find)));
+            }
+            String names = String.join(" + ", devices.stream().map(BenchCommand::label).toList());
+            opened.add(new HostTensorContender(MultiDeviceBackend.of(shared), HostTensorContender.TOGETHER, names));
+            for (var device : devices) {
+                opened.add(new HostTensorContender(OpenClBackend.open(device, BackendOptions.defaultsFor(device)
+                        .withFind(find)), HostTensorContender.ALONE, label(device)));
+            }
+            return opened;
+        } catch (RuntimeException e) {
+            if (opened.isEmpty()) {
+                shared.forEach(Backend::close);
+            }
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    /** A device's name, with its index where another device has that name: columns are keyed by it. */
+    private static String label(DeviceInfo device) {
+        boolean shared = Devices.list().stream().filter(d -> d.name().equals(device.name())).count() > 1;
+        return shared ? device.index() + ":" + device.name() : device.name();
+    }
+
+    private static void printTogether(ResultTable table, PrintStream out) {
+        for (var kind : List.of("convolution", "pooling", "SGEMM")) {
+            double g = table.geometricMeanTogether(name -> kind.equals(kindOf(BenchSuite.byName(name))));
+            if (!Double.isNaN(g)) {
+                out.printf(Locale.ROOT, "geometric-mean speed-up of the devices together over the fastest alone"
+                        + " (host tensors) on the %s cases: %.2fx%n", kind, g);
+            }
         }
     }
 

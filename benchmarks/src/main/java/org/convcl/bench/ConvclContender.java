@@ -9,13 +9,20 @@ import org.convcl.opencl.OpenClBackend;
 /** ConvCL on one OpenCL device, timed with its data already on the device. */
 final class ConvclContender implements Contender {
     private final OpenClBackend backend;
+    private final String label;
 
     ConvclContender(DeviceInfo device) {
         this(device, BackendOptions.defaultsFor(device));
     }
 
     ConvclContender(DeviceInfo device, BackendOptions options) {
+        this(device, options, device.name());
+    }
+
+    /** @param label the device column: the device's name, with its index where another device has that name */
+    ConvclContender(DeviceInfo device, BackendOptions options, String label) {
         this.backend = OpenClBackend.open(device, options);
+        this.label = label;
     }
 
     OpenClBackend openClBackend() {
@@ -29,7 +36,7 @@ final class ConvclContender implements Contender {
 
     @Override
     public String device() {
-        return backend.name();
+        return label;
     }
 
     /** The conv2d plan ({@link OpenClBackend#describeConv2d}) of a convolution case; the kernel of a pooling one. */

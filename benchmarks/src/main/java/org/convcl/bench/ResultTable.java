@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -34,7 +35,8 @@ final class ResultTable {
             }
             byCase.computeIfAbsent(m.caseName(), k -> new LinkedHashMap<>()).put(column, m);
         }
-        // The chosen ConvCL device first, then other devices, the CPU peers, CLBlast, and the reference last.
+        // The chosen ConvCL device first, then other devices, devices sharing a batch and each alone through host
+        // tensors, the CPU peers, CLBlast, and the reference last.
         columns.sort((a, b) -> rank(a) - rank(b));
     }
 
@@ -47,7 +49,10 @@ final class ResultTable {
         if (backend.equals("convcl")) {
             return 0;
         }
-        return CpuPeers.BACKENDS.contains(backend) ? 1 : backend.equals("clblast") ? 2 : 3;
+        if (backend.equals(HostTensorContender.TOGETHER) || backend.equals(HostTensorContender.ALONE)) {
+            return 1;
+        }
+        return CpuPeers.BACKENDS.contains(backend) ? 2 : backend.equals("clblast") ? 3 : 4;
     }
 
     void print(PrintStream out) {
@@ -124,6 +129,24 @@ final class ResultTable {
 
     /** Geometric mean of convcl's speed-up over {@code backend} on the chosen cases both ran and verified. */
     double geometricMeanSpeedup(String backend, Predicate<String> caseName) {
+        return geometricMean(row -> first(row, "convcl"), row -> first(row, backend), caseName);
+    }
+
+    /**
+     * Geometric mean of the speed-up of the devices sharing each batch over the fastest of them alone, both through
+     * host tensors, on the chosen cases where all of them verified.
+     */
+    double geometricMeanTogether(Predicate<String> caseName) {
+        return geometricMean(row -> first(row, HostTensorContender.TOGETHER), row -> {
+            var alone = row.values().stream().filter(m -> m.backend().equals(HostTensorContender.ALONE)).toList();
+            return alone.stream().allMatch(Measurement::verified)
+                    ? alone.stream().min((x, y) -> Double.compare(x.ms(), y.ms())).orElse(null) : null;
+        }, caseName);
+    }
+
+    private double geometricMean(Function<Map<String, Measurement>, Measurement> numerator,
+                                 Function<Map<String, Measurement>, Measurement> denominator,
+                                 Predicate<String> caseName) {
         double logSum = 0;
         int count = 0;
         for (var entry : byCase.entrySet()) {
@@ -131,8 +154,8 @@ final class ResultTable {
                 continue;
             }
             var row = entry.getValue();
-            var a = first(row, "convcl");
-            var b = first(row, backend);
+            var a = numerator.apply(row);
+            var b = denominator.apply(row);
             if (a != null && b != null && a.verified() && b.verified()) {
                 logSum += Math.log(b.ms() / a.ms());
                 count++;
