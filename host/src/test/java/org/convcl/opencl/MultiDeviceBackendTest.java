@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.convcl.Activation;
 import org.convcl.Backend;
 import org.convcl.Conv2dGradients;
@@ -126,6 +130,29 @@ class MultiDeviceBackendTest {
         assertArrayEquals(new int[] {4, 3, 3}, split.shares("another problem", 10));
     }
 
+    /**
+     * A device four times slower per image than the other gets a fifth of the batch once both are measured; the
+     * slowness is a sleep per image, far above the tiny convolution's own time, so load on the machine does not blur
+     * it.
+     */
+    @Test
+    void aSlowerDeviceGetsAShareInProportionToItsSpeed() {
+        var fastBatches = new ArrayList<Integer>();
+        var slowBatches = new ArrayList<Integer>();
+        var x = Tensor.seeded(1).uniform(10, 2, 4, 4);
+        var w = Tensor.seeded(2).uniform(3, 2, 3, 3);
+        var p = Conv2dParams.DEFAULT;
+        try (var backend = MultiDeviceBackend.of(List.of(sleeping("fast", 5, fastBatches),
+                sleeping("slow", 20, slowBatches)))) {
+            for (int call = 0; call < 3; call++) {
+                assertMatches(REFERENCE.conv2d(x, w, null, p), backend.conv2d(x, w, null, p),
+                        Magnitudes.conv2d(x, w, null, p, null));
+            }
+        }
+        assertEquals(List.of(5, 8, 8), fastBatches);
+        assertEquals(List.of(5, 2, 2), slowBatches);
+    }
+
     @Test
     void severalPoclDevicesShareABatch() throws Exception {
         var r = ForkedJvm.run(Map.of("POCL_DEVICES", "pthread pthread", "CONVCL_DEVICE", ""), TwoDevices.class);
@@ -133,17 +160,37 @@ class MultiDeviceBackendTest {
         assertTrue(r.out().contains("2 devices: ok"), r.out() + r.err());
     }
 
-    /** Run in a JVM whose POCL shows two devices: conv2d over both, against the reference. */
+    /**
+     * Run in a JVM whose POCL shows two devices: conv2d, its backward pass and max pooling with its gradient over
+     * both, against the reference; prints each mismatch, or "ok".
+     */
     static final class TwoDevices {
         public static void main(String[] args) {
             var devices = Devices.chooseAll("pthread*");
             try (var backend = MultiDeviceBackend.open(devices)) {
+                var p = Conv2dParams.DEFAULT.withPadding(1, 1);
                 var x = Tensor.seeded(1).uniform(9, 3, 12, 12);
                 var w = Tensor.seeded(2).uniform(5, 3, 3, 3);
-                var got = backend.conv2d(x, w, null, Conv2dParams.DEFAULT);
-                var mismatch = Tolerance.FLOAT32.firstMismatch(got, REFERENCE.conv2d(x, w, null, Conv2dParams.DEFAULT),
-                        Magnitudes.conv2d(x, w, null, Conv2dParams.DEFAULT, null));
-                System.out.println(devices.size() + " devices: " + (mismatch == null ? "ok" : mismatch));
+                var dy = Tensor.seeded(3).uniform(9, 5, 12, 12);
+                var expected = REFERENCE.conv2dBackward(dy, x, w, p);
+                var got = backend.conv2dBackward(dy, x, w, p);
+                var magnitude = Magnitudes.conv2dBackward(dy, x, w, p);
+                var pool = Pool2dParams.of(2, 2).withStride(2, 2);
+                var expectedPool = REFERENCE.maxPool2d(x, pool);
+                var gotPool = backend.maxPool2d(x, pool);
+                var dyPool = Tensor.seeded(4).uniform(expectedPool.output().shape());
+                var mismatches = Stream.of(
+                        Tolerance.FLOAT32.firstMismatch(backend.conv2d(x, w, null, p),
+                                REFERENCE.conv2d(x, w, null, p), Magnitudes.conv2d(x, w, null, p, null)),
+                        Tolerance.FLOAT32.firstMismatch(got.input(), expected.input(), magnitude.input()),
+                        Tolerance.FLOAT32.firstMismatch(got.weight(), expected.weight(), magnitude.weight()),
+                        Tolerance.FLOAT32.firstMismatch(got.bias(), expected.bias(), magnitude.bias()),
+                        Tolerance.EXACT.firstMismatch(gotPool.output(), expectedPool.output()),
+                        Arrays.equals(gotPool.indices(), expectedPool.indices()) ? null : "indices differ",
+                        Tolerance.EXACT.firstMismatch(backend.maxPool2dBackward(dyPool, gotPool.indices(), x.shape(),
+                                pool), REFERENCE.maxPool2dBackward(dyPool, expectedPool.indices(), x.shape(), pool)))
+                        .filter(Objects::nonNull).toList();
+                System.out.println(devices.size() + " devices: " + (mismatches.isEmpty() ? "ok" : mismatches));
             }
         }
     }
@@ -156,6 +203,24 @@ class MultiDeviceBackendTest {
         assertMatches(expected.input(), got.input(), magnitude.input());
         assertMatches(expected.weight(), got.weight(), magnitude.weight());
         assertMatches(expected.bias(), got.bias(), magnitude.bias());
+    }
+
+    /** The reference, sleeping {@code millisPerImage} in each conv2d, which records each batch it is given. */
+    private static Backend sleeping(String name, long millisPerImage, List<Integer> batches) {
+        var reference = new ReferenceBackend();
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("conv2d")) {
+                        int n = ((Tensor) args[0]).shape()[0];
+                        batches.add(n);
+                        Thread.sleep(millisPerImage * n);
+                    }
+                    try {
+                        return method.invoke(reference, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** The reference, except that its convolutions fail as a lost device would. */
