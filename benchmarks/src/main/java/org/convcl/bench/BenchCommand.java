@@ -29,13 +29,15 @@ public final class BenchCommand extends AbstractCommand {
     public BenchCommand() {
         super("bench",
                 "benchmark the suite: device against other devices, the reference, DJL-PyTorch, ND4J and CLBlast",
-                new Args.Spec(Set.of("device", "suite", "csv", "chart", "find"), Set.of("peers")));
+                new Args.Spec(Set.of("device", "suite", "csv", "chart", "find"),
+                        Set.of("peers", "malloc-defaults")));
     }
 
     @Override
     public String usage() {
         return """
                 usage: convcl bench [--device D] [--suite NAMES] [--csv FILE] [--chart FILE.png] [--find MODE] [--peers]
+                                    [--malloc-defaults]
 
                   --device D      the ConvCL device to measure (default: CONVCL_DEVICE, else GPU, accelerator, CPU);
                                   every other OpenCL device present is measured too; a spec naming several
@@ -43,10 +45,11 @@ public final class BenchCommand extends AbstractCommand {
                                   each alone (convcl-host), both through host tensors, uploads and downloads timed
                   --suite NAMES   comma-separated case names (default: %s);
                                   heavier cases run only when named: %s
-                  --csv FILE      write case,backend,device,gflops,ms,verified,config,verification; config says
-                                  how the row ran: for ConvCL the conv2d path, its SGEMM configuration and whether
-                                  that came from a 'convcl tune' entry or the device's untuned defaults;
-                                  verification is full, or sampled (n of m) elements checked
+                  --csv FILE      write case,backend,device,gflops,ms,verified,config,verification,faults_per_run;
+                                  config says how the row ran: for ConvCL the conv2d path, its SGEMM
+                                  configuration and whether that came from a 'convcl tune' entry or the device's
+                                  untuned defaults; verification is full, or sampled (n of m) elements checked;
+                                  faults_per_run the process's page faults per timed run
                   --chart FILE    write ConvCL on each device against the fastest CPU peer as a PNG bar chart
                   --find MODE     how ConvCL picks each case's conv2d algorithm: on (default) times every
                                   algorithm on a case's first, untimed call and stores the fastest beside the
@@ -55,7 +58,10 @@ public final class BenchCommand extends AbstractCommand {
                   --peers         also run the CPU peers DJL-PyTorch and ND4J (one thread per core), and CLBlast
                                   (Sconvgemm for convolutions, Sgemm) on the chosen device; ./convcl fetches
                                   DJL-PyTorch and ND4J with Maven on first use (about 300 MB), and without them
-                                  prints a note and runs CLBlast only
+                                  prints a note and runs CLBlast only; ./convcl then keeps freed memory in the
+                                  process (GLIBC_TUNABLES), so that a peer allocating each output anew is not
+                                  timed faulting it in; page faults per run are in the progress lines and the CSV
+                  --malloc-defaults  with --peers, glibc's own malloc settings: what a DJL user gets untuned
 
                 Each case runs once on the reference (plain Java loops), whose output is the expected answer; each
                 contender is then verified against it, and only a verified contender is timed: warm-up for 0.25 s,
@@ -100,6 +106,11 @@ public final class BenchCommand extends AbstractCommand {
                 contenders.add(new ClBlastContender(chosen));
             }
             out.println("device: " + chosen.describe());
+            if (args.isSet("peers")) {
+                String tunables = System.getenv("GLIBC_TUNABLES");
+                out.println("malloc: " + (tunables == null || tunables.isEmpty() ? "glibc's defaults"
+                        : "GLIBC_TUNABLES=" + tunables));
+            }
             var table = new ResultTable(new BenchRunner(contenders, out).run(cases));
             out.println();
             table.print(out);

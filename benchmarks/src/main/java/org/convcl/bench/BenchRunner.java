@@ -71,13 +71,18 @@ final class BenchRunner {
             if (mismatch != null) {
                 return Measurement.rejected(c, contender.backend(), contender.device(), "differs from the reference: " + mismatch);
             }
-            return Measurement.timed(c, contender.backend(), contender.device(), Timing.medianMillis(run::execute));
+            return Measurement.timed(c, contender.backend(), contender.device(), Timing.measure(run::execute));
         } catch (RuntimeException e) {
             return Measurement.rejected(c, contender.backend(), contender.device(), "failed: " + e.getMessage());
         }
     }
 
     static String summary(Measurement m) {
-        return m.verified() ? String.format("%8.2f GFLOP/s %10.3f ms  verified", m.gflops(), m.ms()) : "NOT VERIFIED: " + m.note();
+        if (!m.verified()) {
+            return "NOT VERIFIED: " + m.note();
+        }
+        return String.format(Locale.ROOT, "%8.2f GFLOP/s %10.3f ms  verified", m.gflops(), m.ms())
+                + (Double.isNaN(m.faultsPerRun()) ? "" : String.format(Locale.ROOT, ", %.0f page faults a run",
+                m.faultsPerRun()));
     }
 }

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  */
 final class ResultTable {
     /** New columns go at the end, so that scripts reading the earlier ones by position keep working. */
-    static final String CSV_HEADER = "case,backend,device,gflops,ms,verified,config,verification";
+    static final String CSV_HEADER = "case,backend,device,gflops,ms,verified,config,verification,faults_per_run";
 
     private final List<Measurement> rows;
     private final List<String> columns = new ArrayList<>();
@@ -171,7 +171,8 @@ final class ResultTable {
         for (var m : rows) {
             lines.add(String.join(",", m.caseName(), m.backend(), quote(m.device()),
                     String.format(Locale.ROOT, "%.4f", m.gflops()), String.format(Locale.ROOT, "%.4f", m.ms()),
-                    Boolean.toString(m.verified()), quote(m.config()), quote(m.verification())));
+                    Boolean.toString(m.verified()), quote(m.config()), quote(m.verification()),
+                    Double.isNaN(m.faultsPerRun()) ? "" : String.format(Locale.ROOT, "%.1f", m.faultsPerRun())));
         }
         out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
     }

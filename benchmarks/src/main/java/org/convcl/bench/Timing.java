@@ -23,22 +23,30 @@ final class Timing {
     private Timing() {
     }
 
-    /** Median milliseconds of at least five runs and at least a second, after a quarter second of warm-up. */
-    static double medianMillis(Runnable run) {
-        return medianMillis(run, MIN_NANOS, WARMUP_NANOS);
+    /**
+     * A measurement: the median milliseconds of the timed runs, and their page faults per run (NaN where the system
+     * does not count them).
+     */
+    record Result(double medianMillis, double faultsPerRun) {
+    }
+
+    /** At least five runs and at least a second, after a quarter second of warm-up. */
+    static Result measure(Runnable run) {
+        return measure(run, MIN_NANOS, WARMUP_NANOS);
     }
 
     /** Median milliseconds of at least five runs and at least {@code minNanos}, after two warm-up runs. */
     static double medianMillis(Runnable run, long minNanos) {
-        return medianMillis(run, minNanos, 0);
+        return measure(run, minNanos, 0).medianMillis();
     }
 
-    private static double medianMillis(Runnable run, long minNanos, long warmupNanos) {
+    private static Result measure(Runnable run, long minNanos, long warmupNanos) {
         long warmupEnd = System.nanoTime() + warmupNanos;
         for (int i = 0; i < WARMUP || System.nanoTime() < warmupEnd; i++) {
             run.run();
         }
         var samples = new ArrayList<Long>();
+        long faults = PageFaults.count();
         long total = 0;
         while (samples.size() < MIN_RUNS || (total < minNanos && samples.size() < MAX_RUNS)) {
             long start = System.nanoTime();
@@ -47,9 +55,10 @@ final class Timing {
             samples.add(t);
             total += t;
         }
+        long faulted = PageFaults.count() - faults;
         Collections.sort(samples);
         int mid = samples.size() / 2;
         double median = samples.size() % 2 == 1 ? samples.get(mid) : (samples.get(mid - 1) + samples.get(mid)) / 2.0;
-        return median / 1e6;
+        return new Result(median / 1e6, faults < 0 ? Double.NaN : (double) faulted / samples.size());
     }
 }

@@ -46,8 +46,8 @@ class BenchRunnerTest {
         assertEquals(4, lines.size());
         assertTrue(lines.get(3).startsWith("seed_s2x1,convcl,broken device,NaN,NaN,false"), lines.get(3));
         // A case this small is verified in full; the reference's row says so too.
-        assertTrue(lines.get(1).startsWith("seed_s2x1,reference,") && lines.get(1).endsWith(",full"), lines.get(1));
-        assertTrue(lines.get(3).endsWith(",full"), lines.get(3));
+        assertTrue(lines.get(1).startsWith("seed_s2x1,reference,") && lines.get(1).endsWith(",full,"), lines.get(1));
+        assertTrue(lines.get(3).endsWith(",full,"), lines.get(3));
         assertTrue(progress.toString(StandardCharsets.UTF_8).contains("verification: "), progress.toString());
         var chart = dir.resolve("chart.png");
         AtomicFile.write(chart, out -> BarChart.write(table, out));
@@ -63,6 +63,8 @@ class BenchRunnerTest {
                     .run(cases);
             for (var m : rows) {
                 assertTrue(m.verified(), m.toString());
+                // Each timed row counts the page faults of its runs; the reference's time is computed, not run.
+                assertEquals(!m.backend().equals("reference"), m.faultsPerRun() >= 0, m.toString());
             }
             assertEquals(6, rows.size());
             // Each row says how it ran: ConvCL its planner's path and SGEMM configuration and their origin.
@@ -116,8 +118,8 @@ class BenchRunnerTest {
     @Test
     void theTableAndTheCsvSayHowEachRowRan() throws IOException {
         var c = BenchSuite.byName("seed_s2x1");
-        var rows = List.of(Measurement.timed(c, "convcl", "gpu", 1).withConfig("IM2COL_GEMM, sgemm x; tuned")
-                        .withVerification("sampled (10 of 180)"),
+        var rows = List.of(Measurement.timed(c, "convcl", "gpu", new Timing.Result(1, 2.5))
+                        .withConfig("IM2COL_GEMM, sgemm x; tuned").withVerification("sampled (10 of 180)"),
                 Measurement.timed(c, "reference", BenchRunner.REFERENCE_DEVICE, 10).withVerification("full"));
         var table = new ByteArrayOutputStream();
         new ResultTable(rows).print(new PrintStream(table, true, StandardCharsets.UTF_8));
@@ -128,10 +130,11 @@ class BenchRunnerTest {
         var csv = new ByteArrayOutputStream();
         new ResultTable(rows).writeCsv(csv);
         var csvLines = csv.toString(StandardCharsets.UTF_8).lines().toList();
-        assertEquals("case,backend,device,gflops,ms,verified,config,verification", csvLines.get(0));
-        assertTrue(csvLines.get(1).endsWith(",true,\"IM2COL_GEMM, sgemm x; tuned\",sampled (10 of 180)"),
+        assertEquals("case,backend,device,gflops,ms,verified,config,verification,faults_per_run", csvLines.get(0));
+        assertTrue(csvLines.get(1).endsWith(",true,\"IM2COL_GEMM, sgemm x; tuned\",sampled (10 of 180),2.5"),
                 csvLines.get(1));
-        assertTrue(csvLines.get(2).endsWith(",true,,full"), csvLines.get(2));
+        // The reference's time is computed, not run: no faults measured.
+        assertTrue(csvLines.get(2).endsWith(",true,,full,"), csvLines.get(2));
     }
 
     private static String withoutHeight(String configuration) {

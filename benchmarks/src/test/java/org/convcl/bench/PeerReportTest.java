@@ -50,9 +50,9 @@ class PeerReportTest {
         assertEquals(11, lines.size());
         double gflops = CONV.flops() / 20e6;
         assertEquals(String.format(Locale.ROOT,
-                "resnet_3x3_c64_56,djl-pytorch,\"CPU, PyTorch, 2 threads\",%.4f,20.0000,true,,", gflops), lines.get(3));
+                "resnet_3x3_c64_56,djl-pytorch,\"CPU, PyTorch, 2 threads\",%.4f,20.0000,true,,,", gflops), lines.get(3));
         assertTrue(lines.get(4).startsWith("resnet_3x3_c64_56,nd4j,\"CPU, ND4J, 2 threads\","), lines.get(4));
-        assertEquals("depthwise_3x3_c256_28,djl-pytorch,\"CPU, PyTorch, 2 threads\",NaN,NaN,false,,", lines.get(9));
+        assertEquals("depthwise_3x3_c256_28,djl-pytorch,\"CPU, PyTorch, 2 threads\",NaN,NaN,false,,,", lines.get(9));
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("depthwise_3x3_c256_28,nd4j")));
     }
 
