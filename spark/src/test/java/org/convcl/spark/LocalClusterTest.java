@@ -1,0 +1,179 @@
+package org.convcl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.stream.LongStream;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.convcl.Conv2dParams;
+import org.convcl.Pool2dParams;
+import org.convcl.Tensor;
+import org.convcl.io.Npy;
+import org.convcl.spark.example.NpyFolderJob;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The example's pipeline (conv2d 3x3 -> bias -> ReLU -> max-pool 2x2) on Spark's {@code local-cluster[2,1,1024]}: a
+ * master, two workers and two executor JVMs, each with its own OpenCL backend. 10,000 28x28 images and 500 224x224
+ * images come back in their rows' order, none lost or duplicated, and a seeded sample of each is checked against the
+ * reference backend; the example job itself turns a folder of {@code .npy} files into Parquet that matches the
+ * reference row for row.
+ *
+ * <p>Executors start as in Spark's own tests: with {@code spark.testing} set they get this JVM's class path, and the
+ * worker takes {@code spark.test.home} for SPARK_HOME, here a folder with an empty {@code jars/} (no Spark
+ * distribution: the classes come from the Maven artifacts on the class path).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LocalClusterTest {
+    private static final StructType FLOAT_IMAGES = new StructType().add("key", DataTypes.LongType, false)
+            .add("image", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+    private static final Conv2dParams EXAMPLE_CONV = Conv2dParams.DEFAULT.withPadding(1, 1);
+    private static final Pool2dParams EXAMPLE_POOL = Pool2dParams.of(2, 2);
+    private static final int SAMPLE = 48;
+
+    @TempDir
+    Path dir;
+
+    private SparkSession spark;
+
+    @BeforeAll
+    void startCluster() throws IOException {
+        Path home = Files.createDirectories(Path.of("target", "spark-test-home", "jars")).getParent();
+        System.setProperty("spark.testing", "true");
+        System.setProperty("spark.test.home", home.toAbsolutePath().toString());
+        spark = SparkSession.builder().appName("convcl-local-cluster-test").master("local-cluster[2,1,1024]")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "2")
+                // The launcher of executor JVMs asks for the Scala version where a distribution would tell it.
+                .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
+                .getOrCreate();
+        System.out.println("TIMING session " + (System.nanoTime() - T0) / 1e9);
+        spark.range(0, 2, 1, 2).count();
+        System.out.println("TIMING first job " + (System.nanoTime() - T0) / 1e9);
+    }
+    static final long T0 = System.nanoTime();
+
+    @AfterAll
+    void stopCluster() {
+        spark.stop();
+        System.clearProperty("spark.testing");
+        System.clearProperty("spark.test.home");
+    }
+
+    @Test
+    void tenThousand28x28ImagesComeBackInOrderAndMatchTheReference() throws IOException {
+        runAndCheck(10_000, 28, 2, 64);
+    }
+
+    @Test
+    void fiveHundred224x224ImagesComeBackInOrderAndMatchTheReference() throws IOException {
+        runAndCheck(500, 224, 1, 8);
+    }
+
+    @Test
+    void theExampleJobTurnsAFolderOfNpyFilesIntoParquetThatMatchesTheReference() throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        var names = new TreeSet<String>();
+        for (int i = 0; i < 40; i++) {
+            String name = "digit" + i + ".npy";
+            Npy.write(in.resolve(name), Tensor.seeded(100 + i).uniform(1, 28, 28));
+            names.add(name);
+        }
+        var check = referenceCheck(3, 1);
+        var job = exampleJob(in, dir.resolve("out.parquet"), check, 16);
+
+        System.out.println("TIMING example start " + (System.nanoTime() - T0) / 1e9);
+        assertEquals(40, job.run(spark));
+        System.out.println("TIMING example ran " + (System.nanoTime() - T0) / 1e9);
+
+        var rows = spark.read().parquet(dir.resolve("out.parquet").toString()).collectAsList();
+        var keys = new TreeSet<String>();
+        for (Row row : rows) {
+            String key = row.getString(0);
+            keys.add(key);
+            check.assertMatches(key, Npy.read(in.resolve(key)), floats(row.getList(1)));
+        }
+        assertEquals(40, rows.size(), "rows written");
+        assertEquals(names, keys, "each file once");
+        assertEquals(3, spark.sparkContext().statusTracker().getExecutorInfos().length,
+                "the driver and two executors");
+    }
+
+    /** {@code count} seeded (1, size, size) images, made on the executors, through the example's pipeline. */
+    private void runAndCheck(int count, int size, int filters, int batch) throws IOException {
+        var check = referenceCheck(filters, 1);
+        var pipeline = exampleJob(null, null, check, batch).pipeline(new int[] {1, size, size});
+        Dataset<Row> images = spark.range(0, count, 1, 4).map((MapFunction<Long, Row>) key ->
+                RowFactory.create(key, image(key, size).data()), Encoders.row(FLOAT_IMAGES));
+        var sample = new TreeSet<Long>(List.of(0L, count - 1L));
+        new Random(size).longs(SAMPLE, 0, count).forEach(sample::add);
+
+        long start = System.nanoTime();
+        Dataset<Row> results = ConvclSpark.apply(images, pipeline, ConvclSparkOptions.DEFAULT.withBatchSize(batch));
+        var rows = results.select(functions.col("key"),
+                functions.when(functions.col("key").isin(sample.toArray()), functions.col("output"))).collectAsList();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "local-cluster[2,1,1024]: %d (1, %d, %d) images in %.2f s, %.0f images/s%n",
+                count, size, size, seconds, count / seconds);
+
+        var keys = new ArrayList<Long>();
+        for (Row row : rows) {
+            long key = row.getLong(0);
+            keys.add(key);
+            if (sample.contains(key)) {
+                check.assertMatches(key, image(key, size), floats(row.getList(1)));
+            } else {
+                assertNull(row.get(1), "only the sample's outputs are collected");
+            }
+        }
+        assertEquals(LongStream.range(0, count).boxed().toList(), keys, "every key once, in the rows' order");
+    }
+
+    private static Tensor image(long key, int size) {
+        return Tensor.seeded(key * 7919 + size).uniform(1, size, size);
+    }
+
+    /** The example's conv2d and pooling with a seeded weight (filters, channels, 3, 3) and bias of this test's. */
+    private static ReferenceCheck referenceCheck(int filters, int channels) {
+        return new ReferenceCheck(Tensor.seeded(filters).uniform(filters, channels, 3, 3),
+                Tensor.seeded(filters + 1).uniform(filters), EXAMPLE_CONV, EXAMPLE_POOL);
+    }
+
+    private NpyFolderJob exampleJob(Path in, Path out, ReferenceCheck check, int batch) throws IOException {
+        Path weight = dir.resolve("weight" + check.weight().dim(0) + ".npy");
+        Path bias = dir.resolve("bias" + check.weight().dim(0) + ".npy");
+        if (!Files.exists(weight)) {
+            Npy.write(weight, check.weight());
+            Npy.write(bias, check.bias());
+        }
+        return new NpyFolderJob(in, out, weight, bias, ConvclSparkOptions.DEFAULT.withBatchSize(batch));
+    }
+
+    static float[] floats(List<Object> values) {
+        float[] f = new float[values.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (Float) values.get(i);
+        }
+        return f;
+    }
+}
