@@ -22,7 +22,9 @@ import org.convcl.Tensor;
  * }</pre>
  *
  * <p>Holds copies of the weight and bias, so the job ships them (broadcast, once per executor) with the rest.
- * Immutable, so thread-safe.
+ * Immutable, so thread-safe. Serialized only to reach the executors of the same build.
+ *
+ * @serial exclude
  */
 public final class ConvPipeline implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -15,7 +15,9 @@ import java.io.Serializable;
  * <li>the reference fallback: whether an executor without OpenCL runs the plain Java reference (slowly) instead of
  * failing the job.</li>
  * </ul>
- * Immutable, so thread-safe.
+ * Immutable, so thread-safe. Serialized only to reach the executors of the same build.
+ *
+ * @serial exclude
  */
 public final class ConvclSparkOptions implements Serializable {
     /** Columns {@code key}, {@code image} and {@code output}, batches of 32, the default device, no fallback. */

@@ -26,7 +26,6 @@ import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.io.Npy;
 import org.convcl.spark.example.NpyFolderJob;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -38,10 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  * images come back in their rows' order, none lost or duplicated, and a seeded sample of each is checked against the
  * reference backend; the example job itself turns a folder of {@code .npy} files into Parquet that matches the
  * reference row for row.
- *
- * <p>Executors start as in Spark's own tests: with {@code spark.testing} set they get this JVM's class path, and the
- * worker takes {@code spark.test.home} for SPARK_HOME, here a folder with an empty {@code jars/} (no Spark
- * distribution: the classes come from the Maven artifacts on the class path).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalClusterTest {
@@ -49,7 +44,8 @@ class LocalClusterTest {
             .add("image", DataTypes.createArrayType(DataTypes.FloatType, false), false);
     private static final Conv2dParams EXAMPLE_CONV = Conv2dParams.DEFAULT.withPadding(1, 1);
     private static final Pool2dParams EXAMPLE_POOL = Pool2dParams.of(2, 2);
-    private static final int SAMPLE = 48;
+    /** Images per run checked against the reference, besides the first and the last. */
+    private static final int SAMPLE = 24;
 
     @TempDir
     Path dir;
@@ -57,27 +53,8 @@ class LocalClusterTest {
     private SparkSession spark;
 
     @BeforeAll
-    void startCluster() throws IOException {
-        Path home = Files.createDirectories(Path.of("target", "spark-test-home", "jars")).getParent();
-        System.setProperty("spark.testing", "true");
-        System.setProperty("spark.test.home", home.toAbsolutePath().toString());
-        spark = SparkSession.builder().appName("convcl-local-cluster-test").master("local-cluster[2,1,1024]")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "2")
-                // The launcher of executor JVMs asks for the Scala version where a distribution would tell it.
-                .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
-                .getOrCreate();
-        System.out.println("TIMING session " + (System.nanoTime() - T0) / 1e9);
-        spark.range(0, 2, 1, 2).count();
-        System.out.println("TIMING first job " + (System.nanoTime() - T0) / 1e9);
-    }
-    static final long T0 = System.nanoTime();
-
-    @AfterAll
-    void stopCluster() {
-        spark.stop();
-        System.clearProperty("spark.testing");
-        System.clearProperty("spark.test.home");
+    void startCluster() {
+        spark = ClusterSession.get();
     }
 
     @Test
@@ -102,9 +79,7 @@ class LocalClusterTest {
         var check = referenceCheck(3, 1);
         var job = exampleJob(in, dir.resolve("out.parquet"), check, 16);
 
-        System.out.println("TIMING example start " + (System.nanoTime() - T0) / 1e9);
         assertEquals(40, job.run(spark));
-        System.out.println("TIMING example ran " + (System.nanoTime() - T0) / 1e9);
 
         var rows = spark.read().parquet(dir.resolve("out.parquet").toString()).collectAsList();
         var keys = new TreeSet<String>();

@@ -24,28 +24,24 @@ import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.io.Npy;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Jobs on {@code local[2]} in a JVM whose OpenCL loader finds no driver (the build runs this class so): the
- * reference fallback only when asked, else one line naming the executor and the way out; and bad rows, each failing
- * the job with one line naming the row's key and the rule, which the driver finds in Spark's exception. Rows are
- * refused before any device is needed, so these errors are the same on any executor.
+ * Bad rows on the cluster's executors: each fails the job with one line naming the row's key and the rule, which the
+ * driver finds in Spark's exception; a column of the wrong type is refused on the driver before any task.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SparkJobsWithoutOpenClTest {
+class BadRowsTest {
     private static final int[] IMAGE = {1, 6, 6};
     private static final ReferenceCheck CHECK = new ReferenceCheck(Tensor.seeded(1).uniform(3, 1, 3, 3),
             Tensor.seeded(2).uniform(3), Conv2dParams.DEFAULT.withPadding(1, 1), Pool2dParams.of(2, 2));
     private static final ConvPipeline PIPELINE = ConvPipeline.forImages(IMAGE[0], IMAGE[1], IMAGE[2])
             .conv2d(CHECK.weight(), CHECK.conv()).withBias(CHECK.bias()).withActivation(Activation.relu())
             .withMaxPool(CHECK.pool());
-    private static final ConvclSparkOptions FALLBACK = ConvclSparkOptions.DEFAULT.withReferenceFallback(true)
-            .withBatchSize(2);
+    private static final ConvclSparkOptions OPTIONS = ConvclSparkOptions.DEFAULT.withBatchSize(2);
 
     @TempDir
     Path dir;
@@ -54,22 +50,16 @@ class SparkJobsWithoutOpenClTest {
 
     @BeforeAll
     void start() {
-        spark = SparkSession.builder().appName("convcl-without-opencl-test").master("local[2]")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
-    }
-
-    @AfterAll
-    void stop() {
-        spark.stop();
+        spark = ClusterSession.get();
     }
 
     @Test
-    void theReferenceFallbackRunsTheJobWhenAsked() {
+    void theSameRowsWithoutAFaultRunAndMatchTheReference() {
         var rows = new ArrayList<Row>();
         for (int i = 0; i < 5; i++) {
             rows.add(RowFactory.create("img" + i, image(i).data()));
         }
-        var results = ConvclSpark.apply(floatImages(rows), PIPELINE, FALLBACK).collectAsList();
+        var results = ConvclSpark.apply(floatImages(rows), PIPELINE, OPTIONS).collectAsList();
 
         assertEquals(5, results.size());
         for (int i = 0; i < 5; i++) {
@@ -79,19 +69,10 @@ class SparkJobsWithoutOpenClTest {
     }
 
     @Test
-    void withoutTheFallbackTheJobFailsWithOneLineNamingTheExecutor() {
-        var images = floatImages(List.of(RowFactory.create("img0", image(0).data())));
-        String message = failure(ConvclSpark.apply(images, PIPELINE, ConvclSparkOptions.DEFAULT));
-        assertTrue(message.startsWith("executor driver: no OpenCL device was found"), message);
-        assertTrue(message.endsWith("ConvclSparkOptions.withReferenceFallback(true) runs the reference there instead"),
-                message);
-    }
-
-    @Test
     void aNullKeyIsNamedByItsPlaceInThePartition() {
         var rows = List.of(RowFactory.create("ok", image(0).data()), RowFactory.create(null, image(1).data()));
         assertEquals("row 1 of partition 0: key: null; every row needs a key, which names it in the results",
-                failure(ConvclSpark.apply(floatImages(rows), PIPELINE, FALLBACK)));
+                failure(ConvclSpark.apply(floatImages(rows), PIPELINE, OPTIONS)));
     }
 
     @Test
@@ -99,9 +80,9 @@ class SparkJobsWithoutOpenClTest {
         float[] short1 = Arrays.copyOf(image(0).data(), 35);
         assertEquals("row 'short': image: 35 values, but the pipeline takes images (C, H, W) = [1, 6, 6], 36 values"
                 + " in C order", failure(ConvclSpark.apply(floatImages(List.of(RowFactory.create("short", short1))),
-                PIPELINE, FALLBACK)));
+                PIPELINE, OPTIONS)));
         assertEquals("row 'none': image: null; every row needs an image (C, H, W) = [1, 6, 6]",
-                failure(ConvclSpark.apply(floatImages(List.of(RowFactory.create("none", null))), PIPELINE, FALLBACK)));
+                failure(ConvclSpark.apply(floatImages(List.of(RowFactory.create("none", null))), PIPELINE, OPTIONS)));
         var withNull = new ArrayList<Float>();
         for (float v : image(0).data()) {
             withNull.add(v);
@@ -109,7 +90,7 @@ class SparkJobsWithoutOpenClTest {
         withNull.set(7, null);
         var images = spark.createDataFrame(List.of(RowFactory.create("hole", withNull.toArray())),
                 schema(DataTypes.createArrayType(DataTypes.FloatType, true)));
-        assertEquals("row 'hole': image: element 7 is null", failure(ConvclSpark.apply(images, PIPELINE, FALLBACK)));
+        assertEquals("row 'hole': image: element 7 is null", failure(ConvclSpark.apply(images, PIPELINE, OPTIONS)));
     }
 
     @Test
@@ -124,11 +105,11 @@ class SparkJobsWithoutOpenClTest {
 
         String shape = failure(ConvclSpark.apply(spark.createDataFrame(List.of(
                 RowFactory.create("a.npy", Files.readAllBytes(good)),
-                RowFactory.create("b.npy", Files.readAllBytes(wrongShape))), binary).coalesce(1), PIPELINE, FALLBACK));
+                RowFactory.create("b.npy", Files.readAllBytes(wrongShape))), binary).coalesce(1), PIPELINE, OPTIONS));
         assertEquals("row 'b.npy': image: shape [1, 6, 5] in the .npy bytes, but the pipeline takes images (C, H, W) ="
                 + " [1, 6, 6]", shape);
         String dtype = failure(ConvclSpark.apply(spark.createDataFrame(List.of(
-                RowFactory.create("c.npy", Files.readAllBytes(int64))), binary), PIPELINE, FALLBACK));
+                RowFactory.create("c.npy", Files.readAllBytes(int64))), binary), PIPELINE, OPTIONS));
         assertTrue(dtype.startsWith("row 'c.npy': image: ") && dtype.contains("<i8") && dtype.contains("float32"),
                 dtype);
     }
@@ -137,12 +118,12 @@ class SparkJobsWithoutOpenClTest {
     void aColumnOfAnotherTypeIsRefusedOnTheDriverBeforeAnyTask() {
         var doubles = spark.createDataFrame(List.of(RowFactory.create("d", new double[36])),
                 schema(DataTypes.createArrayType(DataTypes.DoubleType, false)));
-        var e = assertThrows(IllegalArgumentException.class, () -> ConvclSpark.apply(doubles, PIPELINE, FALLBACK));
+        var e = assertThrows(IllegalArgumentException.class, () -> ConvclSpark.apply(doubles, PIPELINE, OPTIONS));
         assertTrue(e.getMessage().startsWith("image: column 'image' is array<double>; it must be array<float>"),
                 e.getMessage());
         var renamed = floatImages(List.of()).withColumnRenamed("key", "id");
         var missing = assertThrows(IllegalArgumentException.class, () -> ConvclSpark.apply(renamed, PIPELINE,
-                FALLBACK));
+                OPTIONS));
         assertTrue(missing.getMessage().startsWith("key: no column 'key' among [id, image]"), missing.getMessage());
     }
 
