@@ -58,10 +58,13 @@ public record NpyFolderJob(Path input, Path output, Path weight, Path bias, Conv
      * @param spark the session
      * @return the number of images written
      * @throws IOException              when the folder or a weight file cannot be read
-     * @throws IllegalArgumentException when the folder holds no {@code .npy} file, or a file or argument breaks a
-     *                                  rule
+     * @throws IllegalArgumentException when the input is no folder or holds no {@code .npy} file, or a file or
+     *                                  argument breaks a rule
      */
     public long run(SparkSession spark) throws IOException {
+        if (!Files.isDirectory(input)) {
+            throw new IllegalArgumentException("input: " + input + " is not a folder");
+        }
         Path first;
         try (Stream<Path> files = Files.list(input)) {
             first = files.filter(f -> f.getFileName().toString().endsWith(".npy")).findFirst().orElseThrow(() ->

@@ -48,8 +48,8 @@ public final class SparkExample {
         }
         if (args.get(0).equals("--write-samples")) {
             args.remove(0);
-            int count = Integer.parseInt(take(args, "--write-samples"));
-            int size = Integer.parseInt(option(args, "--size", "28"));
+            int count = positive("--write-samples", take(args, "--write-samples"));
+            int size = positive("--size", option(args, "--size", "28"));
             Path dir = Path.of(single(args, "DIR"));
             writeSamples(dir, count, size);
             System.out.println("wrote " + count + " seeded (1, " + size + ", " + size + ") images to " + dir);
@@ -57,7 +57,7 @@ public final class SparkExample {
         }
         String master = option(args, "--master", "local[2]");
         var options = ConvclSparkOptions.DEFAULT.withDevice(option(args, "--device", null))
-                .withBatchSize(Integer.parseInt(option(args, "--batch", "32")))
+                .withBatchSize(positive("--batch", option(args, "--batch", "32")))
                 .withReferenceFallback(args.remove("--reference-fallback"));
         String weight = option(args, "--weight", null);
         String bias = option(args, "--bias", null);
@@ -108,6 +108,13 @@ public final class SparkExample {
             throw new IllegalArgumentException(flag + ": a value is needed");
         }
         return args.remove(0);
+    }
+
+    private static int positive(String flag, String value) {
+        if (!value.matches("[0-9]{1,9}") || Integer.parseInt(value) < 1) {
+            throw new IllegalArgumentException(flag + ": '" + value + "' is not a whole number from 1 up");
+        }
+        return Integer.parseInt(value);
     }
 
     private static String single(List<String> args, String what) {
