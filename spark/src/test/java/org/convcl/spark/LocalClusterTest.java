@@ -1,7 +1,10 @@
 package org.convcl.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,8 +47,6 @@ class LocalClusterTest {
             .add("image", DataTypes.createArrayType(DataTypes.FloatType, false), false);
     private static final Conv2dParams EXAMPLE_CONV = Conv2dParams.DEFAULT.withPadding(1, 1);
     private static final Pool2dParams EXAMPLE_POOL = Pool2dParams.of(2, 2);
-    /** Images per run checked against the reference, besides the first and the last. */
-    private static final int SAMPLE = 24;
 
     @TempDir
     Path dir;
@@ -59,12 +60,13 @@ class LocalClusterTest {
 
     @Test
     void tenThousand28x28ImagesComeBackInOrderAndMatchTheReference() throws IOException {
-        runAndCheck(10_000, 28, 2, 64);
+        runAndCheck(10_000, 28, 2, 64, 24);
     }
 
     @Test
     void fiveHundred224x224ImagesComeBackInOrderAndMatchTheReference() throws IOException {
-        runAndCheck(500, 224, 1, 8);
+        // The reference takes about 0.1 s per 224x224 image: a smaller sample keeps the test short.
+        runAndCheck(500, 224, 1, 8, 8);
     }
 
     @Test
@@ -94,19 +96,39 @@ class LocalClusterTest {
                 "the driver and two executors");
     }
 
-    /** {@code count} seeded (1, size, size) images, made on the executors, through the example's pipeline. */
-    private void runAndCheck(int count, int size, int filters, int batch) throws IOException {
+    @Test
+    void aFileOfAnotherShapeFailsTheExampleJobWithOneLineAndLeavesNoOutput() throws IOException {
+        // The first file listed sets the job's image shape, so whichever it is, the other one is refused.
+        Path in = Files.createDirectories(dir.resolve("mixed"));
+        Npy.write(in.resolve("a.npy"), Tensor.seeded(1).uniform(1, 28, 28));
+        Npy.write(in.resolve("b.npy"), Tensor.seeded(2).uniform(1, 27, 28));
+        Path out = dir.resolve("mixed.parquet");
+        var job = exampleJob(in, out, referenceCheck(3, 1), 16);
+
+        var e = assertThrows(Exception.class, () -> job.run(spark));
+        String message = ConvclSparkException.in(e).orElseThrow(() -> new AssertionError("no ConvCL error", e))
+                .getMessage();
+        assertTrue(message.matches("row '[ab].npy': image: shape \\[1, 2[78], 28\\] in the .npy bytes, but the"
+                + " pipeline takes images \\(C, H, W\\) = \\[1, 2[78], 28\\]"), message);
+        assertFalse(Files.exists(out), "a failed job leaves no output");
+    }
+
+    /**
+     * {@code count} seeded (1, size, size) images, made on the executors, through the example's pipeline; a seeded
+     * sample of {@code sample} images, the first and the last checked against the reference.
+     */
+    private void runAndCheck(int count, int size, int filters, int batch, int sample) throws IOException {
         var check = referenceCheck(filters, 1);
         var pipeline = exampleJob(null, null, check, batch).pipeline(new int[] {1, size, size});
         Dataset<Row> images = spark.range(0, count, 1, 4).map((MapFunction<Long, Row>) key ->
                 RowFactory.create(key, image(key, size).data()), Encoders.row(FLOAT_IMAGES));
-        var sample = new TreeSet<Long>(List.of(0L, count - 1L));
-        new Random(size).longs(SAMPLE, 0, count).forEach(sample::add);
+        var checked = new TreeSet<Long>(List.of(0L, count - 1L));
+        new Random(size).longs(sample, 0, count).forEach(checked::add);
 
         long start = System.nanoTime();
         Dataset<Row> results = ConvclSpark.apply(images, pipeline, ConvclSparkOptions.DEFAULT.withBatchSize(batch));
         var rows = results.select(functions.col("key"),
-                functions.when(functions.col("key").isin(sample.toArray()), functions.col("output"))).collectAsList();
+                functions.when(functions.col("key").isin(checked.toArray()), functions.col("output"))).collectAsList();
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "local-cluster[2,1,1024]: %d (1, %d, %d) images in %.2f s, %.0f images/s%n",
                 count, size, size, seconds, count / seconds);
@@ -115,7 +137,7 @@ class LocalClusterTest {
         for (Row row : rows) {
             long key = row.getLong(0);
             keys.add(key);
-            if (sample.contains(key)) {
+            if (checked.contains(key)) {
                 check.assertMatches(key, image(key, size), floats(row.getList(1)));
             } else {
                 assertNull(row.get(1), "only the sample's outputs are collected");

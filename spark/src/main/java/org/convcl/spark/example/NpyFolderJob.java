@@ -3,6 +3,7 @@ package org.convcl.spark.example;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,7 +25,7 @@ import org.convcl.spark.ConvclSparkOptions;
  * filters. Thread safety: its methods keep no state; Spark's rules for sharing a session apply.
  *
  * @param input   the folder of {@code .npy} images, all of one shape
- * @param output  where the Parquet goes; must not exist
+ * @param output  where the Parquet goes; must not exist, and does not after a failed job
  * @param weight  (K, C, 3, 3); null for seeded values with K = 8
  * @param bias    (K); null for seeded values
  * @param options the batch size, device and fallback
@@ -76,8 +77,28 @@ public record NpyFolderJob(Path input, Path output, Path weight, Path bias, Conv
                 .select(functions.regexp_extract(functions.col("path"), "[^/]*$", 0).as(options.keyColumn()),
                         functions.col("content").as(options.imageColumn()));
         String out = output.toAbsolutePath().toString();
-        ConvclSpark.apply(images, pipeline, options).write().parquet(out);
+        boolean written = false;
+        try {
+            ConvclSpark.apply(images, pipeline, options).write().parquet(out);
+            written = true;
+        } finally {
+            if (!written) {
+                deleteTree(output);
+            }
+        }
         // From the Parquet footers: counts what was written without running the job again.
         return spark.read().parquet(out).count();
+    }
+
+    /** What a failed write left, as Spark's committer may leave the output folder: a failed job writes nothing. */
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }
