@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.convcl.opencl.Devices;
+import org.convcl.opencl.device.ConvclException;
 import org.convcl.opencl.device.DeviceInfo;
 
 /**
@@ -30,8 +31,14 @@ final class TaskDevices {
         if (gpus == null || gpus.addresses().length == 0) {
             return configured;
         }
-        var gpuIndices = Devices.list().stream().filter(d -> d.type().equals(GPU)).mapToInt(DeviceInfo::index)
-                .toArray();
+        List<DeviceInfo> devices;
+        try {
+            devices = Devices.list();
+        } catch (ConvclException e) {
+            // No OpenCL library: the backend's opening says so, or falls back where the job allows it.
+            return configured;
+        }
+        int[] gpuIndices = devices.stream().filter(d -> d.type().equals(GPU)).mapToInt(DeviceInfo::index).toArray();
         return spec(List.of(gpus.addresses()), gpuIndices);
     }
 
