@@ -9,6 +9,7 @@ import java.util.Locale;
 import org.apache.spark.SparkException;
 import org.apache.spark.sql.SparkSession;
 import org.convcl.Tensor;
+import org.convcl.io.FileErrors;
 import org.convcl.io.Npy;
 import org.convcl.spark.ConvclSparkException;
 import org.convcl.spark.ConvclSparkOptions;
@@ -34,8 +35,10 @@ public final class SparkExample {
     public static void main(String[] args) {
         try {
             run(new ArrayList<>(List.of(args)));
-        } catch (IllegalArgumentException | IOException | ConvclSparkException e) {
+        } catch (IllegalArgumentException | ConvclSparkException e) {
             fail(e.getMessage());
+        } catch (IOException e) {
+            fail(FileErrors.describe(e));
         } catch (SparkException e) {
             fail(ConvclSparkException.in(e).map(Throwable::getMessage).orElse(e.getMessage()));
         }
