@@ -38,16 +38,16 @@ final class ExecutorBackends {
         String s = Backends.effectiveSpec(spec);
         if (!s.equals(REFERENCE)) {
             String missing = new OpenClBackendProvider().missingDevice();
-            if (missing != null && referenceFallback) {
+            if (missing != null) {
+                if (!referenceFallback) {
+                    throw new ConvclSparkException(executor() + ": " + missing
+                            + "; ConvclSparkOptions.withReferenceFallback(true) runs the reference there instead");
+                }
                 return OPEN.computeIfAbsent(FALLBACK, k -> {
                     LOG.log(System.Logger.Level.WARNING, executor() + ": " + missing
                             + "; running on the reference backend, as the job allows (withReferenceFallback)");
                     return new ReferenceBackend();
                 });
-            }
-            if (missing != null) {
-                throw new ConvclSparkException(executor() + ": " + missing
-                        + "; ConvclSparkOptions.withReferenceFallback(true) runs the reference there instead");
             }
         }
         return OPEN.computeIfAbsent(s, ExecutorBackends::open);
@@ -57,7 +57,8 @@ final class ExecutorBackends {
         try {
             return Backends.open(spec);
         } catch (RuntimeException e) {
-            throw new ConvclSparkException(executor() + ": cannot open device '" + spec + "': " + e.getMessage(), e);
+            throw new ConvclSparkException(executor() + ": cannot open " + (spec.isEmpty() ? "the default device"
+                    : "device '" + spec + "'") + ": " + e.getMessage(), e);
         }
     }
 

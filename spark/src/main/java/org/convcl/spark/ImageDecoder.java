@@ -42,6 +42,8 @@ final class ImageDecoder {
      * @param name   the row's name in errors, such as {@code row 'img7.npy'}
      * @param row    the row
      * @param column the image's column in it
+     * @param into   the batch's (N, C, H, W) values
+     * @param offset where the image starts in {@code into}
      */
     void decode(String name, Row row, int column, float[] into, int offset) {
         if (row.isNullAt(column)) {
