@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad rows on the cluster's executors: each fails the job with one line naming the row's key and the rule, which the
- * driver finds in Spark's exception; a column of the wrong type is refused on the driver before any task.
+ * driver finds in Spark's exception; so does a device the executors lack, naming the executor. A column of the wrong
+ * type is refused on the driver before any task.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadRowsTest {
@@ -66,6 +67,14 @@ class BadRowsTest {
             assertEquals("img" + i, results.get(i).getString(0), "row order");
             CHECK.assertMatches("img" + i, image(i), LocalClusterTest.floats(results.get(i).getList(1)));
         }
+    }
+
+    @Test
+    void aDeviceTheExecutorsLackFailsTheJobWithOneLineNamingTheExecutor() {
+        var images = floatImages(List.of(RowFactory.create("img0", image(0).data())));
+        String message = failure(ConvclSpark.apply(images, PIPELINE, OPTIONS.withDevice("no-such-device")));
+        assertTrue(message.matches("executor \\d+: cannot open device 'no-such-device': device: no OpenCL device"
+                + " matches 'no-such-device' .*"), message);
     }
 
     @Test
