@@ -1,5 +1,6 @@
 package org.convcl;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -22,9 +23,12 @@ import java.util.Objects;
  * <li>leaky ReLU gives {@code y > 0 ? dy : dy * slope}, so {@code dy * slope} at 0 and NaN.</li>
  * </ul>
  * A blocked gradient is 0 even for an infinite or NaN {@code dy}.
- * <p>Immutable, so thread-safe.
+ * <p>Immutable, so thread-safe. Serializable, for jobs that ship it to other processes (such as Spark's executors);
+ * an activation read back is made again by its factory, which checks it.
  */
-public final class Activation {
+public final class Activation implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** The function an activation applies; its parameters are {@link #min()}, {@link #max()}, {@link #slope()}. */
     public enum Kind {
         /** {@code y = z}. */
@@ -40,9 +44,13 @@ public final class Activation {
     private static final Activation IDENTITY = new Activation(Kind.IDENTITY, 0, 0, 0);
     private static final Activation RELU = new Activation(Kind.RELU, 0, 0, 0);
 
+    /** The function. */
     private final Kind kind;
+    /** Clamp's lower bound; 0 for the others. */
     private final float min;
+    /** Clamp's upper bound; 0 for the others. */
     private final float max;
+    /** Leaky ReLU's factor of negative inputs; 0 for the others. */
     private final float slope;
 
     private Activation(Kind kind, float min, float max, float slope) {
@@ -165,6 +173,20 @@ public final class Activation {
             case RELU -> y <= 0 ? 0 : dy;
             case CLAMP -> y > min && y < max ? dy : 0;
             case LEAKY_RELU -> y > 0 ? dy : dy * slope;
+        };
+    }
+
+    /**
+     * Deserialization bypasses the factories; this sends what was read back through them, checks included.
+     *
+     * @return the activation the factory makes
+     */
+    private Object readResolve() {
+        return switch (kind) {
+            case IDENTITY -> identity();
+            case RELU -> relu();
+            case CLAMP -> clamp(min, max);
+            case LEAKY_RELU -> leakyRelu(slope);
         };
     }
 

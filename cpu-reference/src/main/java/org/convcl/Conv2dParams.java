@@ -1,5 +1,6 @@
 package org.convcl;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -10,7 +11,10 @@ import java.util.Arrays;
  * <p>With {@link #samePadding()} the four pads are 0 here and resolved per kernel by {@link #resolvedFor}: a total
  * of {@code dilation * (kernel - 1)} per axis, the odd one on the bottom or right, as PyTorch; stride must be 1.
  *
- * <p>Immutable, so thread-safe.
+ * <p>Immutable, so thread-safe. Serializable, for jobs that ship it to other processes (such as Spark's executors);
+ * the canonical constructor checks it again when it is read back.
+ *
+ * @serial exclude
  *
  * @param strideH     rows between window positions, {@code >= 1}
  * @param strideW     columns between window positions, {@code >= 1}
@@ -24,7 +28,7 @@ import java.util.Arrays;
  * @param samePadding PyTorch's {@code padding="same"}, resolved per kernel by {@link #resolvedFor}
  */
 public record Conv2dParams(int strideH, int strideW, int padTop, int padBottom, int padLeft, int padRight,
-                           int dilationH, int dilationW, int groups, boolean samePadding) {
+                           int dilationH, int dilationW, int groups, boolean samePadding) implements Serializable {
 
     /** Stride 1, no padding, no dilation, one group. */
     public static final Conv2dParams DEFAULT = new Conv2dParams(1, 1, 0, 0, 1, 1, 1);

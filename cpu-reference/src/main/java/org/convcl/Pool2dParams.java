@@ -1,5 +1,6 @@
 package org.convcl;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -13,7 +14,10 @@ import java.util.Arrays;
  * {@code count_include_pad=1}, and what {@code avg_pool2d} gives after an explicit zero {@code F.pad}); without it,
  * the input elements the window covers.
  *
- * <p>Immutable, so thread-safe.
+ * <p>Immutable, so thread-safe. Serializable, for jobs that ship it to other processes (such as Spark's executors);
+ * the canonical constructor checks it again when it is read back.
+ *
+ * @serial exclude
  *
  * @param kernelH         window rows, {@code >= 1}
  * @param kernelW         window columns, {@code >= 1}
@@ -31,7 +35,7 @@ import java.util.Arrays;
  */
 public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, int padTop, int padBottom, int padLeft,
                            int padRight, int dilationH, int dilationW, boolean ceilMode, boolean countIncludePad,
-                           int divisorOverride) {
+                           int divisorOverride) implements Serializable {
 
     /**
      * Checks the kernel, stride, padding and dilation.

@@ -20,7 +20,8 @@ class ThreadSafetyDocsTest {
     private static final List<String> DOCUMENTED = List.of("kernels/src/main/java/org/convcl/kernels",
             "cpu-reference/src/main/java/org/convcl", "cpu-reference/src/main/java/org/convcl/io",
             "cpu-reference/src/main/java/org/convcl/reference", "cpu-reference/src/main/java/org/convcl/spi",
-            "host/src/main/java/org/convcl/opencl", "host/src/main/java/org/convcl/opencl/device");
+            "host/src/main/java/org/convcl/opencl", "host/src/main/java/org/convcl/opencl/device",
+            "spark/src/main/java/org/convcl/spark", "spark/src/main/java/org/convcl/spark/example");
     private static final Pattern PUBLIC_TYPE = Pattern.compile(
             "\n(?:@[^\n]*\n)*public (?:final |abstract |sealed )*(?:class|interface|record|enum) ");
 

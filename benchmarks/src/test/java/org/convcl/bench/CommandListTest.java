@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Every command, the ones this module adds included, is listed in {@code convcl --help} and has its own help. */
 class CommandListTest {
     private static final List<String> COMMANDS = List.of("devices", "conv2d", "maxpool2d", "avgpool2d", "demo",
-            "bench", "jmh", "tune", "dist");
+            "bench", "jmh", "tune", "dist", "spark-example");
 
     private static String[] run(int expectedStatus, String... args) {
         var out = new ByteArrayOutputStream();

@@ -75,6 +75,25 @@ public final class Npy {
         return fromFile(file, Npy::read);
     }
 
+    /**
+     * Reads a float32 C-order array from the bytes of a {@code .npy} file already in memory, such as a file a Spark job
+     * read as binary, by the rules of {@link #read(Path)}.
+     *
+     * @param npy  the file's bytes
+     * @param name what refusals call the bytes, in place of a file name
+     * @return a tensor of the array's shape
+     * @throws IllegalArgumentException starting with {@code name} when the bytes are not such an array, with the rules of
+     *                                  {@link #read(Path)}
+     */
+    public static Tensor read(byte[] npy, Path name) {
+        try {
+            return read(new ByteArrayChannel(npy), name);
+        } catch (IOException e) {
+            // Only a read past the end fails on bytes in memory: a file cut short.
+            throw new IllegalArgumentException(name + ": the data ends early (" + npy.length + " bytes)", e);
+        }
+    }
+
     /** Reads one array from a channel; {@code file} names it in refusals. */
     @FunctionalInterface
     interface ChannelReader<T> {

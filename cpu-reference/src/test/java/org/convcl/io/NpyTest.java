@@ -76,6 +76,19 @@ class NpyTest {
     }
 
     @Test
+    void bytesInMemoryReadAsTheFileWouldBeAndAreRefusedUnderTheirName() {
+        var t = Npy.read(numpyFile(1, DICT_2X3, float32(SIX)), Path.of("row 7"));
+        assertArrayEquals(new int[] {2, 3}, t.shape());
+        assertArrayEquals(SIX, t.data());
+        var shortData = assertThrows(IllegalArgumentException.class,
+                () -> Npy.read(numpyFile(1, DICT_2X3, float32(1, 2, 3)), Path.of("row 7")));
+        assertTrue(shortData.getMessage().startsWith("row 7: "), shortData.getMessage());
+        var float64 = assertThrows(IllegalArgumentException.class, () -> Npy.read(numpyFile(1,
+                DICT_2X3.replace("<f4", "<f8"), new byte[48]), Path.of("row 7")));
+        assertTrue(float64.getMessage().startsWith("row 7: dtype '<f8' (float64) found"), float64.getMessage());
+    }
+
+    @Test
     void roundTripLargerThanOneChunk() throws IOException {
         var t = Tensor.seeded(3).uniform(1, 3, 101, 97);
         Npy.write(dir.resolve("big.npy"), t);
