@@ -43,7 +43,8 @@ class LauncherTest {
         script(root.resolve("scripts/ensure-opencl"), "exit 0");
         bin = root.resolve("bin");
         script(bin.resolve("mvn"), "echo run >> mvn.log; [ -e fail ] && { echo 'BUILD FAILURE here'; exit 1; }\n"
-                + "mkdir -p benchmarks/target && echo /nothing > benchmarks/target/classpath.txt");
+                + "mkdir -p benchmarks/target spark/target && echo /nothing > benchmarks/target/classpath.txt"
+                + " && echo /nothing > spark/target/classpath.txt");
         script(root.resolve("jdk/bin/java"), "echo \"java ran: ${@: -1}\"");
     }
 
