@@ -111,6 +111,10 @@ class LocalClusterTest {
         assertTrue(message.matches("row '[ab].npy': image: shape \\[1, 2[78], 28\\] in the .npy bytes, but the"
                 + " pipeline takes images \\(C, H, W\\) = \\[1, 2[78], 28\\]"), message);
         assertFalse(Files.exists(out), "a failed job leaves no output");
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(".mixed.parquet")).toList(), "nor the folder it wrote into");
+        }
     }
 
     /**

@@ -1,9 +1,14 @@
 package org.convcl.spark.example;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,6 +39,8 @@ public record NpyFolderJob(Path input, Path output, Path weight, Path bias, Conv
     private static final int SEEDED_FILTERS = 8;
     private static final long WEIGHT_SEED = 2;
     private static final long BIAS_SEED = 3;
+    /** How long a failed job waits for the executors to stop its other tasks before it deletes what they wrote. */
+    private static final long STOP_WAIT_NANOS = 10_000_000_000L;
 
     /**
      * The pipeline for the input folder's images.
@@ -66,6 +73,7 @@ public record NpyFolderJob(Path input, Path output, Path weight, Path bias, Conv
         if (!Files.isDirectory(input)) {
             throw new IllegalArgumentException("input: " + input + " is not a folder");
         }
+        checkOutput();
         Path first;
         try (Stream<Path> files = Files.list(input)) {
             first = files.filter(f -> f.getFileName().toString().endsWith(".npy")).findFirst().orElseThrow(() ->
@@ -76,21 +84,64 @@ public record NpyFolderJob(Path input, Path output, Path weight, Path bias, Conv
                 .load(input.toAbsolutePath().toString())
                 .select(functions.regexp_extract(functions.col("path"), "[^/]*$", 0).as(options.keyColumn()),
                         functions.col("content").as(options.imageColumn()));
-        String out = output.toAbsolutePath().toString();
-        boolean written = false;
+        // Written beside the output and moved into place whole: when a task fails, tasks still running on other
+        // executors keep writing for a moment after the job has failed, and would recreate a folder deleted now.
+        Path staging = output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".writing-"
+                + UUID.randomUUID());
+        // A job group whose cancellation interrupts its tasks: a failed job's other tasks then stop at once
+        // instead of running to the end of their partitions.
+        String group = staging.getFileName().toString();
+        spark.sparkContext().setJobGroup(group, "convcl example job", true);
         try {
-            ConvclSpark.apply(images, pipeline, options).write().parquet(out);
-            written = true;
+            ConvclSpark.apply(images, pipeline, options).write().parquet(staging.toString());
+        } catch (Throwable e) {
+            // Spark's own failures are checked exceptions to Java, though nothing declares them: caught here too.
+            spark.sparkContext().cancelJobGroup(group);
+            discard(spark, staging, e);
+            throw e;
         } finally {
-            if (!written) {
-                deleteTree(output);
-            }
+            spark.sparkContext().clearJobGroup();
         }
+        Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
         // From the Parquet footers: counts what was written without running the job again.
-        return spark.read().parquet(out).count();
+        return spark.read().parquet(output.toAbsolutePath().toString()).count();
     }
 
-    /** What a failed write left, as Spark's committer may leave the output folder: a failed job writes nothing. */
+    /**
+     * Checks that the output path is free, as the job needs it.
+     *
+     * @throws IllegalArgumentException when something, even a dangling link, is there
+     */
+    public void checkOutput() {
+        if (Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("output: " + output + " exists; name a new path");
+        }
+    }
+
+    /**
+     * Deletes what a failed write left, once the executors have stopped the job's remaining tasks (a few seconds at
+     * most); what cannot be deleted is added to the job's failure rather than replacing it.
+     */
+    private static void discard(SparkSession spark, Path staging, Throwable failure) {
+        long deadline = System.nanoTime() + STOP_WAIT_NANOS;
+        var tracker = spark.sparkContext().statusTracker();
+        while (Arrays.stream(tracker.getExecutorInfos()).anyMatch(e -> e.numRunningTasks() > 0)
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            deleteTree(staging);
+        } catch (IOException | UncheckedIOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** A folder and everything in it, if it exists. */
     private static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;

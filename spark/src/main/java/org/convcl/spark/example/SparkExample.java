@@ -69,9 +69,8 @@ public final class SparkExample {
         }
         var job = new NpyFolderJob(Path.of(args.get(0)), Path.of(args.get(1)), weight == null ? null : Path.of(weight),
                 bias == null ? null : Path.of(bias), options);
-        if (Files.exists(job.output())) {
-            throw new IllegalArgumentException("output: " + job.output() + " exists; name a new path");
-        }
+        // Before Spark starts, which takes seconds.
+        job.checkOutput();
         SparkSession spark = SparkSession.builder().appName("convcl-spark-example").master(master)
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
                 // Small images are small files: counted at Spark's default cost of opening one (4 MB), 2,000 of them
