@@ -7,40 +7,20 @@ import org.convcl.Tensor;
  * ConvCL through host tensors: each run uploads its operands, computes and downloads the output, as a caller of
  * {@link Backend} does. The bench times several devices together this way ({@code MultiDeviceBackend} shares each
  * batch among them), and each of those devices alone, so the two are compared on the same terms.
+ *
+ * @param target  the backend that runs the cases, closed with this contender
+ * @param backend the backend column: {@link #ALONE} or {@link #TOGETHER}
+ * @param device  what the device column says: a device's name, or the devices sharing the batch
  */
-final class HostTensorContender implements Contender {
+record HostTensorContender(Backend target, String backend, String device) implements Contender {
     /** The backend column of one device alone through host tensors. */
     static final String ALONE = "convcl-host";
     /** The backend column of several devices sharing each batch. */
     static final String TOGETHER = "convcl-devices";
 
-    private final Backend backend;
-    private final String column;
-    private final String device;
-
-    /**
-     * @param column {@link #ALONE} or {@link #TOGETHER}
-     * @param device what the device column says: a device's name, or the devices sharing the batch
-     */
-    HostTensorContender(Backend backend, String column, String device) {
-        this.backend = backend;
-        this.column = column;
-        this.device = device;
-    }
-
-    @Override
-    public String backend() {
-        return column;
-    }
-
-    @Override
-    public String device() {
-        return device;
-    }
-
     @Override
     public String configuration(BenchCase c) {
-        return column.equals(TOGETHER) ? "batch shared by measured speed, host tensors" : "host tensors";
+        return backend.equals(TOGETHER) ? "batch shared by measured speed, host tensors" : "host tensors";
     }
 
     @Override
@@ -49,9 +29,9 @@ final class HostTensorContender implements Contender {
             @Override
             public Tensor result() {
                 return switch (c.kind()) {
-                    case CONV, SGEMM -> backend.conv2d(input, weight, null, c.params());
-                    case AVG_POOL -> backend.avgPool2d(input, c.pool());
-                    case MAX_POOL -> backend.maxPool2dOutput(input, c.pool());
+                    case CONV, SGEMM -> target.conv2d(input, weight, null, c.params());
+                    case AVG_POOL -> target.avgPool2d(input, c.pool());
+                    case MAX_POOL -> target.maxPool2dOutput(input, c.pool());
                 };
             }
 
@@ -68,6 +48,6 @@ final class HostTensorContender implements Contender {
 
     @Override
     public void close() {
-        backend.close();
+        target.close();
     }
 }
