@@ -15,31 +15,47 @@ import java.io.Serializable;
  * <li>the reference fallback: whether an executor without OpenCL runs the plain Java reference (slowly) instead of
  * failing the job.</li>
  * </ul>
- * Immutable, so thread-safe. Serialized only to reach the executors of the same build.
+ * Immutable, so thread-safe. Serialized only to reach the executors of the same build; every value is checked
+ * again when read back.
  *
+ * @param keyColumn         the input column naming each row
+ * @param imageColumn       the input column holding each row's image
+ * @param outputColumn      the result's column of arrays
+ * @param batchSize         the images per device call, {@code >= 1}
+ * @param device            the device spec; null for each executor's default
+ * @param referenceFallback whether an executor without OpenCL runs the reference
  * @serial exclude
  */
-public final class ConvclSparkOptions implements Serializable {
+public record ConvclSparkOptions(String keyColumn, String imageColumn, String outputColumn, int batchSize,
+                                 String device, boolean referenceFallback) implements Serializable {
     /** Columns {@code key}, {@code image} and {@code output}, batches of 32, the default device, no fallback. */
     public static final ConvclSparkOptions DEFAULT = new ConvclSparkOptions("key", "image", "output", 32, null, false);
 
-    private static final long serialVersionUID = 1L;
-
-    private final String keyColumn;
-    private final String imageColumn;
-    private final String outputColumn;
-    private final int batchSize;
-    private final String device;
-    private final boolean referenceFallback;
-
-    private ConvclSparkOptions(String keyColumn, String imageColumn, String outputColumn, int batchSize, String device,
-                               boolean referenceFallback) {
-        this.keyColumn = keyColumn;
-        this.imageColumn = imageColumn;
-        this.outputColumn = outputColumn;
-        this.batchSize = batchSize;
-        this.device = device;
-        this.referenceFallback = referenceFallback;
+    /**
+     * Checks every value.
+     *
+     * @param keyColumn         the input column naming each row
+     * @param imageColumn       the input column holding each row's image
+     * @param outputColumn      the result's column of arrays
+     * @param batchSize         the images per device call, {@code >= 1}
+     * @param device            the device spec; null for each executor's default
+     * @param referenceFallback whether an executor without OpenCL runs the reference
+     * @throws IllegalArgumentException when a column name is null or blank, the output's name is the key's, the
+     *                                  batch size is below 1 or the device spec is blank
+     */
+    public ConvclSparkOptions {
+        requireName("key", keyColumn);
+        requireName("image", imageColumn);
+        requireName("output", outputColumn);
+        if (outputColumn.equals(keyColumn)) {
+            throw new IllegalArgumentException("output: '" + outputColumn + "' is the key column's name too");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize: " + batchSize + ", must be >= 1");
+        }
+        if (device != null && device.isBlank()) {
+            throw new IllegalArgumentException("device: blank; give null for the executor's default device");
+        }
     }
 
     /**
@@ -52,12 +68,6 @@ public final class ConvclSparkOptions implements Serializable {
      * @throws IllegalArgumentException when a name is null or blank, or the output's name is the key's
      */
     public ConvclSparkOptions withColumns(String key, String image, String output) {
-        requireName("key", key);
-        requireName("image", image);
-        requireName("output", output);
-        if (output.equals(key)) {
-            throw new IllegalArgumentException("output: '" + output + "' is the key column's name too");
-        }
         return new ConvclSparkOptions(key, image, output, batchSize, device, referenceFallback);
     }
 
@@ -69,9 +79,6 @@ public final class ConvclSparkOptions implements Serializable {
      * @throws IllegalArgumentException when {@code images < 1}
      */
     public ConvclSparkOptions withBatchSize(int images) {
-        if (images < 1) {
-            throw new IllegalArgumentException("batchSize: " + images + ", must be >= 1");
-        }
         return new ConvclSparkOptions(keyColumn, imageColumn, outputColumn, images, device, referenceFallback);
     }
 
@@ -83,9 +90,6 @@ public final class ConvclSparkOptions implements Serializable {
      * @throws IllegalArgumentException when {@code spec} is blank
      */
     public ConvclSparkOptions withDevice(String spec) {
-        if (spec != null && spec.isBlank()) {
-            throw new IllegalArgumentException("device: blank; give null for the executor's default device");
-        }
         return new ConvclSparkOptions(keyColumn, imageColumn, outputColumn, batchSize, spec, referenceFallback);
     }
 
@@ -98,36 +102,6 @@ public final class ConvclSparkOptions implements Serializable {
      */
     public ConvclSparkOptions withReferenceFallback(boolean fallback) {
         return new ConvclSparkOptions(keyColumn, imageColumn, outputColumn, batchSize, device, fallback);
-    }
-
-    /** {@return the input column naming each row} */
-    public String keyColumn() {
-        return keyColumn;
-    }
-
-    /** {@return the input column holding each row's image} */
-    public String imageColumn() {
-        return imageColumn;
-    }
-
-    /** {@return the result's column of arrays} */
-    public String outputColumn() {
-        return outputColumn;
-    }
-
-    /** {@return the images per device call} */
-    public int batchSize() {
-        return batchSize;
-    }
-
-    /** {@return the device spec; null for each executor's default} */
-    public String device() {
-        return device;
-    }
-
-    /** {@return whether an executor without OpenCL runs the reference} */
-    public boolean referenceFallback() {
-        return referenceFallback;
     }
 
     private static void requireName(String what, String name) {
