@@ -153,7 +153,7 @@ public final class Sgemm {
         }
         // A choice made for other operands could misalign the vector loads: narrowing again is a no-op when it fits.
         var run = config instanceof SgemmConfig.Tiled t ? t.alignedTo(size.depth(), bStrides, c.strides()) : config;
-        var kernel = cl.kernel(run.program(), "sgemm", run.defines() + epilogue.defines() + moreDefines);
+        var kernel = cl.kernel(run.program(), "sgemm", run.defines() + moreDefines);
         long[] local = run.local();
         // sgemm_arguments.cl's SGEMM_ARGS, up to the epilogue's.
         var launch = c.arguments(b.arguments(new Launch(cl, kernel, "sgemm")
