@@ -31,28 +31,17 @@ import org.jocl.cl_mem;
  * CLBlast on the same device, through JOCLBlast: {@code Sconvgemm} (im2col + batched GEMM) for convolutions and
  * {@code Sgemm} for the SGEMM cases. It has its own context, so neither library shares buffers with the other.
  */
-final class ClBlastContender implements Contender {
-    private final DeviceInfo device;
+final class ClBlastContender extends NamedContender {
     private final cl_context context;
     private final cl_command_queue queue;
 
     ClBlastContender(DeviceInfo device) {
+        super("clblast", device.name());
         CL.setExceptionsEnabled(true);
         CLBlast.setExceptionsEnabled(true);
-        this.device = device;
         var handle = ClDevices.handleOf(device);
         this.context = clCreateContext(null, 1, new cl_device_id[] {handle}, null, null, null);
         this.queue = clCreateCommandQueue(context, handle, 0, null);
-    }
-
-    @Override
-    public String backend() {
-        return "clblast";
-    }
-
-    @Override
-    public String device() {
-        return device.name();
     }
 
     @Override

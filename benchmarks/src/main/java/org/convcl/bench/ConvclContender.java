@@ -7,9 +7,8 @@ import org.convcl.opencl.DeviceTensor;
 import org.convcl.opencl.OpenClBackend;
 
 /** ConvCL on one OpenCL device, timed with its data already on the device. */
-final class ConvclContender implements Contender {
+final class ConvclContender extends NamedContender {
     private final OpenClBackend backend;
-    private final String label;
 
     ConvclContender(DeviceInfo device) {
         this(device, BackendOptions.defaultsFor(device));
@@ -21,22 +20,12 @@ final class ConvclContender implements Contender {
 
     /** @param label the device column: the device's name, with its index where another device has that name */
     ConvclContender(DeviceInfo device, BackendOptions options, String label) {
+        super("convcl", label);
         this.backend = OpenClBackend.open(device, options);
-        this.label = label;
     }
 
     OpenClBackend openClBackend() {
         return backend;
-    }
-
-    @Override
-    public String backend() {
-        return "convcl";
-    }
-
-    @Override
-    public String device() {
-        return label;
     }
 
     /** The conv2d plan ({@link OpenClBackend#describeConv2d}) of a convolution case; the kernel of a pooling one. */

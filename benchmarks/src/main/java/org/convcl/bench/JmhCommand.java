@@ -1,24 +1,14 @@
 package org.convcl.bench;
 
-import java.io.PrintStream;
-import java.util.Set;
-import org.convcl.cli.AbstractCommand;
-import org.convcl.cli.Args;
-
 /**
  * {@code convcl jmh}: the JMH benchmarks under JMH's own command line. The source tree's launcher hands every
  * {@code jmh} command line but {@code --help} straight to {@code org.openjdk.jmh.Main}, so this command only lists
  * {@code jmh} in {@code convcl --help} and explains it; run here, it says how to run JMH instead.
  */
-public final class JmhCommand extends AbstractCommand {
+public final class JmhCommand extends LauncherCommand {
     public JmhCommand() {
         super("jmh", "run the JMH benchmarks (Conv2dBenchmark, SgemmBenchmark) with JMH's own options",
-                new Args.Spec(Set.of(), Set.of()));
-    }
-
-    @Override
-    public String usage() {
-        return """
+                """
                 usage: ./convcl jmh [BENCHMARK] [JMH options]
 
                 Runs JMH (the Java benchmark harness) on the suite's convolutions, from the source tree only; the
@@ -32,12 +22,8 @@ public final class JmhCommand extends AbstractCommand {
                                       data on the device and including host transfers
                   SgemmBenchmark      one square matrix product (-p size=N)
                   -p device=D         the device, as --device (default: CONVCL_DEVICE, else GPU, accelerator, CPU)
-                """;
-    }
-
-    @Override
-    public void run(Args args, PrintStream out) {
-        throw new IllegalArgumentException("jmh takes JMH's own options and runs from the source tree's launcher:"
+                """,
+                "jmh takes JMH's own options and runs from the source tree's launcher:"
                 + " ./convcl jmh Conv2dBenchmark -p caseName=resnet_3x3_c64_56 (see 'convcl jmh --help')");
     }
 }

@@ -10,7 +10,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.pytorch.jni.JniUtils;
 import org.convcl.bench.BenchCase;
-import org.convcl.bench.Contender;
+import org.convcl.bench.NamedContender;
 import org.convcl.bench.NamedPeerLibrary;
 import org.convcl.Tensor;
 
@@ -19,18 +19,22 @@ import org.convcl.Tensor;
  * and {@code matmul} for the SGEMM cases. PyTorch runs eagerly on the CPU, so an operation has finished when it
  * returns.
  */
-final class DjlPyTorchContender implements Contender {
+final class DjlPyTorchContender extends NamedContender {
     private final NDManager manager;
-    private final String device;
 
     private DjlPyTorchContender(int threads) {
+        super("djl-pytorch", start(threads));
+        this.manager = Engine.getEngine("PyTorch").newBaseManager(Device.cpu());
+    }
+
+    /** Starts libtorch with {@code threads} threads; the device column. */
+    private static String start(int threads) {
         // libtorch comes from pytorch-native-cpu on the classpath; offline, DJL never downloads it at run time.
         System.setProperty("ai.djl.offline", "true");
         var engine = Engine.getEngine("PyTorch");
         JniUtils.setNumThreads(threads);
-        this.manager = engine.newBaseManager(Device.cpu());
-        this.device = "CPU, PyTorch " + engine.getVersion() + " (DJL " + Versions.of("djl") + "), "
-                + JniUtils.getNumThreads() + " threads";
+        return "CPU, PyTorch " + engine.getVersion() + " (DJL " + Versions.of("djl") + "), " + JniUtils.getNumThreads()
+                + " threads";
     }
 
     /** The service ServiceLoader finds; it loads libtorch only when opened. */
@@ -38,16 +42,6 @@ final class DjlPyTorchContender implements Contender {
         public Library() {
             super("DJL-PyTorch", DjlPyTorchContender::new);
         }
-    }
-
-    @Override
-    public String backend() {
-        return "djl-pytorch";
-    }
-
-    @Override
-    public String device() {
-        return device;
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.convcl.bench.peers;
 
 import org.convcl.Tensor;
 import org.convcl.bench.BenchCase;
-import org.convcl.bench.Contender;
+import org.convcl.bench.NamedContender;
 import org.convcl.bench.NamedPeerLibrary;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,15 +18,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code depthWiseConv2d} for depthwise layers, the two poolings, and {@code mmul} for the SGEMM cases. ND4J has no
  * other grouped convolution. Its operations run synchronously, so one has finished when it returns.
  */
-final class Nd4jContender implements Contender {
-    private final String device;
-
+final class Nd4jContender extends NamedContender {
     private Nd4jContender(int threads) {
+        super("nd4j", start(threads));
+    }
+
+    /** Starts ND4J with {@code threads} threads; the device column. */
+    private static String start(int threads) {
         var environment = Nd4j.getEnvironment();
         environment.setMaxThreads(threads);
         environment.setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
-        this.device = "CPU, ND4J " + Versions.of("nd4j") + " (" + Nd4j.factory().blas().getBlasVendor() + "), "
+        return "CPU, ND4J " + Versions.of("nd4j") + " (" + Nd4j.factory().blas().getBlasVendor() + "), "
                 + environment.maxThreads() + " threads";
     }
 
@@ -35,16 +38,6 @@ final class Nd4jContender implements Contender {
         public Library() {
             super("ND4J", Nd4jContender::new);
         }
-    }
-
-    @Override
-    public String backend() {
-        return "nd4j";
-    }
-
-    @Override
-    public String device() {
-        return device;
     }
 
     @Override
