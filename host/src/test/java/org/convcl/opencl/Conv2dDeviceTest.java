@@ -282,6 +282,7 @@ class Conv2dDeviceTest extends SharedDevice {
     @MethodSource("hugeWindowCases")
     void hugePaddingStrideAndDilationMatchTheReference(DeviceCase c) {
         assertEveryPathMatches(c, Tolerance.FLOAT32);
+        assertEveryPathMatches(c, Tolerance.FLOAT32, foldedRunning(c.shape()));
     }
 
     static Stream<DeviceCase> randomWinogradCases() {

@@ -14,8 +14,9 @@ import org.convcl.opencl.tuning.SgemmConfig;
 /**
  * The SGEMM kernel a {@link SgemmConfig} names, batched and grouped, with the bias added in the epilogue:
  * {@code C[b][g] (rows x cols) = A[g] (rows x depth) * B[b][g] (depth x cols) + bias[g*rows + row]}, then an
- * {@link Epilogue}'s residual and activation. What to build and whether to pack B is a {@link Choice}, made before the
- * launch ({@link #choose}) so that a plan can carry and report it.
+ * {@link Epilogue}'s residual and activation. What to build, whether to pack B and whether to fold the batch into the
+ * columns is a {@link Choice}, made before the launch ({@link #choose}, {@link #chooseFoldable}) so that a plan can
+ * carry and report it.
  */
 public final class Sgemm {
     private final ClContext cl;
