@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.convcl.Activation;
 import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
 import org.convcl.Tensor;
@@ -19,6 +20,7 @@ import org.convcl.opencl.conv.PlanContext;
 import org.convcl.opencl.ops.Epilogue;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
+import org.convcl.opencl.tuning.ConvPolicy;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.reference.Conv2dReference;
 import org.convcl.reference.Magnitudes;
@@ -51,6 +53,8 @@ class Conv2dDeviceTest extends SharedDevice {
 
     /** Every algorithm of the registry with each SGEMM family: the device's default first, then the other one. */
     private static final List<Pinned> PINNED = new ArrayList<>();
+    /** The pointwise and implicit GEMM paths on the tiled kernel with the batch folded into N ({@link #folding}). */
+    private static final List<Pinned> FOLDED = new ArrayList<>();
 
     @BeforeAll
     static void openPinnedPaths() {
@@ -61,6 +65,33 @@ class Conv2dDeviceTest extends SharedDevice {
                 PINNED.add(new Pinned(path, sgemm, OpenClBackend.open(d, defaults.withSgemm(sgemm).withPath(path))));
             }
         }
+        var folding = folding(defaults);
+        for (var path : FOLDING_PATHS) {
+            FOLDED.add(new Pinned(path, folding.sgemm(), OpenClBackend.open(d, folding.withPath(path))));
+        }
+    }
+
+    /** The paths whose GEMM can take the batch along N. */
+    static final List<Conv2dPath> FOLDING_PATHS = List.of(Conv2dPath.POINTWISE, Conv2dPath.IMPLICIT_GEMM);
+
+    /**
+     * The tiled kernel of the sweeps (the device's default where it is the tiled one, else {@link #GPU_TILES}) with
+     * the batch folded into N wherever there is more than one image, whatever it saves: the planner folds only on
+     * GPUs, and only where it saves enough, so a CPU's sweeps would never run the folded kernel otherwise.
+     */
+    static BackendOptions folding(BackendOptions defaults) {
+        var tiles = defaults.sgemm() instanceof SgemmConfig.Tiled ? defaults.sgemm() : GPU_TILES;
+        return defaults.withSgemm(tiles).withPolicy(ConvPolicy.parse("FOLD_PERCENT=100", defaults.policy()));
+    }
+
+    /** The folded paths that run {@code s}, each checked to fold it where there is more than one image. */
+    static List<Pinned> foldedRunning(Conv2dShape s) {
+        var running = FOLDED.stream().filter(p -> runs(p.path(), s)).toList();
+        for (var p : running) {
+            String plan = p.backend().describeConv2d(s);
+            assertEquals(s.n() > 1, plan.contains("batch folded into N"), () -> s + " on " + p + ": " + plan);
+        }
+        return running;
     }
 
     /** The device's default SGEMM configuration and one of the other kernel family. */
@@ -77,6 +108,8 @@ class Conv2dDeviceTest extends SharedDevice {
     static void closePinnedPaths() {
         PINNED.forEach(p -> p.backend().close());
         PINNED.clear();
+        FOLDED.forEach(p -> p.backend().close());
+        FOLDED.clear();
     }
 
     /** Whether a pinned path takes {@code s}, as its algorithm says: pointwise and Winograd take only their shapes. */
@@ -249,6 +282,7 @@ class Conv2dDeviceTest extends SharedDevice {
     @MethodSource("hugeWindowCases")
     void hugePaddingStrideAndDilationMatchTheReference(DeviceCase c) {
         assertEveryPathMatches(c, Tolerance.FLOAT32);
+        assertEveryPathMatches(c, Tolerance.FLOAT32, foldedRunning(c.shape()));
     }
 
     static Stream<DeviceCase> randomWinogradCases() {
@@ -259,10 +293,52 @@ class Conv2dDeviceTest extends SharedDevice {
         return LongStream.range(0, 220).mapToObj(seed -> DeviceCase.random(1000 + seed));
     }
 
+    /**
+     * Batches whose tiles of columns straddle images where the batch is folded into N: planes of even size (vectors
+     * of two) and odd size (scalars), several images a tile, one pixel an image, groups, output channels above a
+     * tile, strides, and patches deeper than a step of k.
+     */
+    static Stream<DeviceCase> foldedCases() {
+        return Stream.of(
+                DeviceCase.named("folded 1x1, tiles across images").input(3, 6, 5, 6).filters(7, 1, 1).withBias()
+                        .seed(81),
+                DeviceCase.named("folded 1x1 grouped, odd planes").input(4, 6, 3, 5).filters(9, 1, 1)
+                        .params(P.withGroups(3)).withBias().seed(82),
+                DeviceCase.named("folded 1x1, rows above a tile").input(5, 3, 4, 4).filters(40, 1, 1).seed(83),
+                DeviceCase.named("folded 3x3 grouped").input(5, 6, 7, 8).filters(8, 3, 3)
+                        .params(P.withGroups(2).withPadding(1, 1)).withBias().seed(84),
+                DeviceCase.named("folded 3x3 strided, even planes").input(3, 2, 11, 9).filters(5, 3, 3)
+                        .params(P.withStride(2, 2)).withBias().seed(85),
+                DeviceCase.named("folded single pixels").input(40, 3, 3, 3).filters(4, 3, 3).withBias().seed(86),
+                DeviceCase.named("folded deep patch").input(3, 40, 5, 5).filters(6, 3, 3).params(P.withPadding(1, 1))
+                        .seed(87));
+    }
+
+    /** Every path with each family, and the folded paths. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("awkwardCases")
+    @MethodSource({"awkwardCases", "foldedCases"})
     void awkwardShapesMatchTheReference(DeviceCase c) {
         assertEveryPathMatches(c, Tolerance.FLOAT32);
+        assertEveryPathMatches(c, Tolerance.FLOAT32, foldedRunning(c.shape()));
+    }
+
+    /** The folded paths' fused epilogue: each column's residual read from its own image, then the activation. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("foldedCases")
+    void foldedEpilogueMatchesTheReference(DeviceCase c) {
+        Tensor x = c.input(), w = c.weight(), b = c.biasOrNull();
+        var r = Tensor.seeded(c.seed() + 3).uniform(c.shape().outputShape());
+        for (var a : List.of(Activation.relu(), Activation.leakyRelu(0.1f))) {
+            for (var residual : new Tensor[] {null, r}) {
+                var expected = EpilogueSweep.REFERENCE.conv2d(x, w, b, c.params(), residual, a);
+                var magnitude = Magnitudes.conv2d(x, w, b, c.params(), residual);
+                for (var p : foldedRunning(c.shape())) {
+                    var got = p.backend().conv2d(x, w, b, c.params(), residual, a);
+                    EpilogueDeviceTest.assertClose(c + " " + a + (residual == null ? "" : " +residual") + " on " + p,
+                            expected, got, magnitude, Tolerance.FLOAT32);
+                }
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -308,7 +384,7 @@ class Conv2dDeviceTest extends SharedDevice {
             var b = Tensor.seeded(9).integers(5, 12);
             var s = p.shapeOf(x, w, b);
             var expected = Conv2dReference.conv2d(x, w, b, p);
-            for (var pinned : PINNED) {
+            for (var pinned : Stream.concat(PINNED.stream(), foldedRunning(s).stream()).toList()) {
                 if (runs(pinned.path(), s)) {
                     var got = pinned.backend().conv2d(x, w, b, p);
                     assertNull(Tolerance.EXACT.firstMismatch(got, expected), () -> p + " on " + pinned + ": "
@@ -338,8 +414,13 @@ class Conv2dDeviceTest extends SharedDevice {
     @EnumSource(value = Conv2dPath.class, names = "AUTO", mode = EnumSource.Mode.EXCLUDE)
     void nothingIsWrittenOutsideTheOutput(Conv2dPath path) {
         var device = Devices.choose(null);
-        for (var sgemm : sgemmFamilies(BackendOptions.defaultsFor(device))) {
-            var options = BackendOptions.defaultsFor(device).withSgemm(sgemm).withPath(path);
+        var defaults = BackendOptions.defaultsFor(device);
+        var configured = new ArrayList<BackendOptions>();
+        sgemmFamilies(defaults).forEach(sgemm -> configured.add(defaults.withSgemm(sgemm).withPath(path)));
+        if (FOLDING_PATHS.contains(path)) {
+            configured.add(folding(defaults).withPath(path));
+        }
+        for (var options : configured) {
             try (var cl = new ClContext(device); var conv = new Convolutions(cl, options.planner(device), null, false)) {
                 for (var c : List.of(
                         DeviceCase.named("im2col path").input(3, 5, 13, 11).filters(7, 3, 3)

@@ -86,6 +86,40 @@ class GpuSgemmFamilyTest {
         }
     }
 
+    /** Each vendor's default, and vectors of 8 along n with B read by each work-item straight from memory. */
+    static List<SgemmConfig.Tiled> foldedConfigs() {
+        var configs = new ArrayList<SgemmConfig.Tiled>();
+        for (var gpu : GPUS) {
+            configs.add((SgemmConfig.Tiled) SgemmConfig.defaultFor(gpu));
+        }
+        configs.add(new SgemmConfig.Tiled(32, 64, 16, 8, 8, 8, 8, 2, 8, true, false, true, false));
+        return configs;
+    }
+
+    /** 24 pixels an image, a multiple of 8, in tiles that straddle the three images. */
+    private static final DeviceCase POINTWISE = DeviceCase.named("pointwise").input(3, 16, 4, 6).filters(37, 1, 1)
+            .withBias().seed(84);
+
+    /**
+     * The batch folded into N on both paths that fold, each case's tiles straddling images: 80 and 24 pixels an
+     * image keep vectors of 8, 20 narrow them to 4.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("foldedConfigs")
+    void foldedConfigurationsMatchTheReference(SgemmConfig.Tiled config) {
+        var device = Devices.choose(null);
+        var options = Conv2dDeviceTest.folding(BackendOptions.defaultsFor(device).withSgemm(config));
+        for (var path : Conv2dDeviceTest.FOLDING_PATHS) {
+            try (var backend = OpenClBackend.open(device, options.withPath(path))) {
+                for (var c : path == Conv2dPath.POINTWISE ? List.of(POINTWISE) : CASES) {
+                    String plan = backend.describeConv2d(c.shape());
+                    assertTrue(plan.contains("batch folded into N"), plan);
+                    Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
+                }
+            }
+        }
+    }
+
     /** Vectors that the operands' strides do not allow are narrowed, with the rule named where asked. */
     @Test
     void vectorWidthsFollowTheOperandsAlignment() {

@@ -2,6 +2,7 @@ package org.convcl.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.convcl.Conv2dParams;
 import org.convcl.Pool2dParams;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Launches with more than the 65,535 work-groups along y or z that NVIDIA's driver takes (runtime.Grid): 70,000
  * planes of pooling, 70,000 groups of four depthwise planes for the direct kernel, 70,000 images in one batched
- * SGEMM, and a weight gradient summed over 70,000 images. Every plane is checked, so a launch cut into several enqueues must cover each exactly once.
+ * SGEMM (along z, or folded into its N along x), and a weight gradient summed over 70,000 images. Every plane is
+ * checked, so a launch cut into several enqueues must cover each exactly once.
  */
 @Tag("slow")
 class GridLimitDeviceTest {
@@ -56,6 +58,24 @@ class GridLimitDeviceTest {
         var x = Tensor.seeded(5).uniform(PLANES, 2, 2, 2);
         for (var path : new Conv2dPath[] {Conv2dPath.POINTWISE, Conv2dPath.IMPLICIT_GEMM, Conv2dPath.IM2COL_GEMM}) {
             assertEveryPlane(path, x, Tensor.seeded(6).uniform(3, 2, 1, 1), Conv2dParams.DEFAULT);
+        }
+    }
+
+    /** The same images folded into the GEMM's N: 280,000 columns along x, images 70,000 apart in the tables. */
+    @Test
+    void foldedGemmsCoverEveryImage() {
+        var x = Tensor.seeded(5).uniform(PLANES, 2, 2, 2);
+        var w = Tensor.seeded(6).uniform(3, 2, 1, 1);
+        var d = Devices.choose(null);
+        var folding = Conv2dDeviceTest.folding(BackendOptions.defaultsFor(d));
+        for (var path : Conv2dDeviceTest.FOLDING_PATHS) {
+            try (var device = OpenClBackend.open(d, folding.withPath(path))) {
+                String plan = device.describeConv2d(Conv2dParams.DEFAULT.shapeOf(x, w, null));
+                assertTrue(plan.contains("batch folded into N"), plan);
+                assertNull(Tolerance.FLOAT32.firstMismatch(device.conv2d(x, w, null, Conv2dParams.DEFAULT),
+                        Conv2dReference.conv2d(x, w, null, Conv2dParams.DEFAULT),
+                        Magnitudes.conv2d(x, w, null, Conv2dParams.DEFAULT, null)), path::toString);
+            }
         }
     }
 

@@ -122,6 +122,18 @@ public final class OclgrindProbe {
     static final int EPILOGUE_PATHS = 5;
 
     /**
+     * The batch folded into N, one program each: the pointwise path on the tiled configuration without staging and
+     * with vectors of 4 (12 pixels an image in tiles of 16 columns, two groups, one input channel a group), and the
+     * implicit GEMM on the staged one with a residual and ReLU (20 pixels an image in tiles of 8). Tiles straddle
+     * images and the last is partial on both. The probe's other runs keep the batch along z.
+     */
+    static final List<DeviceCase> FOLDED_CASES = List.of(
+            DeviceCase.named("folded pointwise").input(3, 2, 3, 4).filters(6, 1, 1)
+                    .params(Conv2dParams.DEFAULT.withGroups(2)).withBias().seed(74),
+            DeviceCase.named("folded implicit").input(3, 3, 5, 4).filters(5, 3, 3)
+                    .params(Conv2dParams.DEFAULT.withPadding(1, 1)).withBias().seed(75));
+
+    /**
      * Transposed convolutions, forward and backward, with a column budget of two input rows: col2im in row slices
      * with the bias from the first, and output padding that conv2d's own size formula would overshoot.
      */
@@ -135,11 +147,11 @@ public final class OclgrindProbe {
     /**
      * Lines starting "ok " a clean probe prints: every run of its cases and the backward pass of each case, each
      * Winograd case, each transposed case, each epilogue on each path and its backward and standalone activation,
-     * each pool, col2im.
+     * each pool, col2im, each folded case.
      */
     static final int OK_LINES = SMALL_CONFIGS.stream().mapToInt(c -> casesFor(c).size()).sum()
             + (1 + IMPLICIT_CONFIGS.size() + 1) * CASES.size() + WINOGRAD_CASES.size() + TRANSPOSE_CASES.size()
-            + EPILOGUES.size() * (EPILOGUE_PATHS + 1) + POOLS.size() + 1;
+            + EPILOGUES.size() * (EPILOGUE_PATHS + 1) + POOLS.size() + 1 + FOLDED_CASES.size();
 
     /**
      * Runs the probe's checks, or with arguments {@code PART COUNT} only every COUNT-th of them from the PART-th
@@ -161,7 +173,10 @@ public final class OclgrindProbe {
         System.out.println("device: " + device.name());
         // Row slices (a 4 KiB budget) exercise the offsets of a chunked column matrix.
         var runs = new ArrayList<BackendOptions>();
-        var defaults = BackendOptions.defaultsFor(device);
+        // Oclgrind is a GPU to the planner, which would fold some batches into N: the folded runs are their own.
+        var ofDevice = BackendOptions.defaultsFor(device);
+        var defaults = ofDevice.withPolicy(ConvPolicy.parse("FOLD_PERCENT=0", ofDevice.policy()));
+        var folding = ofDevice.withPolicy(ConvPolicy.parse("FOLD_PERCENT=100", ofDevice.policy()));
         for (var config : SMALL_CONFIGS) {
             runs.add(defaults.withSgemm(config).withColumnBudget(4096).withPath(Conv2dPath.IM2COL_GEMM));
         }
@@ -282,6 +297,26 @@ public final class OclgrindProbe {
                 System.out.println("ok col2im in row slices");
             }
         });
+        checks.add(folded(device, folding.withSgemm(SMALL_CONFIGS.get(1)).withPath(Conv2dPath.POINTWISE),
+                FOLDED_CASES.get(0), null, Activation.identity()));
+        var second = FOLDED_CASES.get(1);
+        checks.add(folded(device, folding.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.IMPLICIT_GEMM), second,
+                Tensor.seeded(76).uniform(second.shape().outputShape()), Activation.relu()));
         return checks;
+    }
+
+    /** Runs {@code c} with its batch folded into N, which the plan must say, with the residual (or null). */
+    private static Runnable folded(DeviceInfo device, BackendOptions options, DeviceCase c, Tensor residual,
+                                   Activation activation) {
+        return () -> {
+            try (var backend = new VerifyingBackend(OpenClBackend.open(device, options))) {
+                String plan = options.planner(device).forward(c.shape()).describe();
+                if (!plan.contains("batch folded into N")) {
+                    throw new AssertionError(c.label() + " planned as " + plan);
+                }
+                backend.conv2d(c.input(), c.weight(), c.biasOrNull(), c.params(), residual, activation);
+                System.out.println("ok " + c.label() + " " + activation + ": " + plan);
+            }
+        };
     }
 }

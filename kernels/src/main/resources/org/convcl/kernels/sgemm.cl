@@ -15,12 +15,18 @@
 // row stride of B and C, before it builds (SgemmConfig.Tiled.alignedTo).
 // STRM/STRN choose a work-item's rows and columns of C: contiguous (0), or strided by MDIMC rows and by NDIMC
 // vectors (1), which makes neighbouring work-items touch neighbouring addresses in local memory and in C.
-// NDRange: (ceil(N/NWG)*NDIMC, ceil(M/MWG)*MDIMC, batch*groups). Reads past M, N or K give 0 and stores past M or
-// N are skipped, so any M, N, K work.
+// NDRange: (ceil(N/NWG)*NDIMC, ceil(M/MWG)*MDIMC, batch*groups), or groups alone under FOLD_BATCH. Reads past M, N
+// or K give 0 and stores past M or N are skipped, so any M, N, K work.
 //
 // With IMPLICIT defined, B is not read from memory but gathered from NCHW images (implicit GEMM for conv2d, see
 // conv_gather.cl): B points at x, bBatchStride and bGroupStride step images and channel groups, ldb is unused, and
 // the conv geometry follows as extra arguments.
+//
+// With FOLD_BATCH defined, the batch is folded into N, so that small images fill whole tiles rather than leave most
+// of each image's last tile empty: column j is pixel j % P of image j / P (P, the pixels an image, is the last
+// argument), N counts the whole batch's columns and only the groups lie along z. Each work-group finds where its
+// columns lie in B and C once, into local tables (as the implicit gather's window origins); the host narrows VWN to
+// divide P, so the columns of a vector lie side by side in one image.
 
 #ifndef MWG
 #define MWG 64 // rows of C (output channels) per work-group
@@ -126,15 +132,26 @@ inline void readA(const __global float* a, const int M, const int K, const int m
 }
 
 // B is read a row at a time: rowB finds where row k lies once, readB then reads vectors of it. Rows past K read as 0.
+// Under FOLD_BATCH, bAt holds where each of the tile's columns lies from the group's B of image 0: its image's start
+// (IMPLICIT, where the window origins give the pixel) or its own (otherwise); -1 past N.
 #ifdef IMPLICIT
-// Where the gathered B comes from: one image's channel group at x, the conv geometry, and the window origins of the
-// tile's NWG columns, computed once per work-group (dividing out a column's pixel per element read cost about five
-// integer divisions per element).
+#define B_PIXEL(pixel) 0
+#ifdef FOLD_BATCH
+#define IMAGE_AT(s, c) ((s)->bAt[c])
+#else
+#define IMAGE_AT(s, c) 0
+#endif
+// Where the gathered B comes from: one image's channel group at x (image 0's under FOLD_BATCH), the conv geometry,
+// and the window origins of the tile's NWG columns, computed once per work-group (dividing out a column's pixel per
+// element read cost about five integer divisions per element).
 typedef struct {
     const __global float* x;
     int K, H, W, KH, KW, DH, DW;
     const __local coord* ih0;
     const __local coord* iw0;
+#ifdef FOLD_BATCH
+    const __local long* bAt;
+#endif
 } Source;
 
 // Row k of B: tap (c, i, j) of every window, as the channel's plane and the tap's offset from the window origin.
@@ -156,14 +173,20 @@ inline void readB(const Source* s, const RowB* r, const int c, float out[VWN]) {
     for (int e = 0; e < VWN; e++) {
         const coord ih = s->ih0[c + e] + r->di;
         const coord iw = s->iw0[c + e] + r->dj;
-        out[e] = r->inK && ih >= 0 && ih < s->H && iw >= 0 && iw < s->W ? r->xc[ih * s->W + iw] : 0.0f;
+        out[e] = r->inK && ih >= 0 && ih < s->H && iw >= 0 && iw < s->W ? r->xc[IMAGE_AT(s, c + e) + ih * s->W + iw]
+                                                                       : 0.0f;
     }
 }
 #else
-// Where B comes from: the group's B from the tile's first column at b, n columns of it valid, rows ldb apart.
+#define B_PIXEL(pixel) (pixel)
+// Where B comes from: the group's B from the tile's first column at b, n columns of it valid, rows ldb apart; under
+// FOLD_BATCH, from image 0's first column, and bAt says where each column lies.
 typedef struct {
     const __global float* b;
     int K, n, ldb;
+#ifdef FOLD_BATCH
+    const __local long* bAt;
+#endif
 } Source;
 
 typedef struct {
@@ -178,6 +201,17 @@ inline RowB rowB(const Source* s, const int k) {
 
 // The row's VWN values in the tile's columns [c, c + VWN), 0 past N.
 inline void readB(const Source* s, const RowB* r, const int c, float out[VWN]) {
+#ifdef FOLD_BATCH
+    // P is a multiple of VWN, so the vector lies in one image, or wholly past N.
+    const long at = s->bAt[c];
+    if (r->inK && at >= 0) {
+        nToPrivate(*(const __global floatN*) (r->at + at), out);
+        return;
+    }
+    for (int e = 0; e < VWN; e++) {
+        out[e] = 0.0f;
+    }
+#else
     if (r->inK && c + VWN <= s->n) {
         nToPrivate(*(const __global floatN*) (r->at + c), out);
         return;
@@ -185,7 +219,18 @@ inline void readB(const Source* s, const RowB* r, const int c, float out[VWN]) {
     for (int e = 0; e < VWN; e++) {
         out[e] = r->inK && c + e < s->n ? r->at[c + e] : 0.0f;
     }
+#endif
 }
+#endif
+
+// C_AT: where the tile's column c (the product's column col) lies from the start of its row of C, in its image's
+// matrix under FOLD_BATCH. PIXELS: the columns of one image, over which the window origins run.
+#ifdef FOLD_BATCH
+#define C_AT(c, col) cAt[c]
+#define PIXELS P
+#else
+#define C_AT(c, col) (col)
+#define PIXELS N
 #endif
 
 // The work-item's i-th row and the first column of its jv-th vector within the group's tile.
@@ -205,22 +250,47 @@ void sgemm(SGEMM_ARGS) {
     const int col0 = get_group_id(0) * NWG;
     // From the global id, which counts the launch's offset where a tall launch is cut in several (Grid.java).
     const int row0 = (get_global_id(1) - tm) / MDIMC * MWG;
+    // Under FOLD_BATCH z holds the groups alone, and b is 0.
     const int b = get_global_id(2) / groups;
     const int g = get_global_id(2) % groups;
 
     const __global float* a = A + aOffset + g * aGroupStride;
     const __global float* bg = OPERAND_AT(B, b, b, g);
+#ifdef FOLD_BATCH
+    __local long bAt[NWG];
+    __local long cAt[NWG];
+#endif
 #ifdef IMPLICIT
     __local coord ih0[NWG];
     __local coord iw0[NWG];
+#endif
+#if defined(FOLD_BATCH) || defined(IMPLICIT)
     for (int e = tid; e < NWG; e += THREADS) {
+        const int col = col0 + e;
+#ifdef FOLD_BATCH
+        // Past N, pixel P lies past the end of every image.
+        const int image = col / P;
+        const int pixel = col < N ? col - image * P : P;
+        bAt[e] = col < N ? image * bBatchStride + B_PIXEL(pixel) : -1;
+        cAt[e] = image * cBatchStride + pixel;
+#else
+        const int pixel = col;
+#endif
+#ifdef IMPLICIT
         coord h, w;
-        windowOrigin(col0 + e, N, OW, SH, SW, PH, PW, &h, &w);
+        windowOrigin(pixel, PIXELS, OW, SH, SW, PH, PW, &h, &w);
         ih0[e] = h;
         iw0[e] = w;
+#endif
     }
     barrier(CLK_LOCAL_MEM_FENCE);
+#endif
+#if defined(IMPLICIT) && defined(FOLD_BATCH)
+    const Source src = {bg, K, H, W, KH, KW, DH, DW, ih0, iw0, bAt};
+#elif defined(IMPLICIT)
     const Source src = {bg, K, H, W, KH, KW, DH, DW, ih0, iw0};
+#elif defined(FOLD_BATCH)
+    const Source src = {bg, K, N, ldb, bAt};
 #else
     const Source src = {bg + col0, K, N - col0, ldb};
 #endif
@@ -329,17 +399,18 @@ void sgemm(SGEMM_ARGS) {
         __global float* crow = c + (long) row * ldc;
         for (int jv = 0; jv < NWI / VWN; jv++) {
             const int col = col0 + colOf(tn, jv);
+            const long at = C_AT(colOf(tn, jv), col);
             float out[VWN];
             // Columns past N read no residual: it ends with the output.
             for (int f = 0; f < VWN; f++) {
                 out[f] = col + f < N ? epilogue(acc[i][jv * VWN + f] + rowBias, addResidual,
-                                                r + (long) row * ldc + col + f, actKind, actA, actB) : 0.0f;
+                                                r + (long) row * ldc + at + f, actKind, actA, actB) : 0.0f;
             }
             if (col + VWN <= N) {
-                *(__global floatN*) (crow + col) = privateToN(out);
+                *(__global floatN*) (crow + at) = privateToN(out);
             } else {
                 for (int f = 0; f < VWN && col + f < N; f++) {
-                    crow[col + f] = out[f];
+                    crow[at + f] = out[f];
                 }
             }
         }

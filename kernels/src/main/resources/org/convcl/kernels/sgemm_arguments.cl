@@ -17,8 +17,15 @@
 #define GEOMETRY_ARGS
 #endif
 
+// Under FOLD_BATCH (sgemm.cl only) the batch lies along N, P columns (pixels) an image.
+#ifdef FOLD_BATCH
+#define FOLD_ARGS , const int P
+#else
+#define FOLD_ARGS
+#endif
+
 #define SGEMM_ARGS \
     const int M, const int N, const int K, const int groups, \
     const __global float* restrict A, const long aOffset, const long aGroupStride, \
     OPERAND_ARGS(const __global float, B, b), OPERAND_ARGS(__global float, C, c), \
-    const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS GEOMETRY_ARGS
+    const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS GEOMETRY_ARGS FOLD_ARGS

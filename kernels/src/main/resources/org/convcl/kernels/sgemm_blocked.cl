@@ -33,6 +33,10 @@
 #define KC 128 // steps of k between the work-group's barriers
 #endif
 
+#ifdef FOLD_BATCH
+#error "FOLD_BATCH is sgemm.cl's: this kernel takes the batch along z"
+#endif
+
 #define WIDTH (WPTN * VW) // columns of C per work-item
 
 // B's row at bm, lanes past the n valid columns read as 0. Inlined with a constant full, so the hot loop of the

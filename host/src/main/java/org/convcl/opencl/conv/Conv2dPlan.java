@@ -10,9 +10,9 @@ import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
  * How one convolution runs, with every choice its launches make, so that {@link #describe()} says exactly what ran:
- * the algorithm, its GEMM's configuration and packing, the chunks its column matrices or transformed tiles are cut
- * into, Winograd's tile, the direct kernel's blocking and the implicit GEMM's coordinate width. Made by an
- * algorithm for {@link Conv2dPlanner}.
+ * the algorithm, its GEMM's configuration, packing and batch folding, the chunks its column matrices or transformed
+ * tiles are cut into, Winograd's tile, the direct kernel's blocking and the implicit GEMM's coordinate width. Made by
+ * an algorithm for {@link Conv2dPlanner}.
  *
  * @param gemm         the main GEMM's choices; null for the direct kernel
  * @param chunks       the chunks in order; empty for the algorithms without column matrices or transformed tiles

@@ -29,7 +29,7 @@ final class Im2colGemmAlgorithm implements ConvAlgorithm {
             var next = Sgemm.choose(choice == null ? context.sgemm() : choice.config(), context.device(),
                     context.policy(), size(s, chunk), columns(null, s, chunk), outputSlice(null, s, chunk));
             choice = choice == null ? next : new Sgemm.Choice(next.config(), choice.packsB() && next.packsB(),
-                    Math.max(choice.workGroups(), next.workGroups()));
+                    Math.max(choice.workGroups(), next.workGroups()), false);
         }
         return Conv2dPlan.gemm(s, this, choice, chunks);
     }

@@ -9,8 +9,9 @@ import org.convcl.opencl.tuning.SgemmConfig;
 /**
  * conv2d as an implicit GEMM: the SGEMM kernel built with {@code -DIMPLICIT} gathers the column matrix straight from
  * the input images while it fills its B panel (register-blocked CPU kernel) or B tile (GPU kernel), so there is no
- * im2col pass and no column buffer, and the whole batch runs in one launch. Every shape; the default where no other
- * algorithm is preferred.
+ * im2col pass and no column buffer, and the whole batch runs in one launch (on the tiled kernel with the batch along
+ * N where the images are small, {@link Sgemm#chooseFoldable}). Every shape; the default where no other algorithm is
+ * preferred.
  */
 final class ImplicitGemmAlgorithm implements ConvAlgorithm {
     /** Always: no column matrix is written and read back, which on GPUs, bound by memory traffic, saves most. */
@@ -22,7 +23,7 @@ final class ImplicitGemmAlgorithm implements ConvAlgorithm {
     @Override
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
         var config = tallEnough(s.kPerGroup(), context);
-        var choice = Sgemm.choose(config, context.device(), context.policy(), size(s), null,
+        var choice = Sgemm.chooseFoldable(config, context.device(), context.policy(), size(s), null,
                 ConvGemms.output(null, s).strides());
         return new Conv2dPlan(s, this, choice, List.of(), 0, null, ConvGeometry.isWide(s));
     }

@@ -5,7 +5,10 @@ import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
 import org.convcl.opencl.ops.Sgemm;
 
-/** 1x1, stride 1, no padding: each image already is the GEMM's (C x H*W) matrix, so one batched SGEMM. */
+/**
+ * 1x1, stride 1, no padding: each image already is the GEMM's (C x H*W) matrix, so one batched SGEMM, whose tiled
+ * kernel may take the batch along N for small images ({@link Sgemm#chooseFoldable}).
+ */
 final class PointwiseAlgorithm implements ConvAlgorithm {
     /**
      * 1x1 kernel, stride 1, no padding on any side, and an output the size of the input. (A transposed
@@ -30,8 +33,8 @@ final class PointwiseAlgorithm implements ConvAlgorithm {
     @Override
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
         long plane = (long) s.h() * s.w();
-        var choice = Sgemm.choose(context.sgemm(), context.device(), context.policy(), size(s),
-                ConvGemms.planes(null, plane, s.c(), s.cPerGroup()), ConvGemms.output(null, s));
+        var choice = Sgemm.chooseFoldable(context.sgemm(), context.device(), context.policy(), size(s),
+                ConvGemms.planes(null, plane, s.c(), s.cPerGroup()).strides(), ConvGemms.output(null, s).strides());
         return Conv2dPlan.gemm(s, this, choice, List.of());
     }
 

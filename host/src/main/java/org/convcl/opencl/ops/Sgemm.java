@@ -1,5 +1,6 @@
 package org.convcl.opencl.ops;
 
+import java.util.Arrays;
 import java.util.function.UnaryOperator;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
@@ -13,8 +14,9 @@ import org.convcl.opencl.tuning.SgemmConfig;
 /**
  * The SGEMM kernel a {@link SgemmConfig} names, batched and grouped, with the bias added in the epilogue:
  * {@code C[b][g] (rows x cols) = A[g] (rows x depth) * B[b][g] (depth x cols) + bias[g*rows + row]}, then an
- * {@link Epilogue}'s residual and activation. What to build and whether to pack B is a {@link Choice}, made before the
- * launch ({@link #choose}) so that a plan can carry and report it.
+ * {@link Epilogue}'s residual and activation. What to build, whether to pack B and whether to fold the batch into the
+ * columns is a {@link Choice}, made before the launch ({@link #choose}, {@link #chooseFoldable}) so that a plan can
+ * carry and report it.
  */
 public final class Sgemm {
     private final ClContext cl;
@@ -22,6 +24,10 @@ public final class Sgemm {
 
     /** The sizes of one batched, grouped product. "depth" is the GEMM's inner dimension, whatever it is in conv2d. */
     public record Size(int rows, int cols, int depth, int groups, int batch) {
+        /** The product with its batch folded into N: the entries' columns one after another, one entry. */
+        Size folded() {
+            return new Size(rows, Math.toIntExact((long) batch * cols), depth, groups, 1);
+        }
     }
 
     /**
@@ -46,11 +52,21 @@ public final class Sgemm {
      * @param packsB whether B is first copied into contiguous panels (the blocked kernel only); where the memory
      *               budget has no room for them at launch, B is read in place instead, more slowly but without failing
      * @param workGroups how many work-groups the product launches
+     * @param foldsBatch whether the tiled kernel takes the batch along N ({@code sgemm.cl}'s FOLD_BATCH), column j
+     *                   being column j % cols of entry j / cols, rather than one product per entry along z
      */
-    public record Choice(SgemmConfig config, boolean packsB, long workGroups) {
+    public record Choice(SgemmConfig config, boolean packsB, long workGroups, boolean foldsBatch) {
+        /** The blocked kernel has no folded form, and the tiled one never packs B. */
+        public Choice {
+            if (foldsBatch && (packsB || !(config instanceof SgemmConfig.Tiled))) {
+                throw new IllegalArgumentException("sgemm: only the tiled kernel, reading B in place, folds the batch,"
+                        + " not " + config + (packsB ? " with B packed" : ""));
+            }
+        }
+
         @Override
         public String toString() {
-            return config + (packsB ? ", B packed" : "");
+            return config + (packsB ? ", B packed" : "") + (foldsBatch ? ", batch folded into N" : "");
         }
     }
 
@@ -73,13 +89,41 @@ public final class Sgemm {
     public static Choice choose(SgemmConfig config, DeviceInfo device, ConvPolicy policy, Size size, long[] bStrides,
                                 long[] cStrides) {
         if (config instanceof SgemmConfig.Tiled t) {
-            var sized = GpuDefaults.sizedTo(t, device, size.rows(), size.cols(), products(size));
-            return inPlace(sized.alignedTo(size.depth(), bStrides, cStrides), size);
+            return tiled(t, device, size, bStrides, cStrides, false);
         }
         boolean packs = bStrides != null && policy.packRowGroups() > 0 && size.cols() > 0 && size.depth() > 0
                 && blocks(size.rows(), config.groupRows()) >= policy.packRowGroups()
                 && packedFloats(config, size) * Float.BYTES <= device.maxAllocBytes();
-        return new Choice(config, packs, config.workGroups(size.rows(), size.cols(), products(size)));
+        return new Choice(config, packs, config.workGroups(size.rows(), size.cols(), products(size)), false);
+    }
+
+    /**
+     * As {@link #choose}, for a product whose batch entries are images of {@code size.cols()} pixels each: the tiled
+     * kernel folds the batch into N where {@link GpuDefaults#folds} finds it saves enough work on small images, with
+     * the tile sized to the folded product's work-groups and VWN narrowed to divide an image's pixels.
+     */
+    public static Choice chooseFoldable(SgemmConfig config, DeviceInfo device, ConvPolicy policy, Size size,
+                                        long[] bStrides, long[] cStrides) {
+        if (config instanceof SgemmConfig.Tiled t) {
+            return tiled(t, device, size, bStrides, cStrides, GpuDefaults.folds(t, device, policy, size.rows(),
+                    size.cols(), size.batch(), size.groups()));
+        }
+        return choose(config, device, policy, size, bStrides, cStrides);
+    }
+
+    private static Choice tiled(SgemmConfig.Tiled configured, DeviceInfo device, Size size, long[] bStrides,
+                                long[] cStrides, boolean folds) {
+        var launched = folds ? size.folded() : size;
+        var sized = GpuDefaults.sizedTo(configured, device, launched.rows(), launched.cols(), products(launched));
+        var run = sized.alignedTo(size.depth(), bStrides, folds ? withImageColumns(cStrides, size) : cStrides);
+        return new Choice(run, false, run.workGroups(launched.rows(), launched.cols(), products(launched)), folds);
+    }
+
+    /** C's strides and the columns of one entry, which a folded product's vectors must not straddle. */
+    private static long[] withImageColumns(long[] cStrides, Size size) {
+        long[] strides = Arrays.copyOf(cStrides, cStrides.length + 1);
+        strides[cStrides.length] = size.cols();
+        return strides;
     }
 
     /** As {@link #choose} for B read in place, never packed, with the tile configured. */
@@ -89,7 +133,7 @@ public final class Sgemm {
     }
 
     private static Choice inPlace(SgemmConfig config, Size size) {
-        return new Choice(config, false, config.workGroups(size.rows(), size.cols(), products(size)));
+        return new Choice(config, false, config.workGroups(size.rows(), size.cols(), products(size)), false);
     }
 
     private static long products(Size size) {
@@ -109,10 +153,11 @@ public final class Sgemm {
     public void enqueue(Choice choice, Size size, DeviceBuffer a, Operand b, Operand c, DeviceBuffer bias,
                         Epilogue epilogue) {
         if (choice.packsB() && panels.canHold(packedFloats(choice.config(), size))) {
-            enqueue(choice.config(), size, a, pack(choice.config(), size, b), null, c, bias, epilogue, " -DPACKED",
-                    launch -> launch);
+            enqueue(choice.config(), false, size, a, pack(choice.config(), size, b), null, c, bias, epilogue,
+                    " -DPACKED", launch -> launch);
         } else {
-            enqueue(choice.config(), size, a, b, b.strides(), c, bias, epilogue, "", launch -> launch);
+            enqueue(choice.config(), choice.foldsBatch(), size, a, b, b.strides(), c, bias, epilogue, "",
+                    launch -> launch);
         }
     }
 
@@ -140,31 +185,40 @@ public final class Sgemm {
      */
     public void enqueueImplicit(Choice choice, Size size, DeviceBuffer a, Operand x, Operand c, DeviceBuffer bias,
                                 Epilogue epilogue, String moreDefines, UnaryOperator<Launch> geometry) {
-        enqueue(choice.config(), size, a, x, null, c, bias, epilogue, " -DIMPLICIT" + moreDefines, geometry);
+        enqueue(choice.config(), choice.foldsBatch(), size, a, x, null, c, bias, epilogue, " -DIMPLICIT" + moreDefines,
+                geometry);
     }
 
-    /** @param bStrides B's offset and strides, which its vector loads must respect; null where B is gathered */
-    private void enqueue(SgemmConfig config, Size size, DeviceBuffer a, Operand b, long[] bStrides, Operand c,
-                         DeviceBuffer bias, Epilogue epilogue, String moreDefines, UnaryOperator<Launch> moreArgs) {
+    /**
+     * @param folds    whether the batch is folded into N (see {@link Choice#foldsBatch})
+     * @param bStrides B's offset and strides, which its vector loads must respect; null where B is gathered
+     */
+    private void enqueue(SgemmConfig config, boolean folds, Size size, DeviceBuffer a, Operand b, long[] bStrides,
+                         Operand c, DeviceBuffer bias, Epilogue epilogue, String moreDefines,
+                         UnaryOperator<Launch> moreArgs) {
         String broken = config.fits(cl.device());
         if (broken != null) {
             throw new IllegalArgumentException("sgemm config " + config + " does not fit " + cl.device().name() + ": "
                     + broken);
         }
         // A choice made for other operands could misalign the vector loads: narrowing again is a no-op when it fits.
-        var run = config instanceof SgemmConfig.Tiled t ? t.alignedTo(size.depth(), bStrides, c.strides()) : config;
-        var kernel = cl.kernel(run.program(), "sgemm", run.defines() + moreDefines);
+        var cStrides = folds ? withImageColumns(c.strides(), size) : c.strides();
+        var run = config instanceof SgemmConfig.Tiled t ? t.alignedTo(size.depth(), bStrides, cStrides) : config;
+        var launched = folds ? size.folded() : size;
+        var kernel = cl.kernel(run.program(), "sgemm", run.defines() + moreDefines + (folds ? " -DFOLD_BATCH" : ""));
         long[] local = run.local();
         // sgemm_arguments.cl's SGEMM_ARGS, up to the epilogue's.
         var launch = c.arguments(b.arguments(new Launch(cl, kernel, "sgemm")
-                        .i32(size.rows()).i32(size.cols()).i32(size.depth()).i32(size.groups())
+                        .i32(launched.rows()).i32(launched.cols()).i32(size.depth()).i32(size.groups())
                         .buffer(a).i64(0).i64((long) size.rows() * size.depth())))
                 .optional(bias, a);
-        moreArgs.apply(epilogue.arguments(launch, a))
+        var withGeometry = moreArgs.apply(epilogue.arguments(launch, a));
+        // FOLD_ARGS last: the columns of one entry.
+        (folds ? withGeometry.i32(size.cols()) : withGeometry)
                 .enqueue(new long[] {
-                        blocks(size.cols(), run.groupColumns()) * local[0],
-                        blocks(size.rows(), run.groupRows()) * local[1],
-                        (long) size.batch() * size.groups()},
+                        blocks(launched.cols(), run.groupColumns()) * local[0],
+                        blocks(launched.rows(), run.groupRows()) * local[1],
+                        products(launched)},
                         new long[] {local[0], local[1], 1});
     }
 

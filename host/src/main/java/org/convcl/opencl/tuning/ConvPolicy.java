@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * <p>Provenance of the {@link #defaultFor CPU defaults}: measured on 2 AMD EPYC cores (Zen 3, AVX2), POCL 3.1, side
  * by side in one process, medians of five rounds; they are where the CPU rules start, not a fit to that machine
  * (find mode and {@code convcl tune} are the means to do better on another). GPU classes keep the rules that need
- * no measurement (tiny layers direct, Winograd's tile by tile count) until measured on those devices.
+ * no measurement (tiny layers direct, Winograd's tile by tile count, the batch folded into small images' GEMMs) until
+ * measured on those devices.
  *
  * @param tinyLayerFlops     below this many FLOPs a layer runs direct: one launch costs less than a GEMM's launches.
  *                           2^20 on every class, reasoned from launch overheads of tens of microseconds.
@@ -41,22 +42,32 @@ import java.util.regex.Pattern;
  *                           work-groups read it. CPU: 4 (SGEMM 2048 57 to 78-95 GFLOP/s packed; from 2 row-groups
  *                           Winograd C=K=128 28x28 got slower). The same on GPUs, where it applies only when the blocked
  *                           kernel is configured (their tiled kernel stages B itself).
+ * @param foldPercent        the tiled SGEMM of the pointwise and implicit GEMM paths folds the batch into N (one
+ *                           product over every image's pixels instead of one per image) where that launch computes at
+ *                           most this percent of the multiply-adds the per-image launch would, padding to whole tiles
+ *                           included, each with the tile {@link GpuDefaults#sizedTo} picks for it; 0 never folds, 100
+ *                           folds wherever it computes no more. GPUs: 90, reasoned, not measured: a work-group takes
+ *                           about as long whatever share of its tile is real, so small images (7x7 is 49 of a 64- or
+ *                           128-wide tile) waste most of their launch unfolded; folding costs a table look-up per
+ *                           gathered value and stored vector and may narrow the vectors (VWN must divide an image's
+ *                           pixels), so savings under a tenth are left alone. CPUs: 0, their blocked kernel takes the
+ *                           batch along z only and needs no count of work-groups to fill its cores.
  */
 public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                          int winogradChannels, int gatheredHeights, int winogradCacheShare, int winogradChunkTiles,
-                         int packRowGroups) {
-    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 50, 256, 64, 4, 8, 512, 4);
-    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4);
+                         int packRowGroups, int foldPercent) {
+    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 50, 256, 64, 4, 8, 512, 4, 0);
+    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4, 90);
     private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\d{1,18})");
 
     /** Checks every value. */
     public ConvPolicy {
         if (tinyLayerFlops < 0 || fewFilters < 0 || shallowDepth < 0 || winogradTiles < 1 || winogradChannels < 0
                 || gatheredHeights < 1 || gatheredHeights > 64 || winogradCacheShare < 0 || winogradChunkTiles < 0
-                || packRowGroups < 0) {
+                || packRowGroups < 0 || foldPercent < 0 || foldPercent > 100) {
             throw new IllegalArgumentException("conv policy: values out of range in " + encode(tinyLayerFlops,
                     fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights, winogradCacheShare,
-                    winogradChunkTiles, packRowGroups));
+                    winogradChunkTiles, packRowGroups, foldPercent));
         }
     }
 
@@ -68,7 +79,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
     /** One line of {@code NAME=value} pairs, which {@link #parse} reads back. */
     public String encode() {
         return encode(tinyLayerFlops, fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights,
-                winogradCacheShare, winogradChunkTiles, packRowGroups);
+                winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent);
     }
 
     /**
@@ -90,7 +101,8 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
         return new ConvPolicy(values.get("TINY_LAYER_FLOPS"), narrow(values, "FEW_FILTERS"),
                 narrow(values, "SHALLOW_DEPTH"), values.get("WINOGRAD_TILES"), narrow(values, "WINOGRAD_CHANNELS"),
                 narrow(values, "GATHERED_HEIGHTS"), narrow(values, "WINOGRAD_CACHE_SHARE"),
-                narrow(values, "WINOGRAD_CHUNK_TILES"), narrow(values, "PACK_ROW_GROUPS"));
+                narrow(values, "WINOGRAD_CHUNK_TILES"), narrow(values, "PACK_ROW_GROUPS"),
+                narrow(values, "FOLD_PERCENT"));
     }
 
     private static int narrow(Map<String, Long> values, String name) {
@@ -112,10 +124,10 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
 
     private static String encode(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                                  int winogradChannels, int gatheredHeights, int winogradCacheShare,
-                                 int winogradChunkTiles, int packRowGroups) {
+                                 int winogradChunkTiles, int packRowGroups, int foldPercent) {
         return "TINY_LAYER_FLOPS=" + tinyLayerFlops + " FEW_FILTERS=" + fewFilters + " SHALLOW_DEPTH=" + shallowDepth
                 + " WINOGRAD_TILES=" + winogradTiles + " WINOGRAD_CHANNELS=" + winogradChannels + " GATHERED_HEIGHTS="
                 + gatheredHeights + " WINOGRAD_CACHE_SHARE=" + winogradCacheShare + " WINOGRAD_CHUNK_TILES="
-                + winogradChunkTiles + " PACK_ROW_GROUPS=" + packRowGroups;
+                + winogradChunkTiles + " PACK_ROW_GROUPS=" + packRowGroups + " FOLD_PERCENT=" + foldPercent;
     }
 }

@@ -91,6 +91,31 @@ public final class GpuDefaults {
         return chosen;
     }
 
+    /**
+     * Whether a product of {@code batch} entries of {@code rows x pixels} C matrices, {@code groups} of each, runs as
+     * one product of {@code rows x (batch * pixels)} per group, the batch folded into N: where
+     * {@link ConvPolicy#foldPercent} says the folded launch saves enough multiply-adds on tiles padded past the last
+     * pixel of each image, each launch with the tile {@link #sizedTo} picks for its own work-groups. Never for one
+     * image, nor where the folded columns would not fit the kernel's 32-bit column indices.
+     */
+    public static boolean folds(SgemmConfig.Tiled configured, DeviceInfo device, ConvPolicy policy, long rows,
+                                long pixels, long batch, long groups) {
+        long columns = batch * pixels;
+        if (policy.foldPercent() == 0 || batch < 2) {
+            return false;
+        }
+        var folded = sizedTo(configured, device, rows, columns, groups);
+        var unfolded = sizedTo(configured, device, rows, pixels, batch * groups);
+        // Doubles: the padded sizes of huge products pass a long once multiplied by the percentage.
+        return columns + folded.nwg() <= Integer.MAX_VALUE && 100.0 * padded(folded, rows, columns, groups)
+                <= policy.foldPercent() * padded(unfolded, rows, pixels, batch * groups);
+    }
+
+    /** The multiply-adds per step of k of the launch's work-groups, each computing its whole tile. */
+    private static double padded(SgemmConfig.Tiled tile, long rows, long cols, long products) {
+        return (double) tile.workGroups(rows, cols, products) * tile.mwg() * tile.nwg();
+    }
+
     /** The family's default by its {@link DeviceClass}, which need not fit the device; see {@link SgemmConfig#defaultFor}. */
     public static SgemmConfig.Tiled forDevice(DeviceInfo device) {
         return switch (DeviceClass.of(device)) {

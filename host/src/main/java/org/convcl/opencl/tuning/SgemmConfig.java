@@ -198,7 +198,7 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
          * floats, to be a multiple of VWN (buffers start at CL_DEVICE_MEM_BASE_ADDR_ALIGN, at least 128 bytes).
          *
          * @param bStrides B's offset, row stride, batch and group strides; null where the kernel gathers B
-         * @param cStrides the same of C
+         * @param cStrides the same of C, and the columns of an image where the batch is folded into N
          */
         public String misalignment(int depth, long[] bStrides, long[] cStrides) {
             if (depth % vwm != 0) {
@@ -216,7 +216,9 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
             return null;
         }
 
-        private static final String[] STRIDE_NAMES = {"offset", "row stride", "batch stride", "group stride"};
+        /** The names of an operand's strides, and last the columns of an image where the batch is folded into N. */
+        private static final String[] STRIDE_NAMES = {"offset", "row stride", "batch stride", "group stride",
+            "columns per image"};
 
         /**
          * This configuration with VWM and VWN halved until {@link #misalignment} finds nothing: narrower vectors

@@ -1,6 +1,7 @@
 package org.convcl.opencl.conv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,6 +171,80 @@ class Conv2dPlannerTest {
         assertEquals(ConvAlgorithms.IM2COL_GEMM, cpu.backward(s).algorithm());
         assertEquals(gpu.forward(s).chunks(), cpu.backward(s).chunks());
         assertEquals(new ColumnChunks.Chunk(0, 1, 8, 2), cpu.backward(s).chunks().get(2));
+    }
+
+    private static Conv2dPlanner withPolicy(DeviceInfo device, SgemmConfig sgemm, String policy) {
+        var parsed = ConvPolicy.parse(policy, ConvPolicy.defaultFor(DeviceClass.of(device)));
+        return new Conv2dPlanner(new PlanContext(device, parsed, sgemm, GIB), null);
+    }
+
+    private static boolean folds(Conv2dPlan plan) {
+        return plan.gemm().foldsBatch();
+    }
+
+    @Test
+    void gpusFoldTheBatchOfSmallImagesIntoTheGemmsColumns() {
+        var h100 = FakeDevices.nvidia();
+        var nvidia = automatic(h100, SgemmConfig.defaultFor(h100));
+        // ResNet-50's last 3x3: 8 images of 7x7. Unfolded, 1024 work-groups of 16x16 tiles, each image's last a
+        // sixteenth full; folded, 392 columns in 25 tiles by 32 row tiles.
+        var last = nvidia.forward(shape(8, 512, 7, 512, 3, SAME));
+        assertTrue(folds(last), last.describe());
+        assertEquals(25 * 32, last.workGroups());
+        assertTrue(last.describe().endsWith("batch folded into N"), last.describe());
+        // 49 columns an image: no vector of C may straddle two images, so scalar stores.
+        assertEquals(1, ((SgemmConfig.Tiled) last.sgemm()).vwn());
+        // The same 1x1 on the pointwise path; two groups stay along z, each folded.
+        var pointwise = nvidia.forward(shape(8, 512, 7, 512, 1, Conv2dParams.DEFAULT));
+        assertEquals(ConvAlgorithms.POINTWISE, pointwise.algorithm());
+        assertTrue(folds(pointwise), pointwise.describe());
+        var grouped = nvidia.forward(shape(8, 512, 7, 512, 3, SAME.withGroups(2)));
+        assertTrue(folds(grouped), grouped.describe());
+        var tile = (SgemmConfig.Tiled) grouped.sgemm();
+        assertEquals((392 + tile.nwg() - 1) / tile.nwg() * ((256 + tile.mwg() - 1) / tile.mwg()) * 2,
+                grouped.workGroups());
+        // 14x14 = 196 columns, a multiple of 4: float4 vectors still.
+        var fourteen = nvidia.forward(shape(8, 256, 14, 256, 3, SAME));
+        assertTrue(folds(fourteen), fourteen.describe());
+        assertEquals(4, ((SgemmConfig.Tiled) fourteen.sgemm()).vwn());
+
+        // One image has nothing to fold; 56x56 = 49 tiles of 64 columns, nothing to save.
+        assertFalse(folds(nvidia.forward(shape(1, 512, 7, 512, 3, SAME))));
+        assertFalse(folds(nvidia.forward(shape(8, 64, 56, 64, 3, SAME))));
+        // The rule is data: off at 0.
+        assertFalse(folds(withPolicy(h100, SgemmConfig.defaultFor(h100), "FOLD_PERCENT=0")
+                .forward(shape(8, 512, 7, 512, 3, SAME))));
+        for (var gpu : List.of(FakeDevices.amd(), FakeDevices.intelGpu())) {
+            assertTrue(folds(automatic(gpu, SgemmConfig.defaultFor(gpu)).forward(shape(8, 512, 7, 512, 3, SAME))),
+                    gpu.name());
+        }
+    }
+
+    @Test
+    void cpusNeverFoldTheBatch() {
+        for (var s : List.of(shape(8, 512, 7, 512, 3, SAME), shape(8, 512, 7, 512, 1, Conv2dParams.DEFAULT),
+                shape(64, 16, 5, 32, 3, SAME))) {
+            assertFalse(folds(automatic(CPU, BLOCKED).forward(s)), s.toString());
+            assertFalse(folds(automatic(CPU, TILED).forward(s)), s + " with GPU tiles on a CPU");
+            // Told to fold, the blocked kernel still cannot.
+            assertFalse(folds(withPolicy(CPU, BLOCKED, "FOLD_PERCENT=100").forward(s)), s.toString());
+        }
+    }
+
+    @Test
+    void atOneHundredPercentAnyBatchFoldsWhereItsColumnsFitAnInt() {
+        // A tile other than the class default stays as it is configured.
+        var always = withPolicy(GPU, SgemmConfig.Tiled.of(32, 32, 8, 8, 8), "FOLD_PERCENT=100");
+        // 8x8 images: two whole tiles of 32 columns each unfolded, as many folded.
+        var whole = always.forward(shape(3, 32, 8, 32, 3, SAME));
+        assertTrue(folds(whole), whole.describe());
+        assertEquals(6, whole.workGroups());
+        assertFalse(folds(always.forward(shape(1, 32, 8, 32, 3, SAME))));
+        // 7x7 images whose columns together pass 2^31 - 1: the kernel's column indices are ints.
+        int images = Integer.MAX_VALUE / 49 + 1;
+        var huge = always.forward(shape(images, 1, 7, 4, 1, Conv2dParams.DEFAULT));
+        assertFalse(folds(huge), huge.describe());
+        assertTrue(folds(always.forward(shape(images - 64, 1, 7, 4, 1, Conv2dParams.DEFAULT))));
     }
 
     @Test

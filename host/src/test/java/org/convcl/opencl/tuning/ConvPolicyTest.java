@@ -33,16 +33,20 @@ class ConvPolicyTest {
             assertEquals(0, p.winogradChannels(), gpu + ": Winograd is not picked unmeasured");
             assertEquals(0, p.winogradCacheShare(), gpu + ": whole batches");
             assertEquals(CPU.tinyLayerFlops(), p.tinyLayerFlops());
+            assertEquals(90, p.foldPercent(), gpu + ": the batch folded into N where that saves a tenth");
         }
+        assertEquals(0, CPU.foldPercent(), "CPUs never fold the batch");
     }
 
     @Test
     void encodedPoliciesParseBackAndMissingNamesKeepTheirDefaults() {
         var gpu = ConvPolicy.defaultFor(DeviceClass.OTHER_GPU);
         assertEquals(CPU, ConvPolicy.parse(CPU.encode(), gpu));
-        var changed = ConvPolicy.parse("FEW_FILTERS=16 WINOGRAD_CHANNELS=128", CPU);
+        var changed = ConvPolicy.parse("FEW_FILTERS=16 WINOGRAD_CHANNELS=128 FOLD_PERCENT=100", CPU);
         assertEquals(16, changed.fewFilters());
         assertEquals(128, changed.winogradChannels());
+        assertEquals(100, changed.foldPercent());
+        assertEquals(changed, ConvPolicy.parse(changed.encode(), gpu));
         assertEquals(CPU.shallowDepth(), changed.shallowDepth());
         assertNotEquals(CPU, changed);
     }
@@ -56,6 +60,8 @@ class ConvPolicyTest {
         e = assertThrows(IllegalArgumentException.class, () -> ConvPolicy.parse("FEW_FILTERS=99999999999", CPU));
         assertTrue(e.getMessage().contains("above 2147483647"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ConvPolicy.parse("GATHERED_HEIGHTS=0", CPU));
+        assertTrue(e.getMessage().contains("out of range"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ConvPolicy.parse("FOLD_PERCENT=101", CPU));
         assertTrue(e.getMessage().contains("out of range"), e.getMessage());
     }
 }
