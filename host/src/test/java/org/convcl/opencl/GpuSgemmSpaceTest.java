@@ -84,7 +84,7 @@ class GpuSgemmSpaceTest {
         assertEquals("work-group 32 x 8 exceeds CL_DEVICE_MAX_WORK_ITEM_SIZES",
                 SgemmConfig.Tiled.of(64, 64, 32, 8, 32).fits(new DeviceInfo(0, "p", "narrow", "v", "gpu",
                         "OpenCL 1.2", "1", 1, 1L << 30, 1L << 28, 64 << 10, 1024, new long[] {16, 1024, 1}, 1024, 1, 0)));
-        assertEquals("local tiles need 33280 bytes, more than CL_DEVICE_LOCAL_MEM_SIZE 16384",
+        assertEquals("local tiles need 37376 bytes, more than CL_DEVICE_LOCAL_MEM_SIZE 16384",
                 SgemmConfig.Tiled.of(128, 128, 32, 16, 16).fits(SMALL_LOCAL));
     }
 

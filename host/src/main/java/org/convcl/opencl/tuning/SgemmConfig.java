@@ -264,11 +264,18 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
             return mwg;
         }
 
-        /** A's tile has rows of KWG + 1 floats (the kernel pads them against bank conflicts), B's of NWG. */
+        /**
+         * A's tile has rows of KWG + 1 floats (the kernel pads them against bank conflicts), B's of NWG; beside them,
+         * up to four tables of 8 bytes per column of the tile: the implicit gather's window origins (64-bit under
+         * WIDE_WINDOW) and, with the batch folded, where each column lies in B and C. Counted whether or not a launch
+         * uses them, so that a configuration that fits keeps fitting on every path.
+         */
         @Override
         public long localMemBytes() {
-            return 4L * ((sa ? (long) mwg * (kwg + 1) : 0) + (sb ? (long) kwg * nwg : 0));
+            return 4L * ((sa ? (long) mwg * (kwg + 1) : 0) + (sb ? (long) kwg * nwg : 0)) + COLUMN_TABLES * 8L * nwg;
         }
+
+        private static final int COLUMN_TABLES = 4;
 
         @Override
         public String toString() {
