@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * conv2d's fused epilogue (residual and activation) on every path the device can run, and its backward pass, against
- * the reference, with the SGEMM configurations a subclass names. The sweeps build a program per path and
- * configuration: two classes share them, so the two test JVMs build them side by side.
+ * the reference, with the SGEMM configurations a subclass names. The sweeps build a program per path, configuration
+ * and activation define: two classes share them, so the two test JVMs build them side by side.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EpilogueSweep extends SharedDevice {
@@ -104,8 +104,8 @@ abstract class EpilogueSweep extends SharedDevice {
     /**
      * Pairs of shape, activation and residual that meet on every path: the first shapes with every activation, the
      * others with none and with one activation in turn, each with and without a residual. The activation's kind and
-     * the residual are kernel arguments, not build defines, so one program per path serves every kind, with and
-     * without a residual.
+     * the residual are kernel arguments, not build defines, so one activated program per path serves every kind,
+     * with and without a residual.
      */
     Stream<EpilogueCase> cases() {
         var shapes = shapes().toList();

@@ -1,7 +1,8 @@
 // What every conv2d kernel does to a sum before storing it, and the standalone activation kernels' function:
 //   y = activation(acc + bias + residual)
-// The function and its parameters are kernel arguments (actKind, actA, actB), so one program serves every
-// activation: a first call with another activation builds nothing more. The kinds:
+// The function and its parameters are kernel arguments (actKind, actA, actB), so every activation other than the
+// identity runs on one program built with ACTIVATED: a first call with another activation builds nothing more. The
+// kinds:
 //   0 identity
 //   1 ReLU             z < 0 ? 0 : z                          (NaN stays NaN, as torch.relu)
 //   2 clamp(a, b)      z < a ? a : z > b ? b : z               (NaN stays NaN, as torch.clamp)
@@ -17,20 +18,25 @@
                       const float actA, const float actB
 
 // The activation k of z, a float or a vector of floats; ?: works element-wise on vectors, and unlike fmax/fmin it
-// keeps a NaN. k is the same for every work-item, so the identity tests it and stores its sums as they are: one
-// uniform comparison per stored value, which a build define per activation would save at the cost of a second
-// program per kernel.
-#define ACTIVATE(z, k, a, b) ((k) == 0 ? (z) \
-                              : (k) == 1 ? ((z) < 0.0f ? 0.0f : (z)) \
+// keeps a NaN. Built without ACTIVATED, a kernel stores its sums as they are: the identity, the common case, pays
+// nothing for the other functions' selects.
+#ifdef ACTIVATED
+#define ACTIVATE(z, k, a, b) ((k) == 1 ? ((z) < 0.0f ? 0.0f : (z)) \
                               : (k) == 2 ? ((z) < (a) ? (a) : (z) > (b) ? (b) : (z)) \
-                              : ((z) > 0.0f ? (z) : (z) * (a)))
+                              : (k) == 3 ? ((z) > 0.0f ? (z) : (z) * (a)) : (z))
+#else
+#define ACTIVATE(z, k, a, b) (z)
+#endif
 
 // The gradient with respect to the activation's input, from dy and the output y; 0 where blocked, even for an
 // infinite or NaN dy, as PyTorch.
-#define ACTIVATION_GRADIENT(dy, y, k, a, b) ((k) == 0 ? (dy) \
-                                             : (k) == 1 ? ((y) <= 0.0f ? 0.0f : (dy)) \
+#ifdef ACTIVATED
+#define ACTIVATION_GRADIENT(dy, y, k, a, b) ((k) == 1 ? ((y) <= 0.0f ? 0.0f : (dy)) \
                                              : (k) == 2 ? ((y) > (a) && (y) < (b) ? (dy) : 0.0f) \
-                                             : ((y) > 0.0f ? (dy) : (dy) * (a)))
+                                             : (k) == 3 ? ((y) > 0.0f ? (dy) : (dy) * (a)) : (dy))
+#else
+#define ACTIVATION_GRADIENT(dy, y, k, a, b) (dy)
+#endif
 
 // v plus the residual that load reads (a float or a vector, guarded as the kernel needs) where add is not 0; v
 // itself otherwise, reading nothing and adding nothing (not even 0, which turns -0 to 0).

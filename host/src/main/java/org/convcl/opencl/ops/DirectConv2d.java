@@ -58,7 +58,7 @@ public final class DirectConv2d {
         Launch.requireInt("direct kernel: output planes (N*K)", (long) s.n() * s.k());
         String window = choice.fixedWindow() ? " -DWINDOW_K=" + s.kh() + " -DWINDOW_S=" + s.params().strideH() : "";
         String defines = PixelRuns.DEFINES + " -DLOCAL_Y=" + LOCAL_Y + " -DKB=" + planesPerItem + " -DRB=" + rowsPerItem
-                + window;
+                + window + epilogue.defines();
         var kernel = cl.kernel(Program.DIRECT_CONV2D, "direct", defines);
         var launch = epilogue.arguments(new Launch(cl, kernel, "direct").buffer(x).buffer(w).optional(bias, w), w)
                 .buffer(y).i32(s.n()).i32(s.c()).i32(s.k()).i32(s.groups());

@@ -6,8 +6,9 @@ import org.convcl.opencl.runtime.Launch;
 
 /**
  * What a conv2d kernel does to its sums before storing them ({@code epilogue.cl}): add a residual laid out like the
- * output, then apply an activation. Whether there is a residual, which activation, and its bounds or slope, are all
- * kernel arguments, so one built program per kernel serves every epilogue.
+ * output, then apply an activation. Whether there is an activation other than the identity is a build define (at
+ * most two programs per kernel); whether there is a residual, which activation, and its bounds or slope, are kernel
+ * arguments, so every epilogue reuses one of the two built programs.
  *
  * @param residual laid out like the output the kernel writes (same offsets), or null
  */
@@ -19,6 +20,19 @@ public record Epilogue(Activation activation, DeviceBuffer residual) {
         if (activation == null) {
             throw new IllegalArgumentException("activation: must not be null");
         }
+    }
+
+    /** The build defines, empty for the identity, whose kernels store their sums untouched. */
+    String defines() {
+        return activationDefine(activation);
+    }
+
+    /**
+     * The define of any activation but the identity, whose kernels then store their sums untouched; which one, and
+     * its bounds, are arguments ({@link #parameters}).
+     */
+    public static String activationDefine(Activation activation) {
+        return activation.kind() == Activation.Kind.IDENTITY ? "" : " -DACTIVATED";
     }
 
     /**

@@ -205,7 +205,8 @@ public final class Sgemm {
         var cStrides = folds ? withImageColumns(c.strides(), size) : c.strides();
         var run = config instanceof SgemmConfig.Tiled t ? t.alignedTo(size.depth(), bStrides, cStrides) : config;
         var launched = folds ? size.folded() : size;
-        var kernel = cl.kernel(run.program(), "sgemm", run.defines() + moreDefines + (folds ? " -DFOLD_BATCH" : ""));
+        var kernel = cl.kernel(run.program(), "sgemm", run.defines() + epilogue.defines() + moreDefines
+                + (folds ? " -DFOLD_BATCH" : ""));
         long[] local = run.local();
         // sgemm_arguments.cl's SGEMM_ARGS, up to the epilogue's.
         var launch = c.arguments(b.arguments(new Launch(cl, kernel, "sgemm")

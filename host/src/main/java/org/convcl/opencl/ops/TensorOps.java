@@ -36,7 +36,7 @@ public final class TensorOps {
 
     /** y[0, total) = activation(x[0, total)); y may be x. */
     public void activation(DeviceBuffer x, DeviceBuffer y, long total, Activation activation) {
-        var launch = launch("activation");
+        var launch = Launch.oneDimensional(cl, Program.TENSOR, "activation", Epilogue.activationDefine(activation));
         Epilogue.parameters(launch.buffer(x).buffer(y).i64(total), activation).enqueue1d(total);
     }
 
@@ -46,7 +46,8 @@ public final class TensorOps {
      */
     public void activationBackward(DeviceBuffer dy, DeviceBuffer y, DeviceBuffer dz, long total,
                                    Activation activation) {
-        var launch = launch("activation_backward");
+        var launch = Launch.oneDimensional(cl, Program.TENSOR, "activation_backward",
+                Epilogue.activationDefine(activation));
         Epilogue.parameters(launch.buffer(dy).buffer(y).buffer(dz).i64(total), activation).enqueue1d(total);
     }
 

@@ -41,7 +41,7 @@ public final class WinogradKernels {
     public void output(WinogradTiles t, ColumnChunks.Chunk chunk, DeviceBuffer vm, long mOffset, DeviceBuffer bias,
                        Epilogue epilogue, DeviceBuffer y, DeviceBuffer x, DeviceBuffer w) {
         var s = t.shape();
-        epilogue.arguments(launch("winograd_output", t).buffer(vm).i64(mOffset)
+        epilogue.arguments(launch("winograd_output", t, epilogue.defines()).buffer(vm).i64(mOffset)
                         .optional(bias, vm), vm).buffer(y)
                 .i64((long) chunk.n0() * s.k() * s.outputPlane()).i32(s.k()).i32(s.oh()).i32(s.ow())
                 .i32(chunk.oh0()).i32(chunk.rows()).i32(t.tilesWide()).i32((int) t.tilesOf(chunk))
@@ -55,6 +55,11 @@ public final class WinogradKernels {
     }
 
     private Launch launch(String kernel, WinogradTiles t) {
-        return Launch.oneDimensional(cl, Program.WINOGRAD, kernel, " -DTILE=" + t.tile() + " -DVW=" + WinogradTiles.RUN);
+        return launch(kernel, t, "");
+    }
+
+    private Launch launch(String kernel, WinogradTiles t, String moreDefines) {
+        return Launch.oneDimensional(cl, Program.WINOGRAD, kernel, " -DTILE=" + t.tile() + " -DVW=" + WinogradTiles.RUN
+                + moreDefines);
     }
 }
