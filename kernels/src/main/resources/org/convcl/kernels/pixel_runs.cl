@@ -36,17 +36,6 @@ inline floatV loadRow(const __global float* xr, const int iw0, const int SW, con
     return vloadV(0, lanes);
 }
 
-#define intV CAT(int, VW)
-
-// (0, 1, ..., VW - 1).
-inline intV laneIndices() {
-    int lanes[VW];
-    for (int e = 0; e < VW; e++) {
-        lanes[e] = e;
-    }
-    return vloadV(0, lanes);
-}
-
 // loadRow's result for a run that is not inside its row, where the row starts rowAt floats into a buffer of total
 // floats. Where the run's span at stride 1 or 2 lies inside the buffer, it is one (double-width) load whose lanes
 // outside the row, read from the neighbouring rows, are then set to 0, instead of VW checked scalar loads. A padded

@@ -100,6 +100,50 @@ inline floatV gatherB(const Source* s, const int q, const int c, const int i, co
     return vloadV(0, lanes);
 }
 
+// The lanes of panel vector q in its first output row when all its columns are valid and lie in at most two output
+// rows (VW where it lies in one), else 0. Kept in the caller's private array rather than in Source, which lives
+// across the group's barriers.
+inline int firstRowLanes(const Source* s, const int q) {
+    const coord first = s->ih0[q * VW];
+    const coord last = s->ih0[q * VW + VW - 1];
+    int split = VW;
+    for (int e = VW - 1; e > 0; e--) {
+        split = s->ih0[q * VW + e] == first ? split : e;
+    }
+    return last != FAR_ABOVE && (split == VW || s->ih0[q * VW + split] == last) ? split : 0;
+}
+
+// Built with UNIT_STRIDE_W, which the host sets where the stride along the width is 1 (a program of its own, so that
+// other strides keep the smaller gather: a 7x7 stride-2 stem ran 4% slower beside this path): the VW pixels of panel
+// vector q for B's row at input offsets (di, dj) from the window origins, as at
+// most two contiguous loads, one per output row the vector spans, with the lanes in the zero padding set to 0; false
+// where a load would leave the channel's plane, for gatherB to take. Without it, a vector spanning two output rows
+// (OW not a multiple of VW) or touching the padding left or right took gatherB's lane-by-lane path.
+inline bool twoRuns(const Source* s, const int q, const int split, const __global float* xc, const coord di,
+                    const coord dj, floatV* v) {
+    const intV lane = laneIndices();
+    const long plane = (long) s->H * s->W;
+    floatV out = (floatV) 0.0f;
+    // Lanes [0, split) lie in the first output row, [split, VW) in the next, whose window origins start at lane
+    // split's; each run is loaded as VW floats from where its lane 0 would lie.
+    for (int part = 0; part < (split < VW ? 2 : 1); part++) {
+        const int lane0 = part == 0 ? 0 : split;
+        const coord ih = s->ih0[q * VW + lane0] + di;
+        if (ih < 0 || ih >= s->H) {
+            continue;
+        }
+        const long at = (long) ih * s->W + s->iw0[q * VW + lane0] + dj - lane0;
+        if (at < 0 || at + VW > plane) {
+            return false;
+        }
+        const intV iw = (intV) (s->iw0[q * VW + lane0] + dj - lane0) + lane;
+        const intV mine = (part == 0 ? lane < split : lane >= split) & (iw >= 0) & (iw < s->W);
+        out = select(out, vloadV(0, xc + at), mine);
+    }
+    *v = out;
+    return true;
+}
+
 // Copies B's rows [k0, k0 + kc) into the panel. Each work-item gathers a contiguous run of rows, so it splits a
 // row index into its tap once and then steps it, instead of dividing per row.
 inline void fillPanel(const Source* s, __local float* panel, const int k0, const int kc) {
@@ -110,6 +154,12 @@ inline void fillPanel(const Source* s, __local float* panel, const int k0, const
     if (r0 >= r1) {
         return;
     }
+#if defined(UNIT_STRIDE_W) && !defined(WIDE_WINDOW)
+    int split[PANEL_VECS];
+    for (int q = 0; q < PANEL_VECS; q++) {
+        split[q] = firstRowLanes(s, q);
+    }
+#endif
     Tap t = tapOf(k0 + r0, s->KH, s->KW);
     for (int r = r0; r < r1; r++) {
         for (int q = 0; q < PANEL_VECS; q++) {
@@ -130,9 +180,17 @@ inline void fillPanel(const Source* s, __local float* panel, const int k0, const
                 v = vloadDoubleV(0, xr).even;
             }
 #endif
+#if defined(UNIT_STRIDE_W) && !defined(WIDE_WINDOW)
+            // A vector across two output rows or into the padding left or right: two loads at most.
+            else if (!(split[q] > 0 && twoRuns(s, q, split[q], s->x + (long) t.c * s->H * s->W, (coord) t.i * s->DH,
+                                               (coord) t.j * s->DW, &v))) {
+                v = gatherB(s, q, t.c, t.i, t.j);
+            }
+#else
             else {
                 v = gatherB(s, q, t.c, t.i, t.j);
             }
+#endif
             vstoreV(v, 0, panel + r * PANEL + q * VW);
         }
         nextTap(&t, s->KH, s->KW);

@@ -11,6 +11,14 @@
 #define DOUBLE_8 16
 #define vloadDoubleV CAT(vload, CAT(DOUBLE_, VW))
 
+// Vectors of VW ints, and (0, 1, ..., VW - 1) as one.
+#define intV CAT(int, VW)
+#define LANES_2 (int2)(0, 1)
+#define LANES_4 (int4)(0, 1, 2, 3)
+#define LANES_8 (int8)(0, 1, 2, 3, 4, 5, 6, 7)
+#define LANES_16 (int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+#define laneIndices() CAT(LANES_, VW)
+
 // Only a width from the build options can be wrong, and that one is defined already here; the defaults are valid.
 #if defined(VW) && VW != 2 && VW != 4 && VW != 8 && VW != 16
 #error "VW must be 2, 4, 8 or 16"

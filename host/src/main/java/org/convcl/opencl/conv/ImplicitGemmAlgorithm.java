@@ -51,8 +51,17 @@ final class ImplicitGemmAlgorithm implements ConvAlgorithm {
         // B's offset and row stride are unused: the kernel gathers each column from the window it stands for.
         var images = new Sgemm.Operand(io.x(), 0, 0, s.c() * inPlane, s.cPerGroup() * inPlane);
         r.sgemm.enqueueImplicit(plan.gemm(), size(s), io.w(), images, ConvGemms.output(io.y(), s), io.bias(),
-                io.epilogue(), plan.wideWindow() ? " -DWIDE_WINDOW" : "",
-                launch -> ConvGeometry.window(launch, s).i32(s.ow()));
+                io.epilogue(), defines(plan), launch -> ConvGeometry.window(launch, s).i32(s.ow()));
+    }
+
+    /**
+     * 64-bit window terms where the padded extent needs them; for the blocked kernel at stride 1 along the width, the
+     * gather that loads a vector spanning two output rows, or reaching into the padding, in two runs.
+     */
+    private static String defines(Conv2dPlan plan) {
+        boolean unitStride = plan.shape().params().strideW() == 1
+                && plan.gemm().config() instanceof SgemmConfig.Blocked;
+        return (plan.wideWindow() ? " -DWIDE_WINDOW" : "") + (unitStride ? " -DUNIT_STRIDE_W" : "");
     }
 
     private static Sgemm.Size size(Conv2dShape s) {
