@@ -27,8 +27,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Prints the table of work-groups.
  */
 class GpuWorkSizeTest {
-    /** The smallest tile the planner may step down to. */
+    /** The smallest staged tile the planner may step down to. */
     private static final SgemmConfig.Tiled SMALLEST = SgemmConfig.Tiled.of(16, 16, 8, 8, 8);
+    /** The direct small-GEMM's tile, for products that even the smallest staged tile leaves too few work-groups. */
+    private static final int DIRECT_TILE = 8;
 
     /** One case as planned: its work-groups, C's tile (or the direct kernel) and whether the batch lies along N. */
     private record Planned(String name, long groups, String how, SgemmConfig sgemm, boolean smallest,
@@ -188,6 +190,7 @@ class GpuWorkSizeTest {
     }
 
     private static boolean isSmallest(SgemmConfig config) {
-        return config instanceof SgemmConfig.Tiled t && t.mwg() == SMALLEST.mwg() && t.nwg() == SMALLEST.nwg();
+        return config instanceof SgemmConfig.Tiled t && (t.mwg() == SMALLEST.mwg() && t.nwg() == SMALLEST.nwg()
+                || t.mwg() == DIRECT_TILE && t.nwg() == DIRECT_TILE && !t.sa() && !t.sb());
     }
 }

@@ -28,7 +28,10 @@ class GpuSgemmFamilyTest {
     static final List<DeviceInfo> GPUS = List.of(FakeDevices.nvidia(), FakeDevices.amd(), FakeDevices.intelGpu());
     private static final long SEED = 13;
 
-    /** The covering set of each fake GPU's space, each family's default, the unknown GPU's and the small fallback. */
+    /**
+     * The covering set of each fake GPU's space, each family's default, the unknown GPU's, the small fallback and the
+     * direct small-GEMM.
+     */
     static List<SgemmConfig.Tiled> configs() {
         var all = new LinkedHashSet<SgemmConfig.Tiled>();
         for (var gpu : GPUS) {
@@ -36,6 +39,8 @@ class GpuSgemmFamilyTest {
         }
         all.add((SgemmConfig.Tiled) SgemmConfig.defaultFor(FakeDevices.gpu()));
         all.add(SgemmConfig.Tiled.of(16, 16, 8, 8, 8));
+        // The direct small-GEMM the planner takes for the smallest products (GpuDefaults.DIRECT).
+        all.add(new SgemmConfig.Tiled(8, 8, 8, 8, 8, 8, 8, 1, 1, false, false, false, false));
         for (var gpu : GPUS) {
             all.addAll(new GpuSgemmSpace(gpu).covering(SEED, all));
         }

@@ -42,6 +42,16 @@ public final class GpuDefaults {
     static final SgemmConfig.Tiled SMALL = SgemmConfig.Tiled.of(16, 16, 8, 8, 8);
 
     /**
+     * The direct small-GEMM: an 8 x 8 tile of 8 x 8 work-items, one result each, reading A and B straight from global
+     * memory through the caches, with no tile staged in local memory and no barrier. For products that even
+     * {@link #SMALL}'s tiles cannot spread over every compute unit: there a launch is latency, not throughput, a staged
+     * tile's barrier per step of k buys little reuse, and the smaller tile starts four times the work-groups.
+     * Reasoned after CLBlast's direct GEMM for small sizes, not measured: no GPU has run ConvCL yet.
+     */
+    static final SgemmConfig.Tiled DIRECT = new SgemmConfig.Tiled(8, 8, 8, 8, 8, 8, 8, 1, 1, false, false, false,
+            false);
+
+    /**
      * Smaller tiles, largest first, for products too small to fill a GPU with the default's: 64 x 64 with a 4 x 4
      * block per work-item (the Intel default), 32 x 32 with 8 x 8 work-items, and {@link #SMALL}. Each has the
      * default's k depth of 16 and float4 loads where its shape allows.
@@ -70,8 +80,8 @@ public final class GpuDefaults {
     /**
      * The tile for a product of {@code rows x cols} C matrices, {@code products} of them: the class default where it
      * makes {@link #GROUPS_PER_UNIT} work-groups per compute unit, else the largest smaller tile of {@link #LADDER}
-     * that does, else the smallest that fits the device. A configuration other than the default (tuned, or chosen
-     * by the caller) is kept as it is.
+     * that does, else the smallest that fits the device, or {@link #DIRECT} where that leaves compute units without a
+     * work-group. A configuration other than the default (tuned, or chosen by the caller) is kept as it is.
      */
     public static SgemmConfig.Tiled sizedTo(SgemmConfig.Tiled configured, DeviceInfo device, long rows, long cols,
                                             long products) {
@@ -88,7 +98,8 @@ public final class GpuDefaults {
                 chosen = smaller;
             }
         }
-        return chosen;
+        boolean idleUnits = chosen.workGroups(rows, cols, products) < device.computeUnits();
+        return idleUnits && DIRECT.fits(device) == null ? DIRECT : chosen;
     }
 
     /**
