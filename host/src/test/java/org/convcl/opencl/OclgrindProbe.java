@@ -115,6 +115,12 @@ public final class OclgrindProbe {
     static final List<Activation> EPILOGUES = List.of(Activation.identity(), Activation.relu(),
             Activation.clamp(-0.5f, 0.25f), Activation.leakyRelu(0.1f));
 
+    /**
+     * The epilogues that also run under the uninitialised-memory plugin: one of each program, the identity's and the
+     * activated one, which serves the other kinds with the same reads and writes.
+     */
+    static final List<Activation> UNINITIALISED_EPILOGUES = EPILOGUES.subList(0, 2);
+
     /** A 3x3 stride-1 layer, so every path takes it: the tiled and blocked im2col GEMMs, direct, implicit, Winograd. */
     static final DeviceCase EPILOGUE_CASE = DeviceCase.named("epilogue").input(2, 3, 5, 6).filters(4, 3, 3)
             .params(Conv2dParams.DEFAULT.withPadding(1, 1)).withBias().seed(68);
@@ -154,22 +160,35 @@ public final class OclgrindProbe {
             + EPILOGUES.size() * (EPILOGUE_PATHS + 1) + POOLS.size() + 1 + FOLDED_CASES.size();
 
     /**
-     * Runs the probe's checks, or with arguments {@code PART COUNT} only every COUNT-th of them from the PART-th
-     * (0-based), so that a test can run the parts in processes side by side; the parts together print
-     * {@link #OK_LINES} lines starting "ok ".
+     * The cases whose conv2d and backward runs also go under Oclgrind's uninitialised-memory plugin, which costs twice
+     * what the race and API checks do together: those whose kernels leave parts of a tile, a panel or a buffer
+     * unwritten (partial tiles in M, N and K, groups, a one-row A, aligned operands: {@link #MATRIX_EDGE_CASES}) and
+     * the 64-bit window programs. The other cases vary the geometry of the gathers, whose reads are of the input, always
+     * written; they run with the race and API checks.
+     */
+    static final List<DeviceCase> UNINITIALISED_CASES = Stream.concat(MATRIX_EDGE_CASES.stream(),
+            CASES.stream().filter(c -> c.label().equals("padding and stride 2^30"))).toList();
+
+    /** One check, printing its "ok " line, and whether it also runs under the uninitialised-memory plugin. */
+    record Check(boolean uninitialised, Runnable run) {
+    }
+
+    /**
+     * Runs the probe's checks: with the argument {@code uninitialised} those that also run under the
+     * uninitialised-memory plugin, with {@code others} the rest, without an argument all; the two parts together
+     * print {@link #OK_LINES} lines starting "ok ".
      */
     public static void main(String[] args) {
-        int part = args.length == 2 ? Integer.parseInt(args[0]) : 0;
-        int count = args.length == 2 ? Integer.parseInt(args[1]) : 1;
-        var checks = checks(Devices.choose("oclgrind"));
-        for (int i = part; i < checks.size(); i += count) {
-            checks.get(i).run();
+        for (var check : checks(Devices.choose("oclgrind"))) {
+            if (args.length == 0 || check.uninitialised() == args[0].equals("uninitialised")) {
+                check.run().run();
+            }
         }
     }
 
-    /** Every check of the probe, in order; each prints its "ok " line. */
-    static List<Runnable> checks(DeviceInfo device) {
-        var checks = new ArrayList<Runnable>();
+    /** Every check of the probe, in order. */
+    static List<Check> checks(DeviceInfo device) {
+        var checks = new ArrayList<Check>();
         System.out.println("device: " + device.name());
         // Row slices (a 4 KiB budget) exercise the offsets of a chunked column matrix.
         var runs = new ArrayList<BackendOptions>();
@@ -193,12 +212,12 @@ public final class OclgrindProbe {
                 boolean pointwise = Conv2dDeviceTest.runs(Conv2dPath.POINTWISE, c.shape());
                 var run = options.path() == Conv2dPath.IM2COL_GEMM && pointwise
                         ? options.withPath(Conv2dPath.POINTWISE) : options;
-                checks.add(() -> {
+                checks.add(new Check(UNINITIALISED_CASES.contains(c), () -> {
                     try (var backend = OpenClBackend.open(device, run)) {
                         Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
                         System.out.println("ok " + c.label() + " with " + run.sgemm() + " on " + run.path());
                     }
-                });
+                }));
             }
         }
         for (var c : CASES) {
@@ -211,12 +230,12 @@ public final class OclgrindProbe {
             long rowBytes = (long) s.c() * s.kh() * s.kw() * s.ow() * Float.BYTES;
             long budget = CASES.indexOf(c) % 2 == 0 ? rowBytes * s.oh() : rowBytes * 2;
             var chunked = defaults.withSgemm(SMALL_CONFIGS.get(0)).withColumnBudget(budget);
-            checks.add(() -> {
+            checks.add(new Check(MATRIX_EDGE_CASES.contains(c), () -> {
                 try (var backend = new VerifyingBackend(OpenClBackend.open(device, chunked))) {
                     backend.conv2dBackward(Tensor.seeded(73).uniform(s.outputShape()), x, w, c.params());
                     System.out.println("ok backward " + c.label());
                 }
-            });
+            }));
         }
         for (var c : WINOGRAD_CASES) {
             // Half of one image's transformed tiles: every image in two or more row slices.
@@ -228,22 +247,22 @@ public final class OclgrindProbe {
             }
             long wholeBatch = plan.largestChunkFloats();
             var run = pinned.withColumnBudget(wholeBatch / c.n() / 2 * Float.BYTES);
-            checks.add(() -> {
+            checks.add(new Check(true, () -> {
                 try (var backend = OpenClBackend.open(device, run)) {
                     Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.WINOGRAD);
                     System.out.println("ok " + c.label() + " with " + run.sgemm() + " on " + run.path());
                 }
-            });
+            }));
         }
         for (var c : TRANSPOSE_CASES) {
             long twoRows = 2L * c.cOut() * c.kh() * c.kw() * c.w() * Float.BYTES;
             var sliced = defaults.withSgemm(SMALL_CONFIGS.get(0)).withColumnBudget(twoRows);
-            checks.add(() -> {
+            checks.add(new Check(true, () -> {
                 try (var backend = OpenClBackend.open(device, sliced)) {
                     ConvTranspose2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
                     System.out.println("ok " + c.label());
                 }
-            });
+            }));
         }
         var epiloguePaths = List.of(defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.IM2COL_GEMM),
                 defaults.withSgemm(SMALL_CONFIGS.get(1)).withPath(Conv2dPath.IM2COL_GEMM),
@@ -255,16 +274,16 @@ public final class OclgrindProbe {
         for (var activation : EPILOGUES) {
             for (var options : epiloguePaths) {
                 var tolerance = Conv2dDeviceTest.toleranceOf(options.path(), Tolerance.FLOAT32);
-                checks.add(() -> {
+                checks.add(new Check(UNINITIALISED_EPILOGUES.contains(activation), () -> {
                     try (var backend = new VerifyingBackend(OpenClBackend.open(device, options), tolerance)) {
                         backend.conv2d(c.input(), c.weight(), c.biasOrNull(), c.params(), residual, activation);
                         System.out.println("ok " + activation + " epilogue with " + options.sgemm() + " on "
                                 + options.path());
                     }
-                });
+                }));
             }
             // Backward: the activation's gradient (tensor.cl), then conv2d's; and the activation alone.
-            checks.add(() -> {
+            checks.add(new Check(UNINITIALISED_EPILOGUES.contains(activation), () -> {
                 try (var backend = new VerifyingBackend(OpenClBackend.open(device, defaults.withSgemm(SMALL_CONFIGS
                         .get(0))))) {
                     var y = backend.conv2d(c.input(), c.weight(), c.biasOrNull(), c.params(), residual, activation);
@@ -273,10 +292,10 @@ public final class OclgrindProbe {
                     backend.activation(residual, activation);
                     System.out.println("ok " + activation + " backward and standalone");
                 }
-            });
+            }));
         }
         for (var p : POOLS) {
-            checks.add(() -> {
+            checks.add(new Check(true, () -> {
                 try (var backend = new VerifyingBackend(OpenClBackend.open(device))) {
                     var x = Tensor.seeded(71).uniform(2, 3, 7, 37);
                     var s = p.shapeOf(x);
@@ -289,19 +308,20 @@ public final class OclgrindProbe {
                     }
                     System.out.println("ok pooling " + p);
                 }
-            });
+            }));
         }
-        checks.add(() -> {
+        checks.add(new Check(true, () -> {
             try (var cl = new ClContext(device)) {
                 Col2imSliceTest.assertSlicesMatchWhole(cl, Col2imSliceTest.SHAPE, 2, 3);
                 System.out.println("ok col2im in row slices");
             }
-        });
-        checks.add(folded(device, folding.withSgemm(SMALL_CONFIGS.get(1)).withPath(Conv2dPath.POINTWISE),
-                FOLDED_CASES.get(0), null, Activation.identity()));
+        }));
+        checks.add(new Check(true, folded(device, folding.withSgemm(SMALL_CONFIGS.get(1))
+                .withPath(Conv2dPath.POINTWISE), FOLDED_CASES.get(0), null, Activation.identity())));
         var second = FOLDED_CASES.get(1);
-        checks.add(folded(device, folding.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.IMPLICIT_GEMM), second,
-                Tensor.seeded(76).uniform(second.shape().outputShape()), Activation.relu()));
+        checks.add(new Check(true, folded(device, folding.withSgemm(SMALL_CONFIGS.get(0))
+                .withPath(Conv2dPath.IMPLICIT_GEMM), second, Tensor.seeded(76).uniform(second.shape().outputShape()),
+                Activation.relu())));
         return checks;
     }
 
