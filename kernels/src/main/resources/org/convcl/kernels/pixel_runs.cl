@@ -18,11 +18,9 @@ inline floatV loadRow(const __global float* xr, const int iw0, const int SW, con
         if (SW == 1) {
             return vloadV(0, xr + iw0);
         }
-#if VW < 16
         if (SW == 2 && iw0 + 2 * VW <= W) {
-            return vloadDoubleV(0, xr + iw0).even;
+            return vloadEvensV(xr + iw0);
         }
-#endif
         for (int e = 0; e < VW; e++) {
             lanes[e] = xr[iw0 + e * SW];
         }
@@ -47,11 +45,9 @@ inline floatV loadRowMasked(const __global float* xr, const int iw0, const int S
     if (SW == 1 && first >= 0 && first + VW <= total) {
         v = vloadV(0, xr + iw0);
     }
-#if VW < 16
     else if (SW == 2 && first >= 0 && first + 2 * VW <= total) {
-        v = vloadDoubleV(0, xr + iw0).even;
+        v = vloadEvensV(xr + iw0);
     }
-#endif
     else {
         return loadRow(xr, iw0, SW, W, false);
     }

@@ -175,11 +175,9 @@ inline void fillPanel(const Source* s, __local float* panel, const int k0, const
             if (inRow && s->SW == 1 && iw + VW <= s->W) {
                 v = vloadV(0, xr);
             }
-#if VW < 16
             else if (inRow && s->SW == 2 && iw + 2 * VW <= s->W) {
-                v = vloadDoubleV(0, xr).even;
+                v = vloadEvensV(xr);
             }
-#endif
 #if defined(UNIT_STRIDE_W) && !defined(WIDE_WINDOW)
             // A vector across two output rows or into the padding left or right: two loads at most.
             else if (!(split[q] > 0 && twoRuns(s, q, split[q], s->x + (long) t.c * s->H * s->W, (coord) t.i * s->DH,

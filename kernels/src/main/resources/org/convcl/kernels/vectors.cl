@@ -5,11 +5,13 @@
 #define floatV CAT(float, VW)
 #define vloadV CAT(vload, VW)
 #define vstoreV CAT(vstore, VW)
-// Loads of 2*VW floats (VW < 16), whose even lanes are a stride-2 run of VW pixels in one contiguous load.
-#define DOUBLE_2 4
-#define DOUBLE_4 8
-#define DOUBLE_8 16
-#define vloadDoubleV CAT(vload, CAT(DOUBLE_, VW))
+// The even lanes of the 2*VW floats at p: a stride-2 run of VW pixels from contiguous loads, one of 2*VW floats, or
+// two of 16 where VW is 16 (OpenCL has no wider vector).
+#define EVENS_2(p) vload4(0, p).even
+#define EVENS_4(p) vload8(0, p).even
+#define EVENS_8(p) vload16(0, p).even
+#define EVENS_16(p) ((float16)(vload16(0, p).even, vload16(1, p).even))
+#define vloadEvensV(p) CAT(EVENS_, VW)(p)
 
 // Vectors of VW ints, and (0, 1, ..., VW - 1) as one.
 #define intV CAT(int, VW)
