@@ -100,6 +100,9 @@ inline floatV gatherB(const Source* s, const int q, const int c, const int i, co
     return vloadV(0, lanes);
 }
 
+// At unit stride along the width (UNIT_STRIDE_W, which the host sets there: a program of its own, so that other
+// strides keep the smaller gather), a panel vector across output rows or into the padding is loaded in runs.
+#if defined(UNIT_STRIDE_W) && !defined(WIDE_WINDOW)
 // The lanes of panel vector q in its first output row when all its columns are valid and lie in at most two output
 // rows (VW where it lies in one), else 0. Kept in the caller's private array rather than in Source, which lives
 // across the group's barriers.
@@ -113,12 +116,10 @@ inline int firstRowLanes(const Source* s, const int q) {
     return last != FAR_ABOVE && (split == VW || s->ih0[q * VW + split] == last) ? split : 0;
 }
 
-// Built with UNIT_STRIDE_W, which the host sets where the stride along the width is 1 (a program of its own, so that
-// other strides keep the smaller gather: a 7x7 stride-2 stem ran 4% slower beside this path): the VW pixels of panel
-// vector q for B's row at input offsets (di, dj) from the window origins, as at
-// most two contiguous loads, one per output row the vector spans, with the lanes in the zero padding set to 0; false
-// where a load would leave the channel's plane, for gatherB to take. Without it, a vector spanning two output rows
-// (OW not a multiple of VW) or touching the padding left or right took gatherB's lane-by-lane path.
+// The VW pixels of panel vector q for B's row at input offsets (di, dj) from the window origins, as at most two
+// contiguous loads, one per output row the vector spans, with the lanes in the zero padding set to 0; false where a
+// load would leave the channel's plane, for gatherB to take. Without it, a vector spanning two output rows (OW not a
+// multiple of VW) or touching the padding left or right takes gatherB's lane-by-lane path.
 inline bool twoRuns(const Source* s, const int q, const int split, const __global float* xc, const coord di,
                     const coord dj, floatV* v) {
     const intV lane = laneIndices();
@@ -143,6 +144,7 @@ inline bool twoRuns(const Source* s, const int q, const int split, const __globa
     *v = out;
     return true;
 }
+#endif
 
 // Copies B's rows [k0, k0 + kc) into the panel. Each work-item gathers a contiguous run of rows, so it splits a
 // row index into its tap once and then steps it, instead of dividing per row.
