@@ -224,8 +224,9 @@ inline void fillPanel(const Source* s, __local float* panel, const int k0, const
 // rounding of K terms added one by one to a growing total left ten times PyTorch's error at K = 9 * 2048
 // (AccuracyDeviceTest). The totals live in local memory, so that only one block of accumulators is live in the
 // loop: a second block in registers spilled on AVX-512 (WPTM x WPTN = 24 vectors each) and cost about 10%.
-inline void accumulate(floatV acc[WPTM][WPTN], const __global float* arow[WPTM], const Source* src, const int K,
-                       __local float* panel, __local floatV* totals, const bool active) {
+inline void accumulate(const __global float* arow[WPTM], const Source* src, const int K, __local float* panel,
+                       __local floatV* totals, const bool active) {
+    floatV acc[WPTM][WPTN];
     for (int k0 = 0; k0 < K; k0 += KC) {
         const int kc = min(KC, K - k0);
 #ifdef PACKED
@@ -260,13 +261,6 @@ inline void accumulate(floatV acc[WPTM][WPTN], const __global float* arow[WPTM],
         }
         // The next slice overwrites the panel other work-items may still be reading.
         barrier(CLK_LOCAL_MEM_FENCE);
-    }
-#pragma unroll
-    for (int wm = 0; wm < WPTM; wm++) {
-#pragma unroll
-        for (int wn = 0; wn < WPTN; wn++) {
-            acc[wm][wn] = K > 0 ? totals[wm * WPTN + wn] : (floatV) 0.0f;
-        }
     }
 }
 
@@ -312,42 +306,39 @@ void sgemm(SGEMM_ARGS) {
     }
 #endif
 
-    floatV acc[WPTM][WPTN];
     __local floatV allTotals[THREADS * WPTM * WPTN];
     __local floatV* totals = allTotals + (get_local_id(1) * LOCAL_N + get_local_id(0)) * WPTM * WPTN;
 #ifdef IMPLICIT
-    accumulate(acc, arow, &src, K, panel, totals, active);
+    accumulate(arow, &src, K, panel, totals, active);
 #else
 #ifdef PACKED
     // pack's panels: this group's is K rows of PANEL contiguous floats, zero past N, so every copy is full.
     const Source src = {bb + (long) get_group_id(0) * K * PANEL, PANEL, PANEL, true};
-    accumulate(acc, arow, &src, K, panel, totals, active);
+    accumulate(arow, &src, K, panel, totals, active);
 #else
     // Decided per work-group, since every work-item of the group must reach the same barriers; a constant full
     // lets the interior groups' copy inline without per-lane checks.
     const int groupN = clamp(N - groupCol0, 0, PANEL);
     if (groupN == PANEL) {
         const Source src = {bb + groupCol0, ldb, groupN, true};
-        accumulate(acc, arow, &src, K, panel, totals, active);
+        accumulate(arow, &src, K, panel, totals, active);
     } else {
         const Source src = {bb + min(groupCol0, N), ldb, groupN, false};
-        accumulate(acc, arow, &src, K, panel, totals, active);
+        accumulate(arow, &src, K, panel, totals, active);
     }
 #endif
 #endif
 
+    // Run once per block, the epilogue reads the totals from local memory in rolled loops: unrolled, its WPTM x WPTN
+    // copies made most of the code a CPU runtime generates for each work-group size.
     __global float* c = OPERAND_AT(C, c, b, g) + col0;
-#pragma unroll
-    for (int wm = 0; wm < WPTM; wm++) {
-        if (row0 + wm >= M) {
-            break;
-        }
+    for (int wm = 0; wm < min(WPTM, M - row0); wm++) {
         const float bv = hasBias ? bias[g * M + row0 + wm] : 0.0f;
         __global float* crow = c + (long) (row0 + wm) * ldc;
         const __global float* rrow = residual + (crow - C);
-#pragma unroll
         for (int wn = 0; wn < WPTN; wn++) {
-            const floatV z = PLUS_RESIDUAL(addResidual, acc[wm][wn] + bv, loadB(rrow, wn, n, n == WIDTH));
+            const floatV sum = K > 0 ? totals[wm * WPTN + wn] : (floatV) 0.0f;
+            const floatV z = PLUS_RESIDUAL(addResidual, sum + bv, loadB(rrow, wn, n, n == WIDTH));
             const floatV v = ACTIVATE(z, actKind, actA, actB);
             if (n == WIDTH) {
                 vstoreV(v, 0, crow + wn * VW);
