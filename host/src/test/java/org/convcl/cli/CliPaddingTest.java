@@ -25,13 +25,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code --padding} in all its forms (P, PH,PW, T,B,L,R, same, valid) and its bad values, on the command line. */
 class CliPaddingTest extends CliFixture {
-    private Tensor input;
-    private Tensor weight;
+    private static final Tensor INPUT = Tensor.seeded(7).uniform(2, 3, 9, 8);
+    private static final Tensor WEIGHT = Tensor.seeded(8).uniform(4, 3, 4, 3);
 
     @BeforeEach
     void writeInputs() throws IOException {
-        input = written("x.npy", Tensor.seeded(7).uniform(2, 3, 9, 8));
-        weight = written("w.npy", Tensor.seeded(8).uniform(4, 3, 4, 3));
+        written("x.npy", INPUT);
+        written("w.npy", WEIGHT);
     }
 
     /** Devices to run on: the reference always, the default OpenCL device where there is one. */
@@ -55,9 +55,9 @@ class CliPaddingTest extends CliFixture {
         var r = CliTest.run("conv2d", "--input", path("x.npy"), "--weight", path("w.npy"), "--padding", padding,
                 "--device", device, "--output", path("y.npy"));
         assertEquals(0, r.status(), r.err());
-        var expected = Conv2dReference.conv2d(input, weight, null, params);
+        var expected = Conv2dReference.conv2d(INPUT, WEIGHT, null, params);
         var mismatch = Tolerance.FLOAT32.firstMismatch(Npy.read(dir.resolve("y.npy")), expected,
-                Magnitudes.conv2d(input, weight, null, params, null));
+                Magnitudes.conv2d(INPUT, WEIGHT, null, params, null));
         assertNull(mismatch, () -> String.valueOf(mismatch));
     }
 
@@ -69,14 +69,14 @@ class CliPaddingTest extends CliFixture {
                 "0,1,1,0", "--ceil-mode", "--device", device, "--output", path("max.npy"));
         assertEquals(0, max.status(), max.err());
         assertNull(Tolerance.EXACT.firstMismatch(Npy.read(dir.resolve("max.npy")),
-                PoolReference.maxPool2d(input, p).output()));
+                PoolReference.maxPool2d(INPUT, p).output()));
         var avg = CliTest.run("avgpool2d", "--input", path("x.npy"), "--kernel", "3", "--stride", "2", "--padding",
                 "0,1,1,0", "--ceil-mode", "--count-include-pad", "false", "--device", device, "--output",
                 path("avg.npy"));
         assertEquals(0, avg.status(), avg.err());
         assertNull(Tolerance.FLOAT32.firstMismatch(Npy.read(dir.resolve("avg.npy")),
-                PoolReference.avgPool2d(input, p.withCountIncludePad(false)),
-                Magnitudes.avgPool2d(input, p.withCountIncludePad(false))));
+                PoolReference.avgPool2d(INPUT, p.withCountIncludePad(false)),
+                Magnitudes.avgPool2d(INPUT, p.withCountIncludePad(false))));
     }
 
     /**

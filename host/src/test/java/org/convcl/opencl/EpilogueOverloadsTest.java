@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
  */
 class EpilogueOverloadsTest {
     private static final Conv2dParams SAME = Conv2dParams.DEFAULT.withPadding(1, 1);
+    private static final DeviceCase LAYER = DeviceCase.named("same padding").input(2, 3, 6, 5).filters(4, 3, 3)
+            .params(SAME).withBias().seed(1);
 
     @Test
     void optionalPartsRunOnTheDevice() {
-        var x = Tensor.seeded(1).uniform(2, 3, 6, 5);
-        var w = Tensor.seeded(2).uniform(4, 3, 3, 3);
-        var b = Tensor.seeded(3).uniform(4);
-        var r = Tensor.seeded(4).uniform(2, 4, 6, 5);
+        Tensor x = LAYER.input(), w = LAYER.weight(), b = LAYER.biasOrNull();
+        var r = Tensor.seeded(4).uniform(LAYER.shape().outputShape());
         try (var gpu = OpenClBackend.open(Devices.choose(null)); var verified = new VerifyingBackend(gpu)) {
             verified.conv2d(x, w, null, SAME, null, null);
             verified.conv2d(x, w, b, SAME, (Epilogue) null);
