@@ -91,10 +91,36 @@ public final class Sgemm {
         if (config instanceof SgemmConfig.Tiled t) {
             return tiled(t, device, size, bStrides, cStrides, false);
         }
+        var fitted = narrowedTo((SgemmConfig.Blocked) config, policy, size.cols());
         boolean packs = bStrides != null && policy.packRowGroups() > 0 && size.cols() > 0 && size.depth() > 0
-                && blocks(size.rows(), config.groupRows()) >= policy.packRowGroups()
-                && packedFloats(config, size) * Float.BYTES <= device.maxAllocBytes();
-        return new Choice(config, packs, config.workGroups(size.rows(), size.cols(), products(size)), false);
+                && blocks(size.rows(), fitted.groupRows()) >= policy.packRowGroups()
+                && packedFloats(fitted, size) * Float.BYTES <= device.maxAllocBytes();
+        return new Choice(fitted, packs, fitted.workGroups(size.rows(), size.cols(), products(size)), false);
+    }
+
+    /**
+     * The blocked configuration with the number of vectors a work-item takes along N that pads {@code cols} columns
+     * least, where {@link ConvPolicy#narrowPercent} says that saves enough; the configured one otherwise.
+     */
+    static SgemmConfig.Blocked narrowedTo(SgemmConfig.Blocked configured, ConvPolicy policy, long cols) {
+        if (policy.narrowPercent() == 0 || cols <= 0) {
+            return configured;
+        }
+        var best = configured;
+        for (int wptn = configured.wptn() - 1; wptn >= 1; wptn--) {
+            var narrower = new SgemmConfig.Blocked(configured.wptm(), configured.vw(), wptn, configured.localN(),
+                    configured.localM(), configured.kc());
+            if (padded(narrower, cols) < padded(best, cols)) {
+                best = narrower;
+            }
+        }
+        return 100.0 * padded(best, cols) <= policy.narrowPercent() * (double) padded(configured, cols) ? best
+                : configured;
+    }
+
+    /** The columns a launch computes, each work-group a whole panel. */
+    private static long padded(SgemmConfig config, long cols) {
+        return blocks(cols, config.groupColumns()) * config.groupColumns();
     }
 
     /**

@@ -52,22 +52,30 @@ import java.util.regex.Pattern;
  *                           gathered value and stored vector and may narrow the vectors (VWN must divide an image's
  *                           pixels), so savings under a tenth are left alone. CPUs: 0, their blocked kernel takes the
  *                           batch along z only and needs no count of work-groups to fill its cores.
+ * @param narrowPercent      the blocked SGEMM gives each work-item fewer vectors of columns (WPTN) where the fewest
+ *                           that pad the columns least compute at most this percent of the configured launch's
+ *                           multiply-adds, padding to whole panels included; 0 never narrows. CPUs: 75, measured on
+ *                           ResNet-50's 1x1 layer with 2048 channels on 7x7 images (49 pixels in 96 padded columns at
+ *                           WPTN=3, 64 at WPTN=2: 0.6x the time at WPTN=2); a narrower block loads more per
+ *                           multiply-add, so savings under a quarter are left alone. GPUs: 0, their tiled kernel is
+ *                           sized by {@link GpuDefaults#sizedTo}.
  */
 public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                          int winogradChannels, int gatheredHeights, int winogradCacheShare, int winogradChunkTiles,
-                         int packRowGroups, int foldPercent) {
-    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 50, 256, 64, 4, 8, 512, 4, 0);
-    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4, 90);
+                         int packRowGroups, int foldPercent, int narrowPercent) {
+    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 50, 256, 64, 4, 8, 512, 4, 0, 75);
+    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4, 90, 0);
     private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\d{1,18})");
 
     /** Checks every value. */
     public ConvPolicy {
         if (tinyLayerFlops < 0 || fewFilters < 0 || shallowDepth < 0 || winogradTiles < 1 || winogradChannels < 0
                 || gatheredHeights < 1 || gatheredHeights > 64 || winogradCacheShare < 0 || winogradChunkTiles < 0
-                || packRowGroups < 0 || foldPercent < 0 || foldPercent > 100) {
+                || packRowGroups < 0 || foldPercent < 0 || foldPercent > 100 || narrowPercent < 0
+                || narrowPercent > 100) {
             throw new IllegalArgumentException("conv policy: values out of range in " + encode(tinyLayerFlops,
                     fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights, winogradCacheShare,
-                    winogradChunkTiles, packRowGroups, foldPercent));
+                    winogradChunkTiles, packRowGroups, foldPercent, narrowPercent));
         }
     }
 
@@ -79,7 +87,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
     /** One line of {@code NAME=value} pairs, which {@link #parse} reads back. */
     public String encode() {
         return encode(tinyLayerFlops, fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights,
-                winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent);
+                winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent);
     }
 
     /**
@@ -102,7 +110,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 narrow(values, "SHALLOW_DEPTH"), values.get("WINOGRAD_TILES"), narrow(values, "WINOGRAD_CHANNELS"),
                 narrow(values, "GATHERED_HEIGHTS"), narrow(values, "WINOGRAD_CACHE_SHARE"),
                 narrow(values, "WINOGRAD_CHUNK_TILES"), narrow(values, "PACK_ROW_GROUPS"),
-                narrow(values, "FOLD_PERCENT"));
+                narrow(values, "FOLD_PERCENT"), narrow(values, "NARROW_PERCENT"));
     }
 
     private static int narrow(Map<String, Long> values, String name) {
@@ -124,10 +132,11 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
 
     private static String encode(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                                  int winogradChannels, int gatheredHeights, int winogradCacheShare,
-                                 int winogradChunkTiles, int packRowGroups, int foldPercent) {
+                                 int winogradChunkTiles, int packRowGroups, int foldPercent, int narrowPercent) {
         return "TINY_LAYER_FLOPS=" + tinyLayerFlops + " FEW_FILTERS=" + fewFilters + " SHALLOW_DEPTH=" + shallowDepth
                 + " WINOGRAD_TILES=" + winogradTiles + " WINOGRAD_CHANNELS=" + winogradChannels + " GATHERED_HEIGHTS="
                 + gatheredHeights + " WINOGRAD_CACHE_SHARE=" + winogradCacheShare + " WINOGRAD_CHUNK_TILES="
-                + winogradChunkTiles + " PACK_ROW_GROUPS=" + packRowGroups + " FOLD_PERCENT=" + foldPercent;
+                + winogradChunkTiles + " PACK_ROW_GROUPS=" + packRowGroups + " FOLD_PERCENT=" + foldPercent
+                + " NARROW_PERCENT=" + narrowPercent;
     }
 }

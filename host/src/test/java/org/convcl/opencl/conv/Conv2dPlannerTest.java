@@ -55,6 +55,19 @@ class Conv2dPlannerTest {
     }
 
     @Test
+    void cpuWorkItemsTakeFewerVectorsWhereThatPadsSmallImagesFarLess() {
+        var pointwise7 = shape(8, 2048, 7, 512, 1, Conv2dParams.DEFAULT);
+        // 49 pixels an image: 96 columns in panels of three 16-wide vectors, 64 in panels of two.
+        assertEquals(new SgemmConfig.Blocked(8, 16, 2, 1, 8, 128), automatic(CPU, BLOCKED).forward(pointwise7).sgemm());
+        // 196 pixels: 240 columns, 208 in panels of one vector, a saving under a quarter; 3136 pixels: 3168.
+        assertEquals(BLOCKED, automatic(CPU, BLOCKED).forward(shape(8, 256, 14, 1024, 1, Conv2dParams.DEFAULT)).sgemm());
+        assertEquals(BLOCKED, automatic(CPU, BLOCKED).forward(shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT)).sgemm());
+        assertEquals(BLOCKED, withPolicy(CPU, BLOCKED, "NARROW_PERCENT=0").forward(pointwise7).sgemm());
+        // GPUs size their tiled kernel's tiles instead.
+        assertEquals(BLOCKED, automatic(GPU, BLOCKED).forward(pointwise7).sgemm());
+    }
+
+    @Test
     void gpuDevicesTakeTheImplicitGemmAndPinnedIm2colChunksToTheBudget() {
         var s = shape(4, 64, 28, 64, 3, SAME);
         var plan = automatic(GPU, TILED).forward(s);
