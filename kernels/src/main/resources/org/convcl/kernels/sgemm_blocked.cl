@@ -329,13 +329,14 @@ void sgemm(SGEMM_ARGS) {
 #endif
 #endif
 
-    // Run once per block, the epilogue reads the totals from local memory in rolled loops: unrolled, its WPTM x WPTN
-    // copies made most of the code a CPU runtime generates for each work-group size.
+    // Run once per block, the epilogue reads the totals from local memory in a loop over the block's rows: unrolled
+    // over them too, its WPTM x WPTN copies made most of the code a CPU runtime generates for each work-group size.
     __global float* c = OPERAND_AT(C, c, b, g) + col0;
     for (int wm = 0; wm < min(WPTM, M - row0); wm++) {
         const float bv = hasBias ? bias[g * M + row0 + wm] : 0.0f;
         __global float* crow = c + (long) (row0 + wm) * ldc;
         const __global float* rrow = residual + (crow - C);
+#pragma unroll
         for (int wn = 0; wn < WPTN; wn++) {
             const floatV sum = K > 0 ? totals[wm * WPTN + wn] : (floatV) 0.0f;
             const floatV z = PLUS_RESIDUAL(addResidual, sum + bv, loadB(rrow, wn, n, n == WIDTH));
