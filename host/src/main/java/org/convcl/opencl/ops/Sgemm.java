@@ -102,7 +102,7 @@ public final class Sgemm {
      * The blocked configuration with the number of vectors a work-item takes along N that pads {@code cols} columns
      * least, where {@link ConvPolicy#narrowPercent} says that saves enough; the configured one otherwise.
      */
-    static SgemmConfig.Blocked narrowedTo(SgemmConfig.Blocked configured, ConvPolicy policy, long cols) {
+    private static SgemmConfig.Blocked narrowedTo(SgemmConfig.Blocked configured, ConvPolicy policy, long cols) {
         if (policy.narrowPercent() == 0 || cols <= 0) {
             return configured;
         }
