@@ -3,6 +3,7 @@ package org.convcl.opencl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** conv2d on the default OpenCL device against the plain reference. */
 class Conv2dDeviceTest extends SharedDevice {
@@ -451,6 +453,32 @@ class Conv2dDeviceTest extends SharedDevice {
                         assertNoStrayWrites(cl, conv, c, toleranceOf(path, Tolerance.FLOAT32));
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * The direct kernel with runs of 8 and of 16 pixels, whichever this machine's SIMD width picks: planned as for a CPU
+     * whose registers hold that many floats, run here. Rows wider than a run, a partial last run, stride 2 across the
+     * padding, a 5x5 window and groups.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {8, 16})
+    void theDirectKernelRunsAtEitherVectorWidth(int width) {
+        var device = Devices.choose(null);
+        var planned = FakeDevices.asCpu(device, width);
+        var options = BackendOptions.defaultsFor(device).withPath(Conv2dPath.DIRECT);
+        try (var cl = new ClContext(device); var conv = new Convolutions(cl, options.planner(planned), null, false)) {
+            for (var c : List.of(
+                    DeviceCase.named("depthwise wide rows").input(2, 3, 6, 37).filters(3, 3, 3)
+                            .params(P.withGroups(3).withPadding(1, 1)).withBias().seed(91),
+                    DeviceCase.named("depthwise 5x5 stride 2").input(1, 4, 13, 71).filters(4, 5, 5)
+                            .params(P.withGroups(4).withStride(2, 2).withPadding(2, 2)).seed(92),
+                    DeviceCase.named("grouped planes").input(2, 4, 5, 40).filters(8, 3, 3)
+                            .params(P.withGroups(2).withPadding(1, 1)).withBias().seed(93))) {
+                var plan = options.planner(planned).forward(c.shape()).describe();
+                assertTrue(plan.contains("VW=" + width), plan);
+                assertNoStrayWrites(cl, conv, c, Tolerance.FLOAT32);
             }
         }
     }

@@ -17,6 +17,16 @@ public final class FakeDevices {
         return device("cpu", floatVectorWidth, 512 << 10);
     }
 
+    /**
+     * {@code device} as a CPU whose SIMD registers hold {@code floatVectorWidth} floats, for a planner whose plans then
+     * run on {@code device} itself: the choices that follow the SIMD width, whatever this machine's is.
+     */
+    public static DeviceInfo asCpu(DeviceInfo d, int floatVectorWidth) {
+        return new DeviceInfo(d.index(), d.platformName(), d.name(), d.vendor(), "cpu", d.version(), d.driverVersion(),
+                d.computeUnits(), d.globalMemBytes(), d.maxAllocBytes(), d.localMemBytes(), d.maxWorkGroupSize(),
+                d.maxWorkItemSizes(), d.maxParameterBytes(), floatVectorWidth, d.globalCacheBytes());
+    }
+
     /** A GPU of no known vendor family, with 64 KiB of local memory. */
     public static DeviceInfo gpu() {
         return device("gpu", 1, 64 << 10);

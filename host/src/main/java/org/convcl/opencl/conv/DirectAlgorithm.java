@@ -3,7 +3,6 @@ package org.convcl.opencl.conv;
 import java.util.List;
 import org.convcl.Conv2dShape;
 import org.convcl.opencl.ops.DirectConv2d;
-import org.convcl.opencl.tuning.GpuDefaults;
 
 /**
  * One kernel and no column matrix ({@code direct_conv2d.cl}): every shape, chosen for depthwise layers, layers too
@@ -23,8 +22,7 @@ final class DirectAlgorithm implements ConvAlgorithm {
 
     @Override
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
-        return new Conv2dPlan(s, this, null, List.of(), 0, DirectConv2d.choose(s,
-                GpuDefaults.minWorkGroups(context.device())), false);
+        return new Conv2dPlan(s, this, null, List.of(), 0, DirectConv2d.choose(s, context.device()), false);
     }
 
     @Override

@@ -5,6 +5,8 @@ import org.convcl.kernels.Program;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
+import org.convcl.opencl.device.DeviceInfo;
+import org.convcl.opencl.tuning.DeviceClass;
 import org.convcl.opencl.tuning.GpuDefaults;
 
 /**
@@ -31,13 +33,15 @@ public final class DirectConv2d {
      *
      * @param planesPerItem output planes per work-item (KB)
      * @param rowsPerItem   output rows per work-item (RB)
+     * @param runWidth      output pixels of a row per vector (VW, {@link #runWidth})
      * @param fixedWindow   whether the window is built in as constants
      * @param workGroups    how many work-groups the launch has
      */
-    public record Choice(int planesPerItem, int rowsPerItem, boolean fixedWindow, long workGroups) {
+    public record Choice(int planesPerItem, int rowsPerItem, int runWidth, boolean fixedWindow, long workGroups) {
         @Override
         public String toString() {
-            return "KB=" + planesPerItem + " RB=" + rowsPerItem + (fixedWindow ? ", fixed window" : "");
+            return "KB=" + planesPerItem + " RB=" + rowsPerItem + " VW=" + runWidth + (fixedWindow ? ", fixed window"
+                    : "");
         }
     }
 
@@ -57,37 +61,56 @@ public final class DirectConv2d {
         // The kernel counts work-items along the output planes in 32 bits.
         Launch.requireInt("direct kernel: output planes (N*K)", (long) s.n() * s.k());
         String window = choice.fixedWindow() ? " -DWINDOW_K=" + s.kh() + " -DWINDOW_S=" + s.params().strideH() : "";
-        String defines = PixelRuns.DEFINES + " -DLOCAL_Y=" + LOCAL_Y + " -DKB=" + planesPerItem + " -DRB=" + rowsPerItem
-                + window + epilogue.defines();
+        String defines = PixelRuns.defines(choice.runWidth()) + " -DLOCAL_Y=" + LOCAL_Y + " -DKB=" + planesPerItem
+                + " -DRB=" + rowsPerItem + window + epilogue.defines();
         var kernel = cl.kernel(Program.DIRECT_CONV2D, "direct", defines);
         var launch = epilogue.arguments(new Launch(cl, kernel, "direct").buffer(x).buffer(w).optional(bias, w), w)
                 .buffer(y).i32(s.n()).i32(s.c()).i32(s.k()).i32(s.groups());
-        ConvGeometry.window(launch, s).i32(s.oh()).i32(s.ow()).enqueue(global(s, planesPerItem, rowsPerItem), LOCAL);
+        ConvGeometry.window(launch, s).i32(s.oh()).i32(s.ow()).enqueue(global(s, choice), LOCAL);
     }
 
     private static final long[] LOCAL = {PixelRuns.LOCAL_X, LOCAL_Y};
 
-    private static long[] global(Conv2dShape s, int planesPerItem, int rowsPerItem) {
-        return new long[] {Launch.roundUp((s.oh() + rowsPerItem - 1L) / rowsPerItem * PixelRuns.perRow(s), LOCAL[0]),
-            Launch.roundUp((long) s.n() * s.k() / planesPerItem, LOCAL[1])};
+    private static long[] global(Conv2dShape s, Choice choice) {
+        return global(s, choice.planesPerItem(), choice.rowsPerItem(), choice.runWidth());
+    }
+
+    private static long[] global(Conv2dShape s, int planesPerItem, int rowsPerItem, int runWidth) {
+        return new long[] {Launch.roundUp((s.oh() + rowsPerItem - 1L) / rowsPerItem * PixelRuns.perRow(s, runWidth),
+                LOCAL[0]), Launch.roundUp((long) s.n() * s.k() / planesPerItem, LOCAL[1])};
     }
 
     /**
-     * The kernel's choices for {@code s}: fewer rows per work-item where that many would launch fewer than
-     * {@code minWorkGroups} work-groups (a GPU's, see {@link GpuDefaults#minWorkGroups}), down to one.
+     * The kernel's choices for {@code s} on {@code device}: runs of {@link #runWidth} pixels, and fewer rows per
+     * work-item where that many would launch fewer than a GPU's {@link GpuDefaults#minWorkGroups}, down to one.
      */
-    public static Choice choose(Conv2dShape s, long minWorkGroups) {
-        int planes = planesPerItem(s.kPerGroup());
-        int rows = rowsPerItem(planes);
-        while (rows > 1 && workGroups(s, planes, rows) < minWorkGroups) {
-            rows /= 2;
-        }
-        return new Choice(planes, rows, fixedWindow(s), workGroups(s, planes, rows));
+    public static Choice choose(Conv2dShape s, DeviceInfo device) {
+        return choose(s, GpuDefaults.minWorkGroups(device), runWidth(device));
     }
 
-    private static long workGroups(Conv2dShape s, int planesPerItem, int rowsPerItem) {
-        long[] global = global(s, planesPerItem, rowsPerItem);
+    static Choice choose(Conv2dShape s, long minWorkGroups, int runWidth) {
+        int planes = planesPerItem(s.kPerGroup());
+        int rows = rowsPerItem(planes);
+        while (rows > 1 && workGroups(s, planes, rows, runWidth) < minWorkGroups) {
+            rows /= 2;
+        }
+        return new Choice(planes, rows, runWidth, fixedWindow(s), workGroups(s, planes, rows, runWidth));
+    }
+
+    private static long workGroups(Conv2dShape s, int planesPerItem, int rowsPerItem, int runWidth) {
+        long[] global = global(s, planesPerItem, rowsPerItem, runWidth);
         return global[0] / LOCAL[0] * (global[1] / LOCAL[1]);
+    }
+
+    /**
+     * Output pixels a vector holds: 16 on a CPU whose SIMD registers hold 16 floats (AVX-512), where the bench's
+     * depthwise layers took 0.66x (stride 2, 112 pixels wide) and 0.85x (28 wide) the time they took with 8, and its
+     * 5x5 layer on one channel 0.87x (POCL on Zen 5); {@link PixelRuns#VW} elsewhere, as pooling and im2col keep, which
+     * were slower at 16.
+     */
+    static int runWidth(DeviceInfo device) {
+        return DeviceClass.of(device) == DeviceClass.CPU && device.preferredFloatVectorWidth() >= 16 ? 16
+                : PixelRuns.VW;
     }
 
     /**

@@ -11,14 +11,24 @@ final class PixelRuns {
     /** Output pixels per work-item, and work-items per group along the runs. */
     static final int VW = 8;
     static final int LOCAL_X = 32;
-    static final String DEFINES = "-DVW=" + VW + " -DLOCAL_X=" + LOCAL_X;
+    static final String DEFINES = defines(VW);
 
     private PixelRuns() {
     }
 
     /** Runs per output row; the last may be partial. */
     static long perRow(Conv2dShape s) {
-        return (s.ow() + VW - 1) / VW;
+        return perRow(s, VW);
+    }
+
+    /** Runs of {@code width} pixels per output row. */
+    static long perRow(Conv2dShape s, int width) {
+        return (s.ow() + width - 1) / width;
+    }
+
+    /** The build settings with runs of {@code width} pixels. */
+    static String defines(int width) {
+        return "-DVW=" + width + " -DLOCAL_X=" + LOCAL_X;
     }
 
     /** Refuses a device that cannot run work-groups of LOCAL_X x localY work-items. */

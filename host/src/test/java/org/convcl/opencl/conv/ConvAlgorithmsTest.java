@@ -55,7 +55,7 @@ class ConvAlgorithmsTest {
     @Test
     void plansDescribeEveryLaunchTimeChoice() {
         var depthwise = shape(8, 256, 28, 256, 3, Conv2dParams.DEFAULT.withPadding(1, 1).withGroups(256));
-        assertEquals("DIRECT, KB=1 RB=8, fixed window", ConvAlgorithms.DIRECT.plan(depthwise, CPU).describe());
+        assertEquals("DIRECT, KB=1 RB=8 VW=16, fixed window", ConvAlgorithms.DIRECT.plan(depthwise, CPU).describe());
         var pointwise = shape(2, 256, 14, 1024, 1, Conv2dParams.DEFAULT);
         assertTrue(ConvAlgorithms.POINTWISE.plan(pointwise, CPU).describe().endsWith("KC=128, B packed"),
                 "1024 rows are 16 row-groups: B is packed");

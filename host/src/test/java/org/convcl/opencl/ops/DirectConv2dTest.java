@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
+import org.convcl.opencl.FakeDevices;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,6 +21,15 @@ class DirectConv2dTest {
     @CsvSource({"1, 8", "2, 4", "4, 2", "8, 1"})
     void aWorkItemTakesRowsUntilItHasEightAccumulators(int planesPerItem, int expected) {
         assertEquals(expected, DirectConv2d.rowsPerItem(planesPerItem));
+    }
+
+    @Test
+    void runsHoldWhatTheSimdRegistersOfACpuHoldUpToSixteenAndEightElsewhere() {
+        assertEquals(16, DirectConv2d.runWidth(FakeDevices.cpu(16)));
+        assertEquals(8, DirectConv2d.runWidth(FakeDevices.cpu(8)));
+        assertEquals(8, DirectConv2d.runWidth(FakeDevices.cpu(4)));
+        assertEquals(8, DirectConv2d.runWidth(FakeDevices.gpu()));
+        assertEquals(8, DirectConv2d.runWidth(FakeDevices.amd()));
     }
 
     @ParameterizedTest(name = "{0}x{1} stride {2}x{3} dilation {4}: built in {5}")
