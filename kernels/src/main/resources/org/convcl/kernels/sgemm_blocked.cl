@@ -100,9 +100,9 @@ inline floatV gatherB(const Source* s, const int q, const int c, const int i, co
     return vloadV(0, lanes);
 }
 
-// At unit stride along the width (UNIT_STRIDE_W, which the host sets there: a program of its own, so that other
+// At stride 1 or 2 along the width (TWO_RUNS, which the host sets there: a program of its own, so that other
 // strides keep the smaller gather), a panel vector across output rows or into the padding is loaded in runs.
-#if defined(UNIT_STRIDE_W) && !defined(WIDE_WINDOW)
+#if defined(TWO_RUNS) && !defined(WIDE_WINDOW)
 // The lanes of panel vector q in its first output row when all its columns are valid and lie in at most two output
 // rows (VW where it lies in one), else 0. Kept in the caller's private array rather than in Source, which lives
 // across the group's barriers.
@@ -117,29 +117,31 @@ inline int firstRowLanes(const Source* s, const int q) {
 }
 
 // The VW pixels of panel vector q for B's row at input offsets (di, dj) from the window origins, as at most two
-// contiguous loads, one per output row the vector spans, with the lanes in the zero padding set to 0; false where a
-// load would leave the channel's plane, for gatherB to take. Without it, a vector spanning two output rows (OW not a
-// multiple of VW) or touching the padding left or right takes gatherB's lane-by-lane path.
+// loads, one per output row the vector spans (contiguous at stride 1, the even lanes of a double-width load at
+// stride 2), with the lanes in the zero padding set to 0; false where a load would leave the channel's plane, for
+// gatherB to take. Without it, a vector spanning two output rows (OW not a multiple of VW) or touching the padding
+// left or right takes gatherB's lane-by-lane path.
 inline bool twoRuns(const Source* s, const int q, const int split, const __global float* xc, const coord di,
                     const coord dj, floatV* v) {
     const intV lane = laneIndices();
     const long plane = (long) s->H * s->W;
     floatV out = (floatV) 0.0f;
     // Lanes [0, split) lie in the first output row, [split, VW) in the next, whose window origins start at lane
-    // split's; each run is loaded as VW floats from where its lane 0 would lie.
+    // split's; each run is loaded from where its lane 0 would lie, SW columns a lane.
     for (int part = 0; part < (split < VW ? 2 : 1); part++) {
         const int lane0 = part == 0 ? 0 : split;
         const coord ih = s->ih0[q * VW + lane0] + di;
         if (ih < 0 || ih >= s->H) {
             continue;
         }
-        const long at = (long) ih * s->W + s->iw0[q * VW + lane0] + dj - lane0;
-        if (at < 0 || at + VW > plane) {
+        const int iw0 = s->iw0[q * VW + lane0] + dj - s->SW * lane0;
+        const long at = (long) ih * s->W + iw0;
+        if (at < 0 || at + s->SW * VW > plane) {
             return false;
         }
-        const intV iw = (intV) (s->iw0[q * VW + lane0] + dj - lane0) + lane;
+        const intV iw = (intV) iw0 + s->SW * lane;
         const intV mine = (part == 0 ? lane < split : lane >= split) & (iw >= 0) & (iw < s->W);
-        out = select(out, vloadV(0, xc + at), mine);
+        out = select(out, s->SW == 1 ? vloadV(0, xc + at) : vloadEvensV(xc + at), mine);
     }
     *v = out;
     return true;
@@ -156,7 +158,7 @@ inline void fillPanel(const Source* s, __local float* panel, const int k0, const
     if (r0 >= r1) {
         return;
     }
-#if defined(UNIT_STRIDE_W) && !defined(WIDE_WINDOW)
+#if defined(TWO_RUNS) && !defined(WIDE_WINDOW)
     int split[PANEL_VECS];
     for (int q = 0; q < PANEL_VECS; q++) {
         split[q] = firstRowLanes(s, q);
@@ -180,7 +182,7 @@ inline void fillPanel(const Source* s, __local float* panel, const int k0, const
             else if (inRow && s->SW == 2 && iw + 2 * VW <= s->W) {
                 v = vloadEvensV(xr);
             }
-#if defined(UNIT_STRIDE_W) && !defined(WIDE_WINDOW)
+#if defined(TWO_RUNS) && !defined(WIDE_WINDOW)
             // A vector across two output rows or into the padding left or right: two loads at most.
             else if (!(split[q] > 0 && twoRuns(s, q, split[q], s->x + (long) t.c * s->H * s->W, (coord) t.i * s->DH,
                                                (coord) t.j * s->DW, &v))) {

@@ -55,13 +55,12 @@ final class ImplicitGemmAlgorithm implements ConvAlgorithm {
     }
 
     /**
-     * 64-bit window terms where the padded extent needs them; for the blocked kernel at stride 1 along the width, the
-     * gather that loads a vector spanning two output rows, or reaching into the padding, in two runs.
+     * 64-bit window terms where the padded extent needs them; for the blocked kernel at stride 1 or 2 along the width,
+     * the gather that loads a vector spanning two output rows, or reaching into the padding, in two runs.
      */
     private static String defines(Conv2dPlan plan) {
-        boolean unitStride = plan.shape().params().strideW() == 1
-                && plan.gemm().config() instanceof SgemmConfig.Blocked;
-        return (plan.wideWindow() ? " -DWIDE_WINDOW" : "") + (unitStride ? " -DUNIT_STRIDE_W" : "");
+        boolean twoRuns = plan.shape().params().strideW() <= 2 && plan.gemm().config() instanceof SgemmConfig.Blocked;
+        return (plan.wideWindow() ? " -DWIDE_WINDOW" : "") + (twoRuns ? " -DTWO_RUNS" : "");
     }
 
     private static Sgemm.Size size(Conv2dShape s) {
