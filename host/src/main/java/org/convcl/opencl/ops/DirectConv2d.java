@@ -2,10 +2,10 @@ package org.convcl.opencl.ops;
 
 import org.convcl.Conv2dShape;
 import org.convcl.kernels.Program;
+import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
-import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.tuning.DeviceClass;
 import org.convcl.opencl.tuning.GpuDefaults;
 
