@@ -12,16 +12,22 @@ import org.convcl.opencl.tuning.FindDatabase;
 /**
  * Find mode, as MIOpen's: the first time a conv2d problem runs, every applicable algorithm is timed on the call's own
  * buffers and the fastest is kept, in memory and in the {@link FindDatabase}, so that later calls (and later
- * processes) plan it without timing. Each candidate runs once untimed (its programs build, its workspaces grow),
- * then once timed and, where that run was quick, up to {@link #TIMED_RUNS} times in all, and its best time counts. Every candidate writes the whole output, and
- * the winner runs last, so the call's result is the winner's.
+ * processes) plan it without timing. Each candidate runs once untimed (its programs build, its workspaces grow) and
+ * once timed; the quick ones are then timed again in rounds, each round running every quick candidate once, and
+ * each candidate's best time counts. Every candidate writes the whole output, and the winner runs last, so the call's
+ * result is the winner's.
  */
 final class AlgorithmFinder {
     /**
-     * Timed runs of a candidate whose first timed run took under {@link #QUICK_NANOS}; slower ones are timed once.
-     * Judged by a timed run, not the untimed one, whose program builds would make every candidate slow.
+     * Candidates whose first timed run took under {@link #QUICK_NANOS} are timed again, in rounds: at least
+     * {@link #MIN_ROUNDS}, and more, up to {@link #MAX_ROUNDS}, until the rounds take about {@link #ROUNDS_NANOS}.
+     * A layer of a tenth of a millisecond is otherwise decided by thread wake-ups and by the host code's warm-up,
+     * which favoured whichever candidate ran last: the first candidates ran colder Java. Rounds give every candidate
+     * the same warm-up and enough runs for a best time. Slower candidates are timed once.
      */
-    static final int TIMED_RUNS = 3;
+    static final int MIN_ROUNDS = 3;
+    static final int MAX_ROUNDS = 50;
+    static final long ROUNDS_NANOS = 20_000_000;
     static final long QUICK_NANOS = 20_000_000;
     private static final System.Logger LOG = System.getLogger("org.convcl.find");
 
@@ -72,38 +78,36 @@ final class AlgorithmFinder {
     void find(Conv2dShape s, PlanContext context, ConvResources resources, ConvOperands io) {
         long start = System.nanoTime();
         List<String> report = new ArrayList<>();
-        Conv2dPlan best = null;
+        List<Candidate> candidates = new ArrayList<>();
         Conv2dPlan lastRun = null;
-        long bestNanos = Long.MAX_VALUE;
         for (var algorithm : ConvAlgorithms.all()) {
             if (algorithm.whyNot(s, context) != null) {
                 continue;
             }
-            Conv2dPlan plan;
-            long nanos;
             try {
-                plan = algorithm.plan(s, context);
+                var plan = algorithm.plan(s, context);
                 lastRun = null;
-                nanos = time(plan, resources, io);
+                run(plan, resources, io);
+                candidates.add(new Candidate(plan, run(plan, resources, io)));
                 lastRun = plan;
             } catch (IllegalArgumentException e) {
                 // Its workspace does not fit the budget, or its chunks the column budget: not a candidate here.
                 report.add(ConvAlgorithms.idOf(algorithm) + " skipped (" + e.getMessage() + ")");
-                continue;
             }
-            report.add(ConvAlgorithms.idOf(algorithm) + String.format(" %.3f ms", nanos / 1e6));
-            if (nanos < bestNanos) {
-                bestNanos = nanos;
-                best = plan;
-            }
+        }
+        lastRun = timeQuickOnesAgain(candidates, resources, io, lastRun);
+        Candidate best = null;
+        for (var c : candidates) {
+            report.add(ConvAlgorithms.idOf(c.plan.algorithm()) + String.format(" %.3f ms", c.bestNanos / 1e6));
+            best = best == null || c.bestNanos < best.bestNanos ? c : best;
         }
         if (best == null) {
             throw new IllegalArgumentException("input: no conv2d algorithm can run " + problem(s) + " here: " + report);
         }
-        if (best != lastRun) {
-            best.algorithm().forward(best, resources, io);
+        if (best.plan != lastRun) {
+            best.plan.algorithm().forward(best.plan, resources, io);
         }
-        String id = ConvAlgorithms.idOf(best.algorithm());
+        String id = ConvAlgorithms.idOf(best.plan.algorithm());
         found.put(problem(s), id);
         database.store(cl.device(), problem(s), id);
         long spent = System.nanoTime() - start;
@@ -112,15 +116,31 @@ final class AlgorithmFinder {
                 cl.device().name(), String.join(", ", report), id, spent / 1e6));
     }
 
-    /** The best of the timed runs, after one untimed run. */
-    private long time(Conv2dPlan plan, ConvResources resources, ConvOperands io) {
-        run(plan, resources, io);
-        long first = run(plan, resources, io);
-        long best = first;
-        for (int i = 1; i < (first < QUICK_NANOS ? TIMED_RUNS : 1); i++) {
-            best = Math.min(best, run(plan, resources, io));
+    /** A plan and its best time so far. */
+    private static final class Candidate {
+        final Conv2dPlan plan;
+        long bestNanos;
+
+        Candidate(Conv2dPlan plan, long firstNanos) {
+            this.plan = plan;
+            this.bestNanos = firstNanos;
         }
-        return best;
+    }
+
+    /** Times the quick candidates again in rounds (see {@link #MIN_ROUNDS}); returns the plan that ran last. */
+    private Conv2dPlan timeQuickOnesAgain(List<Candidate> candidates, ConvResources resources, ConvOperands io,
+                                          Conv2dPlan lastRun) {
+        List<Candidate> quick = candidates.stream().filter(c -> c.bestNanos < QUICK_NANOS).toList();
+        long perRound = quick.stream().mapToLong(c -> c.bestNanos).sum();
+        long rounds = quick.isEmpty() ? 0
+                : Math.min(MAX_ROUNDS, Math.max(MIN_ROUNDS, ROUNDS_NANOS / Math.max(1, perRound)));
+        for (long round = 1; round < rounds; round++) {
+            for (var c : quick) {
+                c.bestNanos = Math.min(c.bestNanos, run(c.plan, resources, io));
+                lastRun = c.plan;
+            }
+        }
+        return lastRun;
     }
 
     private long run(Conv2dPlan plan, ConvResources resources, ConvOperands io) {
