@@ -57,6 +57,11 @@ class Conv2dDeviceTest extends SharedDevice {
     private static final List<Pinned> PINNED = new ArrayList<>();
     /** The pointwise and implicit GEMM paths on the tiled kernel with the batch folded into N ({@link #folding}). */
     private static final List<Pinned> FOLDED = new ArrayList<>();
+    /**
+     * The implicit GEMM on the blocked kernel with its taps tabulated from one channel up: the planner tabulates only
+     * where many channels share each tap, which no awkward shape has.
+     */
+    private static final List<Pinned> TABULATED = new ArrayList<>();
 
     @BeforeAll
     static void openPinnedPaths() {
@@ -71,6 +76,10 @@ class Conv2dDeviceTest extends SharedDevice {
         for (var path : FOLDING_PATHS) {
             FOLDED.add(new Pinned(path, folding.sgemm(), OpenClBackend.open(d, folding.withPath(path))));
         }
+        var blocks = defaults.sgemm() instanceof SgemmConfig.Blocked ? defaults.sgemm() : CPU_BLOCKS;
+        TABULATED.add(new Pinned(Conv2dPath.IMPLICIT_GEMM, blocks, OpenClBackend.open(d, defaults.withSgemm(blocks)
+                .withPath(Conv2dPath.IMPLICIT_GEMM)
+                .withPolicy(ConvPolicy.parse("TAP_TABLE_CHANNELS=1", defaults.policy())))));
     }
 
     /** The paths whose GEMM can take the batch along N. */
@@ -110,6 +119,8 @@ class Conv2dDeviceTest extends SharedDevice {
     static void closePinnedPaths() {
         PINNED.forEach(p -> p.backend().close());
         PINNED.clear();
+        TABULATED.forEach(p -> p.backend().close());
+        TABULATED.clear();
         FOLDED.forEach(p -> p.backend().close());
         FOLDED.clear();
     }
@@ -320,6 +331,21 @@ class Conv2dDeviceTest extends SharedDevice {
     @MethodSource("awkwardCases")
     void awkwardShapesMatchTheReference(DeviceCase c) {
         assertEveryPathMatches(c, Tolerance.FLOAT32);
+    }
+
+    /**
+     * The tabulated gather wherever the planner can choose it (stride 1 or 2 along the width, at most 64 taps), each
+     * checked to tabulate: the awkward shapes' edges are where a tap's runs leave the image or span two output rows.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("awkwardCases")
+    void awkwardShapesMatchTheReferenceWithTapsTabulated(DeviceCase c) {
+        var s = c.shape();
+        boolean tabulates = s.params().strideW() <= 2 && s.kh() * s.kw() <= SgemmConfig.Blocked.MAX_TABLE_TAPS;
+        for (var p : TABULATED) {
+            assertEquals(tabulates, p.backend().describeConv2d(s).contains("taps tabulated"), s::toString);
+        }
+        assertEveryPathMatches(c, Tolerance.FLOAT32, TABULATED);
     }
 
     /**

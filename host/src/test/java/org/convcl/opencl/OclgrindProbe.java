@@ -151,12 +151,12 @@ public final class OclgrindProbe {
                     .params(ConvTranspose2dParams.DEFAULT.withDilation(2, 2).withOutputPadding(1, 0)).seed(69));
 
     /**
-     * Lines starting "ok " a clean probe prints: every run of its cases and the backward pass of each case, each
-     * Winograd case, each transposed case, each epilogue on each path and its backward and standalone activation,
-     * each pool, col2im, each folded case.
+     * Lines starting "ok " a clean probe prints: every run of its cases (the tabulated gather's too) and the backward
+     * pass of each case, each Winograd case, each transposed case, each epilogue on each path and its backward and
+     * standalone activation, each pool, col2im, each folded case.
      */
     static final int OK_LINES = SMALL_CONFIGS.stream().mapToInt(c -> casesFor(c).size()).sum()
-            + (1 + IMPLICIT_CONFIGS.size() + 1) * CASES.size() + WINOGRAD_CASES.size() + TRANSPOSE_CASES.size()
+            + (1 + IMPLICIT_CONFIGS.size() + 1 + 1) * CASES.size() + WINOGRAD_CASES.size() + TRANSPOSE_CASES.size()
             + EPILOGUES.size() * (EPILOGUE_PATHS + 1) + POOLS.size() + 1 + FOLDED_CASES.size();
 
     /**
@@ -203,6 +203,9 @@ public final class OclgrindProbe {
         for (var config : IMPLICIT_CONFIGS) {
             runs.add(defaults.withSgemm(config).withColumnBudget(4096).withPath(Conv2dPath.IMPLICIT_GEMM));
         }
+        // The blocked kernel's tabulated gather, which the planner takes only where many channels share each tap.
+        runs.add(defaults.withSgemm(IMPLICIT_CONFIGS.get(2)).withPath(Conv2dPath.IMPLICIT_GEMM)
+                .withPolicy(ConvPolicy.parse("TAP_TABLE_CHANNELS=1", defaults.policy())));
         for (var options : runs) {
             for (var c : options.path() == Conv2dPath.IM2COL_GEMM ? casesFor(options.sgemm()) : CASES) {
                 // A context per case: within one context, Oclgrind's uninitialised-memory plugin flags reads of

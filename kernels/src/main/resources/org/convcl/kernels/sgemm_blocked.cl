@@ -64,6 +64,24 @@ inline floatV loadB(const __global float* bm, const int wn, const int n, const b
 #define coordV CAT(int, VW)
 #endif
 
+#ifdef TAP_TABLE
+#if !defined(TWO_RUNS) || defined(WIDE_WINDOW)
+#error "TAP_TABLE tabulates the two-run gather, which TWO_RUNS without WIDE_WINDOW builds"
+#endif
+// With TAP_TABLE (the most window taps it holds; the host sets it where each tap is gathered from many channels), a
+// group whose window has at most that many taps first tabulates, per window tap and panel vector, where the vector's pixels lie: the same in every channel,
+// so that each gathered row then costs a table look-up and one or two loads rather than its bounds checks. At most
+// two runs, each one load (contiguous at stride 1, the even lanes of a double-width load at stride 2) from `at`
+// floats into the channel's plane, of which lanes [lo, hi) are kept and the rest are 0 (the lanes of a run inside
+// the image are contiguous, since its columns grow with its lanes). gather: a run would leave the plane, or the
+// vector spans more than two output rows, and gatherB loads it lane by lane.
+typedef struct {
+    int at[2];
+    uchar lo[2], hi[2];
+    bool gather;
+} TapRuns;
+#endif
+
 // Where the group's B comes from: one image's channel group at x, the conv geometry, and per panel column the
 // first input row and column its output pixel reads (far outside the image for columns past N), shared by the group.
 typedef struct {
@@ -72,6 +90,9 @@ typedef struct {
     const __local coord* ih0;
     const __local coord* iw0;
     bool oneRow[PANEL_VECS]; // all VW columns of the panel vector valid and in one output row
+#ifdef TAP_TABLE
+    const __local TapRuns* taps; // per window tap, the runs of each panel vector; 0 where the window has more taps
+#endif
 } Source;
 
 // The VW pixels of panel vector q for B's row (c, i, j) that fillPanel does not load as one vector: a vector inside
@@ -148,6 +169,58 @@ inline bool twoRuns(const Source* s, const int q, const int split, const __globa
 }
 #endif
 
+#ifdef TAP_TABLE
+// The runs of panel vector q at window tap (i, j).
+inline TapRuns tapRuns(const Source* s, const int q, const int i, const int j) {
+    TapRuns r = {{0, 0}, {0, 0}, {0, 0}, false};
+    const int split = firstRowLanes(s, q);
+    r.gather = split == 0;
+    for (int part = 0; part < (split > 0 && split < VW ? 2 : 1); part++) {
+        const int lane0 = part == 0 ? 0 : split;
+        const int ih = s->ih0[q * VW + lane0] + i * s->DH;
+        const int iw0 = s->iw0[q * VW + lane0] + j * s->DW - s->SW * lane0;
+        // Lane e reads column iw0 + SW * e: inside [0, W) from lane ceil(-iw0 / SW) up to ceil((W - iw0) / SW).
+        const int lo = max(lane0, iw0 >= 0 ? 0 : (s->SW - 1 - iw0) / s->SW);
+        const int hi = min(part == 0 ? split : VW, s->W - iw0 <= 0 ? 0 : (s->W - iw0 + s->SW - 1) / s->SW);
+        const bool any = ih >= 0 && ih < s->H && lo < hi;
+        const long at = (long) ih * s->W + iw0;
+        r.gather |= any && (at < 0 || at + s->SW * VW > (long) s->H * s->W);
+        r.at[part] = any ? (int) at : 0;
+        r.lo[part] = any ? lo : 0;
+        r.hi[part] = any ? hi : 0;
+    }
+    return r;
+}
+
+// Lanes [lo, hi) of the run at p (SW floats a lane), the others from rest.
+inline floatV runLanes(const __global float* p, const int SW, const int lo, const int hi, const floatV rest) {
+    const intV lane = laneIndices();
+    return select(rest, SW == 1 ? vloadV(0, p) : vloadEvensV(p), lane >= lo & lane < hi);
+}
+
+// fillPanel's rows [r0, r1) from the table.
+inline void fillFromTable(const Source* s, __local float* panel, Tap t, const int r0, const int r1) {
+    for (int r = r0; r < r1; r++) {
+        const __global float* xc = s->x + (long) t.c * s->H * s->W;
+        const __local TapRuns* runs = s->taps + (t.i * s->KW + t.j) * PANEL_VECS;
+        for (int q = 0; q < PANEL_VECS; q++) {
+            const TapRuns e = runs[q];
+            floatV v;
+            if (e.gather) {
+                v = gatherB(s, q, t.c, t.i, t.j);
+            } else {
+                v = runLanes(xc + e.at[0], s->SW, e.lo[0], e.hi[0], (floatV) 0.0f);
+                if (e.hi[1] > 0) {
+                    v = runLanes(xc + e.at[1], s->SW, e.lo[1], e.hi[1], v);
+                }
+            }
+            vstoreV(v, 0, panel + r * PANEL + q * VW);
+        }
+        nextTap(&t, s->KH, s->KW);
+    }
+}
+#endif
+
 // Copies B's rows [k0, k0 + kc) into the panel. Each work-item gathers a contiguous run of rows, so it splits a
 // row index into its tap once and then steps it, instead of dividing per row.
 inline void fillPanel(const Source* s, __local float* panel, const int k0, const int kc) {
@@ -165,6 +238,12 @@ inline void fillPanel(const Source* s, __local float* panel, const int k0, const
     }
 #endif
     Tap t = tapOf(k0 + r0, s->KH, s->KW);
+#ifdef TAP_TABLE
+    if (s->taps) {
+        fillFromTable(s, panel, t, r0, r1);
+        return;
+    }
+#endif
     for (int r = r0; r < r1; r++) {
         for (int q = 0; q < PANEL_VECS; q++) {
             // The usual vector, inside one input row, is one load: at stride 1, or at stride 2 a double-width load
@@ -306,6 +385,18 @@ void sgemm(SGEMM_ARGS) {
         const int first = groupCol0 + q * VW;
         src.oneRow[q] = first + VW <= N && first % OW + VW <= OW;
     }
+#ifdef TAP_TABLE
+    __local TapRuns taps[TAP_TABLE * PANEL_VECS];
+    src.taps = 0;
+    if (KH * KW <= TAP_TABLE) {
+        for (int e = get_local_id(1) * LOCAL_N + get_local_id(0); e < KH * KW * PANEL_VECS; e += THREADS) {
+            const int tap = e / PANEL_VECS;
+            taps[e] = tapRuns(&src, e % PANEL_VECS, tap / KW, tap % KW);
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        src.taps = taps;
+    }
+#endif
 #endif
 
     __local floatV allTotals[THREADS * WPTM * WPTN];

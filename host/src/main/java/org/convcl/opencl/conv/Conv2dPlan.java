@@ -11,18 +11,18 @@ import org.convcl.opencl.tuning.SgemmConfig;
 /**
  * How one convolution runs, with every choice its launches make, so that {@link #describe()} says exactly what ran:
  * the algorithm, its GEMM's configuration, packing and batch folding, the chunks its column matrices or transformed
- * tiles are cut into, Winograd's tile, the direct kernel's blocking and the implicit GEMM's coordinate width. Made by
- * an algorithm for {@link Conv2dPlanner}.
+ * tiles are cut into, Winograd's tile, the direct kernel's blocking and the implicit GEMM's gather. Made by an
+ * algorithm for {@link Conv2dPlanner}.
  *
  * @param gemm         the main GEMM's choices; null for the direct kernel
  * @param chunks       the chunks in order; empty for the algorithms without column matrices or transformed tiles
  * @param winogradTile output pixels per tile side of Winograd (2 or 4); 0 for the other algorithms
  * @param direct       the direct kernel's choices; null for the other algorithms
- * @param wideWindow   whether the implicit GEMM gathers with 64-bit window coordinates
+ * @param gather       how the implicit GEMM gathers its B; {@link Gather#NONE} for the other algorithms
  */
 public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choice gemm,
                          List<ColumnChunks.Chunk> chunks, int winogradTile, DirectConv2d.Choice direct,
-                         boolean wideWindow) {
+                         Gather gather) {
     public Conv2dPlan {
         if ((algorithm == ConvAlgorithms.WINOGRAD) != (winogradTile != 0)) {
             throw new IllegalArgumentException("winogradTile: " + winogradTile + " with " + ConvAlgorithms.idOf(algorithm));
@@ -36,7 +36,7 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
 
     /** A plan whose one GEMM does the work, in the given chunks. */
     static Conv2dPlan gemm(Conv2dShape s, ConvAlgorithm algorithm, Sgemm.Choice gemm, List<ColumnChunks.Chunk> chunks) {
-        return new Conv2dPlan(s, algorithm, gemm, chunks, 0, null, false);
+        return new Conv2dPlan(s, algorithm, gemm, chunks, 0, null, Gather.NONE);
     }
 
     /** The configuration of the main GEMM, or null for the direct kernel. */
@@ -83,8 +83,11 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
         if (gemm != null) {
             text.append(", sgemm ").append(gemm);
         }
-        if (wideWindow) {
+        if (gather.wideWindow()) {
             text.append(", 64-bit window coordinates");
+        }
+        if (gather.tapTable()) {
+            text.append(", taps tabulated");
         }
         return text.toString();
     }

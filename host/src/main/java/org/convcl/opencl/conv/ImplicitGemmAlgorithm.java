@@ -25,7 +25,22 @@ final class ImplicitGemmAlgorithm implements ConvAlgorithm {
         var config = tallEnough(s.kPerGroup(), context);
         var choice = Sgemm.chooseFoldable(config, context.device(), context.policy(), size(s), null,
                 ConvGemms.output(null, s).strides());
-        return new Conv2dPlan(s, this, choice, List.of(), 0, null, ConvGeometry.isWide(s));
+        return new Conv2dPlan(s, this, choice, List.of(), 0, null, gather(s, choice.config(), context));
+    }
+
+    /**
+     * 64-bit window terms where the padded extent needs them; for the blocked kernel at stride 1 or 2 along the width,
+     * the gather that loads a vector spanning two output rows, or reaching into the padding, in two runs; and its
+     * runs tabulated per tap where {@link org.convcl.opencl.tuning.ConvPolicy#tapTableChannels} or more channels
+     * share each tap and the window has at most {@link SgemmConfig.Blocked#MAX_TABLE_TAPS} taps.
+     */
+    private static Gather gather(Conv2dShape s, SgemmConfig config, PlanContext context) {
+        boolean wide = ConvGeometry.isWide(s);
+        boolean twoRuns = s.params().strideW() <= 2 && config instanceof SgemmConfig.Blocked;
+        int channels = context.policy().tapTableChannels();
+        boolean tabulates = twoRuns && !wide && channels > 0 && s.cPerGroup() >= channels
+                && (long) s.kh() * s.kw() <= SgemmConfig.Blocked.MAX_TABLE_TAPS;
+        return new Gather(wide, twoRuns, tabulates);
     }
 
     /**
@@ -51,17 +66,9 @@ final class ImplicitGemmAlgorithm implements ConvAlgorithm {
         // B's offset and row stride are unused: the kernel gathers each column from the window it stands for.
         var images = new Sgemm.Operand(io.x(), 0, 0, s.c() * inPlane, s.cPerGroup() * inPlane);
         r.sgemm.enqueueImplicit(plan.gemm(), size(s), io.w(), images, ConvGemms.output(io.y(), s), io.bias(),
-                io.epilogue(), defines(plan), launch -> ConvGeometry.window(launch, s).i32(s.ow()));
+                io.epilogue(), plan.gather().defines(), launch -> ConvGeometry.window(launch, s).i32(s.ow()));
     }
 
-    /**
-     * 64-bit window terms where the padded extent needs them; for the blocked kernel at stride 1 or 2 along the width,
-     * the gather that loads a vector spanning two output rows, or reaching into the padding, in two runs.
-     */
-    private static String defines(Conv2dPlan plan) {
-        boolean twoRuns = plan.shape().params().strideW() <= 2 && plan.gemm().config() instanceof SgemmConfig.Blocked;
-        return (plan.wideWindow() ? " -DWIDE_WINDOW" : "") + (twoRuns ? " -DTWO_RUNS" : "");
-    }
 
     private static Sgemm.Size size(Conv2dShape s) {
         return new Sgemm.Size(s.kPerGroup(), (int) s.outputPlane(), s.patchSize(), s.groups(), s.n());

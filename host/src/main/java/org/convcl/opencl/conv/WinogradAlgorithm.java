@@ -55,7 +55,7 @@ final class WinogradAlgorithm implements ConvAlgorithm {
         int count = (int) tiles.tilesOf(chunks.get(0));
         var products = Sgemm.choose(context.sgemm(), context.device(), context.policy(), products(s, tiles, count),
                 transformed(null, s.c(), count, 0), transformed(null, s.k(), count, 0));
-        return new Conv2dPlan(s, this, products, chunks, tile, null, false);
+        return new Conv2dPlan(s, this, products, chunks, tile, null, Gather.NONE);
     }
 
     /**

@@ -366,9 +366,20 @@ public sealed interface SgemmConfig permits SgemmConfig.Tiled, SgemmConfig.Block
 
         /** The panel of B, and each work-item's totals of its block of C. */
         @Override
+        /**
+         * The panel and the totals, and the implicit GEMM's gather tables whether a launch uses them or not, so that
+         * a configuration that fits keeps fitting on every path: two window-origin tables of up to 8 bytes a column,
+         * and the tabulated runs of {@link #MAX_TABLE_TAPS} taps for each vector of the panel.
+         */
         public long localMemBytes() {
-            return 4L * kc * groupColumns() + 4L * localN * localM * wptm * wptn * vw;
+            return 4L * kc * groupColumns() + 4L * localN * localM * wptm * wptn * vw
+                    + WINDOW_TABLES * 8L * groupColumns() + (long) MAX_TABLE_TAPS * TAP_RUNS_BYTES * groupColumns() / vw;
         }
+
+        /** The most window taps whose runs an implicit-GEMM work-group tabulates: 7x7 and every smaller window. */
+        public static final int MAX_TABLE_TAPS = 64;
+        private static final int WINDOW_TABLES = 2;
+        private static final int TAP_RUNS_BYTES = 16;
 
         @Override
         public String toString() {

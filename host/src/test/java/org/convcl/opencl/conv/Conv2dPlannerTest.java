@@ -68,6 +68,33 @@ class Conv2dPlannerTest {
     }
 
     @Test
+    void cpuWorkGroupsTabulateTheTapsOfWindowsThatManyChannelsShare() {
+        var implicit = ConvAlgorithms.IMPLICIT_GEMM;
+        // Inception's 5x5 on 192 channels, and a 3x3 on 64: each tap's runs serve every channel.
+        var inception = shape(8, 192, 28, 32, 5, Conv2dParams.DEFAULT.withPadding(2, 2));
+        assertTrue(pinned(CPU, implicit).forward(inception).gather().tapTable());
+        assertTrue(pinned(CPU, implicit).forward(shape(8, 64, 56, 64, 3, SAME)).gather().tapTable());
+        assertTrue(pinned(CPU, implicit).forward(inception).describe().endsWith(", taps tabulated"));
+        // Three channels (a stem): the table costs more than it saves.
+        var stem = shape(8, 3, 224, 64, 7, Conv2dParams.DEFAULT.withStride(2, 2).withPadding(3, 3));
+        assertFalse(pinned(CPU, implicit).forward(stem).gather().tapTable());
+        // Grouped: a tap is shared by the 48 channels of a group.
+        assertFalse(pinned(CPU, implicit).forward(shape(8, 192, 28, 32, 5, SAME.withGroups(4))).gather().tapTable());
+        // A 9x9 window has more taps than the table holds; stride 3 has no two-run gather; the GPU kernel gathers
+        // otherwise; the policy can turn it off.
+        assertFalse(pinned(CPU, implicit).forward(shape(1, 64, 28, 32, 9, SAME)).gather().tapTable());
+        assertFalse(pinned(CPU, implicit).forward(shape(1, 64, 28, 32, 3, SAME.withStride(3, 3))).gather().tapTable());
+        assertFalse(planner(GPU, TILED, GIB, implicit).forward(inception).gather().tapTable());
+        assertFalse(new Conv2dPlanner(new PlanContext(CPU, ConvPolicy.parse("TAP_TABLE_CHANNELS=0",
+                ConvPolicy.defaultFor(DeviceClass.CPU)), BLOCKED, GIB), implicit).forward(inception).gather()
+                .tapTable());
+    }
+
+    private static Conv2dPlanner pinned(DeviceInfo device, ConvAlgorithm algorithm) {
+        return planner(device, BLOCKED, GIB, algorithm);
+    }
+
+    @Test
     void gpuDevicesTakeTheImplicitGemmAndPinnedIm2colChunksToTheBudget() {
         var s = shape(4, 64, 28, 64, 3, SAME);
         var plan = automatic(GPU, TILED).forward(s);
