@@ -184,7 +184,9 @@ inline TapRuns tapRuns(const Source* s, const int q, const int i, const int j) {
         const int hi = min(part == 0 ? split : VW, s->W - iw0 <= 0 ? 0 : (s->W - iw0 + s->SW - 1) / s->SW);
         const bool any = ih >= 0 && ih < s->H && lo < hi;
         const long at = (long) ih * s->W + iw0;
-        r.gather |= any && (at < 0 || at + s->SW * VW > (long) s->H * s->W);
+        // The table's offsets are ints: a plane of 2^31 floats or more (with 32-bit coordinates) leaves its far runs
+        // to gatherB.
+        r.gather |= any && (at < 0 || at + s->SW * VW > (long) s->H * s->W || at + s->SW * VW > INT_MAX);
         r.at[part] = any ? (int) at : 0;
         r.lo[part] = any ? lo : 0;
         r.hi[part] = any ? hi : 0;
