@@ -65,7 +65,8 @@ class GpuWorkSizeTest {
             } else {
                 var plan = planner.forward(c.shape());
                 planned.add(new Planned(c.name(), plan.workGroups(), plan.describe(), plan.sgemm(),
-                        plan.sgemm() != null ? isSmallest(plan.sgemm()) : plan.direct().rowsPerItem() == 1,
+                        plan.sgemm() != null ? isSmallest(plan.sgemm()) : plan.direct() == null
+                                || plan.direct().rowsPerItem() == 1,
                         plan.gemm() != null && plan.gemm().foldsBatch()));
             }
         }

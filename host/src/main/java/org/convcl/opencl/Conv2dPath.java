@@ -10,6 +10,11 @@ public enum Conv2dPath {
     AUTO,
     /** One kernel and no column matrix; chosen for depthwise layers and layers too small to pay for a GEMM. */
     DIRECT,
+    /**
+     * One kernel over the input with its padding written out, each work-item's output channels in the lanes of its
+     * vectors; chosen on CPUs for few filters over many taps.
+     */
+    CHANNEL_LANES,
     /** 1x1 kernel, stride 1, no padding: each image already is the GEMM's (C x H*W) matrix, so one SGEMM. */
     POINTWISE,
     /** The register-blocked (CPU) SGEMM gathers its B panels straight from the images: no column buffer. */

@@ -18,6 +18,7 @@ import org.convcl.Tolerance;
 import org.convcl.opencl.conv.ConvAlgorithms;
 import org.convcl.opencl.conv.Convolutions;
 import org.convcl.opencl.conv.PlanContext;
+import org.convcl.opencl.ops.ChannelLanesConv2d;
 import org.convcl.opencl.ops.Epilogue;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
@@ -504,6 +505,36 @@ class Conv2dDeviceTest extends SharedDevice {
                             .params(P.withGroups(2).withPadding(1, 1)).withBias().seed(93))) {
                 var plan = options.planner(planned).forward(c.shape()).describe();
                 assertTrue(plan.contains("VW=" + width), plan);
+                assertNoStrayWrites(cl, conv, c, Tolerance.FLOAT32);
+            }
+        }
+    }
+
+    /**
+     * The channel-lanes kernel at each vector width a CPU may have (this device planned as a CPU of that width): output
+     * channels that do not fill the last vector, rows that do not fill the last work-item, stride, dilation, uneven
+     * padding and groups, and a column budget of two padded images, so the batch runs in chunks.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {4, 8, 16})
+    void theChannelLanesKernelRunsAtEveryVectorWidth(int width) {
+        var device = Devices.choose(null);
+        var planned = FakeDevices.asCpu(device, width);
+        for (var c : List.of(
+                DeviceCase.named("37 filters, odd rows").input(5, 3, 9, 23).filters(37, 3, 5)
+                        .params(P.withPadding(1, 2)).withBias().seed(94),
+                DeviceCase.named("stride and dilation").input(3, 2, 17, 19).filters(5, 3, 3)
+                        .params(P.withStride(2, 3).withDilation(2, 1).withPadding(0, 3)).seed(95),
+                DeviceCase.named("groups").input(4, 6, 8, 11).filters(9, 2, 4)
+                        .params(P.withGroups(3).withPadding(1, 0)).withBias().seed(96))) {
+            var s = c.shape();
+            long image = ChannelLanesConv2d.choose(s, planned).paddedFloatsPerImage(s) * Float.BYTES;
+            var options = BackendOptions.defaultsFor(device).withPath(Conv2dPath.CHANNEL_LANES)
+                    .withColumnBudget(2 * image);
+            var planner = options.planner(planned);
+            try (var cl = new ClContext(device); var conv = new Convolutions(cl, planner, null, false)) {
+                var plan = planner.forward(s).describe();
+                assertTrue(plan.contains("VW=" + width) && plan.contains("chunks"), plan);
                 assertNoStrayWrites(cl, conv, c, Tolerance.FLOAT32);
             }
         }

@@ -50,8 +50,8 @@ abstract class EpilogueSweep extends SharedDevice {
         var defaults = BackendOptions.defaultsFor(d);
         for (var sgemm : sgemms(defaults)) {
             for (var path : Conv2dDeviceTest.pinnablePaths(defaults)) {
-                // The direct kernel has no SGEMM: it runs once, with the device's configuration.
-                if (path != Conv2dPath.DIRECT || sgemm.equals(defaults.sgemm())) {
+                // The direct kernels have no SGEMM: they run once, with the device's configuration.
+                if ((path != Conv2dPath.DIRECT && path != Conv2dPath.CHANNEL_LANES) || sgemm.equals(defaults.sgemm())) {
                     pinned.add(new Pinned(path, sgemm.toString(),
                             OpenClBackend.open(d, defaults.withSgemm(sgemm).withPath(path))));
                 }

@@ -10,6 +10,7 @@ import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.VerifyingBackend;
+import org.convcl.opencl.ops.ChannelLanesConv2d;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.device.DeviceInfo;
 import org.convcl.opencl.tuning.ConvPolicy;
@@ -100,6 +101,10 @@ public final class OclgrindProbe {
      * takes F(4x4), 17 a row: two whole runs of 8, with and without guarded loads, and a partial one), F(2x2,3x3)
      * with padding on the bottom and left only.
      */
+    /** The cases whose one padded image is small enough to simulate: all but the 2^30 padding. */
+    static final List<DeviceCase> LANE_CASES = CASES.stream()
+            .filter(c -> !c.label().equals("padding and stride 2^30")).toList();
+
     static final List<DeviceCase> WINOGRAD_CASES = List.of(
             DeviceCase.named("winograd F2").input(2, 3, 7, 1).filters(5, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(1, 2)).withBias().seed(66),
@@ -121,11 +126,14 @@ public final class OclgrindProbe {
      */
     static final List<Activation> UNINITIALISED_EPILOGUES = EPILOGUES.subList(0, 2);
 
-    /** A 3x3 stride-1 layer, so every path takes it: the tiled and blocked im2col GEMMs, direct, implicit, Winograd. */
+    /**
+     * A 3x3 stride-1 layer, so every path takes it: the tiled and blocked im2col GEMMs, direct, channel lanes,
+     * implicit, Winograd.
+     */
     static final DeviceCase EPILOGUE_CASE = DeviceCase.named("epilogue").input(2, 3, 5, 6).filters(4, 3, 3)
             .params(Conv2dParams.DEFAULT.withPadding(1, 1)).withBias().seed(68);
 
-    static final int EPILOGUE_PATHS = 5;
+    static final int EPILOGUE_PATHS = 6;
 
     /**
      * The batch folded into N, one program each: the pointwise path on the tiled configuration without staging and
@@ -156,7 +164,8 @@ public final class OclgrindProbe {
      * standalone activation, each pool, col2im, each folded case.
      */
     static final int OK_LINES = SMALL_CONFIGS.stream().mapToInt(c -> casesFor(c).size()).sum()
-            + (1 + IMPLICIT_CONFIGS.size() + 1 + 1) * CASES.size() + WINOGRAD_CASES.size() + TRANSPOSE_CASES.size()
+            + (1 + IMPLICIT_CONFIGS.size() + 1 + 1) * CASES.size() + LANE_CASES.size() + WINOGRAD_CASES.size()
+            + TRANSPOSE_CASES.size()
             + EPILOGUES.size() * (EPILOGUE_PATHS + 1) + POOLS.size() + 1 + FOLDED_CASES.size();
 
     /**
@@ -187,6 +196,16 @@ public final class OclgrindProbe {
     }
 
     /** Every check of the probe, in order. */
+    /** The forward pass of {@code c} as {@code run} says, against the reference. */
+    private static Check forward(DeviceInfo device, BackendOptions run, DeviceCase c) {
+        return new Check(UNINITIALISED_CASES.contains(c), () -> {
+            try (var backend = OpenClBackend.open(device, run)) {
+                Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
+                System.out.println("ok " + c.label() + " with " + run.sgemm() + " on " + run.path());
+            }
+        });
+    }
+
     static List<Check> checks(DeviceInfo device) {
         var checks = new ArrayList<Check>();
         System.out.println("device: " + device.name());
@@ -215,13 +234,14 @@ public final class OclgrindProbe {
                 boolean pointwise = Conv2dDeviceTest.runs(Conv2dPath.POINTWISE, c.shape());
                 var run = options.path() == Conv2dPath.IM2COL_GEMM && pointwise
                         ? options.withPath(Conv2dPath.POINTWISE) : options;
-                checks.add(new Check(UNINITIALISED_CASES.contains(c), () -> {
-                    try (var backend = OpenClBackend.open(device, run)) {
-                        Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.FLOAT32);
-                        System.out.println("ok " + c.label() + " with " + run.sgemm() + " on " + run.path());
-                    }
-                }));
+                checks.add(forward(device, run, c));
             }
+        }
+        // The channel lanes with a column budget of one padded image, so that batches run in chunks.
+        for (var c : LANE_CASES) {
+            var s = c.shape();
+            long image = ChannelLanesConv2d.choose(s, device).paddedFloatsPerImage(s) * Float.BYTES;
+            checks.add(forward(device, defaults.withPath(Conv2dPath.CHANNEL_LANES).withColumnBudget(image), c));
         }
         for (var c : CASES) {
             // Backward: transposed weight, GEMMs, col2im, transposed im2col, permutation and channel sums.
@@ -269,7 +289,7 @@ public final class OclgrindProbe {
         }
         var epiloguePaths = List.of(defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.IM2COL_GEMM),
                 defaults.withSgemm(SMALL_CONFIGS.get(1)).withPath(Conv2dPath.IM2COL_GEMM),
-                defaults.withPath(Conv2dPath.DIRECT),
+                defaults.withPath(Conv2dPath.DIRECT), defaults.withPath(Conv2dPath.CHANNEL_LANES),
                 defaults.withSgemm(IMPLICIT_CONFIGS.get(0)).withPath(Conv2dPath.IMPLICIT_GEMM),
                 defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.WINOGRAD));
         var c = EPILOGUE_CASE;

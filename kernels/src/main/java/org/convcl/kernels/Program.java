@@ -12,6 +12,8 @@ public enum Program {
     IM2COL("vectors", "pixel_runs", "im2col"),
     /** Convolution without a column matrix, for depthwise and tiny layers. */
     DIRECT_CONV2D("vectors", "pixel_runs", "epilogue", "direct_conv2d"),
+    /** Convolution without a column matrix, output channels in the vector lanes, for few filters over many taps. */
+    CHANNEL_LANES("vectors", "epilogue", "channel_lanes"),
     /** The gathering adjoint of im2col, for the input gradient. */
     COL2IM("local_size", "adjoint_window", "col2im"),
     /** Max and average pooling and their gathering gradients. */

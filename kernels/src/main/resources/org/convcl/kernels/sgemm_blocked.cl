@@ -321,19 +321,11 @@ inline void accumulate(const __global float* arow[WPTM], const Source* src, cons
         barrier(CLK_LOCAL_MEM_FENCE);
         BLOCK_SET(acc, WPTM, WPTN, (floatV) 0.0f);
         for (int k = 0; k < (active ? kc : 0); k++) {
-            floatV bv[WPTN];
-#pragma unroll
-            for (int wn = 0; wn < WPTN; wn++) {
-                bv[wn] = vloadV(0, mine + k * PANEL + wn * VW);
-            }
-#pragma unroll
-            for (int wm = 0; wm < WPTM; wm++) {
-                const floatV av = (floatV) arow[wm][k0 + k];
-#pragma unroll
-                for (int wn = 0; wn < WPTN; wn++) {
-                    acc[wm][wn] = fma(av, bv[wn], acc[wm][wn]);
-                }
-            }
+#define A_AT(wm) arow[wm][k0 + k]
+#define PANEL_AT(wn) vloadV(0, mine + k * PANEL + (wn) * VW)
+            OUTER_PRODUCT_STEP(acc, WPTM, WPTN, A_AT, PANEL_AT)
+#undef A_AT
+#undef PANEL_AT
         }
 #pragma unroll
         for (int wm = 0; wm < WPTM; wm++) {

@@ -2,6 +2,7 @@ package org.convcl.opencl.conv;
 
 import java.util.List;
 import org.convcl.Conv2dShape;
+import org.convcl.opencl.ops.ChannelLanesConv2d;
 import org.convcl.opencl.ops.ColumnChunks;
 import org.convcl.opencl.ops.DirectConv2d;
 import org.convcl.opencl.ops.Sgemm;
@@ -18,34 +19,46 @@ import org.convcl.opencl.tuning.SgemmConfig;
  * @param chunks       the chunks in order; empty for the algorithms without column matrices or transformed tiles
  * @param winogradTile output pixels per tile side of Winograd (2 or 4); 0 for the other algorithms
  * @param direct       the direct kernel's choices; null for the other algorithms
+ * @param lanes        the channel-lanes kernel's choices; null for the other algorithms
  * @param gather       how the implicit GEMM gathers its B; {@link Gather#NONE} for the other algorithms
  */
 public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choice gemm,
                          List<ColumnChunks.Chunk> chunks, int winogradTile, DirectConv2d.Choice direct,
-                         Gather gather) {
+                         ChannelLanesConv2d.Choice lanes, Gather gather) {
     public Conv2dPlan {
         if ((algorithm == ConvAlgorithms.WINOGRAD) != (winogradTile != 0)) {
             throw new IllegalArgumentException("winogradTile: " + winogradTile + " with " + ConvAlgorithms.idOf(algorithm));
         }
-        if ((algorithm == ConvAlgorithms.DIRECT) != (direct != null) || (direct == null) == (gemm == null)) {
-            throw new IllegalArgumentException("plan: " + ConvAlgorithms.idOf(algorithm) + " with " + gemm + " and "
-                    + direct);
+        if ((algorithm == ConvAlgorithms.DIRECT) != (direct != null)
+                || (algorithm == ConvAlgorithms.CHANNEL_LANES) != (lanes != null)
+                || (direct == null && lanes == null) == (gemm == null)) {
+            throw new IllegalArgumentException("plan: " + ConvAlgorithms.idOf(algorithm) + " with " + gemm + ", "
+                    + direct + " and " + lanes);
         }
         chunks = List.copyOf(chunks);
     }
 
     /** A plan whose one GEMM does the work, in the given chunks. */
     static Conv2dPlan gemm(Conv2dShape s, ConvAlgorithm algorithm, Sgemm.Choice gemm, List<ColumnChunks.Chunk> chunks) {
-        return new Conv2dPlan(s, algorithm, gemm, chunks, 0, null, Gather.NONE);
+        return new Conv2dPlan(s, algorithm, gemm, chunks, 0, null, null, Gather.NONE);
     }
 
-    /** The configuration of the main GEMM, or null for the direct kernel. */
+    /** A plan of the channel-lanes kernel, in the given chunks of whole images. */
+    static Conv2dPlan lanes(Conv2dShape s, ConvAlgorithm algorithm, ChannelLanesConv2d.Choice lanes,
+                            List<ColumnChunks.Chunk> chunks) {
+        return new Conv2dPlan(s, algorithm, null, chunks, 0, null, lanes, Gather.NONE);
+    }
+
+    /** The configuration of the main GEMM, or null for the direct kernels. */
     public SgemmConfig sgemm() {
         return gemm == null ? null : gemm.config();
     }
 
-    /** The work-groups of the main launch: the GEMM's (per chunk) or the direct kernel's. */
+    /** The work-groups of the main launch: the GEMM's (per chunk) or the direct kernels' (the largest chunk's). */
     public long workGroups() {
+        if (lanes != null) {
+            return lanes.workGroups(shape, chunks.stream().mapToInt(ColumnChunks.Chunk::images).max().orElse(0));
+        }
         return gemm != null ? gemm.workGroups() : direct.workGroups();
     }
 
@@ -79,6 +92,9 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
         }
         if (direct != null) {
             text.append(", ").append(direct);
+        }
+        if (lanes != null) {
+            text.append(", ").append(lanes);
         }
         if (gemm != null) {
             text.append(", sgemm ").append(gemm);

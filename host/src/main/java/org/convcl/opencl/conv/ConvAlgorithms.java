@@ -10,6 +10,7 @@ import java.util.Map;
  */
 public final class ConvAlgorithms {
     public static final ConvAlgorithm DIRECT = new DirectAlgorithm();
+    public static final ConvAlgorithm CHANNEL_LANES = new ChannelLanesAlgorithm();
     public static final ConvAlgorithm POINTWISE = new PointwiseAlgorithm();
     public static final ConvAlgorithm WINOGRAD = new WinogradAlgorithm();
     public static final ConvAlgorithm IMPLICIT_GEMM = new ImplicitGemmAlgorithm();
@@ -20,6 +21,7 @@ public final class ConvAlgorithms {
 
     static {
         BY_ID.put("DIRECT", DIRECT);
+        BY_ID.put("CHANNEL_LANES", CHANNEL_LANES);
         BY_ID.put("POINTWISE", POINTWISE);
         BY_ID.put("WINOGRAD", WINOGRAD);
         BY_ID.put("IMPLICIT_GEMM", IMPLICIT_GEMM);

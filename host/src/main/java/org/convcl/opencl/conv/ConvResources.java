@@ -1,5 +1,6 @@
 package org.convcl.opencl.conv;
 
+import org.convcl.opencl.ops.ChannelLanesConv2d;
 import org.convcl.opencl.ops.Col2im;
 import org.convcl.opencl.ops.DirectConv2d;
 import org.convcl.opencl.ops.Im2col;
@@ -20,12 +21,13 @@ public final class ConvResources implements AutoCloseable {
     final Im2col im2col;
     final Col2im col2im;
     final DirectConv2d direct;
+    final ChannelLanesConv2d lanes;
     final TensorOps ops;
     final WinogradKernels winograd;
     /** Column matrices: one chunk's at a time, forward and backward. */
     final Workspace columns;
-    /** Winograd's transformed filters U. */
-    final Workspace winogradFilters;
+    /** Filters laid out for a kernel: Winograd's transformed U, the channel lanes' taps. */
+    final Workspace filters;
     /** The backward pass's transposed weight. */
     final Workspace transposedWeight;
     /** The backward pass's output gradient permuted to (K, pixels). */
@@ -40,10 +42,11 @@ public final class ConvResources implements AutoCloseable {
         this.im2col = new Im2col(cl);
         this.col2im = new Col2im(cl);
         this.direct = new DirectConv2d(cl);
+        this.lanes = new ChannelLanesConv2d(cl);
         this.ops = new TensorOps(cl);
         this.winograd = new WinogradKernels(cl);
         this.columns = new Workspace(cl, "column matrix");
-        this.winogradFilters = new Workspace(cl, "Winograd filters");
+        this.filters = new Workspace(cl, "laid-out filters");
         this.transposedWeight = new Workspace(cl, "transposed weight");
         this.permutedGradient = new Workspace(cl, "permuted output gradient");
         this.partialWeightGradient = new Workspace(cl, "partial weight gradient");
@@ -52,7 +55,7 @@ public final class ConvResources implements AutoCloseable {
     /** Releases every workspace; OpenCL deletes each once the commands queued before are done with it. */
     @Override
     public void close() {
-        for (var w : new Workspace[] {columns, packedPanels, winogradFilters, transposedWeight, permutedGradient,
+        for (var w : new Workspace[] {columns, packedPanels, filters, transposedWeight, permutedGradient,
                 partialWeightGradient}) {
             w.close();
         }

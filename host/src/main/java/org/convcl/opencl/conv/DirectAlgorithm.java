@@ -22,7 +22,8 @@ final class DirectAlgorithm implements ConvAlgorithm {
 
     @Override
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
-        return new Conv2dPlan(s, this, null, List.of(), 0, DirectConv2d.choose(s, context.device()), Gather.NONE);
+        return new Conv2dPlan(s, this, null, List.of(), 0, DirectConv2d.choose(s, context.device()), null,
+                Gather.NONE);
     }
 
     @Override

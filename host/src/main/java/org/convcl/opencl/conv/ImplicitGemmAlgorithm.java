@@ -25,7 +25,7 @@ final class ImplicitGemmAlgorithm implements ConvAlgorithm {
         var config = tallEnough(s.kPerGroup(), context);
         var choice = Sgemm.chooseFoldable(config, context.device(), context.policy(), size(s), null,
                 ConvGemms.output(null, s).strides());
-        return new Conv2dPlan(s, this, choice, List.of(), 0, null, gather(s, choice.config(), context));
+        return new Conv2dPlan(s, this, choice, List.of(), 0, null, null, gather(s, choice.config(), context));
     }
 
     /**

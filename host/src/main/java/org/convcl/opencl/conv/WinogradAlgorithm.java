@@ -55,7 +55,7 @@ final class WinogradAlgorithm implements ConvAlgorithm {
         int count = (int) tiles.tilesOf(chunks.get(0));
         var products = Sgemm.choose(context.sgemm(), context.device(), context.policy(), products(s, tiles, count),
                 transformed(null, s.c(), count, 0), transformed(null, s.k(), count, 0));
-        return new Conv2dPlan(s, this, products, chunks, tile, null, Gather.NONE);
+        return new Conv2dPlan(s, this, products, chunks, tile, null, null, Gather.NONE);
     }
 
     /**
@@ -84,7 +84,7 @@ final class WinogradAlgorithm implements ConvAlgorithm {
     public void forward(Conv2dPlan plan, ConvResources r, ConvOperands io) {
         var s = plan.shape();
         var t = plan.tiles();
-        var u = r.winogradFilters.atLeast(t.filterFloats());
+        var u = r.filters.atLeast(t.filterFloats());
         r.winograd.filters(t, io.w(), u);
         // V (positions, C, T) then M (positions, K, T) in one buffer, reused by every chunk: the in-order queue
         // finishes a chunk's output transform before the next input transform overwrites V.

@@ -66,12 +66,23 @@ import java.util.regex.Pattern;
  *                           against 10.2-11.9, 3x3 C=K=64 56x56 6.1-7.7 against 6.8-7.6; the 7x7 stride-2 stem, three
  *                           channels, took 9.7-11.3 against 7.9-8.6, the table costing more than three channels save.
  *                           GPUs: 0, their tiled kernel gathers otherwise.
+ * @param laneFilters        layers with a window wider than 1x1 and at most this many filters per group, each at least
+ *                           {@code laneTaps} deep (input channels per group times taps), run with the output channels
+ *                           in the vector lanes (CHANNEL_LANES); 0 never. CPUs: 64 and 100, from find mode's timings
+ *                           of every algorithm on 2 Zen 5 cores (AVX-512), N=8 unless said: 5x5 C=192 K=32 28x28
+ *                           6.7 ms against the implicit GEMM's 10.6; 41x11 stride 2 on one channel, K=32, N=4 3.2
+ *                           against 4.8; the 7x7 stride-2 stem, K=64, 8.2 against 8.9; 3x3 C=K=64 56x56 6.3 against
+ *                           6.8 and Winograd's 7.7. With 128 filters Winograd wins (3x3 C=K=128 28x28: 6.1 against
+ *                           5.7), and with 25 taps the implicit GEMM (5x5 on one channel, K=32, N=64: 0.64 against
+ *                           0.56). GPUs: 0, not measured there.
+ * @param laneTaps           see {@code laneFilters}
  */
 public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                          int winogradChannels, int gatheredHeights, int winogradCacheShare, int winogradChunkTiles,
-                         int packRowGroups, int foldPercent, int narrowPercent, int tapTableChannels) {
-    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 50, 256, 64, 4, 8, 512, 4, 0, 75, 64);
-    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4, 90, 0, 0);
+                         int packRowGroups, int foldPercent, int narrowPercent, int tapTableChannels,
+                         int laneFilters, int laneTaps) {
+    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 50, 256, 64, 4, 8, 512, 4, 0, 75, 64, 64, 100);
+    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0);
     private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\d{1,18})");
 
     /** Checks every value. */
@@ -79,10 +90,11 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
         if (tinyLayerFlops < 0 || fewFilters < 0 || shallowDepth < 0 || winogradTiles < 1 || winogradChannels < 0
                 || gatheredHeights < 1 || gatheredHeights > 64 || winogradCacheShare < 0 || winogradChunkTiles < 0
                 || packRowGroups < 0 || foldPercent < 0 || foldPercent > 100 || narrowPercent < 0
-                || narrowPercent > 100 || tapTableChannels < 0) {
+                || narrowPercent > 100 || tapTableChannels < 0 || laneFilters < 0 || laneTaps < 0) {
             throw new IllegalArgumentException("conv policy: values out of range in " + encode(tinyLayerFlops,
                     fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights, winogradCacheShare,
-                    winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels));
+                    winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels, laneFilters,
+                    laneTaps));
         }
     }
 
@@ -94,7 +106,8 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
     /** One line of {@code NAME=value} pairs, which {@link #parse} reads back. */
     public String encode() {
         return encode(tinyLayerFlops, fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights,
-                winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels);
+                winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels,
+                laneFilters, laneTaps);
     }
 
     /**
@@ -117,7 +130,8 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 narrow(values, "SHALLOW_DEPTH"), values.get("WINOGRAD_TILES"), narrow(values, "WINOGRAD_CHANNELS"),
                 narrow(values, "GATHERED_HEIGHTS"), narrow(values, "WINOGRAD_CACHE_SHARE"),
                 narrow(values, "WINOGRAD_CHUNK_TILES"), narrow(values, "PACK_ROW_GROUPS"),
-                narrow(values, "FOLD_PERCENT"), narrow(values, "NARROW_PERCENT"), narrow(values, "TAP_TABLE_CHANNELS"));
+                narrow(values, "FOLD_PERCENT"), narrow(values, "NARROW_PERCENT"), narrow(values, "TAP_TABLE_CHANNELS"),
+                narrow(values, "LANE_FILTERS"), narrow(values, "LANE_TAPS"));
     }
 
     private static int narrow(Map<String, Long> values, String name) {
@@ -140,11 +154,12 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
     private static String encode(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                                  int winogradChannels, int gatheredHeights, int winogradCacheShare,
                                  int winogradChunkTiles, int packRowGroups, int foldPercent, int narrowPercent,
-                                 int tapTableChannels) {
+                                 int tapTableChannels, int laneFilters, int laneTaps) {
         return "TINY_LAYER_FLOPS=" + tinyLayerFlops + " FEW_FILTERS=" + fewFilters + " SHALLOW_DEPTH=" + shallowDepth
                 + " WINOGRAD_TILES=" + winogradTiles + " WINOGRAD_CHANNELS=" + winogradChannels + " GATHERED_HEIGHTS="
                 + gatheredHeights + " WINOGRAD_CACHE_SHARE=" + winogradCacheShare + " WINOGRAD_CHUNK_TILES="
                 + winogradChunkTiles + " PACK_ROW_GROUPS=" + packRowGroups + " FOLD_PERCENT=" + foldPercent
-                + " NARROW_PERCENT=" + narrowPercent + " TAP_TABLE_CHANNELS=" + tapTableChannels;
+                + " NARROW_PERCENT=" + narrowPercent + " TAP_TABLE_CHANNELS=" + tapTableChannels + " LANE_FILTERS="
+                + laneFilters + " LANE_TAPS=" + laneTaps;
     }
 }

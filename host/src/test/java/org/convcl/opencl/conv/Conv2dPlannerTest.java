@@ -39,15 +39,20 @@ class Conv2dPlannerTest {
         return planner(device, sgemm, GIB, null);
     }
 
+    /** The automatic planner with CHANNEL_LANES off, for the rules among the others its shapes would meet first. */
+    private static Conv2dPlanner withoutLanes(DeviceInfo device, SgemmConfig sgemm) {
+        return withPolicy(device, sgemm, "LANE_FILTERS=0");
+    }
+
     @Test
     void cpuDevicesGatherTheColumnMatrixInsideTheGemm() {
-        var plan = automatic(CPU, BLOCKED).forward(shape(2, 32, 56, 64, 3, SAME));
+        var plan = withoutLanes(CPU, BLOCKED).forward(shape(2, 32, 56, 64, 3, SAME));
         assertEquals(ConvAlgorithms.IMPLICIT_GEMM, plan.algorithm());
         assertEquals(List.of(), plan.chunks());
         // 64 output channels per group: the configured 8 x 8 rows of a work-group already cover them.
         assertEquals(BLOCKED, plan.sgemm());
         // 16 output channels: a group just as tall as they need, so no work-item idles.
-        assertEquals(BLOCKED.withLocalM(2), automatic(CPU, BLOCKED).forward(shape(2, 32, 56, 16, 3, SAME)).sgemm());
+        assertEquals(BLOCKED.withLocalM(2), withoutLanes(CPU, BLOCKED).forward(shape(2, 32, 56, 16, 3, SAME)).sgemm());
         // 200: 25 work-items tall, so each panel is gathered once.
         assertEquals(BLOCKED.withLocalM(25), automatic(CPU, BLOCKED).forward(shape(1, 8, 28, 200, 3, SAME)).sgemm());
         // 1000: at most four times the configured height.
@@ -139,7 +144,10 @@ class Conv2dPlannerTest {
         assertEquals(BLOCKED, plan.sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 16, 1, Conv2dParams.DEFAULT)).sgemm());
-        assertEquals(ConvAlgorithms.WINOGRAD, cpu.forward(shape(8, 64, 56, 64, 3, SAME)).algorithm());
+        // 64 filters: the channel lanes first (see cpuLayersOfFewFiltersOverManyTapsRunInChannelLanes).
+        assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(shape(8, 64, 56, 64, 3, SAME)).algorithm());
+        assertEquals(ConvAlgorithms.WINOGRAD, withoutLanes(CPU, BLOCKED).forward(shape(8, 64, 56, 64, 3, SAME))
+                .algorithm());
         // 128 tiles of 4x4 are too few for F(4x4), 392 of 2x2 are enough for F(2x2).
         assertEquals(2, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).winogradTile());
         // Too few channels, too few tiles, or not 3x3 stride 1 dilation 1: the implicit GEMM.
@@ -147,7 +155,7 @@ class Conv2dPlannerTest {
                 shape(1, 256, 14, 256, 3, SAME),
                 shape(8, 256, 28, 256, 3, SAME.withStride(2, 2)), shape(8, 256, 28, 256, 3, SAME.withDilation(2, 2)),
                 shape(8, 256, 28, 256, 3, SAME.withGroups(2)), shape(8, 256, 28, 256, 5, SAME))) {
-            assertEquals(ConvAlgorithms.IMPLICIT_GEMM, cpu.forward(s).algorithm(), s.toString());
+            assertEquals(ConvAlgorithms.IMPLICIT_GEMM, withoutLanes(CPU, BLOCKED).forward(s).algorithm(), s.toString());
         }
         // Not measured on GPUs: they keep the implicit GEMM.
         assertEquals(ConvAlgorithms.IMPLICIT_GEMM, automatic(GPU, TILED).forward(shape(8, 128, 28, 128, 3, SAME)).algorithm());
@@ -166,11 +174,59 @@ class Conv2dPlannerTest {
     }
 
     @Test
+    void cpuLayersOfFewFiltersOverManyTapsRunInChannelLanes() {
+        var cpu = automatic(CPU, BLOCKED);
+        var inception = shape(8, 192, 28, 32, 5, Conv2dParams.DEFAULT.withPadding(2, 2));
+        var plan = cpu.forward(inception);
+        assertEquals(ConvAlgorithms.CHANNEL_LANES, plan.algorithm());
+        // 16-float vectors, 32 registers: two vectors of weights, one broadcast pixel, 14 pixels of sums per vector;
+        // 28 pixels a row in two work-items.
+        assertEquals("CHANNEL_LANES, KV=2 PB=14 VW=16", plan.describe());
+        assertEquals(List.of(new ColumnChunks.Chunk(0, 8, 0, 28)), plan.chunks());
+        // Two work-items a row of 28, one vector pair of 32 channels, 8 images.
+        assertEquals(2 * 28 * 8, plan.workGroups());
+        // 8-float vectors, 16 registers: 6 pixels, evened out to 6 over a row of 28 (5 work-items).
+        assertEquals("CHANNEL_LANES, KV=2 PB=6 VW=8", automatic(FakeDevices.cpu(8), BLOCKED).forward(inception)
+                .describe());
+        // Rows of 100 on 16 floats: 8 work-items of 13 rather than 7 of 14 and one of 2.
+        var speech = Conv2dParams.DEFAULT.withStride(2, 2).withPadding(20, 5);
+        var deepspeech = speech.shapeOf(new int[] {4, 1, 161, 200}, new int[] {32, 1, 41, 11}, null);
+        assertEquals("CHANNEL_LANES, KV=2 PB=13 VW=16", cpu.forward(deepspeech).describe());
+        for (var s : List.of(shape(8, 3, 224, 64, 7, SAME), shape(8, 64, 56, 64, 3, SAME))) {
+            assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(s).algorithm(), s.toString());
+        }
+        // More filters, fewer taps (3 * 3 * 11 = 99), a 1x1 window, or a GPU: not preferred.
+        for (var s : List.of(shape(8, 192, 28, 65, 5, SAME), shape(8, 11, 28, 32, 3, SAME),
+                shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT))) {
+            assertTrue(cpu.forward(s).algorithm() != ConvAlgorithms.CHANNEL_LANES, s.toString());
+        }
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, automatic(GPU, TILED).forward(inception).algorithm());
+    }
+
+    @Test
+    void channelLanesChunkWholeImagesWithinTheColumnBudget() {
+        // One image padded: 192 channels of 28 x 32 floats (two work-items of 14 pixels reach 27 + 5 columns).
+        var inception = shape(8, 192, 28, 32, 5, Conv2dParams.DEFAULT.withPadding(2, 2));
+        long image = 192L * 32 * 32 * Float.BYTES;
+        var pinned = planner(CPU, BLOCKED, 3 * image, ConvAlgorithms.CHANNEL_LANES).forward(inception);
+        assertEquals(List.of(new ColumnChunks.Chunk(0, 3, 0, 28), new ColumnChunks.Chunk(3, 3, 0, 28),
+                new ColumnChunks.Chunk(6, 2, 0, 28)), pinned.chunks());
+        assertEquals(3 * image / Float.BYTES, pinned.largestChunkFloats());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> planner(CPU, BLOCKED, image - 1, ConvAlgorithms.CHANNEL_LANES).forward(inception));
+        assertEquals("path: CHANNEL_LANES needs one image's padded input, " + image + " bytes, within the column"
+                + " budget of " + (image - 1) + " bytes", e.getMessage());
+        // Unpinned, the planner goes on to the implicit GEMM, which needs no column matrix.
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, planner(CPU, BLOCKED, image - 1, null).forward(inception)
+                .algorithm());
+    }
+
+    @Test
     void winogradChunksOnCpusKeepTheirTilesInTheCacheButWideEnoughForTheProducts() {
         // 3x3 C=K=64 56x56: 196 tiles of 4x4 an image, 36 positions of C + K = 128 floats each, 3.6 MB an image
         // against 4 MiB (an eighth of the fake CPU's 32 MiB cache); 512 tiles at least: chunks of two images.
         var s = shape(8, 64, 56, 64, 3, SAME);
-        var plan = automatic(CPU, BLOCKED).forward(s);
+        var plan = withoutLanes(CPU, BLOCKED).forward(s);
         assertEquals(4, plan.winogradTile());
         assertEquals(List.of(new ColumnChunks.Chunk(0, 2, 0, 56), new ColumnChunks.Chunk(2, 2, 0, 56),
                 new ColumnChunks.Chunk(4, 2, 0, 56), new ColumnChunks.Chunk(6, 2, 0, 56)), plan.chunks());
@@ -264,10 +320,10 @@ class Conv2dPlannerTest {
     void cpusNeverFoldTheBatch() {
         for (var s : List.of(shape(8, 512, 7, 512, 3, SAME), shape(8, 512, 7, 512, 1, Conv2dParams.DEFAULT),
                 shape(64, 16, 5, 32, 3, SAME))) {
-            assertFalse(folds(automatic(CPU, BLOCKED).forward(s)), s.toString());
-            assertFalse(folds(automatic(CPU, TILED).forward(s)), s + " with GPU tiles on a CPU");
+            assertFalse(folds(withoutLanes(CPU, BLOCKED).forward(s)), s.toString());
+            assertFalse(folds(withoutLanes(CPU, TILED).forward(s)), s + " with GPU tiles on a CPU");
             // Told to fold, the blocked kernel still cannot.
-            assertFalse(folds(withPolicy(CPU, BLOCKED, "FOLD_PERCENT=100").forward(s)), s.toString());
+            assertFalse(folds(withPolicy(CPU, BLOCKED, "FOLD_PERCENT=100 LANE_FILTERS=0").forward(s)), s.toString());
         }
     }
 

@@ -38,7 +38,8 @@ class ConvAlgorithmsTest {
         }
         assertEquals(Conv2dPath.values().length - 1, ids.size(), "every path but AUTO");
         var e = assertThrows(IllegalArgumentException.class, () -> ConvAlgorithms.byId("FFT"));
-        assertTrue(e.getMessage().contains("no conv2d algorithm 'FFT'; there are [DIRECT, POINTWISE"), e.getMessage());
+        assertTrue(e.getMessage().contains("no conv2d algorithm 'FFT'; there are [DIRECT, CHANNEL_LANES, POINTWISE"),
+                e.getMessage());
     }
 
     @Test

@@ -1,0 +1,66 @@
+package org.convcl.opencl.conv;
+
+import org.convcl.Conv2dShape;
+import org.convcl.opencl.ops.ChannelLanesConv2d;
+import org.convcl.opencl.ops.ColumnChunks;
+
+/**
+ * conv2d with the output channels in the vector lanes ({@code channel_lanes.cl}): the filters laid out tap by tap
+ * once per call, then per chunk of whole images the input with its padding written out and one launch in which each
+ * work-item sums every tap of its channels at a few neighbouring pixels. For few filters over many taps, where the
+ * implicit GEMM's gather and the direct kernel's weight loads leave the multiply-adds waiting.
+ */
+final class ChannelLanesAlgorithm implements ConvAlgorithm {
+    /** Any shape whose one image, padded, fits the column budget: chunks hold whole images. */
+    @Override
+    public String whyNot(Conv2dShape s, PlanContext context) {
+        long bytes = choice(s, context).paddedFloatsPerImage(s) * Float.BYTES;
+        return bytes <= context.columnBudgetBytes() ? null : "CHANNEL_LANES needs one image's padded input, "
+                + bytes + " bytes, within the column budget of " + context.columnBudgetBytes() + " bytes";
+    }
+
+    /**
+     * Whether the planner should take it: a window wider than one pixel, where the device class sets a most filters
+     * per group ({@link org.convcl.opencl.tuning.ConvPolicy#laneFilters}) and a fewest taps per output pixel
+     * ({@link org.convcl.opencl.tuning.ConvPolicy#laneTaps}) and the shape is within both. A 1x1 window has nothing
+     * to gather: its GEMM reads the images as they are.
+     */
+    @Override
+    public boolean preferred(Conv2dShape s, PlanContext context) {
+        var p = context.policy();
+        return p.laneFilters() > 0 && s.kh() * s.kw() > 1 && s.kPerGroup() <= p.laneFilters()
+                && (long) s.cPerGroup() * s.kh() * s.kw() >= p.laneTaps() && whyNot(s, context) == null;
+    }
+
+    @Override
+    public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
+        var choice = choice(s, context);
+        var chunks = ColumnChunks.plan(s, context.columnBudgetBytes(), choice.paddedFloatsPerImage(s), s.oh(),
+                "one image's padded input needs");
+        return Conv2dPlan.lanes(s, this, choice, chunks);
+    }
+
+    private static ChannelLanesConv2d.Choice choice(Conv2dShape s, PlanContext context) {
+        return ChannelLanesConv2d.choose(s, context.device());
+    }
+
+    @Override
+    public long workspaceFloats(Conv2dPlan plan) {
+        int images = plan.chunks().stream().mapToInt(ColumnChunks.Chunk::images).max().orElse(0);
+        return images * plan.lanes().paddedFloatsPerImage(plan.shape());
+    }
+
+    @Override
+    public void forward(Conv2dPlan plan, ConvResources r, ConvOperands io) {
+        var s = plan.shape();
+        var choice = plan.lanes();
+        var wt = r.filters.atLeast(choice.filterFloats(s));
+        r.lanes.filters(choice, s, io.w(), wt);
+        // One padded buffer for every chunk: the in-order queue finishes a chunk's launch before the next pad.
+        var xp = r.columns.atLeast(workspaceFloats(plan));
+        for (var chunk : plan.chunks()) {
+            r.lanes.pad(choice, s, chunk, io.x(), xp);
+            r.lanes.conv(choice, s, chunk, xp, wt, io.bias(), io.epilogue(), io.y());
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package org.convcl.opencl.ops;
+
+import org.convcl.Conv2dShape;
+import org.convcl.kernels.Program;
+import org.convcl.opencl.device.DeviceInfo;
+import org.convcl.opencl.runtime.ClContext;
+import org.convcl.opencl.runtime.DeviceBuffer;
+import org.convcl.opencl.runtime.Launch;
+import org.convcl.opencl.tuning.DeviceClass;
+
+/**
+ * The kernels of {@code channel_lanes.cl}: conv2d with the output channels in the vector lanes, from the input with
+ * its padding written out ({@code lanes_pad}) and the filters laid out tap by tap ({@code lanes_weights}).
+ */
+public final class ChannelLanesConv2d {
+    /**
+     * Vector registers of a CPU by its SIMD width in floats: 32 with AVX-512's 16 floats, 16 with AVX's 8 and with
+     * SSE's or NEON's 4 (x86-64 and ARMv7's quad registers; AArch64 has 32, which this leaves unused).
+     */
+    private static final int WIDE_REGISTERS = 32;
+    private static final int REGISTERS = 16;
+    /**
+     * The most weight vectors per work-item: two already make a CPU's loads per multiply-add few enough, and more
+     * would leave fewer registers for pixels.
+     */
+    private static final int MAX_VECTORS = 2;
+    /** A GPU's choices, for correctness rather than speed: planners never prefer this kernel there. */
+    private static final int GPU_WIDTH = 4;
+    private static final int GPU_PIXELS = 4;
+
+    private final ClContext cl;
+
+    /**
+     * The launch-time choices.
+     *
+     * @param vectors weight vectors per work-item (KV)
+     * @param pixels  output pixels of a row per work-item (PB)
+     * @param width   floats per vector (VW)
+     * @param localX  work-items per group
+     */
+    public record Choice(int vectors, int pixels, int width, int localX) {
+        /** Output channels per work-item. */
+        public int lanes() {
+            return vectors * width;
+        }
+
+        /** The output channels of a group rounded up to whole work-items: the laid-out filters' last dimension. */
+        public int paddedChannels(Conv2dShape s) {
+            return (s.kPerGroup() + lanes() - 1) / lanes() * lanes();
+        }
+
+        /** Rows of the padded input: those the output's windows reach. */
+        public long paddedRows(Conv2dShape s) {
+            var p = s.params();
+            return (s.oh() - 1L) * p.strideH() + (s.kh() - 1L) * p.dilationH() + 1;
+        }
+
+        /** Columns of the padded input: those the windows of whole work-items reach, past the output's last pixel. */
+        public long paddedWidth(Conv2dShape s) {
+            var p = s.params();
+            return (tilesWide(s) * pixels - 1) * p.strideW() + (s.kw() - 1L) * p.dilationW() + 1;
+        }
+
+        /** Floats of one image's padded input. */
+        public long paddedFloatsPerImage(Conv2dShape s) {
+            return s.c() * paddedRows(s) * paddedWidth(s);
+        }
+
+        /** Floats of the laid-out filters: per group, every tap's padded channels. */
+        public long filterFloats(Conv2dShape s) {
+            return (long) s.groups() * s.cPerGroup() * s.kh() * s.kw() * paddedChannels(s);
+        }
+
+        /** Work-groups of the conv launch over {@code images} images. */
+        public long workGroups(Conv2dShape s, int images) {
+            return (tilesWide(s) * s.oh() + localX - 1) / localX * (paddedChannels(s) / lanes()) * s.groups() * images;
+        }
+
+        long tilesWide(Conv2dShape s) {
+            return (s.ow() + pixels - 1) / pixels;
+        }
+
+        @Override
+        public String toString() {
+            return "KV=" + vectors + " PB=" + pixels + " VW=" + width;
+        }
+    }
+
+    public ChannelLanesConv2d(ClContext cl) {
+        this.cl = cl;
+    }
+
+    /**
+     * The choices for {@code s} on {@code device}. On a CPU: vectors of its SIMD width, enough of them for a group's
+     * output channels up to {@link #MAX_VECTORS}, and as many pixels as the registers left hold (one per vector for
+     * its weights, one for the broadcast pixel), evened out over the row so that the last work-item wastes least.
+     */
+    public static Choice choose(Conv2dShape s, DeviceInfo device) {
+        if (DeviceClass.of(device) != DeviceClass.CPU) {
+            return new Choice(1, evenly(s.ow(), GPU_PIXELS), GPU_WIDTH, Launch.LOCAL_1D);
+        }
+        int simd = device.preferredFloatVectorWidth();
+        int width = simd >= 16 ? 16 : simd >= 8 ? 8 : 4;
+        int registers = width == 16 ? WIDE_REGISTERS : REGISTERS;
+        int vectors = Math.min(MAX_VECTORS, (s.kPerGroup() + width - 1) / width);
+        return new Choice(vectors, evenly(s.ow(), (registers - 1 - vectors) / vectors), width, 1);
+    }
+
+    /** The fewest pixels per work-item that cover a row of {@code ow} in as few work-items as {@code most} would. */
+    private static int evenly(int ow, int most) {
+        int items = (ow + most - 1) / most;
+        return (ow + items - 1) / items;
+    }
+
+    /** Writes the laid-out filters wt from w (K, C/G, KH, KW). */
+    public void filters(Choice choice, Conv2dShape s, DeviceBuffer w, DeviceBuffer wt) {
+        int taps = s.cPerGroup() * s.kh() * s.kw();
+        launch(choice, "lanes_weights", "").buffer(w).buffer(wt).i32(s.kPerGroup()).i32(taps)
+                .i32(choice.paddedChannels(s)).enqueuePlanes(choice.paddedChannels(s), (long) s.groups() * taps);
+    }
+
+    /** Writes the padded input of a chunk's images at the start of xp. */
+    public void pad(Choice choice, Conv2dShape s, ColumnChunks.Chunk chunk, DeviceBuffer x, DeviceBuffer xp) {
+        var p = s.params();
+        int rows = Launch.requireInt("channel lanes: padded input rows", choice.paddedRows(s));
+        int width = Launch.requireInt("channel lanes: padded input width", choice.paddedWidth(s));
+        launch(choice, "lanes_pad", "").buffer(x).i64((long) chunk.n0() * s.c() * s.h() * s.w()).buffer(xp)
+                .i32(s.h()).i32(s.w()).i32(p.padTop()).i32(p.padLeft()).i32(rows).i32(width)
+                .enqueuePlanes(rows, (long) chunk.images() * s.c());
+    }
+
+    /** Writes the chunk's images of y (N, K, OH, OW) from its padded input, the bias (K) or null and the epilogue. */
+    public void conv(Choice choice, Conv2dShape s, ColumnChunks.Chunk chunk, DeviceBuffer xp, DeviceBuffer wt,
+                     DeviceBuffer bias, Epilogue epilogue, DeviceBuffer y) {
+        var p = s.params();
+        long items = Launch.requireInt("channel lanes: work-items of a row of planes", choice.tilesWide(s) * s.oh());
+        var launch = epilogue.arguments(launch(choice, "lanes_conv", epilogue.defines()).buffer(xp).buffer(wt)
+                .optional(bias, wt), wt).buffer(y).i64((long) chunk.n0() * s.k() * s.outputPlane())
+                .i32(s.c()).i32(s.k()).i32(s.groups()).i32((int) choice.paddedRows(s)).i32((int) choice.paddedWidth(s))
+                .i32(s.kh()).i32(s.kw()).i32(p.strideH()).i32(p.strideW()).i32(p.dilationH()).i32(p.dilationW())
+                .i32(s.oh()).i32(s.ow()).i32(choice.paddedChannels(s));
+        launch.enqueue(new long[] {Launch.roundUp(items, choice.localX()),
+                (long) choice.paddedChannels(s) / choice.lanes() * s.groups(), chunk.images()},
+                new long[] {choice.localX(), 1, 1});
+    }
+
+    private Launch launch(Choice choice, String kernel, String moreDefines) {
+        String defines = "-DVW=" + choice.width() + " -DKV=" + choice.vectors() + " -DPB=" + choice.pixels()
+                + " -DLOCAL_X=" + choice.localX() + moreDefines;
+        return new Launch(cl, cl.kernel(Program.CHANNEL_LANES, kernel, defines), kernel);
+    }
+}

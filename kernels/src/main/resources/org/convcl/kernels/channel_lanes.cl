@@ -1,0 +1,135 @@
+// conv2d without a column matrix, its output channels in the vector lanes, for CPUs:
+//   y[n, k, oh, ow] = bias[k] + sum over ci < C/G, i, j of
+//                     xp[n, g*C/G + ci, oh*SH + i*DH, ow*SW + j*DW] * w[k, ci, i, j],  g = k / (K/G)
+// then epilogue.cl's residual and activation, where xp is the input with its padding written out (lanes_pad).
+// A work-item computes KV*VW output channels of one group (the lanes of KV vectors) at PB neighbouring output pixels
+// of one row: per tap it loads KV vectors of weights and PB input pixels, each broadcast to all lanes, and does
+// KV*PB multiply-adds into independent accumulators. The direct kernel vectorises over pixels instead and reads one
+// weight per plane and tap; with few filters over many taps (5x5 on 192 channels, wide windows on one channel) that
+// leaves its multiply-adds waiting on loads. The padding written out leaves the inner loops without a bound check.
+
+#ifndef KV
+#define KV 2 // weight vectors per work-item: KV*VW output channels
+#endif
+#ifndef PB
+#define PB 8 // output pixels per work-item, all of one row
+#endif
+#ifndef SUM_TAPS
+#define SUM_TAPS 128 // about how many taps are summed on their own before they join the total
+#endif
+#ifndef LOCAL_X
+#define LOCAL_X 1 // work-items per group
+#endif
+#define KB (KV * VW)
+
+// wt[g, ci, i, j, k] = w[g*Kg + k, ci, i, j] for k < Kg, 0 for Kg <= k < Kpad: a tap's weights for a work-item's
+// channels are KV contiguous vectors. NDRange: (Kpad rounded up, G*taps), taps = Cg*KH*KW.
+__kernel void lanes_weights(const __global float* restrict w, __global float* restrict wt, const int Kg,
+                            const int taps, const int Kpad) {
+    const int k = get_global_id(0);
+    const long gt = get_global_id(1);
+    if (k < Kpad) {
+        wt[gt * Kpad + k] = k < Kg ? w[(gt / taps * Kg + k) * taps + gt % taps] : 0.0f;
+    }
+}
+
+// xp[n, c, r, q] = x[n, c, r - PH, q - PW], 0 outside x, for the images of a chunk from xAt on, a row per
+// work-item. NDRange: (HP rounded up, images*C).
+__kernel void lanes_pad(const __global float* restrict x, const long xAt, __global float* restrict xp, const int H,
+                        const int W, const int PH, const int PW, const int HP, const int WP) {
+    const int r = get_global_id(0);
+    if (r >= HP) {
+        return;
+    }
+    const long plane = get_global_id(1);
+    __global float* to = xp + (plane * HP + r) * WP;
+    const int ih = r - PH;
+    const bool inside = ih >= 0 && ih < H;
+    const int from = inside ? min(PW, WP) : WP, until = inside ? min(PW + W, WP) : WP;
+    for (int q = 0; q < from; q++) {
+        to[q] = 0.0f;
+    }
+    const __global float* row = x + xAt + (plane * H + ih) * W - PW;
+    for (int q = from; q < until; q++) {
+        to[q] = row[q];
+    }
+    for (int q = until; q < WP; q++) {
+        to[q] = 0.0f;
+    }
+}
+
+// Adds channels [c0, c1) of a work-item's window to acc[pixel][weight vector]: per tap, one outer-product step of
+// the PB pixels, broadcast, by the KV vectors of the tap's weights. xr is the work-item's first input pixel in
+// channel 0, wk its first weight vector in channel 0. Inlined so that acc stays in registers.
+__attribute__((always_inline)) inline void laneTaps(floatV acc[PB][KV], const __global float* xr,
+                                                    const __global float* wk, const int c0, const int c1,
+                                                    const long planeP, const int WP, const int KH, const int KW,
+                                                    const int SW, const int DH, const int DW, const int Kpad) {
+    for (int c = c0; c < c1; c++) {
+        for (int i = 0; i < KH; i++) {
+            const __global float* xi = xr + c * planeP + (long) i * DH * WP;
+            const __global float* wi = wk + (long) (c * KH + i) * KW * Kpad;
+            for (int j = 0; j < KW; j++) {
+#define PIXEL_AT(p) xi[j * DW + (p) * SW]
+#define WEIGHTS_AT(kv) vloadV(0, wi + j * Kpad + (kv) * VW)
+                OUTER_PRODUCT_STEP(acc, PB, KV, PIXEL_AT, WEIGHTS_AT)
+#undef PIXEL_AT
+#undef WEIGHTS_AT
+            }
+        }
+    }
+}
+
+// The output of the chunk's images starts yAt floats into y (and residual). NDRange: (ceil(OW/PB) * OH rounded up
+// to LOCAL_X, Kpad/KB * G, images).
+__kernel __attribute__((reqd_work_group_size(LOCAL_X, 1, 1)))
+void lanes_conv(const __global float* restrict xp, const __global float* restrict wt,
+                const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS, __global float* restrict y,
+                const long yAt, const int C, const int K, const int G, const int HP, const int WP, const int KH,
+                const int KW, const int SH, const int SW, const int DH, const int DW, const int OH, const int OW,
+                const int Kpad) {
+    const int tilesW = (OW + PB - 1) / PB;
+    if (get_global_id(0) >= tilesW * OH) {
+        return;
+    }
+    const int oh = get_global_id(0) / tilesW;
+    const int ow0 = get_global_id(0) % tilesW * PB;
+    const int Kg = K / G, Cg = C / G;
+    const int kBlocks = Kpad / KB;
+    const int g = get_global_id(1) / kBlocks;
+    const int k0 = get_global_id(1) % kBlocks * KB;
+    const int n = get_global_id(2);
+    const long planeP = (long) HP * WP;
+    const __global float* xr = xp + ((long) n * C + (long) g * Cg) * planeP + (long) oh * SH * WP + (long) ow0 * SW;
+    const __global float* wk = wt + (long) g * Cg * KH * KW * Kpad + k0;
+    // Blocks of channels are summed on their own and then added to the total, as direct_conv2d.cl does: one chain
+    // of C*KH*KW terms loses accuracy as the total grows. The total is touched once a block, so it may live in memory.
+    const int blockChannels = max(1, SUM_TAPS / (KH * KW));
+    floatV total[PB][KV];
+    BLOCK_SET(total, PB, KV, (floatV) 0.0f);
+    for (int c0 = 0; c0 < Cg; c0 += blockChannels) {
+        floatV acc[PB][KV];
+        BLOCK_SET(acc, PB, KV, (floatV) 0.0f);
+        laneTaps(acc, xr, wk, c0, min(Cg, c0 + blockChannels), planeP, WP, KH, KW, SW, DH, DW, Kpad);
+        BLOCK_ADD(total, acc, PB, KV);
+    }
+    const long outPlane = (long) OH * OW;
+    const long o0 = yAt + ((long) n * K + (long) g * Kg + k0) * outPlane + (long) oh * OW + ow0;
+    // The sums leave their registers by vector stores and reach y plane by plane, each plane's pixels in a row.
+    float sums[KV][PB][VW];
+#pragma unroll
+    for (int kv = 0; kv < KV; kv++) {
+#pragma unroll
+        for (int p = 0; p < PB; p++) {
+            vstoreV(total[p][kv], 0, sums[kv][p]);
+        }
+    }
+    const int lanes = min(KB, Kg - k0), pixels = min(PB, OW - ow0);
+    for (int l = 0; l < lanes; l++) {
+        const float b = hasBias ? bias[g * Kg + k0 + l] : 0.0f;
+        const long o = o0 + l * outPlane;
+        for (int p = 0; p < pixels; p++) {
+            y[o + p] = epilogue(sums[l / VW][p][l % VW] + b, addResidual, residual + o + p, actKind, actA, actB);
+        }
+    }
+}
