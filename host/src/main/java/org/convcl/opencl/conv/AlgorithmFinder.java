@@ -19,16 +19,20 @@ import org.convcl.opencl.tuning.FindDatabase;
  */
 final class AlgorithmFinder {
     /**
-     * Candidates whose first timed run took under {@link #QUICK_NANOS} are timed again, in rounds: at least
-     * {@link #MIN_ROUNDS}, and more, up to {@link #MAX_ROUNDS}, until the rounds take about {@link #ROUNDS_NANOS}.
-     * A layer of a tenth of a millisecond is otherwise decided by thread wake-ups and by the host code's warm-up,
-     * which favoured whichever candidate ran last: the first candidates ran colder Java. Rounds give every candidate
-     * the same warm-up and enough runs for a best time. Slower candidates are timed once.
+     * Candidates whose first timed run took under {@link #QUICK_NANOS} and at most {@link #CONTENDER_FACTOR} times the
+     * fastest first run are timed again, in rounds: at least {@link #MIN_ROUNDS}, and more, up to {@link #MAX_ROUNDS},
+     * until the rounds take about {@link #ROUNDS_NANOS}. A layer of a tenth of a millisecond is otherwise decided by
+     * thread wake-ups and by the host code's warm-up, which favoured whichever candidate ran last: the first
+     * candidates ran colder Java. Rounds give every candidate the same warm-up and enough runs for a best time. The
+     * other candidates are timed once: a first run often takes up to twice its best (the bench's speech layer, 3.2 ms
+     * at best, took 6.6 ms in three rounds next to two candidates slower by 3x and 4x, which made the rounds too long
+     * for more than three).
      */
     static final int MIN_ROUNDS = 3;
     static final int MAX_ROUNDS = 50;
-    static final long ROUNDS_NANOS = 20_000_000;
+    static final long ROUNDS_NANOS = 50_000_000;
     static final long QUICK_NANOS = 20_000_000;
+    static final int CONTENDER_FACTOR = 2;
     private static final System.Logger LOG = System.getLogger("org.convcl.find");
 
     private final ClContext cl;
@@ -127,10 +131,12 @@ final class AlgorithmFinder {
         }
     }
 
-    /** Times the quick candidates again in rounds (see {@link #MIN_ROUNDS}); returns the plan that ran last. */
+    /** Times the quick contenders again in rounds (see {@link #MIN_ROUNDS}); returns the plan that ran last. */
     private Conv2dPlan timeQuickOnesAgain(List<Candidate> candidates, ConvResources resources, ConvOperands io,
                                           Conv2dPlan lastRun) {
-        List<Candidate> quick = candidates.stream().filter(c -> c.bestNanos < QUICK_NANOS).toList();
+        long fastest = candidates.stream().mapToLong(c -> c.bestNanos).min().orElse(0);
+        List<Candidate> quick = candidates.stream()
+                .filter(c -> c.bestNanos < QUICK_NANOS && c.bestNanos <= CONTENDER_FACTOR * fastest).toList();
         long perRound = quick.stream().mapToLong(c -> c.bestNanos).sum();
         long rounds = quick.isEmpty() ? 0
                 : Math.min(MAX_ROUNDS, Math.max(MIN_ROUNDS, ROUNDS_NANOS / Math.max(1, perRound)));
