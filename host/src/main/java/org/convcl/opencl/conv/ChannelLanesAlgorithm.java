@@ -46,8 +46,7 @@ final class ChannelLanesAlgorithm implements ConvAlgorithm {
 
     @Override
     public long workspaceFloats(Conv2dPlan plan) {
-        int images = plan.chunks().stream().mapToInt(ColumnChunks.Chunk::images).max().orElse(0);
-        return images * plan.lanes().paddedFloatsPerImage(plan.shape());
+        return plan.largestChunkImages() * plan.lanes().paddedFloatsPerImage(plan.shape());
     }
 
     @Override

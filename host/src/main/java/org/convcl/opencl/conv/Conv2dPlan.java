@@ -57,7 +57,7 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
     /** The work-groups of the main launch: the GEMM's (per chunk) or the direct kernels' (the largest chunk's). */
     public long workGroups() {
         if (lanes != null) {
-            return lanes.workGroups(shape, chunks.stream().mapToInt(ColumnChunks.Chunk::images).max().orElse(0));
+            return lanes.workGroups(shape, largestChunkImages());
         }
         return gemm != null ? gemm.workGroups() : direct.workGroups();
     }
@@ -70,6 +70,11 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
     /** Floats of the largest chunk's column matrix, or of its transformed input and products; 0 without chunks. */
     public long largestChunkFloats() {
         return algorithm.workspaceFloats(this);
+    }
+
+    /** Images of the largest chunk; 0 without chunks. */
+    int largestChunkImages() {
+        return chunks.stream().mapToInt(ColumnChunks.Chunk::images).max().orElse(0);
     }
 
     /** Output pixels (GEMM columns) of the largest chunk; 0 without chunks. */
