@@ -486,25 +486,52 @@ class Conv2dDeviceTest extends SharedDevice {
 
     /**
      * The direct kernel with runs of 8 and of 16 pixels, whichever this machine's SIMD width picks: planned as for a CPU
-     * whose registers hold that many floats, run here. Rows wider than a run, a partial last run, stride 2 across the
-     * padding, a 5x5 window and groups.
+     * whose registers hold that many floats, run here. Rows wider than a run, a partial last run, stride 3 across the
+     * padding, dilation and groups: the windows a CPU does not give the depthwise rows kernel.
      */
     @ParameterizedTest
     @ValueSource(ints = {8, 16})
     void theDirectKernelRunsAtEitherVectorWidth(int width) {
+        assertDirectRunsPlannedAsCpu(width, List.of("KB=", "VW=" + width), List.of(
+                DeviceCase.named("depthwise dilated wide rows").input(2, 3, 6, 37).filters(3, 3, 3)
+                        .params(P.withGroups(3).withPadding(2, 2).withDilation(2, 2)).withBias().seed(91),
+                DeviceCase.named("depthwise 5x5 stride 3").input(1, 4, 13, 71).filters(4, 5, 5)
+                        .params(P.withGroups(4).withStride(3, 3).withPadding(2, 2)).seed(92),
+                DeviceCase.named("grouped planes").input(2, 4, 5, 40).filters(8, 3, 3)
+                        .params(P.withGroups(2).withPadding(1, 1)).withBias().seed(93)));
+    }
+
+    /**
+     * The depthwise rows kernel, this device planned as a CPU whose registers hold 8 or 16 floats: rows narrower than
+     * the SIMD width (runs of 4, the only one partial), rows that end in a run overlapping the one before, a channel
+     * multiplier, 5x5 and 7x7 windows at stride 2 with uneven padding, and planes split into chunks of rows, the last
+     * partial. Borders in the padding read with masked loads, or lane by lane where a load could leave the buffer.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {8, 16})
+    void theDepthwiseRowsKernelRunsAtEitherVectorWidth(int width) {
+        assertDirectRunsPlannedAsCpu(width, List.of("depthwise rows"), List.of(
+                DeviceCase.named("3 pixels a row").input(2, 3, 5, 3).filters(3, 3, 3)
+                        .params(P.withGroups(3).withPadding(1, 1)).withBias().seed(97),
+                DeviceCase.named("6 pixels a row").input(2, 4, 7, 8).filters(4, 3, 3)
+                        .params(P.withGroups(4)).withBias().seed(98),
+                DeviceCase.named("multiplier 2, 7x7 stride 2").input(1, 3, 17, 35).filters(6, 7, 7)
+                        .params(P.withGroups(3).withStride(2, 2).withPadding(3, 1, 2, 3)).seed(99),
+                DeviceCase.named("5x5, 21 pixels a row").input(3, 2, 9, 25).filters(2, 5, 5)
+                        .params(P.withGroups(2).withPadding(2, 0)).withBias().seed(100),
+                DeviceCase.named("rows in chunks").input(1, 2, 40, 19).filters(2, 3, 3)
+                        .params(P.withGroups(2).withPadding(0, 1)).seed(101)));
+    }
+
+    /** Runs each case on the direct path planned for a CPU of {@code width} floats, each plan saying all of {@code says}. */
+    private static void assertDirectRunsPlannedAsCpu(int width, List<String> says, List<DeviceCase> cases) {
         var device = Devices.choose(null);
         var planned = FakeDevices.asCpu(device, width);
         var options = BackendOptions.defaultsFor(device).withPath(Conv2dPath.DIRECT);
         try (var cl = new ClContext(device); var conv = new Convolutions(cl, options.planner(planned), null, false)) {
-            for (var c : List.of(
-                    DeviceCase.named("depthwise wide rows").input(2, 3, 6, 37).filters(3, 3, 3)
-                            .params(P.withGroups(3).withPadding(1, 1)).withBias().seed(91),
-                    DeviceCase.named("depthwise 5x5 stride 2").input(1, 4, 13, 71).filters(4, 5, 5)
-                            .params(P.withGroups(4).withStride(2, 2).withPadding(2, 2)).seed(92),
-                    DeviceCase.named("grouped planes").input(2, 4, 5, 40).filters(8, 3, 3)
-                            .params(P.withGroups(2).withPadding(1, 1)).withBias().seed(93))) {
+            for (var c : cases) {
                 var plan = options.planner(planned).forward(c.shape()).describe();
-                assertTrue(plan.contains("VW=" + width), plan);
+                assertTrue(says.stream().allMatch(plan::contains), plan);
                 assertNoStrayWrites(cl, conv, c, Tolerance.FLOAT32);
             }
         }
@@ -540,7 +567,7 @@ class Conv2dDeviceTest extends SharedDevice {
         }
     }
 
-    private static void assertNoStrayWrites(ClContext cl, Convolutions conv, DeviceCase c, Tolerance tolerance) {
+    static void assertNoStrayWrites(ClContext cl, Convolutions conv, DeviceCase c, Tolerance tolerance) {
         Tensor x = c.input(), w = c.weight(), b = c.biasOrNull();
         var s = c.params().shapeOf(x, w, b);
         int outSize = (int) (s.n() * s.k() * s.outputPlane());

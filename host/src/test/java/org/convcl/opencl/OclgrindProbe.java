@@ -10,6 +10,7 @@ import org.convcl.Pool2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
 import org.convcl.VerifyingBackend;
+import org.convcl.opencl.conv.Convolutions;
 import org.convcl.opencl.ops.ChannelLanesConv2d;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.device.DeviceInfo;
@@ -105,6 +106,15 @@ public final class OclgrindProbe {
     static final List<DeviceCase> LANE_CASES = CASES.stream()
             .filter(c -> !c.label().equals("padding and stride 2^30")).toList();
 
+    /**
+     * The depthwise rows kernel's cases, run with Oclgrind planned as a CPU, since only CPUs take that kernel: the
+     * depthwise cases above and a channel multiplier on rows of 3 pixels, a partial run.
+     */
+    static final List<DeviceCase> DEPTHWISE_ROW_CASES = Stream.concat(
+            CASES.stream().filter(c -> c.label().startsWith("depthwise")),
+            Stream.of(DeviceCase.named("depthwise multiplier 2, 3 pixels a row").input(2, 2, 4, 3).filters(4, 3, 3)
+                    .params(Conv2dParams.DEFAULT.withGroups(2).withPadding(1, 1)).withBias().seed(74))).toList();
+
     static final List<DeviceCase> WINOGRAD_CASES = List.of(
             DeviceCase.named("winograd F2").input(2, 3, 7, 1).filters(5, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(1, 2)).withBias().seed(66),
@@ -164,7 +174,8 @@ public final class OclgrindProbe {
      * standalone activation, each pool, col2im, each folded case.
      */
     static final int OK_LINES = SMALL_CONFIGS.stream().mapToInt(c -> casesFor(c).size()).sum()
-            + (1 + IMPLICIT_CONFIGS.size() + 1 + 1) * CASES.size() + LANE_CASES.size() + WINOGRAD_CASES.size()
+            + (1 + IMPLICIT_CONFIGS.size() + 1 + 1) * CASES.size() + LANE_CASES.size() + DEPTHWISE_ROW_CASES.size()
+            + WINOGRAD_CASES.size()
             + TRANSPOSE_CASES.size()
             + EPILOGUES.size() * (EPILOGUE_PATHS + 1) + POOLS.size() + 1 + FOLDED_CASES.size();
 
@@ -242,6 +253,20 @@ public final class OclgrindProbe {
             var s = c.shape();
             long image = ChannelLanesConv2d.choose(s, device).paddedFloatsPerImage(s) * Float.BYTES;
             checks.add(forward(device, defaults.withPath(Conv2dPath.CHANNEL_LANES).withColumnBudget(image), c));
+        }
+        var asCpu = FakeDevices.asCpu(device, 16);
+        for (var c : DEPTHWISE_ROW_CASES) {
+            checks.add(new Check(false, () -> {
+                var planner = defaults.withPath(Conv2dPath.DIRECT).planner(asCpu);
+                try (var cl = new ClContext(device); var conv = new Convolutions(cl, planner, null, false)) {
+                    String plan = planner.forward(c.shape()).describe();
+                    if (!plan.contains("depthwise rows")) {
+                        throw new AssertionError(c.label() + " planned as " + plan);
+                    }
+                    Conv2dDeviceTest.assertNoStrayWrites(cl, conv, c, Tolerance.FLOAT32);
+                    System.out.println("ok depthwise rows " + c.label());
+                }
+            }));
         }
         for (var c : CASES) {
             // Backward: transposed weight, GEMMs, col2im, transposed im2col, permutation and channel sums.

@@ -5,8 +5,9 @@ import org.convcl.Conv2dShape;
 import org.convcl.opencl.ops.DirectConv2d;
 
 /**
- * One kernel and no column matrix ({@code direct_conv2d.cl}): every shape, chosen for depthwise layers, layers too
- * small to pay for a GEMM's launches and, where the device class says so, layers of few, shallow filters.
+ * One kernel and no column matrix ({@code direct_conv2d.cl}, or {@code depthwise_rows.cl} for depthwise layers on
+ * CPUs): every shape, chosen for depthwise layers, layers too small to pay for a GEMM's launches and, where the
+ * device class says so, layers of few, shallow filters.
  */
 final class DirectAlgorithm implements ConvAlgorithm {
     /**

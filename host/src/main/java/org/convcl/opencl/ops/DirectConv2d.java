@@ -10,8 +10,9 @@ import org.convcl.opencl.tuning.DeviceClass;
 import org.convcl.opencl.tuning.GpuDefaults;
 
 /**
- * The {@code direct} kernel of {@code direct_conv2d.cl}: conv2d in one launch without a column matrix, for
- * depthwise and tiny convolutions.
+ * conv2d in one launch without a column matrix, for depthwise and tiny convolutions: the {@code direct} kernel of
+ * {@code direct_conv2d.cl}, or on CPUs, for groups of one input channel under a window built in, the
+ * {@code depthwise_rows} kernel of {@code depthwise_rows.cl}.
  */
 public final class DirectConv2d {
     /** Work-items per group along the output planes. */
@@ -25,6 +26,11 @@ public final class DirectConv2d {
     private static final int MIN_CHAINS = 8;
     /** The largest square window built in as constants: the 7x7 of stems and large depthwise kernels. */
     private static final int MAX_FIXED_TAPS = 7;
+    /**
+     * Work-items per compute unit the depthwise rows kernel splits its planes' rows into at the least, so that the
+     * last of them to start leaves a core idle for at most about an eighth of the run.
+     */
+    private static final int ROW_ITEMS_PER_UNIT = 8;
 
     private final ClContext cl;
 
@@ -36,10 +42,15 @@ public final class DirectConv2d {
      * @param runWidth      output pixels of a row per vector (VW, {@link #runWidth})
      * @param fixedWindow   whether the window is built in as constants
      * @param workGroups    how many work-groups the launch has
+     * @param depthwiseRows whether the {@code depthwise_rows} kernel runs, each work-item whole rows of one plane
      */
-    public record Choice(int planesPerItem, int rowsPerItem, int runWidth, boolean fixedWindow, long workGroups) {
+    public record Choice(int planesPerItem, int rowsPerItem, int runWidth, boolean fixedWindow, long workGroups,
+                         boolean depthwiseRows) {
         @Override
         public String toString() {
+            if (depthwiseRows) {
+                return "depthwise rows, " + rowsPerItem + " rows VW=" + runWidth;
+            }
             return "KB=" + planesPerItem + " RB=" + rowsPerItem + " VW=" + runWidth + (fixedWindow ? ", fixed window"
                     : "");
         }
@@ -56,6 +67,10 @@ public final class DirectConv2d {
      */
     public void enqueue(Choice choice, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Epilogue epilogue,
                         DeviceBuffer y, Conv2dShape s) {
+        if (choice.depthwiseRows()) {
+            enqueueRows(choice, x, w, bias, epilogue, y, s);
+            return;
+        }
         int planesPerItem = choice.planesPerItem();
         int rowsPerItem = choice.rowsPerItem();
         // The kernel counts work-items along the output planes in 32 bits.
@@ -69,7 +84,21 @@ public final class DirectConv2d {
         ConvGeometry.window(launch, s).i32(s.oh()).i32(s.ow()).enqueue(global(s, choice), LOCAL);
     }
 
+    private void enqueueRows(Choice choice, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Epilogue epilogue,
+                             DeviceBuffer y, Conv2dShape s) {
+        Launch.requireInt("depthwise rows kernel: output planes (N*K)", (long) s.n() * s.k());
+        String defines = "-DVW=" + choice.runWidth() + " -DWINDOW_K=" + s.kh() + " -DWINDOW_S="
+                + s.params().strideH() + epilogue.defines();
+        var kernel = cl.kernel(Program.DEPTHWISE_ROWS, "depthwise_rows", defines);
+        var p = s.params();
+        epilogue.arguments(new Launch(cl, kernel, "depthwise rows").buffer(x).buffer(w).optional(bias, w), w)
+                .buffer(y).i32(s.n()).i32(s.c()).i32(s.k()).i32(s.h()).i32(s.w()).i32(p.padTop()).i32(p.padLeft())
+                .i32(s.oh()).i32(s.ow()).i32(choice.rowsPerItem())
+                .enqueue(new long[] {rowChunks(s, choice.rowsPerItem()), (long) s.n() * s.k()}, ROWS_LOCAL);
+    }
+
     private static final long[] LOCAL = {PixelRuns.LOCAL_X, LOCAL_Y};
+    private static final long[] ROWS_LOCAL = {1, 1};
 
     private static long[] global(Conv2dShape s, Choice choice) {
         return global(s, choice.planesPerItem(), choice.rowsPerItem(), choice.runWidth());
@@ -85,7 +114,31 @@ public final class DirectConv2d {
      * work-item where that many would launch fewer than a GPU's {@link GpuDefaults#minWorkGroups}, down to one.
      */
     public static Choice choose(Conv2dShape s, DeviceInfo device) {
+        if (DeviceClass.of(device) == DeviceClass.CPU && s.cPerGroup() == 1 && s.groups() > 1 && fixedWindow(s)) {
+            return depthwiseRows(s, device.computeUnits(), runWidth(device));
+        }
         return choose(s, GpuDefaults.minWorkGroups(device), runWidth(device));
+    }
+
+    /**
+     * The depthwise rows kernel's choices: runs of the widest of {@code simdWidth}, 8 and 4 pixels that the output
+     * row holds (its last run overlaps the one before rather than storing lane by lane), and each plane's rows in as
+     * few work-items as keep {@link #ROW_ITEMS_PER_UNIT} per compute unit. A GPU keeps the {@code direct} kernel, whose
+     * neighbouring work-items read neighbouring runs.
+     */
+    static Choice depthwiseRows(Conv2dShape s, int computeUnits, int simdWidth) {
+        int width = simdWidth;
+        while (width > 4 && width > s.ow()) {
+            width /= 2;
+        }
+        long planes = (long) s.n() * s.k();
+        long chunks = Math.min(s.oh(), Math.max(1, ((long) ROW_ITEMS_PER_UNIT * computeUnits + planes - 1) / planes));
+        int rows = (int) ((s.oh() + chunks - 1) / chunks);
+        return new Choice(1, rows, width, true, rowChunks(s, rows) * planes, true);
+    }
+
+    private static long rowChunks(Conv2dShape s, int rows) {
+        return (s.oh() + rows - 1L) / rows;
     }
 
     static Choice choose(Conv2dShape s, long minWorkGroups, int runWidth) {
@@ -94,7 +147,7 @@ public final class DirectConv2d {
         while (rows > 1 && workGroups(s, planes, rows, runWidth) < minWorkGroups) {
             rows /= 2;
         }
-        return new Choice(planes, rows, runWidth, fixedWindow(s), workGroups(s, planes, rows, runWidth));
+        return new Choice(planes, rows, runWidth, fixedWindow(s), workGroups(s, planes, rows, runWidth), false);
     }
 
     private static long workGroups(Conv2dShape s, int planesPerItem, int rowsPerItem, int runWidth) {

@@ -1,6 +1,8 @@
 package org.convcl.opencl.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
@@ -30,6 +32,44 @@ class DirectConv2dTest {
         assertEquals(8, DirectConv2d.runWidth(FakeDevices.cpu(4)));
         assertEquals(8, DirectConv2d.runWidth(FakeDevices.gpu()));
         assertEquals(8, DirectConv2d.runWidth(FakeDevices.amd()));
+    }
+
+    @ParameterizedTest(name = "{0} pixels a row, SIMD {1}: runs of {2}")
+    @CsvSource({"28, 16, 16", "16, 16, 16", "15, 16, 8", "14, 16, 8", "7, 16, 4", "3, 16, 4", "1, 16, 4",
+            "28, 8, 8", "6, 8, 4"})
+    void depthwiseRowsTakeTheWidestRunTheOutputRowHolds(int ow, int simdWidth, int expected) {
+        var s = depthwise(8, 16, ow, 3, 1);
+        assertEquals(expected, DirectConv2d.depthwiseRows(s, 2, simdWidth).runWidth());
+    }
+
+    @ParameterizedTest(name = "N={0} C={1} {2} rows, {3} compute units: {4} rows a work-item")
+    @CsvSource({"8, 256, 28, 2, 28", "1, 2, 40, 2, 5", "1, 2, 38, 2, 5", "1, 1, 3, 64, 1", "1, 4, 56, 2, 14"})
+    void depthwiseRowsSplitPlanesUntilEachComputeUnitHasEightWorkItems(int n, int c, int oh, int units, int rows) {
+        var s = depthwise(n, c, oh, 3, 1);
+        var choice = DirectConv2d.depthwiseRows(s, units, 16);
+        assertEquals(rows, choice.rowsPerItem());
+        assertTrue(choice.depthwiseRows() && choice.fixedWindow());
+        assertEquals((long) n * c * ((oh + rows - 1) / rows), choice.workGroups());
+    }
+
+    @Test
+    void onlyCpusRunDepthwiseRowsAndOnlyForDepthwiseGroupsUnderABuiltInWindow() {
+        assertTrue(DirectConv2d.choose(depthwise(2, 8, 20, 3, 1), FakeDevices.cpu(16)).depthwiseRows());
+        assertTrue(DirectConv2d.choose(depthwise(2, 8, 20, 7, 2), FakeDevices.cpu(8)).depthwiseRows());
+        assertFalse(DirectConv2d.choose(depthwise(2, 8, 20, 3, 1), FakeDevices.gpu()).depthwiseRows());
+        assertFalse(DirectConv2d.choose(depthwise(2, 8, 20, 9, 1), FakeDevices.cpu(16)).depthwiseRows());
+        var oneChannel = Conv2dParams.DEFAULT.shapeOf(new int[] {4, 1, 20, 20}, new int[] {8, 1, 5, 5}, null);
+        assertFalse(DirectConv2d.choose(oneChannel, FakeDevices.cpu(16)).depthwiseRows());
+        var grouped = Conv2dParams.DEFAULT.withGroups(2).shapeOf(new int[] {4, 4, 20, 20}, new int[] {8, 2, 3, 3},
+                null);
+        assertFalse(DirectConv2d.choose(grouped, FakeDevices.cpu(16)).depthwiseRows());
+    }
+
+    /** A depthwise layer whose output is {@code outSide} square, its window {@code taps} a side. */
+    private static Conv2dShape depthwise(int n, int c, int outSide, int taps, int stride) {
+        int side = (outSide - 1) * stride + taps;
+        return Conv2dParams.DEFAULT.withStride(stride, stride).withGroups(c)
+                .shapeOf(new int[] {n, c, side, side}, new int[] {c, 1, taps, taps}, null);
     }
 
     @ParameterizedTest(name = "{0}x{1} stride {2}x{3} dilation {4}: built in {5}")
