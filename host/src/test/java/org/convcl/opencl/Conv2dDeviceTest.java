@@ -78,6 +78,9 @@ class Conv2dDeviceTest extends SharedDevice {
             FOLDED.add(new Pinned(path, folding.sgemm(), OpenClBackend.open(d, folding.withPath(path))));
         }
         var blocks = defaults.sgemm() instanceof SgemmConfig.Blocked ? defaults.sgemm() : CPU_BLOCKS;
+        // The blocked kernel folds packed panels of B, so only where B is read, not gathered: the pointwise path.
+        var blockedFolding = folding.withSgemm(blocks).withPath(Conv2dPath.POINTWISE);
+        FOLDED.add(new Pinned(Conv2dPath.POINTWISE, blocks, OpenClBackend.open(d, blockedFolding)));
         TABULATED.add(new Pinned(Conv2dPath.IMPLICIT_GEMM, blocks, OpenClBackend.open(d, defaults.withSgemm(blocks)
                 .withPath(Conv2dPath.IMPLICIT_GEMM)
                 .withPolicy(ConvPolicy.parse("TAP_TABLE_CHANNELS=1", defaults.policy())))));
@@ -88,8 +91,8 @@ class Conv2dDeviceTest extends SharedDevice {
 
     /**
      * The tiled kernel of the sweeps (the device's default where it is the tiled one, else {@link #GPU_TILES}) with
-     * the batch folded into N wherever there is more than one image, whatever it saves: the planner folds only on
-     * GPUs, and only where it saves enough, so a CPU's sweeps would never run the folded kernel otherwise.
+     * the batch folded into N wherever there is more than one image and it computes no more: the planner folds only
+     * where it saves enough, which few of the sweeps' small shapes would.
      */
     static BackendOptions folding(BackendOptions defaults) {
         var tiles = defaults.sgemm() instanceof SgemmConfig.Tiled ? defaults.sgemm() : GPU_TILES;

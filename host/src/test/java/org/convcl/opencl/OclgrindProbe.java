@@ -115,6 +115,10 @@ public final class OclgrindProbe {
             Stream.of(DeviceCase.named("depthwise multiplier 2, 3 pixels a row").input(2, 2, 4, 3).filters(4, 3, 3)
                     .params(Conv2dParams.DEFAULT.withGroups(2).withPadding(1, 1)).withBias().seed(74))).toList();
 
+    /** The pointwise cases, run again with the blocked kernel folding their two images into packed panels. */
+    static final List<DeviceCase> FOLDED_PANEL_CASES = CASES.stream().filter(c -> c.label().startsWith("pointwise"))
+            .toList();
+
     static final List<DeviceCase> WINOGRAD_CASES = List.of(
             DeviceCase.named("winograd F2").input(2, 3, 7, 1).filters(5, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(1, 2)).withBias().seed(66),
@@ -175,7 +179,7 @@ public final class OclgrindProbe {
      */
     static final int OK_LINES = SMALL_CONFIGS.stream().mapToInt(c -> casesFor(c).size()).sum()
             + (1 + IMPLICIT_CONFIGS.size() + 1 + 1) * CASES.size() + LANE_CASES.size() + DEPTHWISE_ROW_CASES.size()
-            + WINOGRAD_CASES.size()
+            + FOLDED_PANEL_CASES.size() + WINOGRAD_CASES.size()
             + TRANSPOSE_CASES.size()
             + EPILOGUES.size() * (EPILOGUE_PATHS + 1) + POOLS.size() + 1 + FOLDED_CASES.size();
 
@@ -253,6 +257,14 @@ public final class OclgrindProbe {
             var s = c.shape();
             long image = ChannelLanesConv2d.choose(s, device).paddedFloatsPerImage(s) * Float.BYTES;
             checks.add(forward(device, defaults.withPath(Conv2dPath.CHANNEL_LANES).withColumnBudget(image), c));
+        }
+        var foldedPanels = folding.withSgemm(SMALL_CONFIGS.get(4)).withPath(Conv2dPath.POINTWISE);
+        for (var c : FOLDED_PANEL_CASES) {
+            String plan = foldedPanels.planner(device).forward(c.shape()).describe();
+            if (!plan.endsWith("B packed, batch folded into N")) {
+                throw new AssertionError(c.label() + " planned as " + plan);
+            }
+            checks.add(forward(device, foldedPanels, c));
         }
         var asCpu = FakeDevices.asCpu(device, 16);
         for (var c : DEPTHWISE_ROW_CASES) {

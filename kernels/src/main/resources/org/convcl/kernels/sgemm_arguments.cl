@@ -17,7 +17,7 @@
 #define GEOMETRY_ARGS
 #endif
 
-// Under FOLD_BATCH (sgemm.cl only) the batch lies along N, P columns (pixels) an image.
+// Under FOLD_BATCH the batch lies along N, P columns (pixels) an image.
 #ifdef FOLD_BATCH
 #define FOLD_ARGS , const int P
 #else

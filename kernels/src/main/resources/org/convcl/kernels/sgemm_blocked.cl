@@ -6,8 +6,14 @@
 // from global memory: per k, WPTN vector loads of a B row and WPTM broadcasts of A.
 // The barrier after every KC steps of k makes the runtime sweep the whole work-group over one KC slice of A and B
 // before moving on, so that slice is reused from cache by every work-item of the group.
-// NDRange: (ceil(N/(WPTN*VW)) rounded up to LOCAL_N, ceil(M/WPTM) rounded up to LOCAL_M, batch*groups).
-// Rows past M read row M-1 and are not stored; columns past N take a guarded path, so any M, N, K work.
+// NDRange: (ceil(N/(WPTN*VW)) rounded up to LOCAL_N, ceil(M/WPTM) rounded up to LOCAL_M, batch*groups), or groups
+// alone under FOLD_BATCH. Rows past M read row M-1 and are not stored; columns past N take a guarded path, so any
+// M, N, K work.
+//
+// With FOLD_BATCH (and PACKED) defined, the batch is folded into N, so that small images fill whole panels rather
+// than leave most of each image's last one empty: column j is column j % P of entry j / P (P, an entry's columns,
+// is the last argument) and N counts the whole batch's columns. pack gathers the folded columns into its panels, so
+// the product reads them as any others; only the stores, and the residual's reads, unfold.
 //
 // With IMPLICIT defined, B is not read from memory but gathered from NCHW images while the panel is built
 // (implicit GEMM for conv2d): B points at x, bBatchStride and bGroupStride step images and channel groups, ldb is
@@ -33,8 +39,8 @@
 #define KC 128 // steps of k between the work-group's barriers
 #endif
 
-#ifdef FOLD_BATCH
-#error "FOLD_BATCH is sgemm.cl's: this kernel takes the batch along z"
+#if defined(FOLD_BATCH) && (!defined(PACKED) || defined(IMPLICIT))
+#error "FOLD_BATCH folds packed panels: build it with PACKED, without IMPLICIT"
 #endif
 
 #define WIDTH (WPTN * VW) // columns of C per work-item
@@ -51,6 +57,44 @@ inline floatV loadB(const __global float* bm, const int wn, const int n, const b
     }
     return vloadV(0, lanes);
 }
+
+#ifdef FOLD_BATCH
+// The n valid folded columns from j0 of a row at row (entry 0's; entries batchStride apart), lanes past them 0: one
+// vector load where they are VW columns of one entry, else lane by lane, stepping the entry and column rather than
+// dividing per lane (a division per lane took longer than the products of ResNet-50's 1x1 layer on 7x7 images).
+inline floatV loadFolded(const __global float* row, const long batchStride, const int P, const int j0, const int n) {
+    int entry = j0 / P;
+    int col = j0 % P;
+    if (n == VW && col + VW <= P) {
+        return vloadV(0, row + entry * batchStride + col);
+    }
+    float lanes[VW];
+    for (int e = 0; e < VW; e++) {
+        lanes[e] = e < n ? row[entry * batchStride + col] : 0.0f;
+        entry += ++col == P;
+        col = col == P ? 0 : col;
+    }
+    return vloadV(0, lanes);
+}
+
+// Stores the first n lanes of v at folded columns j0... of a row at row (entry 0's), as loadFolded reads them.
+inline void storeFolded(const floatV v, __global float* row, const long batchStride, const int P, const int j0,
+                        const int n) {
+    int entry = j0 / P;
+    int col = j0 % P;
+    if (n == VW && col + VW <= P) {
+        vstoreV(v, 0, row + entry * batchStride + col);
+        return;
+    }
+    float lanes[VW];
+    vstoreV(v, 0, lanes);
+    for (int e = 0; e < n; e++) {
+        row[entry * batchStride + col] = lanes[e];
+        entry += ++col == P;
+        col = col == P ? 0 : col;
+    }
+}
+#endif
 
 #define PANEL (LOCAL_N * WIDTH) // columns of B a work-group uses
 #define PANEL_VECS (PANEL / VW)
@@ -418,7 +462,12 @@ void sgemm(SGEMM_ARGS) {
 
     // Run once per block, the epilogue reads the totals from local memory in a loop over the block's rows: unrolled
     // over them too, its WPTM x WPTN copies made most of the code a CPU runtime generates for each work-group size.
+#ifdef FOLD_BATCH
+    // Entry 0's row: each store finds its columns' entries from it (b is 0).
+    __global float* c = OPERAND_AT(C, c, 0, g);
+#else
     __global float* c = OPERAND_AT(C, c, b, g) + col0;
+#endif
     for (int wm = 0; wm < min(WPTM, M - row0); wm++) {
         const float bv = hasBias ? bias[g * M + row0 + wm] : 0.0f;
         __global float* crow = c + (long) (row0 + wm) * ldc;
@@ -426,6 +475,12 @@ void sgemm(SGEMM_ARGS) {
 #pragma unroll
         for (int wn = 0; wn < WPTN; wn++) {
             const floatV sum = K > 0 ? totals[wm * WPTN + wn] : (floatV) 0.0f;
+#ifdef FOLD_BATCH
+            const int j0 = col0 + wn * VW;
+            const int valid = clamp(n - wn * VW, 0, VW);
+            const floatV z = PLUS_RESIDUAL(addResidual, sum + bv, loadFolded(rrow, cBatchStride, P, j0, valid));
+            storeFolded(ACTIVATE(z, actKind, actA, actB), crow, cBatchStride, P, j0, valid);
+#else
             const floatV z = PLUS_RESIDUAL(addResidual, sum + bv, loadB(rrow, wn, n, n == WIDTH));
             const floatV v = ACTIVATE(z, actKind, actA, actB);
             if (n == WIDTH) {
@@ -437,6 +492,7 @@ void sgemm(SGEMM_ARGS) {
                     crow[wn * VW + e] = lanes[e];
                 }
             }
+#endif
         }
     }
 }
@@ -446,9 +502,10 @@ void sgemm(SGEMM_ARGS) {
 // columns past N as 0, for sgemm built with PACKED. Every row-group of work-groups then reads its panel as one
 // sequential stream, where copying from B itself takes a cache and TLB miss per row and panel: on a CPU that copy
 // took 40-50% of SGEMM 1024 and 2048, each row read again by every row-group.
-// NDRange: (panels, K, batch*groups).
+// Under FOLD_BATCH, N counts the folded columns and the panels hold them, z the groups alone.
+// NDRange: (panels, K, batch*groups), or (panels, K, groups) under FOLD_BATCH.
 __kernel void pack(const int N, const int K, const int groups, OPERAND_ARGS(const __global float, B, b),
-                   __global float* restrict packed) {
+                   __global float* restrict packed FOLD_ARGS) {
     const int p = get_global_id(0);
     const int k = get_global_id(1);
     const int panels = (N + PANEL - 1) / PANEL;
@@ -457,11 +514,19 @@ __kernel void pack(const int N, const int K, const int groups, OPERAND_ARGS(cons
     }
     const int b = get_global_id(2) / groups;
     const int g = get_global_id(2) % groups;
-    const __global float* row = OPERAND_AT(B, b, b, g) + (long) k * ldb + p * PANEL;
     __global float* out = packed + ((long) get_global_id(2) * panels + p) * K * PANEL + (long) k * PANEL;
     const int n = min(N - p * PANEL, PANEL);
+#ifdef FOLD_BATCH
+    const __global float* row = OPERAND_AT(B, b, 0, g) + (long) k * ldb;
+    for (int q = 0; q < PANEL_VECS; q++) {
+        const int j0 = p * PANEL + q * VW;
+        vstoreV(loadFolded(row, bBatchStride, P, j0, clamp(n - q * VW, 0, VW)), 0, out + q * VW);
+    }
+#else
+    const __global float* row = OPERAND_AT(B, b, b, g) + (long) k * ldb + p * PANEL;
     for (int q = 0; q < PANEL_VECS; q++) {
         vstoreV(loadB(row, q, n, n == PANEL), 0, out + q * VW);
     }
+#endif
 }
 #endif

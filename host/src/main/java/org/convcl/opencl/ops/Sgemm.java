@@ -52,15 +52,16 @@ public final class Sgemm {
      * @param packsB whether B is first copied into contiguous panels (the blocked kernel only); where the memory
      *               budget has no room for them at launch, B is read in place instead, more slowly but without failing
      * @param workGroups how many work-groups the product launches
-     * @param foldsBatch whether the tiled kernel takes the batch along N ({@code sgemm.cl}'s FOLD_BATCH), column j
-     *                   being column j % cols of entry j / cols, rather than one product per entry along z
+     * @param foldsBatch whether the kernel takes the batch along N (FOLD_BATCH), column j being column j % cols of
+     *                   entry j / cols, rather than one product per entry along z: the tiled kernel reading B in
+     *                   place, the blocked one from panels that hold the folded columns
      */
     public record Choice(SgemmConfig config, boolean packsB, long workGroups, boolean foldsBatch) {
-        /** The blocked kernel has no folded form, and the tiled one never packs B. */
+        /** The tiled kernel never packs B, and the blocked one folds only packed panels. */
         public Choice {
-            if (foldsBatch && (packsB || !(config instanceof SgemmConfig.Tiled))) {
-                throw new IllegalArgumentException("sgemm: only the tiled kernel, reading B in place, folds the batch,"
-                        + " not " + config + (packsB ? " with B packed" : ""));
+            if (foldsBatch && packsB == config instanceof SgemmConfig.Tiled) {
+                throw new IllegalArgumentException("sgemm: the tiled kernel folds the batch reading B in place, the"
+                        + " blocked one packed, not " + config + (packsB ? " with B packed" : ""));
             }
         }
 
@@ -134,7 +135,23 @@ public final class Sgemm {
             return tiled(t, device, size, bStrides, cStrides, GpuDefaults.folds(t, device, policy, size.rows(),
                     size.cols(), size.batch(), size.groups()));
         }
-        return choose(config, device, policy, size, bStrides, cStrides);
+        var perEntry = choose(config, device, policy, size, bStrides, cStrides);
+        if (bStrides == null || size.batch() < 2 || policy.foldPercent() == 0
+                || (long) size.batch() * size.cols() > Integer.MAX_VALUE) {
+            return perEntry;
+        }
+        // Folded, the blocked kernel reads B from packed panels of the folded columns, with the block narrowed for
+        // them or the entries' own, whichever pads them less.
+        var folded = size.folded();
+        var narrowed = narrowedTo((SgemmConfig.Blocked) config, policy, folded.cols());
+        var fitted = padded(perEntry.config(), folded.cols()) < padded(narrowed, folded.cols()) ? perEntry.config()
+                : narrowed;
+        boolean saves = 100.0 * padded(fitted, folded.cols())
+                <= policy.foldPercent() * (double) size.batch() * padded(perEntry.config(), size.cols());
+        if (!saves || packedFloats(fitted, folded) * Float.BYTES > device.maxAllocBytes()) {
+            return perEntry;
+        }
+        return new Choice(fitted, true, fitted.workGroups(folded.rows(), folded.cols(), products(folded)), true);
     }
 
     private static Choice tiled(SgemmConfig.Tiled configured, DeviceInfo device, Size size, long[] bStrides,
@@ -178,12 +195,15 @@ public final class Sgemm {
      */
     public void enqueue(Choice choice, Size size, DeviceBuffer a, Operand b, Operand c, DeviceBuffer bias,
                         Epilogue epilogue) {
-        if (choice.packsB() && panels.canHold(packedFloats(choice.config(), size))) {
-            enqueue(choice.config(), false, size, a, pack(choice.config(), size, b), null, c, bias, epilogue,
+        boolean folds = choice.foldsBatch();
+        var packed = folds ? size.folded() : size;
+        if (choice.packsB() && panels.canHold(packedFloats(choice.config(), packed))) {
+            enqueue(choice.config(), folds, size, a, pack(choice.config(), size, b, folds), null, c, bias, epilogue,
                     " -DPACKED", launch -> launch);
         } else {
-            enqueue(choice.config(), choice.foldsBatch(), size, a, b, b.strides(), c, bias, epilogue, "",
-                    launch -> launch);
+            // Without room for the panels the blocked kernel reads B in place, one product per entry.
+            boolean tiledFolds = folds && choice.config() instanceof SgemmConfig.Tiled;
+            enqueue(choice.config(), tiledFolds, size, a, b, b.strides(), c, bias, epilogue, "", launch -> launch);
         }
     }
 
@@ -192,16 +212,23 @@ public final class Sgemm {
                 * config.groupColumns();
     }
 
-    /** Enqueues the copy of B into panels of the workspace, and returns it as the operand the PACKED kernel reads. */
-    private Operand pack(SgemmConfig config, Size size, Operand b) {
-        var packed = panels.atLeast(packedFloats(config, size));
-        long panelCount = blocks(size.cols(), config.groupColumns());
-        long perGroup = panelCount * size.depth() * config.groupColumns();
-        b.arguments(new Launch(cl, cl.kernel(config.program(), "pack", config.defines()), "pack")
-                        .i32(size.cols()).i32(size.depth()).i32(size.groups()))
-                .buffer(packed)
-                .enqueue(new long[] {panelCount, size.depth(), (long) size.batch() * size.groups()}, null);
-        return new Operand(packed, 0, config.groupColumns(), perGroup * size.groups(), perGroup);
+    /**
+     * Enqueues the copy of B into panels of the workspace, of the folded columns where {@code folds}, and returns it
+     * as the operand the PACKED kernel reads.
+     */
+    private Operand pack(SgemmConfig config, Size size, Operand b, boolean folds) {
+        var launched = folds ? size.folded() : size;
+        var packed = panels.atLeast(packedFloats(config, launched));
+        long panelCount = blocks(launched.cols(), config.groupColumns());
+        long perGroup = panelCount * launched.depth() * config.groupColumns();
+        String defines = config.defines() + (folds ? " -DPACKED -DFOLD_BATCH" : "");
+        var launch = b.arguments(new Launch(cl, cl.kernel(config.program(), "pack", defines), "pack")
+                        .i32(launched.cols()).i32(launched.depth()).i32(launched.groups()))
+                .buffer(packed);
+        // FOLD_ARGS last: the columns of one entry.
+        (folds ? launch.i32(size.cols()) : launch)
+                .enqueue(new long[] {panelCount, launched.depth(), products(launched)}, null);
+        return new Operand(packed, 0, config.groupColumns(), perGroup * launched.groups(), perGroup);
     }
 
     /**

@@ -42,16 +42,19 @@ import java.util.regex.Pattern;
  *                           work-groups read it. CPU: 4 (SGEMM 2048 57 to 78-95 GFLOP/s packed; from 2 row-groups
  *                           Winograd C=K=128 28x28 got slower). The same on GPUs, where it applies only when the blocked
  *                           kernel is configured (their tiled kernel stages B itself).
- * @param foldPercent        the tiled SGEMM of the pointwise and implicit GEMM paths folds the batch into N (one
- *                           product over every image's pixels instead of one per image) where that launch computes at
- *                           most this percent of the multiply-adds the per-image launch would, padding to whole tiles
- *                           included, each with the tile {@link GpuDefaults#sizedTo} picks for it; 0 never folds, 100
- *                           folds wherever it computes no more. GPUs: 90, reasoned, not measured: a work-group takes
- *                           about as long whatever share of its tile is real, so small images (7x7 is 49 of a 64- or
- *                           128-wide tile) waste most of their launch unfolded; folding costs a table look-up per
- *                           gathered value and stored vector and may narrow the vectors (VWN must divide an image's
- *                           pixels), so savings under a tenth are left alone. CPUs: 0, their blocked kernel takes the
- *                           batch along z only and needs no count of work-groups to fill its cores.
+ * @param foldPercent        the SGEMM folds the batch into N (one product over every image's pixels instead of one
+ *                           per image) where that launch computes at most this percent of the multiply-adds the
+ *                           per-image launch would, padding to whole tiles or panels included; 0 never folds, 100
+ *                           folds wherever it computes no more. The tiled kernel folds on the pointwise and implicit
+ *                           GEMM paths, each launch with the tile {@link GpuDefaults#sizedTo} picks for it; the
+ *                           blocked kernel on the pointwise path, packing the folded columns into its panels. GPUs:
+ *                           90, reasoned, not measured: a work-group takes about as long whatever share of its tile
+ *                           is real, so small images (7x7 is 49 of a 64- or 128-wide tile) waste most of their launch
+ *                           unfolded; folding costs a table look-up per gathered value and stored vector and may
+ *                           narrow the vectors (VWN must divide an image's pixels), so savings under a tenth are left
+ *                           alone. CPUs: 90, measured on ResNet-50's 1x1 layers of the bench (POCL, Zen 5, side by
+ *                           side in alternating processes): on 14x14 images (C=256, K=1024) 2.90-2.92 against
+ *                           3.14-3.18 ms unfolded; on 7x7 (C=2048, K=512) 4.06-4.16 against 4.01-4.28, no change.
  * @param narrowPercent      the blocked SGEMM gives each work-item fewer vectors of columns (WPTN) where the fewest
  *                           that pad the columns least compute at most this percent of the configured launch's
  *                           multiply-adds, padding to whole panels included; 0 never narrows. CPUs: 75, measured on
@@ -81,7 +84,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                          int winogradChannels, int gatheredHeights, int winogradCacheShare, int winogradChunkTiles,
                          int packRowGroups, int foldPercent, int narrowPercent, int tapTableChannels,
                          int laneFilters, int laneTaps) {
-    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 50, 256, 64, 4, 8, 512, 4, 0, 75, 64, 64, 100);
+    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 50, 256, 64, 4, 8, 512, 4, 90, 75, 64, 64, 100);
     private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0);
     private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\d{1,18})");
 

@@ -317,14 +317,21 @@ class Conv2dPlannerTest {
     }
 
     @Test
-    void cpusNeverFoldTheBatch() {
-        for (var s : List.of(shape(8, 512, 7, 512, 3, SAME), shape(8, 512, 7, 512, 1, Conv2dParams.DEFAULT),
-                shape(64, 16, 5, 32, 3, SAME))) {
-            assertFalse(folds(withoutLanes(CPU, BLOCKED).forward(s)), s.toString());
-            assertFalse(folds(withoutLanes(CPU, TILED).forward(s)), s + " with GPU tiles on a CPU");
-            // Told to fold, the blocked kernel still cannot.
-            assertFalse(folds(withPolicy(CPU, BLOCKED, "FOLD_PERCENT=100 LANE_FILTERS=0").forward(s)), s.toString());
-        }
+    void cpusFoldOnlyThePointwiseProductsOfSmallImagesIntoPackedPanels() {
+        var cpu = withoutLanes(CPU, BLOCKED);
+        // ResNet-50's 1x1 layer on 14x14 images: 196 columns an image pad to 240 in panels of 48, 1568 folded to 1584.
+        var fourteen = cpu.forward(shape(8, 256, 14, 1024, 1, Conv2dParams.DEFAULT));
+        assertEquals(ConvAlgorithms.POINTWISE, fourteen.algorithm());
+        assertTrue(folds(fourteen) && fourteen.gemm().packsB(), fourteen.describe());
+        assertTrue(fourteen.describe().endsWith("B packed, batch folded into N"), fourteen.describe());
+        // The implicit GEMM gathers B rather than packing it: nothing to fold into.
+        assertFalse(folds(cpu.forward(shape(8, 512, 7, 512, 3, SAME))));
+        // 56x56 = 3136 columns fill 66 panels of 48 within 32 columns: nothing to save; one image, nothing to fold.
+        assertFalse(folds(cpu.forward(shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT))));
+        assertFalse(folds(cpu.forward(shape(1, 256, 14, 1024, 1, Conv2dParams.DEFAULT))));
+        // The rule is data: off at 0.
+        assertFalse(folds(withPolicy(CPU, BLOCKED, "FOLD_PERCENT=0 LANE_FILTERS=0")
+                .forward(shape(8, 256, 14, 1024, 1, Conv2dParams.DEFAULT))));
     }
 
     @Test
