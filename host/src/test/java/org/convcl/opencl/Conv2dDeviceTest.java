@@ -490,16 +490,16 @@ class Conv2dDeviceTest extends SharedDevice {
     /**
      * The direct kernel with runs of 8 and of 16 pixels, whichever this machine's SIMD width picks: planned as for a CPU
      * whose registers hold that many floats, run here. Rows wider than a run, a partial last run, stride 3 across the
-     * padding, dilation and groups: the windows a CPU does not give the depthwise rows kernel.
+     * padding, dilation and groups of several channels: the layers a CPU does not give the depthwise rows kernel.
      */
     @ParameterizedTest
     @ValueSource(ints = {8, 16})
     void theDirectKernelRunsAtEitherVectorWidth(int width) {
-        assertDirectRunsPlannedAsCpu(width, List.of("KB=", "VW=" + width), List.of(
-                DeviceCase.named("depthwise dilated wide rows").input(2, 3, 6, 37).filters(3, 3, 3)
-                        .params(P.withGroups(3).withPadding(2, 2).withDilation(2, 2)).withBias().seed(91),
-                DeviceCase.named("depthwise 5x5 stride 3").input(1, 4, 13, 71).filters(4, 5, 5)
-                        .params(P.withGroups(4).withStride(3, 3).withPadding(2, 2)).seed(92),
+        assertDirectRunsPlannedAsCpu(width, List.of("KB=", "RB=", "VW=" + width), List.of(
+                DeviceCase.named("dilated wide rows").input(2, 4, 6, 37).filters(4, 3, 3)
+                        .params(P.withGroups(2).withPadding(2, 2).withDilation(2, 2)).withBias().seed(91),
+                DeviceCase.named("5x5 stride 3").input(1, 2, 13, 71).filters(4, 5, 5)
+                        .params(P.withStride(3, 3).withPadding(2, 2)).seed(92),
                 DeviceCase.named("grouped planes").input(2, 4, 5, 40).filters(8, 3, 3)
                         .params(P.withGroups(2).withPadding(1, 1)).withBias().seed(93)));
     }
@@ -508,7 +508,9 @@ class Conv2dDeviceTest extends SharedDevice {
      * The depthwise rows kernel, this device planned as a CPU whose registers hold 8 or 16 floats: rows narrower than
      * the SIMD width (runs of 4, the only one partial), rows that end in a run overlapping the one before, a channel
      * multiplier, 5x5 and 7x7 windows at stride 2 with uneven padding, and planes split into chunks of rows, the last
-     * partial. Borders in the padding read with masked loads, or lane by lane where a load could leave the buffer.
+     * partial; windows read from the arguments (dilated, stride 3, a wide speech-like window at stride 2); one input
+     * channel under 24 filters, 8 planes a work-item. Borders in the padding read with masked loads, or lane by lane
+     * where a load could leave the buffer.
      */
     @ParameterizedTest
     @ValueSource(ints = {8, 16})
@@ -523,7 +525,14 @@ class Conv2dDeviceTest extends SharedDevice {
                 DeviceCase.named("5x5, 21 pixels a row").input(3, 2, 9, 25).filters(2, 5, 5)
                         .params(P.withGroups(2).withPadding(2, 0)).withBias().seed(100),
                 DeviceCase.named("rows in chunks").input(1, 2, 40, 19).filters(2, 3, 3)
-                        .params(P.withGroups(2).withPadding(0, 1)).seed(101)));
+                        .params(P.withGroups(2).withPadding(0, 1)).seed(101),
+                DeviceCase.named("dilated").input(2, 3, 11, 29).filters(6, 3, 2)
+                        .params(new Conv2dParams(2, 3, 1, 2, 2, 2, 3)).withBias().seed(102),
+                DeviceCase.named("stride 3").input(1, 2, 13, 40).filters(2, 3, 3)
+                        .params(P.withGroups(2).withStride(3, 3).withPadding(1, 1)).seed(103),
+                DeviceCase.named("wide window stride 2").input(2, 1, 30, 41).filters(8, 13, 5)
+                        .params(P.withStride(2, 2).withPadding(6, 2)).withBias().seed(104),
+                DeviceCase.named("one channel, 24 filters").input(3, 1, 12, 21).filters(24, 5, 5).withBias().seed(105)));
     }
 
     /** Runs each case on the direct path planned for a CPU of {@code width} floats, each plan saying all of {@code says}. */

@@ -108,12 +108,15 @@ public final class OclgrindProbe {
 
     /**
      * The depthwise rows kernel's cases, run with Oclgrind planned as a CPU, since only CPUs take that kernel: the
-     * depthwise cases above and a channel multiplier on rows of 3 pixels, a partial run.
+     * depthwise cases above, a channel multiplier on rows of 3 pixels (a partial run), and one input channel under 16
+     * filters with a window read from the arguments.
      */
     static final List<DeviceCase> DEPTHWISE_ROW_CASES = Stream.concat(
             CASES.stream().filter(c -> c.label().startsWith("depthwise")),
             Stream.of(DeviceCase.named("depthwise multiplier 2, 3 pixels a row").input(2, 2, 4, 3).filters(4, 3, 3)
-                    .params(Conv2dParams.DEFAULT.withGroups(2).withPadding(1, 1)).withBias().seed(74))).toList();
+                            .params(Conv2dParams.DEFAULT.withGroups(2).withPadding(1, 1)).withBias().seed(74),
+                    DeviceCase.named("one channel, dilated, stride 3").input(2, 1, 9, 23).filters(16, 3, 2)
+                            .params(new Conv2dParams(3, 1, 1, 1, 2, 2, 1)).withBias().seed(75))).toList();
 
     /** The pointwise cases, run again with the blocked kernel folding their two images into packed panels. */
     static final List<DeviceCase> FOLDED_PANEL_CASES = CASES.stream().filter(c -> c.label().startsWith("pointwise"))

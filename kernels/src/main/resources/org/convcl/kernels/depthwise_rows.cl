@@ -1,70 +1,94 @@
-// conv2d of groups with one input channel each (depthwise, any channel multiplier M = K/C) on CPUs, a square window
-// of WINDOW_K taps a side at stride WINDOW_S built in:
-//   y[n, k, oh, ow] = bias[k] + sum over i, j < WINDOW_K of x[n, k/M, oh*S - PH + i, ow*S - PW + j] * w[k, 0, i, j]
-// then epilogue.cl's residual and activation.
-// A work-item owns ROWS rows of one output plane (a kernel argument), whole: it walks the row in runs of VW pixels,
-// the last run moved back to end at the row's end so that every store is a whole vector, and for each run it walks
-// the rows with its filter's taps in registers. Per run it decides once how its loads read the input: one vector
-// load each where the run's window stays inside the rows, a load with the columns outside the row set to 0 where it
-// crosses the padding, and checked scalar loads only where a load could reach past the buffer (the first and last
-// planes' border runs). direct_conv2d.cl's runs, one work-item per run of a few rows, redo those decisions and
-// the filter's loads per work-item, and store the row's partial last run lane by lane.
-// NDRange: (ceil(OH / ROWS), N*K), work-groups of one work-item.
+// conv2d of groups with one input channel each on CPUs: depthwise layers (any channel multiplier) and layers over
+// one channel, such as MNIST's first or a speech model's spectrogram layer:
+//   y[n, k, oh, ow] = bias[k] + sum over i < KH, j < KW of x[n, g, oh*SH - PH + i*DH, ow*SW - PW + j*DW] * w[k, 0, i, j]
+// with g = k / (K/C), then epilogue.cl's residual and activation.
+// A work-item owns ROWS rows of KB output planes of one group, whole (ROWS a kernel argument): it walks the rows in
+// runs of VW pixels, the last run moved back to end at the row's end so that every store is a whole vector, and for
+// each run it walks the rows, each input vector it loads feeding KB planes. Per run it decides once how its loads
+// read the input: one vector load each (stride 1, or the even lanes of a double-width load at stride 2) where the
+// run's window stays inside the rows, a load with the columns outside the row set to 0 where it crosses the padding,
+// and checked scalar loads where a load could reach past the buffer (the first and last planes' border runs) or at
+// other strides. direct_conv2d.cl's runs, one work-item per run of a few rows, redo those decisions and the filters'
+// loads per work-item, and store the row's partial last run lane by lane.
+// WINDOW_K and WINDOW_S build in a square window without dilation, so that its taps unroll; else the window comes
+// from the arguments. NDRange: (ceil(OH / ROWS), N*K/KB), work-groups of one work-item.
 
-#define DW_TAPS (WINDOW_K * WINDOW_K)
+#ifndef KB
+#define KB 1 // output planes per work-item, all of one group
+#endif
+
+#ifdef WINDOW_K
+#define TAPS_H WINDOW_K
+#define TAPS_W WINDOW_K
+#define STEP_H WINDOW_S
+#define STEP_W WINDOW_S
+#define DIL_H 1
+#define DIL_W 1
+#define TAP_LOOP _Pragma("unroll") for
+#else
+#define TAPS_H KH
+#define TAPS_W KW
+#define STEP_H SH
+#define STEP_W SW
+#define DIL_H DH
+#define DIL_W DW
+#define TAP_LOOP for
+#endif
 
 // The rows from oh0 of the run at ow0, each input vector read by LOAD(xr, iw0): xr the input row, iw0 the column of
-// the run's first tap.
+// the run's first pixel's tap. Each window row is summed on its own before it joins the total, so that a wide window
+// (41x11) is not one chain of rounding.
 #define DW_ROWS(LOAD) \
     for (int oh = oh0; oh < ohEnd; oh++) { \
-        floatV acc = (floatV) 0.0f; \
-        _Pragma("unroll") for (int i = 0; i < WINDOW_K; i++) { \
-            const long ih = (long) oh * WINDOW_S - PH + i; \
+        floatV acc[KB]; \
+        _Pragma("unroll") for (int kk = 0; kk < KB; kk++) acc[kk] = (floatV) 0.0f; \
+        TAP_LOOP (int i = 0; i < TAPS_H; i++) { \
+            const long ih = (long) oh * STEP_H - PH + (long) i * DIL_H; \
             const bool rowIn = ih >= 0 && ih < H; \
             const __global float* xr = xp + (rowIn ? ih : 0) * W; \
-            _Pragma("unroll") for (int j = 0; j < WINDOW_K; j++) { \
-                const int iw0 = windowColumn(ow0, WINDOW_S, PW, j, 1, W); \
+            const __global float* wi = wk + i * TAPS_W; \
+            floatV part[KB]; \
+            _Pragma("unroll") for (int kk = 0; kk < KB; kk++) part[kk] = (floatV) 0.0f; \
+            TAP_LOOP (int j = 0; j < TAPS_W; j++) { \
+                const int iw0 = windowColumn(ow0, STEP_W, PW, j, DIL_W, W); \
                 /* A padded row still adds 0 * w, as in PyTorch, so an infinite or NaN weight there gives NaN. */ \
                 const floatV v = rowIn ? LOAD(xr, iw0) : (floatV) 0.0f; \
-                acc = fma(v, (floatV) taps[i * WINDOW_K + j], acc); \
+                _Pragma("unroll") for (int kk = 0; kk < KB; kk++) \
+                    part[kk] = fma(v, (floatV) wi[kk * TAPS_H * TAPS_W + j], part[kk]); \
             } \
+            _Pragma("unroll") for (int kk = 0; kk < KB; kk++) acc[kk] += part[kk]; \
         } \
-        const long o = (((long) n * K + k) * OH + oh) * OW + ow0; \
-        const floatV z = PLUS_RESIDUAL(addResidual, acc + b, loadRun(residual + o, run)); \
-        storeRun(ACTIVATE(z, actKind, actA, actB), y + o, run); \
+        _Pragma("unroll") for (int kk = 0; kk < KB; kk++) { \
+            const long o = (((long) n * K + k0 + kk) * OH + oh) * OW + ow0; \
+            const float b = hasBias ? bias[k0 + kk] : 0.0f; \
+            const floatV z = PLUS_RESIDUAL(addResidual, acc[kk] + b, loadRun(residual + o, run)); \
+            storeRun(ACTIVATE(z, actKind, actA, actB), y + o, run); \
+        } \
     }
 
-#if WINDOW_S == 1
-#define DW_SPAN(xr, iw0) vloadV(0, (xr) + (iw0))
-#else
-#define DW_SPAN(xr, iw0) vloadEvensV((xr) + (iw0))
-#endif
+#define DW_SPAN(xr, iw0) (STEP_W == 1 ? vloadV(0, (xr) + (iw0)) : vloadEvensV((xr) + (iw0)))
 #define DW_MASKED(xr, iw0) \
     select((floatV) 0.0f, DW_SPAN(xr, iw0), \
-           ((iw0) + WINDOW_S * laneIndices() >= 0) & ((iw0) + WINDOW_S * laneIndices() < W))
-#define DW_CHECKED(xr, iw0) loadRow(xr, iw0, WINDOW_S, W, false)
+           ((iw0) + STEP_W * laneIndices() >= 0) & ((iw0) + STEP_W * laneIndices() < W))
+#define DW_CHECKED(xr, iw0) loadRow(xr, iw0, STEP_W, W, false)
 
 __kernel __attribute__((reqd_work_group_size(1, 1, 1)))
 void depthwise_rows(const __global float* restrict x, const __global float* restrict w,
                     const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS,
                     __global float* restrict y, const int N, const int C, const int K, const int H, const int W,
-                    const int PH, const int PW, const int OH, const int OW, const int ROWS) {
+                    const int KH, const int KW, const int SH, const int SW, const int PH, const int PW, const int DH,
+                    const int DW, const int OH, const int OW, const int ROWS) {
     const int chunk = get_global_id(0);
-    const int plane = get_global_id(1);
-    if (chunk >= (OH + ROWS - 1) / ROWS || plane >= N * K) {
+    const int planes = get_global_id(1);
+    if (chunk >= (OH + ROWS - 1) / ROWS || planes >= N * (K / KB)) {
         return;
     }
-    const int n = plane / K;
-    const int k = plane % K;
-    const long xAt = ((long) n * C + k / (K / C)) * H * W;
+    const int n = planes / (K / KB);
+    const int k0 = planes % (K / KB) * KB;
+    const long xAt = ((long) n * C + k0 / (K / C)) * H * W;
     const __global float* xp = x + xAt;
+    const __global float* wk = w + (long) k0 * TAPS_H * TAPS_W;
     const long total = (long) N * C * H * W;
-    float taps[DW_TAPS];
-#pragma unroll
-    for (int t = 0; t < DW_TAPS; t++) {
-        taps[t] = w[(long) k * DW_TAPS + t];
-    }
-    const float b = hasBias ? bias[k] : 0.0f;
     const int oh0 = chunk * ROWS;
     const int ohEnd = min(oh0 + ROWS, OH);
     for (long ow = 0; ow < OW; ow += VW) {
@@ -72,9 +96,10 @@ void depthwise_rows(const __global float* restrict x, const __global float* rest
         const int run = min(VW, OW - ow0);
         // The floats a vector load of the run may touch, from its first tap's column in the first row to past its
         // last tap's in the last row (a stride-2 load reads 2*VW floats).
-        const long first = xAt + (long) ow0 * WINDOW_S - PW;
-        const bool inBuffer = first >= 0 && first + (long) (H - 1) * W + WINDOW_K - 1 + (long) VW * WINDOW_S <= total;
-        if (inBuffer && insideRun(ow0, W, WINDOW_K, WINDOW_S, PW, 1)) {
+        const long first = xAt + (long) ow0 * STEP_W - PW;
+        const bool inBuffer = STEP_W <= 2 && first >= 0
+                && first + (long) (H - 1) * W + (long) (TAPS_W - 1) * DIL_W + (long) VW * STEP_W <= total;
+        if (inBuffer && insideRun(ow0, W, TAPS_W, STEP_W, PW, DIL_W)) {
             DW_ROWS(DW_SPAN)
         } else if (inBuffer) {
             DW_ROWS(DW_MASKED)

@@ -11,8 +11,8 @@ import org.convcl.opencl.tuning.GpuDefaults;
 
 /**
  * conv2d in one launch without a column matrix, for depthwise and tiny convolutions: the {@code direct} kernel of
- * {@code direct_conv2d.cl}, or on CPUs, for groups of one input channel under a window built in, the
- * {@code depthwise_rows} kernel of {@code depthwise_rows.cl}.
+ * {@code direct_conv2d.cl}, or on CPUs, for groups of one input channel, the {@code depthwise_rows} kernel of
+ * {@code depthwise_rows.cl}.
  */
 public final class DirectConv2d {
     /** Work-items per group along the output planes. */
@@ -42,14 +42,15 @@ public final class DirectConv2d {
      * @param runWidth      output pixels of a row per vector (VW, {@link #runWidth})
      * @param fixedWindow   whether the window is built in as constants
      * @param workGroups    how many work-groups the launch has
-     * @param depthwiseRows whether the {@code depthwise_rows} kernel runs, each work-item whole rows of one plane
+     * @param depthwiseRows whether the {@code depthwise_rows} kernel runs, each work-item whole rows of its planes
      */
     public record Choice(int planesPerItem, int rowsPerItem, int runWidth, boolean fixedWindow, long workGroups,
                          boolean depthwiseRows) {
         @Override
         public String toString() {
             if (depthwiseRows) {
-                return "depthwise rows, " + rowsPerItem + " rows VW=" + runWidth;
+                return "depthwise rows, KB=" + planesPerItem + " " + rowsPerItem + " rows VW=" + runWidth
+                        + (fixedWindow ? ", fixed window" : "");
             }
             return "KB=" + planesPerItem + " RB=" + rowsPerItem + " VW=" + runWidth + (fixedWindow ? ", fixed window"
                     : "");
@@ -87,14 +88,14 @@ public final class DirectConv2d {
     private void enqueueRows(Choice choice, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, Epilogue epilogue,
                              DeviceBuffer y, Conv2dShape s) {
         Launch.requireInt("depthwise rows kernel: output planes (N*K)", (long) s.n() * s.k());
-        String defines = "-DVW=" + choice.runWidth() + " -DWINDOW_K=" + s.kh() + " -DWINDOW_S="
-                + s.params().strideH() + epilogue.defines();
+        String window = choice.fixedWindow() ? " -DWINDOW_K=" + s.kh() + " -DWINDOW_S=" + s.params().strideH() : "";
+        String defines = "-DVW=" + choice.runWidth() + " -DKB=" + choice.planesPerItem() + window + epilogue.defines();
         var kernel = cl.kernel(Program.DEPTHWISE_ROWS, "depthwise_rows", defines);
-        var p = s.params();
-        epilogue.arguments(new Launch(cl, kernel, "depthwise rows").buffer(x).buffer(w).optional(bias, w), w)
-                .buffer(y).i32(s.n()).i32(s.c()).i32(s.k()).i32(s.h()).i32(s.w()).i32(p.padTop()).i32(p.padLeft())
-                .i32(s.oh()).i32(s.ow()).i32(choice.rowsPerItem())
-                .enqueue(new long[] {rowChunks(s, choice.rowsPerItem()), (long) s.n() * s.k()}, ROWS_LOCAL);
+        var launch = epilogue.arguments(new Launch(cl, kernel, "depthwise rows").buffer(x).buffer(w)
+                .optional(bias, w), w).buffer(y).i32(s.n()).i32(s.c()).i32(s.k());
+        ConvGeometry.window(launch, s).i32(s.oh()).i32(s.ow()).i32(choice.rowsPerItem())
+                .enqueue(new long[] {rowChunks(s, choice.rowsPerItem()),
+                        (long) s.n() * s.k() / choice.planesPerItem()}, ROWS_LOCAL);
     }
 
     private static final long[] LOCAL = {PixelRuns.LOCAL_X, LOCAL_Y};
@@ -114,7 +115,7 @@ public final class DirectConv2d {
      * work-item where that many would launch fewer than a GPU's {@link GpuDefaults#minWorkGroups}, down to one.
      */
     public static Choice choose(Conv2dShape s, DeviceInfo device) {
-        if (DeviceClass.of(device) == DeviceClass.CPU && s.cPerGroup() == 1 && s.groups() > 1 && fixedWindow(s)) {
+        if (DeviceClass.of(device) == DeviceClass.CPU && s.cPerGroup() == 1) {
             return depthwiseRows(s, device.computeUnits(), runWidth(device));
         }
         return choose(s, GpuDefaults.minWorkGroups(device), runWidth(device));
@@ -122,19 +123,20 @@ public final class DirectConv2d {
 
     /**
      * The depthwise rows kernel's choices: runs of the widest of {@code simdWidth}, 8 and 4 pixels that the output
-     * row holds (its last run overlaps the one before rather than storing lane by lane), and each plane's rows in as
-     * few work-items as keep {@link #ROW_ITEMS_PER_UNIT} per compute unit. A GPU keeps the {@code direct} kernel, whose
-     * neighbouring work-items read neighbouring runs.
+     * row holds (its last run overlaps the one before rather than storing lane by lane), {@link #planesPerItem} planes
+     * a work-item, and each plane's rows in as few work-items as keep {@link #ROW_ITEMS_PER_UNIT} per compute unit. A
+     * GPU keeps the {@code direct} kernel, whose neighbouring work-items read neighbouring runs.
      */
     static Choice depthwiseRows(Conv2dShape s, int computeUnits, int simdWidth) {
         int width = simdWidth;
         while (width > 4 && width > s.ow()) {
             width /= 2;
         }
-        long planes = (long) s.n() * s.k();
-        long chunks = Math.min(s.oh(), Math.max(1, ((long) ROW_ITEMS_PER_UNIT * computeUnits + planes - 1) / planes));
+        int planes = planesPerItem(s.kPerGroup());
+        long items = (long) s.n() * s.k() / planes;
+        long chunks = Math.min(s.oh(), Math.max(1, ((long) ROW_ITEMS_PER_UNIT * computeUnits + items - 1) / items));
         int rows = (int) ((s.oh() + chunks - 1) / chunks);
-        return new Choice(1, rows, width, true, rowChunks(s, rows) * planes, true);
+        return new Choice(planes, rows, width, fixedWindow(s), rowChunks(s, rows) * items, true);
     }
 
     private static long rowChunks(Conv2dShape s, int rows) {

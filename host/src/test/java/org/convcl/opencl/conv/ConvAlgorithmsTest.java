@@ -56,7 +56,8 @@ class ConvAlgorithmsTest {
     @Test
     void plansDescribeEveryLaunchTimeChoice() {
         var depthwise = shape(8, 256, 28, 256, 3, Conv2dParams.DEFAULT.withPadding(1, 1).withGroups(256));
-        assertEquals("DIRECT, depthwise rows, 28 rows VW=16", ConvAlgorithms.DIRECT.plan(depthwise, CPU).describe());
+        assertEquals("DIRECT, depthwise rows, KB=1 28 rows VW=16, fixed window",
+                ConvAlgorithms.DIRECT.plan(depthwise, CPU).describe());
         assertEquals("DIRECT, KB=1 RB=8 VW=8, fixed window", ConvAlgorithms.DIRECT.plan(depthwise, GPU).describe());
         var pointwise = shape(1, 256, 14, 1024, 1, Conv2dParams.DEFAULT);
         assertTrue(ConvAlgorithms.POINTWISE.plan(pointwise, CPU).describe().endsWith("KC=128, B packed"),

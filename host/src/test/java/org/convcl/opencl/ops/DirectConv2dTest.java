@@ -45,6 +45,7 @@ class DirectConv2dTest {
     @ParameterizedTest(name = "N={0} C={1} {2} rows, {3} compute units: {4} rows a work-item")
     @CsvSource({"8, 256, 28, 2, 28", "1, 2, 40, 2, 5", "1, 2, 38, 2, 5", "1, 1, 3, 64, 1", "1, 4, 56, 2, 14"})
     void depthwiseRowsSplitPlanesUntilEachComputeUnitHasEightWorkItems(int n, int c, int oh, int units, int rows) {
+        // Depthwise: one plane a group, so one a work-item.
         var s = depthwise(n, c, oh, 3, 1);
         var choice = DirectConv2d.depthwiseRows(s, units, 16);
         assertEquals(rows, choice.rowsPerItem());
@@ -53,13 +54,18 @@ class DirectConv2dTest {
     }
 
     @Test
-    void onlyCpusRunDepthwiseRowsAndOnlyForDepthwiseGroupsUnderABuiltInWindow() {
+    void onlyCpusRunDepthwiseRowsAndOnlyForGroupsOfOneInputChannel() {
         assertTrue(DirectConv2d.choose(depthwise(2, 8, 20, 3, 1), FakeDevices.cpu(16)).depthwiseRows());
         assertTrue(DirectConv2d.choose(depthwise(2, 8, 20, 7, 2), FakeDevices.cpu(8)).depthwiseRows());
         assertFalse(DirectConv2d.choose(depthwise(2, 8, 20, 3, 1), FakeDevices.gpu()).depthwiseRows());
-        assertFalse(DirectConv2d.choose(depthwise(2, 8, 20, 9, 1), FakeDevices.cpu(16)).depthwiseRows());
-        var oneChannel = Conv2dParams.DEFAULT.shapeOf(new int[] {4, 1, 20, 20}, new int[] {8, 1, 5, 5}, null);
-        assertFalse(DirectConv2d.choose(oneChannel, FakeDevices.cpu(16)).depthwiseRows());
+        // A window not built in is read from the arguments.
+        var wide = DirectConv2d.choose(depthwise(2, 8, 20, 9, 1), FakeDevices.cpu(16));
+        assertTrue(wide.depthwiseRows() && !wide.fixedWindow());
+        // One input channel, 32 filters: 8 planes a work-item share each loaded input vector.
+        var oneChannel = Conv2dParams.DEFAULT.shapeOf(new int[] {4, 1, 20, 20}, new int[] {32, 1, 5, 5}, null);
+        var choice = DirectConv2d.choose(oneChannel, FakeDevices.cpu(16));
+        assertTrue(choice.depthwiseRows());
+        assertEquals(8, choice.planesPerItem());
         var grouped = Conv2dParams.DEFAULT.withGroups(2).shapeOf(new int[] {4, 4, 20, 20}, new int[] {8, 2, 3, 3},
                 null);
         assertFalse(DirectConv2d.choose(grouped, FakeDevices.cpu(16)).depthwiseRows());
