@@ -11,9 +11,9 @@ public enum Program {
     /** The column matrix of a convolution, eight output pixels per work-item. */
     IM2COL("vectors", "pixel_runs", "im2col"),
     /** Convolution without a column matrix, for tiny layers, and depthwise ones on GPUs. */
-    DIRECT_CONV2D("vectors", "pixel_runs", "epilogue", "direct_conv2d"),
+    DIRECT_CONV2D("vectors", "pixel_runs", "epilogue", "window", "direct_conv2d"),
     /** Depthwise convolution on CPUs, a work-item whole rows of one output plane. */
-    DEPTHWISE_ROWS("vectors", "pixel_runs", "epilogue", "depthwise_rows"),
+    DEPTHWISE_ROWS("vectors", "pixel_runs", "epilogue", "window", "depthwise_rows"),
     /** Convolution without a column matrix, output channels in the vector lanes, for few filters over many taps. */
     CHANNEL_LANES("vectors", "epilogue", "channel_lanes"),
     /** The gathering adjoint of im2col, for the input gradient. */

@@ -10,29 +10,11 @@
 // and checked scalar loads where a load could reach past the buffer (the first and last planes' border runs) or at
 // other strides. direct_conv2d.cl's runs, one work-item per run of a few rows, redo those decisions and the filters'
 // loads per work-item, and store the row's partial last run lane by lane.
-// WINDOW_K and WINDOW_S build in a square window without dilation, so that its taps unroll; else the window comes
-// from the arguments. NDRange: (ceil(OH / ROWS), N*K/KB), work-groups of one work-item.
+// The window is window.cl's: built in (WINDOW_K, WINDOW_S) or from the arguments.
+// NDRange: (ceil(OH / ROWS), N*K/KB), work-groups of one work-item.
 
 #ifndef KB
 #define KB 1 // output planes per work-item, all of one group
-#endif
-
-#ifdef WINDOW_K
-#define TAPS_H WINDOW_K
-#define TAPS_W WINDOW_K
-#define STEP_H WINDOW_S
-#define STEP_W WINDOW_S
-#define DIL_H 1
-#define DIL_W 1
-#define TAP_LOOP _Pragma("unroll") for
-#else
-#define TAPS_H KH
-#define TAPS_W KW
-#define STEP_H SH
-#define STEP_W SW
-#define DIL_H DH
-#define DIL_W DW
-#define TAP_LOOP for
 #endif
 
 // The rows from oh0 of the run at ow0, each input vector read by LOAD(xr, iw0): xr the input row, iw0 the column of

@@ -21,24 +21,7 @@
 #define SUM_TAPS 128 // about how many taps are summed on their own before they join the total
 #endif
 
-// The window convolve walks: the kernel's arguments, or for the common square windows without dilation, WINDOW_K
-// taps a side at stride WINDOW_S, fixed at build time so that the taps unroll and the row arithmetic folds away
-// (depthwise 3x3 stride 1, N=8 C=256 28x28, side by side: median of five 3.9 against 6.3 ms; stride 2 the same).
-#ifdef WINDOW_K
-#define TAPS_H WINDOW_K
-#define TAPS_W WINDOW_K
-#define STEP_H WINDOW_S
-#define STEP_W WINDOW_S
-#define DIL_H 1
-#define DIL_W 1
-#else
-#define TAPS_H KH
-#define TAPS_W KW
-#define STEP_H SH
-#define STEP_W SW
-#define DIL_H DH
-#define DIL_W DW
-#endif
+// The window convolve walks is window.cl's.
 
 // Adds input channel xp's share of the VW output pixels from (oh0 + r, ow0) of KB output planes to acc[kk][r]; the
 // planes' filters for this channel start at wk, wStride apart. Rows past the output are computed, not stored. xp
