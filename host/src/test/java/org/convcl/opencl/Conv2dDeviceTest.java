@@ -292,7 +292,12 @@ class Conv2dDeviceTest extends SharedDevice {
                 DeviceCase.named("top and bottom padding and stride 2^31-1").input(1, 2, 1, 4).filters(2, 1, 2)
                         .params(P.withPadding(max, max, 0, 1).withStride(max, 1)).seed(53),
                 DeviceCase.named("bottom padding and stride 2^31-1").input(1, 1, 2, 3).filters(1, 2, 2)
-                        .params(P.withPadding(0, max, 0, 0).withStride(max, 1)).withBias().seed(54));
+                        .params(P.withPadding(0, max, 0, 0).withStride(max, 1)).withBias().seed(54),
+                // Groups of one channel (the depthwise rows kernel on CPUs): runs whose columns pass 2^31.
+                DeviceCase.named("depthwise padding and dilation 2^30").input(2, 2, 2, 2).filters(4, 3, 3)
+                        .params(P.withGroups(2).withPadding(big, big).withDilation(big, big)).withBias().seed(55),
+                DeviceCase.named("one channel, side padding 2^31-1, stride 2^30").input(1, 1, 2, 3).filters(3, 1, 2)
+                        .params(P.withPadding(0, 0, max, max).withStride(1, big)).withBias().seed(56));
     }
 
     @ParameterizedTest(name = "{0}")
