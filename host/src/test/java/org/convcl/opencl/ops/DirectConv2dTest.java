@@ -35,9 +35,9 @@ class DirectConv2dTest {
     }
 
     @ParameterizedTest(name = "{0} pixels a row, SIMD {1}: runs of {2}")
-    @CsvSource({"28, 16, 16", "16, 16, 16", "15, 16, 8", "14, 16, 8", "7, 16, 4", "3, 16, 4", "1, 16, 4",
-            "28, 8, 8", "6, 8, 4"})
-    void depthwiseRowsTakeTheWidestRunTheOutputRowHolds(int ow, int simdWidth, int expected) {
+    @CsvSource({"28, 16, 16", "16, 16, 16", "56, 16, 16", "15, 16, 8", "14, 16, 8", "24, 16, 8", "40, 16, 8",
+            "7, 16, 4", "3, 16, 4", "1, 16, 4", "28, 8, 8", "6, 8, 4", "12, 16, 4"})
+    void depthwiseRowsTakeTheWidestRunsTheRowFillsButForAnEighth(int ow, int simdWidth, int expected) {
         var s = depthwise(8, 16, ow, 3, 1);
         assertEquals(expected, DirectConv2d.depthwiseRows(s, 2, simdWidth).runWidth());
     }
