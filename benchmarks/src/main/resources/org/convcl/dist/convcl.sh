@@ -135,4 +135,11 @@ if [ -z "${POCL_CACHE_DIR:-}" ] && [ -n "${XDG_CACHE_HOME:-}${HOME:-}" ]; then
     fi
 fi
 
+# The JVM's signal chaining, so that the fault handlers POCL has LLVM install do not displace the JVM's (see the
+# project's launcher).
+if [ -f "$home/runtime/lib/libjsig.so" ]; then
+    LD_PRELOAD="$home/runtime/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
+    export LD_PRELOAD
+fi
+
 exec "$home/runtime/bin/java" -Djava.awt.headless=true -cp "$home/lib/*" org.convcl.cli.Main "$@"
