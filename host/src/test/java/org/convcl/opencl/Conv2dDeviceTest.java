@@ -78,9 +78,11 @@ class Conv2dDeviceTest extends SharedDevice {
             FOLDED.add(new Pinned(path, folding.sgemm(), OpenClBackend.open(d, folding.withPath(path))));
         }
         var blocks = defaults.sgemm() instanceof SgemmConfig.Blocked ? defaults.sgemm() : CPU_BLOCKS;
-        // The blocked kernel folds packed panels of B, so only where B is read, not gathered: the pointwise path.
-        var blockedFolding = folding.withSgemm(blocks).withPath(Conv2dPath.POINTWISE);
-        FOLDED.add(new Pinned(Conv2dPath.POINTWISE, blocks, OpenClBackend.open(d, blockedFolding)));
+        // The blocked kernel folds packed panels of B, so only where B is read, not gathered: the pointwise path and
+        // im2col's column matrices.
+        for (var path : List.of(Conv2dPath.POINTWISE, Conv2dPath.IM2COL_GEMM)) {
+            FOLDED.add(new Pinned(path, blocks, OpenClBackend.open(d, folding.withSgemm(blocks).withPath(path))));
+        }
         TABULATED.add(new Pinned(Conv2dPath.IMPLICIT_GEMM, blocks, OpenClBackend.open(d, defaults.withSgemm(blocks)
                 .withPath(Conv2dPath.IMPLICIT_GEMM)
                 .withPolicy(ConvPolicy.parse("TAP_TABLE_CHANNELS=1", defaults.policy())))));

@@ -118,9 +118,12 @@ public final class OclgrindProbe {
                     DeviceCase.named("one channel, dilated, stride 3").input(2, 1, 9, 23).filters(16, 3, 2)
                             .params(new Conv2dParams(3, 1, 1, 1, 2, 2, 1)).withBias().seed(75))).toList();
 
-    /** The pointwise cases, run again with the blocked kernel folding their two images into packed panels. */
-    static final List<DeviceCase> FOLDED_PANEL_CASES = CASES.stream().filter(c -> c.label().startsWith("pointwise"))
-            .toList();
+    /**
+     * The pointwise cases and im2col's first, run again with the blocked kernel folding their two images into packed
+     * panels (on the pointwise path, and on im2col's column matrices).
+     */
+    static final List<DeviceCase> FOLDED_PANEL_CASES = CASES.stream()
+            .filter(c -> c.label().startsWith("pointwise") || c.label().equals("im2col padded strided")).toList();
 
     static final List<DeviceCase> WINOGRAD_CASES = List.of(
             DeviceCase.named("winograd F2").input(2, 3, 7, 1).filters(5, 3, 3)
@@ -261,8 +264,9 @@ public final class OclgrindProbe {
             long image = ChannelLanesConv2d.choose(s, device).paddedFloatsPerImage(s) * Float.BYTES;
             checks.add(forward(device, defaults.withPath(Conv2dPath.CHANNEL_LANES).withColumnBudget(image), c));
         }
-        var foldedPanels = folding.withSgemm(SMALL_CONFIGS.get(4)).withPath(Conv2dPath.POINTWISE);
         for (var c : FOLDED_PANEL_CASES) {
+            var path = c.label().startsWith("pointwise") ? Conv2dPath.POINTWISE : Conv2dPath.IM2COL_GEMM;
+            var foldedPanels = folding.withSgemm(SMALL_CONFIGS.get(4)).withPath(path);
             String plan = foldedPanels.planner(device).forward(c.shape()).describe();
             if (!plan.endsWith("B packed, batch folded into N")) {
                 throw new AssertionError(c.label() + " planned as " + plan);

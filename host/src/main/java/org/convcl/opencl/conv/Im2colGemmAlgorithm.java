@@ -6,6 +6,7 @@ import org.convcl.opencl.ops.Epilogue;
 import org.convcl.opencl.ops.Sgemm;
 import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
+import org.convcl.opencl.tuning.SgemmConfig;
 
 /**
  * im2col then SGEMM, per chunk of the column matrix (whole images while they fit the column budget, else row slices
@@ -20,16 +21,24 @@ import org.convcl.opencl.runtime.Launch;
  * swapped is a transposed convolution's ({@link Convolutions}).
  */
 final class Im2colGemmAlgorithm implements ConvAlgorithm {
-    /** The chunks, and one GEMM configuration whose vectors suit every chunk's operands. */
+    /**
+     * The chunks, and one GEMM configuration whose vectors suit every chunk's operands; the blocked kernel folds the
+     * images of a chunk into its columns where every chunk's product would ({@link Sgemm#chooseFoldable}).
+     */
     @Override
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
         var chunks = ColumnChunks.plan(s, context.columnBudgetBytes());
         Sgemm.Choice choice = null;
         for (var chunk : chunks) {
-            var next = Sgemm.choose(choice == null ? context.sgemm() : choice.config(), context.device(),
-                    context.policy(), size(s, chunk), columns(null, s, chunk), outputSlice(null, s, chunk));
+            var config = choice == null ? context.sgemm() : choice.config();
+            var columns = columns(null, s, chunk).strides();
+            var output = outputSlice(null, s, chunk).strides();
+            var next = config instanceof SgemmConfig.Blocked
+                    ? Sgemm.chooseFoldable(config, context.device(), context.policy(), size(s, chunk), columns, output)
+                    : Sgemm.choose(config, context.device(), context.policy(), size(s, chunk), columns, output);
+            boolean folds = (choice == null || choice.foldsBatch()) && next.foldsBatch();
             choice = choice == null ? next : new Sgemm.Choice(next.config(), choice.packsB() && next.packsB(),
-                    Math.max(choice.workGroups(), next.workGroups()), false);
+                    Math.max(choice.workGroups(), next.workGroups()), folds);
         }
         return Conv2dPlan.gemm(s, this, choice, chunks);
     }
