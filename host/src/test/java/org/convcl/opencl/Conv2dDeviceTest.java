@@ -2,6 +2,7 @@ package org.convcl.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -462,6 +463,26 @@ class Conv2dDeviceTest extends SharedDevice {
     void emptyBatchReturnsAnEmptyResult() {
         var y = device.conv2d(Tensor.zeros(0, 3, 8, 8), Tensor.seeded(1).uniform(4, 3, 3, 3), null, P);
         assertArrayEquals(new int[] {0, 4, 6, 6}, y.shape());
+    }
+
+    /**
+     * An empty batch is described (as the plan of one image) and run by every algorithm that takes its shape,
+     * depthwise included: the algorithms' chunks and work-item counts assumed images.
+     */
+    @Test
+    void everyPathPlansAndRunsAnEmptyBatch() {
+        for (var params : List.of(P.withPadding(1, 1), P.withPadding(1, 1).withGroups(4))) {
+            var x = Tensor.zeros(0, 4, 8, 8);
+            var w = Tensor.seeded(2).uniform(4, 4 / params.groups(), 3, 3);
+            var s = params.shapeOf(x, w, null);
+            for (var p : PINNED) {
+                if (runs(p.path(), s)) {
+                    assertFalse(p.backend().describeConv2d(s).isEmpty(), p::toString);
+                    assertArrayEquals(new int[] {0, 4, 8, 8}, p.backend().conv2d(x, w, null, params).shape(),
+                            p::toString);
+                }
+            }
+        }
     }
 
     /**

@@ -54,6 +54,10 @@ public final class Conv2dPlanner {
      *                                  exceeds the column budget
      */
     public Conv2dPlan forward(Conv2dShape s) {
+        if (s.n() == 0) {
+            // An empty batch runs nothing; its plan, which describeConv2d reports, is that of one image.
+            return forward(new Conv2dShape(1, s.c(), s.h(), s.w(), s.k(), s.kh(), s.kw(), s.oh(), s.ow(), s.params()));
+        }
         var stored = pinned == null ? stored(s) : null;
         if (stored != null) {
             try {
