@@ -196,8 +196,8 @@ public final class Sgemm {
     public void enqueue(Choice choice, Size size, DeviceBuffer a, Operand b, Operand c, DeviceBuffer bias,
                         Epilogue epilogue) {
         boolean folds = choice.foldsBatch();
-        var packed = folds ? size.folded() : size;
-        if (choice.packsB() && panels.canHold(packedFloats(choice.config(), packed))) {
+        var launched = folds ? size.folded() : size;
+        if (choice.packsB() && panels.canHold(packedFloats(choice.config(), launched))) {
             enqueue(choice.config(), folds, size, a, pack(choice.config(), size, b, folds), null, c, bias, epilogue,
                     " -DPACKED", launch -> launch);
         } else {
