@@ -4,13 +4,11 @@ import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 import static org.jocl.CL.clBuildProgram;
 import static org.jocl.CL.clCreateCommandQueue;
 import static org.jocl.CL.clCreateContext;
-import static org.jocl.CL.clCreateKernel;
 import static org.jocl.CL.clCreateProgramWithSource;
 import static org.jocl.CL.clFinish;
 import static org.jocl.CL.clGetProgramBuildInfo;
 import static org.jocl.CL.clReleaseCommandQueue;
 import static org.jocl.CL.clReleaseContext;
-import static org.jocl.CL.clReleaseKernel;
 import static org.jocl.CL.clReleaseProgram;
 
 import java.nio.charset.StandardCharsets;
@@ -28,7 +26,6 @@ import org.jocl.Pointer;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
-import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_program;
 
@@ -55,7 +52,7 @@ public final class ClContext implements AutoCloseable {
     private final cl_context context;
     private final cl_command_queue queue;
     private final Map<String, cl_program> programs = new LinkedHashMap<>();
-    private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
+    private final Map<String, Kernel> kernels = new LinkedHashMap<>();
     private final LiveBuffers buffers;
     private final RetiredBuffers retired;
     private final AtomicLong transfers = new AtomicLong();
@@ -186,17 +183,15 @@ public final class ClContext implements AutoCloseable {
 
     /**
      * The kernel {@code kernelName} of {@code program} built with {@code options} (typically {@code -D} defines).
-     * Built on first use, then cached. The caller uses it for one launch at a time and only under a hold, as a
-     * closed context has released it.
+     * Built on first use, then cached; launched through a {@link Launch}, which holds the context open.
      */
-    public cl_kernel kernel(Program program, String kernelName, String options) {
+    public Kernel kernel(Program program, String kernelName, String options) {
         try (var open = hold()) {
             // The caches are shared by threads holding the context; close() alone clears them, holding it exclusively.
             synchronized (kernels) {
                 String programKey = program.name() + "\n" + options;
                 cl_program built = programs.computeIfAbsent(programKey, k -> build(program, options));
-                return kernels.computeIfAbsent(programKey + "\n" + kernelName,
-                        k -> Cl.call("clCreateKernel(" + kernelName + ")", () -> clCreateKernel(built, kernelName, null)));
+                return kernels.computeIfAbsent(programKey + "\n" + kernelName, k -> new Kernel(built, kernelName));
             }
         }
     }
@@ -277,7 +272,7 @@ public final class ClContext implements AutoCloseable {
             } finally {
                 buffers.snapshot().forEach(DeviceBuffer::free);
                 retired.releaseBefore(Long.MAX_VALUE);
-                kernels.values().forEach(CL::clReleaseKernel);
+                kernels.values().forEach(Kernel::release);
                 programs.values().forEach(CL::clReleaseProgram);
                 kernels.clear();
                 programs.clear();

@@ -1,16 +1,15 @@
 package org.convcl.opencl.runtime;
 
 import static org.jocl.CL.clEnqueueNDRangeKernel;
-import static org.jocl.CL.clSetKernelArg;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.convcl.kernels.Program;
-import org.jocl.Pointer;
 import org.jocl.Sizeof;
-import org.jocl.cl_kernel;
 
 /**
- * Sets a kernel's arguments in order, then enqueues it. The caller holds the kernel for this thread alone; each
- * native call holds the context open.
+ * Collects a kernel's arguments in order, then sets those that changed and enqueues it (see {@link Kernel}), under
+ * one hold of the context.
  */
 public final class Launch {
     /** Work-group size of the one-dimensional kernels, fixed because POCL compiles per local size. */
@@ -19,12 +18,12 @@ public final class Launch {
     private static final String OPTIONS_1D = "-DLOCAL_SIZE=" + LOCAL_1D;
 
     private final ClContext cl;
-    private final cl_kernel kernel;
+    private final Kernel kernel;
     private final String name;
-    private int index;
+    private final List<Object> arguments = new ArrayList<>();
     private long argumentBytes;
 
-    public Launch(ClContext cl, cl_kernel kernel, String name) {
+    public Launch(ClContext cl, Kernel kernel, String name) {
         this.cl = cl;
         this.kernel = kernel;
         this.name = name;
@@ -41,7 +40,7 @@ public final class Launch {
     }
 
     public Launch buffer(DeviceBuffer b) {
-        return set(Sizeof.cl_mem, Pointer.to(b.mem()));
+        return set(Sizeof.cl_mem, b.mem());
     }
 
     /**
@@ -53,24 +52,21 @@ public final class Launch {
     }
 
     public Launch i32(int v) {
-        return set(Sizeof.cl_int, Pointer.to(new int[] {v}));
+        return set(Sizeof.cl_int, v);
     }
 
     /** Sets a {@code float} argument. */
     public Launch f32(float v) {
-        return set(Sizeof.cl_float, Pointer.to(new float[] {v}));
+        return set(Sizeof.cl_float, v);
     }
 
     public Launch i64(long v) {
-        return set(Sizeof.cl_long, Pointer.to(new long[] {v}));
+        return set(Sizeof.cl_long, v);
     }
 
-    private Launch set(long size, Pointer value) {
+    private Launch set(long size, Object value) {
         argumentBytes += size;
-        int i = index++;
-        try (var open = cl.hold()) {
-            Cl.run("clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, size, value));
-        }
+        arguments.add(value);
         return this;
     }
 
@@ -84,11 +80,14 @@ public final class Launch {
             throw new IllegalArgumentException(name + ": " + argumentBytes + " bytes of arguments, more than "
                     + cl.device().name() + " takes (CL_DEVICE_MAX_PARAMETER_SIZE " + limit + ")");
         }
-        for (var part : Grid.split(name, global, local)) {
-            try (var open = cl.hold()) {
-                Cl.run("clEnqueueNDRangeKernel(" + name + ")", () -> clEnqueueNDRangeKernel(cl.queue(), kernel,
-                        global.length, part.offset(), part.global(), local, 0, null, null));
-            }
+        var parts = Grid.split(name, global, local);
+        try (var open = cl.hold()) {
+            kernel.launch(name, arguments.toArray(), handle -> {
+                for (var part : parts) {
+                    Cl.run("clEnqueueNDRangeKernel(" + name + ")", () -> clEnqueueNDRangeKernel(cl.queue(), handle,
+                            global.length, part.offset(), part.global(), local, 0, null, null));
+                }
+            });
         }
     }
 
