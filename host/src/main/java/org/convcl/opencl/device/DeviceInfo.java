@@ -6,7 +6,8 @@ package org.convcl.opencl.device;
  * fixed when it is made (do not change the work-item sizes array it returns).
  *
  * @param index                     position in the list {@code convcl devices} prints
- * @param preferredFloatVectorWidth CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT: on CPUs, the SIMD width in floats
+ * @param preferredFloatVectorWidth CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT: on CPUs, the SIMD width in floats (for POCL,
+ *                                  that of the CPU it compiles for: {@link PoclCpuTarget})
  * @param globalCacheBytes          CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, 0 where the device has no such cache
  */
 public record DeviceInfo(int index, String platformName, String name,

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.convcl.opencl.device.ConvclException;
 import org.convcl.opencl.device.DeviceInfo;
+import org.convcl.opencl.device.PoclCpuTarget;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -127,12 +128,15 @@ public final class ClDevices {
         long[] itemSizes = new long[3];
         Cl.run("clGetDeviceInfo(CL_DEVICE_MAX_WORK_ITEM_SIZES)", () -> clGetDeviceInfo(device,
                 CL_DEVICE_MAX_WORK_ITEM_SIZES, (long) Sizeof.size_t * 3, Pointer.to(itemSizes), null));
-        return new DeviceInfo(index, platformName(platform), stringInfo(device, CL_DEVICE_NAME),
+        String name = stringInfo(device, CL_DEVICE_NAME);
+        int floatWidth = PoclCpuTarget.floatWidth(type, name,
+                (int) intInfo(device, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT));
+        return new DeviceInfo(index, platformName(platform), name,
                 stringInfo(device, CL_DEVICE_VENDOR), type, stringInfo(device, CL_DEVICE_VERSION),
                 stringInfo(device, CL_DRIVER_VERSION), (int) intInfo(device, CL_DEVICE_MAX_COMPUTE_UNITS),
                 longInfo(device, CL_DEVICE_GLOBAL_MEM_SIZE), longInfo(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
                 longInfo(device, CL_DEVICE_LOCAL_MEM_SIZE), sizeInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE), itemSizes,
-                sizeInfo(device, CL_DEVICE_MAX_PARAMETER_SIZE), (int) intInfo(device, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT),
+                sizeInfo(device, CL_DEVICE_MAX_PARAMETER_SIZE), floatWidth,
                 longInfo(device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE));
     }
 
