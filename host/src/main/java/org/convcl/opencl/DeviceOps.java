@@ -169,7 +169,7 @@ final class DeviceOps implements AutoCloseable {
         requireNonNull("input", input);
         requireShape("into", into, input.shape());
         if (into.size() > 0) {
-            activate(input, activation, buffer(into, "into"));
+            activate(input, activation, written(into, "into"));
         }
         return into;
     }
@@ -192,7 +192,7 @@ final class DeviceOps implements AutoCloseable {
         requireShape("output", output, gradOutput.shape());
         requireShape("into", into, gradOutput.shape());
         if (into.size() > 0) {
-            activationGradient(gradOutput, output, activation, buffer(into, "into"));
+            activationGradient(gradOutput, output, activation, written(into, "into"));
         }
         return into;
     }
@@ -206,7 +206,7 @@ final class DeviceOps implements AutoCloseable {
 
     /** Adds {@code part} into {@code total}, element by element; both float32 and of the same size. */
     void addInPlace(DeviceTensor total, DeviceTensor part) {
-        tensorOps.addInPlace(buffer(total, "sum"), buffer(part, "sum slice"), part.size());
+        tensorOps.addInPlace(written(total, "sum"), buffer(part, "sum slice"), part.size());
     }
 
     // Pooling.
@@ -272,5 +272,15 @@ final class DeviceOps implements AutoCloseable {
     /** The float32 buffer of {@code t}, checked as {@link DeviceTensor} checks it. */
     private DeviceBuffer buffer(DeviceTensor t, String name) {
         return store.buffer(t, name, false);
+    }
+
+    /**
+     * The float32 buffer of {@code t}, which the caller's kernel writes though it already held data: what was derived
+     * from it (laid-out filters) is stale from now on.
+     */
+    private DeviceBuffer written(DeviceTensor t, String name) {
+        var b = buffer(t, name);
+        b.modified();
+        return b;
     }
 }

@@ -53,8 +53,8 @@ final class ChannelLanesAlgorithm implements ConvAlgorithm {
     public void forward(Conv2dPlan plan, ConvResources r, ConvOperands io) {
         var s = plan.shape();
         var choice = plan.lanes();
-        var wt = r.filters.atLeast(choice.filterFloats(s));
-        r.lanes.filters(choice, s, io.w(), wt);
+        var wt = r.filters.get(io.w(), choice.filterLayout(s), choice.filterFloats(s),
+                laidOut -> r.lanes.filters(choice, s, io.w(), laidOut));
         // One padded buffer for every chunk: the in-order queue finishes a chunk's launch before the next pad.
         var xp = r.columns.atLeast(workspaceFloats(plan));
         for (var chunk : plan.chunks()) {

@@ -8,6 +8,7 @@ import org.convcl.opencl.ops.Sgemm;
 import org.convcl.opencl.ops.TensorOps;
 import org.convcl.opencl.ops.WinogradKernels;
 import org.convcl.opencl.runtime.ClContext;
+import org.convcl.opencl.runtime.DerivedBuffers;
 import org.convcl.opencl.runtime.Workspace;
 
 /**
@@ -26,8 +27,8 @@ public final class ConvResources implements AutoCloseable {
     final WinogradKernels winograd;
     /** Column matrices: one chunk's at a time, forward and backward. */
     final Workspace columns;
-    /** Filters laid out for a kernel: Winograd's transformed U, the channel lanes' taps. */
-    final Workspace filters;
+    /** Filters laid out for a kernel, kept per weight tensor: Winograd's transformed U, the channel lanes' taps. */
+    final DerivedBuffers filters;
     /** The backward pass's transposed weight. */
     final Workspace transposedWeight;
     /** The backward pass's output gradient permuted to (K, pixels). */
@@ -46,7 +47,7 @@ public final class ConvResources implements AutoCloseable {
         this.ops = new TensorOps(cl);
         this.winograd = new WinogradKernels(cl);
         this.columns = new Workspace(cl, "column matrix");
-        this.filters = new Workspace(cl, "laid-out filters");
+        this.filters = new DerivedBuffers(cl, "laid-out filters");
         this.transposedWeight = new Workspace(cl, "transposed weight");
         this.permutedGradient = new Workspace(cl, "permuted output gradient");
         this.partialWeightGradient = new Workspace(cl, "partial weight gradient");
@@ -55,9 +56,10 @@ public final class ConvResources implements AutoCloseable {
     /** Releases every workspace; OpenCL deletes each once the commands queued before are done with it. */
     @Override
     public void close() {
-        for (var w : new Workspace[] {columns, packedPanels, filters, transposedWeight, permutedGradient,
+        for (var w : new Workspace[] {columns, packedPanels, transposedWeight, permutedGradient,
                 partialWeightGradient}) {
             w.close();
         }
+        filters.close();
     }
 }

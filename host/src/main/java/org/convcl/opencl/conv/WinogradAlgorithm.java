@@ -84,8 +84,7 @@ final class WinogradAlgorithm implements ConvAlgorithm {
     public void forward(Conv2dPlan plan, ConvResources r, ConvOperands io) {
         var s = plan.shape();
         var t = plan.tiles();
-        var u = r.filters.atLeast(t.filterFloats());
-        r.winograd.filters(t, io.w(), u);
+        var u = r.filters.get(io.w(), t.filterLayout(), t.filterFloats(), laidOut -> r.winograd.filters(t, io.w(), laidOut));
         // V (positions, C, T) then M (positions, K, T) in one buffer, reused by every chunk: the in-order queue
         // finishes a chunk's output transform before the next input transform overwrites V.
         var vm = r.columns.atLeast(workspaceFloats(plan));

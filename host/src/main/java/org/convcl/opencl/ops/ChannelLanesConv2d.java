@@ -71,6 +71,12 @@ public final class ChannelLanesConv2d {
             return (long) s.groups() * s.cPerGroup() * s.kh() * s.kw() * paddedChannels(s);
         }
 
+        /** What the laid-out filters are, with every parameter their layout depends on. */
+        public String filterLayout(Conv2dShape s) {
+            return "channel lanes taps of G=" + s.groups() + " K/G=" + s.kPerGroup() + " C/G=" + s.cPerGroup() + " "
+                    + s.kh() + "x" + s.kw() + " padded to " + paddedChannels(s);
+        }
+
         /** Work-groups of the conv launch over {@code images} images. */
         public long workGroups(Conv2dShape s, int images) {
             return (tilesWide(s) * s.oh() + localX - 1) / localX * (paddedChannels(s) / lanes()) * s.groups() * images;

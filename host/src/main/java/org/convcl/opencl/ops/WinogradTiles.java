@@ -57,6 +57,11 @@ public record WinogradTiles(Conv2dShape shape, int tile) {
         return (long) positions() * shape.k() * shape.c();
     }
 
+    /** What U is, with every parameter its layout depends on: the transform and the filters' shape. */
+    public String filterLayout() {
+        return "Winograd U of F(" + tile + "x" + tile + ",3x3) for K=" + shape.k() + " C=" + shape.c();
+    }
+
     /** Floats of V and M of the largest chunk. */
     public long largest(List<ColumnChunks.Chunk> chunks) {
         return chunks.stream().mapToLong(c -> tilesOf(c) * positions() * (shape.c() + shape.k())).max().orElse(0);

@@ -13,10 +13,13 @@ import static org.jocl.CL.clReleaseProgram;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import org.convcl.kernels.Program;
 import org.convcl.opencl.device.ConvclException;
 import org.convcl.opencl.device.DeviceInfo;
@@ -58,6 +61,9 @@ public final class ClContext implements AutoCloseable {
     private final AtomicLong transfers = new AtomicLong();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Hold hold = new Hold();
+    private final long memoryBudgetBytes;
+    /** Caches that can give memory back when an allocation finds no room ({@link #onMemoryShortage}). */
+    private final List<BooleanSupplier> shortageHandlers = new CopyOnWriteArrayList<>();
     /** Written under the exclusive lock, read under the shared one or alone for a quick check. */
     private volatile boolean closed;
 
@@ -71,6 +77,7 @@ public final class ClContext implements AutoCloseable {
         Cl.init();
         this.device = device;
         this.handle = ClDevices.handleOf(device);
+        this.memoryBudgetBytes = memoryBudgetBytes;
         this.buffers = new LiveBuffers(device.name(), memoryBudgetBytes);
         this.retired = new RetiredBuffers(buffers);
         this.context = Cl.call("clCreateContext",
@@ -138,6 +145,37 @@ public final class ClContext implements AutoCloseable {
         }
         drainingRetired(() -> Cl.run("clFinish", () -> clFinish(queue)));
         return true;
+    }
+
+    /**
+     * Registers a cache that an allocation with no room left asks to drop what it can; the handler returns whether it
+     * dropped anything.
+     */
+    public void onMemoryShortage(BooleanSupplier handler) {
+        shortageHandlers.add(handler);
+    }
+
+    public void removeMemoryShortageHandler(BooleanSupplier handler) {
+        shortageHandlers.remove(handler);
+    }
+
+    /**
+     * Asks the caches to drop what they can, then waits for the queue and releases the retired buffers, for an
+     * allocation the budget has no room for otherwise.
+     *
+     * @return whether any memory was given back
+     */
+    boolean makeRoom() {
+        boolean dropped = false;
+        for (var handler : shortageHandlers) {
+            dropped |= handler.getAsBoolean();
+        }
+        return finishAndRelease() || dropped;
+    }
+
+    /** The most bytes the buffers alive in this context may take together. */
+    public long memoryBudgetBytes() {
+        return memoryBudgetBytes;
     }
 
     /** Device buffers alive in this context. */

@@ -27,6 +27,11 @@ public final class DeviceBuffer implements AutoCloseable {
     private final long elements;
     private final int elementBytes;
     private final long bytes;
+    /**
+     * Counts the writes to the buffer: host copies, and kernels that write a buffer which already held data
+     * ({@link #modified()}), so that what was derived from its old contents is known to be stale.
+     */
+    private final AtomicLong version = new AtomicLong();
     /** Null once freed, by {@link #close()} or by the context's close. */
     private final AtomicReference<cl_mem> mem = new AtomicReference<>();
 
@@ -72,12 +77,15 @@ public final class DeviceBuffer implements AutoCloseable {
         }
     }
 
-    /** Counts the bytes against the budget, first releasing retired buffers where it has no room otherwise. */
+    /**
+     * Counts the bytes against the budget, first dropping cached buffers and releasing retired ones where it has no
+     * room otherwise.
+     */
     private static void reserve(ClContext cl, String what, long bytes) {
         try {
             cl.buffers().reserve(what, bytes);
         } catch (IllegalArgumentException e) {
-            if (!cl.finishAndRelease()) {
+            if (!cl.makeRoom()) {
                 throw e;
             }
             cl.buffers().reserve(what, bytes);
@@ -104,6 +112,20 @@ public final class DeviceBuffer implements AutoCloseable {
 
     public boolean isOpen() {
         return mem.get() != null;
+    }
+
+    /** Changes whenever the contents may have changed (see {@link DerivedBuffers}). */
+    public long version() {
+        return version.get();
+    }
+
+    /**
+     * Records that a kernel enqueued now writes this buffer, which held data before: what was derived from it is
+     * stale. A fresh output buffer needs no call; every write into an existing one (an {@code into} tensor, an
+     * accumulation) does.
+     */
+    public void modified() {
+        version.incrementAndGet();
     }
 
     /** Copies {@code src} to the start of this buffer. */
@@ -144,6 +166,7 @@ public final class DeviceBuffer implements AutoCloseable {
 
     private void write(Pointer src, int length, int bytesEach) {
         checkFits(length, bytesEach);
+        modified();
         try (var open = cl.hold()) {
             cl.countTransfer();
             cl.drainingRetired(() -> Cl.run("clEnqueueWriteBuffer", () -> clEnqueueWriteBuffer(cl.queue(), mem(),
