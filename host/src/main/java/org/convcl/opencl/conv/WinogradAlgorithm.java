@@ -10,11 +10,11 @@ import org.convcl.opencl.runtime.DeviceBuffer;
 
 /**
  * Winograd F(m x m, 3x3) ({@code winograd.cl}) for 3x3 kernels, stride 1, dilation 1, one group, any padding: the
- * filter transform once per call, then per chunk of images or tile rows the input transform, one SGEMM batched over
- * the (m+2)^2 transform positions, and the output transform, which adds the bias, applies the epilogue and writes the
- * chunk's pixels straight into the NCHW output. Fewer multiplications, a looser error bound
- * ({@link org.convcl.Tolerance#WINOGRAD}). The transforms mix whole tiles, so pixels they leave non-finite are summed
- * again directly ({@code winograd_output}): NaN and infinities land where the other algorithms put them.
+ * filter transform (kept per weight tensor while it is unchanged), then per chunk of images or tile rows the input
+ * transform, one SGEMM batched over the (m+2)^2 transform positions, and the output transform, which adds the bias,
+ * applies the epilogue and writes the chunk's pixels straight into the NCHW output. Fewer multiplications, a looser
+ * error bound ({@link org.convcl.Tolerance#WINOGRAD}). The transforms mix whole tiles, so pixels they leave non-finite
+ * are summed again directly ({@code winograd_output}): NaN and infinities land where the other algorithms put them.
  */
 final class WinogradAlgorithm implements ConvAlgorithm {
     @Override
