@@ -25,7 +25,12 @@ public enum Conv2dPath {
      * 3x3, stride 1, dilation 1, one group: Winograd F(2x2,3x3) or F(4x4,3x3), transforms of input tiles, filters and
      * products around one batched SGEMM per transform position; fewer multiplications, a looser error bound. The
      * transforms mix whole tiles, so an output they leave non-finite is summed again directly: NaN and infinities
-     * land only where the output's own window puts them, as on the other paths.
+     * land only where the output's own window puts them, as on the other paths. F(4x4) where the output has enough
+     * tiles for its products by the planner's rule, else F(2x2).
      */
-    WINOGRAD
+    WINOGRAD,
+    /** Winograd F(2x2,3x3) on every shape it takes: find mode times it beside F(4x4,3x3). */
+    WINOGRAD_F2,
+    /** Winograd F(4x4,3x3) on every shape it takes: find mode times it beside F(2x2,3x3). */
+    WINOGRAD_F4
 }

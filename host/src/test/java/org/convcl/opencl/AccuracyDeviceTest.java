@@ -12,7 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
+import org.convcl.Tolerance;
 import org.convcl.reference.Conv2dReference;
+import org.convcl.reference.Magnitudes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Sums over long K (C = 512 to 2048 channels, 3x3 and 1x1) are no less accurate than PyTorch's: on the same float32
  * inputs, every algorithm with every SGEMM family has its largest error against the double-precision reference at
- * most twice PyTorch's float32 error (accuracy_golden.txt, written by host/src/test/python/accuracy_golden.py).
+ * most twice PyTorch's float32 error (accuracy_golden.txt, written by host/src/test/python/accuracy_golden.py). The
+ * exception is Winograd F(4x4,3x3), which find mode may pick for its speed: its transforms' factors (up to 1/24 and
+ * back) scale the rounding up, to about 40 times PyTorch's error on 512 channels, and it is held to
+ * {@link Tolerance#WINOGRAD} instead.
  */
 class AccuracyDeviceTest {
     private static final int SIZE = 7;
@@ -92,15 +97,22 @@ class AccuracyDeviceTest {
         assertTrue(torchError > 0, c + ": PyTorch's float32 result equals the reference, the case sums nothing long");
         List<String> worse = new ArrayList<>();
         for (var p : PINNED) {
-            if (Conv2dDeviceTest.runs(p.path(), c.params().shapeOf(x.shape(), w.shape(), null))) {
-                double error = maxError(p.backend().conv2d(x, w, null, c.params()).data(), exact);
-                if (error > 2 * torchError) {
-                    worse.add(p + ": " + error);
+            if (!Conv2dDeviceTest.runs(p.path(), c.params().shapeOf(x.shape(), w.shape(), null))) {
+                continue;
+            }
+            var got = p.backend().conv2d(x, w, null, c.params());
+            if (p.path() == Conv2dPath.WINOGRAD_F4) {
+                var magnitude = Magnitudes.conv2d(x, w, null, c.params(), null);
+                var mismatch = Tolerance.WINOGRAD.firstMismatch(got, new Tensor(exact, got.shape()), magnitude);
+                if (mismatch != null) {
+                    worse.add(p + ": " + mismatch);
                 }
+            } else if (maxError(got.data(), exact) > 2 * torchError) {
+                worse.add(p + ": " + maxError(got.data(), exact));
             }
         }
         assertTrue(worse.isEmpty(), () -> c + ": largest error against the double reference over twice PyTorch's "
-                + "float32 " + torchError + " on " + String.join("; ", worse));
+                + "float32 " + torchError + " (Winograd F(4x4): over its tolerance) on " + String.join("; ", worse));
     }
 
     private static double maxError(float[] got, float[] exact) {

@@ -64,8 +64,9 @@ class EpilogueDeviceTest extends EpilogueSweep {
             for (var a : List.of(Activation.relu(), Activation.relu6(), integerClamp, Activation.leakyRelu(0.5f))) {
                 for (var residual : new Tensor[] {null, r}) {
                     var expected = REFERENCE.conv2d(x, w, b, p, residual, a);
-                    running(s).forEach(pinned -> assertClose(p + " " + a + " on " + pinned, expected,
-                            pinned.backend().conv2d(x, w, b, p, residual, a), Tolerance.EXACT));
+                    running(s).filter(pinned -> Conv2dDeviceTest.exactOnIntegers(pinned.path()))
+                            .forEach(pinned -> assertClose(p + " " + a + " on " + pinned, expected,
+                                    pinned.backend().conv2d(x, w, b, p, residual, a), Tolerance.EXACT));
                 }
             }
         }

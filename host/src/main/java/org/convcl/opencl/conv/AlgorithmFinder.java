@@ -90,7 +90,7 @@ final class AlgorithmFinder {
         List<String> report = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
         Conv2dPlan lastRun = null;
-        for (var algorithm : ConvAlgorithms.all()) {
+        for (var algorithm : ConvAlgorithms.timed()) {
             if (algorithm.whyNot(s, context) != null) {
                 continue;
             }

@@ -26,7 +26,7 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
                          List<ColumnChunks.Chunk> chunks, int winogradTile, DirectConv2d.Choice direct,
                          ChannelLanesConv2d.Choice lanes, Gather gather) {
     public Conv2dPlan {
-        if ((algorithm == ConvAlgorithms.WINOGRAD) != (winogradTile != 0)) {
+        if ((algorithm instanceof WinogradAlgorithm) != (winogradTile != 0)) {
             throw new IllegalArgumentException("winogradTile: " + winogradTile + " with " + ConvAlgorithms.idOf(algorithm));
         }
         if ((algorithm == ConvAlgorithms.DIRECT) != (direct != null)
@@ -83,12 +83,12 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
     }
 
     /**
-     * The plan on one line, for reports: the algorithm, Winograd's tile, the chunk count where the work is cut, the
-     * direct kernel's blocking or the GEMM's configuration, for example
+     * The plan on one line, for reports: the algorithm, Winograd's tile (for every Winograd, by rule or fixed), the
+     * chunk count where the work is cut, the direct kernel's blocking or the GEMM's configuration, for example
      * {@code IM2COL_GEMM in 3 chunks, sgemm tiled MWG=64 ...}.
      */
     public String describe() {
-        var text = new StringBuilder(ConvAlgorithms.idOf(algorithm));
+        var text = new StringBuilder(winogradTile != 0 ? "WINOGRAD" : ConvAlgorithms.idOf(algorithm));
         if (winogradTile != 0) {
             text.append(" F(").append(winogradTile).append('x').append(winogradTile).append(",3x3)");
         }

@@ -12,7 +12,10 @@ public final class ConvAlgorithms {
     public static final ConvAlgorithm DIRECT = new DirectAlgorithm();
     public static final ConvAlgorithm CHANNEL_LANES = new ChannelLanesAlgorithm();
     public static final ConvAlgorithm POINTWISE = new PointwiseAlgorithm();
-    public static final ConvAlgorithm WINOGRAD = new WinogradAlgorithm();
+    /** Winograd with the tile the planner's rule gives each shape. */
+    public static final ConvAlgorithm WINOGRAD = new WinogradAlgorithm(0);
+    public static final ConvAlgorithm WINOGRAD_F2 = new WinogradAlgorithm(2);
+    public static final ConvAlgorithm WINOGRAD_F4 = new WinogradAlgorithm(4);
     public static final ConvAlgorithm IMPLICIT_GEMM = new ImplicitGemmAlgorithm();
     /** The one algorithm with a backward pass, typed as such for the operations that run it. */
     static final Im2colGemmAlgorithm IM2COL = new Im2colGemmAlgorithm();
@@ -24,11 +27,15 @@ public final class ConvAlgorithms {
         BY_ID.put("CHANNEL_LANES", CHANNEL_LANES);
         BY_ID.put("POINTWISE", POINTWISE);
         BY_ID.put("WINOGRAD", WINOGRAD);
+        BY_ID.put("WINOGRAD_F2", WINOGRAD_F2);
+        BY_ID.put("WINOGRAD_F4", WINOGRAD_F4);
         BY_ID.put("IMPLICIT_GEMM", IMPLICIT_GEMM);
         BY_ID.put("IM2COL_GEMM", IM2COL_GEMM);
     }
 
     private static final List<ConvAlgorithm> ALL = List.copyOf(BY_ID.values());
+    /** The rule's Winograd runs one of the fixed tiles, which find mode times on their own. */
+    private static final List<ConvAlgorithm> TIMED = ALL.stream().filter(a -> a != WINOGRAD).toList();
 
     private ConvAlgorithms() {
     }
@@ -36,6 +43,14 @@ public final class ConvAlgorithms {
     /** Every algorithm, in the planner's order of preference. */
     public static List<ConvAlgorithm> all() {
         return ALL;
+    }
+
+    /**
+     * The algorithms find mode times, in the planner's order: every one but those that only pick among others (the
+     * Winograd of the planner's tile rule, whose two tiles are timed each).
+     */
+    public static List<ConvAlgorithm> timed() {
+        return TIMED;
     }
 
     /** The id an algorithm is registered under. */

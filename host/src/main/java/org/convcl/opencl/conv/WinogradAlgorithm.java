@@ -17,6 +17,15 @@ import org.convcl.opencl.runtime.DeviceBuffer;
  * are summed again directly ({@code winograd_output}): NaN and infinities land where the other algorithms put them.
  */
 final class WinogradAlgorithm implements ConvAlgorithm {
+    /** 2 or 4 for F(2x2,3x3) or F(4x4,3x3) on every shape; 0 to take the tile the planner's rule gives each shape. */
+    private final int fixedTile;
+
+    WinogradAlgorithm(int fixedTile) {
+        if (fixedTile != 0 && fixedTile != 2 && fixedTile != 4) {
+            throw new IllegalArgumentException("tile: 2, 4, or 0 for the planner's rule, not " + fixedTile);
+        }
+        this.fixedTile = fixedTile;
+    }
     @Override
     public String whyNot(Conv2dShape s, PlanContext context) {
         Conv2dParams p = s.params();
@@ -29,11 +38,12 @@ final class WinogradAlgorithm implements ConvAlgorithm {
     /**
      * Whether the planner should take it: where the device class names the fewest channels
      * ({@link org.convcl.opencl.tuning.ConvPolicy#winogradChannels}) and the output has enough tiles for the products.
+     * A fixed tile is never preferred: it runs where pinned, or where find mode measured it fastest.
      */
     @Override
     public boolean preferred(Conv2dShape s, PlanContext context) {
         var p = context.policy();
-        return p.winogradChannels() > 0 && s.c() >= p.winogradChannels() && s.k() >= p.winogradChannels()
+        return fixedTile == 0 && p.winogradChannels() > 0 && s.c() >= p.winogradChannels() && s.k() >= p.winogradChannels()
                 && whyNot(s, context) == null
                 && new WinogradTiles(s, tile(s, context)).count() >= p.winogradTiles() / 2;
     }
@@ -42,7 +52,10 @@ final class WinogradAlgorithm implements ConvAlgorithm {
      * F(4x4,3x3) where the output has {@link org.convcl.opencl.tuning.ConvPolicy#winogradTiles} of its tiles, else
      * F(2x2,3x3): the products need many columns (tiles) to run at speed, and F(4x4) has a quarter as many.
      */
-    private static int tile(Conv2dShape s, PlanContext context) {
+    private int tile(Conv2dShape s, PlanContext context) {
+        if (fixedTile != 0) {
+            return fixedTile;
+        }
         return new WinogradTiles(s, 4).count() >= context.policy().winogradTiles() ? 4 : 2;
     }
 

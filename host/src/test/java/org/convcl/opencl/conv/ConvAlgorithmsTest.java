@@ -42,6 +42,29 @@ class ConvAlgorithmsTest {
                 e.getMessage());
     }
 
+    /**
+     * Find mode times Winograd at both tiles rather than at the tile the planner's rule would give (ResNet-50's 3x3
+     * layer on 7x7 images ran F(4x4) in 0.7x the time of the rule's F(2x2)), and each fixed tile plans its own tile
+     * on any shape but is never the planner's preference.
+     */
+    @Test
+    void findTimesWinogradAtEachTileAndTheRuleOnlyWherePlanned() {
+        assertTrue(!ConvAlgorithms.timed().contains(ConvAlgorithms.WINOGRAD)
+                && ConvAlgorithms.timed().contains(ConvAlgorithms.WINOGRAD_F2)
+                && ConvAlgorithms.timed().contains(ConvAlgorithms.WINOGRAD_F4), ConvAlgorithms.timed().toString());
+        var same = Conv2dParams.DEFAULT.withPadding(1, 1);
+        var small = shape(8, 512, 7, 512, 3, same);
+        var large = shape(8, 128, 28, 128, 3, same);
+        assertEquals(2, ConvAlgorithms.WINOGRAD.plan(small, CPU).winogradTile(), "the rule: few tiles");
+        assertEquals(4, ConvAlgorithms.WINOGRAD.plan(large, CPU).winogradTile(), "the rule: many tiles");
+        assertEquals(4, ConvAlgorithms.WINOGRAD_F4.plan(small, CPU).winogradTile());
+        assertEquals(2, ConvAlgorithms.WINOGRAD_F2.plan(large, CPU).winogradTile());
+        String plan = ConvAlgorithms.WINOGRAD_F4.plan(small, CPU).describe();
+        assertTrue(plan.startsWith("WINOGRAD F(4x4,3x3)"), plan);
+        assertTrue(ConvAlgorithms.WINOGRAD.preferred(large, CPU));
+        assertTrue(!ConvAlgorithms.WINOGRAD_F2.preferred(large, CPU) && !ConvAlgorithms.WINOGRAD_F4.preferred(large, CPU));
+    }
+
     @Test
     void theImplicitGemmRunsEveryShapeAndIsPreferredWhereNothingBeforeItIs() {
         var odd = shape(3, 7, 13, 5, 3, Conv2dParams.DEFAULT.withStride(2, 3).withDilation(2, 1));
