@@ -68,6 +68,15 @@ inline floatV loadFolded(const __global float* row, const long batchStride, cons
     if (n == VW && col + VW <= P) {
         return vloadV(0, row + entry * batchStride + col);
     }
+    // Across one entry's end: the first P - col lanes from this entry, the rest from the next one's first columns,
+    // as two loads. Both stay in the buffer: all VW columns are valid, so the next entry exists, and the first load
+    // runs on into this entry's next row or the next entry, the second starts in this entry's rows.
+    if (n == VW && VW <= P) {
+        const int split = P - col;
+        const floatV here = vloadV(0, row + entry * batchStride + col);
+        const floatV next = vloadV(0, row + (entry + 1) * batchStride - split);
+        return select(next, here, laneIndices() < split);
+    }
     float lanes[VW];
     for (int e = 0; e < VW; e++) {
         lanes[e] = e < n ? row[entry * batchStride + col] : 0.0f;
