@@ -11,6 +11,11 @@ public enum Conv2dPath {
     /** One kernel and no column matrix; chosen for depthwise layers and layers too small to pay for a GEMM. */
     DIRECT,
     /**
+     * The direct path where, on a CPU, the depthwise rows kernel runs a built-in window: each weight loaded where it
+     * is used rather than once per run; find mode times it beside {@link #DIRECT}.
+     */
+    DIRECT_STREAMED,
+    /**
      * One kernel over the input with its padding written out, each work-item's output channels in the lanes of its
      * vectors; chosen on CPUs for few filters over many taps.
      */

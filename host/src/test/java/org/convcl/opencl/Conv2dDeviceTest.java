@@ -20,6 +20,7 @@ import org.convcl.opencl.conv.ConvAlgorithms;
 import org.convcl.opencl.conv.Convolutions;
 import org.convcl.opencl.conv.PlanContext;
 import org.convcl.opencl.ops.ChannelLanesConv2d;
+import org.convcl.opencl.ops.DirectConv2d;
 import org.convcl.opencl.ops.Epilogue;
 import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.runtime.DeviceBuffer;
@@ -531,7 +532,7 @@ class Conv2dDeviceTest extends SharedDevice {
     @ParameterizedTest
     @ValueSource(ints = {8, 16})
     void theDirectKernelRunsAtEitherVectorWidth(int width) {
-        assertDirectRunsPlannedAsCpu(width, List.of("KB=", "RB=", "VW=" + width), List.of(
+        assertDirectRunsPlannedAsCpu(width, Conv2dPath.DIRECT, List.of("KB=", "RB=", "VW=" + width), List.of(
                 DeviceCase.named("dilated wide rows").input(2, 4, 6, 37).filters(4, 3, 3)
                         .params(P.withGroups(2).withPadding(2, 2).withDilation(2, 2)).withBias().seed(91),
                 DeviceCase.named("5x5 stride 3").input(1, 2, 13, 71).filters(4, 5, 5)
@@ -551,7 +552,22 @@ class Conv2dDeviceTest extends SharedDevice {
     @ParameterizedTest
     @ValueSource(ints = {8, 16})
     void theDepthwiseRowsKernelRunsAtEitherVectorWidth(int width) {
-        assertDirectRunsPlannedAsCpu(width, List.of("depthwise rows"), List.of(
+        assertDirectRunsPlannedAsCpu(width, Conv2dPath.DIRECT, List.of("depthwise rows"), DEPTHWISE_ROW_CASES);
+    }
+
+    /** The same cases with each weight loaded where it is used, on those whose window is built in. */
+    @ParameterizedTest
+    @ValueSource(ints = {8, 16})
+    void theDepthwiseRowsKernelStreamsItsWeightsAtEitherVectorWidth(int width) {
+        var planned = FakeDevices.asCpu(Devices.choose(null), width);
+        var streamed = DEPTHWISE_ROW_CASES.stream().filter(c -> DirectConv2d.streamsWeights(c.shape(), planned))
+                .toList();
+        assertTrue(streamed.size() >= 5, streamed.toString());
+        assertDirectRunsPlannedAsCpu(width, Conv2dPath.DIRECT_STREAMED, List.of("fixed window, weights streamed"),
+                streamed);
+    }
+
+    private static final List<DeviceCase> DEPTHWISE_ROW_CASES = List.of(
                 DeviceCase.named("3 pixels a row").input(2, 3, 5, 3).filters(3, 3, 3)
                         .params(P.withGroups(3).withPadding(1, 1)).withBias().seed(97),
                 DeviceCase.named("6 pixels a row").input(2, 4, 7, 8).filters(4, 3, 3)
@@ -568,14 +584,17 @@ class Conv2dDeviceTest extends SharedDevice {
                         .params(P.withGroups(2).withStride(3, 3).withPadding(1, 1)).seed(103),
                 DeviceCase.named("wide window stride 2").input(2, 1, 30, 41).filters(8, 13, 5)
                         .params(P.withStride(2, 2).withPadding(6, 2)).withBias().seed(104),
-                DeviceCase.named("one channel, 24 filters").input(3, 1, 12, 21).filters(24, 5, 5).withBias().seed(105)));
-    }
+                DeviceCase.named("one channel, 24 filters").input(3, 1, 12, 21).filters(24, 5, 5).withBias().seed(105));
 
-    /** Runs each case on the direct path planned for a CPU of {@code width} floats, each plan saying all of {@code says}. */
-    private static void assertDirectRunsPlannedAsCpu(int width, List<String> says, List<DeviceCase> cases) {
+    /**
+     * Runs each case on a direct path planned for a CPU of {@code width} floats, each plan saying all of
+     * {@code says}.
+     */
+    private static void assertDirectRunsPlannedAsCpu(int width, Conv2dPath path, List<String> says,
+                                                     List<DeviceCase> cases) {
         var device = Devices.choose(null);
         var planned = FakeDevices.asCpu(device, width);
-        var options = BackendOptions.defaultsFor(device).withPath(Conv2dPath.DIRECT);
+        var options = BackendOptions.defaultsFor(device).withPath(path);
         try (var cl = new ClContext(device); var conv = new Convolutions(cl, options.planner(planned), null, false)) {
             for (var c : cases) {
                 var plan = options.planner(planned).forward(c.shape()).describe();

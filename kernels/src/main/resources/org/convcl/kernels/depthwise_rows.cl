@@ -17,6 +17,15 @@
 #define KB 1 // output planes per work-item, all of one group
 #endif
 
+// With WEIGHTS_STREAMED, each weight is loaded where it is used: the volatile read keeps the compiler from hoisting
+// a built-in window's weights out of the row loop, which for a large window or many planes spills their broadcast
+// vectors to the stack (see DirectAlgorithm, which times both).
+#ifdef WEIGHTS_STREAMED
+#define WEIGHTS const volatile __global float*
+#else
+#define WEIGHTS const __global float*
+#endif
+
 // The rows from oh0 of the run at ow0, each input vector read by LOAD(xr, iw0): xr the input row, iw0 the column of
 // the run's first pixel's tap. Each window row is summed on its own before it joins the total, so that a wide window
 // (41x11) is not one chain of rounding.
@@ -28,7 +37,7 @@
             const long ih = (long) oh * STEP_H - PH + (long) i * DIL_H; \
             const bool rowIn = ih >= 0 && ih < H; \
             const __global float* xr = xp + (rowIn ? ih : 0) * W; \
-            const __global float* wi = wk + i * TAPS_W; \
+            WEIGHTS wi = wk + i * TAPS_W; \
             floatV part[KB]; \
             _Pragma("unroll") for (int kk = 0; kk < KB; kk++) part[kk] = (floatV) 0.0f; \
             TAP_LOOP (int j = 0; j < TAPS_W; j++) { \

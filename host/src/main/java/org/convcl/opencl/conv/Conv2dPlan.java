@@ -29,7 +29,7 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
         if ((algorithm instanceof WinogradAlgorithm) != (winogradTile != 0)) {
             throw new IllegalArgumentException("winogradTile: " + winogradTile + " with " + ConvAlgorithms.idOf(algorithm));
         }
-        if ((algorithm == ConvAlgorithms.DIRECT) != (direct != null)
+        if ((algorithm instanceof DirectAlgorithm) != (direct != null)
                 || (algorithm == ConvAlgorithms.CHANNEL_LANES) != (lanes != null)
                 || (direct == null && lanes == null) == (gemm == null)) {
             throw new IllegalArgumentException("plan: " + ConvAlgorithms.idOf(algorithm) + " with " + gemm + ", "

@@ -9,7 +9,9 @@ import java.util.Map;
  * planner prefers them where several apply. A new algorithm is one class and one line here.
  */
 public final class ConvAlgorithms {
-    public static final ConvAlgorithm DIRECT = new DirectAlgorithm();
+    public static final ConvAlgorithm DIRECT = new DirectAlgorithm(false);
+    /** The direct algorithm whose depthwise rows kernel loads each weight where it is used. */
+    public static final ConvAlgorithm DIRECT_STREAMED = new DirectAlgorithm(true);
     public static final ConvAlgorithm CHANNEL_LANES = new ChannelLanesAlgorithm();
     public static final ConvAlgorithm POINTWISE = new PointwiseAlgorithm();
     /** Winograd with the tile the planner's rule gives each shape. */
@@ -31,6 +33,7 @@ public final class ConvAlgorithms {
         BY_ID.put("WINOGRAD_F4", WINOGRAD_F4);
         BY_ID.put("IMPLICIT_GEMM", IMPLICIT_GEMM);
         BY_ID.put("IM2COL_GEMM", IM2COL_GEMM);
+        BY_ID.put("DIRECT_STREAMED", DIRECT_STREAMED);
     }
 
     private static final List<ConvAlgorithm> ALL = List.copyOf(BY_ID.values());

@@ -11,20 +11,48 @@ import org.convcl.opencl.ops.DirectConv2d;
  */
 final class DirectAlgorithm implements ConvAlgorithm {
     /**
+     * Whether the depthwise rows kernel loads each weight where it is used rather than once per run of its built-in
+     * window. Which is faster depends on the code the device's compiler makes of it, so find mode times both: hoisted,
+     * the weights of a large window, or of many planes, were spilled to the stack as broadcast vectors on POCL with
+     * AVX-512, and there streaming them ran MNIST's 5x5 layer on one channel (8 planes an item) in 0.55x the time and
+     * a 7x7 depthwise layer in 0.5x, while a 3x3 depthwise layer ran in 1.4x; built for AVX2, MNIST's ran in 1.3x
+     * and the stride-2 3x3 depthwise layer in 0.8x (pyopencl, side by side).
+     */
+    private final boolean streamWeights;
+
+    DirectAlgorithm(boolean streamWeights) {
+        this.streamWeights = streamWeights;
+    }
+
+    /** Streamed weights only where the depthwise rows kernel runs with a built-in window. */
+    @Override
+    public String whyNot(Conv2dShape s, PlanContext context) {
+        if (!streamWeights) {
+            return null;
+        }
+        return DirectConv2d.streamsWeights(s, context.device()) ? null : "DIRECT_STREAMED streams the weights of the"
+                + " depthwise rows kernel's built-in windows (a CPU, one input channel a group, a square window up to"
+                + " 7x7 at stride 1 or 2), not " + s.kh() + "x" + s.kw() + " with " + s.params() + " on "
+                + context.device().name();
+    }
+
+    /**
      * Whether the planner should take it: a GEMM one row deep (one input channel per group), a tiny layer, or few
-     * shallow filters ({@link org.convcl.opencl.tuning.ConvPolicy#fewFilters}).
+     * shallow filters ({@link org.convcl.opencl.tuning.ConvPolicy#fewFilters}). Streamed weights are never preferred:
+     * they run where pinned, or where find mode measured them fastest.
      */
     @Override
     public boolean preferred(Conv2dShape s, PlanContext context) {
         var p = context.policy();
-        return (s.cPerGroup() == 1 && s.groups() > 1) || s.flops() < p.tinyLayerFlops()
-                || (s.kPerGroup() <= p.fewFilters() && (long) s.cPerGroup() * s.kh() * s.kw() <= p.shallowDepth());
+        return !streamWeights && ((s.cPerGroup() == 1 && s.groups() > 1) || s.flops() < p.tinyLayerFlops()
+                || (s.kPerGroup() <= p.fewFilters() && (long) s.cPerGroup() * s.kh() * s.kw() <= p.shallowDepth()));
     }
 
     @Override
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
-        return new Conv2dPlan(s, this, null, List.of(), 0, DirectConv2d.choose(s, context.device()), null,
-                Gather.NONE);
+        var choice = DirectConv2d.choose(s, context.device());
+        return new Conv2dPlan(s, this, null, List.of(), 0, streamWeights ? choice.withStreamedWeights() : choice,
+                null, Gather.NONE);
     }
 
     @Override

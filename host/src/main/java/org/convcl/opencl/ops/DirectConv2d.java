@@ -50,14 +50,28 @@ public final class DirectConv2d {
      * @param fixedWindow   whether the window is built in as constants
      * @param workGroups    how many work-groups the launch has
      * @param depthwiseRows whether the {@code depthwise_rows} kernel runs, each work-item whole rows of its planes
+     * @param streamedWeights whether that kernel loads each weight where it is used ({@code -DWEIGHTS_STREAMED})
+     *                        rather than once per run of its built-in window
      */
     public record Choice(int planesPerItem, int rowsPerItem, int runWidth, boolean fixedWindow, long workGroups,
-                         boolean depthwiseRows) {
+                         boolean depthwiseRows, boolean streamedWeights) {
+        public Choice {
+            if (streamedWeights && !(depthwiseRows && fixedWindow)) {
+                throw new IllegalArgumentException("streamedWeights: only the depthwise rows kernel's built-in windows"
+                        + " stream their weights");
+            }
+        }
+
+        /** These choices with the depthwise rows kernel loading each weight where it is used. */
+        public Choice withStreamedWeights() {
+            return new Choice(planesPerItem, rowsPerItem, runWidth, fixedWindow, workGroups, depthwiseRows, true);
+        }
+
         @Override
         public String toString() {
             if (depthwiseRows) {
                 return "depthwise rows, KB=" + planesPerItem + " " + rowsPerItem + " rows VW=" + runWidth
-                        + (fixedWindow ? ", fixed window" : "");
+                        + (fixedWindow ? ", fixed window" : "") + (streamedWeights ? ", weights streamed" : "");
             }
             return "KB=" + planesPerItem + " RB=" + rowsPerItem + " VW=" + runWidth + (fixedWindow ? ", fixed window"
                     : "");
@@ -96,7 +110,8 @@ public final class DirectConv2d {
                              DeviceBuffer y, Conv2dShape s) {
         Launch.requireInt("depthwise rows kernel: output planes (N*K)", (long) s.n() * s.k());
         String window = choice.fixedWindow() ? " -DWINDOW_K=" + s.kh() + " -DWINDOW_S=" + s.params().strideH() : "";
-        String defines = "-DVW=" + choice.runWidth() + " -DKB=" + choice.planesPerItem() + window + epilogue.defines();
+        String defines = "-DVW=" + choice.runWidth() + " -DKB=" + choice.planesPerItem() + window
+                + (choice.streamedWeights() ? " -DWEIGHTS_STREAMED" : "") + epilogue.defines();
         var kernel = cl.kernel(Program.DEPTHWISE_ROWS, "depthwise_rows", defines);
         var launch = epilogue.arguments(new Launch(cl, kernel, "depthwise rows").buffer(x).buffer(w)
                 .optional(bias, w), w).buffer(y).i32(s.n()).i32(s.c()).i32(s.k());
@@ -122,10 +137,23 @@ public final class DirectConv2d {
      * work-item where that many would launch fewer than a GPU's {@link GpuDefaults#minWorkGroups}, down to one.
      */
     public static Choice choose(Conv2dShape s, DeviceInfo device) {
-        if (DeviceClass.of(device) == DeviceClass.CPU && s.cPerGroup() == 1) {
+        if (runsDepthwiseRows(s, device)) {
             return depthwiseRows(s, device.computeUnits(), runWidth(device));
         }
         return choose(s, GpuDefaults.minWorkGroups(device), runWidth(device));
+    }
+
+    /**
+     * Whether {@link #choose} takes the depthwise rows kernel with a built-in window, whose weights may be streamed
+     * ({@link Choice#withStreamedWeights}): a CPU, groups of one input channel, and a window {@link #fixedWindow}
+     * builds in.
+     */
+    public static boolean streamsWeights(Conv2dShape s, DeviceInfo device) {
+        return runsDepthwiseRows(s, device) && fixedWindow(s);
+    }
+
+    private static boolean runsDepthwiseRows(Conv2dShape s, DeviceInfo device) {
+        return DeviceClass.of(device) == DeviceClass.CPU && s.cPerGroup() == 1;
     }
 
     /**
@@ -144,7 +172,7 @@ public final class DirectConv2d {
         long items = (long) s.n() * s.k() / planes;
         long chunks = Math.min(s.oh(), Math.max(1, ((long) ROW_ITEMS_PER_UNIT * computeUnits + items - 1) / items));
         int rows = (int) ((s.oh() + chunks - 1) / chunks);
-        return new Choice(planes, rows, width, fixedWindow(s), rowChunks(s, rows) * items, true);
+        return new Choice(planes, rows, width, fixedWindow(s), rowChunks(s, rows) * items, true, false);
     }
 
     /** The lanes of the runs of {@code width} pixels that cover a row of {@code pixels}. */
@@ -166,7 +194,7 @@ public final class DirectConv2d {
         while (rows > 1 && workGroups(s, planes, rows, runWidth) < minWorkGroups) {
             rows /= 2;
         }
-        return new Choice(planes, rows, runWidth, fixedWindow(s), workGroups(s, planes, rows, runWidth), false);
+        return new Choice(planes, rows, runWidth, fixedWindow(s), workGroups(s, planes, rows, runWidth), false, false);
     }
 
     private static long workGroups(Conv2dShape s, int planesPerItem, int rowsPerItem, int runWidth) {

@@ -65,6 +65,30 @@ class ConvAlgorithmsTest {
         assertTrue(!ConvAlgorithms.WINOGRAD_F2.preferred(large, CPU) && !ConvAlgorithms.WINOGRAD_F4.preferred(large, CPU));
     }
 
+    /**
+     * Streamed weights run only the depthwise rows kernel's built-in windows on CPUs, are timed by find beside the
+     * hoisted ones, and are never the planner's preference.
+     */
+    @Test
+    void streamedWeightsOnlyWhereTheDepthwiseRowsKernelBuildsItsWindowIn() {
+        var mnist = shape(64, 1, 28, 32, 5, Conv2dParams.DEFAULT);
+        var depthwise = shape(8, 256, 28, 256, 3, Conv2dParams.DEFAULT.withPadding(1, 1).withGroups(256));
+        var dilated = shape(8, 256, 28, 256, 3, Conv2dParams.DEFAULT.withDilation(2, 2).withGroups(256));
+        var dense = shape(8, 64, 28, 64, 3, Conv2dParams.DEFAULT);
+        assertTrue(ConvAlgorithms.timed().contains(ConvAlgorithms.DIRECT_STREAMED));
+        for (var s : new Conv2dShape[] {mnist, depthwise}) {
+            assertNull(ConvAlgorithms.DIRECT_STREAMED.whyNot(s, CPU));
+            String plan = ConvAlgorithms.DIRECT_STREAMED.plan(s, CPU).describe();
+            assertTrue(plan.startsWith("DIRECT_STREAMED") && plan.endsWith("fixed window, weights streamed"), plan);
+            assertTrue(ConvAlgorithms.DIRECT.preferred(s, CPU) && !ConvAlgorithms.DIRECT_STREAMED.preferred(s, CPU));
+            assertTrue(ConvAlgorithms.DIRECT.plan(s, CPU).describe().endsWith("fixed window"));
+        }
+        for (var s : new Conv2dShape[] {dilated, dense}) {
+            assertTrue(ConvAlgorithms.DIRECT_STREAMED.whyNot(s, CPU).startsWith("DIRECT_STREAMED streams"));
+        }
+        assertTrue(ConvAlgorithms.DIRECT_STREAMED.whyNot(depthwise, GPU).startsWith("DIRECT_STREAMED streams"));
+    }
+
     @Test
     void theImplicitGemmRunsEveryShapeAndIsPreferredWhereNothingBeforeItIs() {
         var odd = shape(3, 7, 13, 5, 3, Conv2dParams.DEFAULT.withStride(2, 3).withDilation(2, 1));
