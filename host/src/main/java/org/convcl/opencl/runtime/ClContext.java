@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.convcl.kernels.Program;
 import org.convcl.opencl.device.ConvclException;
 import org.convcl.opencl.device.DeviceInfo;
@@ -64,6 +65,8 @@ public final class ClContext implements AutoCloseable {
     private final long memoryBudgetBytes;
     /** Caches that can give memory back when an allocation finds no room ({@link #onMemoryShortage}). */
     private final List<BooleanSupplier> shortageHandlers = new CopyOnWriteArrayList<>();
+    /** Caches told of each buffer closed ({@link #onBufferClosed}). */
+    private final List<Consumer<DeviceBuffer>> closeListeners = new CopyOnWriteArrayList<>();
     /** Written under the exclusive lock, read under the shared one or alone for a quick check. */
     private volatile boolean closed;
 
@@ -157,6 +160,22 @@ public final class ClContext implements AutoCloseable {
 
     public void removeMemoryShortageHandler(BooleanSupplier handler) {
         shortageHandlers.remove(handler);
+    }
+
+    /** Registers a cache of buffers derived from others, told of each buffer closed so it can free what it derived. */
+    public void onBufferClosed(Consumer<DeviceBuffer> listener) {
+        closeListeners.add(listener);
+    }
+
+    public void removeBufferClosedListener(Consumer<DeviceBuffer> listener) {
+        closeListeners.remove(listener);
+    }
+
+    /** Called by a buffer's close, under a hold. */
+    void closed(DeviceBuffer buffer) {
+        for (var listener : closeListeners) {
+            listener.accept(buffer);
+        }
     }
 
     /**

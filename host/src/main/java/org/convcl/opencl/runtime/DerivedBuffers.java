@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  *
  * <p>An entry is keyed by its source buffer and a description of what was derived, which must name every parameter
  * of the derivation, and holds the source's {@link DeviceBuffer#version()} it was derived from: any write to the
- * source since makes it stale. Entries of closed sources are dropped at the next call; together the entries keep
+ * source since makes it stale. Closing a source frees what was derived from it; together the entries keep
  * within {@link #MAX_ENTRIES} and a {@link #BUDGET_SHARE}th of the memory budget, the least recently used dropped
  * first, and an allocation that finds no room drops all but the newest (which the call in progress may still use).
  * A derivation larger than that share goes to a workspace, derived again on every call.
@@ -31,6 +31,7 @@ public final class DerivedBuffers implements AutoCloseable {
     /** In access order: least recently used first. */
     private final Map<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private final BooleanSupplier shrink = this::shrink;
+    private final Consumer<DeviceBuffer> forget = this::forget;
     private Key newest;
     private long bytes;
 
@@ -40,6 +41,7 @@ public final class DerivedBuffers implements AutoCloseable {
         this.what = what;
         this.uncached = new Workspace(cl, what);
         cl.onMemoryShortage(shrink);
+        cl.onBufferClosed(forget);
     }
 
     /**
@@ -51,7 +53,6 @@ public final class DerivedBuffers implements AutoCloseable {
      */
     public synchronized DeviceBuffer get(DeviceBuffer source, String derivation, long floats,
                                          Consumer<DeviceBuffer> derive) {
-        dropClosedSources();
         var key = new Key(source, derivation);
         long version = source.version();
         var kept = entries.get(key);
@@ -102,9 +103,10 @@ public final class DerivedBuffers implements AutoCloseable {
         return dropped;
     }
 
-    private void dropClosedSources() {
+    /** Frees what was derived from a source that has been closed. */
+    private synchronized void forget(DeviceBuffer source) {
         for (var key : new ArrayList<>(entries.keySet())) {
-            if (!key.source.isOpen()) {
+            if (key.source == source) {
                 drop(key);
             }
         }
@@ -119,6 +121,7 @@ public final class DerivedBuffers implements AutoCloseable {
     @Override
     public synchronized void close() {
         cl.removeMemoryShortageHandler(shrink);
+        cl.removeBufferClosedListener(forget);
         for (var key : new ArrayList<>(entries.keySet())) {
             drop(key);
         }

@@ -203,6 +203,7 @@ public final class DeviceBuffer implements AutoCloseable {
                 cl.buffers().forget(this);
                 LIVE.decrementAndGet();
                 cl.retire(m, bytes);
+                cl.closed(this);
             }
         });
     }
