@@ -114,7 +114,8 @@ public final class Kernel {
         return held == wanted || (held != null && !(wanted instanceof cl_mem) && held.equals(wanted));
     }
 
-    private static long sizeOf(Object value) {
+    /** The bytes of an argument as {@link #launch} takes them. */
+    static long sizeOf(Object value) {
         if (value instanceof cl_mem) {
             return Sizeof.cl_mem;
         }

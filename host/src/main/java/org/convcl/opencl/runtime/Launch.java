@@ -5,7 +5,6 @@ import static org.jocl.CL.clEnqueueNDRangeKernel;
 import java.util.ArrayList;
 import java.util.List;
 import org.convcl.kernels.Program;
-import org.jocl.Sizeof;
 
 /**
  * Collects a kernel's arguments in order, then sets those that changed and enqueues it (see {@link Kernel}), under
@@ -40,7 +39,7 @@ public final class Launch {
     }
 
     public Launch buffer(DeviceBuffer b) {
-        return set(Sizeof.cl_mem, b.mem());
+        return set(b.mem());
     }
 
     /**
@@ -52,20 +51,20 @@ public final class Launch {
     }
 
     public Launch i32(int v) {
-        return set(Sizeof.cl_int, v);
+        return set(v);
     }
 
     /** Sets a {@code float} argument. */
     public Launch f32(float v) {
-        return set(Sizeof.cl_float, v);
+        return set(v);
     }
 
     public Launch i64(long v) {
-        return set(Sizeof.cl_long, v);
+        return set(v);
     }
 
-    private Launch set(long size, Object value) {
-        argumentBytes += size;
+    private Launch set(Object value) {
+        argumentBytes += Kernel.sizeOf(value);
         arguments.add(value);
         return this;
     }
