@@ -16,7 +16,8 @@ final class DirectAlgorithm implements ConvAlgorithm {
      * the weights of a large window, or of many planes, were spilled to the stack as broadcast vectors on POCL with
      * AVX-512, and there streaming them ran MNIST's 5x5 layer on one channel (8 planes an item) in 0.55x the time and
      * a 7x7 depthwise layer in 0.5x, while a 3x3 depthwise layer ran in 1.4x; built for AVX2, MNIST's ran in 1.3x
-     * and the stride-2 3x3 depthwise layer in 0.8x (pyopencl, side by side).
+     * and the stride-2 3x3 depthwise layer in 0.8x (pyopencl, side by side). Streamed, its runs are as wide as the
+     * row holds ({@link DirectConv2d#chooseStreamed}).
      */
     private final boolean streamWeights;
 
@@ -50,9 +51,9 @@ final class DirectAlgorithm implements ConvAlgorithm {
 
     @Override
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
-        var choice = DirectConv2d.choose(s, context.device());
-        return new Conv2dPlan(s, this, null, List.of(), 0, streamWeights ? choice.withStreamedWeights() : choice,
-                null, Gather.NONE);
+        var choice = streamWeights ? DirectConv2d.chooseStreamed(s, context.device())
+                : DirectConv2d.choose(s, context.device());
+        return new Conv2dPlan(s, this, null, List.of(), 0, choice, null, Gather.NONE);
     }
 
     @Override

@@ -35,7 +35,10 @@ public final class DirectConv2d {
      * The depthwise rows kernel takes narrower runs where more than 1/this of the lanes of a row's runs would lie past
      * the row: MNIST's layer (one channel, 24-pixel rows, a quarter of 16-lane runs idle) took 0.84-0.88 ms with runs
      * of 16 against 0.63-0.65 with runs of 8, while a depthwise layer's 28-pixel rows (an eighth idle) took 0.64-0.68
-     * against 0.88-0.92 (POCL on Zen 5, side by side).
+     * against 0.88-0.92 (POCL on Zen 5, side by side). With the weights streamed, each weight loaded feeds one
+     * multiply-add whatever the run's width, so wider runs load fewer weights per pixel and the idle lanes do not
+     * count: there MNIST's layer took 0.42-0.44 ms with runs of 16 against 0.49-0.51 with runs of 8 (pyopencl, side
+     * by side, Zen 5).
      */
     private static final int IDLE_LANES_SHARE = 8;
 
@@ -60,11 +63,6 @@ public final class DirectConv2d {
                 throw new IllegalArgumentException("streamedWeights: only the depthwise rows kernel's built-in windows"
                         + " stream their weights");
             }
-        }
-
-        /** These choices with the depthwise rows kernel loading each weight where it is used. */
-        public Choice withStreamedWeights() {
-            return new Choice(planesPerItem, rowsPerItem, runWidth, fixedWindow, workGroups, depthwiseRows, true);
         }
 
         @Override
@@ -138,15 +136,29 @@ public final class DirectConv2d {
      */
     public static Choice choose(Conv2dShape s, DeviceInfo device) {
         if (runsDepthwiseRows(s, device)) {
-            return depthwiseRows(s, device.computeUnits(), runWidth(device));
+            return depthwiseRows(s, device.computeUnits(), runWidth(device), false);
         }
         return choose(s, GpuDefaults.minWorkGroups(device), runWidth(device));
     }
 
     /**
+     * The depthwise rows kernel's choices with each weight loaded where it is used ({@code -DWEIGHTS_STREAMED}), for
+     * a shape whose weights {@link #streamsWeights stream}: as {@link #choose}'s, but with runs as wide as the row
+     * holds, however many lanes the last one leaves idle.
+     *
+     * @throws IllegalArgumentException where {@link #streamsWeights} does not hold
+     */
+    public static Choice chooseStreamed(Conv2dShape s, DeviceInfo device) {
+        if (!streamsWeights(s, device)) {
+            throw new IllegalArgumentException("streamed weights: only the depthwise rows kernel's built-in windows"
+                    + " stream their weights, not " + s + " on " + device.name());
+        }
+        return depthwiseRows(s, device.computeUnits(), runWidth(device), true);
+    }
+
+    /**
      * Whether {@link #choose} takes the depthwise rows kernel with a built-in window, whose weights may be streamed
-     * ({@link Choice#withStreamedWeights}): a CPU, groups of one input channel, and a window {@link #fixedWindow}
-     * builds in.
+     * ({@link #chooseStreamed}): a CPU, groups of one input channel, and a window {@link #fixedWindow} builds in.
      */
     public static boolean streamsWeights(Conv2dShape s, DeviceInfo device) {
         return runsDepthwiseRows(s, device) && fixedWindow(s);
@@ -158,21 +170,22 @@ public final class DirectConv2d {
 
     /**
      * The depthwise rows kernel's choices: runs of the widest of {@code simdWidth}, 8 and 4 pixels that the output
-     * row holds with at most {@link #IDLE_LANES_SHARE the share} of its runs' lanes past its end (its last run
-     * overlaps the one before rather than storing lane by lane), {@link #planesPerItem} planes a work-item, and each
-     * plane's rows in as few work-items as keep {@link #ROW_ITEMS_PER_UNIT} per compute unit. A GPU keeps the
-     * {@code direct} kernel, whose neighbouring work-items read neighbouring runs.
+     * row holds with, unless the weights are streamed, at most {@link #IDLE_LANES_SHARE the share} of its runs' lanes
+     * past its end (its last run overlaps the one before rather than storing lane by lane), {@link #planesPerItem}
+     * planes a work-item, and each plane's rows in as few work-items as keep {@link #ROW_ITEMS_PER_UNIT} per compute
+     * unit. A GPU keeps the {@code direct} kernel, whose neighbouring work-items read neighbouring runs.
      */
-    static Choice depthwiseRows(Conv2dShape s, int computeUnits, int simdWidth) {
+    static Choice depthwiseRows(Conv2dShape s, int computeUnits, int simdWidth, boolean streamedWeights) {
         int width = simdWidth;
-        while (width > 4 && (width > s.ow() || idleLanes(s.ow(), width) * IDLE_LANES_SHARE > lanes(s.ow(), width))) {
+        while (width > 4 && (width > s.ow() || !streamedWeights
+                && idleLanes(s.ow(), width) * IDLE_LANES_SHARE > lanes(s.ow(), width))) {
             width /= 2;
         }
         int planes = planesPerItem(s.kPerGroup());
         long items = (long) s.n() * s.k() / planes;
         long chunks = Math.min(s.oh(), Math.max(1, ((long) ROW_ITEMS_PER_UNIT * computeUnits + items - 1) / items));
         int rows = (int) ((s.oh() + chunks - 1) / chunks);
-        return new Choice(planes, rows, width, fixedWindow(s), rowChunks(s, rows) * items, true, false);
+        return new Choice(planes, rows, width, fixedWindow(s), rowChunks(s, rows) * items, true, streamedWeights);
     }
 
     /** The lanes of the runs of {@code width} pixels that cover a row of {@code pixels}. */

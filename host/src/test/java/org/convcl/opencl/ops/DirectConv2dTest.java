@@ -2,6 +2,7 @@ package org.convcl.opencl.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.convcl.Conv2dParams;
@@ -39,7 +40,30 @@ class DirectConv2dTest {
             "7, 16, 4", "3, 16, 4", "1, 16, 4", "28, 8, 8", "6, 8, 4", "12, 16, 4"})
     void depthwiseRowsTakeTheWidestRunsTheRowFillsButForAnEighth(int ow, int simdWidth, int expected) {
         var s = depthwise(8, 16, ow, 3, 1);
-        assertEquals(expected, DirectConv2d.depthwiseRows(s, 2, simdWidth).runWidth());
+        assertEquals(expected, DirectConv2d.depthwiseRows(s, 2, simdWidth, false).runWidth());
+    }
+
+    @ParameterizedTest(name = "{0} pixels a row, SIMD {1}, weights streamed: runs of {2}")
+    @CsvSource({"24, 16, 16", "17, 16, 16", "16, 16, 16", "15, 16, 8", "12, 16, 8", "7, 16, 4", "3, 16, 4",
+            "24, 8, 8", "6, 8, 4"})
+    void streamedWeightsTakeTheWidestRunsTheRowHoldsHoweverManyLanesIdle(int ow, int simdWidth, int expected) {
+        var choice = DirectConv2d.depthwiseRows(depthwise(8, 16, ow, 3, 1), 2, simdWidth, true);
+        assertEquals(expected, choice.runWidth());
+        assertTrue(choice.streamedWeights());
+    }
+
+    @Test
+    void onlyBuiltInWindowsOfTheDepthwiseRowsKernelStreamTheirWeights() {
+        var mnist = Conv2dParams.DEFAULT.shapeOf(new int[] {64, 1, 28, 28}, new int[] {32, 1, 5, 5}, null);
+        var streamed = DirectConv2d.chooseStreamed(mnist, FakeDevices.cpu(16));
+        assertEquals(16, streamed.runWidth());
+        assertEquals(8, DirectConv2d.choose(mnist, FakeDevices.cpu(16)).runWidth());
+        var thrown = assertThrows(IllegalArgumentException.class,
+                () -> DirectConv2d.chooseStreamed(mnist, FakeDevices.gpu()));
+        assertTrue(thrown.getMessage().startsWith("streamed weights"), thrown.getMessage());
+        var notBuiltIn = depthwise(2, 8, 20, 9, 1);
+        assertThrows(IllegalArgumentException.class, () -> DirectConv2d.chooseStreamed(notBuiltIn,
+                FakeDevices.cpu(16)));
     }
 
     @ParameterizedTest(name = "N={0} C={1} {2} rows, {3} compute units: {4} rows a work-item")
@@ -47,7 +71,7 @@ class DirectConv2dTest {
     void depthwiseRowsSplitPlanesUntilEachComputeUnitHasEightWorkItems(int n, int c, int oh, int units, int rows) {
         // Depthwise: one plane a group, so one a work-item.
         var s = depthwise(n, c, oh, 3, 1);
-        var choice = DirectConv2d.depthwiseRows(s, units, 16);
+        var choice = DirectConv2d.depthwiseRows(s, units, 16, false);
         assertEquals(rows, choice.rowsPerItem());
         assertTrue(choice.depthwiseRows() && choice.fixedWindow());
         assertEquals((long) n * c * ((oh + rows - 1) / rows), choice.workGroups());
