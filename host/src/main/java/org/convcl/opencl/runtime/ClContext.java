@@ -127,6 +127,11 @@ public final class ClContext implements AutoCloseable {
         }
     }
 
+    /** A retired buffer of exactly {@code bytes} for a new one to take over, or null; called under a hold. */
+    cl_mem reuseRetired(long bytes) {
+        return retired.take(bytes);
+    }
+
     /**
      * Runs a blocking transfer or wait: afterwards the in-order queue has run every command enqueued before it, so
      * the buffers retired before it are released.

@@ -63,14 +63,19 @@ public final class DeviceBuffer implements AutoCloseable {
         this.elementBytes = elementBytes;
         this.bytes = bytes;
         try (var open = cl.hold()) {
-            reserve(cl, what, bytes);
-            try {
-                mem.set(Cl.call("clCreateBuffer(" + what + ", " + bytes + " bytes; device offers " + d.maxAllocBytes()
-                        + " per allocation, " + d.globalMemBytes() + " in all)",
-                        () -> clCreateBuffer(cl.context(), CL_MEM_READ_WRITE, bytes, null, null)));
-            } catch (RuntimeException e) {
-                cl.buffers().release(null, bytes);
-                throw e;
+            cl_mem reused = cl.reuseRetired(bytes);
+            if (reused != null) {
+                mem.set(reused);
+            } else {
+                reserve(cl, what, bytes);
+                try {
+                    mem.set(Cl.call("clCreateBuffer(" + what + ", " + bytes + " bytes; device offers "
+                            + d.maxAllocBytes() + " per allocation, " + d.globalMemBytes() + " in all)",
+                            () -> clCreateBuffer(cl.context(), CL_MEM_READ_WRITE, bytes, null, null)));
+                } catch (RuntimeException e) {
+                    cl.buffers().release(null, bytes);
+                    throw e;
+                }
             }
             cl.buffers().add(this);
             LIVE.incrementAndGet();

@@ -11,7 +11,9 @@ import org.jocl.cl_mem;
  * then, but a POCL worker thread was seen to crash the JVM (SIGSEGV, about one round in ten under load) when another
  * thread closed a tensor that a conv2d it had just enqueued was reading. So a closed buffer is only retired: its
  * memory stays counted against the budget, and it is released once the queue is known to have run every command
- * enqueued before its retirement (after a finish or a blocking transfer), or when the context closes.
+ * enqueued before its retirement (after a finish or a blocking transfer), or when the context closes. Until then a
+ * new buffer of the same size takes it over ({@link #take}): a layer run again and again allocates its output anew
+ * each time, and the driver need not allocate it again.
  */
 final class RetiredBuffers {
     /** Past this many, the next retirement waits for the queue and releases them all: memory stays bounded. */
@@ -30,6 +32,20 @@ final class RetiredBuffers {
 
     synchronized void add(cl_mem mem, long bytes) {
         retired.add(new Retired(nextSequence++, mem, bytes));
+    }
+
+    /**
+     * Takes back the most recently retired buffer of exactly {@code bytes}, or returns null: its bytes stay counted,
+     * now for its new owner. Safe before the queue has run what used it, since the one in-order queue runs every
+     * command on the new owner after those.
+     */
+    synchronized cl_mem take(long bytes) {
+        for (int i = retired.size() - 1; i >= 0; i--) {
+            if (retired.get(i).bytes() == bytes) {
+                return retired.remove(i).mem();
+            }
+        }
+        return null;
     }
 
     synchronized int count() {

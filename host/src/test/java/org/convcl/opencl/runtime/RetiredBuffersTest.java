@@ -1,13 +1,14 @@
 package org.convcl.opencl.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.convcl.opencl.Devices;
 import org.junit.jupiter.api.Test;
 
 /**
- * A closed buffer's memory is released only once the queue has run what was enqueued before, yet it never keeps an
- * allocation from fitting the budget.
+ * A closed buffer's memory is released only once the queue has run what was enqueued before, or taken over by a new
+ * buffer of its size, yet it never keeps an allocation from fitting the budget.
  */
 class RetiredBuffersTest {
     private static final long BUDGET = 1 << 20;
@@ -31,12 +32,41 @@ class RetiredBuffersTest {
     }
 
     @Test
+    void aNewBufferOfTheSameSizeTakesOverARetiredOneBeforeTheQueueHasRun() {
+        try (var cl = new ClContext(Devices.choose(null), BUDGET)) {
+            var first = new DeviceBuffer(cl, "first", 1024);
+            first.write(filled(1024, 1.0f));
+            first.close();
+            var second = new DeviceBuffer(cl, "second", 1024);
+            assertEquals(BUDGET - 4096, cl.bytesAvailable(), "the retired buffer's bytes, now the second's");
+            var other = new DeviceBuffer(cl, "other size", 1023);
+            assertEquals(BUDGET - 4096 - 4092, cl.bytesAvailable(), "another size allocates");
+            second.write(filled(1024, 2.0f));
+            float[] back = new float[1024];
+            second.read(back);
+            assertArrayEquals(filled(1024, 2.0f), back);
+            second.close();
+            other.close();
+            cl.finish();
+            assertEquals(BUDGET, cl.bytesAvailable());
+        }
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    @Test
     void retiredBuffersStayBounded() {
         try (var cl = new ClContext(Devices.choose(null), BUDGET)) {
-            for (int i = 0; i <= RetiredBuffers.MAX_RETIRED + 1; i++) {
-                new DeviceBuffer(cl, "one of many", 16).close();
+            // Each of another size, so that none takes over the one before.
+            int last = RetiredBuffers.MAX_RETIRED + 1;
+            for (int i = 0; i <= last; i++) {
+                new DeviceBuffer(cl, "one of many", 16 + i).close();
             }
-            assertEquals(BUDGET - 64, cl.bytesAvailable(), "past the bound, all but the last are released");
+            assertEquals(BUDGET - 4L * (16 + last), cl.bytesAvailable(), "past the bound, all but the last are released");
         }
     }
 }
