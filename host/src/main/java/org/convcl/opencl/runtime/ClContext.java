@@ -59,6 +59,7 @@ public final class ClContext implements AutoCloseable {
     private final Map<String, Kernel> kernels = new LinkedHashMap<>();
     private final LiveBuffers buffers;
     private final RetiredBuffers retired;
+    private final NewestLaunch newestLaunch = new NewestLaunch();
     private final AtomicLong transfers = new AtomicLong();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Hold hold = new Hold();
@@ -116,6 +117,11 @@ public final class ClContext implements AutoCloseable {
         return buffers;
     }
 
+    /** Where kernel launches are enqueued, under a {@link #hold()}, so that a finish can watch the newest. */
+    NewestLaunch launches() {
+        return newestLaunch;
+    }
+
     /**
      * Takes a closed buffer's memory out of use without releasing it yet (see {@link RetiredBuffers}); called under a
      * hold. Past {@link RetiredBuffers#MAX_RETIRED}, waits for the queue and releases them all.
@@ -151,7 +157,7 @@ public final class ClContext implements AutoCloseable {
         if (retired.count() == 0) {
             return false;
         }
-        drainingRetired(() -> Cl.run("clFinish", () -> clFinish(queue)));
+        drainingRetired(() -> newestLaunch.finish(queue));
         return true;
     }
 
@@ -272,7 +278,7 @@ public final class ClContext implements AutoCloseable {
     /** Waits until every enqueued command has completed. */
     public void finish() {
         try (var open = hold()) {
-            drainingRetired(() -> Cl.run("clFinish", () -> clFinish(queue)));
+            drainingRetired(() -> newestLaunch.finish(queue));
         }
     }
 
@@ -332,6 +338,7 @@ public final class ClContext implements AutoCloseable {
             try {
                 clFinish(queue);
             } finally {
+                newestLaunch.release();
                 buffers.snapshot().forEach(DeviceBuffer::free);
                 retired.releaseBefore(Long.MAX_VALUE);
                 kernels.values().forEach(Kernel::release);

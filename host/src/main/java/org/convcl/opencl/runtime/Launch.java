@@ -83,8 +83,8 @@ public final class Launch {
         try (var open = cl.hold()) {
             kernel.launch(name, arguments.toArray(), handle -> {
                 for (var part : parts) {
-                    Cl.run("clEnqueueNDRangeKernel(" + name + ")", () -> clEnqueueNDRangeKernel(cl.queue(), handle,
-                            global.length, part.offset(), part.global(), local, 0, null, null));
+                    cl.launches().enqueue("clEnqueueNDRangeKernel(" + name + ")", event -> clEnqueueNDRangeKernel(
+                            cl.queue(), handle, global.length, part.offset(), part.global(), local, 0, null, event));
                 }
             });
         }
