@@ -606,8 +606,9 @@ class Conv2dDeviceTest extends SharedDevice {
 
     /**
      * The channel-lanes kernel at each vector width a CPU may have (this device planned as a CPU of that width): output
-     * channels that do not fill the last vector, rows that do not fill the last work-item, stride, dilation, uneven
-     * padding and groups, and a column budget of two padded images, so the batch runs in chunks.
+     * channels that do not fill the last vector, rows that do not fill the last work-item, strides (built in where
+     * not 1), dilation, uneven padding and groups, and a column budget of two padded images, so the batch runs in
+     * chunks.
      */
     @ParameterizedTest
     @ValueSource(ints = {4, 8, 16})
@@ -619,6 +620,8 @@ class Conv2dDeviceTest extends SharedDevice {
                         .params(P.withPadding(1, 2)).withBias().seed(94),
                 DeviceCase.named("stride and dilation").input(3, 2, 17, 19).filters(5, 3, 3)
                         .params(P.withStride(2, 3).withDilation(2, 1).withPadding(0, 3)).seed(95),
+                DeviceCase.named("stride 2, one channel, wide window").input(5, 1, 21, 30).filters(19, 7, 11)
+                        .params(P.withStride(2, 2).withPadding(3, 5)).withBias().seed(92),
                 DeviceCase.named("groups").input(4, 6, 8, 11).filters(9, 2, 4)
                         .params(P.withGroups(3).withPadding(1, 0)).withBias().seed(96))) {
             var s = c.shape();

@@ -133,7 +133,8 @@ class MultiDeviceBackendTest {
     /**
      * A device four times slower per image than the other gets a fifth of the batch once both are measured: 2.4 of
      * 12 images, rounded down, so that a measured ratio anywhere from 3.3 to 4.9 gives the same shares. The slowness
-     * is a sleep per image, far above the tiny convolution's own time, so load on the machine does not blur it.
+     * is a sleep per image, far above the tiny convolution's own time, so load on the machine does not blur it: with
+     * 5 and 20 ms, a stall of the slow device's thread once measured it more than 4.9 times slower.
      */
     @Test
     void aSlowerDeviceGetsAShareInProportionToItsSpeed() {
@@ -142,8 +143,8 @@ class MultiDeviceBackendTest {
         var x = Tensor.seeded(1).uniform(12, 2, 4, 4);
         var w = Tensor.seeded(2).uniform(3, 2, 3, 3);
         var p = Conv2dParams.DEFAULT;
-        try (var backend = MultiDeviceBackend.of(List.of(sleeping("fast", 5, fastBatches),
-                sleeping("slow", 20, slowBatches)))) {
+        try (var backend = MultiDeviceBackend.of(List.of(sleeping("fast", 20, fastBatches),
+                sleeping("slow", 80, slowBatches)))) {
             for (int call = 0; call < 3; call++) {
                 assertMatches(REFERENCE.conv2d(x, w, null, p), backend.conv2d(x, w, null, p),
                         Magnitudes.conv2d(x, w, null, p, null));
