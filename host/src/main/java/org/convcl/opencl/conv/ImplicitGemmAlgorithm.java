@@ -22,8 +22,7 @@ final class ImplicitGemmAlgorithm implements ConvAlgorithm {
 
     @Override
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
-        var config = tallEnough(s.kPerGroup(), context);
-        var choice = Sgemm.chooseFoldable(config, context.device(), context.policy(), size(s), null,
+        var choice = Sgemm.chooseFoldable(context.sgemm(), context.device(), context.policy(), size(s), null,
                 ConvGemms.output(null, s).strides());
         return new Conv2dPlan(s, this, choice, List.of(), 0, null, null, gather(s, choice.config(), context));
     }
@@ -41,22 +40,6 @@ final class ImplicitGemmAlgorithm implements ConvAlgorithm {
         boolean tabulates = twoRuns && !wide && channels > 0 && s.cPerGroup() >= channels
                 && (long) s.kh() * s.kw() <= SgemmConfig.Blocked.MAX_TABLE_TAPS;
         return new Gather(wide, twoRuns, tabulates);
-    }
-
-    /**
-     * Each work-group of the blocked kernel gathers its panel of B once for all its rows, so the group should be tall
-     * enough for all m rows of C; its work-items past m only help gather. So: as many work-items along M as cover m,
-     * at most {@link org.convcl.opencl.tuning.ConvPolicy#gatheredHeights} times the configured height, unless the
-     * device cannot run it. The tiled kernel's groups stay as configured.
-     */
-    private static SgemmConfig tallEnough(int m, PlanContext context) {
-        if (!(context.sgemm() instanceof SgemmConfig.Blocked blocked)) {
-            return context.sgemm();
-        }
-        int cover = (int) Math.min((m + blocked.wptm() - 1L) / blocked.wptm(),
-                (long) context.policy().gatheredHeights() * blocked.localM());
-        var chosen = blocked.withLocalM(Math.max(1, cover));
-        return chosen.fits(context.device()) == null ? chosen : blocked;
     }
 
     @Override

@@ -29,9 +29,10 @@ import java.util.regex.Pattern;
  *                           picks it (it still runs when pinned). CPU: 64 (implicit GEMM over Winograd, N=8: C=K=64
  *                           56x56 1.3-1.5, C=K=128 28x28 1.4-1.7, C=K=256 14x14 1.6; fewer tiles or channels gain
  *                           nothing). GPUs: 0, not measured there.
- * @param gatheredHeights    the most work-items along M of an implicit-GEMM group of the blocked kernel, as a multiple
- *                           of the configured height: the group gathers its panel once for all its rows. CPU: 4 (3x3
- *                           C=K=128 28x28, N=8: 17-19 ms with 4, 23-25 with 2, 28 with 1). GPUs: 1.
+ * @param gatheredHeights    the most work-items along M of a group of the blocked kernel that gathers B or reads it in
+ *                           place, as a multiple of the configured height: the group brings each slice of B into the
+ *                           cache once for all its rows. CPU: 4 (implicit GEMM, 3x3 C=K=128 28x28, N=8: 17-19 ms with
+ *                           4, 23-25 with 2, 28 with 1). GPUs: 1.
  * @param winogradCacheShare a Winograd chunk's transformed tiles take at most 1/this of the device's global memory
  *                           cache, so the products and the output transform read them from the cache. CPU: 8 (C=K=64
  *                           56x56 N=8: 10.1-10.8 ms in one-image chunks, 14.2-15.3 as a whole batch). GPUs: 0, whole

@@ -54,9 +54,28 @@ class Conv2dPlannerTest {
         // 16 output channels: a group just as tall as they need, so no work-item idles.
         assertEquals(BLOCKED.withLocalM(2), withoutLanes(CPU, BLOCKED).forward(shape(2, 32, 56, 16, 3, SAME)).sgemm());
         // 200: 25 work-items tall, so each panel is gathered once.
-        assertEquals(BLOCKED.withLocalM(25), automatic(CPU, BLOCKED).forward(shape(1, 8, 28, 200, 3, SAME)).sgemm());
+        assertEquals(BLOCKED.withLocalM(25), automatic(CPU, BLOCKED).forward(shape(2, 8, 28, 200, 3, SAME)).sgemm());
         // 1000: at most four times the configured height.
-        assertEquals(BLOCKED.withLocalM(32), automatic(CPU, BLOCKED).forward(shape(1, 8, 28, 1000, 3, SAME)).sgemm());
+        assertEquals(BLOCKED.withLocalM(32), automatic(CPU, BLOCKED).forward(shape(2, 8, 28, 1000, 3, SAME)).sgemm());
+        // One image: 17 groups that tall would leave the 8 compute units fewer than 4 each.
+        assertEquals(BLOCKED, automatic(CPU, BLOCKED).forward(shape(1, 8, 28, 200, 3, SAME)).sgemm());
+    }
+
+    @Test
+    void cpuGroupsReadingBInPlaceAreAsTallAsTheOutputChannelsAndPackedOnesAsConfigured() {
+        var cpu = automatic(CPU, BLOCKED);
+        // ResNet-50's 1x1 layer on 28x28 images, 128 filters: one group of 16 work-items covers them.
+        var pointwise = cpu.forward(shape(8, 512, 28, 128, 1, Conv2dParams.DEFAULT));
+        assertEquals(ConvAlgorithms.POINTWISE, pointwise.algorithm());
+        assertEquals(BLOCKED.withLocalM(16), pointwise.sgemm());
+        assertFalse(pointwise.gemm().packsB());
+        // 1024 filters: four row groups pack B, with the configured height.
+        var packed = cpu.forward(shape(8, 256, 28, 1024, 1, Conv2dParams.DEFAULT));
+        assertTrue(packed.gemm().packsB());
+        assertEquals(BLOCKED, packed.sgemm());
+        // Where packing is off, B is read in place by groups four times the configured height at most.
+        assertEquals(BLOCKED.withLocalM(32), withPolicy(CPU, BLOCKED, "PACK_ROW_GROUPS=0")
+                .forward(shape(8, 256, 28, 1024, 1, Conv2dParams.DEFAULT)).sgemm());
     }
 
     @Test
@@ -140,8 +159,9 @@ class Conv2dPlannerTest {
         var plan = cpu.forward(shape(8, 128, 28, 128, 3, SAME));
         assertEquals(ConvAlgorithms.WINOGRAD, plan.algorithm());
         assertEquals(4, plan.winogradTile());
-        // Its products copy (or pack) B: the configured work-group height, whatever the output channels.
-        assertEquals(BLOCKED, plan.sgemm());
+        // Its products read B in place with groups as tall as the output channels, or pack it (4 row groups of 256
+        // channels) with the configured height, as a 1x1 layer's product folded into packed panels does.
+        assertEquals(BLOCKED.withLocalM(16), plan.sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 16, 1, Conv2dParams.DEFAULT)).sgemm());
         // 64 filters: the channel lanes first (see cpuLayersOfFewFiltersOverManyTapsRunInChannelLanes).
