@@ -25,7 +25,7 @@
 // With PIXEL_STRIDE, the stride along the width built in (the host sets it to the layer's where that is not 1), the
 // PB pixels' loads take constant offsets from one address rather than a chain of additions of the argument SW. At
 // stride 1 the host leaves it to the argument: there LLVM merges the contiguous loads into vector loads, shuffles
-// and spills, which took 1.6x the time (POCL 3.1, AVX-512).
+// and spills, which took 1.5-1.6x the time (POCL 3.1, AVX-512).
 #ifdef PIXEL_STRIDE
 #define PIXEL_STEP PIXEL_STRIDE
 #else
