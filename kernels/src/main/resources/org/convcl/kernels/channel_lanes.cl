@@ -22,10 +22,10 @@
 #endif
 #define KB (KV * VW)
 
-// With PIXEL_STRIDE, the stride along the width built in (the host sets it to the layer's where that is not 1), the
-// PB pixels' loads take constant offsets from one address rather than a chain of additions of the argument SW. At
-// stride 1 the host leaves it to the argument: there LLVM merges the contiguous loads into vector loads, shuffles
-// and spills, which took 1.5-1.6x the time (POCL 3.1, AVX-512).
+// The pixels are read through a volatile pointer, so that each stays one broadcast load: otherwise LLVM merges the
+// PB contiguous loads at stride 1 into vector loads, shuffles and spills, which took 1.5-1.6x the time (POCL 3.1,
+// AVX-512). PIXEL_STRIDE, the stride along the width built in (the host sets it), gives those loads constant offsets
+// from one address rather than a chain of additions of the argument SW.
 #ifdef PIXEL_STRIDE
 #define PIXEL_STEP PIXEL_STRIDE
 #else
@@ -80,7 +80,7 @@ __attribute__((always_inline)) inline void laneTaps(floatV acc[PB][KV], const __
             const __global float* xi = xr + c * planeP + (long) i * DH * WP;
             const __global float* wi = wk + (long) (c * KH + i) * KW * Kpad;
             for (int j = 0; j < KW; j++) {
-#define PIXEL_AT(p) xi[j * DW + (p) * PIXEL_STEP]
+#define PIXEL_AT(p) ((const volatile __global float*) xi)[j * DW + (p) * PIXEL_STEP]
 #define WEIGHTS_AT(kv) vloadV(0, wi + j * Kpad + (kv) * VW)
                 OUTER_PRODUCT_STEP(acc, PB, KV, PIXEL_AT, WEIGHTS_AT)
 #undef PIXEL_AT
