@@ -135,6 +135,43 @@ void lanes_conv(const __global float* restrict xp, const __global float* restric
         }
     }
     const int lanes = min(KB, Kg - k0), pixels = min(PB, OW - ow0);
+    if (lanes == KB && pixels == PB) {
+        // A whole tile: each channel's row of pixels is gathered from sums at constant offsets (the loops unroll)
+        // and stored by vectors of 16, 8, 4 and 2 floats, rather than float by float into KB planes.
+#pragma unroll
+        for (int l = 0; l < KB; l++) {
+            const float b = hasBias ? bias[g * Kg + k0 + l] : 0.0f;
+            const long o = o0 + l * outPlane;
+#define S(q) sums[l / VW][q][l % VW]
+#define ROW2(q) (float2) (S(q), S((q) + 1))
+#define ROW4(q) (float4) (ROW2(q), ROW2((q) + 2))
+#define ROW8(q) (float8) (ROW4(q), ROW4((q) + 4))
+#define ROW16(q) (float16) (ROW8(q), ROW8((q) + 8))
+#define STORE_ROW_PART(n) \
+    { \
+        const float##n v = ROW##n(p) + b; \
+        vstore##n(ACTIVATE(PLUS_RESIDUAL(addResidual, v, vload##n(0, residual + o + p)), actKind, actA, actB), 0, \
+                  y + o + p); \
+        p += n; \
+    }
+            int p = 0;
+#pragma unroll
+            for (; p + 16 <= PB;) STORE_ROW_PART(16)
+            if (p + 8 <= PB) STORE_ROW_PART(8)
+            if (p + 4 <= PB) STORE_ROW_PART(4)
+            if (p + 2 <= PB) STORE_ROW_PART(2)
+            if (p < PB) {
+                y[o + p] = epilogue(S(p) + b, addResidual, residual + o + p, actKind, actA, actB);
+            }
+#undef STORE_ROW_PART
+#undef ROW16
+#undef ROW8
+#undef ROW4
+#undef ROW2
+#undef S
+        }
+        return;
+    }
     for (int l = 0; l < lanes; l++) {
         const float b = hasBias ? bias[g * Kg + k0 + l] : 0.0f;
         const long o = o0 + l * outPlane;
