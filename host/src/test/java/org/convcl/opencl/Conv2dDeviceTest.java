@@ -637,6 +637,40 @@ class Conv2dDeviceTest extends SharedDevice {
         }
     }
 
+    /**
+     * The channel-lanes kernel reading the input in place at each vector width: no padding, and rows and columns that
+     * the windows of whole work-items just reach, in images after the first; padded on the right or bottom only, where
+     * the windows stay short of the padding; and, through the padding pass, windows one column past the input and
+     * padding before the first row and column that windows at a stride of 4 stay within.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {4, 8, 16})
+    void theChannelLanesKernelReadsAnUnpaddedInputInPlace(int width) {
+        var device = Devices.choose(null);
+        var planned = FakeDevices.asCpu(device, width);
+        var planner = BackendOptions.defaultsFor(device).withPath(Conv2dPath.CHANNEL_LANES).planner(planned);
+        for (var c : List.of(
+                DeviceCase.named("unpadded 5x5").input(3, 2, 20, 28).filters(21, 5, 5).withBias().seed(97),
+                DeviceCase.named("padded past the windows' reach").input(2, 3, 10, 12).filters(18, 2, 2)
+                        .params(P.withStride(2, 2).withPadding(0, 1, 0, 1)).seed(98))) {
+            var plan = planner.forward(c.shape()).describe();
+            assertTrue(plan.contains("VW=" + width) && plan.contains("input read in place"), plan);
+            try (var cl = new ClContext(device); var conv = new Convolutions(cl, planner, null, false)) {
+                assertNoStrayWrites(cl, conv, c, Tolerance.FLOAT32);
+            }
+        }
+        for (var c : List.of(
+                DeviceCase.named("windows past the input").input(2, 1, 6, 33).filters(5, 3, 3).seed(99),
+                DeviceCase.named("padded before, windows within").input(2, 2, 14, 14).filters(6, 2, 2)
+                        .params(P.withStride(4, 4).withPadding(1, 1)).seed(100))) {
+            var plan = planner.forward(c.shape()).describe();
+            assertFalse(plan.contains("in place"), plan);
+            try (var cl = new ClContext(device); var conv = new Convolutions(cl, planner, null, false)) {
+                assertNoStrayWrites(cl, conv, c, Tolerance.FLOAT32);
+            }
+        }
+    }
+
     static void assertNoStrayWrites(ClContext cl, Convolutions conv, DeviceCase c, Tolerance tolerance) {
         Tensor x = c.input(), w = c.weight(), b = c.biasOrNull();
         var s = c.params().shapeOf(x, w, b);

@@ -258,11 +258,13 @@ public final class OclgrindProbe {
                 checks.add(forward(device, run, c));
             }
         }
-        // The channel lanes with a column budget of one padded image, so that batches run in chunks.
+        // The channel lanes with a column budget of one padded image, so that batches run in chunks, or the least
+        // budget where the kernel reads the input in place.
         for (var c : LANE_CASES) {
             var s = c.shape();
             long image = ChannelLanesConv2d.choose(s, device).paddedFloatsPerImage(s) * Float.BYTES;
-            checks.add(forward(device, defaults.withPath(Conv2dPath.CHANNEL_LANES).withColumnBudget(image), c));
+            checks.add(forward(device, defaults.withPath(Conv2dPath.CHANNEL_LANES)
+                    .withColumnBudget(Math.max(Float.BYTES, image)), c));
         }
         for (var c : FOLDED_PANEL_CASES) {
             var path = c.label().startsWith("pointwise") ? Conv2dPath.POINTWISE : Conv2dPath.IM2COL_GEMM;

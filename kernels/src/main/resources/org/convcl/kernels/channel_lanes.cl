@@ -1,7 +1,8 @@
 // conv2d without a column matrix, its output channels in the vector lanes, for CPUs:
 //   y[n, k, oh, ow] = bias[k] + sum over ci < C/G, i, j of
 //                     xp[n, g*C/G + ci, oh*SH + i*DH, ow*SW + j*DW] * w[k, ci, i, j],  g = k / (K/G)
-// then epilogue.cl's residual and activation, where xp is the input with its padding written out (lanes_pad).
+// then epilogue.cl's residual and activation, where xp is the input with its padding written out (lanes_pad), or the
+// input itself where the windows need no padding.
 // A work-item computes KV*VW output channels of one group (the lanes of KV vectors) at PB neighbouring output pixels
 // of one row: per tap it loads KV vectors of weights and PB input pixels, each broadcast to all lanes, and does
 // KV*PB multiply-adds into independent accumulators. The direct kernel vectorises over pixels instead and reads one
@@ -90,8 +91,66 @@ __attribute__((always_inline)) inline void laneTaps(floatV acc[PB][KV], const __
     }
 }
 
-// The output of the chunk's images starts yAt floats into y (and residual). NDRange: (ceil(OW/PB) * OH rounded up
-// to LOCAL_X, Kpad/KB * G, images).
+// Stores lanes [0, n) of v through the epilogue at y, whose residual is at r: the epilogue on the whole vector, then
+// vectors of 16, 8, 4 and 2 floats and a last float; n is a constant where this is inlined, so the pieces are fixed.
+__attribute__((always_inline)) inline void storeRow(floatV v, const int n, __global float* y, const __global float* r,
+                                                    const int add, const int kind, const float actA,
+                                                    const float actB) {
+    if (add) {
+        float residual[VW];
+        vstoreV((floatV) 0.0f, 0, residual);
+        for (int p = 0; p < n; p++) {
+            residual[p] = r[p];
+        }
+        v += vloadV(0, residual);
+    }
+    float row[16];
+    vstoreV(ACTIVATE(v, kind, actA, actB), 0, row);
+    int p = 0;
+#define STORE_PIECE(k) \
+    { \
+        vstore##k(vload##k(0, row + p), 0, y + p); \
+        p += k; \
+    }
+    if (p + 16 <= n) STORE_PIECE(16)
+    if (p + 8 <= n) STORE_PIECE(8)
+    if (p + 4 <= n) STORE_PIECE(4)
+    if (p + 2 <= n) STORE_PIECE(2)
+#undef STORE_PIECE
+    if (p < n) {
+        y[p] = row[p];
+    }
+}
+
+// Stores a work-item's whole tile, plus its bias (none where null), through the epilogue at y (N, K, OH, OW) from o0,
+// its first channel's first pixel. Each block of VW pixels by VW channels is transposed in registers, so that each
+// channel's pixels are a row stored by vectors rather than float by float into KB planes.
+__attribute__((always_inline)) inline void storeTile(floatV total[PB][KV], const __global float* bias,
+                                                     __global float* y, const long o0, const long outPlane,
+                                                     const __global float* residual, const int add, const int kind,
+                                                     const float actA, const float actB) {
+#pragma unroll
+    for (int kv = 0; kv < KV; kv++) {
+#pragma unroll
+        for (int p0 = 0; p0 < PB; p0 += VW) {
+            floatV m[VW];
+#pragma unroll
+            for (int r = 0; r < VW; r++) {
+                m[r] = p0 + r < PB ? total[p0 + r][kv] : (floatV) 0.0f;
+            }
+            TRANSPOSE_V(m);
+#pragma unroll
+            for (int l = 0; l < VW; l++) {
+                const long o = o0 + (kv * VW + l) * outPlane + p0;
+                storeRow(m[l] + (bias ? bias[kv * VW + l] : 0.0f), min(VW, PB - p0), y + o, residual + o, add, kind,
+                         actA, actB);
+            }
+        }
+    }
+}
+
+// xp holds the chunk's images in planes of HP by WP (the whole batch as it is where no padding is needed); their output
+// starts yAt floats into y (and residual). NDRange: (ceil(OW/PB) * OH rounded up to LOCAL_X, Kpad/KB * G, images).
 __kernel __attribute__((reqd_work_group_size(LOCAL_X, 1, 1)))
 void lanes_conv(const __global float* restrict xp, const __global float* restrict wt,
                 const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS, __global float* restrict y,
@@ -125,7 +184,13 @@ void lanes_conv(const __global float* restrict xp, const __global float* restric
     }
     const long outPlane = (long) OH * OW;
     const long o0 = yAt + ((long) n * K + (long) g * Kg + k0) * outPlane + (long) oh * OW + ow0;
-    // The sums leave their registers by vector stores and reach y plane by plane, each plane's pixels in a row.
+    const int lanes = min(KB, Kg - k0), pixels = min(PB, OW - ow0);
+    if (lanes == KB && pixels == PB) {
+        storeTile(total, hasBias ? bias + g * Kg + k0 : 0, y, o0, outPlane, residual, addResidual, actKind, actA,
+                  actB);
+        return;
+    }
+    // A tile cut by the row's end or the group's last channel: float by float.
     float sums[KV][PB][VW];
 #pragma unroll
     for (int kv = 0; kv < KV; kv++) {
@@ -133,44 +198,6 @@ void lanes_conv(const __global float* restrict xp, const __global float* restric
         for (int p = 0; p < PB; p++) {
             vstoreV(total[p][kv], 0, sums[kv][p]);
         }
-    }
-    const int lanes = min(KB, Kg - k0), pixels = min(PB, OW - ow0);
-    if (lanes == KB && pixels == PB) {
-        // A whole tile: each channel's row of pixels is gathered from sums at constant offsets (the loops unroll)
-        // and stored by vectors of 16, 8, 4 and 2 floats, rather than float by float into KB planes.
-#pragma unroll
-        for (int l = 0; l < KB; l++) {
-            const float b = hasBias ? bias[g * Kg + k0 + l] : 0.0f;
-            const long o = o0 + l * outPlane;
-#define S(q) sums[l / VW][q][l % VW]
-#define ROW2(q) (float2) (S(q), S((q) + 1))
-#define ROW4(q) (float4) (ROW2(q), ROW2((q) + 2))
-#define ROW8(q) (float8) (ROW4(q), ROW4((q) + 4))
-#define ROW16(q) (float16) (ROW8(q), ROW8((q) + 8))
-#define STORE_ROW_PART(n) \
-    { \
-        const float##n v = ROW##n(p) + b; \
-        vstore##n(ACTIVATE(PLUS_RESIDUAL(addResidual, v, vload##n(0, residual + o + p)), actKind, actA, actB), 0, \
-                  y + o + p); \
-        p += n; \
-    }
-            int p = 0;
-#pragma unroll
-            for (; p + 16 <= PB;) STORE_ROW_PART(16)
-            if (p + 8 <= PB) STORE_ROW_PART(8)
-            if (p + 4 <= PB) STORE_ROW_PART(4)
-            if (p + 2 <= PB) STORE_ROW_PART(2)
-            if (p < PB) {
-                y[o + p] = epilogue(S(p) + b, addResidual, residual + o + p, actKind, actA, actB);
-            }
-#undef STORE_ROW_PART
-#undef ROW16
-#undef ROW8
-#undef ROW4
-#undef ROW2
-#undef S
-        }
-        return;
     }
     for (int l = 0; l < lanes; l++) {
         const float b = hasBias ? bias[g * Kg + k0 + l] : 0.0f;

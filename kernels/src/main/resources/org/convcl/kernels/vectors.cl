@@ -21,6 +21,38 @@
 #define LANES_16 (int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 #define laneIndices() CAT(LANES_, VW)
 
+// The lanes of a and b interleaved, (a0, b0, a1, b1, ...): from their first halves (ZIP_LO) or their second (ZIP_HI).
+// Listed lane by lane, each compiles to one two-vector shuffle (vpermt2ps with AVX-512); built from halves of
+// halves, the same zips took extracts and inserts.
+#define ZIP_LO_2(a, b) (float2)((a).s0, (b).s0)
+#define ZIP_HI_2(a, b) (float2)((a).s1, (b).s1)
+#define ZIP_LO_4(a, b) (float4)((a).s0, (b).s0, (a).s1, (b).s1)
+#define ZIP_HI_4(a, b) (float4)((a).s2, (b).s2, (a).s3, (b).s3)
+#define ZIP_LO_8(a, b) \
+    (float8)((a).s0, (b).s0, (a).s1, (b).s1, (a).s2, (b).s2, (a).s3, (b).s3)
+#define ZIP_HI_8(a, b) \
+    (float8)((a).s4, (b).s4, (a).s5, (b).s5, (a).s6, (b).s6, (a).s7, (b).s7)
+#define ZIP_LO_16(a, b) \
+    (float16)((a).s0, (b).s0, (a).s1, (b).s1, (a).s2, (b).s2, (a).s3, (b).s3, \
+              (a).s4, (b).s4, (a).s5, (b).s5, (a).s6, (b).s6, (a).s7, (b).s7)
+#define ZIP_HI_16(a, b) \
+    (float16)((a).s8, (b).s8, (a).s9, (b).s9, (a).sA, (b).sA, (a).sB, (b).sB, \
+              (a).sC, (b).sC, (a).sD, (b).sD, (a).sE, (b).sE, (a).sF, (b).sF)
+#define zipLoV CAT(ZIP_LO_, VW)
+#define zipHiV CAT(ZIP_HI_, VW)
+
+// The VW vectors m[0..VW) transposed in registers, lane c of m[r] to lane r of m[c]: log2(VW) rounds of the perfect
+// shuffle, each zipping row i with row i + VW/2 into rows 2i and 2i + 1.
+#define TRANSPOSE_V(m) \
+    _Pragma("unroll") for (int round_ = 1; round_ < VW; round_ *= 2) { \
+        floatV t_[VW]; \
+        _Pragma("unroll") for (int i_ = 0; i_ < VW / 2; i_++) { \
+            t_[2 * i_] = zipLoV((m)[i_], (m)[i_ + VW / 2]); \
+            t_[2 * i_ + 1] = zipHiV((m)[i_], (m)[i_ + VW / 2]); \
+        } \
+        _Pragma("unroll") for (int i_ = 0; i_ < VW; i_++) (m)[i_] = t_[i_]; \
+    }
+
 // Only a width from the build options can be wrong, and that one is defined already here; the defaults are valid.
 #if defined(VW) && VW != 2 && VW != 4 && VW != 8 && VW != 16
 #error "VW must be 2, 4, 8 or 16"

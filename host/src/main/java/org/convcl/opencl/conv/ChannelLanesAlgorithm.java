@@ -1,5 +1,6 @@
 package org.convcl.opencl.conv;
 
+import java.util.List;
 import org.convcl.Conv2dShape;
 import org.convcl.opencl.ops.ChannelLanesConv2d;
 import org.convcl.opencl.ops.ColumnChunks;
@@ -35,8 +36,9 @@ final class ChannelLanesAlgorithm implements ConvAlgorithm {
     @Override
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
         var choice = choice(s, context);
-        var chunks = ColumnChunks.plan(s, context.columnBudgetBytes(), choice.paddedFloatsPerImage(s), s.oh(),
-                "one image's padded input needs");
+        var chunks = choice.readsInputInPlace(s) ? List.of(new ColumnChunks.Chunk(0, s.n(), 0, s.oh()))
+                : ColumnChunks.plan(s, context.columnBudgetBytes(), choice.paddedFloatsPerImage(s), s.oh(),
+                        "one image's padded input needs");
         return Conv2dPlan.lanes(s, this, choice, chunks);
     }
 
@@ -55,6 +57,11 @@ final class ChannelLanesAlgorithm implements ConvAlgorithm {
         var choice = plan.lanes();
         var wt = r.filters.get(io.w(), choice.filterLayout(s), choice.filterFloats(s),
                 laidOut -> r.lanes.filters(choice, s, io.w(), laidOut));
+        if (choice.readsInputInPlace(s)) {
+            plan.chunks().forEach(chunk -> r.lanes.conv(choice, s, chunk, io.x(), wt, io.bias(), io.epilogue(),
+                    io.y()));
+            return;
+        }
         // One padded buffer for every chunk: the in-order queue finishes a chunk's launch before the next pad.
         var xp = r.columns.atLeast(workspaceFloats(plan));
         for (var chunk : plan.chunks()) {

@@ -99,7 +99,7 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
             text.append(", ").append(direct);
         }
         if (lanes != null) {
-            text.append(", ").append(lanes);
+            text.append(", ").append(lanes).append(lanes.readsInputInPlace(shape) ? ", input read in place" : "");
         }
         if (gemm != null) {
             text.append(", sgemm ").append(gemm);

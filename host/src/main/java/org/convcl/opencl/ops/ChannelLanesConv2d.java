@@ -61,9 +61,18 @@ public final class ChannelLanesConv2d {
             return (tilesWide(s) * pixels - 1) * p.strideW() + (s.kw() - 1L) * p.dilationW() + 1;
         }
 
-        /** Floats of one image's padded input. */
+        /**
+         * Whether the conv launch reads the input itself: no padding before its first row or column, and the windows
+         * of whole work-items within its rows and columns (unpadded layers such as MNIST's 5x5 on 28x28 images).
+         */
+        public boolean readsInputInPlace(Conv2dShape s) {
+            var p = s.params();
+            return p.padTop() == 0 && p.padLeft() == 0 && paddedRows(s) <= s.h() && paddedWidth(s) <= s.w();
+        }
+
+        /** Floats of one image's padded input: none where the input is read in place. */
         public long paddedFloatsPerImage(Conv2dShape s) {
-            return s.c() * paddedRows(s) * paddedWidth(s);
+            return readsInputInPlace(s) ? 0 : s.c() * paddedRows(s) * paddedWidth(s);
         }
 
         /** Floats of the laid-out filters: per group, every tap's padded channels. */
@@ -135,10 +144,16 @@ public final class ChannelLanesConv2d {
                 .enqueuePlanes(rows, (long) chunk.images() * s.c());
     }
 
-    /** Writes the chunk's images of y (N, K, OH, OW) from its padded input, the bias (K) or null and the epilogue. */
+    /**
+     * Writes the chunk's images of y (N, K, OH, OW) from its padded input, at the start of xp, or from the input
+     * itself where {@link Choice#readsInputInPlace} (xp is then the input and the chunk the whole batch), the bias (K)
+     * or null and the epilogue.
+     */
     public void conv(Choice choice, Conv2dShape s, ColumnChunks.Chunk chunk, DeviceBuffer xp, DeviceBuffer wt,
                      DeviceBuffer bias, Epilogue epilogue, DeviceBuffer y) {
         var p = s.params();
+        boolean inPlace = choice.readsInputInPlace(s);
+        long rows = inPlace ? s.h() : choice.paddedRows(s), width = inPlace ? s.w() : choice.paddedWidth(s);
         long items = Launch.requireInt("channel lanes: work-items of a row of planes", choice.tilesWide(s) * s.oh());
         // The stride along the width built in lets the pixels' loads take constant offsets (channel_lanes.cl): the
         // speech layer (41x11, stride 2) took 0.92x the time, the 7x7 stride-2 stem 0.96x, both 0.88x built for AVX2;
@@ -146,7 +161,7 @@ public final class ChannelLanesConv2d {
         String stride = " -DPIXEL_STRIDE=" + p.strideW();
         var launch = epilogue.arguments(launch(choice, "lanes_conv", epilogue.defines() + stride).buffer(xp).buffer(wt)
                 .optional(bias, wt), wt).buffer(y).i64((long) chunk.n0() * s.k() * s.outputPlane())
-                .i32(s.c()).i32(s.k()).i32(s.groups()).i32((int) choice.paddedRows(s)).i32((int) choice.paddedWidth(s))
+                .i32(s.c()).i32(s.k()).i32(s.groups()).i32((int) rows).i32((int) width)
                 .i32(s.kh()).i32(s.kw()).i32(p.strideH()).i32(p.strideW()).i32(p.dilationH()).i32(p.dilationW())
                 .i32(s.oh()).i32(s.ow()).i32(choice.paddedChannels(s));
         launch.enqueue(new long[] {Launch.roundUp(items, choice.localX()),
