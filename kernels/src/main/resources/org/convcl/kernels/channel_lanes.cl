@@ -9,6 +9,9 @@
 // weight per plane and tap; with few filters over many taps (5x5 on 192 channels, wide windows on one channel) that
 // leaves its multiply-adds waiting on loads. The padding written out leaves the inner loops without a bound check.
 
+#ifndef VW
+#define VW 16 // floats per vector
+#endif
 #ifndef KV
 #define KV 2 // weight vectors per work-item: KV*VW output channels
 #endif

@@ -512,7 +512,7 @@ void sgemm(SGEMM_ARGS) {
 // sequential stream, where copying from B itself takes a cache and TLB miss per row and panel: on a CPU that copy
 // took 40-50% of SGEMM 1024 and 2048, each row read again by every row-group.
 // Under FOLD_BATCH, N counts the folded columns and the panels hold them, z the groups alone.
-// NDRange: (panels, K, batch*groups), or (panels, K, groups) under FOLD_BATCH.
+// NDRange: (panels, K rounded up, batch*groups), or (panels, K rounded up, groups) under FOLD_BATCH.
 __kernel void pack(const int N, const int K, const int groups, OPERAND_ARGS(const __global float, B, b),
                    __global float* restrict packed FOLD_ARGS) {
     const int p = get_global_id(0);

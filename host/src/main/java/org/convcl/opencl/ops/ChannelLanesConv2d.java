@@ -130,7 +130,7 @@ public final class ChannelLanesConv2d {
     /** Writes the laid-out filters wt from w (K, C/G, KH, KW). */
     public void filters(Choice choice, Conv2dShape s, DeviceBuffer w, DeviceBuffer wt) {
         int taps = s.cPerGroup() * s.kh() * s.kw();
-        launch(choice, "lanes_weights", "").buffer(w).buffer(wt).i32(s.kPerGroup()).i32(taps)
+        layout("lanes_weights").buffer(w).buffer(wt).i32(s.kPerGroup()).i32(taps)
                 .i32(choice.paddedChannels(s)).enqueuePlanes(choice.paddedChannels(s), (long) s.groups() * taps);
     }
 
@@ -139,7 +139,7 @@ public final class ChannelLanesConv2d {
         var p = s.params();
         int rows = Launch.requireInt("channel lanes: padded input rows", choice.paddedRows(s));
         int width = Launch.requireInt("channel lanes: padded input width", choice.paddedWidth(s));
-        launch(choice, "lanes_pad", "").buffer(x).i64((long) chunk.n0() * s.c() * s.h() * s.w()).buffer(xp)
+        layout("lanes_pad").buffer(x).i64((long) chunk.n0() * s.c() * s.h() * s.w()).buffer(xp)
                 .i32(s.h()).i32(s.w()).i32(p.padTop()).i32(p.padLeft()).i32(rows).i32(width)
                 .enqueuePlanes(rows, (long) chunk.images() * s.c());
     }
@@ -167,6 +167,14 @@ public final class ChannelLanesConv2d {
         launch.enqueue(new long[] {Launch.roundUp(items, choice.localX()),
                 (long) choice.paddedChannels(s) / choice.lanes() * s.groups(), chunk.images()},
                 new long[] {choice.localX(), 1, 1});
+    }
+
+    /**
+     * The kernels that lay out the filters and pad the input: built without the work-item's shape, which they do not
+     * read, so that one build serves every layer.
+     */
+    private Launch layout(String kernel) {
+        return new Launch(cl, cl.kernel(Program.CHANNEL_LANES, kernel, ""), kernel);
     }
 
     private Launch launch(Choice choice, String kernel, String moreDefines) {

@@ -249,9 +249,12 @@ public final class Sgemm {
         var launch = b.arguments(new Launch(cl, cl.kernel(config.program(), "pack", defines), "pack")
                         .i32(launched.cols()).i32(launched.depth()).i32(launched.groups()))
                 .buffer(packed);
-        // FOLD_ARGS last: the columns of one entry.
-        (folds ? launch.i32(size.cols()) : launch)
-                .enqueue(new long[] {panelCount, launched.depth(), products(launched)}, null);
+        // FOLD_ARGS last: the columns of one entry. A fixed work-group of rows (the kernel guards the rounded-up
+        // rows): left to the driver, POCL chose a work-group per global size and compiled the kernel for each, 13
+        // times in the bench suite's find pass.
+        (folds ? launch.i32(size.cols()) : launch).enqueue(new long[] {panelCount,
+                Launch.roundUp(launched.depth(), Launch.LOCAL_1D), products(launched)},
+                new long[] {1, Launch.LOCAL_1D, 1});
         return new Operand(packed, 0, config.groupColumns(), perGroup * launched.groups(), perGroup);
     }
 
