@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
  *                           2^20 on every class, reasoned from launch overheads of tens of microseconds.
  * @param fewFilters         layers with at most this many filters per group, each at most {@code shallowDepth} deep
  *                           (input channels per group times taps), run direct: the GEMM's rows are too few and too short
- *                           to pay for gathering panels. CPU: 32 and 50 (MNIST 5x5 C=1 K=32 N=64 direct 0.94-1.22 ms
+ *                           to pay for gathering panels. CPU: 32 and 24 (MNIST 5x5 C=1 K=32 N=64 direct 0.94-1.22 ms
  *                           against implicit GEMM 1.13-1.58; 5x5 C=1 K=64 2.22 against 1.71; 3x3 C=8 K=32, 72 deep,
- *                           1.17 against 0.86). GPUs: 0.
+ *                           1.17 against 0.86); from 25 deep the channel lanes beat both (see {@code laneFilters}).
+ *                           GPUs: 0.
  * @param shallowDepth       see {@code fewFilters}
  * @param winogradTiles      output tiles from which Winograd takes F(4x4,3x3) rather than F(2x2,3x3); the automatic
  *                           choice wants half as many at least. 256 everywhere: the products need many columns.
@@ -72,20 +73,26 @@ import java.util.regex.Pattern;
  *                           GPUs: 0, their tiled kernel gathers otherwise.
  * @param laneFilters        layers with a window wider than 1x1 and at most this many filters per group, each at least
  *                           {@code laneTaps} deep (input channels per group times taps), run with the output channels
- *                           in the vector lanes (CHANNEL_LANES); 0 never. CPUs: 64 and 100, from find mode's timings
+ *                           in the vector lanes (CHANNEL_LANES); 0 never. CPUs: 64 and 25, from find mode's timings
  *                           of every algorithm on 2 Zen 5 cores (AVX-512), N=8 unless said: 5x5 C=192 K=32 28x28
  *                           6.7 ms against the implicit GEMM's 10.6; 41x11 stride 2 on one channel, K=32, N=4 3.2
  *                           against 4.8; the 7x7 stride-2 stem, K=64, 8.2 against 8.9; 3x3 C=K=64 56x56 6.3 against
  *                           6.8 and Winograd's 7.7. With 128 filters Winograd wins (3x3 C=K=128 28x28: 6.1 against
- *                           5.7), and with 25 taps the implicit GEMM (5x5 on one channel, K=32, N=64: 0.64 against
- *                           0.56). GPUs: 0, not measured there.
+ *                           5.7). From 25 taps since each tile's sums leave the registers transposed: medians of
+ *                           pinned paths interleaved through Java on the same machine (AVX-512; then its AVX2 build),
+ *                           channel lanes against the best of the implicit GEMM and the direct kernel, ms: 5x5 C=1
+ *                           K=32 28x28 N=64 (MNIST) 0.48-0.54 against 0.63-0.67 (0.78 against 0.88); 3x3 C=3 K=64
+ *                           112x112 2.57-2.65 against 2.96 (4.88 against 5.92); 3x3 C=8 K=32 56x56 0.97-1.05 against
+ *                           1.02-1.10 (1.33 against 1.64); 5x5 C=3 K=32 64x64 1.12-1.30 against 1.18-1.35 (1.55
+ *                           against 1.86); 3x3 C=16 K=64 28x28 0.75-0.89 against 0.81-0.86 (1.18 against 1.20).
+ *                           GPUs: 0, not measured there.
  * @param laneTaps           see {@code laneFilters}
  */
 public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                          int winogradChannels, int gatheredHeights, int winogradCacheShare, int winogradChunkTiles,
                          int packRowGroups, int foldPercent, int narrowPercent, int tapTableChannels,
                          int laneFilters, int laneTaps) {
-    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 50, 256, 64, 4, 8, 512, 4, 90, 75, 64, 64, 100);
+    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 256, 64, 4, 8, 512, 4, 90, 75, 64, 64, 25);
     private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0);
     private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\d{1,18})");
 

@@ -183,12 +183,13 @@ class Conv2dPlannerTest {
 
     @Test
     void cpuLayersOfFewShallowFiltersRunDirect() {
+        var cpu = automatic(CPU, BLOCKED);
+        // 6 * 2 * 2 = 24 deep, 32 filters: direct; one more filter, the implicit GEMM (too few taps for the lanes).
+        assertEquals(ConvAlgorithms.DIRECT, cpu.forward(shape(8, 6, 56, 32, 2, SAME)).algorithm());
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, cpu.forward(shape(8, 6, 56, 33, 2, SAME)).algorithm());
+        // 25 deep (MNIST's 5x5 on one channel): the channel lanes.
         var mnist = shape(64, 1, 28, 32, 5, Conv2dParams.DEFAULT);
-        assertEquals(ConvAlgorithms.DIRECT, automatic(CPU, BLOCKED).forward(mnist).algorithm());
-        // 2 * 5 * 5 = 50 deep, 32 filters: still direct; one more filter or input channel, the implicit GEMM.
-        assertEquals(ConvAlgorithms.DIRECT, automatic(CPU, BLOCKED).forward(shape(8, 2, 56, 32, 5, SAME)).algorithm());
-        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, automatic(CPU, BLOCKED).forward(shape(8, 2, 56, 33, 5, SAME)).algorithm());
-        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, automatic(CPU, BLOCKED).forward(shape(8, 3, 56, 32, 5, SAME)).algorithm());
+        assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(mnist).algorithm());
         // Not measured on GPUs.
         assertEquals(ConvAlgorithms.IMPLICIT_GEMM, automatic(GPU, TILED).forward(mnist).algorithm());
     }
@@ -212,11 +213,15 @@ class Conv2dPlannerTest {
         var speech = Conv2dParams.DEFAULT.withStride(2, 2).withPadding(20, 5);
         var deepspeech = speech.shapeOf(new int[] {4, 1, 161, 200}, new int[] {32, 1, 41, 11}, null);
         assertEquals("CHANNEL_LANES, KV=2 PB=13 VW=16", cpu.forward(deepspeech).describe());
-        for (var s : List.of(shape(8, 3, 224, 64, 7, SAME), shape(8, 64, 56, 64, 3, SAME))) {
+        // MNIST's layer, 25 taps, its windows within the input: no padding pass.
+        assertEquals("CHANNEL_LANES, KV=2 PB=12 VW=16, input read in place",
+                cpu.forward(shape(64, 1, 28, 32, 5, Conv2dParams.DEFAULT)).describe());
+        for (var s : List.of(shape(8, 3, 224, 64, 7, SAME), shape(8, 64, 56, 64, 3, SAME),
+                shape(8, 3, 112, 64, 3, SAME))) {
             assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(s).algorithm(), s.toString());
         }
-        // More filters, fewer taps (3 * 3 * 11 = 99), a 1x1 window, or a GPU: not preferred.
-        for (var s : List.of(shape(8, 192, 28, 65, 5, SAME), shape(8, 11, 28, 32, 3, SAME),
+        // More filters, fewer taps (3 * 3 * 2 = 18), a 1x1 window, or a GPU: not preferred.
+        for (var s : List.of(shape(8, 192, 28, 65, 5, SAME), shape(8, 2, 28, 33, 3, SAME),
                 shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT))) {
             assertTrue(cpu.forward(s).algorithm() != ConvAlgorithms.CHANNEL_LANES, s.toString());
         }
