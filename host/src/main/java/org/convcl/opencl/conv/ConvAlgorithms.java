@@ -31,8 +31,8 @@ public final class ConvAlgorithms {
         BY_ID.put("WINOGRAD", WINOGRAD);
         BY_ID.put("WINOGRAD_F2", WINOGRAD_F2);
         BY_ID.put("WINOGRAD_F4", WINOGRAD_F4);
-        BY_ID.put("IMPLICIT_GEMM", IMPLICIT_GEMM);
         BY_ID.put("IM2COL_GEMM", IM2COL_GEMM);
+        BY_ID.put("IMPLICIT_GEMM", IMPLICIT_GEMM);
         BY_ID.put("DIRECT_STREAMED", DIRECT_STREAMED);
     }
 

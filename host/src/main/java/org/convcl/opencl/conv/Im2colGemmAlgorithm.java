@@ -43,10 +43,16 @@ final class Im2colGemmAlgorithm implements ConvAlgorithm {
         return Conv2dPlan.gemm(s, this, choice, chunks);
     }
 
-    /** Never: the implicit GEMM before it runs every shape without a column matrix; it is the backward pass's. */
+    /**
+     * 1x1 windows at a stride of at least the device class's
+     * {@link org.convcl.opencl.tuning.ConvPolicy#subsampleStride}: their column matrix is the input subsampled.
+     * Elsewhere the implicit GEMM after it runs the shape without one.
+     */
     @Override
     public boolean preferred(Conv2dShape s, PlanContext context) {
-        return false;
+        var p = s.params();
+        int stride = context.policy().subsampleStride();
+        return stride > 0 && s.kh() == 1 && s.kw() == 1 && Math.max(p.strideH(), p.strideW()) >= stride;
     }
 
     @Override

@@ -87,13 +87,20 @@ import java.util.regex.Pattern;
  *                           against 1.86); 3x3 C=16 K=64 28x28 0.75-0.89 against 0.81-0.86 (1.18 against 1.20).
  *                           GPUs: 0, not measured there.
  * @param laneTaps           see {@code laneFilters}
+ * @param subsampleStride    1x1 layers at this stride or more (along either axis) run im2col's GEMM: their column
+ *                           matrix is the input subsampled, a quarter of it at stride 2, which costs less to write than
+ *                           the implicit GEMM's gather of every panel; 0 never. CPUs: 2, from find mode's timings of
+ *                           ResNet-50's 1x1 stride-2 layer (C=512 K=1024 28x28 N=8) in sixteen bench runs on 2 Zen 5
+ *                           cores, AVX-512 and its AVX2 build: im2col 0.72-0.82x the implicit GEMM's time in every one
+ *                           (5.7-7.1 against 7.6-8.9 ms; 9.8-10.8 against 12.4-13.3 held to AVX2). GPUs: 0, not
+ *                           measured there.
  */
 public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                          int winogradChannels, int gatheredHeights, int winogradCacheShare, int winogradChunkTiles,
                          int packRowGroups, int foldPercent, int narrowPercent, int tapTableChannels,
-                         int laneFilters, int laneTaps) {
-    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 256, 64, 4, 8, 512, 4, 90, 75, 64, 64, 25);
-    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0);
+                         int laneFilters, int laneTaps, int subsampleStride) {
+    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 256, 64, 4, 8, 512, 4, 90, 75, 64, 64, 25, 2);
+    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0, 0);
     private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\d{1,18})");
 
     /** Checks every value. */
@@ -101,11 +108,12 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
         if (tinyLayerFlops < 0 || fewFilters < 0 || shallowDepth < 0 || winogradTiles < 1 || winogradChannels < 0
                 || gatheredHeights < 1 || gatheredHeights > 64 || winogradCacheShare < 0 || winogradChunkTiles < 0
                 || packRowGroups < 0 || foldPercent < 0 || foldPercent > 100 || narrowPercent < 0
-                || narrowPercent > 100 || tapTableChannels < 0 || laneFilters < 0 || laneTaps < 0) {
+                || narrowPercent > 100 || tapTableChannels < 0 || laneFilters < 0 || laneTaps < 0
+                || subsampleStride < 0) {
             throw new IllegalArgumentException("conv policy: values out of range in " + encode(tinyLayerFlops,
                     fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights, winogradCacheShare,
                     winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels, laneFilters,
-                    laneTaps));
+                    laneTaps, subsampleStride));
         }
     }
 
@@ -118,7 +126,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
     public String encode() {
         return encode(tinyLayerFlops, fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights,
                 winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels,
-                laneFilters, laneTaps);
+                laneFilters, laneTaps, subsampleStride);
     }
 
     /**
@@ -142,7 +150,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 narrow(values, "GATHERED_HEIGHTS"), narrow(values, "WINOGRAD_CACHE_SHARE"),
                 narrow(values, "WINOGRAD_CHUNK_TILES"), narrow(values, "PACK_ROW_GROUPS"),
                 narrow(values, "FOLD_PERCENT"), narrow(values, "NARROW_PERCENT"), narrow(values, "TAP_TABLE_CHANNELS"),
-                narrow(values, "LANE_FILTERS"), narrow(values, "LANE_TAPS"));
+                narrow(values, "LANE_FILTERS"), narrow(values, "LANE_TAPS"), narrow(values, "SUBSAMPLE_STRIDE"));
     }
 
     private static int narrow(Map<String, Long> values, String name) {
@@ -165,12 +173,12 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
     private static String encode(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                                  int winogradChannels, int gatheredHeights, int winogradCacheShare,
                                  int winogradChunkTiles, int packRowGroups, int foldPercent, int narrowPercent,
-                                 int tapTableChannels, int laneFilters, int laneTaps) {
+                                 int tapTableChannels, int laneFilters, int laneTaps, int subsampleStride) {
         return "TINY_LAYER_FLOPS=" + tinyLayerFlops + " FEW_FILTERS=" + fewFilters + " SHALLOW_DEPTH=" + shallowDepth
                 + " WINOGRAD_TILES=" + winogradTiles + " WINOGRAD_CHANNELS=" + winogradChannels + " GATHERED_HEIGHTS="
                 + gatheredHeights + " WINOGRAD_CACHE_SHARE=" + winogradCacheShare + " WINOGRAD_CHUNK_TILES="
                 + winogradChunkTiles + " PACK_ROW_GROUPS=" + packRowGroups + " FOLD_PERCENT=" + foldPercent
                 + " NARROW_PERCENT=" + narrowPercent + " TAP_TABLE_CHANNELS=" + tapTableChannels + " LANE_FILTERS="
-                + laneFilters + " LANE_TAPS=" + laneTaps;
+                + laneFilters + " LANE_TAPS=" + laneTaps + " SUBSAMPLE_STRIDE=" + subsampleStride;
     }
 }

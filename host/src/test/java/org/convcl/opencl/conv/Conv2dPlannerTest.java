@@ -182,6 +182,20 @@ class Conv2dPlannerTest {
     }
 
     @Test
+    void cpuStridedPointwiseLayersRunIm2colOnTheirSubsample() {
+        var strided = shape(8, 512, 28, 1024, 1, Conv2dParams.DEFAULT.withStride(2, 2));
+        assertEquals(ConvAlgorithms.IM2COL_GEMM, automatic(CPU, BLOCKED).forward(strided).algorithm());
+        assertEquals(ConvAlgorithms.IM2COL_GEMM, automatic(CPU, BLOCKED)
+                .forward(shape(8, 512, 28, 1024, 1, Conv2dParams.DEFAULT.withStride(1, 3))).algorithm());
+        // Stride 1 is the pointwise path's; a wider window the implicit GEMM's; GPUs keep the implicit GEMM.
+        assertEquals(ConvAlgorithms.POINTWISE, automatic(CPU, BLOCKED)
+                .forward(shape(8, 512, 28, 1024, 1, Conv2dParams.DEFAULT)).algorithm());
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, automatic(CPU, BLOCKED)
+                .forward(shape(8, 512, 28, 1024, 3, Conv2dParams.DEFAULT.withStride(2, 2))).algorithm());
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, automatic(GPU, TILED).forward(strided).algorithm());
+    }
+
+    @Test
     void cpuLayersOfFewShallowFiltersRunDirect() {
         var cpu = automatic(CPU, BLOCKED);
         // 6 * 2 * 2 = 24 deep, 32 filters: direct; one more filter, the implicit GEMM (too few taps for the lanes).
