@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.convcl.Activation;
@@ -605,16 +608,17 @@ class Conv2dDeviceTest extends SharedDevice {
     }
 
     /**
-     * The channel-lanes kernel at each vector width a CPU may have (this device planned as a CPU of that width): output
-     * channels that do not fill the last vector, rows that do not fill the last work-item, strides (built in where
-     * not 1), dilation, uneven padding and groups, and a column budget of two padded images, so the batch runs in
-     * chunks.
+     * The channel-lanes kernel on each SIMD width a CPU may have (this device planned as a CPU of that width), at every
+     * number of weight vectors and every vector width its filters lead to: output channels that do not fill the last
+     * vector, rows that do not fill the last work-item, strides (built in where not 1), dilation, uneven padding and
+     * groups, and a column budget of two padded images, so the batch runs in chunks.
      */
     @ParameterizedTest
     @ValueSource(ints = {4, 8, 16})
     void theChannelLanesKernelRunsAtEveryVectorWidth(int width) {
         var device = Devices.choose(null);
         var planned = FakeDevices.asCpu(device, width);
+        Set<String> vectors = new TreeSet<>();
         for (var c : List.of(
                 DeviceCase.named("37 filters, odd rows").input(5, 3, 9, 23).filters(37, 3, 5)
                         .params(P.withPadding(1, 2)).withBias().seed(94),
@@ -625,16 +629,22 @@ class Conv2dDeviceTest extends SharedDevice {
                 DeviceCase.named("groups").input(4, 6, 8, 11).filters(9, 2, 4)
                         .params(P.withGroups(3).withPadding(1, 0)).withBias().seed(96))) {
             var s = c.shape();
-            long image = ChannelLanesConv2d.choose(s, planned).paddedFloatsPerImage(s) * Float.BYTES;
+            var choice = ChannelLanesConv2d.choose(s, planned);
+            vectors.add("KV=" + choice.vectors() + " VW=" + choice.width());
+            long image = choice.paddedFloatsPerImage(s) * Float.BYTES;
             var options = BackendOptions.defaultsFor(device).withPath(Conv2dPath.CHANNEL_LANES)
                     .withColumnBudget(2 * image);
             var planner = options.planner(planned);
             try (var cl = new ClContext(device); var conv = new Convolutions(cl, planner, null, false)) {
                 var plan = planner.forward(s).describe();
-                assertTrue(plan.contains("VW=" + width) && plan.contains("chunks"), plan);
+                assertTrue(plan.contains(choice.toString()) && plan.contains("chunks"), plan);
                 assertNoStrayWrites(cl, conv, c, Tolerance.FLOAT32);
             }
         }
+        // 37, 5, 19 and 3 filters a group.
+        var expected = Map.of(16, Set.of("KV=3 VW=16", "KV=1 VW=8", "KV=2 VW=16", "KV=1 VW=4"),
+                8, Set.of("KV=2 VW=8", "KV=1 VW=8", "KV=3 VW=8", "KV=1 VW=4"), 4, Set.of("KV=2 VW=4", "KV=1 VW=4"));
+        assertEquals(expected.get(width), vectors);
     }
 
     /**

@@ -20,10 +20,14 @@ public final class ChannelLanesConv2d {
     private static final int WIDE_REGISTERS = 32;
     private static final int REGISTERS = 16;
     /**
-     * The most weight vectors per work-item: two already make a CPU's loads per multiply-add few enough, and more
-     * would leave fewer registers for pixels.
+     * Weight vectors per work-item a CPU may take, in order of preference, each with the time of its multiply-adds
+     * relative to two vectors'. Two make the broadcast loads per multiply-add few enough and leave registers for 14
+     * pixels with AVX-512; one loads a pixel per multiply-add; three leave registers for 9 pixels. Measured on Zen 5
+     * (AVX-512, POCL 3.1), the kernel alone, interleaved, with as many lanes padded: one vector took 1.27x three's time
+     * (5x5 on 480 channels, K=48, 14x14), three 1.03x two's (3x3 on 64 channels, K=80, 56x56; on 128, K=96, 28x28).
      */
-    private static final int MAX_VECTORS = 2;
+    private static final int[] VECTORS = {2, 3, 1};
+    private static final double[] VECTORS_COST = {1.0, 1.03, 1.27};
     /** A GPU's choices, for correctness rather than speed: planners never prefer this kernel there. */
     private static final int GPU_WIDTH = 4;
     private static final int GPU_PIXELS = 4;
@@ -106,19 +110,35 @@ public final class ChannelLanesConv2d {
     }
 
     /**
-     * The choices for {@code s} on {@code device}. On a CPU: vectors of its SIMD width, enough of them for a group's
-     * output channels up to {@link #MAX_VECTORS}, and as many pixels as the registers left hold (one per vector for
-     * its weights, one for the broadcast pixel), evened out over the row so that the last work-item wastes least.
+     * The choices for {@code s} on {@code device}. On a CPU: the vectors (their width, the SIMD width or a narrower
+     * one, and their number, one of {@link #VECTORS}) whose multiply-adds over a group's output channels, padded to
+     * whole work-items, take the least time by {@link #VECTORS_COST}; among equals the fewest padded channels, whose
+     * lanes are wasted and whose tiles are stored float by float (a group of 8 filters on 16-float vectors). Then as
+     * many pixels as the registers left hold (one per vector for its weights, one for the broadcast pixel), evened
+     * out over the row so that the last work-item wastes least.
      */
     public static Choice choose(Conv2dShape s, DeviceInfo device) {
         if (DeviceClass.of(device) != DeviceClass.CPU) {
             return new Choice(1, evenly(s.ow(), GPU_PIXELS), GPU_WIDTH, Launch.LOCAL_1D);
         }
         int simd = device.preferredFloatVectorWidth();
-        int width = simd >= 16 ? 16 : simd >= 8 ? 8 : 4;
-        int registers = width == 16 ? WIDE_REGISTERS : REGISTERS;
-        int vectors = Math.min(MAX_VECTORS, (s.kPerGroup() + width - 1) / width);
-        return new Choice(vectors, evenly(s.ow(), (registers - 1 - vectors) / vectors), width, 1);
+        int widest = simd >= 16 ? 16 : simd >= 8 ? 8 : 4;
+        int registers = widest == 16 ? WIDE_REGISTERS : REGISTERS;
+        Choice best = null;
+        double bestCost = Double.MAX_VALUE;
+        for (int width = widest; width >= 4; width /= 2) {
+            for (int i = 0; i < VECTORS.length; i++) {
+                var choice = new Choice(VECTORS[i], 1, width, 1);
+                double cost = (double) choice.paddedChannels(s) / width * VECTORS_COST[i];
+                if (best == null || cost < bestCost
+                        || cost == bestCost && choice.paddedChannels(s) < best.paddedChannels(s)) {
+                    best = choice;
+                    bestCost = cost;
+                }
+            }
+        }
+        int vectors = best.vectors();
+        return new Choice(vectors, evenly(s.ow(), (registers - 1 - vectors) / vectors), best.width(), 1);
     }
 
     /** The fewest pixels per work-item that cover a row of {@code ow} in as few work-items as {@code most} would. */

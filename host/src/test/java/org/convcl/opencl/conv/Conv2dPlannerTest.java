@@ -243,6 +243,26 @@ class Conv2dPlannerTest {
     }
 
     @Test
+    void channelLanesVectorsFitTheGroupsFilters() {
+        var cpu = planner(CPU, BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES);
+        var padded = Conv2dParams.DEFAULT.withPadding(2, 2);
+        // 48 filters: three vectors of 16 pad none, where two would pad 16; 9 pixels evened out to 7 over 14.
+        assertEquals("CHANNEL_LANES, KV=3 PB=7 VW=16", cpu.forward(shape(8, 480, 14, 48, 5, padded)).describe());
+        // 80: two vectors pad 16, and one vector's pixel a multiply-add costs more than the 20% of lanes wasted.
+        assertEquals("CHANNEL_LANES, KV=2 PB=14 VW=16", cpu.forward(shape(8, 64, 56, 80, 3, SAME)).describe());
+        // 16: one vector of 16 with 30 pixels (28 evened out), rather than two of 8.
+        assertEquals("CHANNEL_LANES, KV=1 PB=28 VW=16", cpu.forward(shape(8, 64, 28, 16, 3, SAME)).describe());
+        // Groups of 8 and of 4 filters (ResNeXt's): vectors of 8 and of 4, as many multiply-adds, no lane wasted.
+        assertEquals("CHANNEL_LANES, KV=1 PB=28 VW=8",
+                cpu.forward(shape(8, 256, 28, 256, 3, SAME.withGroups(32))).describe());
+        assertEquals("CHANNEL_LANES, KV=1 PB=28 VW=4",
+                cpu.forward(shape(8, 128, 56, 128, 3, SAME.withGroups(32))).describe());
+        // AVX's 8 floats: 48 filters are three blocks of two vectors; 16 registers leave 6 pixels, 5 over 14.
+        assertEquals("CHANNEL_LANES, KV=2 PB=5 VW=8",
+                planner(FakeDevices.cpu(8), BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES).forward(shape(8, 480, 14, 48, 5, padded)).describe());
+    }
+
+    @Test
     void channelLanesChunkWholeImagesWithinTheColumnBudget() {
         // One image padded: 192 channels of 28 x 32 floats (two work-items of 14 pixels reach 27 + 5 columns).
         var inception = shape(8, 192, 28, 32, 5, Conv2dParams.DEFAULT.withPadding(2, 2));
