@@ -153,13 +153,15 @@ __attribute__((always_inline)) inline void storeTile(floatV total[PB][KV], const
 }
 
 // xp holds the chunk's images in planes of HP by WP (the whole batch as it is where no padding is needed); their output
-// starts yAt floats into y (and residual). NDRange: (ceil(OW/PB) * OH rounded up to LOCAL_X, Kpad/KB * G, images).
+// starts yAt floats into y (and residual). NDRange: (ceil(OW/PB) * OH rounded up to LOCAL_X, Kpad/KB * G, images), or
+// with imagesInner (images, Kpad/KB * G) as its last two: work-groups run in order of their ids, and whichever of
+// the images' inputs and the filters is the larger is better read once, the smaller cycled through.
 __kernel __attribute__((reqd_work_group_size(LOCAL_X, 1, 1)))
 void lanes_conv(const __global float* restrict xp, const __global float* restrict wt,
                 const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS, __global float* restrict y,
                 const long yAt, const int C, const int K, const int G, const int HP, const int WP, const int KH,
                 const int KW, const int SH, const int SW, const int DH, const int DW, const int OH, const int OW,
-                const int Kpad) {
+                const int Kpad, const int imagesInner) {
     const int tilesW = (OW + PB - 1) / PB;
     if (get_global_id(0) >= tilesW * OH) {
         return;
@@ -168,9 +170,12 @@ void lanes_conv(const __global float* restrict xp, const __global float* restric
     const int ow0 = get_global_id(0) % tilesW * PB;
     const int Kg = K / G, Cg = C / G;
     const int kBlocks = Kpad / KB;
-    const int g = get_global_id(1) / kBlocks;
-    const int k0 = get_global_id(1) % kBlocks * KB;
-    const int n = get_global_id(2);
+    // Arithmetic rather than a choice of ids: POCL 3.1 left a select between the ids unresolved (_group_id_z).
+    const int id1 = get_global_id(1), id2 = get_global_id(2), swap = imagesInner != 0;
+    const int block = id1 + swap * (id2 - id1);
+    const int g = block / kBlocks;
+    const int k0 = block % kBlocks * KB;
+    const int n = id2 - swap * (id2 - id1);
     const long planeP = (long) HP * WP;
     const __global float* xr = xp + ((long) n * C + (long) g * Cg) * planeP + (long) oh * SH * WP + (long) ow0 * SW;
     const __global float* wk = wt + (long) g * Cg * KH * KW * Kpad + k0;

@@ -99,7 +99,8 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
             text.append(", ").append(direct);
         }
         if (lanes != null) {
-            text.append(", ").append(lanes).append(lanes.readsInputInPlace(shape) ? ", input read in place" : "");
+            text.append(", ").append(lanes).append(lanes.readsInputInPlace(shape) ? ", input read in place" : "")
+                    .append(lanes.imagesInner(shape, largestChunkImages()) ? ", images inside each filter block" : "");
         }
         if (gemm != null) {
             text.append(", sgemm ").append(gemm);

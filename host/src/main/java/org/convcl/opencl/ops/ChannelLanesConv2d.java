@@ -90,6 +90,18 @@ public final class ChannelLanesConv2d {
                     + s.kh() + "x" + s.kw() + " padded to " + paddedChannels(s);
         }
 
+        /**
+         * Whether the conv launch runs a chunk of {@code images} images inside each block of output channels rather
+         * than the blocks inside each image: whichever cycles the smaller working set, all the images' inputs and one
+         * block's filters, or one image's input and all the filters. Deep layers on small images (5x5 on 832
+         * channels, K=128, 7x7) have far more filters than input.
+         */
+        public boolean imagesInner(Conv2dShape s, int images) {
+            long input = readsInputInPlace(s) ? (long) s.c() * s.h() * s.w() : paddedFloatsPerImage(s);
+            long blocks = (long) s.groups() * paddedChannels(s) / lanes();
+            return images * input + filterFloats(s) / blocks < input + filterFloats(s);
+        }
+
         /** Work-groups of the conv launch over {@code images} images. */
         public long workGroups(Conv2dShape s, int images) {
             return (tilesWide(s) * s.oh() + localX - 1) / localX * (paddedChannels(s) / lanes()) * s.groups() * images;
@@ -184,8 +196,10 @@ public final class ChannelLanesConv2d {
                 .i32(s.c()).i32(s.k()).i32(s.groups()).i32((int) rows).i32((int) width)
                 .i32(s.kh()).i32(s.kw()).i32(p.strideH()).i32(p.strideW()).i32(p.dilationH()).i32(p.dilationW())
                 .i32(s.oh()).i32(s.ow()).i32(choice.paddedChannels(s));
-        launch.enqueue(new long[] {Launch.roundUp(items, choice.localX()),
-                (long) choice.paddedChannels(s) / choice.lanes() * s.groups(), chunk.images()},
+        long blocks = (long) choice.paddedChannels(s) / choice.lanes() * s.groups();
+        boolean imagesInner = choice.imagesInner(s, chunk.images());
+        launch.i32(imagesInner ? 1 : 0).enqueue(new long[] {Launch.roundUp(items, choice.localX()),
+                imagesInner ? chunk.images() : blocks, imagesInner ? blocks : chunk.images()},
                 new long[] {choice.localX(), 1, 1});
     }
 

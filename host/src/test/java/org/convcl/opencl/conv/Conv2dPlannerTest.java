@@ -263,6 +263,22 @@ class Conv2dPlannerTest {
     }
 
     @Test
+    void channelLanesRunEachImageInsideTheBlocksOfFiltersWhereTheFiltersAreTheLarger() {
+        var cpu = planner(CPU, BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES);
+        var padded = Conv2dParams.DEFAULT.withPadding(2, 2);
+        // Inception's last 5x5: 832 * 25 * 128 floats of filters (10.6 MB) in 4 blocks against 832 * 11 * 11 of
+        // padded input an image: 8 images and a block (5.9 MB) cycle less than an image and all the blocks (11 MB).
+        var deep = cpu.forward(shape(8, 832, 7, 128, 5, padded));
+        assertEquals("CHANNEL_LANES, KV=2 PB=7 VW=16, images inside each filter block", deep.describe());
+        // ResNet's 3x3 on 64 channels of 56x56: 147 KB of filters, 0.9 MB of input an image.
+        var wide = cpu.forward(shape(8, 64, 56, 64, 3, SAME));
+        assertFalse(wide.lanes().imagesInner(wide.shape(), 8), wide.describe());
+        // One block of filters: the images inside it would cycle each image's input for nothing.
+        var oneBlock = cpu.forward(shape(8, 480, 14, 48, 5, padded));
+        assertFalse(oneBlock.lanes().imagesInner(oneBlock.shape(), 8), oneBlock.describe());
+    }
+
+    @Test
     void channelLanesChunkWholeImagesWithinTheColumnBudget() {
         // One image padded: 192 channels of 28 x 32 floats (two work-items of 14 pixels reach 27 + 5 columns).
         var inception = shape(8, 192, 28, 32, 5, Conv2dParams.DEFAULT.withPadding(2, 2));
