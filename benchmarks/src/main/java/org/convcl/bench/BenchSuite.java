@@ -27,6 +27,12 @@ public final class BenchSuite {
             BenchCase.conv("resnet50_1x1_s2_c512_k1024_28", 8, 512, 28, 1024, 1, 1, 2, 2, 0, 1),
             // A 5x5 with few filters over many channels, as in Inception's 5x5 branches.
             BenchCase.conv("inception_5x5_c192_k32_28", 8, 192, 28, 32, 5, 5, 1, 1, 2, 1),
+            // The same over the block inputs of Inception's 4a (48 filters, 14x14) and 5b (128 filters over 832
+            // channels of a 7x7 image: far more filters than input).
+            BenchCase.conv("inception_5x5_c480_k48_14", 8, 480, 14, 48, 5, 5, 1, 1, 2, 1),
+            BenchCase.conv("inception_5x5_c832_k128_7", 8, 832, 7, 128, 5, 5, 1, 1, 2, 1),
+            // ResNeXt-50 (32x4d)'s grouped 3x3 at 28x28: 32 groups of 8 channels and 8 filters.
+            BenchCase.conv("resnext_3x3_g32_c256_28", 8, 256, 28, 256, 3, 3, 1, 1, 1, 32),
             // DeepSpeech 2's first layer: a wide 41x11 window over one channel of a spectrogram (161 bins, 2 s).
             BenchCase.conv("deepspeech_41x11_s2_c1_k32", 4, 1, 161, 32, 41, 11, 2, 2, 20, 1).withWidth(200)
                     .withPadding(20, 5),
@@ -35,6 +41,8 @@ public final class BenchSuite {
             BenchCase.conv("depthwise_3x3_c256_28", 8, 256, 28, 256, 3, 3, 1, 1, 1, 256),
             // MobileNet v1's second depthwise layer: stride 2, 112 to 56.
             BenchCase.conv("mobilenet_dw_3x3_s2_c64_112", 8, 64, 112, 64, 3, 3, 2, 2, 1, 64),
+            // Its depthwise layers at 14x14: many small planes.
+            BenchCase.conv("mobilenet_dw_3x3_c512_14", 8, 512, 14, 512, 3, 3, 1, 1, 1, 512),
             // ResNet's pooling after the stem, and an average pooling that halves a late feature map.
             BenchCase.pool("maxpool_3x3_s2_p1_c64_112", BenchCase.Kind.MAX_POOL, 8, 64, 112, 3, 2, 1),
             BenchCase.pool("avgpool_2x2_s2_c256_28", BenchCase.Kind.AVG_POOL, 8, 256, 28, 2, 2, 0),

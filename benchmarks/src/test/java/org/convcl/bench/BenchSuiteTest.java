@@ -30,6 +30,10 @@ class BenchSuiteTest {
             "resnet50_3x3_c512_7, 8, 512, 7, 7",
             "resnet50_1x1_s2_c512_k1024_28, 8, 1024, 14, 14",
             "inception_5x5_c192_k32_28, 8, 32, 28, 28",
+            "inception_5x5_c480_k48_14, 8, 48, 14, 14",
+            "inception_5x5_c832_k128_7, 8, 128, 7, 7",
+            "resnext_3x3_g32_c256_28, 8, 256, 28, 28",
+            "mobilenet_dw_3x3_c512_14, 8, 512, 14, 14",
             "deepspeech_41x11_s2_c1_k32, 4, 32, 81, 100",
             "vgg_3x3_c64_224, 1, 64, 224, 224",
             "vgg_3x3_c128_112, 1, 128, 112, 112",
@@ -46,8 +50,10 @@ class BenchSuiteTest {
         assertEquals(2.0 * 1024 * 1024 * 1024, BenchSuite.byName("sgemm_1024").flops());
         // One VGG image is 3.7 GFLOP: 2 * K * OH * OW * C * 9.
         assertEquals(2.0 * 64 * 224 * 224 * 64 * 9, BenchSuite.byName("vgg_3x3_c64_224").flops());
-        assertEquals(22, BenchSuite.DEFAULT.size());
-        assertEquals(24, BenchSuite.ALL.size());
+        // Grouped: each filter sums C/groups = 8 channels.
+        assertEquals(2.0 * 8 * 256 * 28 * 28 * 8 * 9, BenchSuite.byName("resnext_3x3_g32_c256_28").flops());
+        assertEquals(26, BenchSuite.DEFAULT.size());
+        assertEquals(28, BenchSuite.ALL.size());
     }
 
     @Test

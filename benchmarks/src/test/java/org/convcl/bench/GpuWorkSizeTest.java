@@ -108,11 +108,15 @@ class GpuWorkSizeTest {
                 resnet50_3x3_c512_7 800 16x16 folded
                 resnet50_1x1_s2_c512_k1024_28 400 64x64 folded
                 inception_5x5_c192_k32_28 784 16x16
+                inception_5x5_c480_k48_14 312 16x16
+                inception_5x5_c832_k128_7 200 16x16 folded
+                resnext_3x3_g32_c256_28 1568 128x128 folded
                 deepspeech_41x11_s2_c1_k32 508 64x64
                 stem_7x7_s2_c3_224 784 128x128
                 mnist_5x5_c1_k32_28 288 128x128 folded
                 depthwise_3x3_c256_28 512 direct
                 mobilenet_dw_3x3_s2_c64_112 512 direct
+                mobilenet_dw_3x3_c512_14 1024 direct
                 sgemm_256 256 16x16
                 sgemm_512 1024 16x16
                 sgemm_1024 1024 32x32
@@ -131,11 +135,15 @@ class GpuWorkSizeTest {
                 resnet50_3x3_c512_7 208 32x32 folded
                 resnet50_1x1_s2_c512_k1024_28 208 64x128 folded
                 inception_5x5_c192_k32_28 200 32x32
+                inception_5x5_c480_k48_14 312 16x16
+                inception_5x5_c832_k128_7 200 16x16 folded
+                resnext_3x3_g32_c256_28 1568 64x128 folded
                 deepspeech_41x11_s2_c1_k32 256 64x128
                 stem_7x7_s2_c3_224 784 64x128
                 mnist_5x5_c1_k32_28 288 64x128 folded
                 depthwise_3x3_c256_28 512 direct
                 mobilenet_dw_3x3_s2_c64_112 256 direct
+                mobilenet_dw_3x3_c512_14 1024 direct
                 sgemm_256 256 16x16
                 sgemm_512 256 32x32
                 sgemm_1024 128 64x128
@@ -154,11 +162,15 @@ class GpuWorkSizeTest {
                 resnet50_3x3_c512_7 56 64x64 folded
                 resnet50_1x1_s2_c512_k1024_28 400 64x64 folded
                 inception_5x5_c192_k32_28 104 64x64
+                inception_5x5_c480_k48_14 98 32x32 folded
+                inception_5x5_c832_k128_7 52 32x32 folded
+                resnext_3x3_g32_c256_28 3328 64x64
                 deepspeech_41x11_s2_c1_k32 508 64x64
                 stem_7x7_s2_c3_224 1568 64x64
                 mnist_5x5_c1_k32_28 576 64x64
                 depthwise_3x3_c256_28 512 direct
                 mobilenet_dw_3x3_s2_c64_112 256 direct
+                mobilenet_dw_3x3_c512_14 1024 direct
                 sgemm_256 64 32x32
                 sgemm_512 64 64x64
                 sgemm_1024 256 64x64
