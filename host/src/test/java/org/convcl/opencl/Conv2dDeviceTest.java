@@ -611,8 +611,9 @@ class Conv2dDeviceTest extends SharedDevice {
      * The channel-lanes kernel on each SIMD width a CPU may have (this device planned as a CPU of that width), at every
      * number of weight vectors and every vector width its filters lead to: output channels that do not fill the last
      * vector, rows that do not fill the last work-item, strides (built in where not 1), dilation, uneven padding,
-     * groups, more filters than input (the images of a chunk inside each block of filters), and a column budget of two
-     * padded images, so the batch runs in chunks.
+     * groups, more filters than input (the images of a chunk inside each block of filters, and the tiles of an image
+     * sharing filters, in groups that the tiles do not fill), and a column budget of two padded images, so the batch
+     * runs in chunks.
      */
     @ParameterizedTest
     @ValueSource(ints = {4, 8, 16})
@@ -621,6 +622,7 @@ class Conv2dDeviceTest extends SharedDevice {
         var planned = FakeDevices.asCpu(device, width);
         Set<String> vectors = new TreeSet<>();
         Set<Boolean> imagesInner = new TreeSet<>();
+        Set<Boolean> sharesFilters = new TreeSet<>();
         for (var c : List.of(
                 DeviceCase.named("37 filters, odd rows").input(5, 3, 9, 23).filters(37, 3, 5)
                         .params(P.withPadding(1, 2)).withBias().seed(94),
@@ -631,11 +633,14 @@ class Conv2dDeviceTest extends SharedDevice {
                 DeviceCase.named("groups").input(4, 6, 8, 11).filters(9, 2, 4)
                         .params(P.withGroups(3).withPadding(1, 0)).withBias().seed(96),
                 DeviceCase.named("more filters than input").input(4, 8, 4, 5).filters(70, 3, 3)
-                        .params(P.withPadding(1, 1)).withBias().seed(101))) {
+                        .params(P.withPadding(1, 1)).withBias().seed(101),
+                DeviceCase.named("17 tiles sharing filters").input(3, 4, 17, 6).filters(70, 3, 3)
+                        .params(P.withPadding(1, 1)).seed(102))) {
             var s = c.shape();
             var choice = ChannelLanesConv2d.choose(s, planned);
             vectors.add("KV=" + choice.vectors() + " VW=" + choice.width());
             imagesInner.add(choice.imagesInner(s, 2));
+            sharesFilters.add(choice.sharesFilters());
             long image = choice.paddedFloatsPerImage(s) * Float.BYTES;
             var options = BackendOptions.defaultsFor(device).withPath(Conv2dPath.CHANNEL_LANES)
                     .withColumnBudget(2 * image);
@@ -647,6 +652,7 @@ class Conv2dDeviceTest extends SharedDevice {
             }
         }
         assertEquals(Set.of(false, true), imagesInner);
+        assertEquals(Set.of(false, true), sharesFilters);
         // 37, 5, 19, 3 and 70 filters a group.
         var expected = Map.of(16, Set.of("KV=3 VW=16", "KV=1 VW=8", "KV=2 VW=16", "KV=1 VW=4"),
                 8, Set.of("KV=2 VW=8", "KV=1 VW=8", "KV=3 VW=8", "KV=1 VW=4"), 4, Set.of("KV=2 VW=4", "KV=1 VW=4"));

@@ -107,6 +107,14 @@ public final class OclgrindProbe {
             .filter(c -> !c.label().equals("padding and stride 2^30")).toList();
 
     /**
+     * The channel lanes' cases whose tiles share filters, run with Oclgrind planned as a CPU, since only CPUs share
+     * them: far more filters than input, 17 tiles an image in groups of 9 (the last group's extra work-item reaches
+     * the barriers and stores nothing), and a second image.
+     */
+    static final List<DeviceCase> SHARED_FILTER_CASES = List.of(DeviceCase.named("shared filters, 17 tiles")
+            .input(2, 4, 17, 6).filters(70, 3, 3).params(Conv2dParams.DEFAULT.withPadding(1, 1)).withBias().seed(76));
+
+    /**
      * The depthwise rows kernel's cases, run with Oclgrind planned as a CPU, since only CPUs take that kernel: the
      * depthwise cases above, a channel multiplier on rows of 3 pixels (a partial run), and one input channel under 16
      * filters with a window read from the arguments.
@@ -180,12 +188,12 @@ public final class OclgrindProbe {
 
     /**
      * Lines starting "ok " a clean probe prints: every run of its cases (the tabulated gather's too) and the backward
-     * pass of each case, each Winograd case, each transposed case, each epilogue on each path and its backward and
-     * standalone activation, each pool, col2im, each folded case.
+     * pass of each case, each case planned as a CPU, each Winograd case, each transposed case, each epilogue on each
+     * path and its backward and standalone activation, each pool, col2im, each folded case.
      */
     static final int OK_LINES = SMALL_CONFIGS.stream().mapToInt(c -> casesFor(c).size()).sum()
             + (1 + IMPLICIT_CONFIGS.size() + 1 + 1) * CASES.size() + LANE_CASES.size() + DEPTHWISE_ROW_CASES.size()
-            + FOLDED_PANEL_CASES.size() + WINOGRAD_CASES.size()
+            + SHARED_FILTER_CASES.size() + FOLDED_PANEL_CASES.size() + WINOGRAD_CASES.size()
             + TRANSPOSE_CASES.size()
             + EPILOGUES.size() * (EPILOGUE_PATHS + 1) + POOLS.size() + 1 + FOLDED_CASES.size();
 
@@ -200,6 +208,22 @@ public final class OclgrindProbe {
             CASES.stream().filter(c -> c.label().equals("padding and stride 2^30"))).toList();
 
     /** One check, printing its "ok " line, and whether it also runs under the uninitialised-memory plugin. */
+    /** A case planned as the CPU {@code asCpu} and run on {@code device}, its plan saying {@code says}. */
+    private static Check plannedAsCpu(DeviceInfo device, DeviceInfo asCpu, BackendOptions options, DeviceCase c,
+                                      String says) {
+        return new Check(false, () -> {
+            var planner = options.planner(asCpu);
+            try (var cl = new ClContext(device); var conv = new Convolutions(cl, planner, null, false)) {
+                String plan = planner.forward(c.shape()).describe();
+                if (!plan.contains(says)) {
+                    throw new AssertionError(c.label() + " planned as " + plan);
+                }
+                Conv2dDeviceTest.assertNoStrayWrites(cl, conv, c, Tolerance.FLOAT32);
+                System.out.println("ok " + says + " " + c.label());
+            }
+        });
+    }
+
     record Check(boolean uninitialised, Runnable run) {
     }
 
@@ -277,17 +301,10 @@ public final class OclgrindProbe {
         }
         var asCpu = FakeDevices.asCpu(device, 16);
         for (var c : DEPTHWISE_ROW_CASES) {
-            checks.add(new Check(false, () -> {
-                var planner = defaults.withPath(Conv2dPath.DIRECT).planner(asCpu);
-                try (var cl = new ClContext(device); var conv = new Convolutions(cl, planner, null, false)) {
-                    String plan = planner.forward(c.shape()).describe();
-                    if (!plan.contains("depthwise rows")) {
-                        throw new AssertionError(c.label() + " planned as " + plan);
-                    }
-                    Conv2dDeviceTest.assertNoStrayWrites(cl, conv, c, Tolerance.FLOAT32);
-                    System.out.println("ok depthwise rows " + c.label());
-                }
-            }));
+            checks.add(plannedAsCpu(device, asCpu, defaults.withPath(Conv2dPath.DIRECT), c, "depthwise rows"));
+        }
+        for (var c : SHARED_FILTER_CASES) {
+            checks.add(plannedAsCpu(device, asCpu, defaults.withPath(Conv2dPath.CHANNEL_LANES), c, "filters shared"));
         }
         for (var c : CASES) {
             // Backward: transposed weight, GEMMs, col2im, transposed im2col, permutation and channel sums.

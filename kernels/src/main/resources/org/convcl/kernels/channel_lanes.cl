@@ -24,6 +24,10 @@
 #ifndef LOCAL_X
 #define LOCAL_X 1 // work-items per group
 #endif
+// With SHARE_FILTERS, the work-items of a group (neighbouring tiles of one image) take each block of channels
+// together: a barrier after each block makes a CPU's runtime run the group's work-items through one block before the
+// next, so the block's filters, read from memory by the first, stay in cache for the others. For layers with far
+// more filters than input, whose work-items' pixels are too few to use each filter read often.
 #define KB (KV * VW)
 
 // The pixels are read through a volatile pointer, so that each stays one broadcast load: otherwise LLVM merges the
@@ -162,12 +166,18 @@ void lanes_conv(const __global float* restrict xp, const __global float* restric
                 const long yAt, const int C, const int K, const int G, const int HP, const int WP, const int KH,
                 const int KW, const int SH, const int SW, const int DH, const int DW, const int OH, const int OW,
                 const int Kpad, const int imagesInner) {
-    const int tilesW = (OW + PB - 1) / PB;
-    if (get_global_id(0) >= tilesW * OH) {
+    const int tilesW = (OW + PB - 1) / PB, tiles = tilesW * OH;
+#ifdef SHARE_FILTERS
+    // Work-items past the last tile sum the last tile's taps again and store nothing: every one reaches the barriers.
+    const int tile = min((int) get_global_id(0), tiles - 1);
+#else
+    const int tile = get_global_id(0);
+    if (tile >= tiles) {
         return;
     }
-    const int oh = get_global_id(0) / tilesW;
-    const int ow0 = get_global_id(0) % tilesW * PB;
+#endif
+    const int oh = tile / tilesW;
+    const int ow0 = tile % tilesW * PB;
     const int Kg = K / G, Cg = C / G;
     const int kBlocks = Kpad / KB;
     // Arithmetic rather than a choice of ids: POCL 3.1 left a select between the ids unresolved (_group_id_z).
@@ -189,7 +199,15 @@ void lanes_conv(const __global float* restrict xp, const __global float* restric
         BLOCK_SET(acc, PB, KV, (floatV) 0.0f);
         laneTaps(acc, xr, wk, c0, min(Cg, c0 + blockChannels), planeP, WP, KH, KW, SW, DH, DW, Kpad);
         BLOCK_ADD(total, acc, PB, KV);
+#ifdef SHARE_FILTERS
+        barrier(CLK_GLOBAL_MEM_FENCE);
+#endif
     }
+#ifdef SHARE_FILTERS
+    if (get_global_id(0) >= tiles) {
+        return;
+    }
+#endif
     const long outPlane = (long) OH * OW;
     const long o0 = yAt + ((long) n * K + (long) g * Kg + k0) * outPlane + (long) oh * OW + ow0;
     const int lanes = min(KB, Kg - k0), pixels = min(PB, OW - ow0);

@@ -267,9 +267,11 @@ class Conv2dPlannerTest {
         var cpu = planner(CPU, BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES);
         var padded = Conv2dParams.DEFAULT.withPadding(2, 2);
         // Inception's last 5x5: 832 * 25 * 128 floats of filters (10.6 MB) in 4 blocks against 832 * 11 * 11 of
-        // padded input an image: 8 images and a block (5.9 MB) cycle less than an image and all the blocks (11 MB).
+        // padded input an image: 8 images and a block (5.9 MB) cycle less than an image and all the blocks (11 MB),
+        // and the 7 tiles of an image share each block of filters.
         var deep = cpu.forward(shape(8, 832, 7, 128, 5, padded));
-        assertEquals("CHANNEL_LANES, KV=2 PB=7 VW=16, images inside each filter block", deep.describe());
+        assertEquals("CHANNEL_LANES, KV=2 PB=7 VW=16, filters shared by 7 work-items, images inside each filter block",
+                deep.describe());
         // ResNet's 3x3 on 64 channels of 56x56: 147 KB of filters, 0.9 MB of input an image.
         var wide = cpu.forward(shape(8, 64, 56, 64, 3, SAME));
         assertFalse(wide.lanes().imagesInner(wide.shape(), 8), wide.describe());
