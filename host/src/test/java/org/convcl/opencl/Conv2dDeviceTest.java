@@ -570,6 +570,45 @@ class Conv2dDeviceTest extends SharedDevice {
                 streamed);
     }
 
+    /**
+     * The depthwise rows kernel running along whole planes, this device planned as a CPU of 16 floats: 7x7 planes in
+     * runs that cross rows, the last moved back to end at the plane's end, a channel multiplier with a 5x5 window, the
+     * padding uneven and the weights streamed, and the first and last planes' border runs, read lane by lane.
+     */
+    @Test
+    void theDepthwiseRowsKernelRunsAlongWholePlanes() {
+        assertDirectRunsPlannedAsCpu(16, Conv2dPath.DIRECT, List.of("VW=16", "runs along whole planes"), List.of(
+                DeviceCase.named("7x7 planes").input(3, 4, 7, 7).filters(4, 3, 3)
+                        .params(P.withGroups(4).withPadding(1, 1)).withBias().seed(106),
+                DeviceCase.named("multiplier 2, 5x5 on 6x6").input(2, 3, 6, 6).filters(6, 5, 5)
+                        .params(P.withGroups(3).withPadding(2, 2)).seed(107)));
+        assertDirectRunsPlannedAsCpu(16, Conv2dPath.DIRECT_STREAMED, List.of("weights streamed", "whole planes"),
+                List.of(DeviceCase.named("uneven padding").input(2, 2, 8, 5).filters(2, 4, 4)
+                        .params(P.withGroups(2).withPadding(1, 2, 2, 1)).withBias().seed(108)));
+    }
+
+    /**
+     * Along whole planes, a padded cell adds 0 * w as in PyTorch, so an infinite weight on a tap that reads the top
+     * padding gives NaN along the first row, and one on the left padding NaN down the first column: in the first
+     * plane, whose border runs are read lane by lane, and in the middle one, read by vector loads.
+     */
+    @Test
+    void anInfiniteWeightOnThePaddingGivesNaNAlongWholePlanes() {
+        var device = Devices.choose(null);
+        var options = BackendOptions.defaultsFor(device).withPath(Conv2dPath.DIRECT);
+        var planner = options.planner(FakeDevices.asCpu(device, 16));
+        var params = P.withGroups(3).withPadding(1, 1);
+        var x = Tensor.seeded(109).uniform(1, 3, 7, 7);
+        var w = Tensor.zeros(3, 1, 3, 3);
+        w.data()[1] = Float.POSITIVE_INFINITY;
+        w.data()[9 + 3] = Float.NEGATIVE_INFINITY;
+        w.data()[18 + 5] = Float.POSITIVE_INFINITY;
+        assertTrue(planner.forward(params.shapeOf(x, w, null)).describe().contains("whole planes"));
+        try (var cl = new ClContext(device); var conv = new Convolutions(cl, planner, null, false)) {
+            assertNoStrayWrites(cl, conv, x, w, null, params, "infinite weights on the padding", Tolerance.FLOAT32);
+        }
+    }
+
     private static final List<DeviceCase> DEPTHWISE_ROW_CASES = List.of(
                 DeviceCase.named("3 pixels a row").input(2, 3, 5, 3).filters(3, 3, 3)
                         .params(P.withGroups(3).withPadding(1, 1)).withBias().seed(97),
@@ -694,8 +733,12 @@ class Conv2dDeviceTest extends SharedDevice {
     }
 
     static void assertNoStrayWrites(ClContext cl, Convolutions conv, DeviceCase c, Tolerance tolerance) {
-        Tensor x = c.input(), w = c.weight(), b = c.biasOrNull();
-        var s = c.params().shapeOf(x, w, b);
+        assertNoStrayWrites(cl, conv, c.input(), c.weight(), c.biasOrNull(), c.params(), c.toString(), tolerance);
+    }
+
+    static void assertNoStrayWrites(ClContext cl, Convolutions conv, Tensor x, Tensor w, Tensor b, Conv2dParams params,
+                                    String c, Tolerance tolerance) {
+        var s = params.shapeOf(x, w, b);
         int outSize = (int) (s.n() * s.k() * s.outputPlane());
         int canary = 4096;
         float[] before = new float[outSize + canary];
@@ -720,8 +763,8 @@ class Conv2dDeviceTest extends SharedDevice {
             assertEquals(-12345.5f, after[i], c + ": canary overwritten at " + (i - outSize) + " past the output");
         }
         assertArrayEquals(x.data(), inputAfter, c + ": input modified");
-        var expected = Conv2dReference.conv2d(x, w, b, c.params());
+        var expected = Conv2dReference.conv2d(x, w, b, params);
         var got = new Tensor(Arrays.copyOf(after, outSize), s.outputShape());
-        assertNull(tolerance.firstMismatch(got, expected, Magnitudes.conv2d(x, w, b, c.params(), null)), c.toString());
+        assertNull(tolerance.firstMismatch(got, expected, Magnitudes.conv2d(x, w, b, params, null)), c);
     }
 }
