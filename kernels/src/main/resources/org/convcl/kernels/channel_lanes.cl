@@ -40,6 +40,16 @@
 #define PIXEL_STEP SW
 #endif
 
+// FIXED_KW, the window's width built in (the host sets it where the unrolled row of taps stays small), unrolls the
+// taps of a window row: their loop's counting and the multiplication of its index by the dilation go.
+#ifdef FIXED_KW
+#define ROW_TAPS FIXED_KW
+#define ROW_TAP_LOOP _Pragma("unroll") for
+#else
+#define ROW_TAPS KW
+#define ROW_TAP_LOOP for
+#endif
+
 // wt[g, ci, i, j, k] = w[g*Kg + k, ci, i, j] for k < Kg, 0 for Kg <= k < Kpad: a tap's weights for a work-item's
 // channels are KV contiguous vectors. NDRange: (Kpad rounded up, G*taps), taps = Cg*KH*KW.
 __kernel void lanes_weights(const __global float* restrict w, __global float* restrict wt, const int Kg,
@@ -87,7 +97,7 @@ __attribute__((always_inline)) inline void laneTaps(floatV acc[PB][KV], const __
         for (int i = 0; i < KH; i++) {
             const __global float* xi = xr + c * planeP + (long) i * DH * WP;
             const __global float* wi = wk + (long) (c * KH + i) * KW * Kpad;
-            for (int j = 0; j < KW; j++) {
+            ROW_TAP_LOOP (int j = 0; j < ROW_TAPS; j++) {
 #define PIXEL_AT(p) ((const volatile __global float*) xi)[j * DW + (p) * PIXEL_STEP]
 #define WEIGHTS_AT(kv) vloadV(0, wi + j * Kpad + (kv) * VW)
                 OUTER_PRODUCT_STEP(acc, PB, KV, PIXEL_AT, WEIGHTS_AT)

@@ -27,12 +27,20 @@ public final class ChannelLanesConv2d {
      * (5x5 on 480 channels, K=48, 14x14), three 1.03x two's (3x3 on 64 channels, K=80, 56x56; on 128, K=96, 28x28).
      */
     private static final int[] VECTORS = {2, 3, 1};
+    private static final double[] VECTORS_COST = {1.0, 1.03, 1.27};
     /**
      * The most work-items that share filters ({@link Choice#sharesFilters}): each keeps its sums in memory across the
      * group's barriers, about 2 KB with AVX-512, and 16 of them stay within a core's L1 cache beside the filters.
      */
     private static final int MAX_SHARING = 16;
-    private static final double[] VECTORS_COST = {1.0, 1.03, 1.27};
+    /**
+     * The most multiply-adds of a window row of taps the conv kernel unrolls ({@code FIXED_KW}), KV*PB a tap. Unrolled,
+     * 3x3 on 64 channels of 56x56 took 0.90x the time with AVX-512 (84 a row) and 0.83x built for AVX2 (36); 5x5 on 192
+     * channels of 28x28 0.95x (140) and 0.91x (60); MNIST's 5x5 0.90x (120); the stem's 7x7 at stride 2 2.2x with
+     * AVX-512 (196) and the same built for AVX2 (84); the speech layer's 11 columns 2x (286). The kernel alone,
+     * pyopencl, side by side, Zen 5.
+     */
+    private static final int MAX_UNROLLED = 140;
     /** A GPU's choices, for correctness rather than speed: planners never prefer this kernel there. */
     private static final int GPU_WIDTH = 4;
     private static final int GPU_PIXELS = 4;
@@ -207,7 +215,8 @@ public final class ChannelLanesConv2d {
         // The stride along the width built in lets the pixels' loads take constant offsets (channel_lanes.cl): the
         // speech layer (41x11, stride 2) took 0.92x the time, the 7x7 stride-2 stem 0.96x, both 0.88x built for AVX2;
         // at stride 1, the 3x3 layer on 64 channels 0.96-0.98x and the 5x5 Inception layer 0.97x (0.96x for AVX2).
-        String stride = " -DPIXEL_STRIDE=" + p.strideW();
+        String stride = " -DPIXEL_STRIDE=" + p.strideW()
+                + ((long) s.kw() * choice.pixels() * choice.vectors() <= MAX_UNROLLED ? " -DFIXED_KW=" + s.kw() : "");
         var launch = epilogue.arguments(launch(choice, "lanes_conv", epilogue.defines() + stride).buffer(xp).buffer(wt)
                 .optional(bias, wt), wt).buffer(y).i64((long) chunk.n0() * s.k() * s.outputPlane())
                 .i32(s.c()).i32(s.k()).i32(s.groups()).i32((int) rows).i32((int) width)
