@@ -650,9 +650,9 @@ class Conv2dDeviceTest extends SharedDevice {
      * The channel-lanes kernel on each SIMD width a CPU may have (this device planned as a CPU of that width), at every
      * number of weight vectors and every vector width its filters lead to: output channels that do not fill the last
      * vector, rows that do not fill the last work-item, strides (built in where not 1), dilation, uneven padding,
-     * groups, more filters than input (the images of a chunk inside each block of filters, and the tiles of an image
-     * sharing filters, in groups that the tiles do not fill), and a column budget of two padded images, so the batch
-     * runs in chunks.
+     * groups, more filters than input (the images of a chunk inside each block of filters, and with blocks of filters
+     * over 1 MiB on images 4 pixels wide, the tiles of an image sharing them in groups that the tiles do not fill), and
+     * a column budget of two padded images, so the batch runs in chunks.
      */
     @ParameterizedTest
     @ValueSource(ints = {4, 8, 16})
@@ -673,7 +673,7 @@ class Conv2dDeviceTest extends SharedDevice {
                         .params(P.withGroups(3).withPadding(1, 0)).withBias().seed(96),
                 DeviceCase.named("more filters than input").input(4, 8, 4, 5).filters(70, 3, 3)
                         .params(P.withPadding(1, 1)).withBias().seed(101),
-                DeviceCase.named("17 tiles sharing filters").input(3, 4, 17, 6).filters(70, 3, 3)
+                DeviceCase.named("17 tiles sharing filters").input(3, 3700, 17, 4).filters(70, 3, 3)
                         .params(P.withPadding(1, 1)).seed(102))) {
             var s = c.shape();
             var choice = ChannelLanesConv2d.choose(s, planned);

@@ -107,12 +107,13 @@ public final class OclgrindProbe {
             .filter(c -> !c.label().equals("padding and stride 2^30")).toList();
 
     /**
-     * The channel lanes' cases whose tiles share filters, run with Oclgrind planned as a CPU, since only CPUs share
-     * them: far more filters than input, 17 tiles an image in groups of 9 (the last group's extra work-item reaches
-     * the barriers and stores nothing), and a second image.
+     * The channel lanes' case whose tiles share filters, run with Oclgrind planned as a CPU, since only CPUs share them:
+     * 1000 channels, so that a block of 32 filters' taps (1.15 MB) outgrows a core's L2 cache, 70 filters in three
+     * blocks, on an image of two rows of 3 pixels, whose two work-items take each block of channels together behind a
+     * barrier.
      */
-    static final List<DeviceCase> SHARED_FILTER_CASES = List.of(DeviceCase.named("shared filters, 17 tiles")
-            .input(2, 4, 17, 6).filters(70, 3, 3).params(Conv2dParams.DEFAULT.withPadding(1, 1)).withBias().seed(76));
+    static final List<DeviceCase> SHARED_FILTER_CASES = List.of(DeviceCase.named("shared filters").input(1, 1000, 2, 3)
+            .filters(70, 3, 3).params(Conv2dParams.DEFAULT.withPadding(1, 1)).withBias().seed(76));
 
     /**
      * The depthwise rows kernel's cases, run with Oclgrind planned as a CPU, since only CPUs take that kernel: the

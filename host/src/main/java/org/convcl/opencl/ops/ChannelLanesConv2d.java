@@ -34,6 +34,18 @@ public final class ChannelLanesConv2d {
      */
     private static final int MAX_SHARING = 16;
     /**
+     * The most pixels a work-item may use each filter it reads on for its group to share filters: beyond them the
+     * filters' stream per multiply-add is small enough without, and a program with the barriers took POCL 3.1 about
+     * 7.6 s to build against 1-3 s.
+     */
+    private static final int MAX_SHARING_PIXELS = 8;
+    /**
+     * The least bytes of filters a block of output channels must have for its group to share them: a core's L2 cache
+     * on the CPUs measured (1 MiB on Zen 4 and 5, 1-2 MiB on Intel's since Skylake-SP), which holds a smaller block
+     * between work-items without help (ResNet-50's 3x3 on 512 channels of 7x7, 0.6 MB a block of 32 filters).
+     */
+    private static final long SHARED_BLOCK_BYTES = 1 << 20;
+    /**
      * The most multiply-adds of a window row of taps the conv kernel unrolls ({@code FIXED_KW}), KV*PB a tap. Unrolled,
      * 3x3 on 64 channels of 56x56 took 0.90x the time with AVX-512 (84 a row) and 0.83x built for AVX2 (36); 5x5 on 192
      * channels of 28x28 0.95x (140) and 0.91x (60); MNIST's 5x5 0.90x (120); the stem's 7x7 at stride 2 2.2x with
@@ -143,8 +155,9 @@ public final class ChannelLanesConv2d {
      * lanes are wasted and whose tiles are stored float by float (a group of 8 filters on 16-float vectors). Then as
      * many pixels as the registers left hold (one per vector for its weights, one for the broadcast pixel), evened
      * out over the row so that the last work-item wastes least. Where the filters outweigh the input (the batch's
-     * images run inside each block of filters, {@link Choice#imagesInner}), an image's tiles, evened out into groups
-     * of at most {@link #MAX_SHARING}, share each block's filters: 5x5 on 832 channels, K=128, 7x7, took 0.86x the
+     * images run inside each block of filters, {@link Choice#imagesInner}), a block's filters outgrow
+     * {@link #SHARED_BLOCK_BYTES} and a work-item has at most {@link #MAX_SHARING_PIXELS} pixels, an image's tiles, evened out into groups of at most {@link #MAX_SHARING},
+     * share each block's filters: 5x5 on 832 channels, K=128, 7x7, took 0.86x the
      * time with AVX-512 and 0.83x built for AVX2 (the kernel alone, pyopencl, side by side), where the filters of a
      * block (2.7 MB, 1.3 MB) outgrow a core's L2 cache and each work-item has 7 or 4 pixels to use them on.
      */
@@ -170,7 +183,8 @@ public final class ChannelLanesConv2d {
         }
         int vectors = best.vectors();
         var lanes = new Choice(vectors, evenly(s.ow(), (registers - 1 - vectors) / vectors), best.width(), 1, false);
-        if (!lanes.imagesInner(s, s.n())) {
+        long blockBytes = (long) s.cPerGroup() * s.kh() * s.kw() * lanes.lanes() * Float.BYTES;
+        if (!lanes.imagesInner(s, s.n()) || lanes.pixels() > MAX_SHARING_PIXELS || blockBytes <= SHARED_BLOCK_BYTES) {
             return lanes;
         }
         long tiles = lanes.tilesWide(s) * s.oh();
