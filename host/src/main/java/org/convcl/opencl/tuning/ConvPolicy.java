@@ -73,12 +73,14 @@ import java.util.regex.Pattern;
  *                           GPUs: 0, their tiled kernel gathers otherwise.
  * @param laneFilters        layers with a window wider than 1x1 and at most this many filters per group, each at least
  *                           {@code laneTaps} deep (input channels per group times taps), run with the output channels
- *                           in the vector lanes (CHANNEL_LANES); 0 never. CPUs: 64 and 25, from find mode's timings
+ *                           in the vector lanes (CHANNEL_LANES); 0 never. CPUs: 128 and 25, from find mode's timings
  *                           of every algorithm on 2 Zen 5 cores (AVX-512), N=8 unless said: 5x5 C=192 K=32 28x28
  *                           6.7 ms against the implicit GEMM's 10.6; 41x11 stride 2 on one channel, K=32, N=4 3.2
  *                           against 4.8; the 7x7 stride-2 stem, K=64, 8.2 against 8.9; 3x3 C=K=64 56x56 6.3 against
- *                           6.8 and Winograd's 7.7. With 128 filters Winograd wins (3x3 C=K=128 28x28: 6.1 against
- *                           5.7). From 25 taps since each tile's sums leave the registers transposed: medians of
+ *                           6.8 and Winograd's 7.7. With 128 filters, since the kernel takes the vectors that fit
+ *                           the filters: 5x5 C=832 K=128 7x7 8.2-10.8 against the implicit GEMM's 17.6-21.5 (10.6 MB
+ *                           of filters); 3x3 stride 2 C=64 and 128 K=128 56x56 3.3 and 6.5 against 3.9 and 7.5; 3x3
+ *                           C=K=128 28x28 ties with Winograd (5.2-6.1 against 5.2-5.7 in five runs). From 25 taps since each tile's sums leave the registers transposed: medians of
  *                           pinned paths interleaved through Java on the same machine (AVX-512; then its AVX2 build),
  *                           channel lanes against the best of the implicit GEMM and the direct kernel, ms: 5x5 C=1
  *                           K=32 28x28 N=64 (MNIST) 0.48-0.54 against 0.63-0.67 (0.78 against 0.88); 3x3 C=3 K=64
@@ -99,7 +101,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                          int winogradChannels, int gatheredHeights, int winogradCacheShare, int winogradChunkTiles,
                          int packRowGroups, int foldPercent, int narrowPercent, int tapTableChannels,
                          int laneFilters, int laneTaps, int subsampleStride) {
-    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 256, 64, 4, 8, 512, 4, 90, 75, 64, 64, 25, 2);
+    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 256, 64, 4, 8, 512, 4, 90, 75, 64, 128, 25, 2);
     private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0, 0);
     private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\d{1,18})");
 

@@ -155,8 +155,8 @@ class Conv2dPlannerTest {
     @Test
     void cpuDevicesTakeWinogradForWide3x3LayersWithEnoughTiles() {
         var cpu = automatic(CPU, BLOCKED);
-        // 8 * 7 * 7 = 392 tiles of 4x4 (resnet_3x3_c128_28).
-        var plan = cpu.forward(shape(8, 128, 28, 128, 3, SAME));
+        // 8 * 7 * 7 = 392 tiles of 4x4 (resnet_3x3_c128_28), the channel lanes aside.
+        var plan = withoutLanes(CPU, BLOCKED).forward(shape(8, 128, 28, 128, 3, SAME));
         assertEquals(ConvAlgorithms.WINOGRAD, plan.algorithm());
         assertEquals(4, plan.winogradTile());
         // Its products read B in place with groups as tall as the output channels, or pack it (4 row groups of 256
@@ -164,8 +164,9 @@ class Conv2dPlannerTest {
         assertEquals(BLOCKED.withLocalM(16), plan.sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 16, 1, Conv2dParams.DEFAULT)).sgemm());
-        // 64 filters: the channel lanes first (see cpuLayersOfFewFiltersOverManyTapsRunInChannelLanes).
+        // Up to 128 filters: the channel lanes first (see cpuLayersOfFewFiltersOverManyTapsRunInChannelLanes).
         assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(shape(8, 64, 56, 64, 3, SAME)).algorithm());
+        assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(shape(8, 128, 28, 128, 3, SAME)).algorithm());
         assertEquals(ConvAlgorithms.WINOGRAD, withoutLanes(CPU, BLOCKED).forward(shape(8, 64, 56, 64, 3, SAME))
                 .algorithm());
         // 128 tiles of 4x4 are too few for F(4x4), 392 of 2x2 are enough for F(2x2).
@@ -235,7 +236,7 @@ class Conv2dPlannerTest {
             assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(s).algorithm(), s.toString());
         }
         // More filters, fewer taps (3 * 3 * 2 = 18), a 1x1 window, or a GPU: not preferred.
-        for (var s : List.of(shape(8, 192, 28, 65, 5, SAME), shape(8, 2, 28, 33, 3, SAME),
+        for (var s : List.of(shape(8, 192, 28, 129, 5, SAME), shape(8, 2, 28, 33, 3, SAME),
                 shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT))) {
             assertTrue(cpu.forward(s).algorithm() != ConvAlgorithms.CHANNEL_LANES, s.toString());
         }
