@@ -110,6 +110,11 @@ public final class ChannelLanesConv2d {
             return (long) s.groups() * s.cPerGroup() * s.kh() * s.kw() * paddedChannels(s);
         }
 
+        /** Floats of the laid-out filters of one block of output channels, a work-item's: every tap's lanes. */
+        public long blockFilterFloats(Conv2dShape s) {
+            return (long) s.cPerGroup() * s.kh() * s.kw() * lanes();
+        }
+
         /** What the laid-out filters are, with every parameter their layout depends on. */
         public String filterLayout(Conv2dShape s) {
             return "channel lanes taps of G=" + s.groups() + " K/G=" + s.kPerGroup() + " C/G=" + s.cPerGroup() + " "
@@ -124,8 +129,7 @@ public final class ChannelLanesConv2d {
          */
         public boolean imagesInner(Conv2dShape s, int images) {
             long input = readsInputInPlace(s) ? (long) s.c() * s.h() * s.w() : paddedFloatsPerImage(s);
-            long blocks = (long) s.groups() * paddedChannels(s) / lanes();
-            return images * input + filterFloats(s) / blocks < input + filterFloats(s);
+            return images * input + blockFilterFloats(s) < input + filterFloats(s);
         }
 
         /** Work-groups of the conv launch over {@code images} images. */
@@ -183,8 +187,8 @@ public final class ChannelLanesConv2d {
         }
         int vectors = best.vectors();
         var lanes = new Choice(vectors, evenly(s.ow(), (registers - 1 - vectors) / vectors), best.width(), 1, false);
-        long blockBytes = (long) s.cPerGroup() * s.kh() * s.kw() * lanes.lanes() * Float.BYTES;
-        if (!lanes.imagesInner(s, s.n()) || lanes.pixels() > MAX_SHARING_PIXELS || blockBytes <= SHARED_BLOCK_BYTES) {
+        if (!lanes.imagesInner(s, s.n()) || lanes.pixels() > MAX_SHARING_PIXELS
+                || lanes.blockFilterFloats(s) * Float.BYTES <= SHARED_BLOCK_BYTES) {
             return lanes;
         }
         long tiles = lanes.tilesWide(s) * s.oh();
