@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
@@ -49,6 +53,51 @@ class FindModeTest extends TemporaryCaches {
             assertEquals(0, stored.findNanos());
             assertFalse(off.describeConv2d(s).contains("found by timing"), off.describeConv2d(s));
         }
+    }
+
+    /**
+     * On a 1x1 layer POINTWISE multiplies the images in place, so the column GEMMs, the same product with B copied or
+     * gathered first, are left out of the timing; on a 3x3 layer they are timed.
+     */
+    @Test
+    void findLeavesOutTheColumnGemmsWherePointwiseRunsTheProduct() {
+        var messages = new ArrayList<String>();
+        var handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                messages.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        var logger = Logger.getLogger("org.convcl.find");
+        logger.addHandler(handler);
+        try (var backend = open(FindMode.ON)) {
+            var x = Tensor.seeded(6).uniform(2, 16, 6, 5);
+            var w1 = Tensor.seeded(7).uniform(8, 16, 1, 1);
+            var w3 = Tensor.seeded(8).uniform(8, 16, 3, 3);
+            for (var w : new Tensor[] {w1, w3}) {
+                var p = w == w1 ? Conv2dParams.DEFAULT : SAME;
+                assertNull(Tolerance.WINOGRAD.firstMismatch(backend.conv2d(x, w, null, p),
+                        Conv2dReference.conv2d(x, w, null, p), Magnitudes.conv2d(x, w, null, p, null)));
+            }
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertEquals(2, messages.size(), messages.toString());
+        String pointwise = messages.get(0);
+        String dense = messages.get(1);
+        assertTrue(pointwise.contains(" k8 1x1 ") && pointwise.matches(".*POINTWISE [0-9.]+ ms.*")
+                && pointwise.contains("IM2COL_GEMM left out (POINTWISE runs its product)")
+                && pointwise.contains("IMPLICIT_GEMM left out (POINTWISE runs its product)"), pointwise);
+        assertTrue(dense.contains(" k8 3x3 ") && dense.matches(".*IM2COL_GEMM [0-9.]+ ms.*")
+                && dense.matches(".*IMPLICIT_GEMM [0-9.]+ ms.*") && !dense.contains("left out"), dense);
     }
 
     @Test

@@ -10,7 +10,8 @@ import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.tuning.FindDatabase;
 
 /**
- * Find mode, as MIOpen's: the first time a conv2d problem runs, every applicable algorithm is timed on the call's own
+ * Find mode, as MIOpen's: the first time a conv2d problem runs, every applicable algorithm (but those that run the
+ * product of another timed one with more work, {@link ConvAlgorithms#subsumerOf}) is timed on the call's own
  * buffers and the fastest is kept, in memory and in the {@link FindDatabase}, so that later calls (and later
  * processes) plan it without timing. Each candidate runs once untimed (its programs build, its workspaces grow) and
  * is timed {@link #FIRST_RUNS} times; the quick ones are then timed again in rounds, each round running every quick
@@ -92,6 +93,12 @@ final class AlgorithmFinder {
         Conv2dPlan lastRun = null;
         for (var algorithm : ConvAlgorithms.timed()) {
             if (algorithm.whyNot(s, context) != null) {
+                continue;
+            }
+            var subsumer = ConvAlgorithms.subsumerOf(algorithm);
+            if (subsumer != null && candidates.stream().anyMatch(c -> c.plan.algorithm() == subsumer)) {
+                report.add(ConvAlgorithms.idOf(algorithm) + " left out (" + ConvAlgorithms.idOf(subsumer)
+                        + " runs its product)");
                 continue;
             }
             try {

@@ -40,7 +40,25 @@ public final class ConvAlgorithms {
     /** The rule's Winograd runs one of the fixed tiles, which find mode times on their own. */
     private static final List<ConvAlgorithm> TIMED = ALL.stream().filter(a -> a != WINOGRAD).toList();
 
+    /**
+     * Where POINTWISE runs a problem, each image already is its GEMM's B, which POINTWISE reads in place (or packs);
+     * the column GEMMs multiply the same matrices after copying B out (im2col) or gathering it tap by tap (implicit),
+     * extra work on top of the same SGEMM. Find mode does not time them there: on the bench's eight 1x1 layers they
+     * never won, and the implicit GEMM's programs cost the find pass seconds of building.
+     */
+    private static final Map<ConvAlgorithm, ConvAlgorithm> SUBSUMED_BY = Map.of(
+            IM2COL_GEMM, POINTWISE,
+            IMPLICIT_GEMM, POINTWISE);
+
     private ConvAlgorithms() {
+    }
+
+    /**
+     * The algorithm that runs the same product as {@code algorithm} with less work wherever both can run a problem,
+     * or null; find mode leaves out an algorithm whose subsumer it timed.
+     */
+    static ConvAlgorithm subsumerOf(ConvAlgorithm algorithm) {
+        return SUBSUMED_BY.get(algorithm);
     }
 
     /** Every algorithm, in the planner's order of preference. */
