@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +16,8 @@ import java.util.logging.Logger;
 import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
+import org.convcl.opencl.tuning.ConvPolicy;
+import org.convcl.opencl.tuning.DeviceClass;
 import org.convcl.opencl.tuning.FindDatabase;
 import org.convcl.reference.Conv2dReference;
 import org.convcl.reference.Magnitudes;
@@ -61,6 +64,42 @@ class FindModeTest extends TemporaryCaches {
      */
     @Test
     void findLeavesOutTheColumnGemmsWherePointwiseRunsTheProduct() {
+        var x = Tensor.seeded(6).uniform(2, 16, 6, 5);
+        var defaults = ConvPolicy.defaultFor(DeviceClass.of(Devices.choose(null)));
+        String pointwise = findReport(defaults, x, Tensor.seeded(7).uniform(8, 16, 1, 1),
+                Conv2dParams.DEFAULT);
+        assertTrue(pointwise.contains(" k8 1x1 ") && pointwise.matches(".*POINTWISE [0-9.]+ ms.*")
+                && pointwise.contains("IM2COL_GEMM left out (POINTWISE runs its product)")
+                && pointwise.contains("IMPLICIT_GEMM left out (POINTWISE runs its product)"), pointwise);
+        String dense = findReport(defaults, x, Tensor.seeded(8).uniform(8, 16, 3, 3), SAME);
+        assertTrue(dense.contains(" k8 3x3 ") && dense.matches(".*IM2COL_GEMM [0-9.]+ ms.*")
+                && dense.matches(".*IMPLICIT_GEMM [0-9.]+ ms.*") && dense.matches(".*DIRECT [0-9.]+ ms.*")
+                && !dense.contains("left out"), dense);
+    }
+
+    /**
+     * From the policy's FLOPs on, the planner's fallbacks are timed only where the planner chooses them: the direct
+     * kernel of a tiny layer, not the implicit GEMM; neither where the planner takes the channel lanes.
+     */
+    @Test
+    void findTimesTheFallbacksOfLargeLayersOnlyWhereThePlannerChoosesThem() {
+        // Shapes of their own: a problem found before (here or by another test) is not timed again.
+        var x = Tensor.seeded(9).uniform(1, 16, 6, 5);
+        var w = Tensor.seeded(10).uniform(8, 16, 3, 3);
+        var deviceClass = DeviceClass.of(Devices.choose(null));
+        var defaults = ConvPolicy.defaultFor(deviceClass);
+        String tiny = findReport(ConvPolicy.parse("FIND_FALLBACK_FLOPS=1000", defaults), x, w, SAME);
+        assertTrue(tiny.matches(".*DIRECT [0-9.]+ ms.*") && tiny.contains("IMPLICIT_GEMM left out (a fallback the "
+                + "planner does not choose here, at 1000 FLOPs or more)") && tiny.endsWith("ms"), tiny);
+        assumeTrue(deviceClass == DeviceClass.CPU, "the channel lanes run on CPUs");
+        String lanes = findReport(ConvPolicy.parse("FIND_FALLBACK_FLOPS=1000 TINY_LAYER_FLOPS=0 FEW_FILTERS=0", defaults),
+                Tensor.seeded(11).uniform(1, 16, 7, 6), w, SAME);
+        assertTrue(lanes.contains("DIRECT left out (a fallback") && lanes.contains("IMPLICIT_GEMM left out (a fallback")
+                && lanes.matches(".*CHANNEL_LANES [0-9.]+ ms.*"), lanes);
+    }
+
+    /** The find log's line for one conv2d, run with find on and the policy given, after checking its result. */
+    private static String findReport(ConvPolicy policy, Tensor x, Tensor w, Conv2dParams p) {
         var messages = new ArrayList<String>();
         var handler = new Handler() {
             @Override
@@ -78,26 +117,16 @@ class FindModeTest extends TemporaryCaches {
         };
         var logger = Logger.getLogger("org.convcl.find");
         logger.addHandler(handler);
-        try (var backend = open(FindMode.ON)) {
-            var x = Tensor.seeded(6).uniform(2, 16, 6, 5);
-            var w1 = Tensor.seeded(7).uniform(8, 16, 1, 1);
-            var w3 = Tensor.seeded(8).uniform(8, 16, 3, 3);
-            for (var w : new Tensor[] {w1, w3}) {
-                var p = w == w1 ? Conv2dParams.DEFAULT : SAME;
-                assertNull(Tolerance.WINOGRAD.firstMismatch(backend.conv2d(x, w, null, p),
-                        Conv2dReference.conv2d(x, w, null, p), Magnitudes.conv2d(x, w, null, p, null)));
-            }
+        var device = Devices.choose(null);
+        try (var backend = OpenClBackend.open(device,
+                BackendOptions.defaultsFor(device).withFind(FindMode.ON).withPolicy(policy))) {
+            assertNull(Tolerance.WINOGRAD.firstMismatch(backend.conv2d(x, w, null, p),
+                    Conv2dReference.conv2d(x, w, null, p), Magnitudes.conv2d(x, w, null, p, null)));
         } finally {
             logger.removeHandler(handler);
         }
-        assertEquals(2, messages.size(), messages.toString());
-        String pointwise = messages.get(0);
-        String dense = messages.get(1);
-        assertTrue(pointwise.contains(" k8 1x1 ") && pointwise.matches(".*POINTWISE [0-9.]+ ms.*")
-                && pointwise.contains("IM2COL_GEMM left out (POINTWISE runs its product)")
-                && pointwise.contains("IMPLICIT_GEMM left out (POINTWISE runs its product)"), pointwise);
-        assertTrue(dense.contains(" k8 3x3 ") && dense.matches(".*IM2COL_GEMM [0-9.]+ ms.*")
-                && dense.matches(".*IMPLICIT_GEMM [0-9.]+ ms.*") && !dense.contains("left out"), dense);
+        assertEquals(1, messages.size(), messages.toString());
+        return messages.get(0);
     }
 
     @Test

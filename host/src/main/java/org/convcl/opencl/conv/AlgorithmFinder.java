@@ -10,9 +10,8 @@ import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.tuning.FindDatabase;
 
 /**
- * Find mode, as MIOpen's: the first time a conv2d problem runs, every applicable algorithm (but those that run the
- * product of another timed one with more work, {@link ConvAlgorithms#subsumerOf}) is timed on the call's own
- * buffers and the fastest is kept, in memory and in the {@link FindDatabase}, so that later calls (and later
+ * Find mode, as MIOpen's: the first time a conv2d problem runs, every applicable algorithm is timed on the call's own
+ * buffers, but those {@link ConvAlgorithms#whyNotTimed} leaves out while another can run the problem, and the fastest is kept, in memory and in the {@link FindDatabase}, so that later calls (and later
  * processes) plan it without timing. Each candidate runs once untimed (its programs build, its workspaces grow) and
  * is timed {@link #FIRST_RUNS} times; the quick ones are then timed again in rounds, each round running every quick
  * candidate once, and each candidate's best time counts. Every candidate writes the whole output, and the winner
@@ -88,37 +87,28 @@ final class AlgorithmFinder {
      */
     void find(Conv2dShape s, PlanContext context, ConvResources resources, ConvOperands io) {
         long start = System.nanoTime();
-        List<String> report = new ArrayList<>();
-        List<Candidate> candidates = new ArrayList<>();
-        Conv2dPlan lastRun = null;
+        var trial = new Trial(s, context, resources, io);
+        List<ConvAlgorithm> leftOut = new ArrayList<>();
         for (var algorithm : ConvAlgorithms.timed()) {
             if (algorithm.whyNot(s, context) != null) {
                 continue;
             }
-            var subsumer = ConvAlgorithms.subsumerOf(algorithm);
-            if (subsumer != null && candidates.stream().anyMatch(c -> c.plan.algorithm() == subsumer)) {
-                report.add(ConvAlgorithms.idOf(algorithm) + " left out (" + ConvAlgorithms.idOf(subsumer)
-                        + " runs its product)");
-                continue;
-            }
-            try {
-                var plan = algorithm.plan(s, context);
-                lastRun = null;
-                run(plan, resources, io);
-                long best = Long.MAX_VALUE;
-                for (int i = 0; i < FIRST_RUNS; i++) {
-                    best = Math.min(best, run(plan, resources, io));
-                }
-                candidates.add(new Candidate(plan, best));
-                lastRun = plan;
-            } catch (IllegalArgumentException e) {
-                // Its workspace does not fit the budget, or its chunks the column budget: not a candidate here.
-                report.add(ConvAlgorithms.idOf(algorithm) + " skipped (" + e.getMessage() + ")");
+            String why = ConvAlgorithms.whyNotTimed(algorithm, s, context, trial.timed());
+            if (why == null) {
+                trial.time(algorithm);
+            } else {
+                leftOut.add(algorithm);
+                trial.report.add(ConvAlgorithms.idOf(algorithm) + " left out (" + why + ")");
             }
         }
-        lastRun = timeQuickOnesAgain(candidates, resources, io, lastRun);
+        if (trial.candidates.isEmpty()) {
+            // Every algorithm timed missed its budgets: those left out are all there is.
+            leftOut.forEach(trial::time);
+        }
+        List<String> report = trial.report;
+        Conv2dPlan lastRun = timeQuickOnesAgain(trial.candidates, resources, io, trial.lastRun);
         Candidate best = null;
-        for (var c : candidates) {
+        for (var c : trial.candidates) {
             report.add(ConvAlgorithms.idOf(c.plan.algorithm()) + String.format(" %.3f ms", c.bestNanos / 1e6));
             best = best == null || c.bestNanos < best.bestNanos ? c : best;
         }
@@ -135,6 +125,46 @@ final class AlgorithmFinder {
         findNanos += spent;
         LOG.log(System.Logger.Level.INFO, () -> String.format("find %s on %s: %s; %s in %.1f ms", problem(s),
                 cl.device().name(), String.join(", ", report), id, spent / 1e6));
+    }
+
+    /** One problem's timing: the candidates timed so far, what the find reports, and the plan that ran last. */
+    private final class Trial {
+        final Conv2dShape s;
+        final PlanContext context;
+        final ConvResources resources;
+        final ConvOperands io;
+        final List<String> report = new ArrayList<>();
+        final List<Candidate> candidates = new ArrayList<>();
+        Conv2dPlan lastRun;
+
+        Trial(Conv2dShape s, PlanContext context, ConvResources resources, ConvOperands io) {
+            this.s = s;
+            this.context = context;
+            this.resources = resources;
+            this.io = io;
+        }
+
+        List<ConvAlgorithm> timed() {
+            return candidates.stream().map(c -> c.plan.algorithm()).toList();
+        }
+
+        /** Runs the algorithm once untimed (its programs build, its workspaces grow), then times it. */
+        void time(ConvAlgorithm algorithm) {
+            try {
+                var plan = algorithm.plan(s, context);
+                lastRun = null;
+                run(plan, resources, io);
+                long best = Long.MAX_VALUE;
+                for (int i = 0; i < FIRST_RUNS; i++) {
+                    best = Math.min(best, run(plan, resources, io));
+                }
+                candidates.add(new Candidate(plan, best));
+                lastRun = plan;
+            } catch (IllegalArgumentException e) {
+                // Its workspace does not fit the budget, or its chunks the column budget: not a candidate here.
+                report.add(ConvAlgorithms.idOf(algorithm) + " skipped (" + e.getMessage() + ")");
+            }
+        }
     }
 
     /** A plan and its best time so far. */

@@ -66,8 +66,7 @@ public final class Conv2dPlanner {
                 // Found under other budgets: the thresholds decide instead.
             }
         }
-        var algorithm = pinned != null ? pinned : ConvAlgorithms.all().stream()
-                .filter(a -> a.preferred(s, context)).findFirst().orElseThrow();
+        var algorithm = pinned != null ? pinned : ConvAlgorithms.preferredFor(s, context);
         String why = algorithm.whyNot(s, context);
         if (why != null) {
             throw new IllegalArgumentException("path: " + why);

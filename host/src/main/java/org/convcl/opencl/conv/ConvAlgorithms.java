@@ -1,8 +1,11 @@
 package org.convcl.opencl.conv;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.convcl.Conv2dShape;
 
 /**
  * The registry: every conv2d algorithm under its stable id (what plans print and options pin), in the order the
@@ -50,16 +53,39 @@ public final class ConvAlgorithms {
             IM2COL_GEMM, POINTWISE,
             IMPLICIT_GEMM, POINTWISE);
 
+    /**
+     * The planner's fallbacks: the direct kernel for tiny layers (and depthwise ones), the implicit GEMM for whatever
+     * no other algorithm takes. Find mode times them on a layer the planner gives another algorithm only where the
+     * policy's {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops} says.
+     */
+    private static final Set<ConvAlgorithm> FALLBACKS = Set.of(DIRECT, IMPLICIT_GEMM);
+
     private ConvAlgorithms() {
     }
 
-    /**
-     * The algorithm that runs the same product as {@code algorithm} with less work wherever both can run a problem,
-     * or null; find mode leaves out an algorithm whose subsumer it timed.
-     */
-    static ConvAlgorithm subsumerOf(ConvAlgorithm algorithm) {
-        return SUBSUMED_BY.get(algorithm);
+    /** The first algorithm of the planner's order that is preferred for the shape: the planner's own choice. */
+    static ConvAlgorithm preferredFor(Conv2dShape s, PlanContext context) {
+        return ALL.stream().filter(a -> a.preferred(s, context)).findFirst().orElseThrow();
     }
+
+    /**
+     * Why find mode leaves {@code algorithm} out of the timing of {@code s}, or null to time it: another algorithm
+     * already timed runs its product with less work, or it is a fallback the planner does not choose for a layer too
+     * large for its policy's {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}.
+     */
+    static String whyNotTimed(ConvAlgorithm algorithm, Conv2dShape s, PlanContext context,
+                              Collection<ConvAlgorithm> timed) {
+        var subsumer = SUBSUMED_BY.get(algorithm);
+        if (subsumer != null && timed.contains(subsumer)) {
+            return idOf(subsumer) + " runs its product";
+        }
+        long flops = context.policy().findFallbackFlops();
+        if (FALLBACKS.contains(algorithm) && flops > 0 && s.flops() >= flops && preferredFor(s, context) != algorithm) {
+            return "a fallback the planner does not choose here, at " + flops + " FLOPs or more";
+        }
+        return null;
+    }
+
 
     /** Every algorithm, in the planner's order of preference. */
     public static List<ConvAlgorithm> all() {

@@ -96,13 +96,23 @@ import java.util.regex.Pattern;
  *                           cores, AVX-512 and its AVX2 build: im2col 0.72-0.82x the implicit GEMM's time in every one
  *                           (5.7-7.1 against 7.6-8.9 ms; 9.8-10.8 against 12.4-13.3 held to AVX2). GPUs: 0, not
  *                           measured there.
+ * @param findFallbackFlops  find mode times the planner's fallbacks, the direct kernel and the implicit GEMM, on a layer
+ *                           the planner gives another algorithm only where it has fewer FLOPs than this; 0 times them
+ *                           everywhere. CPUs: 2^24. In three find passes over the bench suite on 2 Zen 4 cores
+ *                           (AVX-512 twice, its AVX2 build once) they won only the seed layer (25 kFLOP) and the
+ *                           depthwise layers, which the planner runs direct; on each of the 19 other layers, from 34
+ *                           MFLOP up, they took from 1.05x (the implicit GEMM, 5x5 C=480 K=48 14x14, AVX2) and 1.23x
+ *                           (the direct kernel, MNIST) up to 10x the winner's time, and building their programs took
+ *                           about 20 s of each pass of 68-74 s. Half the smallest of those layers leaves room. GPUs:
+ *                           0, the implicit GEMM is their main path.
  */
 public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                          int winogradChannels, int gatheredHeights, int winogradCacheShare, int winogradChunkTiles,
                          int packRowGroups, int foldPercent, int narrowPercent, int tapTableChannels,
-                         int laneFilters, int laneTaps, int subsampleStride) {
-    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 256, 64, 4, 8, 512, 4, 90, 75, 64, 128, 25, 2);
-    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0, 0);
+                         int laneFilters, int laneTaps, int subsampleStride, long findFallbackFlops) {
+    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 256, 64, 4, 8, 512, 4, 90, 75, 64, 128, 25, 2,
+            1 << 24);
+    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0, 0, 0);
     private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\d{1,18})");
 
     /** Checks every value. */
@@ -111,11 +121,11 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 || gatheredHeights < 1 || gatheredHeights > 64 || winogradCacheShare < 0 || winogradChunkTiles < 0
                 || packRowGroups < 0 || foldPercent < 0 || foldPercent > 100 || narrowPercent < 0
                 || narrowPercent > 100 || tapTableChannels < 0 || laneFilters < 0 || laneTaps < 0
-                || subsampleStride < 0) {
+                || subsampleStride < 0 || findFallbackFlops < 0) {
             throw new IllegalArgumentException("conv policy: values out of range in " + encode(tinyLayerFlops,
                     fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights, winogradCacheShare,
                     winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels, laneFilters,
-                    laneTaps, subsampleStride));
+                    laneTaps, subsampleStride, findFallbackFlops));
         }
     }
 
@@ -128,7 +138,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
     public String encode() {
         return encode(tinyLayerFlops, fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights,
                 winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels,
-                laneFilters, laneTaps, subsampleStride);
+                laneFilters, laneTaps, subsampleStride, findFallbackFlops);
     }
 
     /**
@@ -152,7 +162,8 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 narrow(values, "GATHERED_HEIGHTS"), narrow(values, "WINOGRAD_CACHE_SHARE"),
                 narrow(values, "WINOGRAD_CHUNK_TILES"), narrow(values, "PACK_ROW_GROUPS"),
                 narrow(values, "FOLD_PERCENT"), narrow(values, "NARROW_PERCENT"), narrow(values, "TAP_TABLE_CHANNELS"),
-                narrow(values, "LANE_FILTERS"), narrow(values, "LANE_TAPS"), narrow(values, "SUBSAMPLE_STRIDE"));
+                narrow(values, "LANE_FILTERS"), narrow(values, "LANE_TAPS"), narrow(values, "SUBSAMPLE_STRIDE"),
+                values.get("FIND_FALLBACK_FLOPS"));
     }
 
     private static int narrow(Map<String, Long> values, String name) {
@@ -175,12 +186,14 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
     private static String encode(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                                  int winogradChannels, int gatheredHeights, int winogradCacheShare,
                                  int winogradChunkTiles, int packRowGroups, int foldPercent, int narrowPercent,
-                                 int tapTableChannels, int laneFilters, int laneTaps, int subsampleStride) {
+                                 int tapTableChannels, int laneFilters, int laneTaps, int subsampleStride,
+                                 long findFallbackFlops) {
         return "TINY_LAYER_FLOPS=" + tinyLayerFlops + " FEW_FILTERS=" + fewFilters + " SHALLOW_DEPTH=" + shallowDepth
                 + " WINOGRAD_TILES=" + winogradTiles + " WINOGRAD_CHANNELS=" + winogradChannels + " GATHERED_HEIGHTS="
                 + gatheredHeights + " WINOGRAD_CACHE_SHARE=" + winogradCacheShare + " WINOGRAD_CHUNK_TILES="
                 + winogradChunkTiles + " PACK_ROW_GROUPS=" + packRowGroups + " FOLD_PERCENT=" + foldPercent
                 + " NARROW_PERCENT=" + narrowPercent + " TAP_TABLE_CHANNELS=" + tapTableChannels + " LANE_FILTERS="
-                + laneFilters + " LANE_TAPS=" + laneTaps + " SUBSAMPLE_STRIDE=" + subsampleStride;
+                + laneFilters + " LANE_TAPS=" + laneTaps + " SUBSAMPLE_STRIDE=" + subsampleStride
+                + " FIND_FALLBACK_FLOPS=" + findFallbackFlops;
     }
 }
