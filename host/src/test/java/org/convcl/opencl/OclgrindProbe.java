@@ -329,7 +329,7 @@ public final class OclgrindProbe {
         }
         for (var c : WINOGRAD_CASES) {
             // Half of one image's transformed tiles: every image in two or more row slices.
-            var policy = ConvPolicy.parse("WINOGRAD_TILES=" + FEW_WINOGRAD_TILES, defaults.policy());
+            var policy = ConvPolicy.parse("WINOGRAD_F4_TILES=" + FEW_WINOGRAD_TILES, defaults.policy());
             var pinned = defaults.withSgemm(SMALL_CONFIGS.get(0)).withPath(Conv2dPath.WINOGRAD).withPolicy(policy);
             var plan = pinned.withColumnBudget(Long.MAX_VALUE).planner(device).forward(c.shape());
             if (!c.label().startsWith("winograd F" + plan.winogradTile())) {

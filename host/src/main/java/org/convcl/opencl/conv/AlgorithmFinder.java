@@ -10,8 +10,9 @@ import org.convcl.opencl.runtime.ClContext;
 import org.convcl.opencl.tuning.FindDatabase;
 
 /**
- * Find mode, as MIOpen's: the first time a conv2d problem runs, every applicable algorithm is timed on the call's own
- * buffers, but those {@link ConvAlgorithms#whyNotTimed} leaves out while another can run the problem, and the fastest is kept, in memory and in the {@link FindDatabase}, so that later calls (and later
+ * Find mode, as MIOpen's: the first time a conv2d problem runs, every applicable algorithm but those
+ * {@link ConvAlgorithms#whyNotTimed} leaves out (while another can run the problem) is timed on the call's own
+ * buffers and the fastest is kept, in memory and in the {@link FindDatabase}, so that later calls (and later
  * processes) plan it without timing. Each candidate runs once untimed (its programs build, its workspaces grow) and
  * is timed {@link #FIRST_RUNS} times; the quick ones are then timed again in rounds, each round running every quick
  * candidate once, and each candidate's best time counts. Every candidate writes the whole output, and the winner

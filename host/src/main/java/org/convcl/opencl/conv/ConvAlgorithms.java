@@ -29,11 +29,15 @@ public final class ConvAlgorithms {
 
     static {
         BY_ID.put("DIRECT", DIRECT);
-        BY_ID.put("CHANNEL_LANES", CHANNEL_LANES);
-        BY_ID.put("POINTWISE", POINTWISE);
+        // Winograd before the channel lanes, where both are preferred (3x3 at stride 1, 64 to 128 channels and
+        // filters): in four bench runs' find passes on 2 Zen 4 cores, F(4x4) ran ResNet's C=K=64 56x56 in 7.6-9.2 ms
+        // against 8.9-10.0 (AVX2 9.5 against 13.4) and C=K=128 28x28 in 5.7-7.1 against 9.0-16.2 (AVX2 5.7 against
+        // 11.4); on 2 Zen 5 cores the lanes led on C=K=64 (6.3 against 7.7) and tied on C=K=128.
         BY_ID.put("WINOGRAD", WINOGRAD);
         BY_ID.put("WINOGRAD_F2", WINOGRAD_F2);
         BY_ID.put("WINOGRAD_F4", WINOGRAD_F4);
+        BY_ID.put("CHANNEL_LANES", CHANNEL_LANES);
+        BY_ID.put("POINTWISE", POINTWISE);
         BY_ID.put("IM2COL_GEMM", IM2COL_GEMM);
         BY_ID.put("IMPLICIT_GEMM", IMPLICIT_GEMM);
         BY_ID.put("DIRECT_STREAMED", DIRECT_STREAMED);

@@ -45,18 +45,18 @@ final class WinogradAlgorithm implements ConvAlgorithm {
         var p = context.policy();
         return fixedTile == 0 && p.winogradChannels() > 0 && s.c() >= p.winogradChannels() && s.k() >= p.winogradChannels()
                 && whyNot(s, context) == null
-                && new WinogradTiles(s, tile(s, context)).count() >= p.winogradTiles() / 2;
+                && new WinogradTiles(s, 2).count() >= p.winogradTiles();
     }
 
     /**
-     * F(4x4,3x3) where the output has {@link org.convcl.opencl.tuning.ConvPolicy#winogradTiles} of its tiles, else
+     * F(4x4,3x3) where the output has {@link org.convcl.opencl.tuning.ConvPolicy#winogradF4Tiles} of its tiles, else
      * F(2x2,3x3): the products need many columns (tiles) to run at speed, and F(4x4) has a quarter as many.
      */
     private int tile(Conv2dShape s, PlanContext context) {
         if (fixedTile != 0) {
             return fixedTile;
         }
-        return new WinogradTiles(s, 4).count() >= context.policy().winogradTiles() ? 4 : 2;
+        return new WinogradTiles(s, 4).count() >= context.policy().winogradF4Tiles() ? 4 : 2;
     }
 
     @Override

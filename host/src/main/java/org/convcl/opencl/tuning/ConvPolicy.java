@@ -24,8 +24,17 @@ import java.util.regex.Pattern;
  *                           1.17 against 0.86); from 25 deep the channel lanes beat both (see {@code laneFilters}).
  *                           GPUs: 0.
  * @param shallowDepth       see {@code fewFilters}
- * @param winogradTiles      output tiles from which Winograd takes F(4x4,3x3) rather than F(2x2,3x3); the automatic
- *                           choice wants half as many at least. 256 everywhere: the products need many columns.
+ * @param winogradTiles      the fewest output tiles of F(2x2,3x3) for which the planner picks Winograd: the products
+ *                           need many columns (tiles) to run at speed. 128 everywhere, reasoned; on CPUs, ResNet-50's
+ *                           C=K=512 7x7 layer (N=8, 128 such tiles) ran Winograd faster than every other algorithm in
+ *                           the find passes below.
+ * @param winogradF4Tiles    output tiles of F(4x4,3x3) from which Winograd takes that tile rather than F(2x2,3x3), a
+ *                           quarter as many multiplications for a quarter as many columns. GPUs: 256, reasoned. CPUs:
+ *                           32, from find mode's timings of both tiles on the bench's four ResNet 3x3 layers (N=8) in
+ *                           four runs on 2 Zen 4 cores (three AVX-512, one AVX2): F(4x4) was faster in all 16, on
+ *                           C=K=512 7x7 (32 tiles) 6.4-9.5 ms against 8.4-10.3 (AVX2 7.3 against 9.0), on C=K=256
+ *                           14x14 (128 tiles) 6.1-7.7 against 7.6-8.3. On 2 Zen 5 cores find chose F(4x4) on C=K=512
+ *                           7x7 and C=K=128 28x28, F(2x2) on C=K=256 14x14.
  * @param winogradChannels   the fewest input and output channels for which the planner picks Winograd; 0 never
  *                           picks it (it still runs when pinned). CPU: 64 (implicit GEMM over Winograd, N=8: C=K=64
  *                           56x56 1.3-1.5, C=K=128 28x28 1.4-1.7, C=K=256 14x14 1.6; fewer tiles or channels gain
@@ -107,24 +116,26 @@ import java.util.regex.Pattern;
  *                           0, the implicit GEMM is their main path.
  */
 public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
-                         int winogradChannels, int gatheredHeights, int winogradCacheShare, int winogradChunkTiles,
-                         int packRowGroups, int foldPercent, int narrowPercent, int tapTableChannels,
-                         int laneFilters, int laneTaps, int subsampleStride, long findFallbackFlops) {
-    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 256, 64, 4, 8, 512, 4, 90, 75, 64, 128, 25, 2,
-            1 << 24);
-    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0, 0, 0);
+                         long winogradF4Tiles, int winogradChannels, int gatheredHeights, int winogradCacheShare,
+                         int winogradChunkTiles, int packRowGroups, int foldPercent, int narrowPercent,
+                         int tapTableChannels, int laneFilters, int laneTaps, int subsampleStride,
+                         long findFallbackFlops) {
+    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 128, 32, 64, 4, 8, 512, 4, 90, 75, 64, 128,
+            25, 2, 1 << 24);
+    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 128, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0, 0, 0);
     private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\d{1,18})");
 
     /** Checks every value. */
     public ConvPolicy {
-        if (tinyLayerFlops < 0 || fewFilters < 0 || shallowDepth < 0 || winogradTiles < 1 || winogradChannels < 0
+        if (tinyLayerFlops < 0 || fewFilters < 0 || shallowDepth < 0 || winogradTiles < 1 || winogradF4Tiles < 1
+                || winogradChannels < 0
                 || gatheredHeights < 1 || gatheredHeights > 64 || winogradCacheShare < 0 || winogradChunkTiles < 0
                 || packRowGroups < 0 || foldPercent < 0 || foldPercent > 100 || narrowPercent < 0
                 || narrowPercent > 100 || tapTableChannels < 0 || laneFilters < 0 || laneTaps < 0
                 || subsampleStride < 0 || findFallbackFlops < 0) {
             throw new IllegalArgumentException("conv policy: values out of range in " + encode(tinyLayerFlops,
-                    fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights, winogradCacheShare,
-                    winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels, laneFilters,
+                    fewFilters, shallowDepth, winogradTiles, winogradF4Tiles, winogradChannels, gatheredHeights,
+                    winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels, laneFilters,
                     laneTaps, subsampleStride, findFallbackFlops));
         }
     }
@@ -136,8 +147,8 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
 
     /** One line of {@code NAME=value} pairs, which {@link #parse} reads back. */
     public String encode() {
-        return encode(tinyLayerFlops, fewFilters, shallowDepth, winogradTiles, winogradChannels, gatheredHeights,
-                winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels,
+        return encode(tinyLayerFlops, fewFilters, shallowDepth, winogradTiles, winogradF4Tiles, winogradChannels,
+                gatheredHeights, winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels,
                 laneFilters, laneTaps, subsampleStride, findFallbackFlops);
     }
 
@@ -158,7 +169,8 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
             values.put(m.group(1), Long.parseLong(m.group(2)));
         }
         return new ConvPolicy(values.get("TINY_LAYER_FLOPS"), narrow(values, "FEW_FILTERS"),
-                narrow(values, "SHALLOW_DEPTH"), values.get("WINOGRAD_TILES"), narrow(values, "WINOGRAD_CHANNELS"),
+                narrow(values, "SHALLOW_DEPTH"), values.get("WINOGRAD_TILES"), values.get("WINOGRAD_F4_TILES"),
+                narrow(values, "WINOGRAD_CHANNELS"),
                 narrow(values, "GATHERED_HEIGHTS"), narrow(values, "WINOGRAD_CACHE_SHARE"),
                 narrow(values, "WINOGRAD_CHUNK_TILES"), narrow(values, "PACK_ROW_GROUPS"),
                 narrow(values, "FOLD_PERCENT"), narrow(values, "NARROW_PERCENT"), narrow(values, "TAP_TABLE_CHANNELS"),
@@ -184,12 +196,13 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
     }
 
     private static String encode(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
-                                 int winogradChannels, int gatheredHeights, int winogradCacheShare,
+                                 long winogradF4Tiles, int winogradChannels, int gatheredHeights, int winogradCacheShare,
                                  int winogradChunkTiles, int packRowGroups, int foldPercent, int narrowPercent,
                                  int tapTableChannels, int laneFilters, int laneTaps, int subsampleStride,
                                  long findFallbackFlops) {
         return "TINY_LAYER_FLOPS=" + tinyLayerFlops + " FEW_FILTERS=" + fewFilters + " SHALLOW_DEPTH=" + shallowDepth
-                + " WINOGRAD_TILES=" + winogradTiles + " WINOGRAD_CHANNELS=" + winogradChannels + " GATHERED_HEIGHTS="
+                + " WINOGRAD_TILES=" + winogradTiles + " WINOGRAD_F4_TILES=" + winogradF4Tiles
+                + " WINOGRAD_CHANNELS=" + winogradChannels + " GATHERED_HEIGHTS="
                 + gatheredHeights + " WINOGRAD_CACHE_SHARE=" + winogradCacheShare + " WINOGRAD_CHUNK_TILES="
                 + winogradChunkTiles + " PACK_ROW_GROUPS=" + packRowGroups + " FOLD_PERCENT=" + foldPercent
                 + " NARROW_PERCENT=" + narrowPercent + " TAP_TABLE_CHANNELS=" + tapTableChannels + " LANE_FILTERS="

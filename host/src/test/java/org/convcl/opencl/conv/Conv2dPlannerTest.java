@@ -164,14 +164,19 @@ class Conv2dPlannerTest {
         assertEquals(BLOCKED.withLocalM(16), plan.sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 16, 1, Conv2dParams.DEFAULT)).sgemm());
-        // Up to 128 filters: the channel lanes first (see cpuLayersOfFewFiltersOverManyTapsRunInChannelLanes).
-        assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(shape(8, 64, 56, 64, 3, SAME)).algorithm());
-        assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(shape(8, 128, 28, 128, 3, SAME)).algorithm());
-        assertEquals(ConvAlgorithms.WINOGRAD, withoutLanes(CPU, BLOCKED).forward(shape(8, 64, 56, 64, 3, SAME))
-                .algorithm());
-        // 128 tiles of 4x4 are too few for F(4x4), 392 of 2x2 are enough for F(2x2).
-        assertEquals(2, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).winogradTile());
-        // Too few channels, too few tiles, or not 3x3 stride 1 dilation 1: the implicit GEMM.
+        // Winograd before the channel lanes where both are preferred, up to 128 filters.
+        assertEquals(ConvAlgorithms.WINOGRAD, cpu.forward(shape(8, 64, 56, 64, 3, SAME)).algorithm());
+        assertEquals(ConvAlgorithms.WINOGRAD, cpu.forward(shape(8, 128, 28, 128, 3, SAME)).algorithm());
+        // F(4x4) from 32 of its tiles on CPUs (8 * 2 * 2 on 7x7 images), F(2x2) below, where pinned: the 128 tiles of
+        // 2x2 that the planner's choice needs make at least 32 of 4x4. On GPUs F(4x4) from 256.
+        assertEquals(4, cpu.forward(shape(8, 512, 7, 512, 3, SAME)).winogradTile());
+        assertEquals(4, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).winogradTile());
+        assertEquals(2, planner(CPU, BLOCKED, GIB, ConvAlgorithms.WINOGRAD).forward(shape(7, 512, 7, 512, 3, SAME))
+                .winogradTile());
+        assertEquals(2, planner(GPU, TILED, GIB, ConvAlgorithms.WINOGRAD).forward(shape(8, 256, 14, 256, 3, SAME))
+                .winogradTile());
+        // Too few channels, too few tiles (one 14x14 image: 49 of 2x2, fewer than 128), or not 3x3 stride 1
+        // dilation 1: the implicit GEMM.
         for (var s : List.of(shape(8, 32, 56, 64, 3, SAME), shape(8, 64, 56, 32, 3, SAME),
                 shape(1, 256, 14, 256, 3, SAME),
                 shape(8, 256, 28, 256, 3, SAME.withStride(2, 2)), shape(8, 256, 28, 256, 3, SAME.withDilation(2, 2)),
@@ -231,7 +236,7 @@ class Conv2dPlannerTest {
         // MNIST's layer, 25 taps, its windows within the input: no padding pass.
         assertEquals("CHANNEL_LANES, KV=2 PB=12 VW=16, input read in place",
                 cpu.forward(shape(64, 1, 28, 32, 5, Conv2dParams.DEFAULT)).describe());
-        for (var s : List.of(shape(8, 3, 224, 64, 7, SAME), shape(8, 64, 56, 64, 3, SAME),
+        for (var s : List.of(shape(8, 3, 224, 64, 7, SAME), shape(8, 32, 56, 64, 3, SAME),
                 shape(8, 3, 112, 64, 3, SAME))) {
             assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(s).algorithm(), s.toString());
         }
