@@ -571,29 +571,33 @@ class Conv2dDeviceTest extends SharedDevice {
     }
 
     /**
-     * The depthwise rows kernel running along whole planes, this device planned as a CPU of 16 floats: 7x7 planes in
-     * runs that cross rows, the last moved back to end at the plane's end, a channel multiplier with a 5x5 window, the
-     * padding uneven and the weights streamed, and the first and last planes' border runs, read lane by lane.
+     * The depthwise rows kernel's built-in windows at stride 1 walk input rows, each feeding the output rows whose
+     * windows hold it, this device planned as a CPU of 16 floats: 7x7 planes in runs of 4 (the last moved back), a
+     * channel multiplier with a 5x5 window, the padding uneven and the weights streamed, each plane's rows in chunks
+     * whose first rows take window rows from the chunk before, and the first and last planes' border runs, read lane
+     * by lane.
      */
     @Test
-    void theDepthwiseRowsKernelRunsAlongWholePlanes() {
-        assertDirectRunsPlannedAsCpu(16, Conv2dPath.DIRECT, List.of("VW=16", "runs along whole planes"), List.of(
+    void theDepthwiseRowsKernelWalksInputRowsUnderBuiltInWindows() {
+        assertDirectRunsPlannedAsCpu(16, Conv2dPath.DIRECT, List.of("fixed window"), List.of(
                 DeviceCase.named("7x7 planes").input(3, 4, 7, 7).filters(4, 3, 3)
                         .params(P.withGroups(4).withPadding(1, 1)).withBias().seed(106),
                 DeviceCase.named("multiplier 2, 5x5 on 6x6").input(2, 3, 6, 6).filters(6, 5, 5)
-                        .params(P.withGroups(3).withPadding(2, 2)).seed(107)));
-        assertDirectRunsPlannedAsCpu(16, Conv2dPath.DIRECT_STREAMED, List.of("weights streamed", "whole planes"),
+                        .params(P.withGroups(3).withPadding(2, 2)).seed(107),
+                DeviceCase.named("5x5 rows in chunks").input(1, 2, 45, 9).filters(2, 5, 5)
+                        .params(P.withGroups(2).withPadding(2, 1)).withBias().seed(110)));
+        assertDirectRunsPlannedAsCpu(16, Conv2dPath.DIRECT_STREAMED, List.of("weights streamed"),
                 List.of(DeviceCase.named("uneven padding").input(2, 2, 8, 5).filters(2, 4, 4)
                         .params(P.withGroups(2).withPadding(1, 2, 2, 1)).withBias().seed(108)));
     }
 
     /**
-     * Along whole planes, a padded cell adds 0 * w as in PyTorch, so an infinite weight on a tap that reads the top
-     * padding gives NaN along the first row, and one on the left padding NaN down the first column: in the first
-     * plane, whose border runs are read lane by lane, and in the middle one, read by vector loads.
+     * Walking input rows, a padded row or column still adds 0 * w as in PyTorch, so an infinite weight on a tap that
+     * reads the top padding gives NaN along the first row, and one on the left padding NaN down the first column: in
+     * the first plane, whose border runs are read lane by lane, and in the middle one, read by vector loads.
      */
     @Test
-    void anInfiniteWeightOnThePaddingGivesNaNAlongWholePlanes() {
+    void anInfiniteWeightOnThePaddingGivesNaNWalkingInputRows() {
         var device = Devices.choose(null);
         var options = BackendOptions.defaultsFor(device).withPath(Conv2dPath.DIRECT);
         var planner = options.planner(FakeDevices.asCpu(device, 16));
@@ -603,7 +607,7 @@ class Conv2dDeviceTest extends SharedDevice {
         w.data()[1] = Float.POSITIVE_INFINITY;
         w.data()[9 + 3] = Float.NEGATIVE_INFINITY;
         w.data()[18 + 5] = Float.POSITIVE_INFINITY;
-        assertTrue(planner.forward(params.shapeOf(x, w, null)).describe().contains("whole planes"));
+        assertTrue(planner.forward(params.shapeOf(x, w, null)).describe().contains("fixed window"));
         try (var cl = new ClContext(device); var conv = new Convolutions(cl, planner, null, false)) {
             assertNoStrayWrites(cl, conv, x, w, null, params, "infinite weights on the padding", Tolerance.FLOAT32);
         }

@@ -118,7 +118,7 @@ public final class OclgrindProbe {
     /**
      * The depthwise rows kernel's cases, run with Oclgrind planned as a CPU, since only CPUs take that kernel: the
      * depthwise cases above, a channel multiplier on rows of 3 pixels (a partial run), one input channel under 16
-     * filters with a window read from the arguments, and 7x7 planes, whose runs go along whole planes.
+     * filters with a window read from the arguments, and 7x7 planes under a built-in window, which walks input rows.
      */
     static final List<DeviceCase> DEPTHWISE_ROW_CASES = Stream.concat(
             CASES.stream().filter(c -> c.label().startsWith("depthwise")),
@@ -126,7 +126,7 @@ public final class OclgrindProbe {
                             .params(Conv2dParams.DEFAULT.withGroups(2).withPadding(1, 1)).withBias().seed(74),
                     DeviceCase.named("one channel, dilated, stride 3").input(2, 1, 9, 23).filters(16, 3, 2)
                             .params(new Conv2dParams(3, 1, 1, 1, 2, 2, 1)).withBias().seed(75),
-                    DeviceCase.named("depthwise 7x7 planes, runs along them").input(2, 3, 7, 7).filters(3, 3, 3)
+                    DeviceCase.named("depthwise 7x7 planes, input rows walked").input(2, 3, 7, 7).filters(3, 3, 3)
                             .params(Conv2dParams.DEFAULT.withGroups(3).withPadding(1, 1)).withBias().seed(77)))
             .toList();
 

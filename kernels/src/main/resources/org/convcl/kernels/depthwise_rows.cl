@@ -11,10 +11,6 @@
 // other strides. direct_conv2d.cl's runs, one work-item per run of a few rows, redo those decisions and the filters'
 // loads per work-item, and store the row's partial last run lane by lane.
 // The window is window.cl's: built in (WINDOW_K, WINDOW_S) or from the arguments.
-// With PLANE_RUNS (a built-in window at stride 1 whose output is as large as its input, ROWS = OH), the runs are of the
-// whole plane read as one row of OH*OW pixels instead: a tap then reads the input at one offset from every pixel of a
-// run, rows and all, and lanes whose window cell lies in the padding (or in a neighbouring row) are set to 0. Planes
-// narrower than a vector (14x14, 7x7) thus fill whole vectors rather than runs of 8 or 4 per row.
 // NDRange: (ceil(OH / ROWS), N*K/KB), work-groups of one work-item.
 
 #ifndef KB
@@ -29,6 +25,15 @@
 #else
 #define WEIGHTS const __global float*
 #endif
+
+// Output row oh of the run at ow0, summed in acc, through the bias and epilogue to y.
+#define DW_STORE(acc, oh) \
+    _Pragma("unroll") for (int kk = 0; kk < KB; kk++) { \
+        const long o = (((long) n * K + k0 + kk) * OH + (oh)) * OW + ow0; \
+        const float b = hasBias ? bias[k0 + kk] : 0.0f; \
+        const floatV z = PLUS_RESIDUAL(addResidual, acc[kk] + b, loadRun(residual + o, run)); \
+        storeRun(ACTIVATE(z, actKind, actA, actB), y + o, run); \
+    }
 
 // The rows from oh0 of the run at ow0, each input vector read by LOAD(xr, iw0): xr the input row, iw0 the column of
 // the run's first pixel's tap. Each window row is summed on its own before it joins the total, so that a wide window
@@ -53,13 +58,48 @@
             } \
             _Pragma("unroll") for (int kk = 0; kk < KB; kk++) acc[kk] += part[kk]; \
         } \
-        _Pragma("unroll") for (int kk = 0; kk < KB; kk++) { \
-            const long o = (((long) n * K + k0 + kk) * OH + oh) * OW + ow0; \
-            const float b = hasBias ? bias[k0 + kk] : 0.0f; \
-            const floatV z = PLUS_RESIDUAL(addResidual, acc[kk] + b, loadRun(residual + o, run)); \
-            storeRun(ACTIVATE(z, actKind, actA, actB), y + o, run); \
+        DW_STORE(acc, oh) \
+    }
+
+// DW_ROWS for a built-in window at stride 1, walking input rows instead: each row's TAPS_W vectors are loaded once
+// and feed the TAPS_H output rows whose windows hold it, pending in acc[d] (output row ih + PH - (TAPS_H - 1) + d,
+// which takes the row as its window row TAPS_H - 1 - d); acc[0] is then complete and the others move up. The sums
+// are DW_ROWS's, in its order; the loads, row checks and address arithmetic per output row are a third as many,
+// and they, not the multiply-adds, bounded DW_ROWS on planes of 14x14.
+#define DW_SLIDE(LOAD) \
+    { \
+        floatV acc[TAPS_H][KB]; \
+        _Pragma("unroll") for (int d = 0; d < TAPS_H; d++) \
+            _Pragma("unroll") for (int kk = 0; kk < KB; kk++) acc[d][kk] = (floatV) 0.0f; \
+        for (int ih = oh0 - PH; ih < ohEnd - PH + TAPS_H - 1; ih++) { \
+            const bool rowIn = ih >= 0 && ih < H; \
+            const __global float* xr = xp + (long) (rowIn ? ih : 0) * W; \
+            floatV v[TAPS_W]; \
+            TAP_LOOP (int j = 0; j < TAPS_W; j++) \
+                v[j] = rowIn ? LOAD(xr, windowColumn(ow0, 1, PW, j, 1, W)) : (floatV) 0.0f; \
+            TAP_LOOP (int d = 0; d < TAPS_H; d++) { \
+                WEIGHTS wi = wk + (TAPS_H - 1 - d) * TAPS_W; \
+                _Pragma("unroll") for (int kk = 0; kk < KB; kk++) { \
+                    floatV part = (floatV) 0.0f; \
+                    TAP_LOOP (int j = 0; j < TAPS_W; j++) \
+                        part = fma(v[j], (floatV) wi[kk * TAPS_H * TAPS_W + j], part); \
+                    acc[d][kk] += part; \
+                } \
+            } \
+            if (ih + PH - (TAPS_H - 1) >= oh0) { \
+                DW_STORE(acc[0], ih + PH - (TAPS_H - 1)) \
+            } \
+            TAP_LOOP (int d = 0; d + 1 < TAPS_H; d++) \
+                _Pragma("unroll") for (int kk = 0; kk < KB; kk++) acc[d][kk] = acc[d + 1][kk]; \
+            _Pragma("unroll") for (int kk = 0; kk < KB; kk++) acc[TAPS_H - 1][kk] = (floatV) 0.0f; \
         } \
     }
+
+#if defined(WINDOW_K) && WINDOW_S == 1
+#define DW_RUN DW_SLIDE
+#else
+#define DW_RUN DW_ROWS
+#endif
 
 #define DW_SPAN(xr, iw0) (STEP_W == 1 ? vloadV(0, (xr) + (iw0)) : vloadEvensV((xr) + (iw0)))
 #define DW_MASKED(xr, iw0) \
@@ -86,84 +126,6 @@ void depthwise_rows(const __global float* restrict x, const __global float* rest
     const long total = (long) N * C * H * W;
     const int oh0 = chunk * ROWS;
     const int ohEnd = min(oh0 + ROWS, OH);
-#ifdef PLANE_RUNS
-    const int pixels = OH * OW;
-    // The span a run's loads may touch, from its first pixel's first tap to past its last pixel's last tap.
-    const long before = (long) PH * W + PW, after = (long) (TAPS_H - 1 - PH) * W + (TAPS_W - 1 - PW) + VW;
-    // The row and column of the run's first pixel, carried from run to run: divisions per run took most of the time.
-    for (int q = 0, row = 0, column = 0; q < pixels; q += VW) {
-        int q0 = q, r0 = row, c0 = column;
-        if (q + VW > pixels) {
-            // The last run, moved back to end at the plane's end.
-            q0 = pixels - VW;
-            r0 = q0 / OW;
-            c0 = q0 - r0 * OW;
-        }
-        for (column += VW; column >= OW; column -= OW) {
-            row++;
-        }
-        // Each lane's row and column: the lanes past the row's end wrap into the rows below.
-        intV oh = (intV) r0, ow = c0 + laneIndices();
-        int lastRow = r0;
-        for (int last = c0 + VW - 1; last >= OW; last -= OW) {
-            const intV wraps = ow >= OW;
-            ow = select(ow, ow - OW, wraps);
-            oh = select(oh, oh + 1, wraps);
-            lastRow++;
-        }
-        const bool inBuffer = xAt + q0 - before >= 0 && xAt + q0 + after <= total;
-        // Whether the window rows of every pixel of the run lie in the input: all but the runs at the plane's top and
-        // bottom, whose lanes are masked row by row.
-        const bool rowsInside = r0 - PH >= 0 && lastRow + (TAPS_H - 1 - PH) < H;
-        floatV acc[KB];
-        _Pragma("unroll") for (int kk = 0; kk < KB; kk++) acc[kk] = (floatV) 0.0f;
-        // A window column at a time: a lane whose column lies in the padding has all its rows there, so its sum over
-        // the column's rows is replaced at once by what the padding adds, sum of 0 * w (0, or NaN for a weight that is
-        // infinite or NaN, as in PyTorch), and one select per column does what one per tap would.
-        TAP_LOOP (int j = 0; j < TAPS_W; j++) {
-            const intV columnIn = ow + (j - PW) >= 0 & ow + (j - PW) < W;
-            floatV part[KB];
-            float padding[KB];
-            _Pragma("unroll") for (int kk = 0; kk < KB; kk++) {
-                part[kk] = (floatV) 0.0f;
-                padding[kk] = 0.0f;
-            }
-            TAP_LOOP (int i = 0; i < TAPS_H; i++) {
-                const intV rowIn = oh + (i - PH) >= 0 & oh + (i - PH) < H;
-                const long at = q0 + (long) (i - PH) * W + (j - PW);
-                floatV v;
-                if (inBuffer) {
-                    v = vloadV(0, xp + at);
-                } else {
-                    int inside[VW];
-                    float lanes[VW];
-                    CAT(vstore, VW)(rowIn & columnIn, 0, inside);
-                    for (int e = 0; e < VW; e++) {
-                        lanes[e] = inside[e] ? xp[at + e] : 0.0f;
-                    }
-                    v = vloadV(0, lanes);
-                }
-                if (!rowsInside) {
-                    v = select((floatV) 0.0f, v, rowIn);
-                }
-                _Pragma("unroll") for (int kk = 0; kk < KB; kk++) {
-                    const float w = ((WEIGHTS) wk)[kk * TAPS_H * TAPS_W + i * TAPS_W + j];
-                    part[kk] = fma(v, (floatV) w, part[kk]);
-                    padding[kk] = fma(0.0f, w, padding[kk]);
-                }
-            }
-            _Pragma("unroll") for (int kk = 0; kk < KB; kk++) {
-                acc[kk] += select((floatV) padding[kk], part[kk], columnIn);
-            }
-        }
-        _Pragma("unroll") for (int kk = 0; kk < KB; kk++) {
-            const long o = ((long) n * K + k0 + kk) * pixels + q0;
-            const float b = hasBias ? bias[k0 + kk] : 0.0f;
-            const floatV z = PLUS_RESIDUAL(addResidual, acc[kk] + b, vloadV(0, residual + o));
-            vstoreV(ACTIVATE(z, actKind, actA, actB), 0, y + o);
-        }
-    }
-#else
     for (long ow = 0; ow < OW; ow += VW) {
         const int ow0 = OW >= VW ? (int) min(ow, (long) OW - VW) : 0;
         const int run = min(VW, OW - ow0);
@@ -173,12 +135,11 @@ void depthwise_rows(const __global float* restrict x, const __global float* rest
         const bool inBuffer = STEP_W <= 2 && first >= 0
                 && first + (long) (H - 1) * W + (long) (TAPS_W - 1) * DIL_W + (long) VW * STEP_W <= total;
         if (inBuffer && insideRun(ow0, W, TAPS_W, STEP_W, PW, DIL_W)) {
-            DW_ROWS(DW_SPAN)
+            DW_RUN(DW_SPAN)
         } else if (inBuffer) {
-            DW_ROWS(DW_MASKED)
+            DW_RUN(DW_MASKED)
         } else {
-            DW_ROWS(DW_CHECKED)
+            DW_RUN(DW_CHECKED)
         }
     }
-#endif
 }

@@ -55,18 +55,13 @@ public final class DirectConv2d {
      * @param depthwiseRows whether the {@code depthwise_rows} kernel runs, each work-item whole rows of its planes
      * @param streamedWeights whether that kernel loads each weight where it is used ({@code -DWEIGHTS_STREAMED})
      *                        rather than once per run of its built-in window
-     * @param planeRuns     whether that kernel's runs are of whole planes read as one row ({@code -DPLANE_RUNS})
      */
     public record Choice(int planesPerItem, int rowsPerItem, int runWidth, boolean fixedWindow, long workGroups,
-                         boolean depthwiseRows, boolean streamedWeights, boolean planeRuns) {
+                         boolean depthwiseRows, boolean streamedWeights) {
         public Choice {
             if (streamedWeights && !(depthwiseRows && fixedWindow)) {
                 throw new IllegalArgumentException("streamedWeights: only the depthwise rows kernel's built-in windows"
                         + " stream their weights");
-            }
-            if (planeRuns && !(depthwiseRows && fixedWindow)) {
-                throw new IllegalArgumentException("planeRuns: only the depthwise rows kernel's built-in windows run"
-                        + " along whole planes");
             }
         }
 
@@ -74,8 +69,7 @@ public final class DirectConv2d {
         public String toString() {
             if (depthwiseRows) {
                 return "depthwise rows, KB=" + planesPerItem + " " + rowsPerItem + " rows VW=" + runWidth
-                        + (fixedWindow ? ", fixed window" : "") + (streamedWeights ? ", weights streamed" : "")
-                        + (planeRuns ? ", runs along whole planes" : "");
+                        + (fixedWindow ? ", fixed window" : "") + (streamedWeights ? ", weights streamed" : "");
             }
             return "KB=" + planesPerItem + " RB=" + rowsPerItem + " VW=" + runWidth + (fixedWindow ? ", fixed window"
                     : "");
@@ -115,8 +109,7 @@ public final class DirectConv2d {
         Launch.requireInt("depthwise rows kernel: output planes (N*K)", (long) s.n() * s.k());
         String window = choice.fixedWindow() ? " -DWINDOW_K=" + s.kh() + " -DWINDOW_S=" + s.params().strideH() : "";
         String defines = "-DVW=" + choice.runWidth() + " -DKB=" + choice.planesPerItem() + window
-                + (choice.streamedWeights() ? " -DWEIGHTS_STREAMED" : "") + (choice.planeRuns() ? " -DPLANE_RUNS" : "")
-                + epilogue.defines();
+                + (choice.streamedWeights() ? " -DWEIGHTS_STREAMED" : "") + epilogue.defines();
         var kernel = cl.kernel(Program.DEPTHWISE_ROWS, "depthwise_rows", defines);
         var launch = epilogue.arguments(new Launch(cl, kernel, "depthwise rows").buffer(x).buffer(w)
                 .optional(bias, w), w).buffer(y).i32(s.n()).i32(s.c()).i32(s.k());
@@ -192,27 +185,7 @@ public final class DirectConv2d {
         long items = (long) s.n() * s.k() / planes;
         long chunks = Math.min(s.oh(), Math.max(1, ((long) ROW_ITEMS_PER_UNIT * computeUnits + items - 1) / items));
         int rows = (int) ((s.oh() + chunks - 1) / chunks);
-        if (runsAlongPlanes(s, simdWidth, width)) {
-            return new Choice(planes, s.oh(), simdWidth, true, items, true, streamedWeights, true);
-        }
-        return new Choice(planes, rows, width, fixedWindow(s), rowChunks(s, rows) * items, true, streamedWeights,
-                false);
-    }
-
-    /**
-     * Whether the depthwise rows kernel runs along whole planes ({@code PLANE_RUNS}): a built-in window at stride 1
-     * whose output is as large as its input, a plane of at least {@code simdWidth} pixels, and runs of that width
-     * along the plane at most a third as many as runs of {@code rowWidth} along each row. A tap's load is then one
-     * offset from all of a run's pixels, but its lanes need masks of their own rows and columns. A 7x7 depthwise
-     * layer (N=8, C=1024) takes 4 runs of 16 a plane rather than 14 of 4, and took 0.75-0.80x the time (the kernel
-     * alone, pyopencl, side by side, AVX-512); a 14x14 one (C=512), 13 runs of 16 rather than 28 of 8, took the same
-     * time either way.
-     */
-    static boolean runsAlongPlanes(Conv2dShape s, int simdWidth, int rowWidth) {
-        var p = s.params();
-        long pixels = (long) s.oh() * s.ow();
-        return fixedWindow(s) && p.strideH() == 1 && s.oh() == s.h() && s.ow() == s.w() && pixels >= simdWidth
-                && 3 * ((pixels + simdWidth - 1) / simdWidth) <= s.oh() * ((s.ow() + rowWidth - 1L) / rowWidth);
+        return new Choice(planes, rows, width, fixedWindow(s), rowChunks(s, rows) * items, true, streamedWeights);
     }
 
     /** The lanes of the runs of {@code width} pixels that cover a row of {@code pixels}. */
@@ -234,8 +207,7 @@ public final class DirectConv2d {
         while (rows > 1 && workGroups(s, planes, rows, runWidth) < minWorkGroups) {
             rows /= 2;
         }
-        return new Choice(planes, rows, runWidth, fixedWindow(s), workGroups(s, planes, rows, runWidth), false, false,
-                false);
+        return new Choice(planes, rows, runWidth, fixedWindow(s), workGroups(s, planes, rows, runWidth), false, false);
     }
 
     private static long workGroups(Conv2dShape s, int planesPerItem, int rowsPerItem, int runWidth) {
