@@ -90,7 +90,6 @@ public final class ConvAlgorithms {
         return null;
     }
 
-
     /** Every algorithm, in the planner's order of preference. */
     public static List<ConvAlgorithm> all() {
         return ALL;
