@@ -61,41 +61,49 @@
         DW_STORE(acc, oh) \
     }
 
-// DW_ROWS for a built-in window at stride 1, walking input rows instead: each row's TAPS_W vectors are loaded once
-// and feed the TAPS_H output rows whose windows hold it, pending in acc[d] (output row ih + PH - (TAPS_H - 1) + d,
-// which takes the row as its window row TAPS_H - 1 - d); acc[0] is then complete and the others move up. The sums
-// are DW_ROWS's, in its order; the loads, row checks and address arithmetic per output row are a third as many,
-// and they, not the multiply-adds, bounded DW_ROWS on planes of 14x14.
+// DW_ROWS for a built-in window, walking input rows instead: each row's TAPS_W vectors are loaded once and feed every
+// output row whose window holds it. Step m reads the STEP_H rows from m*STEP_H - PH on; output row m - d', pending in
+// acc[SLIDE_ROWS - 1 - d'], takes row r of them as its window row d'*STEP_H + r, so acc[0] is then complete and the
+// others move up. The sums are DW_ROWS's, in its order; the loads, row checks and address arithmetic are those of
+// each input row once rather than of each window row of each output row, and they, not the multiply-adds, bounded
+// DW_ROWS (depthwise 3x3 on 14x14 planes).
+#define SLIDE_ROWS ((TAPS_H + STEP_H - 1) / STEP_H)
 #define DW_SLIDE(LOAD) \
     { \
-        floatV acc[TAPS_H][KB]; \
-        _Pragma("unroll") for (int d = 0; d < TAPS_H; d++) \
+        floatV acc[SLIDE_ROWS][KB]; \
+        _Pragma("unroll") for (int d = 0; d < SLIDE_ROWS; d++) \
             _Pragma("unroll") for (int kk = 0; kk < KB; kk++) acc[d][kk] = (floatV) 0.0f; \
-        for (int ih = oh0 - PH; ih < ohEnd - PH + TAPS_H - 1; ih++) { \
-            const bool rowIn = ih >= 0 && ih < H; \
-            const __global float* xr = xp + (long) (rowIn ? ih : 0) * W; \
-            floatV v[TAPS_W]; \
-            TAP_LOOP (int j = 0; j < TAPS_W; j++) \
-                v[j] = rowIn ? LOAD(xr, windowColumn(ow0, 1, PW, j, 1, W)) : (floatV) 0.0f; \
-            TAP_LOOP (int d = 0; d < TAPS_H; d++) { \
-                WEIGHTS wi = wk + (TAPS_H - 1 - d) * TAPS_W; \
-                _Pragma("unroll") for (int kk = 0; kk < KB; kk++) { \
-                    floatV part = (floatV) 0.0f; \
-                    TAP_LOOP (int j = 0; j < TAPS_W; j++) \
-                        part = fma(v[j], (floatV) wi[kk * TAPS_H * TAPS_W + j], part); \
-                    acc[d][kk] += part; \
+        for (int m = oh0; m < ohEnd + SLIDE_ROWS - 1; m++) { \
+            _Pragma("unroll") for (int r = 0; r < STEP_H; r++) { \
+                const int ih = m * STEP_H - PH + r; \
+                const bool rowIn = ih >= 0 && ih < H; \
+                const __global float* xr = xp + (long) (rowIn ? ih : 0) * W; \
+                floatV v[TAPS_W]; \
+                TAP_LOOP (int j = 0; j < TAPS_W; j++) \
+                    v[j] = rowIn ? LOAD(xr, windowColumn(ow0, STEP_W, PW, j, 1, W)) : (floatV) 0.0f; \
+                _Pragma("unroll") for (int d = 0; d < SLIDE_ROWS; d++) { \
+                    const int i = (SLIDE_ROWS - 1 - d) * STEP_H + r; \
+                    if (i < TAPS_H) { \
+                        WEIGHTS wi = wk + i * TAPS_W; \
+                        _Pragma("unroll") for (int kk = 0; kk < KB; kk++) { \
+                            floatV part = (floatV) 0.0f; \
+                            TAP_LOOP (int j = 0; j < TAPS_W; j++) \
+                                part = fma(v[j], (floatV) wi[kk * TAPS_H * TAPS_W + j], part); \
+                            acc[d][kk] += part; \
+                        } \
+                    } \
                 } \
             } \
-            if (ih + PH - (TAPS_H - 1) >= oh0) { \
-                DW_STORE(acc[0], ih + PH - (TAPS_H - 1)) \
+            if (m - (SLIDE_ROWS - 1) >= oh0) { \
+                DW_STORE(acc[0], m - (SLIDE_ROWS - 1)) \
             } \
-            TAP_LOOP (int d = 0; d + 1 < TAPS_H; d++) \
+            _Pragma("unroll") for (int d = 0; d + 1 < SLIDE_ROWS; d++) \
                 _Pragma("unroll") for (int kk = 0; kk < KB; kk++) acc[d][kk] = acc[d + 1][kk]; \
-            _Pragma("unroll") for (int kk = 0; kk < KB; kk++) acc[TAPS_H - 1][kk] = (floatV) 0.0f; \
+            _Pragma("unroll") for (int kk = 0; kk < KB; kk++) acc[SLIDE_ROWS - 1][kk] = (floatV) 0.0f; \
         } \
     }
 
-#if defined(WINDOW_K) && WINDOW_S == 1
+#ifdef WINDOW_K
 #define DW_RUN DW_SLIDE
 #else
 #define DW_RUN DW_ROWS
