@@ -26,8 +26,8 @@
 #endif
 // With SHARE_FILTERS, the work-items of a group (neighbouring tiles of one image) take each block of channels
 // together: a barrier after each block makes a CPU's runtime run the group's work-items through one block before the
-// next, so the block's filters, read from memory by the first, stay in cache for the others. For layers with far
-// more filters than input, whose work-items' pixels are too few to use each filter read often.
+// next, so the block's filters, read from L2 or memory by the first, stay in L1 for the others. For layers whose
+// filters outgrow L1 and whose work-items' pixels are too few to use each filter read often.
 #define KB (KV * VW)
 
 // The pixels are read through a volatile pointer, so that each stays one broadcast load: otherwise LLVM merges the

@@ -35,16 +35,21 @@ public final class ChannelLanesConv2d {
     private static final int MAX_SHARING = 16;
     /**
      * The most pixels a work-item may use each filter it reads on for its group to share filters: beyond them the
-     * filters' stream per multiply-add is small enough without, and a program with the barriers took POCL 3.1 about
-     * 7.6 s to build against 1-3 s.
+     * filters' stream per multiply-add is small enough without, and a program with the barriers takes POCL 3.1 longer
+     * to build (5.3 against 2.5 s, a whole first call, 5x5 on 480 channels). With AVX-512 on Zen 4, 7 pixels shared
+     * about as fast as not (5x5 over 480 and 832 channels, 3x3 over 512 of 7x7, within 3%) and 14 took 1.06x the time
+     * (3x3 over 256 of 14x14); on Zen 5, whose multiply-adds per cycle are twice Zen 4's, 7 pixels shared took 0.86x.
      */
     private static final int MAX_SHARING_PIXELS = 8;
     /**
-     * The least bytes of filters a block of output channels must have for its group to share them: a core's L2 cache
-     * on the CPUs measured (1 MiB on Zen 4 and 5, 1-2 MiB on Intel's since Skylake-SP), which holds a smaller block
-     * between work-items without help (ResNet-50's 3x3 on 512 channels of 7x7, 0.6 MB a block of 32 filters).
+     * The least bytes of filters a block of output channels must have for its group to share them: a core's L1 data
+     * cache on the CPUs measured (32 KiB on Zen 3 and 4, 48 KiB on Zen 5 and Intel's since Ice Lake), beyond which a
+     * work-item's filters come from L2 or further for every tap. Built for AVX2 on Zen 4 (two vectors of 8 filters,
+     * 4 to 6 pixels), sharing took 0.74x the time on 3x3 over 512 channels of 7x7 (295 KB a block), 0.75x over 256 of
+     * 14x14 (147 KB), 0.77x on 5x5 over 480 of 14x14 (768 KB), 0.93-0.95x on 3x3 over 64 and 128 channels (37 and
+     * 74 KB), and 1.5x on the stem's 7x7 over 3 channels (9.4 KB, in L1 anyway, where the barriers only cost).
      */
-    private static final long SHARED_BLOCK_BYTES = 1 << 20;
+    private static final long SHARED_BLOCK_BYTES = 32 << 10;
     /**
      * The most multiply-adds of a window row of taps the conv kernel unrolls ({@code FIXED_KW}), KV*PB a tap. Unrolled,
      * 3x3 on 64 channels of 56x56 took 0.90x the time with AVX-512 (84 a row) and 0.83x built for AVX2 (36); 5x5 on 192
@@ -158,12 +163,9 @@ public final class ChannelLanesConv2d {
      * whole work-items, take the least time by {@link #VECTORS_COST}; among equals the fewest padded channels, whose
      * lanes are wasted and whose tiles are stored float by float (a group of 8 filters on 16-float vectors). Then as
      * many pixels as the registers left hold (one per vector for its weights, one for the broadcast pixel), evened
-     * out over the row so that the last work-item wastes least. Where the filters outweigh the input (the batch's
-     * images run inside each block of filters, {@link Choice#imagesInner}), a block's filters outgrow
-     * {@link #SHARED_BLOCK_BYTES} and a work-item has at most {@link #MAX_SHARING_PIXELS} pixels, an image's tiles, evened out into groups of at most {@link #MAX_SHARING},
-     * share each block's filters: 5x5 on 832 channels, K=128, 7x7, took 0.86x the
-     * time with AVX-512 and 0.83x built for AVX2 (the kernel alone, pyopencl, side by side), where the filters of a
-     * block (2.7 MB, 1.3 MB) outgrow a core's L2 cache and each work-item has 7 or 4 pixels to use them on.
+     * out over the row so that the last work-item wastes least. Where a block's filters outgrow
+     * {@link #SHARED_BLOCK_BYTES} and a work-item has at most {@link #MAX_SHARING_PIXELS} pixels, an image's tiles,
+     * evened out into groups of at most {@link #MAX_SHARING}, share each block's filters.
      */
     public static Choice choose(Conv2dShape s, DeviceInfo device) {
         if (DeviceClass.of(device) != DeviceClass.CPU) {
@@ -187,8 +189,7 @@ public final class ChannelLanesConv2d {
         }
         int vectors = best.vectors();
         var lanes = new Choice(vectors, evenly(s.ow(), (registers - 1 - vectors) / vectors), best.width(), 1, false);
-        if (!lanes.imagesInner(s, s.n()) || lanes.pixels() > MAX_SHARING_PIXELS
-                || lanes.blockFilterFloats(s) * Float.BYTES <= SHARED_BLOCK_BYTES) {
+        if (lanes.pixels() > MAX_SHARING_PIXELS || lanes.blockFilterFloats(s) * Float.BYTES <= SHARED_BLOCK_BYTES) {
             return lanes;
         }
         long tiles = lanes.tilesWide(s) * s.oh();

@@ -226,8 +226,9 @@ class Conv2dPlannerTest {
         assertEquals(List.of(new ColumnChunks.Chunk(0, 8, 0, 28)), plan.chunks());
         // Two work-items a row of 28, one vector pair of 32 channels, 8 images.
         assertEquals(2 * 28 * 8, plan.workGroups());
-        // 8-float vectors, 16 registers: 6 pixels, evened out to 6 over a row of 28 (5 work-items).
-        assertEquals("CHANNEL_LANES, KV=2 PB=6 VW=8", automatic(FakeDevices.cpu(8), BLOCKED).forward(inception)
+        // 8-float vectors, 16 registers: 6 pixels, evened out to 6 over a row of 28 (5 work-items), sharing each
+        // block's filters (307 KB) in groups of 16 of the 140 tiles of an image.
+        assertEquals("CHANNEL_LANES, KV=2 PB=6 VW=8, filters shared by 16 work-items", automatic(FakeDevices.cpu(8), BLOCKED).forward(inception)
                 .describe());
         // Rows of 100 on 16 floats: 8 work-items of 13 rather than 7 of 14 and one of 2.
         var speech = Conv2dParams.DEFAULT.withStride(2, 2).withPadding(20, 5);
@@ -253,7 +254,8 @@ class Conv2dPlannerTest {
         var cpu = planner(CPU, BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES);
         var padded = Conv2dParams.DEFAULT.withPadding(2, 2);
         // 48 filters: three vectors of 16 pad none, where two would pad 16; 9 pixels evened out to 7 over 14.
-        assertEquals("CHANNEL_LANES, KV=3 PB=7 VW=16", cpu.forward(shape(8, 480, 14, 48, 5, padded)).describe());
+        assertEquals("CHANNEL_LANES, KV=3 PB=7 VW=16, filters shared by 14 work-items",
+                cpu.forward(shape(8, 480, 14, 48, 5, padded)).describe());
         // 80: two vectors pad 16, and one vector's pixel a multiply-add costs more than the 20% of lanes wasted.
         assertEquals("CHANNEL_LANES, KV=2 PB=14 VW=16", cpu.forward(shape(8, 64, 56, 80, 3, SAME)).describe());
         // 16: one vector of 16 with 30 pixels (28 evened out), rather than two of 8.
@@ -264,8 +266,26 @@ class Conv2dPlannerTest {
         assertEquals("CHANNEL_LANES, KV=1 PB=28 VW=4",
                 cpu.forward(shape(8, 128, 56, 128, 3, SAME.withGroups(32))).describe());
         // AVX's 8 floats: 48 filters are three blocks of two vectors; 16 registers leave 6 pixels, 5 over 14.
-        assertEquals("CHANNEL_LANES, KV=2 PB=5 VW=8",
+        assertEquals("CHANNEL_LANES, KV=2 PB=5 VW=8, filters shared by 14 work-items",
                 planner(FakeDevices.cpu(8), BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES).forward(shape(8, 480, 14, 48, 5, padded)).describe());
+    }
+
+    @Test
+    void channelLanesShareTheFiltersOfABlockThatOutgrowsL1AmongFewPixels() {
+        var avx2 = planner(FakeDevices.cpu(8), BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES);
+        // ResNet-50's 3x3 over 256 channels of 14x14: 147 KB of filters a block of 16, 5 pixels a work-item, so the
+        // 42 tiles of an image take each block of channels in groups of 14.
+        assertEquals("CHANNEL_LANES, KV=2 PB=5 VW=8, filters shared by 14 work-items, images inside each filter block",
+                avx2.forward(shape(8, 256, 14, 256, 3, SAME)).describe());
+        // 4x4 windows and blocks of 16 filters: 32 channels are 32 KiB a block, which L1 holds; 33 are not.
+        assertFalse(avx2.forward(shape(8, 32, 28, 32, 4, SAME)).lanes().sharesFilters());
+        assertTrue(avx2.forward(shape(8, 33, 28, 32, 4, SAME)).lanes().sharesFilters());
+        // The stem's 7x7 over 3 channels: 9.4 KB a block.
+        assertFalse(avx2.forward(shape(8, 3, 224, 64, 7, SAME)).lanes().sharesFilters());
+        // AVX-512's 14 pixels use each filter they read often enough.
+        var avx512 = planner(CPU, BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES);
+        assertEquals("CHANNEL_LANES, KV=2 PB=14 VW=16, images inside each filter block",
+                avx512.forward(shape(8, 256, 14, 256, 3, SAME)).describe());
     }
 
     @Test
