@@ -42,6 +42,15 @@ public record BenchCase(String name, Kind kind, int n, int cin, int h, int w, in
         return new BenchCase(name, kind, n, cin, h, w, cout, kh, kw, params.withPadding(padH, padW), pool);
     }
 
+    /**
+     * This convolution or pooling on {@code images} images, named for them ({@code _n1} appended for one): its data
+     * is seeded by its name, so a run with the batch changed is a case of its own. An SGEMM case is unchanged.
+     */
+    BenchCase withBatch(int images) {
+        return sgemm() || images == n ? this
+                : new BenchCase(name + "_n" + images, kind, images, cin, h, w, cout, kh, kw, params, pool);
+    }
+
     /** C (size x size) = A (size x size) * B (size x size). */
     static BenchCase sgemm(int size) {
         return new BenchCase("sgemm_" + size, Kind.SGEMM, 1, size, 1, size, size, 1, 1, Conv2dParams.DEFAULT, null);

@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.convcl.Backend;
 import org.convcl.cli.AbstractCommand;
@@ -26,18 +28,24 @@ import org.convcl.opencl.device.DeviceInfo;
  * against the reference before it is timed.
  */
 public final class BenchCommand extends AbstractCommand {
+    /**
+     * The most images {@code --batch} takes: the stem's case then holds about 1 GB of input and output, and the plain
+     * reference loops take minutes a case.
+     */
+    static final int MAX_BATCH = 256;
+
     public BenchCommand() {
         super("bench",
                 "benchmark the suite: device against other devices, the reference, DJL-PyTorch, ND4J and CLBlast",
-                new Args.Spec(Set.of("device", "suite", "csv", "chart", "find"),
+                new Args.Spec(Set.of("device", "suite", "batch", "csv", "chart", "find"),
                         Set.of("peers", "malloc-defaults")));
     }
 
     @Override
     public String usage() {
         return """
-                usage: convcl bench [--device D] [--suite NAMES] [--csv FILE] [--chart FILE.png] [--find MODE] [--peers]
-                                    [--malloc-defaults]
+                usage: convcl bench [--device D] [--suite NAMES] [--batch N] [--csv FILE] [--chart FILE.png] [--find MODE]
+                                    [--peers] [--malloc-defaults]
 
                   --device D      the ConvCL device to measure (default: CONVCL_DEVICE, else GPU, accelerator, CPU);
                                   every other OpenCL device present is measured too; a spec naming several
@@ -45,6 +53,8 @@ public final class BenchCommand extends AbstractCommand {
                                   each alone (convcl-host), both through host tensors, uploads and downloads timed
                   --suite NAMES   comma-separated case names (default: %s);
                                   heavier cases run only when named: %s
+                  --batch N       run every convolution and pooling case on N images (1 to %d), named with _nN
+                                  appended; one image is what an inference server sees per request
                   --csv FILE      write case,backend,device,gflops,ms,verified,config,verification,faults_per_run;
                                   config says how the row ran: for ConvCL the conv2d path, its SGEMM
                                   configuration and whether that came from a 'convcl tune' entry or the device's
@@ -70,7 +80,7 @@ public final class BenchCommand extends AbstractCommand {
                 last row and column of every plane; the reference computes only those, and its row's time is scaled
                 to the whole output. The time verification took is printed.
                 Pooling counts one operation per window element.
-                """.formatted(names(BenchSuite.DEFAULT), names(BenchSuite.OPT_IN));
+                """.formatted(names(BenchSuite.DEFAULT), names(BenchSuite.OPT_IN), MAX_BATCH);
     }
 
     private static String names(List<BenchCase> cases) {
@@ -79,7 +89,12 @@ public final class BenchCommand extends AbstractCommand {
 
     @Override
     public void run(Args args, PrintStream out) throws IOException {
-        var cases = BenchSuite.select(args.value("suite"));
+        int batch = args.intOr("batch", 0, 1);
+        if (batch > MAX_BATCH) {
+            throw new IllegalArgumentException("--batch: " + batch + ", must be <= " + MAX_BATCH);
+        }
+        var cases = BenchSuite.select(args.value("suite")).stream().map(c -> batch == 0 ? c : c.withBatch(batch))
+                .toList();
         Path csv = args.value("csv") == null ? null : Path.of(args.value("csv"));
         Path chart = args.value("chart") == null ? null : Path.of(args.value("chart"));
         // Checked before the suite runs, which takes minutes; written together after it, both or neither.
@@ -114,9 +129,11 @@ public final class BenchCommand extends AbstractCommand {
             var table = new ResultTable(new BenchRunner(contenders, out).run(cases));
             out.println();
             table.print(out);
-            printGeometricMeans(table, out);
+            // By the cases run, whose names a batch has changed from the suite's.
+            var kinds = cases.stream().collect(Collectors.toMap(BenchCase::name, BenchCommand::kindOf));
+            printGeometricMeans(table, kinds, out);
             if (selected.size() > 1) {
-                printTogether(table, out);
+                printTogether(table, kinds, out);
             }
             for (var c : convcl) {
                 out.printf(Locale.ROOT, "find (%s) on %s: %.1f s timing algorithms%n", find.name().toLowerCase(Locale.ROOT),
@@ -174,9 +191,9 @@ public final class BenchCommand extends AbstractCommand {
         return shared ? device.index() + ":" + device.name() : device.name();
     }
 
-    private static void printTogether(ResultTable table, PrintStream out) {
+    private static void printTogether(ResultTable table, Map<String, String> kinds, PrintStream out) {
         for (var kind : List.of("convolution", "pooling", "SGEMM")) {
-            double g = table.geometricMeanTogether(name -> kind.equals(kindOf(BenchSuite.byName(name))));
+            double g = table.geometricMeanTogether(name -> kind.equals(kinds.get(name)));
             if (!Double.isNaN(g)) {
                 out.printf(Locale.ROOT, "geometric-mean speed-up of the devices together over the fastest alone"
                         + " (host tensors) on the %s cases: %.2fx%n", kind, g);
@@ -185,10 +202,10 @@ public final class BenchCommand extends AbstractCommand {
     }
 
     /** Convolutions, pooling and SGEMM apart: a mean over all of them would let one kind hide another. */
-    private static void printGeometricMeans(ResultTable table, PrintStream out) {
+    private static void printGeometricMeans(ResultTable table, Map<String, String> kinds, PrintStream out) {
         for (String peer : List.of("djl-pytorch", "nd4j", "clblast", "reference")) {
             for (var kind : List.of("convolution", "pooling", "SGEMM")) {
-                double g = table.geometricMeanSpeedup(peer, name -> kind.equals(kindOf(BenchSuite.byName(name))));
+                double g = table.geometricMeanSpeedup(peer, name -> kind.equals(kinds.get(name)));
                 if (!Double.isNaN(g)) {
                     out.printf(Locale.ROOT, "geometric-mean speed-up of convcl over %s on the %s cases: %.2fx%n", peer,
                             kind, g);

@@ -13,8 +13,13 @@ import java.util.List;
 import org.convcl.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code convcl bench} refuses output paths it cannot write before it runs the suite, which takes minutes. */
+/**
+ * {@code convcl bench} refuses output paths it cannot write and batches out of range before it runs the suite, which
+ * takes minutes, and runs a batch it accepts.
+ */
 class BenchCommandTest {
     @TempDir
     Path dir;
@@ -34,6 +39,35 @@ class BenchCommandTest {
         try (var files = Files.list(dir)) {
             assertEquals(List.of(), files.toList());
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "0 | --batch: 0, must be >= 1",
+            "257 | --batch: 257, must be <= 256",
+            "two | --batch: 'two' is not an integer"})
+    void aBatchOutsideItsRangeIsRefusedBeforeTheSuiteRuns(String batch, String error) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"bench", "--suite", "seed_s2x1", "--batch", batch},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        assertEquals("convcl: " + error + "\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "nothing ran");
+    }
+
+    @Test
+    void aBatchRunsTheCaseOnThatManyImagesVerified() throws IOException {
+        Path csv = dir.resolve("n2.csv");
+        var out = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"bench", "--suite", "seed_s2x1", "--batch", "2", "--csv", csv.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(0, status, out.toString(StandardCharsets.UTF_8));
+        var convcl = Files.readAllLines(csv).stream().filter(l -> l.contains(",convcl,")).toList();
+        assertEquals(1, convcl.size(), String.join("\n", convcl));
+        // case,backend,device,gflops,ms,verified: verified against the reference on the two images.
+        assertTrue(convcl.get(0).startsWith("seed_s2x1_n2,convcl,"), convcl.get(0));
+        assertTrue(convcl.get(0).contains(",true,"), convcl.get(0));
     }
 
     @Test

@@ -57,6 +57,21 @@ class BenchSuiteTest {
     }
 
     @Test
+    void aBatchChangesTheImagesOfConvolutionsAndPoolingAndNotOfMatrixProducts() {
+        var stem = BenchSuite.byName("stem_7x7_s2_c3_224").withBatch(1);
+        assertEquals("stem_7x7_s2_c3_224_n1", stem.name());
+        assertArrayEquals(new int[] {1, 64, 112, 112}, stem.outputShape());
+        assertEquals(BenchSuite.byName("stem_7x7_s2_c3_224").flops() / 8, stem.flops());
+        assertTrue(stem.describe().startsWith("N1 C3 224x224 K64 7x7 s2 p3"), stem.describe());
+        var pool = BenchSuite.byName("maxpool_3x3_s2_p1_c64_112").withBatch(3);
+        assertArrayEquals(new int[] {3, 64, 56, 56}, pool.outputShape());
+        var gemm = BenchSuite.byName("sgemm_256");
+        assertEquals(gemm, gemm.withBatch(4));
+        var seed = BenchSuite.byName("seed_s2x1");
+        assertEquals(seed, seed.withBatch(seed.n()));
+    }
+
+    @Test
     void theDepthwiseLayerHasOneInputChannelPerFilter() {
         assertArrayEquals(new int[] {64, 1, 3, 3}, BenchSuite.byName("mobilenet_dw_3x3_s2_c64_112").weight().shape());
     }
