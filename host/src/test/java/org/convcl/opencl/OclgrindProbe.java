@@ -108,11 +108,10 @@ public final class OclgrindProbe {
 
     /**
      * The channel lanes' case whose tiles share filters, run with Oclgrind planned as a CPU, since only CPUs share them:
-     * 1000 channels, so that a block of 32 filters' taps (1.15 MB) outgrows a core's L2 cache, 70 filters in three
-     * blocks, on an image of two rows of 3 pixels, whose two work-items take each block of channels together behind a
-     * barrier.
+     * 120 channels, so that a block of filters' taps (69 KB or more) outgrows a core's L1 cache, 70 filters, on an
+     * image of two rows of 3 pixels, whose two tiles one work-item takes each block of channels for.
      */
-    static final List<DeviceCase> SHARED_FILTER_CASES = List.of(DeviceCase.named("shared filters").input(1, 1000, 2, 3)
+    static final List<DeviceCase> SHARED_FILTER_CASES = List.of(DeviceCase.named("shared filters").input(1, 120, 2, 3)
             .filters(70, 3, 3).params(Conv2dParams.DEFAULT.withPadding(1, 1)).withBias().seed(76));
 
     /**

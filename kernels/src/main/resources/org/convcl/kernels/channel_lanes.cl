@@ -24,10 +24,12 @@
 #ifndef LOCAL_X
 #define LOCAL_X 1 // work-items per group
 #endif
-// With SHARE_FILTERS, the work-items of a group (neighbouring tiles of one image) take each block of channels
-// together: a barrier after each block makes a CPU's runtime run the group's work-items through one block before the
-// next, so the block's filters, read from L2 or memory by the first, stay in L1 for the others. For layers whose
-// filters outgrow L1 and whose work-items' pixels are too few to use each filter read often.
+#ifndef TILES
+#define TILES 1 // neighbouring tiles of one image per work-item
+#endif
+// A work-item of several tiles takes each block of channels for all of them before the next block, so the block's
+// filters, read from L2 or memory for its first tile, come from L1 for the others; the tiles' totals wait in memory.
+// For layers whose filters outgrow L1 and whose tiles' pixels are too few to use each filter read often.
 #define KB (KV * VW)
 
 // The pixels are read through a volatile pointer, so that each stays one broadcast load: otherwise LLVM merges the
@@ -166,67 +168,24 @@ __attribute__((always_inline)) inline void storeTile(floatV total[PB][KV], const
     }
 }
 
-// xp holds the chunk's images in planes of HP by WP (the whole batch as it is where no padding is needed); their output
-// starts yAt floats into y (and residual). NDRange: (ceil(OW/PB) * OH rounded up to LOCAL_X, Kpad/KB * G, images), or
-// with imagesInner (images, Kpad/KB * G) as its last two: work-groups run in order of their ids, and whichever of
-// the images' inputs and the filters is the larger is better read once, the smaller cycled through.
-__kernel __attribute__((reqd_work_group_size(LOCAL_X, 1, 1)))
-void lanes_conv(const __global float* restrict xp, const __global float* restrict wt,
-                const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS, __global float* restrict y,
-                const long yAt, const int C, const int K, const int G, const int HP, const int WP, const int KH,
-                const int KW, const int SH, const int SW, const int DH, const int DW, const int OH, const int OW,
-                const int Kpad, const int imagesInner) {
-    const int tilesW = (OW + PB - 1) / PB, tiles = tilesW * OH;
-#ifdef SHARE_FILTERS
-    // Work-items past the last tile sum the last tile's taps again and store nothing: every one reaches the barriers.
-    const int tile = min((int) get_global_id(0), tiles - 1);
-#else
-    const int tile = get_global_id(0);
-    if (tile >= tiles) {
-        return;
-    }
-#endif
-    const int oh = tile / tilesW;
-    const int ow0 = tile % tilesW * PB;
-    const int Kg = K / G, Cg = C / G;
-    const int kBlocks = Kpad / KB;
-    // Arithmetic rather than a choice of ids: POCL 3.1 left a select between the ids unresolved (_group_id_z).
-    const int id1 = get_global_id(1), id2 = get_global_id(2), swap = imagesInner != 0;
-    const int block = id1 + swap * (id2 - id1);
-    const int g = block / kBlocks;
-    const int k0 = block % kBlocks * KB;
-    const int n = id2 - swap * (id2 - id1);
-    const long planeP = (long) HP * WP;
-    const __global float* xr = xp + ((long) n * C + (long) g * Cg) * planeP + (long) oh * SH * WP + (long) ow0 * SW;
-    const __global float* wk = wt + (long) g * Cg * KH * KW * Kpad + k0;
-    // Blocks of channels are summed on their own and then added to the total, as direct_conv2d.cl does: one chain
-    // of C*KH*KW terms loses accuracy as the total grows. The total is touched once a block, so it may live in memory.
-    const int blockChannels = max(1, SUM_TAPS / (KH * KW));
-    floatV total[PB][KV];
-    BLOCK_SET(total, PB, KV, (floatV) 0.0f);
-    for (int c0 = 0; c0 < Cg; c0 += blockChannels) {
-        floatV acc[PB][KV];
-        BLOCK_SET(acc, PB, KV, (floatV) 0.0f);
-        laneTaps(acc, xr, wk, c0, min(Cg, c0 + blockChannels), planeP, WP, KH, KW, SW, DH, DW, Kpad);
-        BLOCK_ADD(total, acc, PB, KV);
-#ifdef SHARE_FILTERS
-        barrier(CLK_GLOBAL_MEM_FENCE);
-#endif
-    }
-#ifdef SHARE_FILTERS
-    if (get_global_id(0) >= tiles) {
-        return;
-    }
-#endif
+// Stores the tile'th tile of output channels [g*Kg + k0, +KB) of image n, plus its bias (none where null), through the
+// epilogue; a tile cut by the row's end or the group's last channel float by float. No restrict pointers: inlined,
+// they leave LLVM's scope declarations, which Oclgrind cannot run.
+__attribute__((always_inline)) inline void storeLanes(floatV total[PB][KV], const int tile, const int n, const int g,
+                                                      const int k0, const __global float* bias, __global float* y,
+                                                      const long yAt, const int K, const int Kg, const int OH,
+                                                      const int OW, const __global float* residual,
+                                                      const int addResidual, const int actKind, const float actA,
+                                                      const float actB) {
+    const int tilesW = (OW + PB - 1) / PB;
+    const int oh = tile / tilesW, ow0 = tile % tilesW * PB;
     const long outPlane = (long) OH * OW;
     const long o0 = yAt + ((long) n * K + (long) g * Kg + k0) * outPlane + (long) oh * OW + ow0;
     const int lanes = min(KB, Kg - k0), pixels = min(PB, OW - ow0);
     if (lanes == KB && pixels == PB) {
-        storeTile(total, hasBias ? bias + g * Kg + k0 : 0, y, o0, outPlane, residual, addResidual, actKind, actA,
-                  actB);
+        storeTile(total, bias, y, o0, outPlane, residual, addResidual, actKind, actA, actB);
         return;
     }
-    // A tile cut by the row's end or the group's last channel: float by float.
     float sums[KV][PB][VW];
 #pragma unroll
     for (int kv = 0; kv < KV; kv++) {
@@ -236,10 +195,60 @@ void lanes_conv(const __global float* restrict xp, const __global float* restric
         }
     }
     for (int l = 0; l < lanes; l++) {
-        const float b = hasBias ? bias[g * Kg + k0 + l] : 0.0f;
+        const float b = bias ? bias[l] : 0.0f;
         const long o = o0 + l * outPlane;
         for (int p = 0; p < pixels; p++) {
             y[o + p] = epilogue(sums[l / VW][p][l % VW] + b, addResidual, residual + o + p, actKind, actA, actB);
         }
+    }
+}
+
+// xp holds the chunk's images in planes of HP by WP (the whole batch as it is where no padding is needed); their output
+// starts yAt floats into y (and residual). NDRange: (ceil(ceil(OW/PB) * OH / TILES) rounded up to LOCAL_X, Kpad/KB * G,
+// images), or with imagesInner (images, Kpad/KB * G) as its last two: work-groups run in order of their ids, and
+// whichever of the images' inputs and the filters is the larger is better read once, the smaller cycled through.
+__kernel __attribute__((reqd_work_group_size(LOCAL_X, 1, 1)))
+void lanes_conv(const __global float* restrict xp, const __global float* restrict wt,
+                const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS, __global float* restrict y,
+                const long yAt, const int C, const int K, const int G, const int HP, const int WP, const int KH,
+                const int KW, const int SH, const int SW, const int DH, const int DW, const int OH, const int OW,
+                const int Kpad, const int imagesInner) {
+    const int tilesW = (OW + PB - 1) / PB, tiles = tilesW * OH;
+    const int tile0 = get_global_id(0) * TILES;
+    if (tile0 >= tiles) {
+        return;
+    }
+    const int count = TILES == 1 ? 1 : min(TILES, tiles - tile0);
+    const int Kg = K / G, Cg = C / G;
+    const int kBlocks = Kpad / KB;
+    // Arithmetic rather than a choice of ids: POCL 3.1 left a select between the ids unresolved (_group_id_z).
+    const int id1 = get_global_id(1), id2 = get_global_id(2), swap = imagesInner != 0;
+    const int block = id1 + swap * (id2 - id1);
+    const int g = block / kBlocks;
+    const int k0 = block % kBlocks * KB;
+    const int n = id2 - swap * (id2 - id1);
+    const long planeP = (long) HP * WP;
+    const __global float* xn = xp + ((long) n * C + (long) g * Cg) * planeP;
+    const __global float* wk = wt + (long) g * Cg * KH * KW * Kpad + k0;
+    // Blocks of channels are summed on their own and then added to the total, as direct_conv2d.cl does: one chain
+    // of C*KH*KW terms loses accuracy as the total grows. The total is touched once a block, so it may live in memory.
+    const int blockChannels = max(1, SUM_TAPS / (KH * KW));
+    floatV total[TILES][PB][KV];
+    for (int t = 0; t < count; t++) {
+        BLOCK_SET(total[t], PB, KV, (floatV) 0.0f);
+    }
+    for (int c0 = 0; c0 < Cg; c0 += blockChannels) {
+        for (int t = 0; t < count; t++) {
+            const int tile = tile0 + t;
+            const __global float* xr = xn + (long) (tile / tilesW) * SH * WP + (long) (tile % tilesW) * PB * SW;
+            floatV acc[PB][KV];
+            BLOCK_SET(acc, PB, KV, (floatV) 0.0f);
+            laneTaps(acc, xr, wk, c0, min(Cg, c0 + blockChannels), planeP, WP, KH, KW, SW, DH, DW, Kpad);
+            BLOCK_ADD(total[t], acc, PB, KV);
+        }
+    }
+    for (int t = 0; t < count; t++) {
+        storeLanes(total[t], tile0 + t, n, g, k0, hasBias ? bias + g * Kg + k0 : 0, y, yAt, K, Kg, OH, OW, residual,
+                   addResidual, actKind, actA, actB);
     }
 }

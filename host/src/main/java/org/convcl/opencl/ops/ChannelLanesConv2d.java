@@ -29,14 +29,14 @@ public final class ChannelLanesConv2d {
     private static final int[] VECTORS = {2, 3, 1};
     private static final double[] VECTORS_COST = {1.0, 1.03, 1.27};
     /**
-     * The most work-items that share filters ({@link Choice#sharesFilters}): each keeps its sums in memory across the
-     * group's barriers, about 2 KB with AVX-512, and 16 of them stay within a core's L1 cache beside the filters.
+     * The most tiles a work-item takes each block of channels for ({@link Choice#tiles}): each tile keeps its sums in
+     * memory between blocks, about 2 KB with AVX-512, and 16 of them stay within a core's L1 cache beside the filters.
      */
     private static final int MAX_SHARING = 16;
     /**
      * The most pixels a work-item may use each filter it reads on for its group to share filters: beyond them the
-     * filters' stream per multiply-add is small enough without, and a program with the barriers takes POCL 3.1 longer
-     * to build (5.3 against 2.5 s, a whole first call, 5x5 on 480 channels). With AVX-512 on Zen 4, 7 pixels shared
+     * filters' stream per multiply-add is small enough without, and a program of several tiles takes POCL 3.1 longer
+     * to build (4.1 against 2.5 s, a whole first call, 5x5 on 480 channels). With AVX-512 on Zen 4, 7 pixels shared
      * about as fast as not (5x5 over 480 and 832 channels, 3x3 over 512 of 7x7, within 3%) and 14 took 1.06x the time
      * (3x3 over 256 of 14x14); on Zen 5, whose multiply-adds per cycle are twice Zen 4's, 7 pixels shared took 0.86x.
      */
@@ -71,9 +71,10 @@ public final class ChannelLanesConv2d {
      * @param pixels  output pixels of a row per work-item (PB)
      * @param width   floats per vector (VW)
      * @param localX  work-items per group
-     * @param sharesFilters whether a group's work-items take each block of channels together ({@code SHARE_FILTERS})
+     * @param tiles   neighbouring tiles of one image per work-item ({@code TILES}), which take each block of channels
+     *                together and so share its filters where more than one
      */
-    public record Choice(int vectors, int pixels, int width, int localX, boolean sharesFilters) {
+    public record Choice(int vectors, int pixels, int width, int localX, int tiles) {
         /** Output channels per work-item. */
         public int lanes() {
             return vectors * width;
@@ -139,7 +140,17 @@ public final class ChannelLanesConv2d {
 
         /** Work-groups of the conv launch over {@code images} images. */
         public long workGroups(Conv2dShape s, int images) {
-            return (tilesWide(s) * s.oh() + localX - 1) / localX * (paddedChannels(s) / lanes()) * s.groups() * images;
+            return (items(s) + localX - 1) / localX * (paddedChannels(s) / lanes()) * s.groups() * images;
+        }
+
+        /** Whether a work-item's tiles share the filters they read. */
+        public boolean sharesFilters() {
+            return tiles > 1;
+        }
+
+        /** Work-items along a row of planes: its tiles, {@link #tiles} to a work-item. */
+        long items(Conv2dShape s) {
+            return (tilesWide(s) * s.oh() + tiles - 1) / tiles;
         }
 
         long tilesWide(Conv2dShape s) {
@@ -148,8 +159,8 @@ public final class ChannelLanesConv2d {
 
         @Override
         public String toString() {
-            return "KV=" + vectors + " PB=" + pixels + " VW=" + width + (sharesFilters ? ", filters shared by "
-                    + localX + " work-items" : "");
+            return "KV=" + vectors + " PB=" + pixels + " VW=" + width + (sharesFilters() ? ", filters shared by "
+                    + tiles + " tiles" : "");
         }
     }
 
@@ -165,11 +176,11 @@ public final class ChannelLanesConv2d {
      * many pixels as the registers left hold (one per vector for its weights, one for the broadcast pixel), evened
      * out over the row so that the last work-item wastes least. Where a block's filters outgrow
      * {@link #SHARED_BLOCK_BYTES} and a work-item has at most {@link #MAX_SHARING_PIXELS} pixels, an image's tiles,
-     * evened out into groups of at most {@link #MAX_SHARING}, share each block's filters.
+     * evened out into work-items of at most {@link #MAX_SHARING}, share each block's filters.
      */
     public static Choice choose(Conv2dShape s, DeviceInfo device) {
         if (DeviceClass.of(device) != DeviceClass.CPU) {
-            return new Choice(1, evenly(s.ow(), GPU_PIXELS), GPU_WIDTH, Launch.LOCAL_1D, false);
+            return new Choice(1, evenly(s.ow(), GPU_PIXELS), GPU_WIDTH, Launch.LOCAL_1D, 1);
         }
         int simd = device.preferredFloatVectorWidth();
         int widest = simd >= 16 ? 16 : simd >= 8 ? 8 : 4;
@@ -178,7 +189,7 @@ public final class ChannelLanesConv2d {
         double bestCost = Double.MAX_VALUE;
         for (int width = widest; width >= 4; width /= 2) {
             for (int i = 0; i < VECTORS.length; i++) {
-                var choice = new Choice(VECTORS[i], 1, width, 1, false);
+                var choice = new Choice(VECTORS[i], 1, width, 1, 1);
                 double cost = (double) choice.paddedChannels(s) / width * VECTORS_COST[i];
                 if (best == null || cost < bestCost
                         || cost == bestCost && choice.paddedChannels(s) < best.paddedChannels(s)) {
@@ -188,13 +199,13 @@ public final class ChannelLanesConv2d {
             }
         }
         int vectors = best.vectors();
-        var lanes = new Choice(vectors, evenly(s.ow(), (registers - 1 - vectors) / vectors), best.width(), 1, false);
+        var lanes = new Choice(vectors, evenly(s.ow(), (registers - 1 - vectors) / vectors), best.width(), 1, 1);
         if (lanes.pixels() > MAX_SHARING_PIXELS || lanes.blockFilterFloats(s) * Float.BYTES <= SHARED_BLOCK_BYTES) {
             return lanes;
         }
         long tiles = lanes.tilesWide(s) * s.oh();
         int groups = (int) ((tiles + MAX_SHARING - 1) / MAX_SHARING);
-        return new Choice(vectors, lanes.pixels(), lanes.width(), (int) ((tiles + groups - 1) / groups), true);
+        return new Choice(vectors, lanes.pixels(), lanes.width(), 1, (int) ((tiles + groups - 1) / groups));
     }
 
     /** The fewest pixels per work-item that cover a row of {@code ow} in as few work-items as {@code most} would. */
@@ -230,7 +241,7 @@ public final class ChannelLanesConv2d {
         var p = s.params();
         boolean inPlace = choice.readsInputInPlace(s);
         long rows = inPlace ? s.h() : choice.paddedRows(s), width = inPlace ? s.w() : choice.paddedWidth(s);
-        long items = Launch.requireInt("channel lanes: work-items of a row of planes", choice.tilesWide(s) * s.oh());
+        long items = Launch.requireInt("channel lanes: work-items of a row of planes", choice.items(s));
         // The stride along the width built in lets the pixels' loads take constant offsets (channel_lanes.cl): the
         // speech layer (41x11, stride 2) took 0.92x the time, the 7x7 stride-2 stem 0.96x, both 0.88x built for AVX2;
         // at stride 1, the 3x3 layer on 64 channels 0.96-0.98x and the 5x5 Inception layer 0.97x (0.96x for AVX2).
@@ -258,7 +269,7 @@ public final class ChannelLanesConv2d {
 
     private Launch launch(Choice choice, String kernel, String moreDefines) {
         String defines = "-DVW=" + choice.width() + " -DKV=" + choice.vectors() + " -DPB=" + choice.pixels()
-                + " -DLOCAL_X=" + choice.localX() + (choice.sharesFilters() ? " -DSHARE_FILTERS" : "") + moreDefines;
+                + " -DLOCAL_X=" + choice.localX() + " -DTILES=" + choice.tiles() + moreDefines;
         return new Launch(cl, cl.kernel(Program.CHANNEL_LANES, kernel, defines), kernel);
     }
 }

@@ -228,7 +228,7 @@ class Conv2dPlannerTest {
         assertEquals(2 * 28 * 8, plan.workGroups());
         // 8-float vectors, 16 registers: 6 pixels, evened out to 6 over a row of 28 (5 work-items), sharing each
         // block's filters (307 KB) in groups of 16 of the 140 tiles of an image.
-        assertEquals("CHANNEL_LANES, KV=2 PB=6 VW=8, filters shared by 16 work-items", automatic(FakeDevices.cpu(8), BLOCKED).forward(inception)
+        assertEquals("CHANNEL_LANES, KV=2 PB=6 VW=8, filters shared by 16 tiles", automatic(FakeDevices.cpu(8), BLOCKED).forward(inception)
                 .describe());
         // Rows of 100 on 16 floats: 8 work-items of 13 rather than 7 of 14 and one of 2.
         var speech = Conv2dParams.DEFAULT.withStride(2, 2).withPadding(20, 5);
@@ -254,7 +254,7 @@ class Conv2dPlannerTest {
         var cpu = planner(CPU, BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES);
         var padded = Conv2dParams.DEFAULT.withPadding(2, 2);
         // 48 filters: three vectors of 16 pad none, where two would pad 16; 9 pixels evened out to 7 over 14.
-        assertEquals("CHANNEL_LANES, KV=3 PB=7 VW=16, filters shared by 14 work-items",
+        assertEquals("CHANNEL_LANES, KV=3 PB=7 VW=16, filters shared by 14 tiles",
                 cpu.forward(shape(8, 480, 14, 48, 5, padded)).describe());
         // 80: two vectors pad 16, and one vector's pixel a multiply-add costs more than the 20% of lanes wasted.
         assertEquals("CHANNEL_LANES, KV=2 PB=14 VW=16", cpu.forward(shape(8, 64, 56, 80, 3, SAME)).describe());
@@ -266,7 +266,7 @@ class Conv2dPlannerTest {
         assertEquals("CHANNEL_LANES, KV=1 PB=28 VW=4",
                 cpu.forward(shape(8, 128, 56, 128, 3, SAME.withGroups(32))).describe());
         // AVX's 8 floats: 48 filters are three blocks of two vectors; 16 registers leave 6 pixels, 5 over 14.
-        assertEquals("CHANNEL_LANES, KV=2 PB=5 VW=8, filters shared by 14 work-items",
+        assertEquals("CHANNEL_LANES, KV=2 PB=5 VW=8, filters shared by 14 tiles",
                 planner(FakeDevices.cpu(8), BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES).forward(shape(8, 480, 14, 48, 5, padded)).describe());
     }
 
@@ -275,7 +275,7 @@ class Conv2dPlannerTest {
         var avx2 = planner(FakeDevices.cpu(8), BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES);
         // ResNet-50's 3x3 over 256 channels of 14x14: 147 KB of filters a block of 16, 5 pixels a work-item, so the
         // 42 tiles of an image take each block of channels in groups of 14.
-        assertEquals("CHANNEL_LANES, KV=2 PB=5 VW=8, filters shared by 14 work-items, images inside each filter block",
+        assertEquals("CHANNEL_LANES, KV=2 PB=5 VW=8, filters shared by 14 tiles, images inside each filter block",
                 avx2.forward(shape(8, 256, 14, 256, 3, SAME)).describe());
         // 4x4 windows and blocks of 16 filters: 32 channels are 32 KiB a block, which L1 holds; 33 are not.
         assertFalse(avx2.forward(shape(8, 32, 28, 32, 4, SAME)).lanes().sharesFilters());
@@ -296,7 +296,7 @@ class Conv2dPlannerTest {
         // padded input an image: 8 images and a block (5.9 MB) cycle less than an image and all the blocks (11 MB),
         // and the 7 tiles of an image share each block of filters.
         var deep = cpu.forward(shape(8, 832, 7, 128, 5, padded));
-        assertEquals("CHANNEL_LANES, KV=2 PB=7 VW=16, filters shared by 7 work-items, images inside each filter block",
+        assertEquals("CHANNEL_LANES, KV=2 PB=7 VW=16, filters shared by 7 tiles, images inside each filter block",
                 deep.describe());
         // ResNet's 3x3 on 64 channels of 56x56: 147 KB of filters, 0.9 MB of input an image.
         var wide = cpu.forward(shape(8, 64, 56, 64, 3, SAME));
