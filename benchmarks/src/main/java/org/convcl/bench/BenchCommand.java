@@ -75,7 +75,8 @@ public final class BenchCommand extends AbstractCommand {
 
                 Each case runs once on the reference (plain Java loops), whose output is the expected answer; each
                 contender is then verified against it, and only a verified contender is timed: warm-up for 0.25 s,
-                then the median of at least 5 runs and 1 s, the device queue finished in each run. Cases above 0.2
+                then the median of at least 5 runs and 1 s, the device queue finished in each run, the contenders
+                side by side in turns of 0.1 s, so that a slow spell of the machine falls on all. Cases above 0.2
                 GFLOP are verified on a seeded sample: every element of 32 random output rows and of the first and
                 last row and column of every plane; the reference computes only those, and its row's time is scaled
                 to the whole output. The time verification took is printed.

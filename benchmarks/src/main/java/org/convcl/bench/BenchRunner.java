@@ -8,7 +8,8 @@ import org.convcl.Tensor;
 
 /**
  * Runs each case on the reference once (its time is the reference row, its result the expected answer, in full or
- * on a sample: {@link ReferenceCheck}), then on every contender: verified first, timed only when it matches.
+ * on a sample: {@link ReferenceCheck}), then on every contender: verified first, timed only when it matches, the
+ * contenders that match timed side by side.
  */
 final class BenchRunner {
     static final String REFERENCE_DEVICE = "CPU, plain Java loops";
@@ -36,15 +37,11 @@ final class BenchRunner {
             var reference = Measurement.timed(c, "reference", REFERENCE_DEVICE, expected.fullReferenceMillis())
                     .withVerification(expected.describe());
             rows.add(reference);
-            for (var contender : contenders) {
-                String why = contender.unsupported(c);
-                if (why == null) {
-                    var m = measure(contender, c, x, w, expected).withVerification(expected.describe());
-                    rows.add(m);
+            for (var m : measureAll(c, x, w, expected)) {
+                if (m != null) {
+                    rows.add(m.withVerification(expected.describe()));
                     progress.printf("      %-11s %-40s %s%s%n", m.backend(), m.device(), summary(m),
                             m.config().isEmpty() ? "" : "  [" + m.config() + "]");
-                } else {
-                    progress.printf("      %-11s %-40s n/a: %s%n", contender.backend(), contender.device(), why);
                 }
             }
             progress.printf("      %-11s %-40s %s%n", "reference", REFERENCE_DEVICE, summary(reference));
@@ -55,23 +52,72 @@ final class BenchRunner {
         return rows;
     }
 
-    /** The run, then how it ran: find mode settles a case's algorithm on its first call. */
-    private static Measurement measure(Contender contender, BenchCase c, Tensor x, Tensor w, ReferenceCheck expected) {
-        var m = run(contender, c, x, w, expected);
+    /**
+     * Every contender's row for the case, in order, null where it does not run the case (printed as n/a): each is
+     * verified, and those that match the reference are timed side by side ({@link Timing#interleaved}). Then how
+     * each ran: find mode settles a case's algorithm on its first call.
+     */
+    private List<Measurement> measureAll(BenchCase c, Tensor x, Tensor w, ReferenceCheck expected) {
+        var rows = new ArrayList<Measurement>();
+        var prepared = new ArrayList<Contender.Run>();
+        var timedAt = new ArrayList<Integer>();
         try {
-            return m.withConfig(contender.configuration(c));
+            for (var contender : contenders) {
+                String why = contender.unsupported(c);
+                if (why != null) {
+                    progress.printf("      %-11s %-40s n/a: %s%n", contender.backend(), contender.device(), why);
+                    rows.add(null);
+                    continue;
+                }
+                rows.add(verified(contender, c, x, w, expected, prepared));
+                if (rows.get(rows.size() - 1) == null) {
+                    timedAt.add(rows.size() - 1);
+                }
+            }
+            var outcomes = Timing.interleaved(prepared.stream().map(run -> (Runnable) run::execute).toList());
+            for (int i = 0; i < outcomes.size(); i++) {
+                int at = timedAt.get(i);
+                var contender = contenders.get(at);
+                var outcome = outcomes.get(i);
+                rows.set(at, outcome.failure() != null
+                        ? Measurement.rejected(c, contender.backend(), contender.device(),
+                                "failed: " + outcome.failure().getMessage())
+                        : configured(contender, c, Measurement.timed(c, contender.backend(), contender.device(),
+                                outcome.result())));
+            }
+        } finally {
+            prepared.forEach(Contender.Run::close);
+        }
+        return rows;
+    }
+
+    /**
+     * The contender's case prepared and verified: null, with the run added to {@code prepared}, where it matches the
+     * reference, else the rejected row.
+     */
+    private static Measurement verified(Contender contender, BenchCase c, Tensor x, Tensor w, ReferenceCheck expected,
+                                        List<Contender.Run> prepared) {
+        Contender.Run run = null;
+        try {
+            run = contender.prepare(c, x, w);
+            var mismatch = expected.firstMismatch(run.result());
+            if (mismatch == null) {
+                prepared.add(run);
+                return null;
+            }
+            run.close();
+            return Measurement.rejected(c, contender.backend(), contender.device(), "differs from the reference: " + mismatch);
         } catch (RuntimeException e) {
+            if (run != null) {
+                run.close();
+            }
             return Measurement.rejected(c, contender.backend(), contender.device(), "failed: " + e.getMessage());
         }
     }
 
-    private static Measurement run(Contender contender, BenchCase c, Tensor x, Tensor w, ReferenceCheck expected) {
-        try (var run = contender.prepare(c, x, w)) {
-            var mismatch = expected.firstMismatch(run.result());
-            if (mismatch != null) {
-                return Measurement.rejected(c, contender.backend(), contender.device(), "differs from the reference: " + mismatch);
-            }
-            return Measurement.timed(c, contender.backend(), contender.device(), Timing.measure(run::execute));
+    private static Measurement configured(Contender contender, BenchCase c, Measurement m) {
+        try {
+            return m.withConfig(contender.configuration(c));
         } catch (RuntimeException e) {
             return Measurement.rejected(c, contender.backend(), contender.device(), "failed: " + e.getMessage());
         }
