@@ -43,6 +43,10 @@ public final class BenchSuite {
             BenchCase.conv("mobilenet_dw_3x3_s2_c64_112", 8, 64, 112, 64, 3, 3, 2, 2, 1, 64),
             // Its depthwise layers at 14x14: many small planes.
             BenchCase.conv("mobilenet_dw_3x3_c512_14", 8, 512, 14, 512, 3, 3, 1, 1, 1, 512),
+            // EfficientNet-B0's 5x5 depthwise at stride 2 (its stage 4 input, 28 to 14), and ConvNeXt-T's 7x7
+            // depthwise at 28x28 (its stage 2).
+            BenchCase.conv("efficientnet_dw_5x5_s2_c240_28", 8, 240, 28, 240, 5, 5, 2, 2, 2, 240),
+            BenchCase.conv("convnext_dw_7x7_c192_28", 8, 192, 28, 192, 7, 7, 1, 1, 3, 192),
             // ResNet's pooling after the stem, and an average pooling that halves a late feature map.
             BenchCase.pool("maxpool_3x3_s2_p1_c64_112", BenchCase.Kind.MAX_POOL, 8, 64, 112, 3, 2, 1),
             BenchCase.pool("avgpool_2x2_s2_c256_28", BenchCase.Kind.AVG_POOL, 8, 256, 28, 2, 2, 0),

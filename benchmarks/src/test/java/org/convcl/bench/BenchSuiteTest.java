@@ -37,7 +37,9 @@ class BenchSuiteTest {
             "deepspeech_41x11_s2_c1_k32, 4, 32, 81, 100",
             "vgg_3x3_c64_224, 1, 64, 224, 224",
             "vgg_3x3_c128_112, 1, 128, 112, 112",
-            "mobilenet_dw_3x3_s2_c64_112, 8, 64, 56, 56"})
+            "mobilenet_dw_3x3_s2_c64_112, 8, 64, 56, 56",
+            "efficientnet_dw_5x5_s2_c240_28, 8, 240, 14, 14",
+            "convnext_dw_7x7_c192_28, 8, 192, 28, 28"})
     void outputShapesOfTheSuite(String name, int n, int k, int oh, int ow) {
         assertArrayEquals(new int[] {n, k, oh, ow}, BenchSuite.byName(name).shape().outputShape());
     }
@@ -47,13 +49,14 @@ class BenchSuiteTest {
         // 2 * N * K * OH * OW * (C/groups) * KH * KW
         assertEquals(2.0 * 8 * 64 * 56 * 56 * 64 * 9, BenchSuite.byName("resnet_3x3_c64_56").flops());
         assertEquals(2.0 * 8 * 256 * 28 * 28 * 9, BenchSuite.byName("depthwise_3x3_c256_28").flops());
+        assertEquals(2.0 * 8 * 240 * 14 * 14 * 25, BenchSuite.byName("efficientnet_dw_5x5_s2_c240_28").flops());
         assertEquals(2.0 * 1024 * 1024 * 1024, BenchSuite.byName("sgemm_1024").flops());
         // One VGG image is 3.7 GFLOP: 2 * K * OH * OW * C * 9.
         assertEquals(2.0 * 64 * 224 * 224 * 64 * 9, BenchSuite.byName("vgg_3x3_c64_224").flops());
         // Grouped: each filter sums C/groups = 8 channels.
         assertEquals(2.0 * 8 * 256 * 28 * 28 * 8 * 9, BenchSuite.byName("resnext_3x3_g32_c256_28").flops());
-        assertEquals(26, BenchSuite.DEFAULT.size());
-        assertEquals(28, BenchSuite.ALL.size());
+        assertEquals(28, BenchSuite.DEFAULT.size());
+        assertEquals(30, BenchSuite.ALL.size());
     }
 
     @Test
@@ -72,8 +75,10 @@ class BenchSuiteTest {
     }
 
     @Test
-    void theDepthwiseLayerHasOneInputChannelPerFilter() {
+    void theDepthwiseLayersHaveOneInputChannelPerFilter() {
         assertArrayEquals(new int[] {64, 1, 3, 3}, BenchSuite.byName("mobilenet_dw_3x3_s2_c64_112").weight().shape());
+        assertArrayEquals(new int[] {240, 1, 5, 5}, BenchSuite.byName("efficientnet_dw_5x5_s2_c240_28").weight().shape());
+        assertArrayEquals(new int[] {192, 1, 7, 7}, BenchSuite.byName("convnext_dw_7x7_c192_28").weight().shape());
     }
 
     @Test

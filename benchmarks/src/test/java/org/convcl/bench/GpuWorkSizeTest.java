@@ -117,6 +117,8 @@ class GpuWorkSizeTest {
                 depthwise_3x3_c256_28 512 direct
                 mobilenet_dw_3x3_s2_c64_112 512 direct
                 mobilenet_dw_3x3_c512_14 1024 direct
+                efficientnet_dw_5x5_s2_c240_28 480 direct
+                convnext_dw_7x7_c192_28 384 direct
                 sgemm_256 256 16x16
                 sgemm_512 1024 16x16
                 sgemm_1024 1024 32x32
@@ -144,6 +146,8 @@ class GpuWorkSizeTest {
                 depthwise_3x3_c256_28 512 direct
                 mobilenet_dw_3x3_s2_c64_112 256 direct
                 mobilenet_dw_3x3_c512_14 1024 direct
+                efficientnet_dw_5x5_s2_c240_28 480 direct
+                convnext_dw_7x7_c192_28 384 direct
                 sgemm_256 256 16x16
                 sgemm_512 256 32x32
                 sgemm_1024 128 64x128
@@ -171,6 +175,8 @@ class GpuWorkSizeTest {
                 depthwise_3x3_c256_28 512 direct
                 mobilenet_dw_3x3_s2_c64_112 256 direct
                 mobilenet_dw_3x3_c512_14 1024 direct
+                efficientnet_dw_5x5_s2_c240_28 480 direct
+                convnext_dw_7x7_c192_28 384 direct
                 sgemm_256 64 32x32
                 sgemm_512 64 64x64
                 sgemm_1024 256 64x64
