@@ -34,7 +34,7 @@ public final class ChannelLanesConv2d {
      */
     private static final int MAX_SHARING = 16;
     /**
-     * The most pixels a work-item may use each filter it reads on for its group to share filters: beyond them the
+     * The most pixels a tile may use each filter it reads on for a work-item's tiles to share filters: beyond them the
      * filters' stream per multiply-add is small enough without, and a program of several tiles takes POCL 3.1 longer
      * to build (4.1 against 2.5 s, a whole first call, 5x5 on 480 channels). With AVX-512 on Zen 4, 7 pixels shared
      * about as fast as not (5x5 over 480 and 832 channels, 3x3 over 512 of 7x7, within 3%) and 14 took 1.06x the time
@@ -47,7 +47,7 @@ public final class ChannelLanesConv2d {
      * work-item's filters come from L2 or further for every tap. Built for AVX2 on Zen 4 (two vectors of 8 filters,
      * 4 to 6 pixels), sharing took 0.74x the time on 3x3 over 512 channels of 7x7 (295 KB a block), 0.75x over 256 of
      * 14x14 (147 KB), 0.77x on 5x5 over 480 of 14x14 (768 KB), 0.93-0.95x on 3x3 over 64 and 128 channels (37 and
-     * 74 KB), and 1.5x on the stem's 7x7 over 3 channels (9.4 KB, in L1 anyway, where the barriers only cost).
+     * 74 KB), and 1.5x on the stem's 7x7 over 3 channels (9.4 KB, in L1 anyway, where sharing only costs).
      */
     private static final long SHARED_BLOCK_BYTES = 32 << 10;
     /**
@@ -175,7 +175,7 @@ public final class ChannelLanesConv2d {
      * lanes are wasted and whose tiles are stored float by float (a group of 8 filters on 16-float vectors). Then as
      * many pixels as the registers left hold (one per vector for its weights, one for the broadcast pixel), evened
      * out over the row so that the last work-item wastes least. Where a block's filters outgrow
-     * {@link #SHARED_BLOCK_BYTES} and a work-item has at most {@link #MAX_SHARING_PIXELS} pixels, an image's tiles,
+     * {@link #SHARED_BLOCK_BYTES} and a tile has at most {@link #MAX_SHARING_PIXELS} pixels, an image's tiles,
      * evened out into work-items of at most {@link #MAX_SHARING}, share each block's filters.
      */
     public static Choice choose(Conv2dShape s, DeviceInfo device) {
