@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -96,6 +97,30 @@ class FindModeTest extends TemporaryCaches {
                 Tensor.seeded(11).uniform(1, 16, 7, 6), w, SAME);
         assertTrue(lanes.contains("DIRECT left out (a fallback") && lanes.contains("IMPLICIT_GEMM left out (a fallback")
                 && lanes.matches(".*CHANNEL_LANES [0-9.]+ ms.*"), lanes);
+    }
+
+    /**
+     * On a CPU, a depthwise layer is timed on the direct kernel's two ways alone: the algorithms that treat it as a
+     * dense layer are left out. A layer over one channel with one group is no depthwise layer: the channel lanes
+     * are timed.
+     */
+    @Test
+    void findTimesOnlyTheDirectKernelOnDepthwiseLayersOfACpu() {
+        var deviceClass = DeviceClass.of(Devices.choose(null));
+        assumeTrue(deviceClass == DeviceClass.CPU, "the depthwise rows kernel runs on CPUs");
+        var defaults = ConvPolicy.defaultFor(deviceClass);
+        String depthwise = findReport(defaults, Tensor.seeded(12).uniform(2, 12, 9, 7),
+                Tensor.seeded(13).uniform(12, 1, 3, 3), SAME.withGroups(12));
+        for (var id : List.of("CHANNEL_LANES", "IM2COL_GEMM", "IMPLICIT_GEMM")) {
+            assertTrue(depthwise.contains(id + " left out (the depthwise rows kernel runs this depthwise layer)"),
+                    depthwise);
+        }
+        assertTrue(depthwise.matches(".*DIRECT [0-9.]+ ms.*") && depthwise.matches(".*DIRECT_STREAMED [0-9.]+ ms.*"),
+                depthwise);
+        String oneChannel = findReport(defaults, Tensor.seeded(14).uniform(2, 1, 9, 7),
+                Tensor.seeded(15).uniform(12, 1, 3, 3), SAME);
+        assertTrue(oneChannel.matches(".*CHANNEL_LANES [0-9.]+ ms.*") && !oneChannel.contains("depthwise"),
+                oneChannel);
     }
 
     /** The find log's line for one conv2d, run with find on and the policy given, after checking its result. */

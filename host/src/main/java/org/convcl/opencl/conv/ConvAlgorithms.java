@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.convcl.Conv2dShape;
+import org.convcl.opencl.ops.DirectConv2d;
 
 /**
  * The registry: every conv2d algorithm under its stable id (what plans print and options pin), in the order the
@@ -58,6 +59,15 @@ public final class ConvAlgorithms {
             IMPLICIT_GEMM, POINTWISE);
 
     /**
+     * Where the depthwise rows kernel runs a depthwise layer (a CPU, as many groups as channels), the algorithms that
+     * multiply-add its one channel a group like a dense layer's: in about forty find passes of the bench's five
+     * depthwise layers (3x3 at stride 1 and 2, 5x5 at stride 2, 7x7; one image and eight; AVX-512 and AVX2 on Zen 4)
+     * they took 1.5-21x (channel lanes), 3.7-80x (im2col) and 5.7-37x (implicit GEMM) the time of the direct kernel's
+     * best, which won every one, and their programs cost the find pass about a second a layer.
+     */
+    private static final Set<ConvAlgorithm> OUTRUN_ON_DEPTHWISE = Set.of(CHANNEL_LANES, IM2COL_GEMM, IMPLICIT_GEMM);
+
+    /**
      * The planner's fallbacks: the direct kernel for tiny layers (and depthwise ones), the implicit GEMM for whatever
      * no other algorithm takes. Find mode times them on a layer the planner gives another algorithm only where the
      * policy's {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops} says.
@@ -74,14 +84,19 @@ public final class ConvAlgorithms {
 
     /**
      * Why find mode leaves {@code algorithm} out of the timing of {@code s}, or null to time it: another algorithm
-     * already timed runs its product with less work, or it is a fallback the planner does not choose for a layer too
-     * large for its policy's {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}.
+     * already timed runs its product with less work, it treats a depthwise layer that the depthwise rows kernel runs
+     * as a dense one, or it is a fallback the planner does not choose for a layer too large for its policy's
+     * {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}.
      */
     static String whyNotTimed(ConvAlgorithm algorithm, Conv2dShape s, PlanContext context,
                               Collection<ConvAlgorithm> timed) {
         var subsumer = SUBSUMED_BY.get(algorithm);
         if (subsumer != null && timed.contains(subsumer)) {
             return idOf(subsumer) + " runs its product";
+        }
+        if (OUTRUN_ON_DEPTHWISE.contains(algorithm) && timed.contains(DIRECT) && s.groups() > 1
+                && DirectConv2d.runsDepthwiseRows(s, context.device())) {
+            return "the depthwise rows kernel runs this depthwise layer";
         }
         long flops = context.policy().findFallbackFlops();
         if (FALLBACKS.contains(algorithm) && flops > 0 && s.flops() >= flops && preferredFor(s, context) != algorithm) {

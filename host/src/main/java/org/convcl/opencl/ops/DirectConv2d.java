@@ -164,7 +164,8 @@ public final class DirectConv2d {
         return runsDepthwiseRows(s, device) && fixedWindow(s);
     }
 
-    private static boolean runsDepthwiseRows(Conv2dShape s, DeviceInfo device) {
+    /** Whether the direct algorithm runs {@code s} with the depthwise rows kernel: a CPU, groups of one channel. */
+    public static boolean runsDepthwiseRows(Conv2dShape s, DeviceInfo device) {
         return DeviceClass.of(device) == DeviceClass.CPU && s.cPerGroup() == 1;
     }
 
