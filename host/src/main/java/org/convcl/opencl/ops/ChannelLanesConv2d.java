@@ -47,7 +47,8 @@ public final class ChannelLanesConv2d {
      * work-item's filters come from L2 or further for every tap. Built for AVX2 on Zen 4 (two vectors of 8 filters,
      * 4 to 6 pixels), sharing took 0.74x the time on 3x3 over 512 channels of 7x7 (295 KB a block), 0.75x over 256 of
      * 14x14 (147 KB), 0.77x on 5x5 over 480 of 14x14 (768 KB), 0.93-0.95x on 3x3 over 64 and 128 channels (37 and
-     * 74 KB), and 1.5x on the stem's 7x7 over 3 channels (9.4 KB, in L1 anyway, where sharing only costs).
+     * 74 KB), and 1.5x on a 7x7 over 3 channels of 224x224 (the stem's window at stride 1: 9.4 KB, in L1 anyway,
+     * where sharing only costs).
      */
     private static final long SHARED_BLOCK_BYTES = 32 << 10;
     /**

@@ -280,7 +280,7 @@ class Conv2dPlannerTest {
         // 4x4 windows and blocks of 16 filters: 32 channels are 32 KiB a block, which L1 holds; 33 are not.
         assertFalse(avx2.forward(shape(8, 32, 28, 32, 4, SAME)).lanes().sharesFilters());
         assertTrue(avx2.forward(shape(8, 33, 28, 32, 4, SAME)).lanes().sharesFilters());
-        // The stem's 7x7 over 3 channels: 9.4 KB a block.
+        // A 7x7 over 3 channels, as the stem's: 9.4 KB a block.
         assertFalse(avx2.forward(shape(8, 3, 224, 64, 7, SAME)).lanes().sharesFilters());
         // AVX-512's 14 pixels use each filter they read often enough.
         var avx512 = planner(CPU, BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES);
