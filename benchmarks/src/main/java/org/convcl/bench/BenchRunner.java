@@ -38,11 +38,9 @@ final class BenchRunner {
                     .withVerification(expected.describe());
             rows.add(reference);
             for (var m : measureAll(c, x, w, expected)) {
-                if (m != null) {
-                    rows.add(m.withVerification(expected.describe()));
-                    progress.printf("      %-11s %-40s %s%s%n", m.backend(), m.device(), summary(m),
-                            m.config().isEmpty() ? "" : "  [" + m.config() + "]");
-                }
+                rows.add(m.withVerification(expected.describe()));
+                progress.printf("      %-11s %-40s %s%s%n", m.backend(), m.device(), summary(m),
+                        m.config().isEmpty() ? "" : "  [" + m.config() + "]");
             }
             progress.printf("      %-11s %-40s %s%n", "reference", REFERENCE_DEVICE, summary(reference));
         }
@@ -52,67 +50,66 @@ final class BenchRunner {
         return rows;
     }
 
+    /** A contender's place in a case: its prepared run where it matches the reference, else its row. */
+    private record Entry(Contender contender, Contender.Run run, Measurement row) {
+    }
+
     /**
-     * Every contender's row for the case, in order, null where it does not run the case (printed as n/a): each is
+     * The row of every contender that runs the case, in order (those that do not are printed as n/a): each is
      * verified, and those that match the reference are timed side by side ({@link Timing#interleaved}). Then how
      * each ran: find mode settles a case's algorithm on its first call.
      */
     private List<Measurement> measureAll(BenchCase c, Tensor x, Tensor w, ReferenceCheck expected) {
-        var rows = new ArrayList<Measurement>();
-        var prepared = new ArrayList<Contender.Run>();
-        var timedAt = new ArrayList<Integer>();
+        var entries = new ArrayList<Entry>();
         try {
             for (var contender : contenders) {
                 String why = contender.unsupported(c);
-                if (why != null) {
+                if (why == null) {
+                    entries.add(prepared(contender, c, x, w, expected));
+                } else {
                     progress.printf("      %-11s %-40s n/a: %s%n", contender.backend(), contender.device(), why);
-                    rows.add(null);
-                    continue;
-                }
-                rows.add(verified(contender, c, x, w, expected, prepared));
-                if (rows.get(rows.size() - 1) == null) {
-                    timedAt.add(rows.size() - 1);
                 }
             }
-            var outcomes = Timing.interleaved(prepared.stream().map(run -> (Runnable) run::execute).toList());
-            for (int i = 0; i < outcomes.size(); i++) {
-                int at = timedAt.get(i);
-                var contender = contenders.get(at);
-                var outcome = outcomes.get(i);
-                rows.set(at, outcome.failure() != null
-                        ? Measurement.rejected(c, contender.backend(), contender.device(),
-                                "failed: " + outcome.failure().getMessage())
-                        : configured(contender, c, Measurement.timed(c, contender.backend(), contender.device(),
-                                outcome.result())));
+            var outcomes = Timing.interleaved(entries.stream().filter(e -> e.run() != null)
+                    .map(e -> (Runnable) e.run()::execute).toList()).iterator();
+            var rows = new ArrayList<Measurement>();
+            for (var e : entries) {
+                rows.add(e.run() == null ? e.row() : timed(e.contender(), c, outcomes.next()));
             }
+            return rows;
         } finally {
-            prepared.forEach(Contender.Run::close);
+            entries.stream().filter(e -> e.run() != null).forEach(e -> e.run().close());
         }
-        return rows;
     }
 
-    /**
-     * The contender's case prepared and verified: null, with the run added to {@code prepared}, where it matches the
-     * reference, else the rejected row.
-     */
-    private static Measurement verified(Contender contender, BenchCase c, Tensor x, Tensor w, ReferenceCheck expected,
-                                        List<Contender.Run> prepared) {
+    /** The contender's case prepared and checked: its run where it matches the reference, else the rejected row. */
+    private static Entry prepared(Contender contender, BenchCase c, Tensor x, Tensor w, ReferenceCheck expected) {
         Contender.Run run = null;
         try {
             run = contender.prepare(c, x, w);
             var mismatch = expected.firstMismatch(run.result());
             if (mismatch == null) {
-                prepared.add(run);
-                return null;
+                return new Entry(contender, run, null);
             }
             run.close();
-            return Measurement.rejected(c, contender.backend(), contender.device(), "differs from the reference: " + mismatch);
+            return new Entry(contender, null, Measurement.rejected(c, contender.backend(), contender.device(),
+                    "differs from the reference: " + mismatch));
         } catch (RuntimeException e) {
             if (run != null) {
                 run.close();
             }
-            return Measurement.rejected(c, contender.backend(), contender.device(), "failed: " + e.getMessage());
+            return new Entry(contender, null, Measurement.rejected(c, contender.backend(), contender.device(),
+                    "failed: " + e.getMessage()));
         }
+    }
+
+    private static Measurement timed(Contender contender, BenchCase c, Timing.Outcome outcome) {
+        if (outcome.failure() != null) {
+            return Measurement.rejected(c, contender.backend(), contender.device(),
+                    "failed: " + outcome.failure().getMessage());
+        }
+        return configured(contender, c, Measurement.timed(c, contender.backend(), contender.device(),
+                outcome.result()));
     }
 
     private static Measurement configured(Contender contender, BenchCase c, Measurement m) {
