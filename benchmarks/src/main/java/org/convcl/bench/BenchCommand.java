@@ -54,7 +54,8 @@ public final class BenchCommand extends AbstractCommand {
                   --suite NAMES   comma-separated case names (default: %s);
                                   heavier cases run only when named: %s
                   --batch N       run every convolution and pooling case on N images (1 to %d), named with _nN
-                                  appended; one image is what an inference server sees per request
+                                  appended where that changes its batch; one image is what an inference server
+                                  sees per request
                   --csv FILE      write case,backend,device,gflops,ms,verified,config,verification,faults_per_run;
                                   config says how the row ran: for ConvCL the conv2d path, its SGEMM
                                   configuration and whether that came from a 'convcl tune' entry or the device's
