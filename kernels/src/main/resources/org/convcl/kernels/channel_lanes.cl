@@ -88,15 +88,37 @@ __kernel void lanes_pad(const __global float* restrict x, const long xAt, __glob
     }
 }
 
+// Adds 0 * w to padding[weight vector] for every weight of channels [c0, c1), window rows [i0, i1): the sum of the
+// taps that read only padding, 0 unless a weight there is infinite or NaN.
+__attribute__((always_inline)) inline void paddingTaps(floatV padding[KV], const __global float* wk, const int c0,
+                                                       const int c1, const int i0, const int i1, const int KH,
+                                                       const int KW, const int Kpad) {
+    for (int c = c0; c < c1; c++) {
+        for (int i = i0; i < i1; i++) {
+            const __global float* wi = wk + (long) (c * KH + i) * KW * Kpad;
+            for (int j = 0; j < KW; j++) {
+#pragma unroll
+                for (int kv = 0; kv < KV; kv++) {
+                    padding[kv] += 0.0f * vloadV(0, wi + j * Kpad + kv * VW);
+                }
+            }
+        }
+    }
+}
+
 // Adds channels [c0, c1) of a work-item's window to acc[pixel][weight vector]: per tap, one outer-product step of
 // the PB pixels, broadcast, by the KV vectors of the tap's weights. xr is the work-item's first input pixel in
-// channel 0, wk its first weight vector in channel 0. Inlined so that acc stays in registers.
+// channel 0, wk its first weight vector in channel 0. Only the window rows [i0, i1) reach the input; the others lie
+// on the padding for every pixel of the tile (a 5x5 window's top two rows over a 7x7 image's first output row), so
+// their taps add 0 * w: per tap a multiplication of the weights alone, which keeps PyTorch's NaN where a weight there
+// is infinite or NaN, instead of KV*PB multiply-adds. Inlined so that acc stays in registers.
 __attribute__((always_inline)) inline void laneTaps(floatV acc[PB][KV], const __global float* xr,
                                                     const __global float* wk, const int c0, const int c1,
-                                                    const long planeP, const int WP, const int KH, const int KW,
-                                                    const int SW, const int DH, const int DW, const int Kpad) {
+                                                    const int i0, const int i1, const long planeP, const int WP,
+                                                    const int KH, const int KW, const int SW, const int DH,
+                                                    const int DW, const int Kpad) {
     for (int c = c0; c < c1; c++) {
-        for (int i = 0; i < KH; i++) {
+        for (int i = i0; i < i1; i++) {
             const __global float* xi = xr + c * planeP + (long) i * DH * WP;
             const __global float* wi = wk + (long) (c * KH + i) * KW * Kpad;
             ROW_TAP_LOOP (int j = 0; j < ROW_TAPS; j++) {
@@ -106,6 +128,23 @@ __attribute__((always_inline)) inline void laneTaps(floatV acc[PB][KV], const __
 #undef PIXEL_AT
 #undef WEIGHTS_AT
             }
+        }
+    }
+    if (i0 == 0 && i1 == KH) {
+        return;
+    }
+    floatV padding[KV];
+#pragma unroll
+    for (int kv = 0; kv < KV; kv++) {
+        padding[kv] = 0.0f;
+    }
+    paddingTaps(padding, wk, c0, c1, 0, i0, KH, KW, Kpad);
+    paddingTaps(padding, wk, c0, c1, i1, KH, KH, KW, Kpad);
+#pragma unroll
+    for (int p = 0; p < PB; p++) {
+#pragma unroll
+        for (int kv = 0; kv < KV; kv++) {
+            acc[p][kv] += padding[kv];
         }
     }
 }
@@ -210,8 +249,8 @@ __attribute__((always_inline)) inline void storeLanes(floatV total[PB][KV], cons
 __kernel __attribute__((reqd_work_group_size(LOCAL_X, 1, 1)))
 void lanes_conv(const __global float* restrict xp, const __global float* restrict wt,
                 const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS, __global float* restrict y,
-                const long yAt, const int C, const int K, const int G, const int HP, const int WP, const int KH,
-                const int KW, const int SH, const int SW, const int DH, const int DW, const int OH, const int OW,
+                const long yAt, const int C, const int K, const int G, const int HP, const int WP, const int PH,
+                const int H, const int KH, const int KW, const int SH, const int SW, const int DH, const int DW, const int OH, const int OW,
                 const int Kpad, const int imagesInner) {
     const int tilesW = (OW + PB - 1) / PB, tiles = tilesW * OH;
     const int tile0 = get_global_id(0) * TILES;
@@ -240,10 +279,15 @@ void lanes_conv(const __global float* restrict xp, const __global float* restric
     for (int c0 = 0; c0 < Cg; c0 += blockChannels) {
         for (int t = 0; t < count; t++) {
             const int tile = tile0 + t;
-            const __global float* xr = xn + (long) (tile / tilesW) * SH * WP + (long) (tile % tilesW) * PB * SW;
+            const int r0 = tile / tilesW * SH;
+            const __global float* xr = xn + (long) r0 * WP + (long) (tile % tilesW) * PB * SW;
+            // The window rows whose input rows r0 + i*DH lie in [PH, PH + H), the input's rows.
+            const long top = (long) PH - r0, bottom = top + H;
+            const int i0 = (int) clamp((top + DH - 1) / DH, 0L, (long) KH);
+            const int i1 = (int) clamp((bottom + DH - 1) / DH, (long) i0, (long) KH);
             floatV acc[PB][KV];
             BLOCK_SET(acc, PB, KV, (floatV) 0.0f);
-            laneTaps(acc, xr, wk, c0, min(Cg, c0 + blockChannels), planeP, WP, KH, KW, SW, DH, DW, Kpad);
+            laneTaps(acc, xr, wk, c0, min(Cg, c0 + blockChannels), i0, i1, planeP, WP, KH, KW, SW, DH, DW, Kpad);
             BLOCK_ADD(total[t], acc, PB, KV);
         }
     }

@@ -251,7 +251,8 @@ public final class ChannelLanesConv2d {
         var launch = epilogue.arguments(launch(choice, "lanes_conv", epilogue.defines() + stride).buffer(xp).buffer(wt)
                 .optional(bias, wt), wt).buffer(y).i64((long) chunk.n0() * s.k() * s.outputPlane())
                 .i32(s.c()).i32(s.k()).i32(s.groups()).i32((int) rows).i32((int) width)
-                .i32(s.kh()).i32(s.kw()).i32(p.strideH()).i32(p.strideW()).i32(p.dilationH()).i32(p.dilationW())
+                .i32(p.padTop()).i32(s.h()).i32(s.kh()).i32(s.kw()).i32(p.strideH()).i32(p.strideW())
+                .i32(p.dilationH()).i32(p.dilationW())
                 .i32(s.oh()).i32(s.ow()).i32(choice.paddedChannels(s));
         long blocks = (long) choice.paddedChannels(s) / choice.lanes() * s.groups();
         boolean imagesInner = choice.imagesInner(s, chunk.images());
