@@ -52,6 +52,34 @@
 #define ROW_TAP_LOOP for
 #endif
 
+// ROW_TILES, the tiles of an output row built in (the host sets it, with PAD_LEFT, IN_COLUMNS, OUT_COLUMNS and
+// COLUMN_DILATION, where the row has few tiles and the taps are unrolled), makes each tile's place in its row a
+// constant: a tile's pixel whose tap reads the left or right padding, or that lies past the row's end, then has no
+// multiply-add for that tap at all. Over a 7x7 image a 5x5 window's taps are 69% inside the input, 83% per side.
+#ifdef ROW_TILES
+#define READS_INPUT(pixel0, p, j) \
+    ((pixel0) + (p) < OUT_COLUMNS && ((pixel0) + (p)) * PIXEL_STEP + (j) * COLUMN_DILATION >= PAD_LEFT \
+     && ((pixel0) + (p)) * PIXEL_STEP + (j) * COLUMN_DILATION < PAD_LEFT + IN_COLUMNS)
+// Runs call with pixel0, the first pixel of the tile'th tile within its row, a constant in each copy.
+#define AT_ROW_PLACE(tile, tilesW, call) \
+    { \
+        const int place_ = (tile) % (tilesW); \
+        _Pragma("unroll") for (int t_ = 0; t_ < ROW_TILES; t_++) { \
+            if (place_ == t_) { \
+                const int pixel0 = t_ * PB; \
+                call; \
+            } \
+        } \
+    }
+#else
+#define READS_INPUT(pixel0, p, j) 1
+#define AT_ROW_PLACE(tile, tilesW, call) \
+    { \
+        const int pixel0 = 0; \
+        call; \
+    }
+#endif
+
 // wt[g, ci, i, j, k] = w[g*Kg + k, ci, i, j] for k < Kg, 0 for Kg <= k < Kpad: a tap's weights for a work-item's
 // channels are KV contiguous vectors. NDRange: (Kpad rounded up, G*taps), taps = Cg*KH*KW.
 __kernel void lanes_weights(const __global float* restrict w, __global float* restrict wt, const int Kg,
@@ -61,6 +89,27 @@ __kernel void lanes_weights(const __global float* restrict w, __global float* re
     if (k < Kpad) {
         wt[gt * Kpad + k] = k < Kg ? w[(gt / taps * Kg + k) * taps + gt % taps] : 0.0f;
     }
+}
+
+// wg[g, t, k] = the sum over ci < C/G of 0 * w[g*Kg + k, ci, t] for tap t < KH*KW and k < Kg, 0 for Kg <= k < Kpad:
+// what tap t adds where it reads only padding, 0 unless a weight there is infinite or NaN (then NaN, as in PyTorch,
+// whose 0 * inf is NaN). The conv kernel adds it for the taps it skips. wg starts wgAt floats into wt, after the laid-out
+// filters. NDRange: (Kpad rounded up, G*KH*KW).
+__kernel void lanes_padding_weights(const __global float* restrict w, __global float* restrict wt, const long wgAt,
+                                    const int Kg, const int Cg, const int window, const int Kpad) {
+    const int k = get_global_id(0);
+    const long gt = get_global_id(1);
+    if (k >= Kpad) {
+        return;
+    }
+    float sum = 0.0f;
+    if (k < Kg) {
+        const __global float* wk = w + (gt / window * Kg + k) * Cg * window + gt % window;
+        for (int ci = 0; ci < Cg; ci++) {
+            sum += 0.0f * wk[(long) ci * window];
+        }
+    }
+    wt[wgAt + gt * Kpad + k] = sum;
 }
 
 // xp[n, c, r, q] = x[n, c, r - PH, q - PW], 0 outside x, for the images of a chunk from xAt on, a row per
@@ -88,35 +137,17 @@ __kernel void lanes_pad(const __global float* restrict x, const long xAt, __glob
     }
 }
 
-// Adds 0 * w to padding[weight vector] for every weight of channels [c0, c1), window rows [i0, i1): the sum of the
-// taps that read only padding, 0 unless a weight there is infinite or NaN.
-__attribute__((always_inline)) inline void paddingTaps(floatV padding[KV], const __global float* wk, const int c0,
-                                                       const int c1, const int i0, const int i1, const int KH,
-                                                       const int KW, const int Kpad) {
-    for (int c = c0; c < c1; c++) {
-        for (int i = i0; i < i1; i++) {
-            const __global float* wi = wk + (long) (c * KH + i) * KW * Kpad;
-            for (int j = 0; j < KW; j++) {
-#pragma unroll
-                for (int kv = 0; kv < KV; kv++) {
-                    padding[kv] += 0.0f * vloadV(0, wi + j * Kpad + kv * VW);
-                }
-            }
-        }
-    }
-}
-
 // Adds channels [c0, c1) of a work-item's window to acc[pixel][weight vector]: per tap, one outer-product step of
 // the PB pixels, broadcast, by the KV vectors of the tap's weights. xr is the work-item's first input pixel in
-// channel 0, wk its first weight vector in channel 0. Only the window rows [i0, i1) reach the input; the others lie
-// on the padding for every pixel of the tile (a 5x5 window's top two rows over a 7x7 image's first output row), so
-// their taps add 0 * w: per tap a multiplication of the weights alone, which keeps PyTorch's NaN where a weight there
-// is infinite or NaN, instead of KV*PB multiply-adds. Inlined so that acc stays in registers.
+// channel 0, wk its first weight vector in channel 0, pixel0 the tile's first pixel in its row. Only the window rows
+// [i0, i1) reach the input; the others lie on the padding for every pixel of the tile (a 5x5 window's top two rows
+// over a 7x7 image's first output row), and so do the taps that READS_INPUT leaves out: paddingTaps adds what they
+// would. Inlined so that acc stays in registers.
 __attribute__((always_inline)) inline void laneTaps(floatV acc[PB][KV], const __global float* xr,
                                                     const __global float* wk, const int c0, const int c1,
-                                                    const int i0, const int i1, const long planeP, const int WP,
-                                                    const int KH, const int KW, const int SW, const int DH,
-                                                    const int DW, const int Kpad) {
+                                                    const int i0, const int i1, const int pixel0, const long planeP,
+                                                    const int WP, const int KH, const int KW, const int SW,
+                                                    const int DH, const int DW, const int Kpad) {
     for (int c = c0; c < c1; c++) {
         for (int i = i0; i < i1; i++) {
             const __global float* xi = xr + c * planeP + (long) i * DH * WP;
@@ -124,27 +155,38 @@ __attribute__((always_inline)) inline void laneTaps(floatV acc[PB][KV], const __
             ROW_TAP_LOOP (int j = 0; j < ROW_TAPS; j++) {
 #define PIXEL_AT(p) ((const volatile __global float*) xi)[j * DW + (p) * PIXEL_STEP]
 #define WEIGHTS_AT(kv) vloadV(0, wi + j * Kpad + (kv) * VW)
-                OUTER_PRODUCT_STEP(acc, PB, KV, PIXEL_AT, WEIGHTS_AT)
+#define TAP_READS_INPUT(p) READS_INPUT(pixel0, p, j)
+                OUTER_PRODUCT_STEP_WHERE(acc, PB, KV, PIXEL_AT, WEIGHTS_AT, TAP_READS_INPUT)
 #undef PIXEL_AT
 #undef WEIGHTS_AT
+#undef TAP_READS_INPUT
             }
         }
     }
-    if (i0 == 0 && i1 == KH) {
-        return;
-    }
-    floatV padding[KV];
+}
+
+// Adds to a tile's totals what the taps it skipped would have: for each, wg's sum over its group's channels of 0 * w
+// (0, or NaN). wg is the tile's first guard vector, of tap 0.
+__attribute__((always_inline)) inline void paddingTaps(floatV total[PB][KV], const __global float* wg, const int i0,
+                                                       const int i1, const int pixel0, const int KH, const int KW,
+                                                       const int Kpad) {
+    for (int i = 0; i < KH; i++) {
+        const bool rowSkipped = i < i0 || i >= i1;
+#ifndef ROW_TILES
+        if (!rowSkipped) {
+            continue; // every tap of the row read the input
+        }
+#endif
+        ROW_TAP_LOOP (int j = 0; j < ROW_TAPS; j++) {
 #pragma unroll
-    for (int kv = 0; kv < KV; kv++) {
-        padding[kv] = 0.0f;
-    }
-    paddingTaps(padding, wk, c0, c1, 0, i0, KH, KW, Kpad);
-    paddingTaps(padding, wk, c0, c1, i1, KH, KH, KW, Kpad);
+            for (int p = 0; p < PB; p++) {
+                if (rowSkipped || !READS_INPUT(pixel0, p, j)) {
 #pragma unroll
-    for (int p = 0; p < PB; p++) {
-#pragma unroll
-        for (int kv = 0; kv < KV; kv++) {
-            acc[p][kv] += padding[kv];
+                    for (int kv = 0; kv < KV; kv++) {
+                        total[p][kv] += vloadV(0, wg + (long) (i * KW + j) * Kpad + kv * VW);
+                    }
+                }
+            }
         }
     }
 }
@@ -242,16 +284,26 @@ __attribute__((always_inline)) inline void storeLanes(floatV total[PB][KV], cons
     }
 }
 
-// xp holds the chunk's images in planes of HP by WP (the whole batch as it is where no padding is needed); their output
-// starts yAt floats into y (and residual). NDRange: (ceil(ceil(OW/PB) * OH / TILES) rounded up to LOCAL_X, Kpad/KB * G,
-// images), or with imagesInner (images, Kpad/KB * G) as its last two: work-groups run in order of their ids, and
-// whichever of the images' inputs and the filters is the larger is better read once, the smaller cycled through.
+// The window rows [i0, i1) of a tile whose first input row is r0 that read the input, rows [PH, PH + H) of xp.
+__attribute__((always_inline)) inline int2 inputRows(const int r0, const int PH, const int H, const int KH,
+                                                     const int DH) {
+    const long top = (long) PH - r0, bottom = top + H;
+    const int i0 = (int) clamp((top + DH - 1) / DH, 0L, (long) KH);
+    return (int2) (i0, (int) clamp((bottom + DH - 1) / DH, (long) i0, (long) KH));
+}
+
+// xp holds the chunk's images in planes of HP by WP (the whole batch as it is where no padding is needed), the
+// input's rows from PH on; their output starts yAt floats into y (and residual). wt holds the filters laid out by
+// lanes_weights, then lanes_padding_weights' sums. NDRange: (ceil(ceil(OW/PB) * OH / TILES) rounded up to LOCAL_X,
+// Kpad/KB * G, images), or with imagesInner (images, Kpad/KB * G) as its last two: work-groups run in order of their
+// ids, and whichever of the images' inputs and the filters is the larger is better read once, the smaller cycled
+// through.
 __kernel __attribute__((reqd_work_group_size(LOCAL_X, 1, 1)))
 void lanes_conv(const __global float* restrict xp, const __global float* restrict wt,
                 const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS, __global float* restrict y,
                 const long yAt, const int C, const int K, const int G, const int HP, const int WP, const int PH,
-                const int H, const int KH, const int KW, const int SH, const int SW, const int DH, const int DW, const int OH, const int OW,
-                const int Kpad, const int imagesInner) {
+                const int H, const int KH, const int KW, const int SH, const int SW, const int DH, const int DW,
+                const int OH, const int OW, const int Kpad, const int imagesInner) {
     const int tilesW = (OW + PB - 1) / PB, tiles = tilesW * OH;
     const int tile0 = get_global_id(0) * TILES;
     if (tile0 >= tiles) {
@@ -269,6 +321,7 @@ void lanes_conv(const __global float* restrict xp, const __global float* restric
     const long planeP = (long) HP * WP;
     const __global float* xn = xp + ((long) n * C + (long) g * Cg) * planeP;
     const __global float* wk = wt + (long) g * Cg * KH * KW * Kpad + k0;
+    const __global float* wg = wt + ((long) G * Cg + g) * KH * KW * Kpad + k0;
     // Blocks of channels are summed on their own and then added to the total, as direct_conv2d.cl does: one chain
     // of C*KH*KW terms loses accuracy as the total grows. The total is touched once a block, so it may live in memory.
     const int blockChannels = max(1, SUM_TAPS / (KH * KW));
@@ -278,21 +331,21 @@ void lanes_conv(const __global float* restrict xp, const __global float* restric
     }
     for (int c0 = 0; c0 < Cg; c0 += blockChannels) {
         for (int t = 0; t < count; t++) {
-            const int tile = tile0 + t;
-            const int r0 = tile / tilesW * SH;
+            const int tile = tile0 + t, r0 = tile / tilesW * SH;
             const __global float* xr = xn + (long) r0 * WP + (long) (tile % tilesW) * PB * SW;
-            // The window rows whose input rows r0 + i*DH lie in [PH, PH + H), the input's rows.
-            const long top = (long) PH - r0, bottom = top + H;
-            const int i0 = (int) clamp((top + DH - 1) / DH, 0L, (long) KH);
-            const int i1 = (int) clamp((bottom + DH - 1) / DH, (long) i0, (long) KH);
+            const int2 rows = inputRows(r0, PH, H, KH, DH);
             floatV acc[PB][KV];
             BLOCK_SET(acc, PB, KV, (floatV) 0.0f);
-            laneTaps(acc, xr, wk, c0, min(Cg, c0 + blockChannels), i0, i1, planeP, WP, KH, KW, SW, DH, DW, Kpad);
+            AT_ROW_PLACE(tile, tilesW, laneTaps(acc, xr, wk, c0, min(Cg, c0 + blockChannels), rows.x, rows.y, pixel0,
+                                                planeP, WP, KH, KW, SW, DH, DW, Kpad))
             BLOCK_ADD(total[t], acc, PB, KV);
         }
     }
     for (int t = 0; t < count; t++) {
-        storeLanes(total[t], tile0 + t, n, g, k0, hasBias ? bias + g * Kg + k0 : 0, y, yAt, K, Kg, OH, OW, residual,
+        const int tile = tile0 + t;
+        const int2 rows = inputRows(tile / tilesW * SH, PH, H, KH, DH);
+        AT_ROW_PLACE(tile, tilesW, paddingTaps(total[t], wg, rows.x, rows.y, pixel0, KH, KW, Kpad))
+        storeLanes(total[t], tile, n, g, k0, hasBias ? bias + g * Kg + k0 : 0, y, yAt, K, Kg, OH, OW, residual,
                    addResidual, actKind, actA, actB);
     }
 }

@@ -69,13 +69,18 @@
 
 // One step of a register-blocked outer product: acc[r][c] += a(r) * b(c) for rows scalars a(r), each broadcast once,
 // and cols vectors b(c), each loaded once; A and B are macros of the row and of the column. Every multiply-add of a
-// step is independent of the others, so the rows * cols accumulators hide the latency of the adds.
-#define OUTER_PRODUCT_STEP(acc, rows, cols, A, B) \
+// step is independent of the others, so the rows * cols accumulators hide the latency of the adds. The _WHERE form
+// leaves out the rows r for which KEEP(r), a constant once unrolled, is false.
+#define OUTER_PRODUCT_STEP_WHERE(acc, rows, cols, A, B, KEEP) \
     { \
         floatV b_[cols]; \
         _Pragma("unroll") for (int c_ = 0; c_ < (cols); c_++) b_[c_] = B(c_); \
         _Pragma("unroll") for (int r_ = 0; r_ < (rows); r_++) { \
-            const floatV a_ = (floatV) (A(r_)); \
-            _Pragma("unroll") for (int c_ = 0; c_ < (cols); c_++) (acc)[r_][c_] = fma(a_, b_[c_], (acc)[r_][c_]); \
+            if (KEEP(r_)) { \
+                const floatV a_ = (floatV) (A(r_)); \
+                _Pragma("unroll") for (int c_ = 0; c_ < (cols); c_++) (acc)[r_][c_] = fma(a_, b_[c_], (acc)[r_][c_]); \
+            } \
         } \
     }
+#define EVERY_ROW(r) 1
+#define OUTER_PRODUCT_STEP(acc, rows, cols, A, B) OUTER_PRODUCT_STEP_WHERE(acc, rows, cols, A, B, EVERY_ROW)

@@ -59,6 +59,14 @@ public final class ChannelLanesConv2d {
      * pyopencl, side by side, Zen 5.
      */
     private static final int MAX_UNROLLED = 140;
+    /**
+     * The most tiles an output row may have for the conv kernel to be built with their places in the row
+     * ({@code ROW_TILES}), a copy of the unrolled taps for each, which then leave out the taps of each pixel that
+     * read padding or lie past the row's end. The kernel alone, pyopencl, side by side, Zen 4 with AVX-512: 5x5 over
+     * 480 channels of 14x14 (two tiles of 7) took 0.90x the time, over 192 of 28x28 (two of 14) 0.92x, over 832 of
+     * 7x7 (one tile) 0.80x, and built for AVX2 (tiles of 4 and 3) 0.93x; those rows skipped first.
+     */
+    private static final int MAX_ROW_TILES = 2;
     /** A GPU's choices, for correctness rather than speed: planners never prefer this kernel there. */
     private static final int GPU_WIDTH = 4;
     private static final int GPU_PIXELS = 4;
@@ -112,8 +120,16 @@ public final class ChannelLanesConv2d {
             return readsInputInPlace(s) ? 0 : s.c() * paddedRows(s) * paddedWidth(s);
         }
 
-        /** Floats of the laid-out filters: per group, every tap's padded channels. */
+        /**
+         * Floats of the laid-out filters: per group, every tap's padded channels, then what each tap adds where it
+         * reads only padding, summed over the group's channels.
+         */
         public long filterFloats(Conv2dShape s) {
+            return tapFloats(s) + (long) s.groups() * s.kh() * s.kw() * paddedChannels(s);
+        }
+
+        /** Floats of the laid-out filters without the padding sums that follow them. */
+        long tapFloats(Conv2dShape s) {
             return (long) s.groups() * s.cPerGroup() * s.kh() * s.kw() * paddedChannels(s);
         }
 
@@ -152,6 +168,15 @@ public final class ChannelLanesConv2d {
         /** Work-items along a row of planes: its tiles, {@link #tiles} to a work-item. */
         long items(Conv2dShape s) {
             return (tilesWide(s) * s.oh() + tiles - 1) / tiles;
+        }
+
+        /**
+         * Whether some tile's pixel has a tap that reads no input: a column of the padding, or a pixel past the row's
+         * end in its last tile.
+         */
+        boolean skipsColumns(Conv2dShape s) {
+            var p = s.params();
+            return p.padLeft() > 0 || tilesWide(s) * pixels > s.ow() || paddedWidth(s) > p.padLeft() + (long) s.w();
         }
 
         long tilesWide(Conv2dShape s) {
@@ -215,11 +240,13 @@ public final class ChannelLanesConv2d {
         return (ow + items - 1) / items;
     }
 
-    /** Writes the laid-out filters wt from w (K, C/G, KH, KW). */
+    /** Writes the laid-out filters wt, and after them the padding sums, from w (K, C/G, KH, KW). */
     public void filters(Choice choice, Conv2dShape s, DeviceBuffer w, DeviceBuffer wt) {
-        int taps = s.cPerGroup() * s.kh() * s.kw();
-        layout("lanes_weights").buffer(w).buffer(wt).i32(s.kPerGroup()).i32(taps)
-                .i32(choice.paddedChannels(s)).enqueuePlanes(choice.paddedChannels(s), (long) s.groups() * taps);
+        int taps = s.cPerGroup() * s.kh() * s.kw(), window = s.kh() * s.kw(), padded = choice.paddedChannels(s);
+        layout("lanes_weights").buffer(w).buffer(wt).i32(s.kPerGroup()).i32(taps).i32(padded)
+                .enqueuePlanes(padded, (long) s.groups() * taps);
+        layout("lanes_padding_weights").buffer(w).buffer(wt).i64(choice.tapFloats(s)).i32(s.kPerGroup())
+                .i32(s.cPerGroup()).i32(window).i32(padded).enqueuePlanes(padded, (long) s.groups() * window);
     }
 
     /** Writes the padded input of a chunk's images at the start of xp. */
@@ -246,8 +273,13 @@ public final class ChannelLanesConv2d {
         // The stride along the width built in lets the pixels' loads take constant offsets (channel_lanes.cl): the
         // speech layer (41x11, stride 2) took 0.92x the time, the 7x7 stride-2 stem 0.96x, both 0.88x built for AVX2;
         // at stride 1, the 3x3 layer on 64 channels 0.96-0.98x and the 5x5 Inception layer 0.97x (0.96x for AVX2).
-        String stride = " -DPIXEL_STRIDE=" + p.strideW()
-                + ((long) s.kw() * choice.pixels() * choice.vectors() <= MAX_UNROLLED ? " -DFIXED_KW=" + s.kw() : "");
+        long unrolled = (long) s.kw() * choice.pixels() * choice.vectors();
+        String stride = " -DPIXEL_STRIDE=" + p.strideW() + (unrolled <= MAX_UNROLLED ? " -DFIXED_KW=" + s.kw() : "");
+        long tilesWide = choice.tilesWide(s);
+        if (unrolled <= MAX_UNROLLED && tilesWide <= MAX_ROW_TILES && choice.skipsColumns(s)) {
+            stride += " -DROW_TILES=" + tilesWide + " -DPAD_LEFT=" + p.padLeft() + " -DIN_COLUMNS=" + s.w()
+                    + " -DOUT_COLUMNS=" + s.ow() + " -DCOLUMN_DILATION=" + p.dilationW();
+        }
         var launch = epilogue.arguments(launch(choice, "lanes_conv", epilogue.defines() + stride).buffer(xp).buffer(wt)
                 .optional(bias, wt), wt).buffer(y).i64((long) chunk.n0() * s.k() * s.outputPlane())
                 .i32(s.c()).i32(s.k()).i32(s.groups()).i32((int) rows).i32((int) width)
