@@ -678,7 +678,9 @@ class Conv2dDeviceTest extends SharedDevice {
                 DeviceCase.named("more filters than input").input(4, 8, 4, 5).filters(70, 3, 3)
                         .params(P.withPadding(1, 1)).withBias().seed(101),
                 DeviceCase.named("17 tiles sharing filters").input(3, 240, 17, 4).filters(70, 3, 3)
-                        .params(P.withPadding(1, 1)).seed(102))) {
+                        .params(P.withPadding(1, 1)).seed(102),
+                DeviceCase.named("60 filters, one block of four vectors").input(3, 4, 9, 23).filters(60, 3, 3)
+                        .params(P.withPadding(1, 1)).withBias().seed(103))) {
             var s = c.shape();
             var choice = ChannelLanesConv2d.choose(s, planned);
             vectors.add("KV=" + choice.vectors() + " VW=" + choice.width());
@@ -696,9 +698,10 @@ class Conv2dDeviceTest extends SharedDevice {
         }
         assertEquals(Set.of(false, true), imagesInner);
         assertEquals(Set.of(false, true), sharesFilters);
-        // 37, 5, 19, 3 and 70 filters a group.
-        var expected = Map.of(16, Set.of("KV=3 VW=16", "KV=1 VW=8", "KV=2 VW=16", "KV=1 VW=4"),
-                8, Set.of("KV=2 VW=8", "KV=1 VW=8", "KV=3 VW=8", "KV=1 VW=4"), 4, Set.of("KV=2 VW=4", "KV=1 VW=4"));
+        // 37, 5, 19, 3, 70 and 60 filters a group.
+        var expected = Map.of(16, Set.of("KV=3 VW=16", "KV=1 VW=8", "KV=2 VW=16", "KV=1 VW=4", "KV=4 VW=16"),
+                8, Set.of("KV=2 VW=8", "KV=1 VW=8", "KV=3 VW=8", "KV=1 VW=4"),
+                4, Set.of("KV=2 VW=4", "KV=1 VW=4", "KV=3 VW=4"));
         assertEquals(expected.get(width), vectors);
     }
 

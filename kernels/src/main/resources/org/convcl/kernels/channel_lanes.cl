@@ -93,8 +93,8 @@ __kernel void lanes_weights(const __global float* restrict w, __global float* re
 
 // wg[g, t, k] = the sum over ci < C/G of 0 * w[g*Kg + k, ci, t] for tap t < KH*KW and k < Kg, 0 for Kg <= k < Kpad:
 // what tap t adds where it reads only padding, 0 unless a weight there is infinite or NaN (then NaN, as in PyTorch,
-// whose 0 * inf is NaN). The conv kernel adds it for the taps it skips. wg starts wgAt floats into wt, after the laid-out
-// filters. NDRange: (Kpad rounded up, G*KH*KW).
+// whose 0 * inf is NaN). The conv kernel adds it for the taps it skips. wg starts wgAt floats into wt, after the
+// laid-out filters. NDRange: (Kpad rounded up, G*KH*KW).
 __kernel void lanes_padding_weights(const __global float* restrict w, __global float* restrict wt, const long wgAt,
                                     const int Kg, const int Cg, const int window, const int Kpad) {
     const int k = get_global_id(0);

@@ -60,6 +60,15 @@ public final class ChannelLanesConv2d {
      */
     private static final int MAX_UNROLLED = 140;
     /**
+     * Weight vectors per work-item where the group's filters fill them with no more padding than the usual choice,
+     * which would split them into blocks, with 32 registers: every input pixel is then loaded once for all the
+     * filters, not once a block, and 7 pixels fit beside the broadcast pixel, the multiply-adds reading the weights
+     * from memory. With AVX-512 on Zen 4, 64 filters, against two vectors of 14 pixels (the kernel alone, pyopencl,
+     * side by side): 1x1 over 256 channels of 56x56 took 0.83x the time (6 pixels 1.01x), the stem's 7x7 at stride 2
+     * 0.85-0.89x, 1x1 over 64 channels 0.85-0.96x, 3x3 over 64 and 128 channels and 5x5 over 32 and 192 1.00-1.02x.
+     */
+    private static final int ONE_BLOCK_VECTORS = 4;
+    /**
      * The most tiles an output row may have for the conv kernel to be built with their places in the row
      * ({@code ROW_TILES}), a copy of the unrolled taps for each, which then leave out the taps of each pixel that
      * read padding or lie past the row's end. The kernel alone, pyopencl, side by side, Zen 4 with AVX-512: 5x5 over
@@ -198,8 +207,9 @@ public final class ChannelLanesConv2d {
      * The choices for {@code s} on {@code device}. On a CPU: the vectors (their width, the SIMD width or a narrower
      * one, and their number, one of {@link #VECTORS}) whose multiply-adds over a group's output channels, padded to
      * whole work-items, take the least time by {@link #VECTORS_COST}; among equals the fewest padded channels, whose
-     * lanes are wasted and whose tiles are stored float by float (a group of 8 filters on 16-float vectors). Then as
-     * many pixels as the registers left hold (one per vector for its weights, one for the broadcast pixel), evened
+     * lanes are wasted and whose tiles are stored float by float (a group of 8 filters on 16-float vectors), or
+     * {@link #ONE_BLOCK_VECTORS} where they hold the group's filters that the others split. Then as many pixels as
+     * the registers left hold (one per vector for its weights, but for those, one for the broadcast pixel), evened
      * out over the row so that the last work-item wastes least. Where a block's filters outgrow
      * {@link #SHARED_BLOCK_BYTES} and a tile has at most {@link #MAX_SHARING_PIXELS} pixels, an image's tiles,
      * evened out into work-items of at most {@link #MAX_SHARING}, share each block's filters.
@@ -224,8 +234,15 @@ public final class ChannelLanesConv2d {
                 }
             }
         }
-        int vectors = best.vectors();
-        var lanes = new Choice(vectors, evenly(s.ow(), (registers - 1 - vectors) / vectors), best.width(), 1, 1);
+        int vectors = best.vectors(), most = (registers - 1 - vectors) / vectors;
+        var oneBlock = new Choice(ONE_BLOCK_VECTORS, 1, best.width(), 1, 1);
+        if (registers == WIDE_REGISTERS && best.paddedChannels(s) > best.lanes()
+                && oneBlock.paddedChannels(s) == oneBlock.lanes()
+                && oneBlock.paddedChannels(s) <= best.paddedChannels(s)) {
+            vectors = ONE_BLOCK_VECTORS;
+            most = (registers - 1) / vectors;
+        }
+        var lanes = new Choice(vectors, evenly(s.ow(), most), best.width(), 1, 1);
         if (lanes.pixels() > MAX_SHARING_PIXELS || lanes.blockFilterFloats(s) * Float.BYTES <= SHARED_BLOCK_BYTES) {
             return lanes;
         }

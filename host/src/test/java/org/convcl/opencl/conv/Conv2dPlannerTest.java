@@ -265,6 +265,14 @@ class Conv2dPlannerTest {
                 cpu.forward(shape(8, 256, 28, 256, 3, SAME.withGroups(32))).describe());
         assertEquals("CHANNEL_LANES, KV=1 PB=28 VW=4",
                 cpu.forward(shape(8, 128, 56, 128, 3, SAME.withGroups(32))).describe());
+        // 64: four vectors hold them in one block where two would split them in two, so each input pixel is loaded
+        // once for all 64 filters; 7 pixels beside the broadcast one, 8 work-items a row of 56.
+        assertEquals("CHANNEL_LANES, KV=4 PB=7 VW=16, filters shared by 16 tiles, input read in place",
+                cpu.forward(shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT)).describe());
+        // 65 would need two blocks of four as well: two vectors, and 16 registers never take four.
+        assertEquals("CHANNEL_LANES, KV=2 PB=14 VW=16", cpu.forward(shape(8, 3, 56, 65, 3, SAME)).describe());
+        assertEquals("CHANNEL_LANES, KV=2 PB=6 VW=8", planner(FakeDevices.cpu(8), BLOCKED, 1L << 30,
+                ConvAlgorithms.CHANNEL_LANES).forward(shape(8, 3, 56, 64, 3, SAME)).describe());
         // AVX's 8 floats: 48 filters are three blocks of two vectors; 16 registers leave 6 pixels, 5 over 14.
         assertEquals("CHANNEL_LANES, KV=2 PB=5 VW=8, filters shared by 14 tiles",
                 planner(FakeDevices.cpu(8), BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES).forward(shape(8, 480, 14, 48, 5, padded)).describe());
