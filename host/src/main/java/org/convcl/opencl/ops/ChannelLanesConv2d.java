@@ -291,13 +291,13 @@ public final class ChannelLanesConv2d {
         // speech layer (41x11, stride 2) took 0.92x the time, the 7x7 stride-2 stem 0.96x, both 0.88x built for AVX2;
         // at stride 1, the 3x3 layer on 64 channels 0.96-0.98x and the 5x5 Inception layer 0.97x (0.96x for AVX2).
         long unrolled = (long) s.kw() * choice.pixels() * choice.vectors();
-        String stride = " -DPIXEL_STRIDE=" + p.strideW() + (unrolled <= MAX_UNROLLED ? " -DFIXED_KW=" + s.kw() : "");
+        String shape = " -DPIXEL_STRIDE=" + p.strideW() + (unrolled <= MAX_UNROLLED ? " -DFIXED_KW=" + s.kw() : "");
         long tilesWide = choice.tilesWide(s);
         if (unrolled <= MAX_UNROLLED && tilesWide <= MAX_ROW_TILES && choice.skipsColumns(s)) {
-            stride += " -DROW_TILES=" + tilesWide + " -DPAD_LEFT=" + p.padLeft() + " -DIN_COLUMNS=" + s.w()
+            shape += " -DROW_TILES=" + tilesWide + " -DPAD_LEFT=" + p.padLeft() + " -DIN_COLUMNS=" + s.w()
                     + " -DOUT_COLUMNS=" + s.ow() + " -DCOLUMN_DILATION=" + p.dilationW();
         }
-        var launch = epilogue.arguments(launch(choice, "lanes_conv", epilogue.defines() + stride).buffer(xp).buffer(wt)
+        var launch = epilogue.arguments(launch(choice, "lanes_conv", epilogue.defines() + shape).buffer(xp).buffer(wt)
                 .optional(bias, wt), wt).buffer(y).i64((long) chunk.n0() * s.k() * s.outputPlane())
                 .i32(s.c()).i32(s.k()).i32(s.groups()).i32((int) rows).i32((int) width)
                 .i32(p.padTop()).i32(s.h()).i32(s.kh()).i32(s.kw()).i32(p.strideH()).i32(p.strideW())
