@@ -655,8 +655,9 @@ class Conv2dDeviceTest extends SharedDevice {
      * number of weight vectors and every vector width its filters lead to: output channels that do not fill the last
      * vector, rows that do not fill the last work-item, strides (built in where not 1), dilation, uneven padding,
      * groups, more filters than input (the images of a chunk inside each block of filters, and with blocks of filters
-     * over 32 KiB on images 4 pixels wide, the tiles of an image sharing them, 9 to a work-item, the last with 8), and
-     * a column budget of two padded images, so the batch runs in chunks.
+     * over 32 KiB on images 4 pixels wide, the tiles of an image sharing them, 9 to a work-item, the last with 8), the
+     * input read in place (rows of few tiles, built with their places, leave out the padding) or, with a column budget
+     * of two padded images, padded in chunks.
      */
     @ParameterizedTest
     @ValueSource(ints = {4, 8, 16})
@@ -666,6 +667,7 @@ class Conv2dDeviceTest extends SharedDevice {
         Set<String> vectors = new TreeSet<>();
         Set<Boolean> imagesInner = new TreeSet<>();
         Set<Boolean> sharesFilters = new TreeSet<>();
+        Set<Boolean> readsInPlace = new TreeSet<>();
         for (var c : List.of(
                 DeviceCase.named("37 filters, odd rows").input(5, 3, 9, 23).filters(37, 3, 5)
                         .params(P.withPadding(1, 2)).withBias().seed(94),
@@ -686,18 +688,22 @@ class Conv2dDeviceTest extends SharedDevice {
             vectors.add("KV=" + choice.vectors() + " VW=" + choice.width());
             imagesInner.add(choice.imagesInner(s, 2));
             sharesFilters.add(choice.sharesFilters());
-            long image = choice.paddedFloatsPerImage(s) * Float.BYTES;
-            var options = BackendOptions.defaultsFor(device).withPath(Conv2dPath.CHANNEL_LANES)
-                    .withColumnBudget(2 * image);
+            boolean inPlace = choice.readsInputInPlace(s);
+            readsInPlace.add(inPlace);
+            var options = BackendOptions.defaultsFor(device).withPath(Conv2dPath.CHANNEL_LANES);
+            if (!inPlace) {
+                options = options.withColumnBudget(2 * choice.paddedFloatsPerImage(s) * Float.BYTES);
+            }
             var planner = options.planner(planned);
             try (var cl = new ClContext(device); var conv = new Convolutions(cl, planner, null, false)) {
                 var plan = planner.forward(s).describe();
-                assertTrue(plan.contains(choice.toString()) && plan.contains("chunks"), plan);
+                assertTrue(plan.contains(choice.toString()) && plan.contains("chunks") != inPlace, plan);
                 assertNoStrayWrites(cl, conv, c, Tolerance.FLOAT32);
             }
         }
         assertEquals(Set.of(false, true), imagesInner);
         assertEquals(Set.of(false, true), sharesFilters);
+        assertEquals(Set.of(false, true), readsInPlace);
         // 37, 5, 19, 3, 70 and 60 filters a group.
         var expected = Map.of(16, Set.of("KV=3 VW=16", "KV=1 VW=8", "KV=2 VW=16", "KV=1 VW=4", "KV=4 VW=16"),
                 8, Set.of("KV=2 VW=8", "KV=1 VW=8", "KV=3 VW=8", "KV=1 VW=4"),
@@ -707,9 +713,10 @@ class Conv2dDeviceTest extends SharedDevice {
 
     /**
      * The channel-lanes kernel reading the input in place at each vector width: no padding, and rows and columns that
-     * the windows of whole work-items just reach, in images after the first; padded on the right or bottom only, where
-     * the windows stay short of the padding; and, through the padding pass, windows one column past the input and
-     * padding before the first row and column that windows at a stride of 4 stay within.
+     * the windows just reach, in images after the first; padded on the right or bottom only, where the windows stay
+     * short of the padding; rows that the tiles do not divide, whose last tile overlaps the one before; padding that
+     * a kernel built with its tiles' places leaves out, on all sides and on the columns only, strided and dilated. Through the padding pass:
+     * padded rows of more tiles than are built with their places, and a row of taps too long to unroll.
      */
     @ParameterizedTest
     @ValueSource(ints = {4, 8, 16})
@@ -720,19 +727,27 @@ class Conv2dDeviceTest extends SharedDevice {
         for (var c : List.of(
                 DeviceCase.named("unpadded 5x5").input(3, 2, 20, 28).filters(21, 5, 5).withBias().seed(97),
                 DeviceCase.named("padded past the windows' reach").input(2, 3, 10, 12).filters(18, 2, 2)
-                        .params(P.withStride(2, 2).withPadding(0, 1, 0, 1)).seed(98))) {
+                        .params(P.withStride(2, 2).withPadding(0, 1, 0, 1)).seed(98),
+                DeviceCase.named("rows the tiles do not divide").input(2, 1, 6, 33).filters(17, 3, 3).seed(99),
+                DeviceCase.named("padded before, windows within").input(2, 2, 14, 14).filters(13, 2, 2)
+                        .params(P.withStride(4, 4).withPadding(1, 1)).seed(100),
+                DeviceCase.named("padded all round, tiles placed").input(3, 3, 9, 7).filters(10, 3, 3)
+                        .params(P.withPadding(1, 1)).withBias().seed(101),
+                DeviceCase.named("padded columns, strided and dilated").input(2, 2, 7, 11).filters(9, 2, 3)
+                        .params(new Conv2dParams(1, 2, 0, 3, 1, 2, 1)).seed(102))) {
             var plan = planner.forward(c.shape()).describe();
-            assertTrue(plan.contains("VW=" + width) && plan.contains("input read in place"), plan);
+            assertTrue(plan.contains("VW=" + width) && plan.contains("input read in place"), c + ": " + plan);
             try (var cl = new ClContext(device); var conv = new Convolutions(cl, planner, null, false)) {
                 assertNoStrayWrites(cl, conv, c, Tolerance.FLOAT32);
             }
         }
         for (var c : List.of(
-                DeviceCase.named("windows past the input").input(2, 1, 6, 33).filters(5, 3, 3).seed(99),
-                DeviceCase.named("padded before, windows within").input(2, 2, 14, 14).filters(6, 2, 2)
-                        .params(P.withStride(4, 4).withPadding(1, 1)).seed(100))) {
+                DeviceCase.named("padded rows of many tiles").input(2, 3, 5, 100).filters(7, 3, 3)
+                        .params(P.withPadding(1, 1)).seed(103),
+                DeviceCase.named("a padded row of taps too long to unroll").input(1, 1, 3, 40).filters(6, 1, 40)
+                        .params(P.withPadding(0, 3)).seed(104))) {
             var plan = planner.forward(c.shape()).describe();
-            assertFalse(plan.contains("in place"), plan);
+            assertFalse(plan.contains("in place"), c + ": " + plan);
             try (var cl = new ClContext(device); var conv = new Convolutions(cl, planner, null, false)) {
                 assertNoStrayWrites(cl, conv, c, Tolerance.FLOAT32);
             }

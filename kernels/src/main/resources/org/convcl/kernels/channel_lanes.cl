@@ -2,7 +2,7 @@
 //   y[n, k, oh, ow] = bias[k] + sum over ci < C/G, i, j of
 //                     xp[n, g*C/G + ci, oh*SH + i*DH, ow*SW + j*DW] * w[k, ci, i, j],  g = k / (K/G)
 // then epilogue.cl's residual and activation, where xp is the input with its padding written out (lanes_pad), or the
-// input itself where the windows need no padding.
+// input itself where no tap it reads is on the padding.
 // A work-item computes KV*VW output channels of one group (the lanes of KV vectors) at PB neighbouring output pixels
 // of one row: per tap it loads KV vectors of weights and PB input pixels, each broadcast to all lanes, and does
 // KV*PB multiply-adds into independent accumulators. The direct kernel vectorises over pixels instead and reads one
@@ -52,27 +52,41 @@
 #define ROW_TAP_LOOP for
 #endif
 
+// The first output pixel of the tile at place in its row of OW: the last tile ends at the row's end, overlapping the
+// one before it where PB does not divide OW (the host keeps PB <= OW), so that no window reaches past the row and an
+// unpadded input is read as it is (a 1x1 layer on rows of 256 with tiles of 14) rather than copied out first.
+#define TILE_PIXEL0(place, OW) min((place) * PB, (OW) - PB)
+
 // ROW_TILES, the tiles of an output row built in (the host sets it, with PAD_LEFT, IN_COLUMNS, OUT_COLUMNS and
 // COLUMN_DILATION, where the row has few tiles and the taps are unrolled), makes each tile's place in its row a
-// constant: a tile's pixel whose tap reads the left or right padding, or that lies past the row's end, then has no
-// multiply-add for that tap at all. Over a 7x7 image a 5x5 window's taps are 69% inside the input, 83% per side.
+// constant: a tile's pixel whose tap reads the left or right padding then has no multiply-add for that tap at all.
+// Over a 7x7 image a 5x5 window's taps are 69% inside the input, 83% per side.
 #ifdef ROW_TILES
 #define READS_INPUT(pixel0, p, j) \
-    ((pixel0) + (p) < OUT_COLUMNS && ((pixel0) + (p)) * PIXEL_STEP + (j) * COLUMN_DILATION >= PAD_LEFT \
-     && ((pixel0) + (p)) * PIXEL_STEP + (j) * COLUMN_DILATION < PAD_LEFT + IN_COLUMNS)
+    ((long) ((pixel0) + (p)) * PIXEL_STEP + (long) (j) * COLUMN_DILATION >= PAD_LEFT \
+     && (long) ((pixel0) + (p)) * PIXEL_STEP + (long) (j) * COLUMN_DILATION < (long) PAD_LEFT + IN_COLUMNS)
 // Runs call with pixel0, the first pixel of the tile'th tile within its row, a constant in each copy.
 #define AT_ROW_PLACE(tile, tilesW, call) \
     { \
         const int place_ = (tile) % (tilesW); \
         _Pragma("unroll") for (int t_ = 0; t_ < ROW_TILES; t_++) { \
             if (place_ == t_) { \
-                const int pixel0 = t_ * PB; \
+                const int pixel0 = TILE_PIXEL0(t_, OUT_COLUMNS); \
                 call; \
             } \
         } \
     }
+// Built with the places, the kernel reads the input itself, whose first row and column are the padded input's PH
+// and PAD_LEFT: no tap it reads is on the padding, so none needs it written out. A tap's column from the tile's
+// first is then a constant, 64-bit for a padding and stride that take it past 2^31.
+#define XP_ROW0 PH
+#define XP_COLUMN0 PAD_LEFT
+#define PIXEL_COLUMN(p, j) ((long) (p) * PIXEL_STEP + (long) (j) * COLUMN_DILATION)
 #else
 #define READS_INPUT(pixel0, p, j) 1
+#define XP_ROW0 0
+#define XP_COLUMN0 0
+#define PIXEL_COLUMN(p, j) ((p) * PIXEL_STEP + (j) * DW)
 #define AT_ROW_PLACE(tile, tilesW, call) \
     { \
         const int pixel0 = 0; \
@@ -139,10 +153,11 @@ __kernel void lanes_pad(const __global float* restrict x, const long xAt, __glob
 
 // Adds channels [c0, c1) of a work-item's window to acc[pixel][weight vector]: per tap, one outer-product step of
 // the PB pixels, broadcast, by the KV vectors of the tap's weights. xr is the work-item's first input pixel in
-// channel 0, wk its first weight vector in channel 0, pixel0 the tile's first pixel in its row. Only the window rows
-// [i0, i1) reach the input; the others lie on the padding for every pixel of the tile (a 5x5 window's top two rows
-// over a 7x7 image's first output row), and so do the taps that READS_INPUT leaves out: paddingTaps adds what they
-// would. Inlined so that acc stays in registers.
+// channel 0 (where xp is the input itself, a place on the padding before the input's row: no tap reads there), wk
+// its first weight vector in channel 0, pixel0 the tile's first pixel in its row. Only the window rows [i0, i1) reach
+// the input; the others lie on the padding for every pixel of the tile (a 5x5 window's top two rows over a 7x7
+// image's first output row), and so do the taps that READS_INPUT leaves out: paddingTaps adds what they would.
+// Inlined so that acc stays in registers.
 __attribute__((always_inline)) inline void laneTaps(floatV acc[PB][KV], const __global float* xr,
                                                     const __global float* wk, const int c0, const int c1,
                                                     const int i0, const int i1, const int pixel0, const long planeP,
@@ -153,7 +168,7 @@ __attribute__((always_inline)) inline void laneTaps(floatV acc[PB][KV], const __
             const __global float* xi = xr + c * planeP + (long) i * DH * WP;
             const __global float* wi = wk + (long) (c * KH + i) * KW * Kpad;
             ROW_TAP_LOOP (int j = 0; j < ROW_TAPS; j++) {
-#define PIXEL_AT(p) ((const volatile __global float*) xi)[j * DW + (p) * PIXEL_STEP]
+#define PIXEL_AT(p) ((const volatile __global float*) xi)[PIXEL_COLUMN(p, j)]
 #define WEIGHTS_AT(kv) vloadV(0, wi + j * Kpad + (kv) * VW)
 #define TAP_READS_INPUT(p) READS_INPUT(pixel0, p, j)
                 OUTER_PRODUCT_STEP_WHERE(acc, PB, KV, PIXEL_AT, WEIGHTS_AT, TAP_READS_INPUT)
@@ -250,8 +265,9 @@ __attribute__((always_inline)) inline void storeTile(floatV total[PB][KV], const
 }
 
 // Stores the tile'th tile of output channels [g*Kg + k0, +KB) of image n, plus its bias (none where null), through the
-// epilogue; a tile cut by the row's end or the group's last channel float by float. No restrict pointers: inlined,
-// they leave LLVM's scope declarations, which Oclgrind cannot run.
+// epilogue; float by float a tile cut by the group's last channel, and a row's last tile where it overlaps the one
+// before, from its first pixel that one did not store (storing a pixel twice would add a residual read in place
+// twice). No restrict pointers: inlined, they leave LLVM's scope declarations, which Oclgrind cannot run.
 __attribute__((always_inline)) inline void storeLanes(floatV total[PB][KV], const int tile, const int n, const int g,
                                                       const int k0, const __global float* bias, __global float* y,
                                                       const long yAt, const int K, const int Kg, const int OH,
@@ -259,11 +275,11 @@ __attribute__((always_inline)) inline void storeLanes(floatV total[PB][KV], cons
                                                       const int addResidual, const int actKind, const float actA,
                                                       const float actB) {
     const int tilesW = (OW + PB - 1) / PB;
-    const int oh = tile / tilesW, ow0 = tile % tilesW * PB;
+    const int oh = tile / tilesW, ow0 = TILE_PIXEL0(tile % tilesW, OW), stored = tile % tilesW * PB - ow0;
     const long outPlane = (long) OH * OW;
     const long o0 = yAt + ((long) n * K + (long) g * Kg + k0) * outPlane + (long) oh * OW + ow0;
-    const int lanes = min(KB, Kg - k0), pixels = min(PB, OW - ow0);
-    if (lanes == KB && pixels == PB) {
+    const int lanes = min(KB, Kg - k0);
+    if (lanes == KB && stored == 0) {
         storeTile(total, bias, y, o0, outPlane, residual, addResidual, actKind, actA, actB);
         return;
     }
@@ -278,26 +294,26 @@ __attribute__((always_inline)) inline void storeLanes(floatV total[PB][KV], cons
     for (int l = 0; l < lanes; l++) {
         const float b = bias ? bias[l] : 0.0f;
         const long o = o0 + l * outPlane;
-        for (int p = 0; p < pixels; p++) {
+        for (int p = stored; p < PB; p++) {
             y[o + p] = epilogue(sums[l / VW][p][l % VW] + b, addResidual, residual + o + p, actKind, actA, actB);
         }
     }
 }
 
 // The window rows [i0, i1) of a tile whose first input row is r0 that read the input, rows [PH, PH + H) of xp.
-__attribute__((always_inline)) inline int2 inputRows(const int r0, const int PH, const int H, const int KH,
+__attribute__((always_inline)) inline int2 inputRows(const long r0, const int PH, const int H, const int KH,
                                                      const int DH) {
     const long top = (long) PH - r0, bottom = top + H;
     const int i0 = (int) clamp((top + DH - 1) / DH, 0L, (long) KH);
     return (int2) (i0, (int) clamp((bottom + DH - 1) / DH, (long) i0, (long) KH));
 }
 
-// xp holds the chunk's images in planes of HP by WP (the whole batch as it is where no padding is needed), the
-// input's rows from PH on; their output starts yAt floats into y (and residual). wt holds the filters laid out by
-// lanes_weights, then lanes_padding_weights' sums. NDRange: (ceil(ceil(OW/PB) * OH / TILES) rounded up to LOCAL_X,
-// Kpad/KB * G, images), or with imagesInner (images, Kpad/KB * G) as its last two: work-groups run in order of their
-// ids, and whichever of the images' inputs and the filters is the larger is better read once, the smaller cycled
-// through.
+// xp holds the chunk's images in planes of HP by WP, the input's rows from PH on, or is the input itself with the
+// whole batch where no tap needs the padding written out (built with ROW_TILES, or without padding); their output
+// starts yAt floats into y (and residual). wt holds the filters laid out by lanes_weights, then
+// lanes_padding_weights' sums. NDRange: (ceil(ceil(OW/PB) * OH / TILES) rounded up to LOCAL_X, Kpad/KB * G, images),
+// or with imagesInner (images, Kpad/KB * G) as its last two: work-groups run in order of their ids, and whichever of
+// the images' inputs and the filters is the larger is better read once, the smaller cycled through.
 __kernel __attribute__((reqd_work_group_size(LOCAL_X, 1, 1)))
 void lanes_conv(const __global float* restrict xp, const __global float* restrict wt,
                 const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS, __global float* restrict y,
@@ -331,19 +347,21 @@ void lanes_conv(const __global float* restrict xp, const __global float* restric
     }
     for (int c0 = 0; c0 < Cg; c0 += blockChannels) {
         for (int t = 0; t < count; t++) {
-            const int tile = tile0 + t, r0 = tile / tilesW * SH;
-            const __global float* xr = xn + (long) r0 * WP + (long) (tile % tilesW) * PB * SW;
+            const int tile = tile0 + t;
+            const long r0 = (long) (tile / tilesW) * SH;
+            const __global float* xr = xn + (r0 - XP_ROW0) * WP + (long) TILE_PIXEL0(tile % tilesW, OW) * SW
+                                       - XP_COLUMN0;
             const int2 rows = inputRows(r0, PH, H, KH, DH);
             floatV acc[PB][KV];
             BLOCK_SET(acc, PB, KV, (floatV) 0.0f);
-            AT_ROW_PLACE(tile, tilesW, laneTaps(acc, xr, wk, c0, min(Cg, c0 + blockChannels), rows.x, rows.y, pixel0,
-                                                planeP, WP, KH, KW, SW, DH, DW, Kpad))
+            AT_ROW_PLACE(tile, tilesW, laneTaps(acc, xr, wk, c0, min(Cg, c0 + blockChannels), rows.x, rows.y,
+                                                pixel0, planeP, WP, KH, KW, SW, DH, DW, Kpad))
             BLOCK_ADD(total[t], acc, PB, KV);
         }
     }
     for (int t = 0; t < count; t++) {
         const int tile = tile0 + t;
-        const int2 rows = inputRows(tile / tilesW * SH, PH, H, KH, DH);
+        const int2 rows = inputRows((long) (tile / tilesW) * SH, PH, H, KH, DH);
         AT_ROW_PLACE(tile, tilesW, paddingTaps(total[t], wg, rows.x, rows.y, pixel0, KH, KW, Kpad))
         storeLanes(total[t], tile, n, g, k0, hasBias ? bias + g * Kg + k0 : 0, y, yAt, K, Kg, OH, OW, residual,
                    addResidual, actKind, actA, actB);

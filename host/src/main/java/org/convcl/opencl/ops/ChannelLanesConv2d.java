@@ -71,9 +71,9 @@ public final class ChannelLanesConv2d {
     /**
      * The most tiles an output row may have for the conv kernel to be built with their places in the row
      * ({@code ROW_TILES}), a copy of the unrolled taps for each, which then leave out the taps of each pixel that
-     * read padding or lie past the row's end. The kernel alone, pyopencl, side by side, Zen 4 with AVX-512: 5x5 over
-     * 480 channels of 14x14 (two tiles of 7) took 0.90x the time, over 192 of 28x28 (two of 14) 0.92x, over 832 of
-     * 7x7 (one tile) 0.80x, and built for AVX2 (tiles of 4 and 3) 0.93x; those rows skipped first.
+     * read padding. The kernel alone, pyopencl, side by side, Zen 4 with AVX-512: 5x5 over 480 channels of 14x14 (two
+     * tiles of 7) took 0.90x the time, over 192 of 28x28 (two of 14) 0.92x, over 832 of 7x7 (one tile) 0.80x, and
+     * built for AVX2 (tiles of 4 and 3) 0.93x; those rows skipped first.
      */
     private static final int MAX_ROW_TILES = 2;
     /** A GPU's choices, for correctness rather than speed: planners never prefer this kernel there. */
@@ -109,19 +109,38 @@ public final class ChannelLanesConv2d {
             return (s.oh() - 1L) * p.strideH() + (s.kh() - 1L) * p.dilationH() + 1;
         }
 
-        /** Columns of the padded input: those the windows of whole work-items reach, past the output's last pixel. */
+        /**
+         * Columns of the padded input: those the output's windows reach. A row's last tile ends at its last pixel,
+         * overlapping the one before it where the pixels do not divide the row ({@code channel_lanes.cl}).
+         */
         public long paddedWidth(Conv2dShape s) {
             var p = s.params();
-            return (tilesWide(s) * pixels - 1) * p.strideW() + (s.kw() - 1L) * p.dilationW() + 1;
+            return (s.ow() - 1L) * p.strideW() + (s.kw() - 1L) * p.dilationW() + 1;
         }
 
         /**
-         * Whether the conv launch reads the input itself: no padding before its first row or column, and the windows
-         * of whole work-items within its rows and columns (unpadded layers such as MNIST's 5x5 on 28x28 images).
+         * Whether the conv launch reads the input itself: where it is built with the tiles' places in their rows
+         * ({@link #placesTiles}), which leave out every tap on the padding, or where there is no padding before the
+         * first row or column and the windows stay within the rows and columns (unpadded layers such as MNIST's 5x5
+         * on 28x28 images).
          */
         public boolean readsInputInPlace(Conv2dShape s) {
             var p = s.params();
-            return p.padTop() == 0 && p.padLeft() == 0 && paddedRows(s) <= s.h() && paddedWidth(s) <= s.w();
+            return placesTiles(s) || p.padTop() == 0 && p.padLeft() == 0 && paddedRows(s) <= s.h()
+                    && paddedWidth(s) <= s.w();
+        }
+
+        /** Whether the conv kernel is built with a window row's taps unrolled ({@code MAX_UNROLLED}). */
+        boolean unrollsTaps(Conv2dShape s) {
+            return (long) s.kw() * pixels * vectors <= MAX_UNROLLED;
+        }
+
+        /**
+         * Whether the conv kernel is built with each tile's place in its row ({@code MAX_ROW_TILES}): the taps are
+         * unrolled, a row has few tiles and some of their taps read the padding's columns.
+         */
+        boolean placesTiles(Conv2dShape s) {
+            return unrollsTaps(s) && tilesWide(s) <= MAX_ROW_TILES && skipsColumns(s);
         }
 
         /** Floats of one image's padded input: none where the input is read in place. */
@@ -179,13 +198,10 @@ public final class ChannelLanesConv2d {
             return (tilesWide(s) * s.oh() + tiles - 1) / tiles;
         }
 
-        /**
-         * Whether some tile's pixel has a tap that reads no input: a column of the padding, or a pixel past the row's
-         * end in its last tile.
-         */
+        /** Whether some tile's pixel has a tap that reads no input: a column of the padding. */
         boolean skipsColumns(Conv2dShape s) {
             var p = s.params();
-            return p.padLeft() > 0 || tilesWide(s) * pixels > s.ow() || paddedWidth(s) > p.padLeft() + (long) s.w();
+            return p.padLeft() > 0 || paddedWidth(s) > p.padLeft() + (long) s.w();
         }
 
         long tilesWide(Conv2dShape s) {
@@ -290,11 +306,9 @@ public final class ChannelLanesConv2d {
         // The stride along the width built in lets the pixels' loads take constant offsets (channel_lanes.cl): the
         // speech layer (41x11, stride 2) took 0.92x the time, the 7x7 stride-2 stem 0.96x, both 0.88x built for AVX2;
         // at stride 1, the 3x3 layer on 64 channels 0.96-0.98x and the 5x5 Inception layer 0.97x (0.96x for AVX2).
-        long unrolled = (long) s.kw() * choice.pixels() * choice.vectors();
-        String shape = " -DPIXEL_STRIDE=" + p.strideW() + (unrolled <= MAX_UNROLLED ? " -DFIXED_KW=" + s.kw() : "");
-        long tilesWide = choice.tilesWide(s);
-        if (unrolled <= MAX_UNROLLED && tilesWide <= MAX_ROW_TILES && choice.skipsColumns(s)) {
-            shape += " -DROW_TILES=" + tilesWide + " -DPAD_LEFT=" + p.padLeft() + " -DIN_COLUMNS=" + s.w()
+        String shape = " -DPIXEL_STRIDE=" + p.strideW() + (choice.unrollsTaps(s) ? " -DFIXED_KW=" + s.kw() : "");
+        if (choice.placesTiles(s)) {
+            shape += " -DROW_TILES=" + choice.tilesWide(s) + " -DPAD_LEFT=" + p.padLeft() + " -DIN_COLUMNS=" + s.w()
                     + " -DOUT_COLUMNS=" + s.ow() + " -DCOLUMN_DILATION=" + p.dilationW();
         }
         var launch = epilogue.arguments(launch(choice, "lanes_conv", epilogue.defines() + shape).buffer(xp).buffer(wt)

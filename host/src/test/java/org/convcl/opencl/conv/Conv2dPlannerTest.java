@@ -221,8 +221,9 @@ class Conv2dPlannerTest {
         var plan = cpu.forward(inception);
         assertEquals(ConvAlgorithms.CHANNEL_LANES, plan.algorithm());
         // 16-float vectors, 32 registers: two vectors of weights, one broadcast pixel, 14 pixels of sums per vector;
-        // 28 pixels a row in two work-items.
-        assertEquals("CHANNEL_LANES, KV=2 PB=14 VW=16", plan.describe());
+        // 28 pixels a row in two work-items, built with their places in the row, which leave out the taps on the
+        // padding, so the input is read as it is.
+        assertEquals("CHANNEL_LANES, KV=2 PB=14 VW=16, input read in place", plan.describe());
         assertEquals(List.of(new ColumnChunks.Chunk(0, 8, 0, 28)), plan.chunks());
         // Two work-items a row of 28, one vector pair of 32 channels, 8 images.
         assertEquals(2 * 28 * 8, plan.workGroups());
@@ -254,16 +255,17 @@ class Conv2dPlannerTest {
         var cpu = planner(CPU, BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES);
         var padded = Conv2dParams.DEFAULT.withPadding(2, 2);
         // 48 filters: three vectors of 16 pad none, where two would pad 16; 9 pixels evened out to 7 over 14.
-        assertEquals("CHANNEL_LANES, KV=3 PB=7 VW=16, filters shared by 14 tiles",
+        assertEquals("CHANNEL_LANES, KV=3 PB=7 VW=16, filters shared by 14 tiles, input read in place",
                 cpu.forward(shape(8, 480, 14, 48, 5, padded)).describe());
         // 80: two vectors pad 16, and one vector's pixel a multiply-add costs more than the 20% of lanes wasted.
         assertEquals("CHANNEL_LANES, KV=2 PB=14 VW=16", cpu.forward(shape(8, 64, 56, 80, 3, SAME)).describe());
         // 16: one vector of 16 with 30 pixels (28 evened out), rather than two of 8.
-        assertEquals("CHANNEL_LANES, KV=1 PB=28 VW=16", cpu.forward(shape(8, 64, 28, 16, 3, SAME)).describe());
+        assertEquals("CHANNEL_LANES, KV=1 PB=28 VW=16, input read in place",
+                cpu.forward(shape(8, 64, 28, 16, 3, SAME)).describe());
         // Groups of 8 and of 4 filters (ResNeXt's): vectors of 8 and of 4, as many multiply-adds, no lane wasted.
-        assertEquals("CHANNEL_LANES, KV=1 PB=28 VW=8",
+        assertEquals("CHANNEL_LANES, KV=1 PB=28 VW=8, input read in place",
                 cpu.forward(shape(8, 256, 28, 256, 3, SAME.withGroups(32))).describe());
-        assertEquals("CHANNEL_LANES, KV=1 PB=28 VW=4",
+        assertEquals("CHANNEL_LANES, KV=1 PB=28 VW=4, input read in place",
                 cpu.forward(shape(8, 128, 56, 128, 3, SAME.withGroups(32))).describe());
         // 64: four vectors hold them in one block where two would split them in two, so each input pixel is loaded
         // once for all 64 filters; 7 pixels beside the broadcast one, 8 work-items a row of 56.
@@ -292,7 +294,7 @@ class Conv2dPlannerTest {
         assertFalse(avx2.forward(shape(8, 3, 224, 64, 7, SAME)).lanes().sharesFilters());
         // AVX-512's 14 pixels use each filter they read often enough.
         var avx512 = planner(CPU, BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES);
-        assertEquals("CHANNEL_LANES, KV=2 PB=14 VW=16, images inside each filter block",
+        assertEquals("CHANNEL_LANES, KV=2 PB=14 VW=16, input read in place, images inside each filter block",
                 avx512.forward(shape(8, 256, 14, 256, 3, SAME)).describe());
     }
 
@@ -300,11 +302,12 @@ class Conv2dPlannerTest {
     void channelLanesRunEachImageInsideTheBlocksOfFiltersWhereTheFiltersAreTheLarger() {
         var cpu = planner(CPU, BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES);
         var padded = Conv2dParams.DEFAULT.withPadding(2, 2);
-        // Inception's last 5x5: 832 * 25 * 128 floats of filters (10.6 MB) in 4 blocks against 832 * 11 * 11 of
-        // padded input an image: 8 images and a block (5.9 MB) cycle less than an image and all the blocks (11 MB),
-        // and the 7 tiles of an image share each block of filters.
+        // Inception's last 5x5: 832 * 25 * 128 floats of filters (10.6 MB) in 4 blocks against 832 * 7 * 7 of input
+        // an image: 8 images and a block (4.0 MB) cycle less than an image and all the blocks (10.8 MB), and the 7
+        // tiles of an image share each block of filters.
         var deep = cpu.forward(shape(8, 832, 7, 128, 5, padded));
-        assertEquals("CHANNEL_LANES, KV=2 PB=7 VW=16, filters shared by 7 tiles, images inside each filter block",
+        assertEquals("CHANNEL_LANES, KV=2 PB=7 VW=16, filters shared by 7 tiles, input read in place, images inside"
+                        + " each filter block",
                 deep.describe());
         // ResNet's 3x3 on 64 channels of 56x56: 147 KB of filters, 0.9 MB of input an image.
         var wide = cpu.forward(shape(8, 64, 56, 64, 3, SAME));
@@ -316,12 +319,13 @@ class Conv2dPlannerTest {
 
     @Test
     void channelLanesChunkWholeImagesWithinTheColumnBudget() {
-        // One image padded: 192 channels of 28 x 32 floats (two work-items of 14 pixels reach 27 + 5 columns).
-        var inception = shape(8, 192, 28, 32, 5, Conv2dParams.DEFAULT.withPadding(2, 2));
-        long image = 192L * 32 * 32 * Float.BYTES;
+        // One image padded: 192 channels of 60 x 60 floats (rows of four work-items of 14 pixels, more than a
+        // kernel is built with the places of, so the padding is written out).
+        var inception = shape(8, 192, 56, 32, 5, Conv2dParams.DEFAULT.withPadding(2, 2));
+        long image = 192L * 60 * 60 * Float.BYTES;
         var pinned = planner(CPU, BLOCKED, 3 * image, ConvAlgorithms.CHANNEL_LANES).forward(inception);
-        assertEquals(List.of(new ColumnChunks.Chunk(0, 3, 0, 28), new ColumnChunks.Chunk(3, 3, 0, 28),
-                new ColumnChunks.Chunk(6, 2, 0, 28)), pinned.chunks());
+        assertEquals(List.of(new ColumnChunks.Chunk(0, 3, 0, 56), new ColumnChunks.Chunk(3, 3, 0, 56),
+                new ColumnChunks.Chunk(6, 2, 0, 56)), pinned.chunks());
         assertEquals(3 * image / Float.BYTES, pinned.largestChunkFloats());
         var e = assertThrows(IllegalArgumentException.class,
                 () -> planner(CPU, BLOCKED, image - 1, ConvAlgorithms.CHANNEL_LANES).forward(inception));
