@@ -76,6 +76,17 @@ public final class ChannelLanesConv2d {
      * built for AVX2 (tiles of 4 and 3) 0.93x; those rows skipped first.
      */
     private static final int MAX_ROW_TILES = 2;
+    /**
+     * The least share of a row's computed pixels that fewer pixels per work-item must save to be taken, with 32
+     * registers, over the fewest work-items. The kernel alone, pyopencl, side by side, Zen 4 with AVX-512: the speech
+     * layer's rows of 100 in tiles of 10 (100 computed) took 0.96x the time of 13 (104), a 1x1 layer's rows of 256 in
+     * tiles of 8 0.95-0.97x the time of 14 (266), 3x3 over 64 channels' rows of 50 in tiles of 10 0.96x the time of 13
+     * (52). Built for AVX2 (16 registers), fewer pixels took longer even where they computed fewer: the stem's rows of
+     * 112 in tiles of 4 1.04x the time of 6 (114), Inception's 5x5 over 192 channels' rows of 28 in tiles of 4 1.06x
+     * the time of 6 (30); there the fewer sums no longer hide the multiply-adds' latency, and more of a tile's
+     * transposed blocks are empty.
+     */
+    private static final double PIXELS_SAVED = 0.03;
     /** A GPU's choices, for correctness rather than speed: planners never prefer this kernel there. */
     private static final int GPU_WIDTH = 4;
     private static final int GPU_PIXELS = 4;
@@ -226,7 +237,8 @@ public final class ChannelLanesConv2d {
      * lanes are wasted and whose tiles are stored float by float (a group of 8 filters on 16-float vectors), or
      * {@link #ONE_BLOCK_VECTORS} where they hold the group's filters that the others split. Then as many pixels as
      * the registers left hold (one per vector for its weights, but for those, one for the broadcast pixel), evened
-     * out over the row so that the last work-item wastes least. Where a block's filters outgrow
+     * out over the row so that the last work-item wastes least, or with 32 registers fewer where they waste much
+     * less ({@link #rowPixels}). Where a block's filters outgrow
      * {@link #SHARED_BLOCK_BYTES} and a tile has at most {@link #MAX_SHARING_PIXELS} pixels, an image's tiles,
      * evened out into work-items of at most {@link #MAX_SHARING}, share each block's filters.
      */
@@ -258,7 +270,8 @@ public final class ChannelLanesConv2d {
             vectors = ONE_BLOCK_VECTORS;
             most = (registers - 1) / vectors;
         }
-        var lanes = new Choice(vectors, evenly(s.ow(), most), best.width(), 1, 1);
+        int pixels = registers == WIDE_REGISTERS ? rowPixels(s.ow(), most) : evenly(s.ow(), most);
+        var lanes = new Choice(vectors, pixels, best.width(), 1, 1);
         if (lanes.pixels() > MAX_SHARING_PIXELS || lanes.blockFilterFloats(s) * Float.BYTES <= SHARED_BLOCK_BYTES) {
             return lanes;
         }
@@ -271,6 +284,26 @@ public final class ChannelLanesConv2d {
     private static int evenly(int ow, int most) {
         int items = (ow + most - 1) / most;
         return (ow + items - 1) / items;
+    }
+
+    /**
+     * Pixels per work-item on rows of {@code ow}, at most {@code most}: {@link #evenly}'s, unless a number from half
+     * of {@code most} up computes at least {@link #PIXELS_SAVED} fewer pixels a row, the overlap of its last tile
+     * included (the fewest such, the most pixels among equals).
+     */
+    private static int rowPixels(int ow, int most) {
+        int even = evenly(ow, most), fewest = even;
+        for (int p = Math.min(most, ow); p >= (most + 1) / 2; p--) {
+            if (computedPixels(ow, p) < computedPixels(ow, fewest)) {
+                fewest = p;
+            }
+        }
+        return computedPixels(ow, fewest) <= computedPixels(ow, even) * (1 - PIXELS_SAVED) ? fewest : even;
+    }
+
+    /** Pixels a row of {@code ow} computes in tiles of {@code pixels}. */
+    private static long computedPixels(int ow, int pixels) {
+        return (long) (ow + pixels - 1) / pixels * pixels;
     }
 
     /** Writes the laid-out filters wt, and after them the padding sums, from w (K, C/G, KH, KW). */
