@@ -2,7 +2,8 @@
 // Each output tile of TILE x TILE pixels comes from an ALPHA x ALPHA input tile d: y = A^T [(G g G^T) . (B^T d B)] A.
 // The elementwise product summed over channels is ALPHA^2 independent GEMMs, which the host runs with the SGEMM:
 //   M[xi] (K x T) = U[xi] (K x C) * V[xi] (C x T),  xi < ALPHA^2,  T = tiles of the chunk, images folded in.
-// Layouts, all row-major: U (ALPHA^2, K, C), V (ALPHA^2, C, T), M (ALPHA^2, K, T). Tile t of a chunk of output rows
+// Layouts, all row-major: U (ALPHA^2, K, C), V (ALPHA^2, C, T), M (ALPHA^2, K, T), where V's and M's positions
+// start positionStride floats apart (the host leaves a gap after each matrix). Tile t of a chunk of output rows
 // [oh0, oh0 + rows) of consecutive images is (image, tile row, tile column) in that order, TW tiles per row.
 // NDRange of each kernel: its work-item count rounded up to LOCAL_SIZE; the tail is guarded.
 
@@ -171,7 +172,7 @@ inline float8 stridedLoadGuarded(const __global float* row, const int a, const i
 // x + xOffset is the chunk's first image. Work-items: C * (T / TW) * ceil(TW / 8), see tileRun.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void winograd_input(const __global float* restrict x, const long xOffset, __global float* restrict v,
-                    const int C, const int H, const int W, const int PH, const int PW,
+                    const long positionStride, const int C, const int H, const int W, const int PH, const int PW,
                     const int oh0, const int rows, const int TW, const int T) {
     const TileRun run = tileRun(get_global_id(0), rows, TW, T);
     if (run.channel >= C) {
@@ -197,7 +198,7 @@ void winograd_input(const __global float* restrict x, const long xOffset, __glob
     }
     __global float* out = v + (long) run.channel * T + run.t0;
     for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
-        storeRun(b[xi], out + (long) xi * C * T, run.lanes);
+        storeRun(b[xi], out + xi * positionStride, run.lanes);
     }
 }
 
@@ -230,7 +231,7 @@ inline float directPixel(const __global float* xn, const __global float* wk, con
 // image, (C, H, W) planes padded by PH rows and PW columns before) and w (K, C, 3, 3), which keeps it finite where
 // its own window is and gives PyTorch's NaN or infinity where it is not.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
-void winograd_output(const __global float* restrict m, const long mOffset,
+void winograd_output(const __global float* restrict m, const long mOffset, const long positionStride,
                      const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS,
                      __global float* restrict y,
                      const long yOffset, const int K, const int OH, const int OW,
@@ -245,7 +246,7 @@ void winograd_output(const __global float* restrict m, const long mOffset,
     float8 p[ALPHA * ALPHA], s[TILE * ALPHA], o[TILE * TILE];
     const __global float* in = m + mOffset + (long) k * T + run.t0;
     for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
-        p[xi] = loadRun(in + (long) xi * K * T, run.lanes);
+        p[xi] = loadRun(in + xi * positionStride, run.lanes);
     }
     for (int j = 0; j < ALPHA; j++) {
         outputTransform(p + j, ALPHA, s + j, ALPHA);

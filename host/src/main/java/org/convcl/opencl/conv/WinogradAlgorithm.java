@@ -63,11 +63,18 @@ final class WinogradAlgorithm implements ConvAlgorithm {
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
         int tile = tile(s, context);
         var tiles = new WinogradTiles(s, tile);
-        var chunks = ColumnChunks.plan(s, budget(tiles, context), tiles.floatsPerTileRow(), tile,
+        long budget = budget(tiles, context), gaps = tiles.gapFloats() * Float.BYTES;
+        long oneRow = tiles.floatsPerTileRow() * Float.BYTES + gaps;
+        if (oneRow > budget) {
+            throw new IllegalArgumentException("input: one row of Winograd tiles needs " + oneRow
+                    + " bytes, more than the column budget of " + budget + " bytes");
+        }
+        var chunks = ColumnChunks.plan(s, budget - gaps, tiles.floatsPerTileRow(), tile,
                 "one row of Winograd tiles needs");
         int count = (int) tiles.tilesOf(chunks.get(0));
         var products = Sgemm.choose(context.sgemm(), context.device(), context.policy(), products(s, tiles, count),
-                transformed(null, s.c(), count, 0), transformed(null, s.k(), count, 0));
+                transformed(null, count, 0, tiles.positionStride(s.c(), chunks.get(0))),
+                transformed(null, count, 0, tiles.positionStride(s.k(), chunks.get(0))));
         return new Conv2dPlan(s, this, products, chunks, tile, null, null, Gather.NONE);
     }
 
@@ -103,10 +110,11 @@ final class WinogradAlgorithm implements ConvAlgorithm {
         var vm = r.columns.atLeast(workspaceFloats(plan));
         for (var chunk : plan.chunks()) {
             int count = (int) t.tilesOf(chunk);
-            long mOffset = (long) t.positions() * s.c() * count;
+            long mOffset = t.positions() * t.positionStride(s.c(), chunk);
             r.winograd.input(t, chunk, io.x(), vm);
-            r.sgemm.enqueue(plan.gemm(), products(s, t, count), u, transformed(vm, s.c(), count, 0),
-                    transformed(vm, s.k(), count, mOffset), null, Epilogue.NONE);
+            r.sgemm.enqueue(plan.gemm(), products(s, t, count), u,
+                    transformed(vm, count, 0, t.positionStride(s.c(), chunk)),
+                    transformed(vm, count, mOffset, t.positionStride(s.k(), chunk)), null, Epilogue.NONE);
             r.winograd.output(t, chunk, vm, mOffset, io.bias(), io.epilogue(), io.y(), io.x(), io.w());
         }
     }
@@ -116,8 +124,8 @@ final class WinogradAlgorithm implements ConvAlgorithm {
         return new Sgemm.Size(s.k(), count, s.c(), t.positions(), 1);
     }
 
-    /** V or M: per transform position a (channels x tiles) matrix, starting at {@code offset}. */
-    private static Sgemm.Operand transformed(DeviceBuffer vm, int channels, int count, long offset) {
-        return new Sgemm.Operand(vm, offset, count, 0, (long) channels * count);
+    /** V or M: per transform position a (channels x tiles) matrix, starting at {@code offset}, {@code stride} apart. */
+    private static Sgemm.Operand transformed(DeviceBuffer vm, int count, long offset, long stride) {
+        return new Sgemm.Operand(vm, offset, count, 0, stride);
     }
 }

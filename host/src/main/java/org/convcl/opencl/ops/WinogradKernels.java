@@ -29,6 +29,7 @@ public final class WinogradKernels {
     public void input(WinogradTiles t, ColumnChunks.Chunk chunk, DeviceBuffer x, DeviceBuffer vm) {
         var s = t.shape();
         launch("winograd_input", t).buffer(x).i64(imageOffset(s, chunk)).buffer(vm)
+                .i64(t.positionStride(s.c(), chunk))
                 .i32(s.c()).i32(s.h()).i32(s.w()).i32(s.params().padTop()).i32(s.params().padLeft())
                 .i32(chunk.oh0()).i32(chunk.rows()).i32(t.tilesWide()).i32((int) t.tilesOf(chunk))
                 .enqueue1d(s.c() * t.runsOf(chunk));
@@ -42,6 +43,7 @@ public final class WinogradKernels {
                        Epilogue epilogue, DeviceBuffer y, DeviceBuffer x, DeviceBuffer w) {
         var s = t.shape();
         epilogue.arguments(launch("winograd_output", t, epilogue.defines()).buffer(vm).i64(mOffset)
+                        .i64(t.positionStride(s.k(), chunk))
                         .optional(bias, vm), vm).buffer(y)
                 .i64((long) chunk.n0() * s.k() * s.outputPlane()).i32(s.k()).i32(s.oh()).i32(s.ow())
                 .i32(chunk.oh0()).i32(chunk.rows()).i32(t.tilesWide()).i32((int) t.tilesOf(chunk))

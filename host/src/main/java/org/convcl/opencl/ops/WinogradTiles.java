@@ -11,6 +11,7 @@ import org.convcl.Conv2dShape;
  */
 public record WinogradTiles(Conv2dShape shape, int tile) {
     public static final int RUN = 8;
+    private static final int LINE_FLOATS = 16;
 
     public WinogradTiles {
         if (tile != 2 && tile != 4) {
@@ -47,6 +48,20 @@ public record WinogradTiles(Conv2dShape shape, int tile) {
         return (long) c.images() * ((c.rows() + tile - 1) / tile) * ((tilesWide() + RUN - 1) / RUN);
     }
 
+    /**
+     * Floats from one transform position's (channels x tiles) matrix of V or M to the next: the matrix and one cache
+     * line more, so that the positions a work-item reads or writes together do not start at the same offset within
+     * a page and fall into one set of the cache.
+     */
+    public long positionStride(int channels, ColumnChunks.Chunk c) {
+        return channels * tilesOf(c) + LINE_FLOATS;
+    }
+
+    /** Floats of the gaps after V's and M's positions, whatever the chunk. */
+    public long gapFloats() {
+        return 2L * positions() * LINE_FLOATS;
+    }
+
     /** Floats of V and M for one row of tiles of one image: what the column budget limits. */
     public long floatsPerTileRow() {
         return (long) positions() * (shape.c() + shape.k()) * tilesWide();
@@ -64,6 +79,7 @@ public record WinogradTiles(Conv2dShape shape, int tile) {
 
     /** Floats of V and M of the largest chunk. */
     public long largest(List<ColumnChunks.Chunk> chunks) {
-        return chunks.stream().mapToLong(c -> tilesOf(c) * positions() * (shape.c() + shape.k())).max().orElse(0);
+        return chunks.stream().mapToLong(c -> positions() * (positionStride(shape.c(), c) + positionStride(shape.k(), c)))
+                .max().orElse(0);
     }
 }

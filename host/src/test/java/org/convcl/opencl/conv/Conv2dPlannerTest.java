@@ -358,21 +358,25 @@ class Conv2dPlannerTest {
     @Test
     void winogradChunksImagesThenRowsOfTiles() {
         var s = shape(3, 16, 20, 8, 3, SAME);
-        // F(2x2): 10 tiles a row, each with 16 positions of C + K = 24 floats: 3840 floats a row of tiles.
-        long tileRow = 16L * 24 * 10;
-        var images = planner(GPU, TILED, tileRow * 10 * 2 * Float.BYTES, ConvAlgorithms.WINOGRAD).forward(s);
+        // F(2x2): 10 tiles a row, each with 16 positions of C + K = 24 floats: 3840 floats a row of tiles; after
+        // each position of V and of M a gap of one cache line: 512 floats a chunk.
+        long tileRow = 16L * 24 * 10, gaps = 16L * 2 * 16;
+        var images = planner(GPU, TILED, (tileRow * 10 * 2 + gaps) * Float.BYTES, ConvAlgorithms.WINOGRAD).forward(s);
         assertEquals(2, images.winogradTile());
         assertEquals(List.of(new ColumnChunks.Chunk(0, 2, 0, 20), new ColumnChunks.Chunk(2, 1, 0, 20)),
                 images.chunks());
-        assertEquals(tileRow * 10 * 2, images.largestChunkFloats());
+        assertEquals(tileRow * 10 * 2 + gaps, images.largestChunkFloats());
+        var fewer = planner(GPU, TILED, (tileRow * 10 * 2 + gaps - 1) * Float.BYTES, ConvAlgorithms.WINOGRAD)
+                .forward(s);
+        assertEquals(3, fewer.chunks().size());
         // Four rows of tiles: slices of 8 output rows, starting on a tile.
-        var rows = planner(GPU, TILED, tileRow * 4 * Float.BYTES, ConvAlgorithms.WINOGRAD).forward(s);
+        var rows = planner(GPU, TILED, (tileRow * 4 + gaps) * Float.BYTES, ConvAlgorithms.WINOGRAD).forward(s);
         assertEquals(9, rows.chunks().size());
         assertEquals(new ColumnChunks.Chunk(1, 1, 16, 4), rows.chunks().get(5));
-        assertEquals(tileRow * 4, rows.largestChunkFloats());
+        assertEquals(tileRow * 4 + gaps, rows.largestChunkFloats());
         var e = assertThrows(IllegalArgumentException.class,
-                () -> planner(GPU, TILED, tileRow * Float.BYTES - 1, ConvAlgorithms.WINOGRAD).forward(s));
-        assertTrue(e.getMessage().startsWith("input: one row of Winograd tiles needs 15360 bytes"), e.getMessage());
+                () -> planner(GPU, TILED, (tileRow + gaps) * Float.BYTES - 1, ConvAlgorithms.WINOGRAD).forward(s));
+        assertTrue(e.getMessage().startsWith("input: one row of Winograd tiles needs 17408 bytes"), e.getMessage());
     }
 
     @Test
