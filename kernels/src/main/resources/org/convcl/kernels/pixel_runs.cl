@@ -79,15 +79,45 @@ inline floatV loadRun(const __global float* in, const int n) {
     return vloadV(0, lanes);
 }
 
-// Stores the first n lanes of v at out; all VW with one vector store when n == VW.
+// Stores the first n lanes of v at out; all VW with one vector store when n == VW. A shorter run, a row's last
+// where VW does not divide it (Winograd's rows of 14 tiles, depthwise rows of 14 pixels), takes one store per bit
+// of n, widest first, each of the lanes the wider ones left: 6 of 8 lanes are a float4 and a float2. Stored float by
+// float from a private array, the short runs took a quarter of Winograd's input transform. loadRun keeps its loop
+// over every lane: loading by parts slowed Winograd's output transform.
 inline void storeRun(const floatV v, __global float* out, const int n) {
     if (n == VW) {
         vstoreV(v, 0, out);
-    } else {
-        float lanes[VW];
-        vstoreV(v, 0, lanes);
-        for (int e = 0; e < n; e++) {
-            out[e] = lanes[e];
-        }
+        return;
+    }
+    int at = 0;
+    // Bit B of n: the first B lanes of `wide` stored, and `narrow` the B lanes after whatever was stored.
+#define STORE_BIT(B, wide, narrow) \
+    narrow = (wide).lo; \
+    if (n & B) { \
+        CAT(vstore, B)((wide).lo, 0, out + at); \
+        narrow = (wide).hi; \
+        at += B; \
+    }
+#if VW == 16
+    float8 rest8;
+    STORE_BIT(8, v, rest8)
+#elif VW == 8
+    const float8 rest8 = v;
+#endif
+#if VW >= 8
+    float4 rest4;
+    STORE_BIT(4, rest8, rest4)
+#elif VW == 4
+    const float4 rest4 = v;
+#endif
+#if VW >= 4
+    float2 rest2;
+    STORE_BIT(2, rest4, rest2)
+#else
+    const float2 rest2 = v;
+#endif
+#undef STORE_BIT
+    if (n & 1) {
+        out[at] = rest2.s0;
     }
 }
