@@ -271,10 +271,12 @@ void winograd_output(const __global float* restrict m, const long mOffset, const
         pixelOrder(row, u);
         const bool finite = all(finiteLanes);
         const long at = plane + (long) (ohTile + i) * OW + run.ow0;
-        if (finite && width == VW * TILE) {
-            for (int q = 0; q < TILE; q++) {
-                const float8 z = PLUS_RESIDUAL(addResidual, u[q], vload8(q, residual + at));
-                vstore8(ACTIVATE(z, actKind, actA, actB), q, y + at);
+        if (finite) {
+            // The row's last run is short where VW * TILE does not divide OW (every run of rows of 28 or 14).
+            for (int q = 0; q < TILE && q * VW < width; q++) {
+                const int n = min(VW, width - q * VW);
+                const float8 z = PLUS_RESIDUAL(addResidual, u[q], loadRun(residual + at + q * VW, n));
+                storeRun(ACTIVATE(z, actKind, actA, actB), y + at + q * VW, n);
             }
         } else {
             float pixels[VW * TILE];
