@@ -107,13 +107,16 @@ import java.util.regex.Pattern;
  *                           measured there.
  * @param findFallbackFlops  find mode times the planner's fallbacks, the direct kernel and the implicit GEMM, on a layer
  *                           the planner gives another algorithm only where it has fewer FLOPs than this; 0 times them
- *                           everywhere. CPUs: 2^24. In three find passes over the bench suite on 2 Zen 4 cores
+ *                           everywhere. CPUs: 2^26. In three find passes over the bench suite on 2 Zen 4 cores
  *                           (AVX-512 twice, its AVX2 build once) they won only the seed layer (25 kFLOP) and the
  *                           depthwise layers, which the planner runs direct; on each of the 19 other layers, from 34
  *                           MFLOP up, they took from 1.05x (the implicit GEMM, 5x5 C=480 K=48 14x14, AVX2) and 1.23x
  *                           (the direct kernel, MNIST) up to 10x the winner's time, and building their programs took
- *                           about 20 s of each pass of 68-74 s. Half the smallest of those layers leaves room. GPUs:
- *                           0, the implicit GEMM is their main path.
+ *                           about 20 s of each pass of 68-74 s; hence 2^24 at first. Once the channel lanes' programs
+ *                           had changed, the direct kernel ran MNIST's 5x5 (59 MFLOP) in 0.49-0.53 ms against the
+ *                           lanes' 0.52-1.34 in four find passes (AVX-512 three times, AVX2 once), so the bound now
+ *                           takes in the layers up to 64 MFLOP, MNIST's and the 1x1 layer on rows of 256 (34 MFLOP),
+ *                           which cost the pass about a second more. GPUs: 0, the implicit GEMM is their main path.
  */
 public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                          long winogradF4Tiles, int winogradChannels, int gatheredHeights, int winogradCacheShare,
@@ -121,7 +124,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                          int tapTableChannels, int laneFilters, int laneTaps, int subsampleStride,
                          long findFallbackFlops) {
     private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 128, 32, 64, 4, 8, 512, 4, 90, 75, 64, 128,
-            25, 2, 1 << 24);
+            25, 2, 1 << 26);
     private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 128, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0, 0, 0);
     private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\d{1,18})");
 
