@@ -115,8 +115,9 @@ import java.util.regex.Pattern;
  *                           about 20 s of each pass of 68-74 s; hence 2^24 at first. Once the channel lanes' programs
  *                           had changed, the direct kernel ran MNIST's 5x5 (59 MFLOP) in 0.49-0.53 ms against the
  *                           lanes' 0.52-1.34 in four find passes (AVX-512 three times, AVX2 once), so the bound now
- *                           takes in the layers up to 64 MFLOP, MNIST's and the 1x1 layer on rows of 256 (34 MFLOP),
- *                           which cost the pass about a second more. GPUs: 0, the implicit GEMM is their main path.
+ *                           takes in the layers up to 64 MFLOP, MNIST's and the 1x1 layer on rows of 256 (34 MFLOP):
+ *                           MNIST's find went from 2.0 to 4.3-5.2 s, the suite's pass from 43.8-45.7 to 47.2-47.7 s
+ *                           (AVX2: 28.5 to 31.0 s). GPUs: 0, the implicit GEMM is their main path.
  */
 public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                          long winogradF4Tiles, int winogradChannels, int gatheredHeights, int winogradCacheShare,
