@@ -79,11 +79,11 @@ inline floatV loadRun(const __global float* in, const int n) {
     return vloadV(0, lanes);
 }
 
-// Stores the first n lanes of v at out; all VW with one vector store when n == VW. A shorter run, a row's last
-// where VW does not divide it (Winograd's rows of 14 tiles, depthwise rows of 14 pixels), takes one store per bit
-// of n, widest first, each of the lanes the wider ones left: 6 of 8 lanes are a float4 and a float2. Stored float by
-// float from a private array, the short runs took a quarter of Winograd's input transform. loadRun keeps its loop
-// over every lane: loading by parts slowed Winograd's output transform.
+// Stores the first n (1 to VW) lanes of v at out; all VW with one vector store when n == VW. A shorter run, a
+// row's last where VW does not divide it (Winograd's rows of 14 tiles, depthwise rows of 14 pixels), takes one store
+// per bit of n, widest first, each of the lanes the wider ones left: 6 of 8 lanes are a float4 and a float2. Stored
+// float by float from a private array, the short runs took a quarter of Winograd's input transform. loadRun keeps
+// its loop over every lane: loading by parts slowed Winograd's output transform.
 inline void storeRun(const floatV v, __global float* out, const int n) {
     if (n == VW) {
         vstoreV(v, 0, out);
