@@ -154,42 +154,75 @@ inline TileRun tileRun(const int e, const int rows, const int TW, const int T) {
     return tr;
 }
 
-// row[a + TILE * l] in lane l, for a run whose span a .. a + 7 * TILE lies inside the row.
-inline float8 stridedLoad(const __global float* row, const int a) {
-#define AT(l) row[a + TILE * l]
-    return (float8) (AT(0), AT(1), AT(2), AT(3), AT(4), AT(5), AT(6), AT(7));
-#undef AT
+// row[c], 0 where c falls outside [0, W).
+inline float columnOf(const __global float* row, const int c, const int W) {
+    return c >= 0 && c < W ? row[c] : 0.0f;
 }
 
-// The same, 0 where a + TILE * l falls outside [0, W).
-inline float8 stridedLoadGuarded(const __global float* row, const int a, const int W) {
-#define AT(l) (a + TILE * l >= 0 && a + TILE * l < W ? row[a + TILE * l] : 0.0f)
-    return (float8) (AT(0), AT(1), AT(2), AT(3), AT(4), AT(5), AT(6), AT(7));
+// row[a + e] in lane e, 0 where a + e falls outside [0, W). The row starts rowAt floats into a buffer of total
+// floats: where the 16 floats lie inside it, one vector load whose lanes outside the row, read from the neighbouring
+// rows, are set to 0 after; lane by lane where a load could leave the buffer.
+inline float16 rowSpan(const __global float* row, const int a, const int W, const long rowAt, const long total) {
+    float16 v;
+    if (rowAt + a >= 0 && rowAt + a + 16 <= total) {
+        v = vload16(0, row + a);
+    } else {
+#define AT(e) columnOf(row, a + e, W)
+        v = (float16) (AT(0), AT(1), AT(2), AT(3), AT(4), AT(5), AT(6), AT(7),
+                       AT(8), AT(9), AT(10), AT(11), AT(12), AT(13), AT(14), AT(15));
 #undef AT
+    }
+    const int16 column = a + (int16) (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    return select((float16) 0.0f, v, (column >= 0) & (column < W));
+}
+
+// The ALPHA columns of a run's input tiles in one row: lane l of d[j] is row[a + TILE * l + j], 0 outside [0, W).
+// The run's 8 * TILE + 2 pixels are loaded contiguously and dealt to the lanes lane by lane, which the compiler
+// turns into shuffles: gathered one float at a time, every pixel was loaded ALPHA / TILE times, each load checked.
+inline void tileColumns(const __global float* row, const int a, const int W, const long rowAt, const long total,
+                        float8* d) {
+    const float t0 = columnOf(row, a + 8 * TILE, W), t1 = columnOf(row, a + 8 * TILE + 1, W);
+#if TILE == 2
+    const float16 lo = rowSpan(row, a, W, rowAt, total);
+    d[0] = lo.even;
+    d[1] = lo.odd;
+    d[2] = (float8) (lo.s2, lo.s4, lo.s6, lo.s8, lo.sa, lo.sc, lo.se, t0);
+    d[3] = (float8) (lo.s3, lo.s5, lo.s7, lo.s9, lo.sb, lo.sd, lo.sf, t1);
+#else
+    const float16 lo = rowSpan(row, a, W, rowAt, total), hi = rowSpan(row, a + 16, W, rowAt, total);
+    d[0] = (float8) (lo.s0, lo.s4, lo.s8, lo.sc, hi.s0, hi.s4, hi.s8, hi.sc);
+    d[1] = (float8) (lo.s1, lo.s5, lo.s9, lo.sd, hi.s1, hi.s5, hi.s9, hi.sd);
+    d[2] = (float8) (lo.s2, lo.s6, lo.sa, lo.se, hi.s2, hi.s6, hi.sa, hi.se);
+    d[3] = (float8) (lo.s3, lo.s7, lo.sb, lo.sf, hi.s3, hi.s7, hi.sb, hi.sf);
+    d[4] = (float8) (lo.s4, lo.s8, lo.sc, hi.s0, hi.s4, hi.s8, hi.sc, t0);
+    d[5] = (float8) (lo.s5, lo.s9, lo.sd, hi.s1, hi.s5, hi.s9, hi.sd, t1);
+#endif
 }
 
 // V[xi, c, t] = (B^T d B)[xi] for the input tile d of channel c under output tile t; d is 0 in the padding.
-// x + xOffset is the chunk's first image. Work-items: C * (T / TW) * ceil(TW / 8), see tileRun.
+// x + xOffset is the chunk's first image; x holds xFloats floats in all. Work-items: C * (T / TW) * ceil(TW / 8), see
+// tileRun.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
-void winograd_input(const __global float* restrict x, const long xOffset, __global float* restrict v,
-                    const long positionStride, const int C, const int H, const int W, const int PH, const int PW,
+void winograd_input(const __global float* restrict x, const long xOffset, const long xFloats,
+                    __global float* restrict v, const long positionStride, const int C, const int H, const int W, const int PH, const int PW,
                     const int oh0, const int rows, const int TW, const int T) {
     const TileRun run = tileRun(get_global_id(0), rows, TW, T);
     if (run.channel >= C) {
         return;
     }
-    const __global float* xc = x + xOffset + ((long) run.image * C + run.channel) * H * W;
+    const long planeAt = xOffset + ((long) run.image * C + run.channel) * H * W;
     const int ih0 = oh0 + run.tileRow * TILE - PH;
     const int iw0 = run.ow0 - PW;
-    // Only runs away from the left and right padding take the unguarded loads.
-    const bool inside = iw0 >= 0 && iw0 + (VW - 1) * TILE + ALPHA <= W;
     float8 d[ALPHA], r[ALPHA * ALPHA], b[ALPHA * ALPHA];
     for (int i = 0; i < ALPHA; i++) {
         const int ih = ih0 + i;
-        const __global float* row = xc + (long) ih * W;
-        for (int j = 0; j < ALPHA; j++) {
-            d[j] = ih < 0 || ih >= H ? (float8) 0.0f
-                 : inside ? stridedLoad(row, iw0 + j) : stridedLoadGuarded(row, iw0 + j, W);
+        if (ih < 0 || ih >= H) {
+            for (int j = 0; j < ALPHA; j++) {
+                d[j] = (float8) 0.0f;
+            }
+        } else {
+            const long rowAt = planeAt + (long) ih * W;
+            tileColumns(x + rowAt, iw0, W, rowAt, xFloats, d);
         }
         inputTransform(d, 1, r + i * ALPHA, 1);
     }

@@ -28,7 +28,7 @@ public final class WinogradKernels {
     /** Writes V (positions, C, tiles of the chunk) at the start of vm from the chunk's images of x. */
     public void input(WinogradTiles t, ColumnChunks.Chunk chunk, DeviceBuffer x, DeviceBuffer vm) {
         var s = t.shape();
-        launch("winograd_input", t).buffer(x).i64(imageOffset(s, chunk)).buffer(vm)
+        launch("winograd_input", t).buffer(x).i64(imageOffset(s, chunk)).i64(x.floats()).buffer(vm)
                 .i64(t.positionStride(s.c(), chunk))
                 .i32(s.c()).i32(s.h()).i32(s.w()).i32(s.params().padTop()).i32(s.params().padLeft())
                 .i32(chunk.oh0()).i32(chunk.rows()).i32(t.tilesWide()).i32((int) t.tilesOf(chunk))
