@@ -278,8 +278,11 @@ void winograd_output(const __global float* restrict m, const long mOffset, const
     }
     float8 p[ALPHA * ALPHA], s[TILE * ALPHA], o[TILE * TILE];
     const __global float* in = m + mOffset + (long) k * T + run.t0;
+    // A whole vector each, the lanes past the run's set to 0: the load stays inside vm, as each matrix of M is
+    // followed by a gap of 16 floats.
+    const int8 inRun = (int8) (0, 1, 2, 3, 4, 5, 6, 7) < run.lanes;
     for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
-        p[xi] = loadRun(in + xi * positionStride, run.lanes);
+        p[xi] = select((float8) 0.0f, vload8(0, in + xi * positionStride), inRun);
     }
     for (int j = 0; j < ALPHA; j++) {
         outputTransform(p + j, ALPHA, s + j, ALPHA);
