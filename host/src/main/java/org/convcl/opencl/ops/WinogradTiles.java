@@ -51,7 +51,8 @@ public record WinogradTiles(Conv2dShape shape, int tile) {
     /**
      * Floats from one transform position's (channels x tiles) matrix of V or M to the next: the matrix and one cache
      * line more, so that the positions a work-item reads or writes together do not start at the same offset within
-     * a page and fall into one set of the cache.
+     * a page and fall into one set of the cache. The gap also holds what a whole {@value #RUN}-lane load from a row's
+     * last run reads past the matrix: {@code winograd_output} loads M so.
      */
     public long positionStride(int channels, ColumnChunks.Chunk c) {
         return channels * tilesOf(c) + LINE_FLOATS;
