@@ -37,7 +37,7 @@ final class ChannelLanesAlgorithm implements ConvAlgorithm {
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
         var choice = choice(s, context);
         var chunks = choice.readsInputInPlace(s) ? List.of(new ColumnChunks.Chunk(0, s.n(), 0, s.oh()))
-                : ColumnChunks.plan(s, context.columnBudgetBytes(), choice.paddedFloatsPerImage(s), s.oh(),
+                : ColumnChunks.plan(s, context.columnBudgetBytes(), 0, choice.paddedFloatsPerImage(s), s.oh(),
                         "one image's padded input needs");
         return Conv2dPlan.lanes(s, this, choice, chunks);
     }

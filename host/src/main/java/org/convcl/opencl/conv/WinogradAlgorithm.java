@@ -63,13 +63,7 @@ final class WinogradAlgorithm implements ConvAlgorithm {
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
         int tile = tile(s, context);
         var tiles = new WinogradTiles(s, tile);
-        long budget = budget(tiles, context), gaps = tiles.gapFloats() * Float.BYTES;
-        long oneRow = tiles.floatsPerTileRow() * Float.BYTES + gaps;
-        if (oneRow > budget) {
-            throw new IllegalArgumentException("input: one row of Winograd tiles needs " + oneRow
-                    + " bytes, more than the column budget of " + budget + " bytes");
-        }
-        var chunks = ColumnChunks.plan(s, budget - gaps, tiles.floatsPerTileRow(), tile,
+        var chunks = ColumnChunks.plan(s, budget(tiles, context), tiles.gapFloats(), tiles.floatsPerTileRow(), tile,
                 "one row of Winograd tiles needs");
         int count = (int) tiles.tilesOf(chunks.get(0));
         var products = Sgemm.choose(context.sgemm(), context.device(), context.policy(), products(s, tiles, count),

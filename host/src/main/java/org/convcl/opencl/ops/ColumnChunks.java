@@ -23,20 +23,22 @@ public final class ColumnChunks {
     }
 
     public static List<Chunk> plan(Conv2dShape s, long budgetBytes) {
-        return plan(s, budgetBytes, floatsPerRow(s), 1, "one output row needs a column matrix of");
+        return plan(s, budgetBytes, 0, floatsPerRow(s), 1, "one output row needs a column matrix of");
     }
 
     /**
-     * Chunks for buffers of {@code floatsPerStep} floats per step of {@code rowsPerStep} output rows of one image
-     * (the last step of an image may be shorter): slices start at a step.
+     * Chunks for buffers of {@code fixedFloats} floats per chunk plus {@code floatsPerStep} per step of
+     * {@code rowsPerStep} output rows of one image (the last step of an image may be shorter): slices start at a
+     * step.
      *
-     * @param what what one step needs, for the message when one step exceeds the budget
+     * @param what what one step needs, for the message when one step and the fixed floats exceed the budget
      */
-    public static List<Chunk> plan(Conv2dShape s, long budgetBytes, long floatsPerStep, int rowsPerStep, String what) {
+    public static List<Chunk> plan(Conv2dShape s, long budgetBytes, long fixedFloats, long floatsPerStep,
+                                   int rowsPerStep, String what) {
         // The kernels index one chunk's columns with 32-bit integers.
-        long budgetFloats = Math.min(budgetBytes / Float.BYTES, Integer.MAX_VALUE);
+        long budgetFloats = Math.min(budgetBytes / Float.BYTES, Integer.MAX_VALUE) - fixedFloats;
         if (floatsPerStep > budgetFloats) {
-            throw new IllegalArgumentException("input: " + what + " " + floatsPerStep * Float.BYTES
+            throw new IllegalArgumentException("input: " + what + " " + (fixedFloats + floatsPerStep) * Float.BYTES
                     + " bytes, more than the column budget of " + budgetBytes + " bytes");
         }
         long perImage = floatsPerStep * ((s.oh() + rowsPerStep - 1) / rowsPerStep);
