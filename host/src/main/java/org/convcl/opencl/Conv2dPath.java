@@ -34,6 +34,13 @@ public enum Conv2dPath {
      * tiles for its products by the planner's rule, else F(2x2).
      */
     WINOGRAD,
+    /**
+     * Winograd F(4x4,3x3) in one kernel, for CPUs: each work-item takes a run of tiles through the input transform,
+     * the products over every channel and the output transform in its own local memory, where {@link #WINOGRAD}
+     * writes the transformed tiles out between three launches; chosen on CPUs for up to a hundred or so channels and
+     * filters, where the transforms' traffic is most of that path's time.
+     */
+    WINOGRAD_FUSED,
     /** Winograd F(2x2,3x3) on every shape it takes: find mode times it beside F(4x4,3x3). */
     WINOGRAD_F2,
     /** Winograd F(4x4,3x3) on every shape it takes: find mode times it beside F(2x2,3x3). */

@@ -148,12 +148,17 @@ class Conv2dDeviceTest extends SharedDevice {
     }
 
     /** The tolerance of a path: Winograd's own, looser one, the given one elsewhere. */
+    /** The paths that run Winograd F(4x4,3x3), fused or not. */
+    static boolean runsF4(Conv2dPath path) {
+        return path == Conv2dPath.WINOGRAD_F4 || path == Conv2dPath.WINOGRAD_FUSED;
+    }
+
     /**
      * Whether a path's result on small integers is exact: every product and partial sum is an integer, and F(2x2,3x3)'s
      * transforms only add, subtract and halve; F(4x4,3x3)'s divide by 6 and 24, which no float holds exactly.
      */
     static boolean exactOnIntegers(Conv2dPath path) {
-        return path != Conv2dPath.WINOGRAD_F4;
+        return !runsF4(path);
     }
 
     static Tolerance toleranceOf(Conv2dPath path, Tolerance tolerance) {

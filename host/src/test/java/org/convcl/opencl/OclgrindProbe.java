@@ -145,6 +145,15 @@ public final class OclgrindProbe {
             DeviceCase.named("winograd F2 padding per side").input(1, 2, 6, 5).filters(2, 3, 3)
                     .params(Conv2dParams.DEFAULT.withPadding(0, 2, 1, 0)).seed(70));
 
+    /**
+     * The fused Winograd's cases: the Winograd cases, each run as F(4x4,3x3), and 20 filters over a row of 9 tiles
+     * (a run of 8 and one of 1) and three rows of tiles, the last partial: the second block of 16 filters overlaps the
+     * first.
+     */
+    static final List<DeviceCase> FUSED_WINOGRAD_CASES = Stream.concat(WINOGRAD_CASES.stream(),
+            Stream.of(DeviceCase.named("fused winograd, overlapping blocks of filters").input(1, 4, 9, 35)
+                    .filters(20, 3, 3).params(Conv2dParams.DEFAULT.withPadding(1, 1)).withBias().seed(78))).toList();
+
     /** Output tiles from which the probe's Winograd takes F(4x4,3x3): fewer than a device's policy, for short runs. */
     static final long FEW_WINOGRAD_TILES = 32;
 
@@ -192,12 +201,13 @@ public final class OclgrindProbe {
 
     /**
      * Lines starting "ok " a clean probe prints: every run of its cases (the tabulated gather's too) and the backward
-     * pass of each case, each case planned as a CPU, each Winograd case, each transposed case, each epilogue on each
+     * pass of each case, each case planned as a CPU, each Winograd case, fused and not, each transposed case, each epilogue on each
      * path and its backward and standalone activation, each pool, col2im, each folded case.
      */
     static final int OK_LINES = SMALL_CONFIGS.stream().mapToInt(c -> casesFor(c).size()).sum()
             + (1 + IMPLICIT_CONFIGS.size() + 1 + 1) * CASES.size() + LANE_CASES.size() + DEPTHWISE_ROW_CASES.size()
             + SHARED_FILTER_CASES.size() + FOLDED_PANEL_CASES.size() + WINOGRAD_CASES.size()
+            + FUSED_WINOGRAD_CASES.size()
             + TRANSPOSE_CASES.size()
             + EPILOGUES.size() * (EPILOGUE_PATHS + 1) + POOLS.size() + 1 + FOLDED_CASES.size();
 
@@ -343,6 +353,15 @@ public final class OclgrindProbe {
                 try (var backend = OpenClBackend.open(device, run)) {
                     Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.WINOGRAD);
                     System.out.println("ok " + c.label() + " with " + run.sgemm() + " on " + run.path());
+                }
+            }));
+        }
+        for (var c : FUSED_WINOGRAD_CASES) {
+            var fused = defaults.withPath(Conv2dPath.WINOGRAD_FUSED);
+            checks.add(new Check(true, () -> {
+                try (var backend = OpenClBackend.open(device, fused)) {
+                    Conv2dDeviceTest.assertMatchesReference(backend, c, Tolerance.WINOGRAD);
+                    System.out.println("ok " + c.label() + " on " + fused.path());
                 }
             }));
         }

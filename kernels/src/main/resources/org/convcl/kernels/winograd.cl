@@ -199,21 +199,11 @@ inline void tileColumns(const __global float* row, const int a, const int W, con
 #endif
 }
 
-// V[xi, c, t] = (B^T d B)[xi] for the input tile d of channel c under output tile t; d is 0 in the padding.
-// x + xOffset is the chunk's first image; x holds xFloats floats in all. Work-items: C * (T / TW) * ceil(TW / 8), see
-// tileRun.
-__kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
-void winograd_input(const __global float* restrict x, const long xOffset, const long xFloats,
-                    __global float* restrict v, const long positionStride, const int C, const int H, const int W, const int PH, const int PW,
-                    const int oh0, const int rows, const int TW, const int T) {
-    const TileRun run = tileRun(get_global_id(0), rows, TW, T);
-    if (run.channel >= C) {
-        return;
-    }
-    const long planeAt = xOffset + ((long) run.image * C + run.channel) * H * W;
-    const int ih0 = oh0 + run.tileRow * TILE - PH;
-    const int iw0 = run.ow0 - PW;
-    float8 d[ALPHA], r[ALPHA * ALPHA], b[ALPHA * ALPHA];
+// b[xi] = (B^T d B)[xi] for the input tiles d of a run in one channel, whose plane starts planeAt floats into x
+// (xFloats floats in all); the tiles' top left input pixel is (ih0, iw0), d is 0 in the padding.
+inline void inputTiles(const __global float* x, const long planeAt, const long xFloats, const int H, const int W,
+                       const int ih0, const int iw0, float8* b) {
+    float8 d[ALPHA], r[ALPHA * ALPHA];
     for (int i = 0; i < ALPHA; i++) {
         const int ih = ih0 + i;
         if (ih < 0 || ih >= H) {
@@ -229,6 +219,22 @@ void winograd_input(const __global float* restrict x, const long xOffset, const 
     for (int j = 0; j < ALPHA; j++) {
         inputTransform(r + j, ALPHA, b + j, ALPHA);
     }
+}
+
+// V[xi, c, t] = (B^T d B)[xi] for the input tile d of channel c under output tile t; d is 0 in the padding.
+// x + xOffset is the chunk's first image; x holds xFloats floats in all. Work-items: C * (T / TW) * ceil(TW / 8), see
+// tileRun.
+__kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
+void winograd_input(const __global float* restrict x, const long xOffset, const long xFloats,
+                    __global float* restrict v, const long positionStride, const int C, const int H, const int W, const int PH, const int PW,
+                    const int oh0, const int rows, const int TW, const int T) {
+    const TileRun run = tileRun(get_global_id(0), rows, TW, T);
+    if (run.channel >= C) {
+        return;
+    }
+    float8 b[ALPHA * ALPHA];
+    inputTiles(x, xOffset + ((long) run.image * C + run.channel) * H * W, xFloats, H, W,
+               oh0 + run.tileRow * TILE - PH, run.ow0 - PW, b);
     __global float* out = v + (long) run.channel * T + run.t0;
     for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
         storeRun(b[xi], out + xi * positionStride, run.lanes);
@@ -256,45 +262,25 @@ inline float directPixel(const __global float* xn, const __global float* wk, con
     return acc;
 }
 
-// y[n, k, oh, ow] = epilogue(A^T M A + bias[k]) for output tile t of channel k, the pixels past the chunk's rows
-// or OW left alone. M starts at m + mOffset; y + yOffset is the chunk's first image. Work-items: K * (T / TW) *
-// ceil(TW / 8), see tileRun; each writes TILE rows of 8 * TILE pixels.
+// Output channel k of a run's tiles from their products p (one vector of the run's lanes per position): y = A^T p A
+// + b through the epilogue into the NCHW plane that starts `plane` floats into y, tile rows from ohTile up to
+// rowsEnd, pixels from ow0 up to OW.
 // The transforms mix a whole tile, so one NaN or infinity in an input tile (or a transform overflowing) makes every
-// pixel of the output tile non-finite; such a pixel is summed again straight from x + xOffset (the chunk's first
-// image, (C, H, W) planes padded by PH rows and PW columns before) and w (K, C, 3, 3), which keeps it finite where
-// its own window is and gives PyTorch's NaN or infinity where it is not.
-__kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
-void winograd_output(const __global float* restrict m, const long mOffset, const long positionStride,
-                     const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS,
-                     __global float* restrict y,
-                     const long yOffset, const int K, const int OH, const int OW,
-                     const int oh0, const int rows, const int TW, const int T,
-                     const __global float* restrict x, const long xOffset, const __global float* restrict w,
-                     const int C, const int H, const int W, const int PH, const int PW) {
-    const TileRun run = tileRun(get_global_id(0), rows, TW, T);
-    const int k = run.channel;
-    if (k >= K) {
-        return;
-    }
-    float8 p[ALPHA * ALPHA], s[TILE * ALPHA], o[TILE * TILE];
-    const __global float* in = m + mOffset + (long) k * T + run.t0;
-    // A whole vector each, the lanes past the run's set to 0: the load stays inside vm, as each matrix of M is
-    // followed by a gap of 16 floats.
-    const int8 inRun = (int8) (0, 1, 2, 3, 4, 5, 6, 7) < run.lanes;
-    for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
-        p[xi] = select((float8) 0.0f, vload8(0, in + xi * positionStride), inRun);
-    }
+// pixel of the output tile non-finite; such a pixel is summed again straight from image xn ((C, H, W) planes padded
+// by PH rows and PW columns before) and filter wk (C, 3, 3), which keeps it finite where its own window is and gives
+// PyTorch's NaN or infinity where it is not.
+inline void outputTiles(const float8* p, const float b, __global float* y, const long plane, const int ohTile,
+                        const int rowsEnd, const int ow0, const int OW, EPILOGUE_ARGS, const __global float* xn,
+                        const __global float* wk, const int C, const int H, const int W, const int PH, const int PW) {
+    float8 s[TILE * ALPHA], o[TILE * TILE];
     for (int j = 0; j < ALPHA; j++) {
         outputTransform(p + j, ALPHA, s + j, ALPHA);
     }
     for (int i = 0; i < TILE; i++) {
         outputTransform(s + i * ALPHA, 1, o + i * TILE, 1);
     }
-    const float b = hasBias ? bias[k] : 0.0f;
-    const int ohTile = oh0 + run.tileRow * TILE;
-    const long plane = yOffset + ((long) run.image * K + k) * OH * OW;
-    const int width = min(VW * TILE, OW - run.ow0);
-    for (int i = 0; i < TILE && ohTile + i < oh0 + rows; i++) {
+    const int width = min(VW * TILE, OW - ow0);
+    for (int i = 0; i < TILE && ohTile + i < rowsEnd; i++) {
         // Row i of the run's tiles in pixel order, by vector shuffles, and checked for finiteness as vectors; lane by
         // lane, the output transform took a third as long as the products (N=8, 3x3 C=K=64 56x56: 13.7 -> 12.4 ms
         // best, 16.0 -> 14.2 median; C=K=128 28x28: 9.2 -> 8.4, 10.4 -> 9.6).
@@ -306,7 +292,7 @@ void winograd_output(const __global float* restrict m, const long mOffset, const
         }
         pixelOrder(row, u);
         const bool finite = all(finiteLanes);
-        const long at = plane + (long) (ohTile + i) * OW + run.ow0;
+        const long at = plane + (long) (ohTile + i) * OW + ow0;
         if (finite) {
             // The row's last run is short where VW * TILE does not divide OW (every run of rows of 28 or 14).
             for (int q = 0; q < TILE && q * VW < width; q++) {
@@ -322,11 +308,114 @@ void winograd_output(const __global float* restrict m, const long mOffset, const
             for (int q = 0; q < width; q++) {
                 float v = pixels[q];
                 if (!isfinite(v)) {
-                    v = directPixel(x + xOffset + (long) run.image * C * H * W, w + (long) k * C * 9, C, H, W,
-                                    (long) ohTile + i - PH, (long) run.ow0 + q - PW) + b;
+                    v = directPixel(xn, wk, C, H, W, (long) ohTile + i - PH, (long) ow0 + q - PW) + b;
                 }
                 y[at + q] = epilogue(v, addResidual, residual + at + q, actKind, actA, actB);
             }
         }
     }
 }
+
+// y[n, k, oh, ow] = epilogue(A^T M A + bias[k]) for output tile t of channel k, the pixels past the chunk's rows
+// or OW left alone, non-finite pixels summed directly from x + xOffset (the chunk's first image) and w (K, C, 3, 3)
+// (see outputTiles). M starts at m + mOffset; y + yOffset is the chunk's first image. Work-items: K * (T / TW) *
+// ceil(TW / 8), see tileRun; each writes TILE rows of 8 * TILE pixels.
+__kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
+void winograd_output(const __global float* restrict m, const long mOffset, const long positionStride,
+                     const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS,
+                     __global float* restrict y,
+                     const long yOffset, const int K, const int OH, const int OW,
+                     const int oh0, const int rows, const int TW, const int T,
+                     const __global float* restrict x, const long xOffset, const __global float* restrict w,
+                     const int C, const int H, const int W, const int PH, const int PW) {
+    const TileRun run = tileRun(get_global_id(0), rows, TW, T);
+    const int k = run.channel;
+    if (k >= K) {
+        return;
+    }
+    float8 p[ALPHA * ALPHA];
+    const __global float* in = m + mOffset + (long) k * T + run.t0;
+    // A whole vector each, the lanes past the run's set to 0: the load stays inside vm, as each matrix of M is
+    // followed by a gap of 16 floats.
+    const int8 inRun = (int8) (0, 1, 2, 3, 4, 5, 6, 7) < run.lanes;
+    for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
+        p[xi] = select((float8) 0.0f, vload8(0, in + xi * positionStride), inRun);
+    }
+    outputTiles(p, hasBias ? bias[k] : 0.0f, y, yOffset + ((long) run.image * K + k) * OH * OW,
+                oh0 + run.tileRow * TILE, oh0 + rows, run.ow0, OW, residual, addResidual, actKind, actA, actB,
+                x + xOffset + (long) run.image * C * H * W, w + (long) k * C * 9, C, H, W, PH, PW);
+}
+
+#ifdef FUSED_CHANNELS
+#ifndef KB
+#define KB 16 // output channels whose products a fused work-item holds at once
+#endif
+#ifndef SUM_CHANNELS
+#define SUM_CHANNELS 32 // channels whose products are summed on their own before they join the total
+#endif
+// Winograd fused into one kernel, for CPUs: a work-item takes a run of up to 8 tiles of one row of tiles of one image
+// through every step. It transforms the run's input tiles in all FUSED_CHANNELS (= C) channels into vt, then per
+// block of KB output channels sums each position's products over the channels, (KB x C) U by (C x lanes) vt, into
+// mt, and transforms them back into the output. vt and mt are the work-group's own local memory, which the CPU keeps
+// in its caches, where the unfused transforms write V and M out and read them back from memory: for few channels the
+// transforms and their traffic take most of the time. U is winograd_filter's.
+// NDRange: N * ceil(OH / TILE) * ceil(TW / 8) work-items, groups of one.
+__kernel __attribute__((reqd_work_group_size(1, 1, 1)))
+void winograd_fused(const __global float* restrict x, const long xFloats, const __global float* restrict u,
+                    const __global float* restrict bias, const int hasBias, EPILOGUE_ARGS,
+                    __global float* restrict y, const __global float* restrict w, const int K, const int H,
+                    const int W, const int PH, const int PW, const int OH, const int OW, const int TW) {
+    __local float8 vt[ALPHA * ALPHA * FUSED_CHANNELS];
+    __local float8 mt[ALPHA * ALPHA * KB];
+    const int C = FUSED_CHANNELS;
+    const int runs = (TW + VW - 1) / VW, tilesHigh = (OH + TILE - 1) / TILE;
+    const int e = get_global_id(0);
+    const int run = e % runs, tileRow = e / runs % tilesHigh, image = e / runs / tilesHigh;
+    const int ow0 = run * VW * TILE, ohTile = tileRow * TILE;
+    const long xn = (long) image * C * H * W;
+    for (int c = 0; c < C; c++) {
+        float8 b[ALPHA * ALPHA];
+        inputTiles(x, xn + (long) c * H * W, xFloats, H, W, ohTile - PH, ow0 - PW, b);
+        for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
+            vt[xi * C + c] = b[xi];
+        }
+    }
+    // The last block ends at K, overlapping the one before where KB does not divide K (the host keeps KB <= K): its
+    // shared filters are summed and stored again, the same values.
+    for (int block = 0; block * KB < K; block++) {
+        const int k0 = min(block * KB, K - KB);
+        for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
+            const __global float* uk = u + ((long) xi * K + k0) * C;
+            // Blocks of channels are summed on their own, then added to the products in mt: one chain over 512
+            // channels left 30 times the error of the unfused path's blocked products.
+            for (int c0 = 0; c0 < C; c0 += SUM_CHANNELS) {
+                float8 acc[KB];
+#pragma unroll
+                for (int kb = 0; kb < KB; kb++) {
+                    acc[kb] = (float8) 0.0f;
+                }
+                for (int c = c0; c < min(C, c0 + SUM_CHANNELS); c++) {
+                    const float8 v = vt[xi * C + c];
+#pragma unroll
+                    for (int kb = 0; kb < KB; kb++) {
+                        acc[kb] = fma((float8) uk[kb * C + c], v, acc[kb]);
+                    }
+                }
+#pragma unroll
+                for (int kb = 0; kb < KB; kb++) {
+                    mt[xi * KB + kb] = c0 == 0 ? acc[kb] : mt[xi * KB + kb] + acc[kb];
+                }
+            }
+        }
+        for (int kb = 0; kb < KB; kb++) {
+            const int k = k0 + kb;
+            float8 p[ALPHA * ALPHA];
+            for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
+                p[xi] = mt[xi * KB + kb];
+            }
+            outputTiles(p, hasBias ? bias[k] : 0.0f, y, ((long) image * K + k) * OH * OW, ohTile, OH, ow0, OW,
+                        residual, addResidual, actKind, actA, actB, x + xn, w + (long) k * C * 9, C, H, W, PH, PW);
+        }
+    }
+}
+#endif

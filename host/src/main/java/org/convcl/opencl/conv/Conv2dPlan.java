@@ -15,7 +15,7 @@ import org.convcl.opencl.tuning.SgemmConfig;
  * tiles are cut into, Winograd's tile, the direct kernel's blocking and the implicit GEMM's gather. Made by an
  * algorithm for {@link Conv2dPlanner}.
  *
- * @param gemm         the main GEMM's choices; null for the direct kernel
+ * @param gemm         the main GEMM's choices; null for the direct kernels and the fused Winograd
  * @param chunks       the chunks in order; empty for the algorithms without column matrices or transformed tiles
  * @param winogradTile output pixels per tile side of Winograd (2 or 4); 0 for the other algorithms
  * @param direct       the direct kernel's choices; null for the other algorithms
@@ -26,12 +26,13 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
                          List<ColumnChunks.Chunk> chunks, int winogradTile, DirectConv2d.Choice direct,
                          ChannelLanesConv2d.Choice lanes, Gather gather) {
     public Conv2dPlan {
-        if ((algorithm instanceof WinogradAlgorithm) != (winogradTile != 0)) {
+        boolean fused = algorithm instanceof FusedWinogradAlgorithm;
+        if ((algorithm instanceof WinogradAlgorithm || fused) != (winogradTile != 0)) {
             throw new IllegalArgumentException("winogradTile: " + winogradTile + " with " + ConvAlgorithms.idOf(algorithm));
         }
         if ((algorithm instanceof DirectAlgorithm) != (direct != null)
                 || (algorithm == ConvAlgorithms.CHANNEL_LANES) != (lanes != null)
-                || (direct == null && lanes == null) == (gemm == null)) {
+                || (direct == null && lanes == null && !fused) == (gemm == null)) {
             throw new IllegalArgumentException("plan: " + ConvAlgorithms.idOf(algorithm) + " with " + gemm + ", "
                     + direct + " and " + lanes);
         }
@@ -54,8 +55,14 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
         return gemm == null ? null : gemm.config();
     }
 
-    /** The work-groups of the main launch: the GEMM's (per chunk) or the direct kernels' (the largest chunk's). */
+    /**
+     * The work-groups of the main launch: the GEMM's (per chunk), the direct kernels' (the largest chunk's) or the
+     * fused Winograd's, one work-item each.
+     */
     public long workGroups() {
+        if (algorithm instanceof FusedWinogradAlgorithm) {
+            return tiles().runsOf(new ColumnChunks.Chunk(0, shape.n(), 0, shape.oh()));
+        }
         if (lanes != null) {
             return lanes.workGroups(shape, largestChunkImages());
         }
@@ -88,7 +95,8 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
      * {@code IM2COL_GEMM in 3 chunks, sgemm tiled MWG=64 ...}.
      */
     public String describe() {
-        var text = new StringBuilder(winogradTile != 0 ? "WINOGRAD" : ConvAlgorithms.idOf(algorithm));
+        var text = new StringBuilder(winogradTile != 0 && !(algorithm instanceof FusedWinogradAlgorithm) ? "WINOGRAD"
+                : ConvAlgorithms.idOf(algorithm));
         if (winogradTile != 0) {
             text.append(" F(").append(winogradTile).append('x').append(winogradTile).append(",3x3)");
         }

@@ -22,6 +22,7 @@ public final class ConvAlgorithms {
     public static final ConvAlgorithm WINOGRAD = new WinogradAlgorithm(0);
     public static final ConvAlgorithm WINOGRAD_F2 = new WinogradAlgorithm(2);
     public static final ConvAlgorithm WINOGRAD_F4 = new WinogradAlgorithm(4);
+    public static final ConvAlgorithm WINOGRAD_FUSED = new FusedWinogradAlgorithm();
     public static final ConvAlgorithm IMPLICIT_GEMM = new ImplicitGemmAlgorithm();
     /** The one algorithm with a backward pass, typed as such for the operations that run it. */
     static final Im2colGemmAlgorithm IM2COL = new Im2colGemmAlgorithm();
@@ -34,6 +35,8 @@ public final class ConvAlgorithms {
         // filters): in four bench runs' find passes on 2 Zen 4 cores, F(4x4) ran ResNet's C=K=64 56x56 in 7.6-9.2 ms
         // against 8.9-10.0 (AVX2 9.5 against 13.4) and C=K=128 28x28 in 5.7-7.1 against 9.0-16.2 (AVX2 5.7 against
         // 11.4); on 2 Zen 5 cores the lanes led on C=K=64 (6.3 against 7.7) and tied on C=K=128.
+        // The fused Winograd before the other, where both are preferred (up to 128 channels and filters on CPUs).
+        BY_ID.put("WINOGRAD_FUSED", WINOGRAD_FUSED);
         BY_ID.put("WINOGRAD", WINOGRAD);
         BY_ID.put("WINOGRAD_F2", WINOGRAD_F2);
         BY_ID.put("WINOGRAD_F4", WINOGRAD_F4);

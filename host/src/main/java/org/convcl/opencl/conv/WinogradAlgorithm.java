@@ -28,10 +28,15 @@ final class WinogradAlgorithm implements ConvAlgorithm {
     }
     @Override
     public String whyNot(Conv2dShape s, PlanContext context) {
+        return whyNot(s, "WINOGRAD");
+    }
+
+    /** Why Winograd F(m x m, 3x3), as {@code id}, cannot run {@code s}, or null where it can. */
+    static String whyNot(Conv2dShape s, String id) {
         Conv2dParams p = s.params();
         boolean fits = s.kh() == 3 && s.kw() == 3 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1
                 && p.dilationW() == 1 && p.groups() == 1;
-        return fits ? null : "WINOGRAD needs a 3x3 kernel, stride 1, dilation 1 and one group, not " + s.kh() + "x"
+        return fits ? null : id + " needs a 3x3 kernel, stride 1, dilation 1 and one group, not " + s.kh() + "x"
                 + s.kw() + " with " + p;
     }
 

@@ -52,6 +52,39 @@ public final class WinogradKernels {
                 .enqueue1d(s.k() * t.runsOf(chunk));
     }
 
+    /** Output channels a work-item of the fused kernel sums at once: as many as its registers hold, at most K. */
+    private static final int FUSED_FILTERS = 16;
+
+    /**
+     * Writes y (N, K, OH, OW) from x with U (positions, K, C) in one launch of the fused kernel, with the bias (K) or
+     * null and the epilogue; w serves the direct sums of non-finite pixels.
+     */
+    public void fused(WinogradTiles t, DeviceBuffer x, DeviceBuffer u, DeviceBuffer bias, Epilogue epilogue,
+                      DeviceBuffer y, DeviceBuffer w) {
+        var s = t.shape();
+        var launch = new Launch(cl, cl.kernel(Program.WINOGRAD, "winograd_fused", " -DTILE=" + t.tile() + " -DVW="
+                + WinogradTiles.RUN + " -DFUSED_CHANNELS=" + s.c() + " -DKB=" + fusedFilters(s) + epilogue.defines()),
+                "winograd_fused");
+        epilogue.arguments(launch.buffer(x).i64(x.floats()).buffer(u).optional(bias, u), u).buffer(y).buffer(w)
+                .i32(s.k()).i32(s.h()).i32(s.w()).i32(s.params().padTop()).i32(s.params().padLeft()).i32(s.oh())
+                .i32(s.ow()).i32(t.tilesWide())
+                .enqueue(new long[] {Launch.requireInt("winograd_fused work-items", t.runsOf(wholeBatch(s)))},
+                        new long[] {1});
+    }
+
+    /** Bytes of local memory a work-item of the fused kernel takes: its run's V in every channel and a block's M. */
+    public static long fusedLocalBytes(WinogradTiles t) {
+        return (long) t.positions() * (t.shape().c() + fusedFilters(t.shape())) * WinogradTiles.RUN * Float.BYTES;
+    }
+
+    private static int fusedFilters(Conv2dShape s) {
+        return Math.min(FUSED_FILTERS, s.k());
+    }
+
+    private static ColumnChunks.Chunk wholeBatch(Conv2dShape s) {
+        return new ColumnChunks.Chunk(0, s.n(), 0, s.oh());
+    }
+
     private static long imageOffset(Conv2dShape s, ColumnChunks.Chunk chunk) {
         return (long) chunk.n0() * s.c() * s.h() * s.w();
     }

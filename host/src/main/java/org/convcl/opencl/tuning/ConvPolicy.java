@@ -118,15 +118,24 @@ import java.util.regex.Pattern;
  *                           takes in the layers up to 64 MFLOP, MNIST's and the 1x1 layer on rows of 256 (34 MFLOP):
  *                           MNIST's find went from 2.0 to 4.3-5.2 s, the suite's pass from 43.8-45.7 to 47.2-47.7 s
  *                           (AVX2: 28.5 to 31.0 s). GPUs: 0, the implicit GEMM is their main path.
+ * @param fusedWinogradChannels the planner runs 3x3 layers of at most this many input channels and filters as the fused
+ *                           Winograd (one kernel, each work-item's tiles kept in its local memory through every step),
+ *                           from 16 channels on; 0 never. CPUs: 128, from the kernels alone on 2 Zen 4 cores (AVX-512,
+ *                           N=8, side by side; the three unfused launches through the Java API): C=K=32 112x112 7.2
+ *                           ms against 11.4 unfused and 10.3 by the channel lanes, C=K=64 56x56 4.5 against 6.2,
+ *                           C=K=128 28x28 4.0-4.6 against 4.2; C=K=256 14x14 7.5 against 5.0 and C=K=512 7x7 23
+ *                           against 5.1, where each work-item's transformed tiles outgrow the caches and the products
+ *                           take most of the time. GPUs: 0, a kernel of one work-item per group.
  */
 public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                          long winogradF4Tiles, int winogradChannels, int gatheredHeights, int winogradCacheShare,
                          int winogradChunkTiles, int packRowGroups, int foldPercent, int narrowPercent,
                          int tapTableChannels, int laneFilters, int laneTaps, int subsampleStride,
-                         long findFallbackFlops) {
+                         long findFallbackFlops, int fusedWinogradChannels) {
     private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 128, 32, 64, 4, 8, 512, 4, 90, 75, 64, 128,
-            25, 2, 1 << 26);
-    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 128, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0, 0, 0);
+            25, 2, 1 << 26, 128);
+    private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 128, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0, 0, 0,
+            0);
     private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\d{1,18})");
 
     /** Checks every value. */
@@ -136,11 +145,11 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 || gatheredHeights < 1 || gatheredHeights > 64 || winogradCacheShare < 0 || winogradChunkTiles < 0
                 || packRowGroups < 0 || foldPercent < 0 || foldPercent > 100 || narrowPercent < 0
                 || narrowPercent > 100 || tapTableChannels < 0 || laneFilters < 0 || laneTaps < 0
-                || subsampleStride < 0 || findFallbackFlops < 0) {
+                || subsampleStride < 0 || findFallbackFlops < 0 || fusedWinogradChannels < 0) {
             throw new IllegalArgumentException("conv policy: values out of range in " + encode(tinyLayerFlops,
                     fewFilters, shallowDepth, winogradTiles, winogradF4Tiles, winogradChannels, gatheredHeights,
                     winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels, laneFilters,
-                    laneTaps, subsampleStride, findFallbackFlops));
+                    laneTaps, subsampleStride, findFallbackFlops, fusedWinogradChannels));
         }
     }
 
@@ -153,7 +162,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
     public String encode() {
         return encode(tinyLayerFlops, fewFilters, shallowDepth, winogradTiles, winogradF4Tiles, winogradChannels,
                 gatheredHeights, winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels,
-                laneFilters, laneTaps, subsampleStride, findFallbackFlops);
+                laneFilters, laneTaps, subsampleStride, findFallbackFlops, fusedWinogradChannels);
     }
 
     /**
@@ -179,7 +188,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 narrow(values, "WINOGRAD_CHUNK_TILES"), narrow(values, "PACK_ROW_GROUPS"),
                 narrow(values, "FOLD_PERCENT"), narrow(values, "NARROW_PERCENT"), narrow(values, "TAP_TABLE_CHANNELS"),
                 narrow(values, "LANE_FILTERS"), narrow(values, "LANE_TAPS"), narrow(values, "SUBSAMPLE_STRIDE"),
-                values.get("FIND_FALLBACK_FLOPS"));
+                values.get("FIND_FALLBACK_FLOPS"), narrow(values, "FUSED_WINOGRAD_CHANNELS"));
     }
 
     private static int narrow(Map<String, Long> values, String name) {
@@ -203,7 +212,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                                  long winogradF4Tiles, int winogradChannels, int gatheredHeights, int winogradCacheShare,
                                  int winogradChunkTiles, int packRowGroups, int foldPercent, int narrowPercent,
                                  int tapTableChannels, int laneFilters, int laneTaps, int subsampleStride,
-                                 long findFallbackFlops) {
+                                 long findFallbackFlops, int fusedWinogradChannels) {
         return "TINY_LAYER_FLOPS=" + tinyLayerFlops + " FEW_FILTERS=" + fewFilters + " SHALLOW_DEPTH=" + shallowDepth
                 + " WINOGRAD_TILES=" + winogradTiles + " WINOGRAD_F4_TILES=" + winogradF4Tiles
                 + " WINOGRAD_CHANNELS=" + winogradChannels + " GATHERED_HEIGHTS="
@@ -211,6 +220,6 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 + winogradChunkTiles + " PACK_ROW_GROUPS=" + packRowGroups + " FOLD_PERCENT=" + foldPercent
                 + " NARROW_PERCENT=" + narrowPercent + " TAP_TABLE_CHANNELS=" + tapTableChannels + " LANE_FILTERS="
                 + laneFilters + " LANE_TAPS=" + laneTaps + " SUBSAMPLE_STRIDE=" + subsampleStride
-                + " FIND_FALLBACK_FLOPS=" + findFallbackFlops;
+                + " FIND_FALLBACK_FLOPS=" + findFallbackFlops + " FUSED_WINOGRAD_CHANNELS=" + fusedWinogradChannels;
     }
 }

@@ -39,9 +39,12 @@ class Conv2dPlannerTest {
         return planner(device, sgemm, GIB, null);
     }
 
-    /** The automatic planner with CHANNEL_LANES off, for the rules among the others its shapes would meet first. */
+    /**
+     * The automatic planner with CHANNEL_LANES and the fused Winograd off, for the rules among the others its shapes
+     * would meet first.
+     */
     private static Conv2dPlanner withoutLanes(DeviceInfo device, SgemmConfig sgemm) {
-        return withPolicy(device, sgemm, "LANE_FILTERS=0");
+        return withPolicy(device, sgemm, "LANE_FILTERS=0 FUSED_WINOGRAD_CHANNELS=0");
     }
 
     @Test
@@ -153,6 +156,30 @@ class Conv2dPlannerTest {
     }
 
     @Test
+    void cpuDevicesFuseWinogradWhereFewChannelsMakeTheTransformsTheCost() {
+        var cpu = automatic(CPU, BLOCKED);
+        for (var s : List.of(shape(8, 32, 112, 32, 3, SAME), shape(8, 64, 56, 64, 3, SAME),
+                shape(8, 128, 28, 128, 3, SAME), shape(1, 16, 9, 128, 3, SAME))) {
+            var plan = cpu.forward(s);
+            assertEquals("WINOGRAD_FUSED F(4x4,3x3)", plan.describe(), s.toString());
+            assertEquals(List.of(), plan.chunks());
+        }
+        // Deeper layers, fewer than 16 channels or filters, other windows or strides, or a GPU: not preferred.
+        for (var s : List.of(shape(8, 256, 14, 256, 3, SAME), shape(8, 128, 28, 129, 3, SAME),
+                shape(8, 8, 56, 64, 3, SAME), shape(8, 64, 56, 8, 3, SAME), shape(8, 64, 56, 64, 5, SAME),
+                shape(8, 64, 56, 64, 3, SAME.withStride(2, 2)))) {
+            assertTrue(cpu.forward(s).algorithm() != ConvAlgorithms.WINOGRAD_FUSED, s.toString());
+        }
+        assertTrue(automatic(GPU, TILED).forward(shape(8, 64, 56, 64, 3, SAME)).algorithm()
+                != ConvAlgorithms.WINOGRAD_FUSED);
+        // A work-item's tiles in 440 channels: 36 positions of 8 lanes by (440 + 16) floats, over 512 KiB.
+        var deep = shape(1, 440, 8, 16, 3, SAME);
+        assertEquals("WINOGRAD_FUSED needs 525312 bytes of local memory for a run of tiles in 440 channels, more than"
+                + " CL_DEVICE_LOCAL_MEM_SIZE 524288", ConvAlgorithms.WINOGRAD_FUSED.whyNot(deep,
+                new PlanContext(CPU, ConvPolicy.defaultFor(DeviceClass.CPU), BLOCKED, GIB)));
+    }
+
+    @Test
     void cpuDevicesTakeWinogradForWide3x3LayersWithEnoughTiles() {
         var cpu = automatic(CPU, BLOCKED);
         // 8 * 7 * 7 = 392 tiles of 4x4 (resnet_3x3_c128_28), the channel lanes aside.
@@ -164,9 +191,10 @@ class Conv2dPlannerTest {
         assertEquals(BLOCKED.withLocalM(16), plan.sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 16, 1, Conv2dParams.DEFAULT)).sgemm());
-        // Winograd before the channel lanes where both are preferred, up to 128 filters.
-        assertEquals(ConvAlgorithms.WINOGRAD, cpu.forward(shape(8, 64, 56, 64, 3, SAME)).algorithm());
-        assertEquals(ConvAlgorithms.WINOGRAD, cpu.forward(shape(8, 128, 28, 128, 3, SAME)).algorithm());
+        // Winograd before the channel lanes where both are preferred, up to 128 filters (fused unless told not to).
+        var unfused = withPolicy(CPU, BLOCKED, "FUSED_WINOGRAD_CHANNELS=0");
+        assertEquals(ConvAlgorithms.WINOGRAD, unfused.forward(shape(8, 64, 56, 64, 3, SAME)).algorithm());
+        assertEquals(ConvAlgorithms.WINOGRAD, unfused.forward(shape(8, 128, 28, 128, 3, SAME)).algorithm());
         // F(4x4) from 32 of its tiles on CPUs (8 * 2 * 2 on 7x7 images), F(2x2) below, where pinned: the 128 tiles of
         // 2x2 that the planner's choice needs make at least 32 of 4x4. On GPUs F(4x4) from 256.
         assertEquals(4, cpu.forward(shape(8, 512, 7, 512, 3, SAME)).winogradTile());
@@ -240,7 +268,7 @@ class Conv2dPlannerTest {
         // MNIST's layer, 25 taps, its windows within the input: no padding pass.
         assertEquals("CHANNEL_LANES, KV=2 PB=12 VW=16, input read in place",
                 cpu.forward(shape(64, 1, 28, 32, 5, Conv2dParams.DEFAULT)).describe());
-        for (var s : List.of(shape(8, 3, 224, 64, 7, SAME), shape(8, 32, 56, 64, 3, SAME),
+        for (var s : List.of(shape(8, 3, 224, 64, 7, SAME), shape(8, 8, 56, 64, 3, SAME),
                 shape(8, 3, 112, 64, 3, SAME))) {
             assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(s).algorithm(), s.toString());
         }
@@ -349,7 +377,7 @@ class Conv2dPlannerTest {
                 new ColumnChunks.Chunk(4, 2, 0, 56), new ColumnChunks.Chunk(6, 2, 0, 56)), plan.chunks());
         // 392 tiles in all: fewer than 512, so the whole batch.
         assertEquals(List.of(new ColumnChunks.Chunk(0, 8, 0, 28)),
-                automatic(CPU, BLOCKED).forward(shape(8, 128, 28, 128, 3, SAME)).chunks());
+                withoutLanes(CPU, BLOCKED).forward(shape(8, 128, 28, 128, 3, SAME)).chunks());
         // A GPU, pinned to Winograd, keeps the whole batch.
         assertEquals(List.of(new ColumnChunks.Chunk(0, 8, 0, 56)),
                 planner(GPU, TILED, GIB, ConvAlgorithms.WINOGRAD).forward(s).chunks());

@@ -38,7 +38,7 @@ class ConvAlgorithmsTest {
         }
         assertEquals(Conv2dPath.values().length - 1, ids.size(), "every path but AUTO");
         var e = assertThrows(IllegalArgumentException.class, () -> ConvAlgorithms.byId("FFT"));
-        assertTrue(e.getMessage().contains("no conv2d algorithm 'FFT'; there are [DIRECT, WINOGRAD, WINOGRAD_F2, WINOGRAD_F4, CHANNEL_LANES, POINTWISE"),
+        assertTrue(e.getMessage().contains("no conv2d algorithm 'FFT'; there are [DIRECT, WINOGRAD_FUSED, WINOGRAD, WINOGRAD_F2, WINOGRAD_F4, CHANNEL_LANES, POINTWISE"),
                 e.getMessage());
     }
 
