@@ -35,7 +35,7 @@ public final class ConvAlgorithms {
         // filters): in four bench runs' find passes on 2 Zen 4 cores, F(4x4) ran ResNet's C=K=64 56x56 in 7.6-9.2 ms
         // against 8.9-10.0 (AVX2 9.5 against 13.4) and C=K=128 28x28 in 5.7-7.1 against 9.0-16.2 (AVX2 5.7 against
         // 11.4); on 2 Zen 5 cores the lanes led on C=K=64 (6.3 against 7.7) and tied on C=K=128.
-        // The fused Winograd before the other, where both are preferred (up to 128 channels and filters on CPUs).
+        // The fused Winograd before the other where both are preferred (CPUs, up to 64 channels and filters).
         BY_ID.put("WINOGRAD_FUSED", WINOGRAD_FUSED);
         BY_ID.put("WINOGRAD", WINOGRAD);
         BY_ID.put("WINOGRAD_F2", WINOGRAD_F2);

@@ -25,7 +25,7 @@ final class FusedWinogradAlgorithm implements ConvAlgorithm {
         if (shape != null) {
             return shape;
         }
-        long bytes = WinogradKernels.fusedLocalBytes(new WinogradTiles(s, TILE));
+        long bytes = WinogradKernels.fusedLocalBytes(new WinogradTiles(s, TILE), context.device());
         return bytes <= context.device().localMemBytes() ? null : "WINOGRAD_FUSED needs " + bytes
                 + " bytes of local memory for a run of tiles in " + s.c() + " channels, more than"
                 + " CL_DEVICE_LOCAL_MEM_SIZE " + context.device().localMemBytes();

@@ -15,6 +15,17 @@ public record DeviceInfo(int index, String platformName, String name,
                          long globalMemBytes, long maxAllocBytes, long localMemBytes, long maxWorkGroupSize,
                          long[] maxWorkItemSizes, long maxParameterBytes, int preferredFloatVectorWidth,
                          long globalCacheBytes) {
+    /**
+     * Vector registers of a CPU by its SIMD width in floats: 32 with AVX-512's 16 floats, 16 with AVX's 8 and with
+     * SSE's or NEON's 4 (x86-64 and ARMv7's quad registers; AArch64 has 32, which this leaves unused).
+     */
+    public static final int WIDE_REGISTERS = 32;
+    private static final int REGISTERS = 16;
+
+    /** The vector registers of this device, taken as a CPU; see {@link #WIDE_REGISTERS}. */
+    public int vectorRegisters() {
+        return preferredFloatVectorWidth >= 16 ? WIDE_REGISTERS : REGISTERS;
+    }
 
     /**
      * One line for {@code convcl devices}.

@@ -14,12 +14,6 @@ import org.convcl.opencl.tuning.DeviceClass;
  */
 public final class ChannelLanesConv2d {
     /**
-     * Vector registers of a CPU by its SIMD width in floats: 32 with AVX-512's 16 floats, 16 with AVX's 8 and with
-     * SSE's or NEON's 4 (x86-64 and ARMv7's quad registers; AArch64 has 32, which this leaves unused).
-     */
-    private static final int WIDE_REGISTERS = 32;
-    private static final int REGISTERS = 16;
-    /**
      * Weight vectors per work-item a CPU may take, in order of preference, each with the time of its multiply-adds
      * relative to two vectors'. Two make the broadcast loads per multiply-add few enough and leave registers for 14
      * pixels with AVX-512; one loads a pixel per multiply-add; three leave registers for 9 pixels. Measured on Zen 5
@@ -248,7 +242,8 @@ public final class ChannelLanesConv2d {
         }
         int simd = device.preferredFloatVectorWidth();
         int widest = simd >= 16 ? 16 : simd >= 8 ? 8 : 4;
-        int registers = widest == 16 ? WIDE_REGISTERS : REGISTERS;
+        int registers = device.vectorRegisters();
+        boolean wide = registers == DeviceInfo.WIDE_REGISTERS;
         Choice best = null;
         double bestCost = Double.MAX_VALUE;
         for (int width = widest; width >= 4; width /= 2) {
@@ -264,13 +259,13 @@ public final class ChannelLanesConv2d {
         }
         int vectors = best.vectors(), most = (registers - 1 - vectors) / vectors;
         var oneBlock = new Choice(ONE_BLOCK_VECTORS, 1, best.width(), 1, 1);
-        if (registers == WIDE_REGISTERS && best.paddedChannels(s) > best.lanes()
+        if (wide && best.paddedChannels(s) > best.lanes()
                 && oneBlock.paddedChannels(s) == oneBlock.lanes()
                 && oneBlock.paddedChannels(s) <= best.paddedChannels(s)) {
             vectors = ONE_BLOCK_VECTORS;
             most = (registers - 1) / vectors;
         }
-        int pixels = registers == WIDE_REGISTERS ? rowPixels(s.ow(), most) : evenly(s.ow(), most);
+        int pixels = wide ? rowPixels(s.ow(), most) : evenly(s.ow(), most);
         var lanes = new Choice(vectors, pixels, best.width(), 1, 1);
         if (lanes.pixels() > MAX_SHARING_PIXELS || lanes.blockFilterFloats(s) * Float.BYTES <= SHARED_BLOCK_BYTES) {
             return lanes;

@@ -120,12 +120,14 @@ import java.util.regex.Pattern;
  *                           (AVX2: 28.5 to 31.0 s). GPUs: 0, the implicit GEMM is their main path.
  * @param fusedWinogradChannels the planner runs 3x3 layers of at most this many input channels and filters as the fused
  *                           Winograd (one kernel, each work-item's tiles kept in its local memory through every step),
- *                           from 16 channels on; 0 never. CPUs: 128, from the kernels alone on 2 Zen 4 cores (AVX-512,
- *                           N=8, side by side; the three unfused launches through the Java API): C=K=32 112x112 7.2
- *                           ms against 11.4 unfused and 10.3 by the channel lanes, C=K=64 56x56 4.5 against 6.2,
- *                           C=K=128 28x28 4.0-4.6 against 4.2; C=K=256 14x14 7.5 against 5.0 and C=K=512 7x7 23
- *                           against 5.1, where each work-item's transformed tiles outgrow the caches and the products
- *                           take most of the time. GPUs: 0, a kernel of one work-item per group.
+ *                           from 16 channels on; 0 never. CPUs: 64. Through the Java API on 2 Zen 4 cores (N=8, p10,
+ *                           side by side), AVX-512: C=K=32 112x112 7.3 ms against 11.4 unfused and 10.0 by the channel
+ *                           lanes, C=K=64 56x56 4.9 against 5.7 unfused, C=K=16 56x56 0.53 against 0.58 (lanes), C=8
+ *                           K=32 0.60 against 0.67 (lanes), C=3 K=64 224x224 26.2 against 13.7 (lanes); C=K=128 28x28
+ *                           4.0 against 4.1 unfused, C=K=256 14x14 7.5 against 5.0 (the kernels alone), where each
+ *                           work-item's transformed tiles outgrow the caches and the products take most of the time.
+ *                           Built for AVX2, the kernels alone: C=K=64 56x56 4.9 against 5.2 unfused, C=K=128 28x28 4.6
+ *                           against 4.0. GPUs: 0, a kernel of one work-item per group.
  */
 public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                          long winogradF4Tiles, int winogradChannels, int gatheredHeights, int winogradCacheShare,
@@ -133,7 +135,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                          int tapTableChannels, int laneFilters, int laneTaps, int subsampleStride,
                          long findFallbackFlops, int fusedWinogradChannels) {
     private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 128, 32, 64, 4, 8, 512, 4, 90, 75, 64, 128,
-            25, 2, 1 << 26, 128);
+            25, 2, 1 << 26, 64);
     private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 128, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0, 0, 0,
             0);
     private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\d{1,18})");
