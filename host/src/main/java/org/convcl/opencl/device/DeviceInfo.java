@@ -22,7 +22,11 @@ public record DeviceInfo(int index, String platformName, String name,
     public static final int WIDE_REGISTERS = 32;
     private static final int REGISTERS = 16;
 
-    /** The vector registers of this device, taken as a CPU; see {@link #WIDE_REGISTERS}. */
+    /**
+     * The vector registers of this device, taken as a CPU.
+     *
+     * @return 32 or 16, as {@link #WIDE_REGISTERS} says
+     */
     public int vectorRegisters() {
         return preferredFloatVectorWidth >= 16 ? WIDE_REGISTERS : REGISTERS;
     }
