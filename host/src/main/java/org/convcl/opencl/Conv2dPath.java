@@ -35,10 +35,11 @@ public enum Conv2dPath {
      */
     WINOGRAD,
     /**
-     * Winograd F(4x4,3x3) in one kernel, for CPUs: each work-item takes a run of tiles through the input transform,
-     * the products over every channel and the output transform in its own local memory, where {@link #WINOGRAD}
-     * writes the transformed tiles out between three launches; chosen on CPUs for up to a hundred or so channels and
-     * filters, where the transforms' traffic is most of that path's time.
+     * Winograd F(4x4,3x3), or F(2x2,5x5) on 5x5 windows, in one kernel, for CPUs: each work-item takes a run of
+     * tiles through the input transform, the products over every channel and the output transform in its own local
+     * memory, where {@link #WINOGRAD} writes the transformed tiles out between three launches; chosen on CPUs for 3x3
+     * layers of 16 to 64 channels and filters, where the transforms' traffic is most of that path's time, and by find
+     * mode where it measures fastest.
      */
     WINOGRAD_FUSED,
     /** Winograd F(2x2,3x3) on every shape it takes: find mode times it beside F(4x4,3x3). */

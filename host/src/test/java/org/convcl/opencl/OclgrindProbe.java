@@ -146,13 +146,17 @@ public final class OclgrindProbe {
                     .params(Conv2dParams.DEFAULT.withPadding(0, 2, 1, 0)).seed(70));
 
     /**
-     * The fused Winograd's cases: the Winograd cases, each run as F(4x4,3x3), and 20 filters over a row of 9 tiles
-     * (a run of 8 and one of 1) and three rows of tiles, the last partial: the second block of 16 filters overlaps the
-     * first.
+     * The fused Winograd's cases: the Winograd cases, each run as F(4x4,3x3); 20 filters over a row of 9 tiles (a
+     * run of 8 and one of 1) and three rows of tiles, the last partial: the second block of 16 filters overlaps the
+     * first; and F(2x2,5x5) on rows of 11 tiles of 2x2 (a run of 8 and one of 3), padded, and unpadded on 7 rows.
      */
-    static final List<DeviceCase> FUSED_WINOGRAD_CASES = Stream.concat(WINOGRAD_CASES.stream(),
-            Stream.of(DeviceCase.named("fused winograd, overlapping blocks of filters").input(1, 4, 9, 35)
-                    .filters(20, 3, 3).params(Conv2dParams.DEFAULT.withPadding(1, 1)).withBias().seed(78))).toList();
+    static final List<DeviceCase> FUSED_WINOGRAD_CASES = Stream.concat(WINOGRAD_CASES.stream(), Stream.of(
+            DeviceCase.named("fused winograd, overlapping blocks of filters").input(1, 4, 9, 35).filters(20, 3, 3)
+                    .params(Conv2dParams.DEFAULT.withPadding(1, 1)).withBias().seed(78),
+            DeviceCase.named("fused winograd 5x5").input(2, 3, 9, 21).filters(5, 5, 5)
+                    .params(Conv2dParams.DEFAULT.withPadding(2, 2)).withBias().seed(79),
+            DeviceCase.named("fused winograd 5x5 unpadded").input(1, 2, 11, 26).filters(3, 5, 5).seed(80)))
+            .toList();
 
     /** Output tiles from which the probe's Winograd takes F(4x4,3x3): fewer than a device's policy, for short runs. */
     static final long FEW_WINOGRAD_TILES = 32;

@@ -1,4 +1,5 @@
-// Winograd convolution F(TILE x TILE, 3x3) for 3x3 kernels, stride 1, dilation 1, one group (Lavin and Gray, 2015).
+// Winograd convolution F(TILE x TILE, WINDOW x WINDOW) for 3x3 kernels (and, fused, 5x5), stride 1, dilation 1, one
+// group (Lavin and Gray, 2015).
 // Each output tile of TILE x TILE pixels comes from an ALPHA x ALPHA input tile d: y = A^T [(G g G^T) . (B^T d B)] A.
 // The elementwise product summed over channels is ALPHA^2 independent GEMMs, which the host runs with the SGEMM:
 //   M[xi] (K x T) = U[xi] (K x C) * V[xi] (C x T),  xi < ALPHA^2,  T = tiles of the chunk, images folded in.
@@ -8,9 +9,12 @@
 // NDRange of each kernel: its work-item count rounded up to LOCAL_SIZE; the tail is guarded.
 
 #ifndef TILE
-#define TILE 2 // output pixels per tile side: 2 for F(2x2,3x3), 4 for F(4x4,3x3)
+#define TILE 2 // output pixels per tile side: 2 for F(2x2,3x3) and F(2x2,5x5), 4 for F(4x4,3x3)
 #endif
-#define ALPHA (TILE + 2) // input pixels per tile side
+#ifndef WINDOW
+#define WINDOW 3 // the filters' side: 3, or 5 with TILE 2
+#endif
+#define ALPHA (TILE + WINDOW - 1) // input pixels per tile side
 
 // Interleavings for putting tiles' columns back in pixel order: x0 y0 x1 y1 ..., and pairs x0 x1 y0 y1 x2 x3 ....
 inline float8 zip(const float4 x, const float4 y) {
@@ -26,7 +30,7 @@ inline float8 zipPairs(const float4 x, const float4 y) {
 // on float8 whose lanes are 8 filters, or 8 neighbouring tiles of one tile row, so the transforms are vector
 // arithmetic and U, V and M are read and written 8 lanes at a time.
 // F(2x2,3x3): the filter transform halves, so integer filters give exact half-integers.
-#if TILE == 2
+#if ALPHA == 4
 // B^T d
 inline void inputTransform(const float8* in, const int is, float8* out, const int os) {
     out[0] = in[0] - in[2 * is];
@@ -50,13 +54,10 @@ inline void outputTransform(const float8* in, const int is, float8* out, const i
     out[os] = in[is] - in[2 * is] - in[3 * is];
 }
 
-// The pixels of one output row of a run's tiles, in order: lane l of row[j] is pixel l * TILE + j.
-inline void pixelOrder(const float8* row, float8* pixels) {
-    pixels[0] = zip(row[0].lo, row[1].lo);
-    pixels[1] = zip(row[0].hi, row[1].hi);
-}
-// F(4x4,3x3) with the interpolation points 0, 1, -1, 2, -2 and infinity.
-#elif TILE == 4
+// F(4x4,3x3) and F(2x2,5x5), with the interpolation points 0, 1, -1, 2, -2 and infinity: the same B^T, so the same
+// input transform; G's row of a point p is f(p) (1, p, ..., p^(WINDOW-1)) with f = 1/4, -1/6, -1/6, 1/24, 1/24, and
+// A^T's row j holds the points' p^j.
+#elif ALPHA == 6
 inline void inputTransform(const float8* in, const int is, float8* out, const int os) {
     const float8 d0 = in[0], d1 = in[is], d2 = in[2 * is], d3 = in[3 * is], d4 = in[4 * is], d5 = in[5 * is];
     out[0] = 4.0f * d0 - 5.0f * d2 + d4;
@@ -67,6 +68,7 @@ inline void inputTransform(const float8* in, const int is, float8* out, const in
     out[5 * os] = 4.0f * d1 - 5.0f * d3 + d5;
 }
 
+#if WINDOW == 3
 inline void filterTransform(const float8* in, const int is, float8* out, const int os) {
     const float8 g0 = in[0], g1 = in[is], g2 = in[2 * is];
     out[0] = 0.25f * g0;
@@ -76,7 +78,22 @@ inline void filterTransform(const float8* in, const int is, float8* out, const i
     out[4 * os] = g0 * (1.0f / 24) - g1 * (1.0f / 12) + g2 * (1.0f / 6);
     out[5 * os] = g2;
 }
+#elif WINDOW == 5
+inline void filterTransform(const float8* in, const int is, float8* out, const int os) {
+    const float8 g0 = in[0], g1 = in[is], g2 = in[2 * is], g3 = in[3 * is], g4 = in[4 * is];
+    const float8 even1 = g0 + g2 + g4, odd1 = g1 + g3, even2 = g0 + 4.0f * g2 + 16.0f * g4, odd2 = 2.0f * g1 + 8.0f * g3;
+    out[0] = 0.25f * g0;
+    out[os] = (even1 + odd1) * (-1.0f / 6);
+    out[2 * os] = (even1 - odd1) * (-1.0f / 6);
+    out[3 * os] = (even2 + odd2) * (1.0f / 24);
+    out[4 * os] = (even2 - odd2) * (1.0f / 24);
+    out[5 * os] = g4;
+}
+#else
+#error "Winograd with 6 input pixels a tile takes windows of 3 or 5"
+#endif
 
+#if TILE == 4
 inline void outputTransform(const float8* in, const int is, float8* out, const int os) {
     const float8 m1 = in[is], m2 = in[2 * is], m3 = in[3 * is], m4 = in[4 * is];
     out[0] = in[0] + m1 + m2 + m3 + m4;
@@ -84,7 +101,24 @@ inline void outputTransform(const float8* in, const int is, float8* out, const i
     out[2 * os] = m1 + m2 + 4.0f * (m3 + m4);
     out[3 * os] = m1 - m2 + 8.0f * (m3 - m4) + in[5 * is];
 }
+#else
+inline void outputTransform(const float8* in, const int is, float8* out, const int os) {
+    const float8 m1 = in[is], m2 = in[2 * is], m3 = in[3 * is], m4 = in[4 * is];
+    out[0] = in[0] + m1 + m2 + m3 + m4;
+    out[os] = m1 - m2 + 2.0f * (m3 - m4) + in[5 * is];
+}
+#endif
+#else
+#error "Winograd takes F(2x2,3x3), F(4x4,3x3) or F(2x2,5x5)"
+#endif
 
+// The pixels of one output row of a run's tiles, in order: lane l of row[j] is pixel l * TILE + j.
+#if TILE == 2
+inline void pixelOrder(const float8* row, float8* pixels) {
+    pixels[0] = zip(row[0].lo, row[1].lo);
+    pixels[1] = zip(row[0].hi, row[1].hi);
+}
+#else
 inline void pixelOrder(const float8* row, float8* pixels) {
     const float8 ab0 = zip(row[0].lo, row[1].lo), cd0 = zip(row[2].lo, row[3].lo);
     const float8 ab1 = zip(row[0].hi, row[1].hi), cd1 = zip(row[2].hi, row[3].hi);
@@ -93,8 +127,6 @@ inline void pixelOrder(const float8* row, float8* pixels) {
     pixels[2] = zipPairs(ab1.lo, cd1.lo);
     pixels[3] = zipPairs(ab1.hi, cd1.hi);
 }
-#else
-#error "TILE must be 2 or 4"
 #endif
 
 // A work-item's lanes, filters or tiles, are pixel_runs.cl's run of VW, loaded and stored by loadRun and storeRun.
@@ -103,7 +135,7 @@ inline void pixelOrder(const float8* row, float8* pixels) {
 #error "winograd's runs are 8 lanes wide: VW must be 8"
 #endif
 
-// U[xi, k, c] = (G g G^T)[xi] for the 3x3 filter g = w[k, c].
+// U[xi, k, c] = (G g G^T)[xi] for the WINDOW x WINDOW filter g = w[k, c].
 // Work-items: ceil(K*C / 8), each 8 consecutive filters (k, c) in the lanes.
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1)))
 void winograd_filter(const __global float* restrict w, __global float* restrict u, const int K, const int C) {
@@ -113,18 +145,18 @@ void winograd_filter(const __global float* restrict w, __global float* restrict 
         return;
     }
     const int lanes = (int) min((long) VW, filters - kc0);
-    const __global float* g0 = w + kc0 * 9;
-    float8 g[9], t[ALPHA * 3], v[ALPHA * ALPHA];
-    for (int e = 0; e < 9; e++) {
-#define AT(l) (l < lanes ? g0[l * 9 + e] : 0.0f)
+    const __global float* g0 = w + kc0 * WINDOW * WINDOW;
+    float8 g[WINDOW * WINDOW], t[ALPHA * WINDOW], v[ALPHA * ALPHA];
+    for (int e = 0; e < WINDOW * WINDOW; e++) {
+#define AT(l) (l < lanes ? g0[l * WINDOW * WINDOW + e] : 0.0f)
         g[e] = (float8) (AT(0), AT(1), AT(2), AT(3), AT(4), AT(5), AT(6), AT(7));
 #undef AT
     }
-    for (int j = 0; j < 3; j++) {
-        filterTransform(g + j, 3, t + j, 3);
+    for (int j = 0; j < WINDOW; j++) {
+        filterTransform(g + j, WINDOW, t + j, WINDOW);
     }
     for (int i = 0; i < ALPHA; i++) {
-        filterTransform(t + i * 3, 1, v + i * ALPHA, 1);
+        filterTransform(t + i * WINDOW, 1, v + i * ALPHA, 1);
     }
     for (int xi = 0; xi < ALPHA * ALPHA; xi++) {
         storeRun(v[xi], u + xi * filters + kc0, lanes);
@@ -188,6 +220,11 @@ inline void tileColumns(const __global float* row, const int a, const int W, con
     d[1] = lo.odd;
     d[2] = (float8) (lo.s2, lo.s4, lo.s6, lo.s8, lo.sa, lo.sc, lo.se, t0);
     d[3] = (float8) (lo.s3, lo.s5, lo.s7, lo.s9, lo.sb, lo.sd, lo.sf, t1);
+#if WINDOW == 5
+    const float t2 = columnOf(row, a + 8 * TILE + 2, W), t3 = columnOf(row, a + 8 * TILE + 3, W);
+    d[4] = (float8) (lo.s4, lo.s6, lo.s8, lo.sa, lo.sc, lo.se, t0, t2);
+    d[5] = (float8) (lo.s5, lo.s7, lo.s9, lo.sb, lo.sd, lo.sf, t1, t3);
+#endif
 #else
     const float16 lo = rowSpan(row, a, W, rowAt, total), hi = rowSpan(row, a + 16, W, rowAt, total);
     d[0] = (float8) (lo.s0, lo.s4, lo.s8, lo.sc, hi.s0, hi.s4, hi.s8, hi.sc);
@@ -241,7 +278,7 @@ void winograd_input(const __global float* restrict x, const long xOffset, const 
     }
 }
 
-// The 3x3 convolution of image xn (C, H, W) with filter wk (C, 3, 3) at the window whose top left tap reads (ih0,
+// The convolution of image xn (C, H, W) with filter wk (C, WINDOW, WINDOW) at the window whose top left tap reads (ih0,
 // iw0), summed tap by tap as the other paths do: a tap on the padding adds 0 * w, so inf x 0 gives NaN as PyTorch.
 inline float directPixel(const __global float* xn, const __global float* wk, const int C, const int H, const int W,
                          const long ih0, const long iw0) {
@@ -249,12 +286,12 @@ inline float directPixel(const __global float* xn, const __global float* wk, con
     for (int c = 0; c < C; c++) {
         // Each channel's nine taps summed on their own, then added: a long chain of taps loses accuracy.
         float part = 0.0f;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < WINDOW; i++) {
             const long ih = ih0 + i;
-            for (int j = 0; j < 3; j++) {
+            for (int j = 0; j < WINDOW; j++) {
                 const long iw = iw0 + j;
                 const float v = ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[((long) c * H + ih) * W + iw] : 0.0f;
-                part = fma(v, wk[(c * 3 + i) * 3 + j], part);
+                part = fma(v, wk[(c * WINDOW + i) * WINDOW + j], part);
             }
         }
         acc += part;
@@ -267,7 +304,7 @@ inline float directPixel(const __global float* xn, const __global float* wk, con
 // rowsEnd, pixels from ow0 up to OW.
 // The transforms mix a whole tile, so one NaN or infinity in an input tile (or a transform overflowing) makes every
 // pixel of the output tile non-finite; such a pixel is summed again straight from image xn ((C, H, W) planes padded
-// by PH rows and PW columns before) and filter wk (C, 3, 3), which keeps it finite where its own window is and gives
+// by PH rows and PW columns before) and filter wk (C, WINDOW, WINDOW), which keeps it finite where its own window is and gives
 // PyTorch's NaN or infinity where it is not.
 inline void outputTiles(const float8* p, const float b, __global float* y, const long plane, const int ohTile,
                         const int rowsEnd, const int ow0, const int OW, EPILOGUE_ARGS, const __global float* xn,
@@ -343,7 +380,7 @@ void winograd_output(const __global float* restrict m, const long mOffset, const
     }
     outputTiles(p, hasBias ? bias[k] : 0.0f, y, yOffset + ((long) run.image * K + k) * OH * OW,
                 oh0 + run.tileRow * TILE, oh0 + rows, run.ow0, OW, residual, addResidual, actKind, actA, actB,
-                x + xOffset + (long) run.image * C * H * W, w + (long) k * C * 9, C, H, W, PH, PW);
+                x + xOffset + (long) run.image * C * H * W, w + (long) k * C * WINDOW * WINDOW, C, H, W, PH, PW);
 }
 
 #ifdef FUSED_CHANNELS
@@ -414,7 +451,7 @@ void winograd_fused(const __global float* restrict x, const long xFloats, const 
                 p[xi] = mt[xi * KB + kb];
             }
             outputTiles(p, hasBias ? bias[k] : 0.0f, y, ((long) image * K + k) * OH * OW, ohTile, OH, ow0, OW,
-                        residual, addResidual, actKind, actA, actB, x + xn, w + (long) k * C * 9, C, H, W, PH, PW);
+                        residual, addResidual, actKind, actA, actB, x + xn, w + (long) k * C * WINDOW * WINDOW, C, H, W, PH, PW);
         }
     }
 }

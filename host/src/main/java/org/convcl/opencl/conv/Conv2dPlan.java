@@ -98,7 +98,8 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
         var text = new StringBuilder(winogradTile != 0 && !(algorithm instanceof FusedWinogradAlgorithm) ? "WINOGRAD"
                 : ConvAlgorithms.idOf(algorithm));
         if (winogradTile != 0) {
-            text.append(" F(").append(winogradTile).append('x').append(winogradTile).append(",3x3)");
+            text.append(" F(").append(winogradTile).append('x').append(winogradTile).append(',').append(shape.kh())
+                    .append('x').append(shape.kw()).append(')');
         }
         if (chunks.size() > 1) {
             text.append(" in ").append(chunks.size()).append(" chunks");

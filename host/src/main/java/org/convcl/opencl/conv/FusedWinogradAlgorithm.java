@@ -6,7 +6,8 @@ import org.convcl.opencl.ops.WinogradKernels;
 import org.convcl.opencl.ops.WinogradTiles;
 
 /**
- * Winograd F(4x4,3x3) in one kernel ({@code winograd_fused} of {@code winograd.cl}): the filter transform (kept per
+ * Winograd F(4x4,3x3), or F(2x2,5x5) for 5x5 windows, in one kernel ({@code winograd_fused} of {@code winograd.cl}),
+ * the two transforms of six input pixels a tile side: the filter transform (kept per
  * weight tensor while it is unchanged, shared with {@link WinogradAlgorithm}), then one launch in which each
  * work-item transforms a run of input tiles in every channel, sums the products over the channels for each block of
  * filters and transforms them into the output, all in its own local memory. For CPUs and layers of few channels,
@@ -15,37 +16,44 @@ import org.convcl.opencl.ops.WinogradTiles;
  * again directly, as there.
  */
 final class FusedWinogradAlgorithm implements ConvAlgorithm {
-    private static final int TILE = 4;
     private static final int FEWEST_CHANNELS = 16;
 
-    /** Winograd's shapes, where the device's local memory holds a work-item's transformed tiles. */
+    /** 3x3 and 5x5 windows at Winograd's stride, where the device's local memory holds a work-item's tiles. */
     @Override
     public String whyNot(Conv2dShape s, PlanContext context) {
-        String shape = WinogradAlgorithm.whyNot(s, "WINOGRAD_FUSED");
+        String shape = WinogradAlgorithm.whyNot(s, "WINOGRAD_FUSED", "a 3x3 or 5x5 kernel", 3, 5);
         if (shape != null) {
             return shape;
         }
-        long bytes = WinogradKernels.fusedLocalBytes(new WinogradTiles(s, TILE), context.device());
+        long bytes = WinogradKernels.fusedLocalBytes(tiles(s), context.device());
         return bytes <= context.device().localMemBytes() ? null : "WINOGRAD_FUSED needs " + bytes
                 + " bytes of local memory for a run of tiles in " + s.c() + " channels, more than"
                 + " CL_DEVICE_LOCAL_MEM_SIZE " + context.device().localMemBytes();
     }
 
     /**
-     * Whether the planner should take it: where the device class names the most channels
+     * Whether the planner should take it: a 3x3 window where the device class names the most channels
      * ({@link org.convcl.opencl.tuning.ConvPolicy#fusedWinogradChannels}) and the layer has from
-     * {@value #FEWEST_CHANNELS} up to that many input channels and filters.
+     * {@value #FEWEST_CHANNELS} up to that many input channels and filters. 5x5 windows only where find mode
+     * measures it faster: against the channel lanes (the kernels alone, N=8, 2 Zen 4 cores) it ran Inception's 5x5 on
+     * 192 channels (K=32, 28x28) in 7.1 ms against 8.0 and on 480 (K=48, 14x14) in 5.3 against 6.8, but on 832 over a
+     * 7x7 image (K=128), half of each run's lanes past the row, in 12.3 against 6.6-7.8.
      */
     @Override
     public boolean preferred(Conv2dShape s, PlanContext context) {
         int most = context.policy().fusedWinogradChannels();
-        return most > 0 && Math.min(s.c(), s.k()) >= FEWEST_CHANNELS && Math.max(s.c(), s.k()) <= most
-                && whyNot(s, context) == null;
+        return most > 0 && s.kh() == 3 && Math.min(s.c(), s.k()) >= FEWEST_CHANNELS
+                && Math.max(s.c(), s.k()) <= most && whyNot(s, context) == null;
     }
 
     @Override
     public Conv2dPlan plan(Conv2dShape s, PlanContext context) {
-        return new Conv2dPlan(s, this, null, List.of(), TILE, null, null, Gather.NONE);
+        return new Conv2dPlan(s, this, null, List.of(), tiles(s).tile(), null, null, Gather.NONE);
+    }
+
+    /** F(4x4) for 3x3 windows, F(2x2) for 5x5: either way six input pixels a tile side. */
+    private static WinogradTiles tiles(Conv2dShape s) {
+        return new WinogradTiles(s, s.kh() == 3 ? 4 : 2);
     }
 
     @Override

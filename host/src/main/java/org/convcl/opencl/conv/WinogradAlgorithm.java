@@ -1,5 +1,6 @@
 package org.convcl.opencl.conv;
 
+import java.util.Arrays;
 import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
 import org.convcl.opencl.ops.ColumnChunks;
@@ -28,15 +29,19 @@ final class WinogradAlgorithm implements ConvAlgorithm {
     }
     @Override
     public String whyNot(Conv2dShape s, PlanContext context) {
-        return whyNot(s, "WINOGRAD");
+        return whyNot(s, "WINOGRAD", "a 3x3 kernel", 3);
     }
 
-    /** Why Winograd F(m x m, 3x3), as {@code id}, cannot run {@code s}, or null where it can. */
-    static String whyNot(Conv2dShape s, String id) {
+    /**
+     * Why Winograd, as {@code id}, cannot run {@code s}, or null where it can: a square window of one of
+     * {@code sides} ({@code kernels} in words), stride 1, dilation 1, one group.
+     */
+    static String whyNot(Conv2dShape s, String id, String kernels, int... sides) {
         Conv2dParams p = s.params();
-        boolean fits = s.kh() == 3 && s.kw() == 3 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1
-                && p.dilationW() == 1 && p.groups() == 1;
-        return fits ? null : id + " needs a 3x3 kernel, stride 1, dilation 1 and one group, not " + s.kh() + "x"
+        boolean fits = s.kh() == s.kw() && Arrays.stream(sides).anyMatch(side -> side == s.kh())
+                && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1
+                && p.groups() == 1;
+        return fits ? null : id + " needs " + kernels + ", stride 1, dilation 1 and one group, not " + s.kh() + "x"
                 + s.kw() + " with " + p;
     }
 

@@ -8,7 +8,7 @@ import org.convcl.opencl.runtime.DeviceBuffer;
 import org.convcl.opencl.runtime.Launch;
 
 /**
- * The transforms of {@code winograd.cl} for F(m x m, 3x3): U from the filters, V from a chunk of input tiles, and the
+ * The transforms of {@code winograd.cl} for F(m x m, r x r): U from the filters, V from a chunk of input tiles, and the
  * output from the products M, which adds the bias, applies the epilogue and writes the chunk's pixels into the NCHW
  * output; pixels the transforms made non-finite are summed again directly from x and w.
  */
@@ -60,8 +60,8 @@ public final class WinogradKernels {
     public void fused(WinogradTiles t, DeviceBuffer x, DeviceBuffer u, DeviceBuffer bias, Epilogue epilogue,
                       DeviceBuffer y, DeviceBuffer w) {
         var s = t.shape();
-        String defines = " -DTILE=" + t.tile() + " -DVW=" + WinogradTiles.RUN + " -DFUSED_CHANNELS=" + s.c() + " -DKB="
-                + fusedFilters(s, cl.device()) + epilogue.defines();
+        String defines = defines(t) + " -DFUSED_CHANNELS=" + s.c() + " -DKB=" + fusedFilters(s, cl.device())
+                + epilogue.defines();
         var launch = new Launch(cl, cl.kernel(Program.WINOGRAD, "winograd_fused", defines), "winograd_fused");
         epilogue.arguments(launch.buffer(x).i64(x.floats()).buffer(u).optional(bias, u), u).buffer(y).buffer(w)
                 .i32(s.k()).i32(s.h()).i32(s.w()).i32(s.params().padTop()).i32(s.params().padLeft()).i32(s.oh())
@@ -99,7 +99,10 @@ public final class WinogradKernels {
     }
 
     private Launch launch(String kernel, WinogradTiles t, String moreDefines) {
-        return Launch.oneDimensional(cl, Program.WINOGRAD, kernel, " -DTILE=" + t.tile() + " -DVW=" + WinogradTiles.RUN
-                + moreDefines);
+        return Launch.oneDimensional(cl, Program.WINOGRAD, kernel, defines(t) + moreDefines);
+    }
+
+    private static String defines(WinogradTiles t) {
+        return " -DTILE=" + t.tile() + " -DWINDOW=" + t.window() + " -DVW=" + WinogradTiles.RUN;
     }
 }

@@ -4,10 +4,11 @@ import java.util.List;
 import org.convcl.Conv2dShape;
 
 /**
- * The tiles of Winograd F(tile x tile, 3x3) over a convolution's output, and the sizes of its transformed tensors:
- * U (positions, K, C), V (positions, C, tiles) and M (positions, K, tiles), where positions = (tile + 2)^2.
+ * The tiles of Winograd F(tile x tile, r x r) over a convolution's output, r its filters' side, and the sizes of its
+ * transformed tensors: U (positions, K, C), V (positions, C, tiles) and M (positions, K, tiles), where positions =
+ * (tile + r - 1)^2.
  *
- * @param tile output pixels per tile side: 2 or 4
+ * @param tile output pixels per tile side: 2 or 4 for 3x3 filters, 2 for 5x5
  */
 public record WinogradTiles(Conv2dShape shape, int tile) {
     public static final int RUN = 8;
@@ -17,11 +18,21 @@ public record WinogradTiles(Conv2dShape shape, int tile) {
         if (tile != 2 && tile != 4) {
             throw new IllegalArgumentException("tile: " + tile + ", must be 2 or 4");
         }
+        if (shape.kh() != shape.kw() || (shape.kh() != 3 && (shape.kh() != 5 || tile != 2))) {
+            throw new IllegalArgumentException("Winograd F(" + tile + "x" + tile + "): no transform for a " + shape.kh()
+                    + "x" + shape.kw() + " window; F(2x2) and F(4x4) take 3x3, F(2x2) 5x5");
+        }
     }
 
-    /** The ALPHA^2 transform positions, each one GEMM. */
+    /** The filters' side. */
+    public int window() {
+        return shape.kh();
+    }
+
+    /** The ALPHA^2 transform positions, each one GEMM, ALPHA = tile + window - 1 input pixels a tile side. */
     public int positions() {
-        return (tile + 2) * (tile + 2);
+        int alpha = tile + window() - 1;
+        return alpha * alpha;
     }
 
     /** Tiles per output row of tiles; the last may reach past OW. */
@@ -75,7 +86,8 @@ public record WinogradTiles(Conv2dShape shape, int tile) {
 
     /** What U is, with every parameter its layout depends on: the transform and the filters' shape. */
     public String filterLayout() {
-        return "Winograd U of F(" + tile + "x" + tile + ",3x3) for K=" + shape.k() + " C=" + shape.c();
+        return "Winograd U of F(" + tile + "x" + tile + "," + window() + "x" + window() + ") for K=" + shape.k() + " C="
+                + shape.c();
     }
 
     /** Floats of V and M of the largest chunk. */

@@ -172,6 +172,14 @@ class Conv2dPlannerTest {
         }
         assertTrue(automatic(GPU, TILED).forward(shape(8, 64, 56, 64, 3, SAME)).algorithm()
                 != ConvAlgorithms.WINOGRAD_FUSED);
+        // 5x5 windows run F(2x2,5x5) where pinned or found, never by the planner's rule; 7x7 ones not at all.
+        var inception = shape(8, 192, 28, 32, 5, Conv2dParams.DEFAULT.withPadding(2, 2));
+        assertEquals("WINOGRAD_FUSED F(2x2,5x5)", planner(CPU, BLOCKED, GIB, ConvAlgorithms.WINOGRAD_FUSED)
+                .forward(inception).describe());
+        assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(inception).algorithm());
+        var context = new PlanContext(CPU, ConvPolicy.defaultFor(DeviceClass.CPU), BLOCKED, GIB);
+        assertEquals("WINOGRAD_FUSED needs a 3x3 or 5x5 kernel, stride 1, dilation 1 and one group, not 7x7 with "
+                + SAME, ConvAlgorithms.WINOGRAD_FUSED.whyNot(shape(8, 16, 28, 16, 7, SAME), context));
         // A work-item's tiles in 440 channels and a block of 16 filters (AVX-512's 32 registers): 36 positions of 8
         // lanes by 456 floats, over 512 KiB.
         var deep = shape(1, 440, 8, 16, 3, SAME);
