@@ -121,6 +121,11 @@ class FindModeTest extends TemporaryCaches {
                 Tensor.seeded(15).uniform(12, 1, 3, 3), SAME);
         assertTrue(oneChannel.matches(".*CHANNEL_LANES [0-9.]+ ms.*") && !oneChannel.contains("depthwise"),
                 oneChannel);
+        // Nor is the fused Winograd timed on so few channels; from 8 it is.
+        assertTrue(oneChannel.contains("WINOGRAD_FUSED left out (fewer than 8 input channels)"), oneChannel);
+        String eight = findReport(defaults, Tensor.seeded(16).uniform(1, 8, 9, 7),
+                Tensor.seeded(17).uniform(4, 8, 3, 3), SAME);
+        assertTrue(eight.matches(".*WINOGRAD_FUSED [0-9.]+ ms.*"), eight);
     }
 
     /** The find log's line for one conv2d, run with find on and the policy given, after checking its result. */

@@ -88,7 +88,8 @@ public final class ConvAlgorithms {
     /**
      * Why find mode leaves {@code algorithm} out of the timing of {@code s}, or null to time it: another algorithm
      * already timed runs its product with less work, it treats a depthwise layer that the depthwise rows kernel runs
-     * as a dense one, or it is a fallback the planner does not choose for a layer too large for its policy's
+     * as a dense one, it is the fused Winograd on too few input channels to pay for its transforms, or it is a
+     * fallback the planner does not choose for a layer too large for its policy's
      * {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}.
      */
     static String whyNotTimed(ConvAlgorithm algorithm, Conv2dShape s, PlanContext context,
@@ -100,6 +101,9 @@ public final class ConvAlgorithms {
         if (OUTRUN_ON_DEPTHWISE.contains(algorithm) && timed.contains(DIRECT) && s.groups() > 1
                 && DirectConv2d.runsDepthwiseRows(s, context.device())) {
             return "the depthwise rows kernel runs this depthwise layer";
+        }
+        if (algorithm == WINOGRAD_FUSED && s.c() < FusedWinogradAlgorithm.FEWEST_TIMED_CHANNELS) {
+            return "fewer than " + FusedWinogradAlgorithm.FEWEST_TIMED_CHANNELS + " input channels";
         }
         long flops = context.policy().findFallbackFlops();
         if (FALLBACKS.contains(algorithm) && flops > 0 && s.flops() >= flops && preferredFor(s, context) != algorithm) {
