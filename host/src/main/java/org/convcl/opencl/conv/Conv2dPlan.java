@@ -61,7 +61,7 @@ public record Conv2dPlan(Conv2dShape shape, ConvAlgorithm algorithm, Sgemm.Choic
      */
     public long workGroups() {
         if (algorithm instanceof FusedWinogradAlgorithm) {
-            return tiles().runsOf(new ColumnChunks.Chunk(0, shape.n(), 0, shape.oh()));
+            return tiles().runs();
         }
         if (lanes != null) {
             return lanes.workGroups(shape, largestChunkImages());

@@ -66,7 +66,7 @@ public final class WinogradKernels {
         epilogue.arguments(launch.buffer(x).i64(x.floats()).buffer(u).optional(bias, u), u).buffer(y).buffer(w)
                 .i32(s.k()).i32(s.h()).i32(s.w()).i32(s.params().padTop()).i32(s.params().padLeft()).i32(s.oh())
                 .i32(s.ow()).i32(t.tilesWide())
-                .enqueue(new long[] {Launch.requireInt("winograd_fused work-items", t.runsOf(wholeBatch(s)))},
+                .enqueue(new long[] {Launch.requireInt("winograd_fused work-items", t.runs())},
                         new long[] {1});
     }
 
@@ -84,10 +84,6 @@ public final class WinogradKernels {
      */
     static int fusedFilters(Conv2dShape s, DeviceInfo device) {
         return Math.min(device.vectorRegisters() / 2, s.k());
-    }
-
-    private static ColumnChunks.Chunk wholeBatch(Conv2dShape s) {
-        return new ColumnChunks.Chunk(0, s.n(), 0, s.oh());
     }
 
     private static long imageOffset(Conv2dShape s, ColumnChunks.Chunk chunk) {

@@ -59,6 +59,11 @@ public record WinogradTiles(Conv2dShape shape, int tile) {
         return (long) c.images() * ((c.rows() + tile - 1) / tile) * ((tilesWide() + RUN - 1) / RUN);
     }
 
+    /** Runs of the whole output: the work-items of the fused kernel. */
+    public long runs() {
+        return runsOf(new ColumnChunks.Chunk(0, shape.n(), 0, shape.oh()));
+    }
+
     /**
      * Floats from one transform position's (channels x tiles) matrix of V or M to the next: the matrix and one cache
      * line more, so that the positions a work-item reads or writes together do not start at the same offset within
