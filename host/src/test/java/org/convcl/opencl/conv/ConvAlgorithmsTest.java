@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
+import java.util.List;
 import org.convcl.Conv2dParams;
 import org.convcl.Conv2dShape;
 import org.convcl.opencl.Conv2dPath;
@@ -63,6 +64,18 @@ class ConvAlgorithmsTest {
         assertTrue(plan.startsWith("WINOGRAD F(4x4,3x3)"), plan);
         assertTrue(ConvAlgorithms.WINOGRAD.preferred(large, CPU));
         assertTrue(!ConvAlgorithms.WINOGRAD_F2.preferred(large, CPU) && !ConvAlgorithms.WINOGRAD_F4.preferred(large, CPU));
+    }
+
+    /** Find mode times the fused Winograd on CPUs from 8 input channels, never on GPUs. */
+    @Test
+    void findTimesTheFusedWinogradOnCpusFromEightChannels() {
+        var eight = shape(8, 8, 28, 16, 3, Conv2dParams.DEFAULT.withPadding(1, 1));
+        var seven = shape(8, 7, 28, 16, 3, Conv2dParams.DEFAULT.withPadding(1, 1));
+        assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_FUSED, eight, CPU, List.of()));
+        assertEquals("fewer than 8 input channels",
+                ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_FUSED, seven, CPU, List.of()));
+        assertEquals("a CPU kernel, one work-item a group",
+                ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_FUSED, eight, GPU, List.of()));
     }
 
     /**
