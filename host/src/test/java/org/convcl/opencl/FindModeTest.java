@@ -61,7 +61,8 @@ class FindModeTest extends TemporaryCaches {
 
     /**
      * On a 1x1 layer POINTWISE multiplies the images in place, so the column GEMMs, the same product with B copied or
-     * gathered first, are left out of the timing; on a 3x3 layer they are timed.
+     * gathered first, are left out of the timing; on a 3x3 layer they are timed (the fused Winograd, on rows of two
+     * tiles, is not).
      */
     @Test
     void findLeavesOutTheColumnGemmsWherePointwiseRunsTheProduct() {
@@ -75,7 +76,7 @@ class FindModeTest extends TemporaryCaches {
         String dense = findReport(defaults, x, Tensor.seeded(8).uniform(8, 16, 3, 3), SAME);
         assertTrue(dense.contains(" k8 3x3 ") && dense.matches(".*IM2COL_GEMM [0-9.]+ ms.*")
                 && dense.matches(".*IMPLICIT_GEMM [0-9.]+ ms.*") && dense.matches(".*DIRECT [0-9.]+ ms.*")
-                && !dense.contains("left out"), dense);
+                && !dense.replaceAll("WINOGRAD_FUSED left out \\([^)]*\\), ", "").contains("left out"), dense);
     }
 
     /**
@@ -123,7 +124,7 @@ class FindModeTest extends TemporaryCaches {
                 oneChannel);
         // Nor is the fused Winograd timed on so few channels; from 8 it is.
         assertTrue(oneChannel.contains("WINOGRAD_FUSED left out (fewer than 8 input channels)"), oneChannel);
-        String eight = findReport(defaults, Tensor.seeded(16).uniform(1, 8, 9, 7),
+        String eight = findReport(defaults, Tensor.seeded(16).uniform(1, 8, 6, 20),
                 Tensor.seeded(17).uniform(4, 8, 3, 3), SAME);
         assertTrue(eight.matches(".*WINOGRAD_FUSED [0-9.]+ ms.*"), eight);
     }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import org.convcl.Conv2dShape;
 import org.convcl.opencl.ops.DirectConv2d;
-import org.convcl.opencl.tuning.DeviceClass;
 
 /**
  * The registry: every conv2d algorithm under its stable id (what plans print and options pin), in the order the
@@ -89,8 +88,8 @@ public final class ConvAlgorithms {
     /**
      * Why find mode leaves {@code algorithm} out of the timing of {@code s}, or null to time it: another algorithm
      * already timed runs its product with less work, it treats a depthwise layer that the depthwise rows kernel runs
-     * as a dense one, it is the fused Winograd on a GPU (a work-group of one work-item) or on too few input channels
-     * to pay for its transforms, or it is a
+     * as a dense one, it is the fused Winograd where it does not pay ({@link FusedWinogradAlgorithm#whyNotTimed}), or
+     * it is a
      * fallback the planner does not choose for a layer too large for its policy's
      * {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}.
      */
@@ -104,11 +103,11 @@ public final class ConvAlgorithms {
                 && DirectConv2d.runsDepthwiseRows(s, context.device())) {
             return "the depthwise rows kernel runs this depthwise layer";
         }
-        if (algorithm == WINOGRAD_FUSED && DeviceClass.of(context.device()) != DeviceClass.CPU) {
-            return "a CPU kernel, one work-item a group";
-        }
-        if (algorithm == WINOGRAD_FUSED && s.c() < FusedWinogradAlgorithm.FEWEST_TIMED_CHANNELS) {
-            return "fewer than " + FusedWinogradAlgorithm.FEWEST_TIMED_CHANNELS + " input channels";
+        if (algorithm == WINOGRAD_FUSED) {
+            String why = FusedWinogradAlgorithm.whyNotTimed(s, context);
+            if (why != null) {
+                return why;
+            }
         }
         long flops = context.policy().findFallbackFlops();
         if (FALLBACKS.contains(algorithm) && flops > 0 && s.flops() >= flops && preferredFor(s, context) != algorithm) {

@@ -4,6 +4,7 @@ import java.util.List;
 import org.convcl.Conv2dShape;
 import org.convcl.opencl.ops.WinogradKernels;
 import org.convcl.opencl.ops.WinogradTiles;
+import org.convcl.opencl.tuning.DeviceClass;
 
 /**
  * Winograd F(4x4,3x3), or F(2x2,5x5) for 5x5 windows, in one kernel ({@code winograd_fused} of {@code winograd.cl}),
@@ -23,7 +24,7 @@ final class FusedWinogradAlgorithm implements ConvAlgorithm {
      * C=8 K=32 56x56 0.60 against 0.67 ms, C=4 K=16 0.27 against 0.22, C=3 K=64 224x224 26.2 against 13.7; in find
      * mode MNIST's 5x5 (C=1) 2.70 against 0.48.
      */
-    static final int FEWEST_TIMED_CHANNELS = 8;
+    private static final int FEWEST_TIMED_CHANNELS = 8;
 
     /** 3x3 and 5x5 windows at Winograd's stride, where the device's local memory holds a work-item's tiles. */
     @Override
@@ -39,9 +40,39 @@ final class FusedWinogradAlgorithm implements ConvAlgorithm {
     }
 
     /**
+     * Why find mode leaves it out of the timing of {@code s}, or null to time it: a GPU, whose work-groups of one
+     * work-item never pay; fewer than {@value #FEWEST_TIMED_CHANNELS} input channels; or rows of tiles that leave at
+     * least half of each run's lanes empty ({@link #fillsItsRuns}).
+     */
+    static String whyNotTimed(Conv2dShape s, PlanContext context) {
+        if (DeviceClass.of(context.device()) != DeviceClass.CPU) {
+            return "a CPU kernel, one work-item a group";
+        }
+        if (s.c() < FEWEST_TIMED_CHANNELS) {
+            return "fewer than " + FEWEST_TIMED_CHANNELS + " input channels";
+        }
+        return fillsItsRuns(s) ? null : "rows of " + tiles(s).tilesWide() + " tiles leave half of each run's lanes empty";
+    }
+
+    /**
+     * Whether the runs of tiles of a row, {@value WinogradTiles#RUN} lanes each, are more than half full: on smaller
+     * images every lane left empty still costs its share of the products. Through the Java API on 2 Zen 4 cores
+     * (AVX-512, N=8, p10), 3x3 on rows of 4 tiles or fewer against the fastest other path: C=K=64 14x14 0.63 ms
+     * against 0.55 (F(4x4), channel lanes), C=K=128 14x14 2.31 against 1.38 (F(4x4)), C=K=32 16x16 0.22 against 0.20
+     * (lanes), C=K=64 7x7 0.32 against 0.14 (lanes); the kernels alone, C=K=256 14x14 7.5 against 5.0 (F(4x4)), and
+     * 5x5 over 832 channels of a 7x7 image 12.3 against 6.6-7.8 (lanes).
+     */
+    private static boolean fillsItsRuns(Conv2dShape s) {
+        var t = tiles(s);
+        long runs = (t.tilesWide() + WinogradTiles.RUN - 1) / WinogradTiles.RUN;
+        return 2L * t.tilesWide() > runs * WinogradTiles.RUN;
+    }
+
+    /**
      * Whether the planner should take it: a 3x3 window where the device class names the most channels
      * ({@link org.convcl.opencl.tuning.ConvPolicy#fusedWinogradChannels}) and the layer has from
-     * {@value #FEWEST_CHANNELS} up to that many input channels and filters. 5x5 windows only where find mode
+     * {@value #FEWEST_CHANNELS} up to that many input channels and filters, on rows of tiles that fill more than half
+     * of its runs ({@link #fillsItsRuns}). 5x5 windows only where find mode
      * measures it faster: against the channel lanes (the kernels alone, N=8, 2 Zen 4 cores) it ran Inception's 5x5 on
      * 192 channels (K=32, 28x28) in 7.1 ms against 8.0 and on 480 (K=48, 14x14) in 5.3 against 6.8, but on 832 over a
      * 7x7 image (K=128), half of each run's lanes past the row, in 12.3 against 6.6-7.8.
@@ -50,7 +81,7 @@ final class FusedWinogradAlgorithm implements ConvAlgorithm {
     public boolean preferred(Conv2dShape s, PlanContext context) {
         int most = context.policy().fusedWinogradChannels();
         return most > 0 && s.kh() == 3 && Math.min(s.c(), s.k()) >= FEWEST_CHANNELS
-                && Math.max(s.c(), s.k()) <= most && whyNot(s, context) == null;
+                && Math.max(s.c(), s.k()) <= most && whyNot(s, context) == null && fillsItsRuns(s);
     }
 
     @Override

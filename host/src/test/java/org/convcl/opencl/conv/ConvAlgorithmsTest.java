@@ -66,9 +66,12 @@ class ConvAlgorithmsTest {
         assertTrue(!ConvAlgorithms.WINOGRAD_F2.preferred(large, CPU) && !ConvAlgorithms.WINOGRAD_F4.preferred(large, CPU));
     }
 
-    /** Find mode times the fused Winograd on CPUs from 8 input channels, never on GPUs. */
+    /**
+     * Find mode times the fused Winograd on CPUs from 8 input channels on rows of tiles that fill more than half of
+     * its runs of 8, never on GPUs.
+     */
     @Test
-    void findTimesTheFusedWinogradOnCpusFromEightChannels() {
+    void findTimesTheFusedWinogradOnCpusFromEightChannelsOnWideEnoughRows() {
         var eight = shape(8, 8, 28, 16, 3, Conv2dParams.DEFAULT.withPadding(1, 1));
         var seven = shape(8, 7, 28, 16, 3, Conv2dParams.DEFAULT.withPadding(1, 1));
         assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_FUSED, eight, CPU, List.of()));
@@ -76,6 +79,18 @@ class ConvAlgorithmsTest {
                 ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_FUSED, seven, CPU, List.of()));
         assertEquals("a CPU kernel, one work-item a group",
                 ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_FUSED, eight, GPU, List.of()));
+        // Rows of 4 tiles of 4x4 (14 pixels) fill half of a run, of 5 (17 to 20 pixels) more; 9 tiles a row, runs of 8
+        // and 1, fill 9 of 16 lanes.
+        var same = Conv2dParams.DEFAULT.withPadding(1, 1);
+        assertEquals("rows of 4 tiles leave half of each run's lanes empty", ConvAlgorithms.whyNotTimed(
+                ConvAlgorithms.WINOGRAD_FUSED, shape(8, 64, 14, 64, 3, same), CPU, List.of()));
+        for (int hw : new int[] {17, 36}) {
+            assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_FUSED, shape(8, 64, hw, 64, 3, same), CPU,
+                    List.of()), "width " + hw);
+        }
+        // 5x5 windows take tiles of 2x2: 7 a row over 14 pixels.
+        assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_FUSED,
+                shape(8, 512, 14, 64, 5, Conv2dParams.DEFAULT.withPadding(2, 2)), CPU, List.of()));
     }
 
     /**
