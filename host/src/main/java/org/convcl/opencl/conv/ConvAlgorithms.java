@@ -89,8 +89,7 @@ public final class ConvAlgorithms {
      * Why find mode leaves {@code algorithm} out of the timing of {@code s}, or null to time it: another algorithm
      * already timed runs its product with less work, it treats a depthwise layer that the depthwise rows kernel runs
      * as a dense one, it is the fused Winograd where it does not pay ({@link FusedWinogradAlgorithm#whyNotTimed}), or
-     * it is a
-     * fallback the planner does not choose for a layer too large for its policy's
+     * it is a fallback the planner does not choose for a layer too large for its policy's
      * {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}.
      */
     static String whyNotTimed(ConvAlgorithm algorithm, Conv2dShape s, PlanContext context,

@@ -64,16 +64,14 @@ final class FusedWinogradAlgorithm implements ConvAlgorithm {
      */
     private static boolean fillsItsRuns(Conv2dShape s) {
         var t = tiles(s);
-        long runs = (t.tilesWide() + WinogradTiles.RUN - 1) / WinogradTiles.RUN;
-        return 2L * t.tilesWide() > runs * WinogradTiles.RUN;
+        return 2L * t.tilesWide() > (long) t.runsWide() * WinogradTiles.RUN;
     }
 
     /**
      * Whether the planner should take it: a 3x3 window where the device class names the most channels
      * ({@link org.convcl.opencl.tuning.ConvPolicy#fusedWinogradChannels}) and the layer has from
      * {@value #FEWEST_CHANNELS} up to that many input channels and filters, on rows of tiles that fill more than half
-     * of its runs ({@link #fillsItsRuns}). 5x5 windows only where find mode
-     * measures it faster: against the channel lanes (the kernels alone, N=8, 2 Zen 4 cores) it ran Inception's 5x5 on
+     * of its runs ({@link #fillsItsRuns}). 5x5 windows only where find mode measures it faster: against the channel lanes (the kernels alone, N=8, 2 Zen 4 cores) it ran Inception's 5x5 on
      * 192 channels (K=32, 28x28) in 7.1 ms against 8.0 and on 480 (K=48, 14x14) in 5.3 against 6.8, but on 832 over a
      * 7x7 image (K=128), half of each run's lanes past the row, in 12.3 against 6.6-7.8.
      */
@@ -97,7 +95,7 @@ final class FusedWinogradAlgorithm implements ConvAlgorithm {
     @Override
     public void forward(Conv2dPlan plan, ConvResources r, ConvOperands io) {
         var t = plan.tiles();
-        var u = r.filters.get(io.w(), t.filterLayout(), t.filterFloats(), laidOut -> r.winograd.filters(t, io.w(), laidOut));
+        var u = WinogradAlgorithm.transformedFilters(t, r, io.w());
         r.winograd.fused(t, io.x(), u, io.bias(), io.epilogue(), io.y(), io.w());
     }
 }

@@ -108,7 +108,7 @@ final class WinogradAlgorithm implements ConvAlgorithm {
     public void forward(Conv2dPlan plan, ConvResources r, ConvOperands io) {
         var s = plan.shape();
         var t = plan.tiles();
-        var u = r.filters.get(io.w(), t.filterLayout(), t.filterFloats(), laidOut -> r.winograd.filters(t, io.w(), laidOut));
+        var u = transformedFilters(t, r, io.w());
         // V (positions, C, T) then M (positions, K, T) in one buffer, reused by every chunk: the in-order queue
         // finishes a chunk's output transform before the next input transform overwrites V.
         var vm = r.columns.atLeast(workspaceFloats(plan));
@@ -121,6 +121,14 @@ final class WinogradAlgorithm implements ConvAlgorithm {
                     transformed(vm, count, mOffset, t.positionStride(s.k(), chunk)), null, Epilogue.NONE);
             r.winograd.output(t, chunk, vm, mOffset, io.bias(), io.epilogue(), io.y(), io.x(), io.w());
         }
+    }
+
+    /**
+     * U for the plan's transform from w, laid out once per weight tensor while it is unchanged; the fused path's U is
+     * the same.
+     */
+    static DeviceBuffer transformedFilters(WinogradTiles t, ConvResources r, DeviceBuffer w) {
+        return r.filters.get(w, t.filterLayout(), t.filterFloats(), laidOut -> r.winograd.filters(t, w, laidOut));
     }
 
     /** Per transform position, (K x C) transformed filters times (C x tiles) transformed input. */

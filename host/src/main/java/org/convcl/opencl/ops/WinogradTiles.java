@@ -56,7 +56,12 @@ public record WinogradTiles(Conv2dShape shape, int tile) {
      * pixel_runs.cl's VW).
      */
     public long runsOf(ColumnChunks.Chunk c) {
-        return (long) c.images() * ((c.rows() + tile - 1) / tile) * ((tilesWide() + RUN - 1) / RUN);
+        return (long) c.images() * ((c.rows() + tile - 1) / tile) * runsWide();
+    }
+
+    /** Runs of {@value #RUN} tiles per row of tiles, the last one short where RUN does not divide the row. */
+    public int runsWide() {
+        return (tilesWide() + RUN - 1) / RUN;
     }
 
     /** Runs of the whole output: the work-items of the fused kernel. */
