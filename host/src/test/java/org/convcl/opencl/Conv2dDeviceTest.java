@@ -266,8 +266,8 @@ class Conv2dDeviceTest extends SharedDevice {
     }
 
     /**
-     * Shapes for the Winograd path (3x3, stride 1): odd sizes, padding 0 to 2 (on some sides only), planes smaller
-     * than a tile, channels of no tile's size. From 256 output tiles of 4x4 the path takes F(4x4,3x3), below F(2x2,3x3).
+     * Shapes for the Winograd path (3x3, stride 1): odd sizes, padding 0 to 2 (on some sides only) and past the
+     * window (outputs that read only padding, exactly 0), planes smaller than a tile, channels of no tile's size. From 256 output tiles of 4x4 the path takes F(4x4,3x3), below F(2x2,3x3).
      */
     static Stream<DeviceCase> winogradCases() {
         return Stream.of(
@@ -294,7 +294,11 @@ class Conv2dDeviceTest extends SharedDevice {
                 DeviceCase.named("F2 seven runs a row").input(2, 3, 18, 100).filters(5, 3, 3)
                         .params(P.withPadding(1, 1)).withBias().seed(55),
                 DeviceCase.named("F4 four runs a row").input(2, 3, 34, 100).filters(6, 3, 3)
-                        .params(P.withPadding(1, 2)).seed(56));
+                        .params(P.withPadding(1, 2)).seed(56),
+                DeviceCase.named("F4 padding past the window").input(3, 4, 38, 13).filters(5, 3, 3)
+                        .params(P.withPadding(3, 3, 3, 0)).seed(111),
+                DeviceCase.named("F2 padding past the window").input(1, 3, 1, 28).filters(8, 3, 3)
+                        .params(P.withPadding(1, 1, 3, 3)).withBias().seed(112));
     }
 
     /**

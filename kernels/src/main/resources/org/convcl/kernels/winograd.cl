@@ -305,7 +305,9 @@ inline float directPixel(const __global float* xn, const __global float* wk, con
 // The transforms mix a whole tile, so one NaN or infinity in an input tile (or a transform overflowing) makes every
 // pixel of the output tile non-finite; such a pixel is summed again straight from image xn ((C, H, W) planes padded
 // by PH rows and PW columns before) and filter wk (C, WINDOW, WINDOW), which keeps it finite where its own window is and gives
-// PyTorch's NaN or infinity where it is not.
+// PyTorch's NaN or infinity where it is not. So is a pixel whose window lies wholly on the padding (a padding of at
+// least WINDOW): its sum is exactly 0 (NaN for a non-finite weight), where the transforms leave there the rounding of
+// its tile's other pixels.
 inline void outputTiles(const float8* p, const float b, __global float* y, const long plane, const int ohTile,
                         const int rowsEnd, const int ow0, const int OW, EPILOGUE_ARGS, const __global float* xn,
                         const __global float* wk, const int C, const int H, const int W, const int PH, const int PW) {
@@ -317,6 +319,8 @@ inline void outputTiles(const float8* p, const float b, __global float* y, const
         outputTransform(s + i * ALPHA, 1, o + i * TILE, 1);
     }
     const int width = min(VW * TILE, OW - ow0);
+    // Whether the run's first or last pixel's window lies left or right of the input: only those, at its ends, can.
+    const bool paddingColumns = (long) ow0 - PW + WINDOW <= 0 || (long) ow0 + width - 1 - PW >= W;
     for (int i = 0; i < TILE && ohTile + i < rowsEnd; i++) {
         // Row i of the run's tiles in pixel order, by vector shuffles, and checked for finiteness as vectors; lane by
         // lane, the output transform took a third as long as the products (N=8, 3x3 C=K=64 56x56: 13.7 -> 12.4 ms
@@ -328,9 +332,10 @@ inline void outputTiles(const float8* p, const float b, __global float* y, const
             finiteLanes &= isfinite(row[j]);
         }
         pixelOrder(row, u);
-        const bool finite = all(finiteLanes);
+        const long ih0 = (long) ohTile + i - PH;
+        const bool paddingRow = ih0 + WINDOW <= 0 || ih0 >= H;
         const long at = plane + (long) (ohTile + i) * OW + ow0;
-        if (finite) {
+        if (all(finiteLanes) && !paddingRow && !paddingColumns) {
             // The row's last run is short where VW * TILE does not divide OW (every run of rows of 28 or 14).
             for (int q = 0; q < TILE && q * VW < width; q++) {
                 const int n = min(VW, width - q * VW);
@@ -344,8 +349,9 @@ inline void outputTiles(const float8* p, const float b, __global float* y, const
             }
             for (int q = 0; q < width; q++) {
                 float v = pixels[q];
-                if (!isfinite(v)) {
-                    v = directPixel(xn, wk, C, H, W, (long) ohTile + i - PH, (long) ow0 + q - PW) + b;
+                const long iw0 = (long) ow0 + q - PW;
+                if (!isfinite(v) || paddingRow || iw0 + WINDOW <= 0 || iw0 >= W) {
+                    v = directPixel(xn, wk, C, H, W, ih0, iw0) + b;
                 }
                 y[at + q] = epilogue(v, addResidual, residual + at + q, actKind, actA, actB);
             }
