@@ -123,6 +123,8 @@ public final class BenchCommand extends AbstractCommand {
                 contenders.add(new ClBlastContender(chosen));
             }
             out.println("device: " + chosen.describe());
+            String affinity = System.getenv("POCL_AFFINITY");
+            out.println("pocl: " + (affinity == null ? "worker threads left to the scheduler" : "POCL_AFFINITY=" + affinity));
             if (args.isSet("peers")) {
                 String tunables = System.getenv("GLIBC_TUNABLES");
                 out.println("malloc: " + (tunables == null || tunables.isEmpty() ? "glibc's defaults"

@@ -135,6 +135,15 @@ if [ -z "${POCL_CACHE_DIR:-}" ] && [ -n "${XDG_CACHE_HOME:-}${HOME:-}" ]; then
     fi
 fi
 
+# POCL's worker threads pinned one to a CPU, where the process may run on every online CPU (see the project's
+# launcher); a setting of the caller's own is kept.
+if [ -z "${POCL_AFFINITY+set}" ] && [ -z "${POCL_MAX_PTHREAD_COUNT:-}" ] && [ -r /sys/devices/system/cpu/online ] \
+    && [ "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status 2>/dev/null)" \
+        = "$(cat /sys/devices/system/cpu/online)" ]; then
+    POCL_AFFINITY=1
+    export POCL_AFFINITY
+fi
+
 # The JVM's signal chaining, so that the fault handlers POCL has LLVM install do not displace the JVM's (see the
 # project's launcher).
 if [ -f "$home/runtime/lib/libjsig.so" ]; then
