@@ -59,7 +59,7 @@ public final class ClContext implements AutoCloseable {
     private final Map<String, Kernel> kernels = new LinkedHashMap<>();
     private final LiveBuffers buffers;
     private final RetiredBuffers retired;
-    private final NewestLaunch newestLaunch = new NewestLaunch();
+    private final NewestLaunch newestLaunch;
     private final AtomicLong transfers = new AtomicLong();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Hold hold = new Hold();
@@ -80,6 +80,7 @@ public final class ClContext implements AutoCloseable {
     public ClContext(DeviceInfo device, long memoryBudgetBytes) {
         Cl.init();
         this.device = device;
+        this.newestLaunch = new NewestLaunch(NewestLaunch.pollNanos(device, System.getenv()));
         this.handle = ClDevices.handleOf(device);
         this.memoryBudgetBytes = memoryBudgetBytes;
         this.buffers = new LiveBuffers(device.name(), memoryBudgetBytes);

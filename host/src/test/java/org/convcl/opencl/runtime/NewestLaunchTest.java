@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.convcl.opencl.Devices;
+import org.convcl.opencl.FakeDevices;
 import org.jocl.cl_event;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +57,14 @@ class NewestLaunchTest {
             assertEquals(1 << 20, cl.bytesAvailable(), "released once the queue ran");
             clReleaseEvent(gate);
         }
+    }
+
+    @Test
+    void aFinishPollsUnlessPoclsCpuWorkersArePinned() {
+        assertEquals(NewestLaunch.POLL_NANOS, NewestLaunch.pollNanos(FakeDevices.cpu(16), Map.of()));
+        assertEquals(NewestLaunch.POLL_NANOS, NewestLaunch.pollNanos(FakeDevices.cpu(16), Map.of("POCL_AFFINITY", "0")));
+        assertEquals(0, NewestLaunch.pollNanos(FakeDevices.cpu(8), Map.of("POCL_AFFINITY", "1")));
+        assertEquals(NewestLaunch.POLL_NANOS, NewestLaunch.pollNanos(FakeDevices.nvidia(), Map.of("POCL_AFFINITY", "1")));
     }
 
     @Test
