@@ -124,7 +124,8 @@ public final class BenchCommand extends AbstractCommand {
             }
             out.println("device: " + chosen.describe());
             String affinity = System.getenv("POCL_AFFINITY");
-            out.println("pocl: " + (affinity == null ? "worker threads left to the scheduler" : "POCL_AFFINITY=" + affinity));
+            out.println("pocl: " + (affinity == null ? "worker threads left to the scheduler"
+                    : "POCL_AFFINITY=" + affinity));
             if (args.isSet("peers")) {
                 String tunables = System.getenv("GLIBC_TUNABLES");
                 out.println("malloc: " + (tunables == null || tunables.isEmpty() ? "glibc's defaults"

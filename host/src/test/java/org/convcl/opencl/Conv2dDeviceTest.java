@@ -267,7 +267,8 @@ class Conv2dDeviceTest extends SharedDevice {
 
     /**
      * Shapes for the Winograd path (3x3, stride 1): odd sizes, padding 0 to 2 (on some sides only) and past the
-     * window (outputs that read only padding, exactly 0), planes smaller than a tile, channels of no tile's size. From 256 output tiles of 4x4 the path takes F(4x4,3x3), below F(2x2,3x3).
+     * window (outputs that read only padding, exactly 0), planes smaller than a tile, channels of no tile's size.
+     * From 256 output tiles of 4x4 the path takes F(4x4,3x3), below F(2x2,3x3).
      */
     static Stream<DeviceCase> winogradCases() {
         return Stream.of(

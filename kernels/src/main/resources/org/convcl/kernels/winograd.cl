@@ -304,10 +304,10 @@ inline float directPixel(const __global float* xn, const __global float* wk, con
 // rowsEnd, pixels from ow0 up to OW.
 // The transforms mix a whole tile, so one NaN or infinity in an input tile (or a transform overflowing) makes every
 // pixel of the output tile non-finite; such a pixel is summed again straight from image xn ((C, H, W) planes padded
-// by PH rows and PW columns before) and filter wk (C, WINDOW, WINDOW), which keeps it finite where its own window is and gives
-// PyTorch's NaN or infinity where it is not. So is a pixel whose window lies wholly on the padding (a padding of at
-// least WINDOW): its sum is exactly 0 (NaN for a non-finite weight), where the transforms leave there the rounding of
-// its tile's other pixels.
+// by PH rows and PW columns before) and filter wk (C, WINDOW, WINDOW), which keeps it finite where its own window is
+// and gives PyTorch's NaN or infinity where it is not. So is a pixel whose window lies wholly on the padding (a
+// padding of at least WINDOW): its sum is exactly 0 (NaN for a non-finite weight), where the transforms leave there
+// the rounding of its tile's other pixels.
 inline void outputTiles(const float8* p, const float b, __global float* y, const long plane, const int ohTile,
                         const int rowsEnd, const int ow0, const int OW, EPILOGUE_ARGS, const __global float* xn,
                         const __global float* wk, const int C, const int H, const int W, const int PH, const int PW) {

@@ -61,10 +61,11 @@ class NewestLaunchTest {
 
     @Test
     void aFinishPollsUnlessPoclsCpuWorkersArePinned() {
-        assertEquals(NewestLaunch.POLL_NANOS, NewestLaunch.pollNanos(FakeDevices.cpu(16), Map.of()));
-        assertEquals(NewestLaunch.POLL_NANOS, NewestLaunch.pollNanos(FakeDevices.cpu(16), Map.of("POCL_AFFINITY", "0")));
+        long poll = NewestLaunch.POLL_NANOS;
+        assertEquals(poll, NewestLaunch.pollNanos(FakeDevices.cpu(16), Map.of()));
+        assertEquals(poll, NewestLaunch.pollNanos(FakeDevices.cpu(16), Map.of("POCL_AFFINITY", "0")));
         assertEquals(0, NewestLaunch.pollNanos(FakeDevices.cpu(8), Map.of("POCL_AFFINITY", "1")));
-        assertEquals(NewestLaunch.POLL_NANOS, NewestLaunch.pollNanos(FakeDevices.nvidia(), Map.of("POCL_AFFINITY", "1")));
+        assertEquals(poll, NewestLaunch.pollNanos(FakeDevices.nvidia(), Map.of("POCL_AFFINITY", "1")), "a GPU polls");
     }
 
     @Test
