@@ -206,63 +206,83 @@ __attribute__((always_inline)) inline void paddingTaps(floatV total[PB][KV], con
     }
 }
 
-// Stores lanes [0, n) of v through the epilogue at y, whose residual is at r: the epilogue on the whole vector, then
-// vectors of 16, 8, 4 and 2 floats and a last float; n is a constant where this is inlined, so the pieces are fixed.
-__attribute__((always_inline)) inline void storeRow(floatV v, const int n, __global float* y, const __global float* r,
-                                                    const int add, const int kind, const float actA,
-                                                    const float actB) {
+// Stores lanes [0, n) of each of the VW/R runs of R lanes of v through the epilogue, run j at y + j*outPlane, whose
+// residual is at r + j*outPlane: the epilogue on the whole vector, then each run by vectors of 16, 8, 4 and 2 floats
+// and a last float. R and n are constants where this is inlined, so the pieces are fixed.
+__attribute__((always_inline)) inline void storeRuns(floatV v, const int R, const int n, __global float* y,
+                                                     const __global float* r, const long outPlane, const int add,
+                                                     const int kind, const float actA, const float actB) {
     if (add) {
         float residual[VW];
         vstoreV((floatV) 0.0f, 0, residual);
-        for (int p = 0; p < n; p++) {
-            residual[p] = r[p];
+        for (int l = 0; l < VW; l++) {
+            if (l % R < n) {
+                residual[l] = r[l / R * outPlane + l % R];
+            }
         }
         v += vloadV(0, residual);
     }
-    float row[16];
-    vstoreV(ACTIVATE(v, kind, actA, actB), 0, row);
-    int p = 0;
+    float runs[VW];
+    vstoreV(ACTIVATE(v, kind, actA, actB), 0, runs);
+#pragma unroll
+    for (int j = 0; j < VW / R; j++) {
+        __global float* to = y + j * outPlane;
+        const float* run = runs + j * R;
+        int p = 0;
 #define STORE_PIECE(k) \
     { \
-        vstore##k(vload##k(0, row + p), 0, y + p); \
+        vstore##k(vload##k(0, run + p), 0, to + p); \
         p += k; \
     }
-    if (p + 16 <= n) STORE_PIECE(16)
-    if (p + 8 <= n) STORE_PIECE(8)
-    if (p + 4 <= n) STORE_PIECE(4)
-    if (p + 2 <= n) STORE_PIECE(2)
+        if (p + 16 <= n) STORE_PIECE(16)
+        if (p + 8 <= n) STORE_PIECE(8)
+        if (p + 4 <= n) STORE_PIECE(4)
+        if (p + 2 <= n) STORE_PIECE(2)
 #undef STORE_PIECE
-    if (p < n) {
-        y[p] = row[p];
+        if (p < n) {
+            to[p] = run[p];
+        }
     }
 }
 
+// Stores n pixels of a work-item's tile from pixel p0 on, plus the bias b, as a run of R (the least power of two of
+// at least n, at most VW) by VW channels transposed in registers (TRANSPOSE_RUNS), so that each channel's pixels are
+// stored by vectors rather than float by float into KB planes; rows from n on are zeros.
+#define STORE_RUN(R, n) \
+    { \
+        floatV m[R]; \
+        _Pragma("unroll") for (int r_ = 0; r_ < (R); r_++) m[r_] = r_ < (n) ? total[p0 + r_][kv] + b : (floatV) 0.0f; \
+        TRANSPOSE_RUNS(m, R); \
+        _Pragma("unroll") for (int q_ = 0; q_ < (R); q_++) { \
+            const long o = o0 + (kv * VW + q_ * (VW / (R))) * outPlane + p0; \
+            storeRuns(m[q_], R, n, y + o, residual + o, outPlane, add, kind, actA, actB); \
+        } \
+    }
+
 // Stores a work-item's whole tile, plus its bias (none where null), through the epilogue at y (N, K, OH, OW) from o0,
-// its first channel's first pixel. Each block of VW pixels by VW channels is transposed in registers, so that each
-// channel's pixels are a row stored by vectors rather than float by float into KB planes.
+// its first channel's first pixel: runs of VW pixels, then the rest as one run of the least power of two that holds
+// it, whose transpose takes fewer shuffles than one of VW rows padded with zeros (8 rows of 16 lanes: 24 rather than
+// 64), the channels' pixels still stored by vectors from one address per channel.
 __attribute__((always_inline)) inline void storeTile(floatV total[PB][KV], const __global float* bias,
                                                      __global float* y, const long o0, const long outPlane,
                                                      const __global float* residual, const int add, const int kind,
                                                      const float actA, const float actB) {
+    const int rest = PB % VW, restRun = rest > 8 ? 16 : rest > 4 ? 8 : rest > 2 ? 4 : rest;
 #pragma unroll
     for (int kv = 0; kv < KV; kv++) {
-#pragma unroll
-        for (int p0 = 0; p0 < PB; p0 += VW) {
-            floatV m[VW];
-#pragma unroll
-            for (int r = 0; r < VW; r++) {
-                m[r] = p0 + r < PB ? total[p0 + r][kv] : (floatV) 0.0f;
-            }
-            TRANSPOSE_V(m);
-#pragma unroll
-            for (int l = 0; l < VW; l++) {
-                const long o = o0 + (kv * VW + l) * outPlane + p0;
-                storeRow(m[l] + (bias ? bias[kv * VW + l] : 0.0f), min(VW, PB - p0), y + o, residual + o, add, kind,
-                         actA, actB);
-            }
+        const floatV b = bias ? vloadV(kv, bias) : (floatV) 0.0f;
+        int p0 = 0;
+        for (; p0 + VW <= PB; p0 += VW) {
+            STORE_RUN(VW, VW)
         }
+        if (restRun == 16) STORE_RUN(16, rest)
+        if (restRun == 8) STORE_RUN(8, rest)
+        if (restRun == 4) STORE_RUN(4, rest)
+        if (restRun == 2) STORE_RUN(2, rest)
+        if (restRun == 1) STORE_RUN(1, rest)
     }
 }
+#undef STORE_RUN
 
 // Stores the tile'th tile of output channels [g*Kg + k0, +KB) of image n, plus its bias (none where null), through the
 // epilogue; float by float a tile cut by the group's last channel. A row's last tile stores again the pixels it shares

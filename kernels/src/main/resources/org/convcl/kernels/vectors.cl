@@ -41,16 +41,18 @@
 #define zipLoV CAT(ZIP_LO_, VW)
 #define zipHiV CAT(ZIP_HI_, VW)
 
-// The VW vectors m[0..VW) transposed in registers, lane c of m[r] to lane r of m[c]: log2(VW) rounds of the perfect
-// shuffle, each zipping row i with row i + VW/2 into rows 2i and 2i + 1.
-#define TRANSPOSE_V(m) \
-    _Pragma("unroll") for (int round_ = 1; round_ < VW; round_ *= 2) { \
-        floatV t_[VW]; \
-        _Pragma("unroll") for (int i_ = 0; i_ < VW / 2; i_++) { \
-            t_[2 * i_] = zipLoV((m)[i_], (m)[i_ + VW / 2]); \
-            t_[2 * i_ + 1] = zipHiV((m)[i_], (m)[i_ + VW / 2]); \
+// The R vectors m[0..R) (R a power of two up to VW) transposed in registers by runs of R lanes: log2(R) rounds of
+// the perfect shuffle, each zipping row i with row i + R/2 into rows 2i and 2i + 1, take lane c of m[r] to lane
+// (c % (VW/R))*R + r of m[c / (VW/R)]. Each row then holds VW/R runs of R: lane c's R values, run c % (VW/R). With R =
+// VW this is the whole transpose, lane c of m[r] to lane r of m[c]; a narrower R needs fewer rounds of fewer rows.
+#define TRANSPOSE_RUNS(m, R) \
+    _Pragma("unroll") for (int round_ = 1; round_ < (R); round_ *= 2) { \
+        floatV t_[R]; \
+        _Pragma("unroll") for (int i_ = 0; i_ < (R) / 2; i_++) { \
+            t_[2 * i_] = zipLoV((m)[i_], (m)[i_ + (R) / 2]); \
+            t_[2 * i_ + 1] = zipHiV((m)[i_], (m)[i_ + (R) / 2]); \
         } \
-        _Pragma("unroll") for (int i_ = 0; i_ < VW; i_++) (m)[i_] = t_[i_]; \
+        _Pragma("unroll") for (int i_ = 0; i_ < (R); i_++) (m)[i_] = t_[i_]; \
     }
 
 // Only a width from the build options can be wrong, and that one is defined already here; the defaults are valid.

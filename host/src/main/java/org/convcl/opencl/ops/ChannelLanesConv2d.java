@@ -71,16 +71,17 @@ public final class ChannelLanesConv2d {
      */
     private static final int MAX_ROW_TILES = 2;
     /**
-     * The least share of a row's computed pixels that fewer pixels per work-item must save to be taken, with 32
-     * registers, over the fewest work-items. The kernel alone, pyopencl, side by side, Zen 4 with AVX-512: the speech
-     * layer's rows of 100 in tiles of 10 (100 computed) took 0.96x the time of 13 (104), a 1x1 layer's rows of 256 in
-     * tiles of 8 0.95-0.97x the time of 14 (266), 3x3 over 64 channels' rows of 50 in tiles of 10 0.96x the time of 13
-     * (52). Built for AVX2 (16 registers), fewer pixels took longer even where they computed fewer: the stem's rows of
-     * 112 in tiles of 4 1.04x the time of 6 (114), Inception's 5x5 over 192 channels' rows of 28 in tiles of 4 1.06x
-     * the time of 6 (30); there the fewer sums no longer hide the multiply-adds' latency, and more of a tile's
-     * transposed blocks are empty.
+     * The least share of a row's work ({@link #rowWork}) that fewer pixels per work-item must save to be taken, with
+     * 32 registers, over the fewest work-items. The kernel alone, pyopencl, side by side, Zen 4 with AVX-512: the
+     * speech layer's rows of 100 in tiles of 10 (100 computed) took 0.96x the time of 13 (104), a 1x1 layer's rows of
+     * 256 in tiles of 8 0.95-0.97x the time of 14 (266), 3x3 over 64 channels' rows of 50 in tiles of 10 0.96x the
+     * time of 13 (52); MNIST's 5x5 on one channel, rows of 24, in tiles of 8 0.91x the time of 12 (work 0.91x), and a
+     * 3x3 on one channel, rows of 28, in tiles of 7 1.13x the time of 14 (work 1.13x) and of 8 0.985x (work 0.94x).
+     * Built for AVX2 (16 registers), fewer pixels took longer even where they computed fewer: the stem's rows of 112
+     * in tiles of 4 1.04x the time of 6 (114), Inception's 5x5 over 192 channels' rows of 28 in tiles of 4 1.06x the
+     * time of 6 (30); there the fewer sums no longer hide the multiply-adds' latency.
      */
-    private static final double PIXELS_SAVED = 0.03;
+    private static final double WORK_SAVED = 0.03;
     /** A GPU's choices, for correctness rather than speed: planners never prefer this kernel there. */
     private static final int GPU_WIDTH = 4;
     private static final int GPU_PIXELS = 4;
@@ -231,8 +232,8 @@ public final class ChannelLanesConv2d {
      * lanes are wasted and whose tiles are stored float by float (a group of 8 filters on 16-float vectors), or
      * {@link #ONE_BLOCK_VECTORS} where they hold the group's filters that the others split. Then as many pixels as
      * the registers left hold (one per vector for its weights, but for those, one for the broadcast pixel), evened
-     * out over the row so that the last work-item wastes least, or with 32 registers fewer where they waste much
-     * less ({@link #rowPixels}). Where a block's filters outgrow
+     * out over the row so that the last work-item wastes least, or with 32 registers fewer where the row's
+     * multiply-adds and stores are much fewer ({@link #rowPixels}). Where a block's filters outgrow
      * {@link #SHARED_BLOCK_BYTES} and a tile has at most {@link #MAX_SHARING_PIXELS} pixels, an image's tiles,
      * evened out into work-items of at most {@link #MAX_SHARING}, share each block's filters.
      */
@@ -265,7 +266,8 @@ public final class ChannelLanesConv2d {
             vectors = ONE_BLOCK_VECTORS;
             most = (registers - 1) / vectors;
         }
-        int pixels = wide ? rowPixels(s.ow(), most) : evenly(s.ow(), most);
+        int pixels = wide ? rowPixels(s.ow(), most, (long) s.cPerGroup() * s.kh() * s.kw(), best.width())
+                : evenly(s.ow(), most);
         var lanes = new Choice(vectors, pixels, best.width(), 1, 1);
         if (lanes.pixels() > MAX_SHARING_PIXELS || lanes.blockFilterFloats(s) * Float.BYTES <= SHARED_BLOCK_BYTES) {
             return lanes;
@@ -282,23 +284,48 @@ public final class ChannelLanesConv2d {
     }
 
     /**
-     * Pixels per work-item on rows of {@code ow}, at most {@code most}: {@link #evenly}'s, unless a number from half
-     * of {@code most} up computes at least {@link #PIXELS_SAVED} fewer pixels a row, the overlap of its last tile
-     * included (the fewest such, the most pixels among equals).
+     * Pixels per work-item on rows of {@code ow}, at most {@code most}, for {@code taps} taps per output pixel and
+     * vectors of {@code width}: {@link #evenly}'s, unless a number from half of {@code most} up does at least
+     * {@link #WORK_SAVED} less {@link #rowWork} (the least such, the most pixels among equals).
      */
-    private static int rowPixels(int ow, int most) {
-        int even = evenly(ow, most), fewest = even;
+    private static int rowPixels(int ow, int most, long taps, int width) {
+        int even = evenly(ow, most), least = even;
         for (int p = Math.min(most, ow); p >= (most + 1) / 2; p--) {
-            if (computedPixels(ow, p) < computedPixels(ow, fewest)) {
-                fewest = p;
+            if (rowWork(ow, p, taps, width) < rowWork(ow, least, taps, width)) {
+                least = p;
             }
         }
-        return computedPixels(ow, fewest) <= computedPixels(ow, even) * (1 - PIXELS_SAVED) ? fewest : even;
+        return rowWork(ow, least, taps, width) <= rowWork(ow, even, taps, width) * (1 - WORK_SAVED) ? least : even;
     }
 
-    /** Pixels a row of {@code ow} computes in tiles of {@code pixels}. */
-    private static long computedPixels(int ow, int pixels) {
-        return (long) (ow + pixels - 1) / pixels * pixels;
+    /**
+     * The instructions a row of {@code ow} in tiles of {@code pixels} takes per vector of weights, one each: the
+     * multiply-adds of every computed pixel, the overlap of its last tile included, and each tile's store of its sums
+     * ({@link #storeInstructions}). The stores matter only where the taps are few (a window on one channel).
+     */
+    private static double rowWork(int ow, int pixels, long taps, int width) {
+        long tiles = (ow + pixels - 1) / pixels;
+        return (double) tiles * pixels * taps + (double) tiles * storeInstructions(pixels, width);
+    }
+
+    /**
+     * The shuffles and stores that put a tile of {@code pixels} by a vector of {@code width} channels into the
+     * channels' rows ({@code storeTile} in {@code channel_lanes.cl}): runs of {@code width} pixels, then the rest as
+     * one run of the least power of two that holds it, each run of R transposed in R*log2(R) shuffles, and stored per
+     * channel in pieces of 16, 8, 4, 2 and 1 pixels.
+     */
+    static long storeInstructions(int pixels, int width) {
+        int whole = pixels / width, rest = pixels % width;
+        long instructions = (long) whole * (width * log2(width) + width);
+        if (rest > 0) {
+            int run = Integer.highestOneBit(rest) == rest ? rest : Integer.highestOneBit(rest) << 1;
+            instructions += (long) run * log2(run) + (long) width * Integer.bitCount(rest);
+        }
+        return instructions;
+    }
+
+    private static int log2(int powerOfTwo) {
+        return Integer.numberOfTrailingZeros(powerOfTwo);
     }
 
     /** Writes the laid-out filters wt, and after them the padding sums, from w (K, C/G, KH, KW). */

@@ -275,8 +275,10 @@ class Conv2dPlannerTest {
         var speech = Conv2dParams.DEFAULT.withStride(2, 2).withPadding(20, 5);
         var deepspeech = speech.shapeOf(new int[] {4, 1, 161, 200}, new int[] {32, 1, 41, 11}, null);
         assertEquals("CHANNEL_LANES, KV=2 PB=10 VW=16", cpu.forward(deepspeech).describe());
-        // MNIST's layer, 25 taps, its windows within the input: no padding pass.
-        assertEquals("CHANNEL_LANES, KV=2 PB=12 VW=16, input read in place",
+        // MNIST's layer, its windows within the input: no padding pass. With 25 taps the stores weigh: rows of 24 in
+        // three tiles of 8, each transposed as one run of 8 and stored by one piece a channel, rather than in two of
+        // 12, each a run of 16 padded and two pieces a channel.
+        assertEquals("CHANNEL_LANES, KV=2 PB=8 VW=16, input read in place",
                 cpu.forward(shape(64, 1, 28, 32, 5, Conv2dParams.DEFAULT)).describe());
         for (var s : List.of(shape(8, 3, 224, 64, 7, SAME), shape(8, 8, 56, 64, 3, SAME),
                 shape(8, 3, 112, 64, 3, SAME))) {
@@ -299,6 +301,10 @@ class Conv2dPlannerTest {
                 cpu.forward(shape(8, 480, 14, 48, 5, padded)).describe());
         // 80: two vectors pad 16, and one vector's pixel a multiply-add costs more than the 20% of lanes wasted.
         assertEquals("CHANNEL_LANES, KV=2 PB=14 VW=16", cpu.forward(shape(8, 64, 56, 80, 3, SAME)).describe());
+        // A 3x3 window on one channel: rows of 28 in four tiles of 8, the last overlapping the one before, rather than
+        // two of 14, each a run of 16 padded and three pieces a channel, or four of 7, three pieces a channel too.
+        assertEquals("CHANNEL_LANES, KV=2 PB=8 VW=16, input read in place",
+                cpu.forward(shape(64, 1, 30, 32, 3, Conv2dParams.DEFAULT)).describe());
         // 16: one vector of 16 with 30 pixels (28 evened out), rather than two of 8.
         assertEquals("CHANNEL_LANES, KV=1 PB=28 VW=16, input read in place",
                 cpu.forward(shape(8, 64, 28, 16, 3, SAME)).describe());
@@ -311,8 +317,9 @@ class Conv2dPlannerTest {
         // once for all 64 filters; 7 pixels beside the broadcast one, 8 work-items a row of 56.
         assertEquals("CHANNEL_LANES, KV=4 PB=7 VW=16, filters shared by 16 tiles, input read in place",
                 cpu.forward(shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT)).describe());
-        // 65 would need two blocks of four as well: two vectors, and 16 registers never take four.
-        assertEquals("CHANNEL_LANES, KV=2 PB=14 VW=16", cpu.forward(shape(8, 3, 56, 65, 3, SAME)).describe());
+        // 65 would need two blocks of four as well: two vectors, and 16 registers never take four. With 27 taps, rows
+        // of 56 in seven tiles of 8 (one run of 8 each) store in fewer instructions than four of 14.
+        assertEquals("CHANNEL_LANES, KV=2 PB=8 VW=16", cpu.forward(shape(8, 3, 56, 65, 3, SAME)).describe());
         assertEquals("CHANNEL_LANES, KV=2 PB=6 VW=8", planner(FakeDevices.cpu(8), BLOCKED, 1L << 30,
                 ConvAlgorithms.CHANNEL_LANES).forward(shape(8, 3, 56, 64, 3, SAME)).describe());
         // AVX's 8 floats: 48 filters are three blocks of two vectors; 16 registers leave 6 pixels, 5 over 14.
