@@ -52,6 +52,7 @@ final class AlgorithmFinder {
         var sorted = nanos.stream().sorted().toList();
         return sorted.get((sorted.size() - 1) / 2);
     }
+
     private static final System.Logger LOG = System.getLogger("org.convcl.find");
 
     private final ClContext cl;

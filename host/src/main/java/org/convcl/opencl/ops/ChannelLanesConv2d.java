@@ -314,7 +314,7 @@ public final class ChannelLanesConv2d {
      * one run of the least power of two that holds it, each run of R transposed in R*log2(R) shuffles, and stored per
      * channel in pieces of 16, 8, 4, 2 and 1 pixels.
      */
-    static long storeInstructions(int pixels, int width) {
+    private static long storeInstructions(int pixels, int width) {
         int whole = pixels / width, rest = pixels % width;
         long instructions = (long) whole * (width * log2(width) + width);
         if (rest > 0) {
