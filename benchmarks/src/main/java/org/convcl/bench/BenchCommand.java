@@ -37,15 +37,15 @@ public final class BenchCommand extends AbstractCommand {
     public BenchCommand() {
         super("bench",
                 "benchmark the suite: device against other devices, the reference, DJL-PyTorch, ND4J and CLBlast",
-                new Args.Spec(Set.of("device", "suite", "batch", "csv", "chart", "find"),
+                new Args.Spec(Set.of("device", "suite", "layers", "batch", "csv", "chart", "find"),
                         Set.of("peers", "malloc-defaults")));
     }
 
     @Override
     public String usage() {
         return """
-                usage: convcl bench [--device D] [--suite NAMES] [--batch N] [--csv FILE] [--chart FILE.png] [--find MODE]
-                                    [--peers] [--malloc-defaults]
+                usage: convcl bench [--device D] [--suite NAMES] [--layers SPECS] [--batch N] [--csv FILE]
+                                    [--chart FILE.png] [--find MODE] [--peers] [--malloc-defaults]
 
                   --device D      the ConvCL device to measure (default: CONVCL_DEVICE, else GPU, accelerator, CPU);
                                   every other OpenCL device present is measured too; a spec naming several
@@ -53,6 +53,11 @@ public final class BenchCommand extends AbstractCommand {
                                   each alone (convcl-host), both through host tensors, uploads and downloads timed
                   --suite NAMES   comma-separated case names (default: %s);
                                   heavier cases run only when named: %s
+                  --layers SPECS  your own convolution layers, after the cases --suite names, or alone without
+                                  it; layers separated by ';', each input=NxCxHxW,weight=KxC/GxKHxKW, then any
+                                  of stride=S|SHxSW, padding=P|PHxPW, dilation=D|DHxDW, groups=G, name=NAME;
+                                  for example 'input=8x832x7x7,weight=128x832x5x5,padding=2;
+                                  input=1x3x224x224,weight=64x3x7x7,stride=2,padding=3'
                   --batch N       run every convolution and pooling case on N images (1 to %d), named with _nN
                                   appended where that changes its batch; one image is what an inference server
                                   sees per request
@@ -85,6 +90,27 @@ public final class BenchCommand extends AbstractCommand {
                 """.formatted(names(BenchSuite.DEFAULT), names(BenchSuite.OPT_IN), MAX_BATCH);
     }
 
+    /**
+     * The suite's cases {@code suite} names (all of the default suite when neither is given), then the layers
+     * {@code layers} specifies; a case named twice runs once, and two different cases may not share a name.
+     */
+    static List<BenchCase> cases(String suite, String layers) {
+        if (layers == null) {
+            return BenchSuite.select(suite);
+        }
+        var cases = new ArrayList<BenchCase>(suite == null ? List.of() : BenchSuite.select(suite));
+        for (var layer : LayerSpecs.parse(layers)) {
+            var same = cases.stream().filter(c -> c.name().equals(layer.name())).findFirst();
+            if (same.isEmpty()) {
+                cases.add(layer);
+            } else if (!same.get().equals(layer)) {
+                throw new IllegalArgumentException("--layers: the name '" + layer.name() + "' is taken by another "
+                        + "case; name the layer with name=");
+            }
+        }
+        return cases;
+    }
+
     private static String names(List<BenchCase> cases) {
         return String.join(",", cases.stream().map(BenchCase::name).toList());
     }
@@ -95,8 +121,8 @@ public final class BenchCommand extends AbstractCommand {
         if (batch > MAX_BATCH) {
             throw new IllegalArgumentException("--batch: " + batch + ", must be <= " + MAX_BATCH);
         }
-        var cases = BenchSuite.select(args.value("suite")).stream().map(c -> batch == 0 ? c : c.withBatch(batch))
-                .toList();
+        var cases = cases(args.value("suite"), args.value("layers")).stream()
+                .map(c -> batch == 0 ? c : c.withBatch(batch)).toList();
         Path csv = args.value("csv") == null ? null : Path.of(args.value("csv"));
         Path chart = args.value("chart") == null ? null : Path.of(args.value("chart"));
         // Checked before the suite runs, which takes minutes; written together after it, both or neither.

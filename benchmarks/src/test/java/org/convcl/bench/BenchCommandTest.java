@@ -85,4 +85,33 @@ class BenchCommandTest {
         assertTrue(Files.isSymbolicLink(link));
         assertEquals("kept\n", Files.readString(target));
     }
+
+    @Test
+    void aLayerWrittenByItsShapesRunsVerifiedUnderItsName() throws IOException {
+        Path csv = dir.resolve("layer.csv");
+        var out = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"bench", "--layers", "input=2x6x9x11,weight=4x3x3x2,stride=2x1,groups=2",
+                "--csv", csv.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(0, status, out.toString(StandardCharsets.UTF_8));
+        var rows = Files.readAllLines(csv).stream().skip(1).toList();
+        var convcl = rows.stream().filter(l -> l.contains(",convcl,")).toList();
+        assertEquals(1, convcl.size(), String.join("\n", rows));
+        assertTrue(convcl.get(0).startsWith("layer_2x6x9x11_w4x3x2_s2x1_p0_g2,convcl,"), convcl.get(0));
+        assertTrue(convcl.get(0).contains(",true,"), convcl.get(0));
+        assertTrue(rows.stream().allMatch(l -> l.startsWith("layer_2x6x9x11_w4x3x2_s2x1_p0_g2,")), "the layer alone");
+    }
+
+    @Test
+    void aLayerBreakingARuleIsRefusedBeforeTheSuiteRuns() {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"bench", "--layers", "input=1x3x8x8,weight=8x4x3x3"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, status, message);
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.startsWith("convcl: --layers: layer 1 ('input=1x3x8x8,weight=8x4x3x3'): weight: dimension 1"
+                + " is 4 but input channels / groups is 3"), message);
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "nothing ran");
+    }
 }

@@ -1,0 +1,142 @@
+package org.convcl.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.convcl.Conv2dParams;
+
+/**
+ * Convolution layers a user names by their shapes, for {@code convcl bench --layers}: the layers of one's own network,
+ * measured against the peers on the same terms as the suite. One layer is written as comma-separated
+ * {@code key=value} terms, the shapes as PyTorch prints them, with {@code x} between sizes:
+ * {@code input=8x832x7x7,weight=128x832x5x5,padding=2}; layers are separated by {@code ;}.
+ */
+final class LayerSpecs {
+    /**
+     * The most elements of each of a layer's input, weight and output: what {@code --batch}'s limit gives the stem
+     * (its output at 256 images is 205 million), so a layer's reference and peers stay in memory.
+     */
+    static final long MAX_ELEMENTS = 1L << 28;
+
+    static final String SYNTAX = "input=NxCxHxW,weight=KxC/GxKHxKW[,stride=S|SHxSW][,padding=P|PHxPW]"
+            + "[,dilation=D|DHxDW][,groups=G][,name=NAME]";
+
+    private static final Set<String> KEYS = Set.of("input", "weight", "stride", "padding", "dilation", "groups", "name");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern SIZE = Pattern.compile("[0-9]{1,9}");
+
+    private LayerSpecs() {
+    }
+
+    /** The layers {@code text} names, in its order; each error names the layer and the term that broke a rule. */
+    static List<BenchCase> parse(String text) {
+        var layers = new ArrayList<BenchCase>();
+        String[] specs = text.split(";", -1);
+        for (int i = 0; i < specs.length; i++) {
+            String spec = specs[i].strip();
+            try {
+                layers.add(layer(spec));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--layers: layer " + (i + 1) + " ('" + spec + "'): "
+                        + e.getMessage() + "; a layer is " + SYNTAX);
+            }
+        }
+        return layers;
+    }
+
+    private static BenchCase layer(String spec) {
+        var terms = terms(spec);
+        int[] input = sizes("input", terms.get("input"), 4, 1);
+        int[] weight = sizes("weight", terms.get("weight"), 4, 1);
+        int[] stride = pair("stride", terms.getOrDefault("stride", "1"), 1);
+        int[] padding = pair("padding", terms.getOrDefault("padding", "0"), 0);
+        int[] dilation = pair("dilation", terms.getOrDefault("dilation", "1"), 1);
+        int groups = sizes("groups", terms.getOrDefault("groups", "1"), 1, 1)[0];
+        var params = Conv2dParams.DEFAULT.withStride(stride[0], stride[1]).withPadding(padding[0], padding[1])
+                .withDilation(dilation[0], dilation[1]).withGroups(groups);
+        int[] output = params.shapeOf(input, weight, null).outputShape();
+        requireAtMost("input", input);
+        requireAtMost("weight", weight);
+        requireAtMost("output", output);
+        String name = terms.containsKey("name") ? terms.get("name") : defaultName(input, weight, stride, padding,
+                dilation, groups);
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("name: '" + name + "' must be 1 to 64 letters, digits, '_', '.' or '-'");
+        }
+        return new BenchCase(name, BenchCase.Kind.CONV, input[0], input[1], input[2], input[3], weight[0], weight[2],
+                weight[3], params, null);
+    }
+
+    private static Map<String, String> terms(String spec) {
+        var terms = new LinkedHashMap<String, String>();
+        for (String term : spec.split(",", -1)) {
+            int eq = term.indexOf('=');
+            String key = eq < 0 ? term.strip() : term.substring(0, eq).strip();
+            if (eq < 0 || !KEYS.contains(key)) {
+                throw new IllegalArgumentException("'" + term.strip() + "' is not one of input=, weight=, stride=, "
+                        + "padding=, dilation=, groups=, name=");
+            }
+            if (terms.put(key, term.substring(eq + 1).strip()) != null) {
+                throw new IllegalArgumentException(key + ": given twice");
+            }
+        }
+        for (String key : List.of("input", "weight")) {
+            if (!terms.containsKey(key)) {
+                throw new IllegalArgumentException(key + ": missing");
+            }
+        }
+        return terms;
+    }
+
+    /** {@code count} sizes written with {@code x} between them, each at least {@code min}. */
+    private static int[] sizes(String key, String value, int count, int min) {
+        String[] parts = value.split("x", -1);
+        if (parts.length != count) {
+            throw new IllegalArgumentException(key + ": '" + value + "' must be " + count + " sizes joined by 'x'");
+        }
+        int[] sizes = new int[count];
+        for (int i = 0; i < count; i++) {
+            if (!SIZE.matcher(parts[i]).matches()) {
+                throw new IllegalArgumentException(key + ": '" + parts[i] + "' is not a size from " + min
+                        + " to 999999999");
+            }
+            sizes[i] = Integer.parseInt(parts[i]);
+            if (sizes[i] < min) {
+                throw new IllegalArgumentException(key + ": " + sizes[i] + ", must be >= " + min);
+            }
+        }
+        return sizes;
+    }
+
+    /** One size for both axes, or {@code HxW}. */
+    private static int[] pair(String key, String value, int min) {
+        int[] sizes = sizes(key, value, value.contains("x") ? 2 : 1, min);
+        return sizes.length == 2 ? sizes : new int[] {sizes[0], sizes[0]};
+    }
+
+    private static void requireAtMost(String what, int[] shape) {
+        long elements = 1;
+        for (int size : shape) {
+            elements *= size;
+        }
+        if (elements > MAX_ELEMENTS) {
+            throw new IllegalArgumentException(what + ": " + elements + " elements, must be at most " + MAX_ELEMENTS);
+        }
+    }
+
+    /** For example {@code layer_8x832x7x7_w128x5x5_s1_p2}: seeds the data, so equal shapes get equal data. */
+    private static String defaultName(int[] input, int[] weight, int[] stride, int[] padding, int[] dilation,
+                                      int groups) {
+        return "layer_" + input[0] + "x" + input[1] + "x" + input[2] + "x" + input[3] + "_w" + weight[0] + "x"
+                + weight[2] + "x" + weight[3] + "_s" + pairName(stride) + "_p" + pairName(padding)
+                + (dilation[0] == 1 && dilation[1] == 1 ? "" : "_d" + pairName(dilation))
+                + (groups == 1 ? "" : "_g" + groups);
+    }
+
+    private static String pairName(int[] pair) {
+        return pair[0] == pair[1] ? Integer.toString(pair[0]) : pair[0] + "x" + pair[1];
+    }
+}

@@ -1,0 +1,93 @@
+package org.convcl.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.convcl.Conv2dParams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code convcl bench --layers}: layers written by their shapes, and the rules a written layer must keep. */
+class LayerSpecsTest {
+
+    @Test
+    void aLayerTakesItsShapesAndParametersAsWritten() {
+        var layer = LayerSpecs.parse("input=4x1x161x200, weight=32x1x41x11, stride=2, padding=20x5, name=speech")
+                .get(0);
+        assertEquals("speech", layer.name());
+        assertEquals(BenchCase.Kind.CONV, layer.kind());
+        assertArrayEquals(new int[] {4, 1, 161, 200, 32, 41, 11},
+                new int[] {layer.n(), layer.cin(), layer.h(), layer.w(), layer.cout(), layer.kh(), layer.kw()});
+        assertEquals(Conv2dParams.DEFAULT.withStride(2, 2).withPadding(20, 5), layer.params());
+        // (161 + 40 - 41) / 2 + 1 = 81 rows, (200 + 10 - 11) / 2 + 1 = 100 columns: DeepSpeech 2's first layer.
+        assertArrayEquals(new int[] {4, 32, 81, 100}, layer.outputShape());
+        assertEquals(BenchSuite.byName("deepspeech_41x11_s2_c1_k32").shape(), layer.shape());
+    }
+
+    @Test
+    void unwrittenParametersArePyTorchsDefaultsAndTheNameIsTheShape() {
+        var layers = LayerSpecs.parse("input=8x832x7x7,weight=128x832x5x5,padding=2;"
+                + "input=2x64x9x10,weight=64x8x3x3,stride=2x1,dilation=2,groups=8");
+        assertEquals(2, layers.size());
+        assertEquals("layer_8x832x7x7_w128x5x5_s1_p2", layers.get(0).name());
+        assertEquals(Conv2dParams.DEFAULT.withPadding(2, 2), layers.get(0).params());
+        assertEquals("layer_2x64x9x10_w64x3x3_s2x1_p0_d2_g8", layers.get(1).name());
+        assertEquals(Conv2dParams.DEFAULT.withStride(2, 1).withDilation(2, 2).withGroups(8), layers.get(1).params());
+        // (9 - 5) / 2 + 1 = 3 rows, 10 - 5 + 1 = 6 columns.
+        assertArrayEquals(new int[] {2, 64, 3, 6}, layers.get(1).outputShape());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "weight=8x3x3x3 | input: missing",
+            "input=1x3x8x8 | weight: missing",
+            "input=1x3x8x8,weight=8x3x3x3,strides=2 | 'strides=2' is not one of input=",
+            "input=1x3x8x8,weight=8x3x3x3,2 | '2' is not one of input=",
+            "input=1x3x8x8,weight=8x3x3x3,stride=1,stride=2 | stride: given twice",
+            "input=1x3x8,weight=8x3x3x3 | input: '1x3x8' must be 4 sizes joined by 'x'",
+            "input=1x3x8x-8,weight=8x3x3x3 | input: '-8' is not a size from 1 to 999999999",
+            "input=1x3x8x8,weight=8x3x3x3,stride=0 | stride: 0, must be >= 1",
+            "input=1x3x8x8,weight=8x3x3x3,padding=1x2x3 | padding: '1x2x3' must be 2 sizes joined by 'x'",
+            "input=1x3x8x8,weight=8x3x3x3,groups=2 | groups: 2 does not divide the input channels 3",
+            "input=1x4x8x8,weight=8x4x3x3,groups=2 | weight: dimension 1 is 4 but input channels / groups is 2",
+            "input=1x3x2x8,weight=8x3x3x3 | weight: kernel height 3 with dilation 1 spans 3",
+            "input=1x3x8x8,weight=8x3x3x3,name=a/b | name: 'a/b' must be 1 to 64 letters",
+            "input=1x3x99999x99999,weight=8x3x3x3 | input: 29999400003 elements, must be at most 268435456",
+            "input=1x1x16384x16384,weight=2x1x1x1 | output: 536870912 elements, must be at most 268435456",
+            "input=1x3x8x8,weight=8x3x3x3,stride=99999999999 | stride: '99999999999' is not a size"})
+    void aLayerBreakingARuleIsRefusedNamingTheTermAndTheRule(String spec, String error) {
+        var e = assertThrows(IllegalArgumentException.class, () -> LayerSpecs.parse("input=1x1x4x4,weight=1x1x1x1;"
+                + spec));
+        assertTrue(e.getMessage().startsWith("--layers: layer 2 ('" + spec + "'): " + error), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; a layer is " + LayerSpecs.SYNTAX), e.getMessage());
+    }
+
+    @Test
+    void anEmptyLayerIsRefused() {
+        var e = assertThrows(IllegalArgumentException.class, () -> LayerSpecs.parse("input=1x1x4x4,weight=1x1x1x1;"));
+        assertTrue(e.getMessage().startsWith("--layers: layer 2 (''): '' is not one of input="), e.getMessage());
+    }
+
+    @Test
+    void layersFollowTheNamedSuiteCasesOrRunAloneAndARepeatedLayerRunsOnce() {
+        String stem = "input=8x3x224x224,weight=64x3x7x7,stride=2,padding=3";
+        var alone = BenchCommand.cases(null, stem + ";" + stem);
+        assertEquals(List.of("layer_8x3x224x224_w64x7x7_s2_p3"), alone.stream().map(BenchCase::name).toList());
+        var both = BenchCommand.cases("seed_s2x1,sgemm_256", stem);
+        assertEquals(List.of("seed_s2x1", "sgemm_256", "layer_8x3x224x224_w64x7x7_s2_p3"),
+                both.stream().map(BenchCase::name).toList());
+        assertEquals(BenchSuite.DEFAULT, BenchCommand.cases(null, null));
+    }
+
+    @Test
+    void aLayerMayNotTakeTheNameOfAnotherCase() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> BenchCommand.cases("seed_s2x1", "input=1x1x4x4,weight=1x1x1x1,name=seed_s2x1"));
+        assertEquals("--layers: the name 'seed_s2x1' is taken by another case; name the layer with name=",
+                e.getMessage());
+    }
+}
