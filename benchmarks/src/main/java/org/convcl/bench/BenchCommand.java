@@ -57,7 +57,8 @@ public final class BenchCommand extends AbstractCommand {
                                   it; layers separated by ';', each input=NxCxHxW,weight=KxC/GxKHxKW, then any
                                   of stride=S|SHxSW, padding=P|PHxPW, dilation=D|DHxDW, groups=G, name=NAME;
                                   for example 'input=8x832x7x7,weight=128x832x5x5,padding=2;
-                                  input=1x3x224x224,weight=64x3x7x7,stride=2,padding=3'
+                                  input=1x3x224x224,weight=64x3x7x7,stride=2,padding=3'; @FILE reads them
+                                  from FILE, one a line, '#' starting a comment
                   --batch N       run every convolution and pooling case on N images (1 to %d), named with _nN
                                   appended where that changes its batch; one image is what an inference server
                                   sees per request
@@ -94,7 +95,7 @@ public final class BenchCommand extends AbstractCommand {
      * The suite's cases {@code suite} names (all of the default suite when neither is given), then the layers
      * {@code layers} specifies; a case named twice runs once, and two different cases may not share a name.
      */
-    static List<BenchCase> cases(String suite, String layers) {
+    static List<BenchCase> cases(String suite, String layers) throws IOException {
         if (layers == null) {
             return BenchSuite.select(suite);
         }

@@ -1,5 +1,11 @@
 package org.convcl.bench;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +18,8 @@ import org.convcl.Conv2dParams;
  * Convolution layers a user names by their shapes, for {@code convcl bench --layers}: the layers of one's own network,
  * measured against the peers on the same terms as the suite. One layer is written as comma-separated
  * {@code key=value} terms, the shapes as PyTorch prints them, with {@code x} between sizes:
- * {@code input=8x832x7x7,weight=128x832x5x5,padding=2}; layers are separated by {@code ;}.
+ * {@code input=8x832x7x7,weight=128x832x5x5,padding=2}; layers are separated by {@code ;}, or come one a line from a
+ * file.
  */
 final class LayerSpecs {
     /**
@@ -20,6 +27,8 @@ final class LayerSpecs {
      * (its output at 256 images is 205 million), so a layer's reference and peers stay in memory.
      */
     static final long MAX_ELEMENTS = 1L << 28;
+    /** The largest file of layers read: thousands of lines, where a network has at most hundreds of layers. */
+    static final int MAX_FILE_BYTES = 1 << 20;
 
     static final String SYNTAX = "input=NxCxHxW,weight=KxC/GxKHxKW[,stride=S|SHxSW][,padding=P|PHxPW]"
             + "[,dilation=D|DHxDW][,groups=G][,name=NAME]";
@@ -31,20 +40,67 @@ final class LayerSpecs {
     private LayerSpecs() {
     }
 
-    /** The layers {@code text} names, in its order; each error names the layer and the term that broke a rule. */
-    static List<BenchCase> parse(String text) {
+    /**
+     * The layers {@code text} names, in its order: layers separated by {@code ;}, or {@code @FILE} for a file of them,
+     * one a line, with {@code #} starting a comment. Each error names the layer (or the file's line) and the term that
+     * broke a rule.
+     *
+     * @throws IOException when the file cannot be read
+     */
+    static List<BenchCase> parse(String text) throws IOException {
+        if (text.startsWith("@")) {
+            return parseFile(Path.of(text.substring(1)));
+        }
         var layers = new ArrayList<BenchCase>();
         String[] specs = text.split(";", -1);
         for (int i = 0; i < specs.length; i++) {
-            String spec = specs[i].strip();
-            try {
-                layers.add(layer(spec));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--layers: layer " + (i + 1) + " ('" + spec + "'): "
-                        + e.getMessage() + "; a layer is " + SYNTAX);
-            }
+            layers.add(layer(specs[i].strip(), "layer " + (i + 1)));
         }
         return layers;
+    }
+
+    private static List<BenchCase> parseFile(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--layers: " + file + ": " + (Files.exists(file)
+                    ? "is not a regular file" : "no such file"));
+        }
+        byte[] bytes;
+        try (var in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new IllegalArgumentException("--layers: " + file + ": larger than " + MAX_FILE_BYTES
+                    + " bytes, more than any network's layers need");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("--layers: " + file + ": is not UTF-8 text");
+        }
+        var layers = new ArrayList<BenchCase>();
+        var lines = text.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int hash = line.indexOf('#');
+            String spec = (hash < 0 ? line : line.substring(0, hash)).strip();
+            if (!spec.isEmpty()) {
+                layers.add(layer(spec, file + " line " + (i + 1)));
+            }
+        }
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("--layers: " + file + ": names no layer");
+        }
+        return layers;
+    }
+
+    private static BenchCase layer(String spec, String where) {
+        try {
+            return layer(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--layers: " + where + " ('" + spec + "'): " + e.getMessage()
+                    + "; a layer is " + SYNTAX);
+        }
     }
 
     private static BenchCase layer(String spec) {

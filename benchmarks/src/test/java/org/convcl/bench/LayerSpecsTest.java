@@ -5,17 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.convcl.Conv2dParams;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code convcl bench --layers}: layers written by their shapes, and the rules a written layer must keep. */
 class LayerSpecsTest {
+    @TempDir
+    Path dir;
 
     @Test
-    void aLayerTakesItsShapesAndParametersAsWritten() {
+    void aLayerTakesItsShapesAndParametersAsWritten() throws IOException {
         var layer = LayerSpecs.parse("input=4x1x161x200, weight=32x1x41x11, stride=2, padding=20x5, name=speech")
                 .get(0);
         assertEquals("speech", layer.name());
@@ -29,7 +35,7 @@ class LayerSpecsTest {
     }
 
     @Test
-    void unwrittenParametersArePyTorchsDefaultsAndTheNameIsTheShape() {
+    void unwrittenParametersArePyTorchsDefaultsAndTheNameIsTheShape() throws IOException {
         var layers = LayerSpecs.parse("input=8x832x7x7,weight=128x832x5x5,padding=2;"
                 + "input=2x64x9x10,weight=64x8x3x3,stride=2x1,dilation=2,groups=8");
         assertEquals(2, layers.size());
@@ -73,7 +79,7 @@ class LayerSpecsTest {
     }
 
     @Test
-    void layersFollowTheNamedSuiteCasesOrRunAloneAndARepeatedLayerRunsOnce() {
+    void layersFollowTheNamedSuiteCasesOrRunAloneAndARepeatedLayerRunsOnce() throws IOException {
         String stem = "input=8x3x224x224,weight=64x3x7x7,stride=2,padding=3";
         var alone = BenchCommand.cases(null, stem + ";" + stem);
         assertEquals(List.of("layer_8x3x224x224_w64x7x7_s2_p3"), alone.stream().map(BenchCase::name).toList());
@@ -89,5 +95,62 @@ class LayerSpecsTest {
                 () -> BenchCommand.cases("seed_s2x1", "input=1x1x4x4,weight=1x1x1x1,name=seed_s2x1"));
         assertEquals("--layers: the name 'seed_s2x1' is taken by another case; name the layer with name=",
                 e.getMessage());
+    }
+
+    @Test
+    void aFileGivesOneLayerALineAndSkipsCommentsAndBlankLines() throws IOException {
+        Path file = Files.writeString(dir.resolve("net.txt"), """
+                # ResNet-50's first block
+                input=8x64x56x56,weight=256x64x1x1   # the expanding 1x1
+
+                input=8x3x224x224,weight=64x3x7x7,stride=2,padding=3,name=stem
+                """);
+        var layers = LayerSpecs.parse("@" + file);
+        assertEquals(List.of("layer_8x64x56x56_w256x1x1_s1_p0", "stem"), layers.stream().map(BenchCase::name).toList());
+    }
+
+    @Test
+    void aBrokenLineOfAFileIsNamedByItsNumber() throws IOException {
+        Path file = Files.writeString(dir.resolve("net.txt"), "input=1x3x8x8,weight=8x3x3x3\n\ninput=1x3x8x8\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> LayerSpecs.parse("@" + file));
+        assertTrue(e.getMessage().startsWith("--layers: " + file + " line 3 ('input=1x3x8x8'): weight: missing"),
+                e.getMessage());
+    }
+
+    @Test
+    void aFileThatCannotHoldLayersIsRefusedNamingIt() throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty.txt"), "# nothing yet\n");
+        Path big = Files.write(dir.resolve("big.txt"), new byte[LayerSpecs.MAX_FILE_BYTES + 1]);
+        Path binary = Files.write(dir.resolve("bin.txt"), new byte[] {(byte) 0xff, (byte) 0xfe, 'x'});
+        for (var c : List.of(
+                new String[] {empty.toString(), empty + ": names no layer"},
+                new String[] {big.toString(), big + ": larger than 1048576 bytes"},
+                new String[] {binary.toString(), binary + ": is not UTF-8 text"},
+                new String[] {dir.toString(), dir + ": is not a regular file"},
+                new String[] {"/dev/zero", "/dev/zero: is not a regular file"},
+                new String[] {dir.resolve("missing").toString(), dir.resolve("missing") + ": no such file"})) {
+            var e = assertThrows(IllegalArgumentException.class, () -> LayerSpecs.parse("@" + c[0]));
+            assertTrue(e.getMessage().startsWith("--layers: " + c[1]), e.getMessage());
+        }
+    }
+
+    /** The networks' layer files shipped in {@code benchmarks/layers} parse, each layer named once. */
+    @ParameterizedTest
+    @CsvSource({"resnet50.txt, 23", "speech-and-inception.txt, 6"})
+    void theShippedLayerFilesParse(String file, int count) throws IOException {
+        var layers = LayerSpecs.parse("@layers/" + file);
+        assertEquals(count, layers.size());
+        assertEquals(count, layers.stream().map(BenchCase::name).distinct().count());
+    }
+
+    @Test
+    void resNet50sStridedLayersHalveTheImage() throws IOException {
+        var layers = LayerSpecs.parse("@layers/resnet50.txt");
+        for (var layer : layers) {
+            int[] out = layer.outputShape();
+            int expected = layer.params().strideH() == 2 ? layer.h() / 2 : layer.h();
+            assertEquals(expected, out[2], layer.name());
+            assertEquals(expected, out[3], layer.name());
+        }
     }
 }
