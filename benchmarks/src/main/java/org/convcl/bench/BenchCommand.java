@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,8 +56,10 @@ public final class BenchCommand extends AbstractCommand {
                                   heavier cases run only when named: %s
                   --layers SPECS  your own convolution layers, after the cases --suite names, or alone without
                                   it; layers separated by ';', each input=NxCxHxW,weight=KxC/GxKHxKW, then any
-                                  of stride=S|SHxSW, padding=P|PHxPW, dilation=D|DHxDW, groups=G, name=NAME;
-                                  for example 'input=8x832x7x7,weight=128x832x5x5,padding=2;
+                                  of stride=S|SHxSW, padding=P|PHxPW, dilation=D|DHxDW, groups=G, name=NAME,
+                                  count=N (the times the network runs it; the layers' total time per pass
+                                  counts it N times); for example
+                                  'input=8x832x7x7,weight=128x832x5x5,padding=2;
                                   input=1x3x224x224,weight=64x3x7x7,stride=2,padding=3'; @FILE reads them
                                   from FILE, one a line, '#' starting a comment
                   --batch N       run every convolution and pooling case on N images (1 to %d), named with _nN
@@ -92,24 +95,42 @@ public final class BenchCommand extends AbstractCommand {
     }
 
     /**
-     * The suite's cases {@code suite} names (all of the default suite when neither is given), then the layers
-     * {@code layers} specifies; a case named twice runs once, and two different cases may not share a name.
+     * The cases a run measures, and how many times each of the layers {@code --layers} names counts in their total
+     * time (empty without {@code --layers}).
      */
-    static List<BenchCase> cases(String suite, String layers) throws IOException {
-        if (layers == null) {
-            return BenchSuite.select(suite);
-        }
-        var cases = new ArrayList<BenchCase>(suite == null ? List.of() : BenchSuite.select(suite));
-        for (var layer : LayerSpecs.parse(layers)) {
-            var same = cases.stream().filter(c -> c.name().equals(layer.name())).findFirst();
+    record Selection(List<BenchCase> cases, Map<String, Integer> layerCounts) {
+    }
+
+    /**
+     * The suite's cases {@code suite} names (all of the default suite when neither is given), then the layers
+     * {@code layers} specifies, each on {@code batch} images (0 keeps each case's own): a layer given again runs
+     * once and counts the sum of its counts, and two different cases may not share a name.
+     */
+    static Selection select(String suite, String layers, int batch) throws IOException {
+        var cases = new ArrayList<BenchCase>(layers != null && suite == null ? List.of() : BenchSuite.select(suite));
+        var counts = new LinkedHashMap<String, Integer>();
+        for (var layer : layers == null ? List.<LayerSpecs.Layer>of() : LayerSpecs.parse(layers)) {
+            var c = layer.benchCase();
+            var same = cases.stream().filter(other -> other.name().equals(c.name())).findFirst();
             if (same.isEmpty()) {
-                cases.add(layer);
-            } else if (!same.get().equals(layer)) {
-                throw new IllegalArgumentException("--layers: the name '" + layer.name() + "' is taken by another "
+                cases.add(c);
+            } else if (!same.get().equals(c)) {
+                throw new IllegalArgumentException("--layers: the name '" + c.name() + "' is taken by another "
                         + "case; name the layer with name=");
             }
+            counts.merge(c.name(), layer.count(), Integer::sum);
         }
-        return cases;
+        var batched = new LinkedHashMap<String, Integer>();
+        for (var c : cases) {
+            if (counts.containsKey(c.name())) {
+                batched.put(batchOf(c, batch).name(), counts.get(c.name()));
+            }
+        }
+        return new Selection(cases.stream().map(c -> batchOf(c, batch)).toList(), batched);
+    }
+
+    private static BenchCase batchOf(BenchCase c, int batch) {
+        return batch == 0 ? c : c.withBatch(batch);
     }
 
     private static String names(List<BenchCase> cases) {
@@ -122,8 +143,8 @@ public final class BenchCommand extends AbstractCommand {
         if (batch > MAX_BATCH) {
             throw new IllegalArgumentException("--batch: " + batch + ", must be <= " + MAX_BATCH);
         }
-        var cases = cases(args.value("suite"), args.value("layers")).stream()
-                .map(c -> batch == 0 ? c : c.withBatch(batch)).toList();
+        var selection = select(args.value("suite"), args.value("layers"), batch);
+        var cases = selection.cases();
         Path csv = args.value("csv") == null ? null : Path.of(args.value("csv"));
         Path chart = args.value("chart") == null ? null : Path.of(args.value("chart"));
         // Checked before the suite runs, which takes minutes; written together after it, both or neither.
@@ -164,6 +185,9 @@ public final class BenchCommand extends AbstractCommand {
             // By the cases run, whose names a batch has changed from the suite's.
             var kinds = cases.stream().collect(Collectors.toMap(BenchCase::name, BenchCommand::kindOf));
             printGeometricMeans(table, kinds, out);
+            if (!selection.layerCounts().isEmpty()) {
+                printLayerTotals(table, selection.layerCounts(), out);
+            }
             if (selected.size() > 1) {
                 printTogether(table, kinds, out);
             }
@@ -243,6 +267,26 @@ public final class BenchCommand extends AbstractCommand {
                             kind, g);
                 }
             }
+        }
+    }
+
+    /**
+     * The layers' total time per run on each contender that verified all of them, each layer counted as many times
+     * as its network runs it: what a pass of the network's convolutions costs, where the geometric mean weighs every
+     * layer alike.
+     */
+    private static void printLayerTotals(ResultTable table, Map<String, Integer> counts, PrintStream out) {
+        var totals = table.weightedMillis(counts);
+        int runs = counts.values().stream().mapToInt(Integer::intValue).sum();
+        out.printf(Locale.ROOT, "the layers together (%d distinct, %d convolutions counting each count=), per pass:%n",
+                counts.size(), runs);
+        Double convcl = totals.entrySet().stream().filter(e -> e.getKey().startsWith("convcl @ ")).findFirst()
+                .map(Map.Entry::getValue).orElse(null);
+        totals.forEach((column, ms) -> out.printf(Locale.ROOT, "  %-60s %10.3f ms%s%n", column, ms,
+                convcl == null || column.startsWith("convcl @ ") ? ""
+                        : String.format(Locale.ROOT, "  (convcl %.2fx)", ms / convcl)));
+        if (totals.isEmpty()) {
+            out.println("  none: no contender verified every layer");
         }
     }
 

@@ -30,14 +30,25 @@ final class LayerSpecs {
     /** The largest file of layers read: thousands of lines, where a network has at most hundreds of layers. */
     static final int MAX_FILE_BYTES = 1 << 20;
 
-    static final String SYNTAX = "input=NxCxHxW,weight=KxC/GxKHxKW[,stride=S|SHxSW][,padding=P|PHxPW]"
-            + "[,dilation=D|DHxDW][,groups=G][,name=NAME]";
+    /** The most times a layer may count: ten times the deepest networks' convolutions. */
+    static final int MAX_COUNT = 10_000;
 
-    private static final Set<String> KEYS = Set.of("input", "weight", "stride", "padding", "dilation", "groups", "name");
+    static final String SYNTAX = "input=NxCxHxW,weight=KxC/GxKHxKW[,stride=S|SHxSW][,padding=P|PHxPW]"
+            + "[,dilation=D|DHxDW][,groups=G][,name=NAME][,count=N]";
+
+    private static final Set<String> KEYS = Set.of("input", "weight", "stride", "padding", "dilation", "groups", "name",
+            "count");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern SIZE = Pattern.compile("[0-9]{1,9}");
 
     private LayerSpecs() {
+    }
+
+    /**
+     * A layer, and how many times its network runs it ({@code count=}, 1 unless given): the run's total time of the
+     * layers counts it that many times.
+     */
+    record Layer(BenchCase benchCase, int count) {
     }
 
     /**
@@ -47,11 +58,11 @@ final class LayerSpecs {
      *
      * @throws IOException when the file cannot be read
      */
-    static List<BenchCase> parse(String text) throws IOException {
+    static List<Layer> parse(String text) throws IOException {
         if (text.startsWith("@")) {
             return parseFile(Path.of(text.substring(1)));
         }
-        var layers = new ArrayList<BenchCase>();
+        var layers = new ArrayList<Layer>();
         String[] specs = text.split(";", -1);
         for (int i = 0; i < specs.length; i++) {
             layers.add(layer(specs[i].strip(), "layer " + (i + 1)));
@@ -59,7 +70,7 @@ final class LayerSpecs {
         return layers;
     }
 
-    private static List<BenchCase> parseFile(Path file) throws IOException {
+    private static List<Layer> parseFile(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("--layers: " + file + ": " + (Files.exists(file)
                     ? "is not a regular file" : "no such file"));
@@ -78,7 +89,7 @@ final class LayerSpecs {
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("--layers: " + file + ": is not UTF-8 text");
         }
-        var layers = new ArrayList<BenchCase>();
+        var layers = new ArrayList<Layer>();
         var lines = text.lines().toList();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -94,7 +105,7 @@ final class LayerSpecs {
         return layers;
     }
 
-    private static BenchCase layer(String spec, String where) {
+    private static Layer layer(String spec, String where) {
         try {
             return layer(spec);
         } catch (IllegalArgumentException e) {
@@ -103,7 +114,7 @@ final class LayerSpecs {
         }
     }
 
-    private static BenchCase layer(String spec) {
+    private static Layer layer(String spec) {
         var terms = terms(spec);
         int[] input = sizes("input", terms.get("input"), 4, 1);
         int[] weight = sizes("weight", terms.get("weight"), 4, 1);
@@ -122,8 +133,12 @@ final class LayerSpecs {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name: '" + name + "' must be 1 to 64 letters, digits, '_', '.' or '-'");
         }
-        return new BenchCase(name, BenchCase.Kind.CONV, input[0], input[1], input[2], input[3], weight[0], weight[2],
-                weight[3], params, null);
+        int count = sizes("count", terms.getOrDefault("count", "1"), 1, 1)[0];
+        if (count > MAX_COUNT) {
+            throw new IllegalArgumentException("count: " + count + ", must be at most " + MAX_COUNT);
+        }
+        return new Layer(new BenchCase(name, BenchCase.Kind.CONV, input[0], input[1], input[2], input[3], weight[0],
+                weight[2], weight[3], params, null), count);
     }
 
     private static Map<String, String> terms(String spec) {
@@ -133,7 +148,7 @@ final class LayerSpecs {
             String key = eq < 0 ? term.strip() : term.substring(0, eq).strip();
             if (eq < 0 || !KEYS.contains(key)) {
                 throw new IllegalArgumentException("'" + term.strip() + "' is not one of input=, weight=, stride=, "
-                        + "padding=, dilation=, groups=, name=");
+                        + "padding=, dilation=, groups=, name=, count=");
             }
             if (terms.put(key, term.substring(eq + 1).strip()) != null) {
                 throw new IllegalArgumentException(key + ": given twice");

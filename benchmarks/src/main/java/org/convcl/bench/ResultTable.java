@@ -127,6 +127,27 @@ final class ResultTable {
         return String.format(Locale.ROOT, "%.2fx", b.ms() / a.ms());
     }
 
+    /**
+     * For each column that verified every case {@code counts} names, in the table's order: the sum over those cases
+     * of the count times the case's median time, in milliseconds.
+     */
+    Map<String, Double> weightedMillis(Map<String, Integer> counts) {
+        var totals = new LinkedHashMap<String, Double>();
+        for (var column : columns) {
+            double sum = 0;
+            boolean all = true;
+            for (var e : counts.entrySet()) {
+                var m = byCase.getOrDefault(e.getKey(), Map.of()).get(column);
+                all &= m != null && m.verified();
+                sum += all ? e.getValue() * m.ms() : 0;
+            }
+            if (all) {
+                totals.put(column, sum);
+            }
+        }
+        return totals;
+    }
+
     /** Geometric mean of convcl's speed-up over {@code backend} on the chosen cases both ran and verified. */
     double geometricMeanSpeedup(String backend, Predicate<String> caseName) {
         return geometricMean(row -> first(row, "convcl"), row -> first(row, backend), caseName);

@@ -90,9 +90,13 @@ class BenchCommandTest {
     void aLayerWrittenByItsShapesRunsVerifiedUnderItsName() throws IOException {
         Path csv = dir.resolve("layer.csv");
         var out = new ByteArrayOutputStream();
-        int status = Main.run(new String[] {"bench", "--layers", "input=2x6x9x11,weight=4x3x3x2,stride=2x1,groups=2",
-                "--csv", csv.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
-        assertEquals(0, status, out.toString(StandardCharsets.UTF_8));
+        int status = Main.run(new String[] {"bench", "--layers",
+                "input=2x6x9x11,weight=4x3x3x2,stride=2x1,groups=2,count=3", "--csv", csv.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, printed);
+        assertTrue(printed.contains("the layers together (1 distinct, 3 convolutions counting each count=), per pass:"),
+                printed);
         var rows = Files.readAllLines(csv).stream().skip(1).toList();
         var convcl = rows.stream().filter(l -> l.contains(",convcl,")).toList();
         assertEquals(1, convcl.size(), String.join("\n", rows));

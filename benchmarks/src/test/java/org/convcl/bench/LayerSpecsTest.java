@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.convcl.Conv2dParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,7 @@ class LayerSpecsTest {
     @Test
     void aLayerTakesItsShapesAndParametersAsWritten() throws IOException {
         var layer = LayerSpecs.parse("input=4x1x161x200, weight=32x1x41x11, stride=2, padding=20x5, name=speech")
-                .get(0);
+                .get(0).benchCase();
         assertEquals("speech", layer.name());
         assertEquals(BenchCase.Kind.CONV, layer.kind());
         assertArrayEquals(new int[] {4, 1, 161, 200, 32, 41, 11},
@@ -37,7 +38,8 @@ class LayerSpecsTest {
     @Test
     void unwrittenParametersArePyTorchsDefaultsAndTheNameIsTheShape() throws IOException {
         var layers = LayerSpecs.parse("input=8x832x7x7,weight=128x832x5x5,padding=2;"
-                + "input=2x64x9x10,weight=64x8x3x3,stride=2x1,dilation=2,groups=8");
+                + "input=2x64x9x10,weight=64x8x3x3,stride=2x1,dilation=2,groups=8").stream()
+                .map(LayerSpecs.Layer::benchCase).toList();
         assertEquals(2, layers.size());
         assertEquals("layer_8x832x7x7_w128x5x5_s1_p2", layers.get(0).name());
         assertEquals(Conv2dParams.DEFAULT.withPadding(2, 2), layers.get(0).params());
@@ -64,7 +66,9 @@ class LayerSpecsTest {
             "input=1x3x8x8,weight=8x3x3x3,name=a/b | name: 'a/b' must be 1 to 64 letters",
             "input=1x3x99999x99999,weight=8x3x3x3 | input: 29999400003 elements, must be at most 268435456",
             "input=1x1x16384x16384,weight=2x1x1x1 | output: 536870912 elements, must be at most 268435456",
-            "input=1x3x8x8,weight=8x3x3x3,stride=99999999999 | stride: '99999999999' is not a size"})
+            "input=1x3x8x8,weight=8x3x3x3,stride=99999999999 | stride: '99999999999' is not a size",
+            "input=1x3x8x8,weight=8x3x3x3,count=0 | count: 0, must be >= 1",
+            "input=1x3x8x8,weight=8x3x3x3,count=10001 | count: 10001, must be at most 10000"})
     void aLayerBreakingARuleIsRefusedNamingTheTermAndTheRule(String spec, String error) {
         var e = assertThrows(IllegalArgumentException.class, () -> LayerSpecs.parse("input=1x1x4x4,weight=1x1x1x1;"
                 + spec));
@@ -81,18 +85,26 @@ class LayerSpecsTest {
     @Test
     void layersFollowTheNamedSuiteCasesOrRunAloneAndARepeatedLayerRunsOnce() throws IOException {
         String stem = "input=8x3x224x224,weight=64x3x7x7,stride=2,padding=3";
-        var alone = BenchCommand.cases(null, stem + ";" + stem);
-        assertEquals(List.of("layer_8x3x224x224_w64x7x7_s2_p3"), alone.stream().map(BenchCase::name).toList());
-        var both = BenchCommand.cases("seed_s2x1,sgemm_256", stem);
+        var alone = BenchCommand.select(null, stem + ";" + stem + ",count=3", 0);
+        assertEquals(List.of("layer_8x3x224x224_w64x7x7_s2_p3"), alone.cases().stream().map(BenchCase::name).toList());
+        assertEquals(Map.of("layer_8x3x224x224_w64x7x7_s2_p3", 4), alone.layerCounts(), "1 + 3");
+        var both = BenchCommand.select("seed_s2x1,sgemm_256", stem, 0);
         assertEquals(List.of("seed_s2x1", "sgemm_256", "layer_8x3x224x224_w64x7x7_s2_p3"),
-                both.stream().map(BenchCase::name).toList());
-        assertEquals(BenchSuite.DEFAULT, BenchCommand.cases(null, null));
+                both.cases().stream().map(BenchCase::name).toList());
+        assertEquals(Map.of("layer_8x3x224x224_w64x7x7_s2_p3", 1), both.layerCounts());
+        assertEquals(BenchSuite.DEFAULT, BenchCommand.select(null, null, 0).cases());
+        assertEquals(Map.of(), BenchCommand.select(null, null, 0).layerCounts());
+        // A batch renames the layer, and its count follows it; SGEMM cases keep theirs.
+        var one = BenchCommand.select("sgemm_256", stem + ",count=2", 1);
+        assertEquals(List.of("sgemm_256", "layer_8x3x224x224_w64x7x7_s2_p3_n1"),
+                one.cases().stream().map(BenchCase::name).toList());
+        assertEquals(Map.of("layer_8x3x224x224_w64x7x7_s2_p3_n1", 2), one.layerCounts());
     }
 
     @Test
     void aLayerMayNotTakeTheNameOfAnotherCase() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> BenchCommand.cases("seed_s2x1", "input=1x1x4x4,weight=1x1x1x1,name=seed_s2x1"));
+                () -> BenchCommand.select("seed_s2x1", "input=1x1x4x4,weight=1x1x1x1,name=seed_s2x1", 0));
         assertEquals("--layers: the name 'seed_s2x1' is taken by another case; name the layer with name=",
                 e.getMessage());
     }
@@ -106,7 +118,8 @@ class LayerSpecsTest {
                 input=8x3x224x224,weight=64x3x7x7,stride=2,padding=3,name=stem
                 """);
         var layers = LayerSpecs.parse("@" + file);
-        assertEquals(List.of("layer_8x64x56x56_w256x1x1_s1_p0", "stem"), layers.stream().map(BenchCase::name).toList());
+        assertEquals(List.of("layer_8x64x56x56_w256x1x1_s1_p0", "stem"),
+                layers.stream().map(l -> l.benchCase().name()).toList());
     }
 
     @Test
@@ -136,17 +149,17 @@ class LayerSpecsTest {
 
     /** The networks' layer files shipped in {@code benchmarks/layers} parse, each layer named once. */
     @ParameterizedTest
-    @CsvSource({"resnet50.txt, 23", "speech-and-inception.txt, 6"})
-    void theShippedLayerFilesParse(String file, int count) throws IOException {
-        var layers = LayerSpecs.parse("@layers/" + file);
-        assertEquals(count, layers.size());
-        assertEquals(count, layers.stream().map(BenchCase::name).distinct().count());
+    @CsvSource({"resnet50.txt, 23, 53", "speech-and-inception.txt, 6, 6"})
+    void theShippedLayerFilesParse(String file, int layers, int convolutions) throws IOException {
+        var parsed = LayerSpecs.parse("@layers/" + file);
+        assertEquals(layers, parsed.size());
+        assertEquals(layers, parsed.stream().map(l -> l.benchCase().name()).distinct().count());
+        assertEquals(convolutions, parsed.stream().mapToInt(LayerSpecs.Layer::count).sum());
     }
 
     @Test
     void resNet50sStridedLayersHalveTheImage() throws IOException {
-        var layers = LayerSpecs.parse("@layers/resnet50.txt");
-        for (var layer : layers) {
+        for (var layer : LayerSpecs.parse("@layers/resnet50.txt").stream().map(LayerSpecs.Layer::benchCase).toList()) {
             int[] out = layer.outputShape();
             int expected = layer.params().strideH() == 2 ? layer.h() / 2 : layer.h();
             assertEquals(expected, out[2], layer.name());

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** How the CPU peers appear in the CSV, the table and the chart; the measurements are made up, nothing is timed. */
@@ -107,5 +108,18 @@ class PeerReportTest {
         assertTrue(lines.get(2).matches(".*\\| 20\\.00x \\(djl-pytorch\\) +\\| "), lines.get(2));
         assertTrue(lines.get(3).matches(".*\\| n/a +\\| "), lines.get(3));
         assertEquals(20.0, table.geometricMeanSpeedup("djl-pytorch", name -> true), 1e-9);
+    }
+
+    @Test
+    void theLayersTotalCountsEachLayerItsTimesAndLeavesOutAColumnMissingOne() {
+        var totals = new ResultTable(run()).weightedMillis(Map.of(CONV.name(), 3, GROUPED.name(), 2));
+        // 3 x CONV + 2 x GROUPED: DJL-PyTorch's grouped answer was wrong and ND4J has none, so both are left out.
+        assertEquals(Map.of("convcl @ gpu", 3 * 1 + 2 * 1.0, "convcl @ pthread", 3 * 10 + 2 * 3.0,
+                "reference @ " + REFERENCE, 3 * 1000 + 2 * 100.0), totals);
+        assertEquals(List.of("convcl @ gpu", "convcl @ pthread", "reference @ " + REFERENCE),
+                List.copyOf(totals.keySet()), "in the table's order");
+        var one = new ResultTable(run()).weightedMillis(Map.of(CONV.name(), 1));
+        assertEquals(20.0, one.get("djl-pytorch @ CPU, PyTorch, 2 threads"));
+        assertEquals(2.0, one.get("clblast @ gpu"));
     }
 }
