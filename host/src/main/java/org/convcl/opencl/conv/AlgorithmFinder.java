@@ -15,8 +15,9 @@ import org.convcl.opencl.tuning.FindDatabase;
  * buffers and the fastest is kept, in memory and in the {@link FindDatabase}, so that later calls (and later
  * processes) plan it without timing. Each candidate runs once untimed (its programs build, its workspaces grow) and
  * is timed {@link #FIRST_RUNS} times; the quick ones are then timed again in rounds, each round running every quick
- * candidate once, and each candidate's typical time counts ({@link #typical}). Every candidate writes the whole
- * output, and the winner runs last, so the call's result is the winner's.
+ * candidate once, and each candidate's typical time counts ({@link #typical}): of its runs in rounds where it had
+ * them, each of which followed another algorithm's run, as a layer's calls follow other layers' in a network. Every
+ * candidate writes the whole output, and the winner runs last, so the call's result is the winner's.
  */
 final class AlgorithmFinder {
     /**
@@ -33,6 +34,14 @@ final class AlgorithmFinder {
      * fastest candidate from the rounds, and 50 ms of rounds (three rounds of a layer of a few milliseconds) left
      * the pointwise layer on 14x14 images to the channel lanes, which ran it 10-20% slower: hence two first runs and
      * 200 ms of rounds, which cost the bench's suite about 4 s of its find pass.
+     *
+     * <p>A quick candidate's typical time is of its runs in rounds alone: run back to back, an algorithm that passes
+     * its intermediates through memory finds them in the caches, which other work empties between a network's calls.
+     * Held to AVX2 on 3x3 over 64 channels of 56x56 (N=8, 2 Zen 4 cores), the unfused Winograd F(4x4) took 6.9 ms in
+     * find mode's first runs against the fused kernel's 7.0, and called in turn with the fused kernel (the Java API,
+     * 60 calls each) 8.4 against 6.5 ms, also with a 1x1 layer between calls (8.4 against 6.2); the bench, its
+     * contenders taking turns, read it at 10.7 ms. With AVX-512, on 3x3 over 256 channels of 56x56 (N=2), called in
+     * turn, the unfused kernel stays the faster: 17.0 against 17.4 ms.
      */
     static final int FIRST_RUNS = 2;
     static final int MIN_ROUNDS = 3;
@@ -51,6 +60,11 @@ final class AlgorithmFinder {
     static long typical(List<Long> nanos) {
         var sorted = nanos.stream().sorted().toList();
         return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    /** The typical time of a candidate's runs in rounds, or of its first runs where it had no rounds. */
+    static long typical(List<Long> firstRuns, List<Long> roundRuns) {
+        return typical(roundRuns.isEmpty() ? firstRuns : roundRuns);
     }
 
     private static final System.Logger LOG = System.getLogger("org.convcl.find");
@@ -170,7 +184,7 @@ final class AlgorithmFinder {
                 run(plan, resources, io);
                 var candidate = new Candidate(plan);
                 for (int i = 0; i < FIRST_RUNS; i++) {
-                    candidate.runs.add(run(plan, resources, io));
+                    candidate.firstRuns.add(run(plan, resources, io));
                 }
                 candidates.add(candidate);
                 lastRun = plan;
@@ -181,17 +195,18 @@ final class AlgorithmFinder {
         }
     }
 
-    /** A plan and the times of its timed runs so far. */
+    /** A plan and the times of its timed runs so far: its first, back to back, then those in rounds. */
     private static final class Candidate {
         final Conv2dPlan plan;
-        final List<Long> runs = new ArrayList<>();
+        final List<Long> firstRuns = new ArrayList<>();
+        final List<Long> roundRuns = new ArrayList<>();
 
         Candidate(Conv2dPlan plan) {
             this.plan = plan;
         }
 
         long typicalNanos() {
-            return typical(runs);
+            return typical(firstRuns, roundRuns);
         }
     }
 
@@ -204,9 +219,9 @@ final class AlgorithmFinder {
         long perRound = quick.stream().mapToLong(Candidate::typicalNanos).sum();
         long rounds = quick.isEmpty() ? 0
                 : Math.min(MAX_ROUNDS, Math.max(MIN_ROUNDS, ROUNDS_NANOS / Math.max(1, perRound)));
-        for (long round = 1; round < rounds; round++) {
+        for (long round = 0; round < rounds; round++) {
             for (var c : quick) {
-                c.runs.add(run(c.plan, resources, io));
+                c.roundRuns.add(run(c.plan, resources, io));
                 lastRun = c.plan;
             }
         }

@@ -25,4 +25,18 @@ class AlgorithmFinderTest {
                 < steady.stream().mapToLong(Long::longValue).min().getAsLong());
         assertTrue(AlgorithmFinder.typical(steady) < AlgorithmFinder.typical(fastAtTimes));
     }
+
+    @Test
+    void aCandidateWithRoundsIsJudgedByThemNotByItsFirstRunsBackToBack() {
+        // Microseconds: the unfused Winograd's intermediates stay cached back to back, not called in turn.
+        var unfusedFirst = List.of(6_900L, 6_880L);
+        var unfusedRounds = List.of(8_400L, 8_300L, 10_900L, 8_500L);
+        var fusedFirst = List.of(7_050L, 7_040L);
+        var fusedRounds = List.of(6_500L, 6_400L, 7_300L, 6_600L);
+        assertTrue(AlgorithmFinder.typical(unfusedFirst) < AlgorithmFinder.typical(fusedFirst));
+        assertEquals(8_400L, AlgorithmFinder.typical(unfusedFirst, unfusedRounds));
+        assertEquals(6_500L, AlgorithmFinder.typical(fusedFirst, fusedRounds));
+        // Without rounds (a slow candidate), its first runs count.
+        assertEquals(20_000L, AlgorithmFinder.typical(List.of(21_000L, 20_000L), List.of()));
+    }
 }
