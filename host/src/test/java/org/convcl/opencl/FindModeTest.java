@@ -81,7 +81,8 @@ class FindModeTest extends TemporaryCaches {
 
     /**
      * From the policy's FLOPs on, the planner's fallbacks are timed only where the planner chooses them: the direct
-     * kernel of a tiny layer, not the implicit GEMM; neither where the planner takes the channel lanes.
+     * kernel of a tiny layer, not the implicit GEMM; neither where the planner takes the channel lanes, but the implicit
+     * GEMM on a strided window.
      */
     @Test
     void findTimesTheFallbacksOfLargeLayersOnlyWhereThePlannerChoosesThem() {
@@ -98,6 +99,11 @@ class FindModeTest extends TemporaryCaches {
                 Tensor.seeded(11).uniform(1, 16, 7, 6), w, SAME);
         assertTrue(lanes.contains("DIRECT left out (a fallback") && lanes.contains("IMPLICIT_GEMM left out (a fallback")
                 && lanes.matches(".*CHANNEL_LANES [0-9.]+ ms.*"), lanes);
+        // At stride 2 the implicit GEMM gathers a quarter of the input's pixels: it is timed beside the lanes.
+        String strided = findReport(ConvPolicy.parse("FIND_FALLBACK_FLOPS=1000 TINY_LAYER_FLOPS=0 FEW_FILTERS=0",
+                defaults), Tensor.seeded(12).uniform(1, 16, 9, 8), w, Conv2dParams.DEFAULT.withStride(2, 2));
+        assertTrue(strided.contains("DIRECT left out (a fallback") && strided.matches(".*IMPLICIT_GEMM [0-9.]+ ms.*")
+                && strided.matches(".*CHANNEL_LANES [0-9.]+ ms.*"), strided);
     }
 
     /**
