@@ -82,7 +82,7 @@ class FindModeTest extends TemporaryCaches {
     /**
      * From the policy's FLOPs on, the planner's fallbacks are timed only where the planner chooses them: the direct
      * kernel of a tiny layer, not the implicit GEMM; neither where the planner takes the channel lanes, but the implicit
-     * GEMM on a strided window.
+     * GEMM on a strided window over channels enough to tabulate its taps.
      */
     @Test
     void findTimesTheFallbacksOfLargeLayersOnlyWhereThePlannerChoosesThem() {
@@ -99,11 +99,17 @@ class FindModeTest extends TemporaryCaches {
                 Tensor.seeded(11).uniform(1, 16, 7, 6), w, SAME);
         assertTrue(lanes.contains("DIRECT left out (a fallback") && lanes.contains("IMPLICIT_GEMM left out (a fallback")
                 && lanes.matches(".*CHANNEL_LANES [0-9.]+ ms.*"), lanes);
-        // At stride 2 the implicit GEMM gathers a quarter of the input's pixels: it is timed beside the lanes.
-        String strided = findReport(ConvPolicy.parse("FIND_FALLBACK_FLOPS=1000 TINY_LAYER_FLOPS=0 FEW_FILTERS=0",
-                defaults), Tensor.seeded(12).uniform(1, 16, 9, 8), w, Conv2dParams.DEFAULT.withStride(2, 2));
-        assertTrue(strided.contains("DIRECT left out (a fallback") && strided.matches(".*IMPLICIT_GEMM [0-9.]+ ms.*")
-                && strided.matches(".*CHANNEL_LANES [0-9.]+ ms.*"), strided);
+        // At stride 2, over channels enough to tabulate its taps, the implicit GEMM gathers a quarter of the input's
+        // pixels: it is timed beside the lanes; over fewer it is left out.
+        var strided = Conv2dParams.DEFAULT.withStride(2, 2);
+        String tabulated = findReport(ConvPolicy.parse("FIND_FALLBACK_FLOPS=1000 TINY_LAYER_FLOPS=0 FEW_FILTERS=0"
+                + " TAP_TABLE_CHANNELS=16", defaults), Tensor.seeded(12).uniform(1, 16, 9, 8), w, strided);
+        assertTrue(tabulated.contains("DIRECT left out (a fallback") && tabulated.matches(".*IMPLICIT_GEMM [0-9.]+ ms.*")
+                && tabulated.matches(".*CHANNEL_LANES [0-9.]+ ms.*"), tabulated);
+        String few = findReport(ConvPolicy.parse("FIND_FALLBACK_FLOPS=1000 TINY_LAYER_FLOPS=0 FEW_FILTERS=0"
+                + " TAP_TABLE_CHANNELS=17", defaults), Tensor.seeded(13).uniform(1, 16, 9, 10), w, strided);
+        assertTrue(few.contains("IMPLICIT_GEMM left out (a fallback") && few.matches(".*CHANNEL_LANES [0-9.]+ ms.*"),
+                few);
     }
 
     /**

@@ -91,7 +91,7 @@ public final class ConvAlgorithms {
      * as a dense one, it is the fused Winograd where it does not pay ({@link FusedWinogradAlgorithm#whyNotTimed}), or
      * it is a fallback the planner does not choose for a layer too large for its policy's
      * {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}, but for the implicit GEMM on a strided window
-     * ({@link #stridedWindow}).
+     * over many channels ({@link #stridedWindow}).
      */
     static String whyNotTimed(ConvAlgorithm algorithm, Conv2dShape s, PlanContext context,
                               Collection<ConvAlgorithm> timed) {
@@ -111,23 +111,26 @@ public final class ConvAlgorithms {
         }
         long flops = context.policy().findFallbackFlops();
         if (FALLBACKS.contains(algorithm) && flops > 0 && s.flops() >= flops && preferredFor(s, context) != algorithm
-                && !(algorithm == IMPLICIT_GEMM && stridedWindow(s))) {
+                && !(algorithm == IMPLICIT_GEMM && stridedWindow(s, context))) {
             return "a fallback the planner does not choose here, at " + flops + " FLOPs or more";
         }
         return null;
     }
 
     /**
-     * A window wider than one pixel that steps more than one pixel along either axis: the implicit GEMM gathers only
-     * the taps of the output's pixels, a quarter of the input's at stride 2, where the channel lanes read every
-     * other input pixel, so that which is faster depends on the CPU. Held to AVX2 on 2 Zen 4 cores, 3x3 at stride 2
-     * over 128 channels of 56x56 (K=128, N=8, the Java API, alternating) took 12.3 ms on the implicit GEMM against
-     * 14.5 on the channel lanes, with AVX-512 11.8 against 11.8; the 7x7 stem (three channels) 1.17-1.24x the lanes'
-     * time, and 41x11 at stride 2 on one channel 1.5x.
+     * A window wider than one pixel that steps more than one pixel along either axis, over channels enough for the
+     * implicit GEMM to tabulate its taps ({@link org.convcl.opencl.tuning.ConvPolicy#tapTableChannels}): it then
+     * gathers only the taps of the output's pixels, a quarter of the input's at stride 2, where the channel lanes read
+     * every other input pixel, so that which is faster depends on the CPU. Held to AVX2 on 2 Zen 4 cores, 3x3 at
+     * stride 2 over 128 channels of 56x56 (K=128, N=8, the Java API, alternating) took 12.3 ms on the implicit GEMM
+     * against 14.5 on the channel lanes, with AVX-512 11.8 against 11.8; over fewer channels, untabulated, it lost:
+     * the 7x7 stem (three channels) 1.17-1.24x the lanes' time, 41x11 at stride 2 on one channel 1.5x.
      */
-    private static boolean stridedWindow(Conv2dShape s) {
+    private static boolean stridedWindow(Conv2dShape s, PlanContext context) {
         var p = s.params();
-        return s.kh() * s.kw() > 1 && (p.strideH() > 1 || p.strideW() > 1);
+        int tabulated = context.policy().tapTableChannels();
+        return s.kh() * s.kw() > 1 && (p.strideH() > 1 || p.strideW() > 1) && tabulated > 0
+                && s.cPerGroup() >= tabulated;
     }
 
     /** Every algorithm, in the planner's order of preference. */

@@ -117,9 +117,9 @@ import java.util.regex.Pattern;
  *                           lanes' 0.52-1.34 in four find passes (AVX-512 three times, AVX2 once), so the bound now
  *                           takes in the layers up to 64 MFLOP, MNIST's and the 1x1 layer on rows of 256 (34 MFLOP):
  *                           MNIST's find went from 2.0 to 4.3-5.2 s, the suite's pass from 43.8-45.7 to 47.2-47.7 s
- *                           (AVX2: 28.5 to 31.0 s). The implicit GEMM is timed at any size on a strided window,
- *                           where it can win (see {@code ConvAlgorithms.whyNotTimed}). GPUs: 0, the implicit GEMM is
- *                           their main path.
+ *                           (AVX2: 28.5 to 31.0 s). The implicit GEMM is timed at any size on a strided window
+ *                           over at least {@code tapTableChannels} channels, where it can win (see
+ *                           {@code ConvAlgorithms.whyNotTimed}). GPUs: 0, the implicit GEMM is their main path.
  * @param fusedWinogradChannels the planner runs 3x3 layers of at most this many input channels and filters as the fused
  *                           Winograd (one kernel, each work-item's tiles kept in its local memory through every step),
  *                           from 16 channels on; 0 never. CPUs: 64. Through the Java API on 2 Zen 4 cores (N=8, p10,
