@@ -118,6 +118,29 @@ class ConvAlgorithmsTest {
         assertTrue(ConvAlgorithms.DIRECT_STREAMED.whyNot(depthwise, GPU).startsWith("DIRECT_STREAMED streams"));
     }
 
+    /**
+     * On CPUs find mode leaves the im2col GEMM out of windows of several taps at stride 1 once the channel lanes, which
+     * read them in place, are timed; strided, dilated and 1x1 windows, and GPUs, still time it.
+     */
+    @Test
+    void findLeavesIm2colOutOfStrideOneWindowsTheChannelLanesTimed() {
+        var same = Conv2dParams.DEFAULT.withPadding(1, 1);
+        var lanes = List.of(ConvAlgorithms.DIRECT, ConvAlgorithms.CHANNEL_LANES);
+        for (var s : new Conv2dShape[] {shape(8, 64, 56, 64, 3, same), shape(64, 1, 28, 32, 5, Conv2dParams.DEFAULT),
+                shape(8, 256, 28, 256, 3, same.withGroups(32))}) {
+            assertEquals("CHANNEL_LANES reads the input in place, where im2col copies each pixel " + s.kh() * s.kw()
+                    + " times", ConvAlgorithms.whyNotTimed(ConvAlgorithms.IM2COL_GEMM, s, CPU, lanes));
+            assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.IM2COL_GEMM, s, CPU,
+                    List.of(ConvAlgorithms.DIRECT)), "the lanes not timed");
+            assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.IM2COL_GEMM, s, GPU, lanes), "GPU");
+        }
+        for (var s : new Conv2dShape[] {shape(8, 512, 14, 512, 3, same.withStride(2, 2)),
+                shape(8, 64, 56, 64, 3, same.withDilation(2, 2)), shape(8, 64, 56, 64, 1, Conv2dParams.DEFAULT),
+                shape(8, 64, 56, 64, 3, same.withStride(1, 2))}) {
+            assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.IM2COL_GEMM, s, CPU, lanes), s.toString());
+        }
+    }
+
     @Test
     void theImplicitGemmRunsEveryShapeAndIsPreferredWhereNothingBeforeItIs() {
         var odd = shape(3, 7, 13, 5, 3, Conv2dParams.DEFAULT.withStride(2, 3).withDilation(2, 1));
