@@ -84,7 +84,7 @@ class BenchRunnerTest {
     @Test
     void theConfigurationTellsATuningEntryFromTheDefault(@TempDir Path dir) throws IOException {
         var device = Devices.choose(null);
-        var c = BenchSuite.byName("sgemm_256");
+        var c = BenchSuite.byName("sgemm_512");
         var tuned = BackendOptions.defaultsFor(device).sgemm();
         // The default with another KC: a configuration only a tuning entry would give.
         var other = tuned instanceof SgemmConfig.Blocked b
@@ -96,7 +96,7 @@ class BenchRunnerTest {
             TuningCache.store(device, other);
             try (var convcl = new ConvclContender(device)) {
                 // The plan fits a blocked configuration's work-group height to the layer: compared without it. Its
-                // 256 rows are at least 4 row-groups of a blocked kernel's work-groups, so it packs B.
+                // 512 rows are at least 8 row-groups of a blocked kernel's work-groups, so it packs B.
                 String packed = other instanceof SgemmConfig.Blocked ? ", B packed" : "";
                 assertEquals(withoutHeight("POINTWISE, sgemm " + other + packed + "; tuned: the entry in "
                         + dir.resolve("tuning.properties")), withoutHeight(convcl.configuration(c)));

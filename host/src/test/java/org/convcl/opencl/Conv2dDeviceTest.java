@@ -229,7 +229,7 @@ class Conv2dDeviceTest extends SharedDevice {
                 // Enough row-groups of work-groups that the blocked SGEMM packs B into panels first, the last
                 // panel partial: 1x1 (pointwise), 3x3 (Winograd's products, im2col).
                 DeviceCase.named("B packed into panels 1x1").input(2, 6, 5, 7).filters(520, 1, 1).withBias().seed(41),
-                DeviceCase.named("B packed into panels 3x3").input(2, 5, 9, 10).filters(260, 3, 3)
+                DeviceCase.named("B packed into panels 3x3").input(2, 5, 9, 10).filters(520, 3, 3)
                         .params(P.withPadding(1, 1)).withBias().seed(42),
                 DeviceCase.named("single pixel").input(3, 4, 1, 1).filters(5, 1, 1).withBias().seed(19),
                 DeviceCase.named("one row").input(2, 3, 1, 37).filters(4, 1, 3).withBias().seed(20),

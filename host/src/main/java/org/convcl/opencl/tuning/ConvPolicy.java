@@ -50,9 +50,13 @@ import java.util.regex.Pattern;
  * @param winogradChunkTiles the fewest tiles of a cache-sized Winograd chunk: chunks of 98 tiles made C=K=256 14x14 up
  *                           to 1.6 times slower. CPU: 512.
  * @param packRowGroups      the blocked SGEMM packs B into panels first where at least this many row-groups of
- *                           work-groups read it. CPU: 4 (SGEMM 2048 57 to 78-95 GFLOP/s packed; from 2 row-groups
- *                           Winograd C=K=128 28x28 got slower). The same on GPUs, where it applies only when the blocked
- *                           kernel is configured (their tiled kernel stages B itself).
+ *                           work-groups read it. CPU: 8 (SGEMM 2048 57 to 78-95 GFLOP/s packed; from 2 row-groups
+ *                           Winograd C=K=128 28x28 got slower; with 4 to 7 row-groups, B in place, 1x1 layers ran 5-10%
+ *                           faster in 3 of 5 with AVX-512 and tied in 2, 4-12% faster in 4 of 4 with AVX2, ResNet-50's
+ *                           64 channels to 256 of 56x56 the most, on 2 Zen 4 cores alternating; Winograd tied, im2col
+ *                           3x3 stride 2 and SGEMM 256 each gained 4-10% on one ISA and lost 6-10% on the other). GPUs:
+ *                           4, where it applies only when the blocked kernel is configured (their tiled kernel stages B
+ *                           itself).
  * @param foldPercent        the SGEMM folds the batch into N (one product over every image's pixels instead of one
  *                           per image) where that launch computes at most this percent of the multiply-adds the
  *                           per-image launch would, padding to whole tiles or panels included; 0 never folds, 100
@@ -136,7 +140,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                          int winogradChunkTiles, int packRowGroups, int foldPercent, int narrowPercent,
                          int tapTableChannels, int laneFilters, int laneTaps, int subsampleStride,
                          long findFallbackFlops, int fusedWinogradChannels) {
-    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 128, 32, 64, 4, 8, 512, 4, 90, 75, 64, 128,
+    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 128, 32, 64, 4, 8, 512, 8, 90, 75, 64, 128,
             25, 2, 1 << 26, 64);
     private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 128, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0, 0, 0,
             0);

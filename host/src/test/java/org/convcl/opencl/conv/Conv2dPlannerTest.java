@@ -196,10 +196,12 @@ class Conv2dPlannerTest {
         var plan = withoutLanes(CPU, BLOCKED).forward(shape(8, 128, 28, 128, 3, SAME));
         assertEquals(ConvAlgorithms.WINOGRAD, plan.algorithm());
         assertEquals(4, plan.winogradTile());
-        // Its products read B in place with groups as tall as the output channels, or pack it (4 row groups of 256
-        // channels) with the configured height, as a 1x1 layer's product folded into packed panels does.
+        // Its products read B in place with groups as tall as the output channels, up to 4 times the configured
+        // height, or pack it (8 row groups of 512 channels) with the configured height, as a 1x1 layer's product
+        // folded into packed panels does.
         assertEquals(BLOCKED.withLocalM(16), plan.sgemm());
-        assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 256, 3, SAME)).sgemm());
+        assertEquals(BLOCKED.withLocalM(32), cpu.forward(shape(8, 256, 14, 256, 3, SAME)).sgemm());
+        assertEquals(BLOCKED, cpu.forward(shape(8, 512, 14, 512, 3, SAME)).sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 16, 1, Conv2dParams.DEFAULT)).sgemm());
         // Winograd before the channel lanes where both are preferred, up to 128 filters (fused unless told not to).
         var unfused = withPolicy(CPU, BLOCKED, "FUSED_WINOGRAD_CHANNELS=0");
