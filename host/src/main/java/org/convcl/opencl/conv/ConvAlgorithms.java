@@ -124,7 +124,7 @@ public final class ConvAlgorithms {
 
     /**
      * A window of several taps stepping one pixel, undilated, on a device class whose policy makes the channel lanes
-     * the planner's algorithm for windows ({@link org.convcl.opencl.tuning.ConvPolicy#laneFilters}): im2col copies
+     * the planner's algorithm for windows ({@link org.convcl.opencl.tuning.ConvPolicy#laneFilterVectors}): im2col copies
      * each input pixel once a tap, where the channel lanes read the input in place. In 107 find passes over such
      * layers (3x3, 5x5, grouped, one channel; the bench's suite, one image, ResNet-50 and two sets of real layers) on
      * 2 Zen 4 cores, AVX-512 and AVX2, the im2col GEMM won none, taking 1.2-8.9x the fastest's time, and its programs
@@ -132,7 +132,7 @@ public final class ConvAlgorithms {
      */
     private static boolean copiedWindow(Conv2dShape s, PlanContext context) {
         var p = s.params();
-        return context.policy().laneFilters() > 0 && s.kh() * s.kw() > 1 && p.strideH() == 1 && p.strideW() == 1
+        return context.policy().laneFilterVectors() > 0 && s.kh() * s.kw() > 1 && p.strideH() == 1 && p.strideW() == 1
                 && p.dilationH() == 1 && p.dilationW() == 1;
     }
 

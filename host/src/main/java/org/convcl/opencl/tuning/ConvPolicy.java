@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  *                           (input channels per group times taps), run direct: the GEMM's rows are too few and too short
  *                           to pay for gathering panels. CPU: 32 and 24 (MNIST 5x5 C=1 K=32 N=64 direct 0.94-1.22 ms
  *                           against implicit GEMM 1.13-1.58; 5x5 C=1 K=64 2.22 against 1.71; 3x3 C=8 K=32, 72 deep,
- *                           1.17 against 0.86); from 25 deep the channel lanes beat both (see {@code laneFilters}).
+ *                           1.17 against 0.86); from 25 deep the channel lanes beat both (see {@code laneFilterVectors}).
  *                           GPUs: 0.
  * @param shallowDepth       see {@code fewFilters}
  * @param winogradTiles      the fewest output tiles of F(2x2,3x3) for which the planner picks Winograd: the products
@@ -84,9 +84,18 @@ import java.util.regex.Pattern;
  *                           against 10.2-11.9, 3x3 C=K=64 56x56 6.1-7.7 against 6.8-7.6; the 7x7 stride-2 stem, three
  *                           channels, took 9.7-11.3 against 7.9-8.6, the table costing more than three channels save.
  *                           GPUs: 0, their tiled kernel gathers otherwise.
- * @param laneFilters        layers with a window wider than 1x1 and at most this many filters per group, each at least
- *                           {@code laneTaps} deep (input channels per group times taps), run with the output channels
- *                           in the vector lanes (CHANNEL_LANES); 0 never. CPUs: 128 and 25, from find mode's timings
+ * @param laneFilterVectors  layers with a window wider than 1x1 and at most this many vectors of filters per group (of
+ *                           the lanes kernel's width on the device: 8 floats with AVX2, 16 with AVX-512), each at
+ *                           least {@code laneTaps} deep (input channels per group times taps), run with the output
+ *                           channels in the vector lanes (CHANNEL_LANES); 0 never. The kernel reads the input once per
+ *                           block of filters, so the limit counts vectors rather than filters. CPUs: 32 and 25. Above
+ *                           128 filters, find mode's timings on 2 Zen 4 cores in bench runs, the planner having taken
+ *                           the implicit GEMM: with AVX-512 the lanes won every layer, 3x3 stride 2 C=K=256 28x28
+ *                           (4 runs, 1.48-1.50x faster than the implicit GEMM) and C=K=512 14x14 (4 runs, 1.56-1.75x),
+ *                           one image of 3x3 C=K=512 7x7 (2.51x) and C=K=256 14x14 (1.69x), 5x5 C=64 K=192 27x27
+ *                           (1.23x); held to AVX2 they won C=K=256 stride 2 in 4 of 5 runs (up to 1.08x, 0.93x in the
+ *                           fifth) and the 5x5 layer (1.10x), and lost C=K=512 stride 2 in 4 of 5 (0.63-0.98x), past 32
+ *                           vectors of 8. Up to 128 filters (16 vectors of 8 or 8 of 16), find mode's timings
  *                           of every algorithm on 2 Zen 5 cores (AVX-512), N=8 unless said: 5x5 C=192 K=32 28x28
  *                           6.7 ms against the implicit GEMM's 10.6; 41x11 stride 2 on one channel, K=32, N=4 3.2
  *                           against 4.8; the 7x7 stride-2 stem, K=64, 8.2 against 8.9; 3x3 C=K=64 56x56 6.3 against
@@ -101,7 +110,7 @@ import java.util.regex.Pattern;
  *                           1.02-1.10 (1.33 against 1.64); 5x5 C=3 K=32 64x64 1.12-1.30 against 1.18-1.35 (1.55
  *                           against 1.86); 3x3 C=16 K=64 28x28 0.75-0.89 against 0.81-0.86 (1.18 against 1.20).
  *                           GPUs: 0, not measured there.
- * @param laneTaps           see {@code laneFilters}
+ * @param laneTaps           see {@code laneFilterVectors}
  * @param subsampleStride    1x1 layers at this stride or more (along either axis) run im2col's GEMM: their column
  *                           matrix is the input subsampled, a quarter of it at stride 2, which costs less to write than
  *                           the implicit GEMM's gather of every panel; 0 never. CPUs: 2, from find mode's timings of
@@ -138,9 +147,9 @@ import java.util.regex.Pattern;
 public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                          long winogradF4Tiles, int winogradChannels, int gatheredHeights, int winogradCacheShare,
                          int winogradChunkTiles, int packRowGroups, int foldPercent, int narrowPercent,
-                         int tapTableChannels, int laneFilters, int laneTaps, int subsampleStride,
+                         int tapTableChannels, int laneFilterVectors, int laneTaps, int subsampleStride,
                          long findFallbackFlops, int fusedWinogradChannels) {
-    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 128, 32, 64, 4, 8, 512, 8, 90, 75, 64, 128,
+    private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 128, 32, 64, 4, 8, 512, 8, 90, 75, 64, 32,
             25, 2, 1 << 26, 64);
     private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 128, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0, 0, 0,
             0);
@@ -152,11 +161,11 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 || winogradChannels < 0
                 || gatheredHeights < 1 || gatheredHeights > 64 || winogradCacheShare < 0 || winogradChunkTiles < 0
                 || packRowGroups < 0 || foldPercent < 0 || foldPercent > 100 || narrowPercent < 0
-                || narrowPercent > 100 || tapTableChannels < 0 || laneFilters < 0 || laneTaps < 0
+                || narrowPercent > 100 || tapTableChannels < 0 || laneFilterVectors < 0 || laneTaps < 0
                 || subsampleStride < 0 || findFallbackFlops < 0 || fusedWinogradChannels < 0) {
             throw new IllegalArgumentException("conv policy: values out of range in " + encode(tinyLayerFlops,
                     fewFilters, shallowDepth, winogradTiles, winogradF4Tiles, winogradChannels, gatheredHeights,
-                    winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels, laneFilters,
+                    winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels, laneFilterVectors,
                     laneTaps, subsampleStride, findFallbackFlops, fusedWinogradChannels));
         }
     }
@@ -170,7 +179,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
     public String encode() {
         return encode(tinyLayerFlops, fewFilters, shallowDepth, winogradTiles, winogradF4Tiles, winogradChannels,
                 gatheredHeights, winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels,
-                laneFilters, laneTaps, subsampleStride, findFallbackFlops, fusedWinogradChannels);
+                laneFilterVectors, laneTaps, subsampleStride, findFallbackFlops, fusedWinogradChannels);
     }
 
     /**
@@ -195,7 +204,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 narrow(values, "GATHERED_HEIGHTS"), narrow(values, "WINOGRAD_CACHE_SHARE"),
                 narrow(values, "WINOGRAD_CHUNK_TILES"), narrow(values, "PACK_ROW_GROUPS"),
                 narrow(values, "FOLD_PERCENT"), narrow(values, "NARROW_PERCENT"), narrow(values, "TAP_TABLE_CHANNELS"),
-                narrow(values, "LANE_FILTERS"), narrow(values, "LANE_TAPS"), narrow(values, "SUBSAMPLE_STRIDE"),
+                narrow(values, "LANE_FILTER_VECTORS"), narrow(values, "LANE_TAPS"), narrow(values, "SUBSAMPLE_STRIDE"),
                 values.get("FIND_FALLBACK_FLOPS"), narrow(values, "FUSED_WINOGRAD_CHANNELS"));
     }
 
@@ -219,15 +228,15 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
     private static String encode(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                                  long winogradF4Tiles, int winogradChannels, int gatheredHeights, int winogradCacheShare,
                                  int winogradChunkTiles, int packRowGroups, int foldPercent, int narrowPercent,
-                                 int tapTableChannels, int laneFilters, int laneTaps, int subsampleStride,
+                                 int tapTableChannels, int laneFilterVectors, int laneTaps, int subsampleStride,
                                  long findFallbackFlops, int fusedWinogradChannels) {
         return "TINY_LAYER_FLOPS=" + tinyLayerFlops + " FEW_FILTERS=" + fewFilters + " SHALLOW_DEPTH=" + shallowDepth
                 + " WINOGRAD_TILES=" + winogradTiles + " WINOGRAD_F4_TILES=" + winogradF4Tiles
                 + " WINOGRAD_CHANNELS=" + winogradChannels + " GATHERED_HEIGHTS="
                 + gatheredHeights + " WINOGRAD_CACHE_SHARE=" + winogradCacheShare + " WINOGRAD_CHUNK_TILES="
                 + winogradChunkTiles + " PACK_ROW_GROUPS=" + packRowGroups + " FOLD_PERCENT=" + foldPercent
-                + " NARROW_PERCENT=" + narrowPercent + " TAP_TABLE_CHANNELS=" + tapTableChannels + " LANE_FILTERS="
-                + laneFilters + " LANE_TAPS=" + laneTaps + " SUBSAMPLE_STRIDE=" + subsampleStride
+                + " NARROW_PERCENT=" + narrowPercent + " TAP_TABLE_CHANNELS=" + tapTableChannels + " LANE_FILTER_VECTORS="
+                + laneFilterVectors + " LANE_TAPS=" + laneTaps + " SUBSAMPLE_STRIDE=" + subsampleStride
                 + " FIND_FALLBACK_FLOPS=" + findFallbackFlops + " FUSED_WINOGRAD_CHANNELS=" + fusedWinogradChannels;
     }
 }

@@ -44,7 +44,7 @@ class Conv2dPlannerTest {
      * would meet first.
      */
     private static Conv2dPlanner withoutLanes(DeviceInfo device, SgemmConfig sgemm) {
-        return withPolicy(device, sgemm, "LANE_FILTERS=0 FUSED_WINOGRAD_CHANNELS=0");
+        return withPolicy(device, sgemm, "LANE_FILTER_VECTORS=0 FUSED_WINOGRAD_CHANNELS=0");
     }
 
     @Test
@@ -57,11 +57,11 @@ class Conv2dPlannerTest {
         // 16 output channels: a group just as tall as they need, so no work-item idles.
         assertEquals(BLOCKED.withLocalM(2), withoutLanes(CPU, BLOCKED).forward(shape(2, 32, 56, 16, 3, SAME)).sgemm());
         // 200: 25 work-items tall, so each panel is gathered once.
-        assertEquals(BLOCKED.withLocalM(25), automatic(CPU, BLOCKED).forward(shape(2, 8, 28, 200, 3, SAME)).sgemm());
+        assertEquals(BLOCKED.withLocalM(25), withoutLanes(CPU, BLOCKED).forward(shape(2, 8, 28, 200, 3, SAME)).sgemm());
         // 1000: at most four times the configured height.
-        assertEquals(BLOCKED.withLocalM(32), automatic(CPU, BLOCKED).forward(shape(2, 8, 28, 1000, 3, SAME)).sgemm());
+        assertEquals(BLOCKED.withLocalM(32), withoutLanes(CPU, BLOCKED).forward(shape(2, 8, 28, 1000, 3, SAME)).sgemm());
         // One image: 17 groups that tall would leave the 8 compute units fewer than 4 each.
-        assertEquals(BLOCKED, automatic(CPU, BLOCKED).forward(shape(1, 8, 28, 200, 3, SAME)).sgemm());
+        assertEquals(BLOCKED, withoutLanes(CPU, BLOCKED).forward(shape(1, 8, 28, 200, 3, SAME)).sgemm());
     }
 
     @Test
@@ -72,7 +72,7 @@ class Conv2dPlannerTest {
         assertEquals(ConvAlgorithms.POINTWISE, pointwise.algorithm());
         assertEquals(BLOCKED.withLocalM(16), pointwise.sgemm());
         assertFalse(pointwise.gemm().packsB());
-        // 1024 filters: four row groups pack B, with the configured height.
+        // 1024 filters: 16 row groups pack B, with the configured height.
         var packed = cpu.forward(shape(8, 256, 28, 1024, 1, Conv2dParams.DEFAULT));
         assertTrue(packed.gemm().packsB());
         assertEquals(BLOCKED, packed.sgemm());
@@ -286,8 +286,19 @@ class Conv2dPlannerTest {
                 shape(8, 3, 112, 64, 3, SAME))) {
             assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(s).algorithm(), s.toString());
         }
-        // More filters, fewer taps (3 * 3 * 2 = 18), a 1x1 window, or a GPU: not preferred.
-        for (var s : List.of(shape(8, 192, 28, 129, 5, SAME), shape(8, 2, 28, 33, 3, SAME),
+        // Up to 32 vectors of filters: 512 on 16 floats, 256 on 8 (ResNet-50's 3x3 stride-2 layers, one image of
+        // its last 3x3 layer, too few tiles for Winograd). More filters, fewer taps (3 * 3 * 2 = 18), a 1x1 window, or
+        // a GPU: not preferred.
+        var strided = SAME.withStride(2, 2);
+        var avx2 = automatic(FakeDevices.cpu(8), BLOCKED);
+        for (var s : List.of(shape(8, 512, 14, 512, 3, strided), shape(1, 512, 7, 512, 3, SAME),
+                shape(8, 192, 28, 512, 5, SAME))) {
+            assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(s).algorithm(), s.toString());
+        }
+        assertEquals(ConvAlgorithms.CHANNEL_LANES, avx2.forward(shape(8, 256, 28, 256, 3, strided)).algorithm());
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, avx2.forward(shape(8, 512, 14, 512, 3, strided)).algorithm());
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, avx2.forward(shape(8, 192, 28, 257, 5, SAME)).algorithm());
+        for (var s : List.of(shape(8, 192, 28, 513, 5, SAME), shape(8, 2, 28, 33, 3, SAME),
                 shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT))) {
             assertTrue(cpu.forward(s).algorithm() != ConvAlgorithms.CHANNEL_LANES, s.toString());
         }
@@ -498,7 +509,7 @@ class Conv2dPlannerTest {
         assertFalse(folds(cpu.forward(shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT))));
         assertFalse(folds(cpu.forward(shape(1, 256, 14, 1024, 1, Conv2dParams.DEFAULT))));
         // The rule is data: off at 0.
-        assertFalse(folds(withPolicy(CPU, BLOCKED, "FOLD_PERCENT=0 LANE_FILTERS=0")
+        assertFalse(folds(withPolicy(CPU, BLOCKED, "FOLD_PERCENT=0 LANE_FILTER_VECTORS=0")
                 .forward(shape(8, 256, 14, 1024, 1, Conv2dParams.DEFAULT))));
     }
 
