@@ -16,6 +16,8 @@ import java.util.Map;
 import org.convcl.io.AtomicFile;
 import org.convcl.opencl.BackendOptions;
 import org.convcl.opencl.Devices;
+import org.convcl.opencl.device.DeviceInfo;
+import org.convcl.opencl.tuning.DeviceClass;
 import org.convcl.opencl.tuning.SgemmConfig;
 import org.convcl.opencl.tuning.TuningCache;
 import org.junit.jupiter.api.Test;
@@ -75,8 +77,12 @@ class BenchRunnerTest {
                     "seed_s2x1 clblast", "Sconvgemm", "sgemm_256 clblast", "Sgemm",
                     "seed_s2x1 reference", "", "sgemm_256 reference", "");
             assertEquals(configuration, byCase);
-            // The SGEMM case is the 1x1 convolution that is one matrix product.
-            assertTrue(byCase.get("sgemm_256 convcl").startsWith("POINTWISE, sgemm "), byCase.toString());
+            // The SGEMM case is the 1x1 convolution that is one matrix product: the pointwise GEMM, or the channel lanes
+            // on a CPU whose 32 vector registers hold their sums.
+            boolean lanes = DeviceClass.of(device) == DeviceClass.CPU
+                    && device.vectorRegisters() >= DeviceInfo.WIDE_REGISTERS;
+            assertTrue(byCase.get("sgemm_256 convcl").startsWith(lanes ? "CHANNEL_LANES, " : "POINTWISE, sgemm "),
+                    byCase.toString());
             assertTrue(byCase.get("sgemm_256 convcl").endsWith("; untuned device default"), byCase.toString());
         }
     }
@@ -84,7 +90,7 @@ class BenchRunnerTest {
     @Test
     void theConfigurationTellsATuningEntryFromTheDefault(@TempDir Path dir) throws IOException {
         var device = Devices.choose(null);
-        var c = BenchSuite.byName("sgemm_512");
+        var c = BenchSuite.byName("sgemm_1024");
         var tuned = BackendOptions.defaultsFor(device).sgemm();
         // The default with another KC: a configuration only a tuning entry would give.
         var other = tuned instanceof SgemmConfig.Blocked b
@@ -96,7 +102,8 @@ class BenchRunnerTest {
             TuningCache.store(device, other);
             try (var convcl = new ConvclContender(device)) {
                 // The plan fits a blocked configuration's work-group height to the layer: compared without it. Its
-                // 512 rows are at least 8 row-groups of a blocked kernel's work-groups, so it packs B.
+                // 1024 rows are at least 8 row-groups of a blocked kernel's work-groups, so it packs B; 1024 filters are more
+                // than the channel lanes take.
                 String packed = other instanceof SgemmConfig.Blocked ? ", B packed" : "";
                 assertEquals(withoutHeight("POINTWISE, sgemm " + other + packed + "; tuned: the entry in "
                         + dir.resolve("tuning.properties")), withoutHeight(convcl.configuration(c)));

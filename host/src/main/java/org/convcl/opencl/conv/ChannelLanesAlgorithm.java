@@ -24,12 +24,16 @@ final class ChannelLanesAlgorithm implements ConvAlgorithm {
      * Whether the planner should take it: a window wider than one pixel, where the device class sets a most vectors
      * of filters per group ({@link org.convcl.opencl.tuning.ConvPolicy#laneFilterVectors}, of the width the kernel
      * takes on the device) and a fewest taps per output pixel ({@link org.convcl.opencl.tuning.ConvPolicy#laneTaps})
-     * and the shape is within both. A 1x1 window has nothing to gather: its GEMM reads the images as they are.
+     * and the shape is within both. A 1x1 window has nothing to gather, so its GEMM reads the images as they are; only
+     * where the device's vector registers hold enough sums ({@link
+     * org.convcl.opencl.tuning.ConvPolicy#pointwiseLaneRegisters}) does reusing each broadcast pixel across them pay.
      */
     @Override
     public boolean preferred(Conv2dShape s, PlanContext context) {
         var p = context.policy();
-        return p.laneFilterVectors() > 0 && s.kh() * s.kw() > 1
+        int registers = p.pointwiseLaneRegisters();
+        boolean window = s.kh() * s.kw() > 1 || registers > 0 && context.device().vectorRegisters() >= registers;
+        return p.laneFilterVectors() > 0 && window
                 && s.kPerGroup() <= (long) p.laneFilterVectors() * choice(s, context).width()
                 && (long) s.cPerGroup() * s.kh() * s.kw() >= p.laneTaps() && whyNot(s, context) == null;
     }

@@ -47,6 +47,11 @@ class Conv2dPlannerTest {
         return withPolicy(device, sgemm, "LANE_FILTER_VECTORS=0 FUSED_WINOGRAD_CHANNELS=0");
     }
 
+    /** The automatic planner with 1x1 layers left to the GEMM, as on a CPU of 16 vector registers. */
+    private static Conv2dPlanner pointwiseGemm(DeviceInfo device, SgemmConfig sgemm) {
+        return withPolicy(device, sgemm, "POINTWISE_LANE_REGISTERS=0");
+    }
+
     @Test
     void cpuDevicesGatherTheColumnMatrixInsideTheGemm() {
         var plan = withoutLanes(CPU, BLOCKED).forward(shape(2, 32, 56, 64, 3, SAME));
@@ -66,7 +71,7 @@ class Conv2dPlannerTest {
 
     @Test
     void cpuGroupsReadingBInPlaceAreAsTallAsTheOutputChannelsAndPackedOnesAsConfigured() {
-        var cpu = automatic(CPU, BLOCKED);
+        var cpu = pointwiseGemm(CPU, BLOCKED);
         // ResNet-50's 1x1 layer on 28x28 images, 128 filters: one group of 16 work-items covers them.
         var pointwise = cpu.forward(shape(8, 512, 28, 128, 1, Conv2dParams.DEFAULT));
         assertEquals(ConvAlgorithms.POINTWISE, pointwise.algorithm());
@@ -77,7 +82,7 @@ class Conv2dPlannerTest {
         assertTrue(packed.gemm().packsB());
         assertEquals(BLOCKED, packed.sgemm());
         // Where packing is off, B is read in place by groups four times the configured height at most.
-        assertEquals(BLOCKED.withLocalM(32), withPolicy(CPU, BLOCKED, "PACK_ROW_GROUPS=0")
+        assertEquals(BLOCKED.withLocalM(32), withPolicy(CPU, BLOCKED, "PACK_ROW_GROUPS=0 POINTWISE_LANE_REGISTERS=0")
                 .forward(shape(8, 256, 28, 1024, 1, Conv2dParams.DEFAULT)).sgemm());
     }
 
@@ -85,11 +90,13 @@ class Conv2dPlannerTest {
     void cpuWorkItemsTakeFewerVectorsWhereThatPadsSmallImagesFarLess() {
         var pointwise7 = shape(8, 2048, 7, 512, 1, Conv2dParams.DEFAULT);
         // 49 pixels an image: 96 columns in panels of three 16-wide vectors, 64 in panels of two.
-        assertEquals(new SgemmConfig.Blocked(8, 16, 2, 1, 8, 128), automatic(CPU, BLOCKED).forward(pointwise7).sgemm());
+        var gemm = pointwiseGemm(CPU, BLOCKED);
+        assertEquals(new SgemmConfig.Blocked(8, 16, 2, 1, 8, 128), gemm.forward(pointwise7).sgemm());
         // 196 pixels: 240 columns, 208 in panels of one vector, a saving under a quarter; 3136 pixels: 3168.
-        assertEquals(BLOCKED, automatic(CPU, BLOCKED).forward(shape(8, 256, 14, 1024, 1, Conv2dParams.DEFAULT)).sgemm());
-        assertEquals(BLOCKED, automatic(CPU, BLOCKED).forward(shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT)).sgemm());
-        assertEquals(BLOCKED, withPolicy(CPU, BLOCKED, "NARROW_PERCENT=0").forward(pointwise7).sgemm());
+        assertEquals(BLOCKED, gemm.forward(shape(8, 256, 14, 1024, 1, Conv2dParams.DEFAULT)).sgemm());
+        assertEquals(BLOCKED, gemm.forward(shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT)).sgemm());
+        assertEquals(BLOCKED, withPolicy(CPU, BLOCKED, "NARROW_PERCENT=0 POINTWISE_LANE_REGISTERS=0").forward(pointwise7)
+                .sgemm());
         // GPUs size their tiled kernel's tiles instead.
         assertEquals(BLOCKED, automatic(GPU, BLOCKED).forward(pointwise7).sgemm());
     }
@@ -202,7 +209,8 @@ class Conv2dPlannerTest {
         assertEquals(BLOCKED.withLocalM(16), plan.sgemm());
         assertEquals(BLOCKED.withLocalM(32), cpu.forward(shape(8, 256, 14, 256, 3, SAME)).sgemm());
         assertEquals(BLOCKED, cpu.forward(shape(8, 512, 14, 512, 3, SAME)).sgemm());
-        assertEquals(BLOCKED, cpu.forward(shape(8, 256, 14, 16, 1, Conv2dParams.DEFAULT)).sgemm());
+        assertEquals(BLOCKED, pointwiseGemm(CPU, BLOCKED).forward(shape(8, 256, 14, 16, 1, Conv2dParams.DEFAULT))
+                .sgemm());
         // Winograd before the channel lanes where both are preferred, up to 128 filters (fused unless told not to).
         var unfused = withPolicy(CPU, BLOCKED, "FUSED_WINOGRAD_CHANNELS=0");
         assertEquals(ConvAlgorithms.WINOGRAD, unfused.forward(shape(8, 64, 56, 64, 3, SAME)).algorithm());
@@ -287,8 +295,8 @@ class Conv2dPlannerTest {
             assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(s).algorithm(), s.toString());
         }
         // Up to 32 vectors of filters: 512 on 16 floats, 256 on 8 (ResNet-50's 3x3 stride-2 layers, one image of
-        // its last 3x3 layer, too few tiles for Winograd). More filters, fewer taps (3 * 3 * 2 = 18), a 1x1 window, or
-        // a GPU: not preferred.
+        // its last 3x3 layer, too few tiles for Winograd). 1x1 windows too where 32 registers hold the sums (AVX-512),
+        // not with 16. More filters, fewer taps (3 * 3 * 2 = 18), or a GPU: not preferred.
         var strided = SAME.withStride(2, 2);
         var avx2 = automatic(FakeDevices.cpu(8), BLOCKED);
         for (var s : List.of(shape(8, 512, 14, 512, 3, strided), shape(1, 512, 7, 512, 3, SAME),
@@ -298,8 +306,14 @@ class Conv2dPlannerTest {
         assertEquals(ConvAlgorithms.CHANNEL_LANES, avx2.forward(shape(8, 256, 28, 256, 3, strided)).algorithm());
         assertEquals(ConvAlgorithms.IMPLICIT_GEMM, avx2.forward(shape(8, 512, 14, 512, 3, strided)).algorithm());
         assertEquals(ConvAlgorithms.IMPLICIT_GEMM, avx2.forward(shape(8, 192, 28, 257, 5, SAME)).algorithm());
-        for (var s : List.of(shape(8, 192, 28, 513, 5, SAME), shape(8, 2, 28, 33, 3, SAME),
-                shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT))) {
+        var pointwise = shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT);
+        assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(pointwise).algorithm());
+        assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(shape(8, 256, 56, 512, 1, Conv2dParams.DEFAULT.withStride(2, 2)))
+                .algorithm());
+        assertEquals(ConvAlgorithms.POINTWISE, cpu.forward(shape(8, 256, 14, 1024, 1, Conv2dParams.DEFAULT))
+                .algorithm());
+        assertEquals(ConvAlgorithms.POINTWISE, avx2.forward(pointwise).algorithm());
+        for (var s : List.of(shape(8, 192, 28, 513, 5, SAME), shape(8, 2, 28, 33, 3, SAME))) {
             assertTrue(cpu.forward(s).algorithm() != ConvAlgorithms.CHANNEL_LANES, s.toString());
         }
         assertEquals(ConvAlgorithms.IMPLICIT_GEMM, automatic(GPU, TILED).forward(inception).algorithm());
