@@ -25,17 +25,24 @@ final class ChannelLanesAlgorithm implements ConvAlgorithm {
      * of filters per group ({@link org.convcl.opencl.tuning.ConvPolicy#laneFilterVectors}, of the width the kernel
      * takes on the device) and a fewest taps per output pixel ({@link org.convcl.opencl.tuning.ConvPolicy#laneTaps})
      * and the shape is within both. A 1x1 window has nothing to gather, so its GEMM reads the images as they are; only
-     * where the device's vector registers hold enough sums ({@link
-     * org.convcl.opencl.tuning.ConvPolicy#pointwiseLaneRegisters}) does reusing each broadcast pixel across them pay.
+     * where the device's vector registers hold enough sums ({@link #holdsEnoughSums}) does reusing each broadcast pixel
+     * across them pay.
      */
     @Override
     public boolean preferred(Conv2dShape s, PlanContext context) {
         var p = context.policy();
-        int registers = p.pointwiseLaneRegisters();
-        boolean window = s.kh() * s.kw() > 1 || registers > 0 && context.device().vectorRegisters() >= registers;
-        return p.laneFilterVectors() > 0 && window
+        return p.laneFilterVectors() > 0 && (s.kh() * s.kw() > 1 || holdsEnoughSums(context))
                 && s.kPerGroup() <= (long) p.laneFilterVectors() * choice(s, context).width()
                 && (long) s.cPerGroup() * s.kh() * s.kw() >= p.laneTaps() && whyNot(s, context) == null;
+    }
+
+    /**
+     * Whether the device has the vector registers ({@link org.convcl.opencl.tuning.ConvPolicy#laneRegisters}) for the
+     * lanes to take 1x1 layers from the pointwise GEMM and 5x5 layers from the fused Winograd.
+     */
+    static boolean holdsEnoughSums(PlanContext context) {
+        int registers = context.policy().laneRegisters();
+        return registers > 0 && context.device().vectorRegisters() >= registers;
     }
 
     @Override

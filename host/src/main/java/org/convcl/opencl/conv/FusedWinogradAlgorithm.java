@@ -71,12 +71,18 @@ final class FusedWinogradAlgorithm implements ConvAlgorithm {
      * Whether the planner should take it: a 3x3 window where the device class names the most channels
      * ({@link org.convcl.opencl.tuning.ConvPolicy#fusedWinogradChannels}) and the layer has from
      * {@value #FEWEST_CHANNELS} up to that many input channels and filters, on rows of tiles that fill more than half
-     * of its runs ({@link #fillsItsRuns}). 5x5 windows only where find mode measures it faster: against the channel lanes (the kernels alone, N=8, 2 Zen 4 cores) it ran Inception's 5x5 on
-     * 192 channels (K=32, 28x28) in 7.1 ms against 8.0 and on 480 (K=48, 14x14) in 5.3 against 6.8, but on 832 over a
-     * 7x7 image (K=128), half of each run's lanes past the row, in 12.3 against 6.6-7.8.
+     * of its runs ({@link #fillsItsRuns}). A 5x5 window where find mode would time it and the channel lanes, the other
+     * candidate, have too few vector registers ({@link ChannelLanesAlgorithm#holdsEnoughSums}): against the lanes
+     * (the kernels alone, N=8, 2 Zen 4 cores, AVX-512) it ran Inception's 5x5 on 192 channels (K=32, 28x28) in 7.1 ms
+     * against 8.0 and on 480 (K=48, 14x14) in 5.3 against 6.8, but on 832 over a 7x7 image (K=128), half of each run's
+     * lanes past the row, in 12.3 against 6.6-7.8.
      */
     @Override
     public boolean preferred(Conv2dShape s, PlanContext context) {
+        if (s.kh() == 5) {
+            return context.policy().laneRegisters() > 0 && !ChannelLanesAlgorithm.holdsEnoughSums(context)
+                    && whyNot(s, context) == null && whyNotTimed(s, context) == null;
+        }
         int most = context.policy().fusedWinogradChannels();
         return most > 0 && s.kh() == 3 && Math.min(s.c(), s.k()) >= FEWEST_CHANNELS
                 && Math.max(s.c(), s.k()) <= most && whyNot(s, context) == null && fillsItsRuns(s);

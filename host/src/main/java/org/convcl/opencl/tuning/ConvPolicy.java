@@ -143,20 +143,25 @@ import java.util.regex.Pattern;
  *                           work-item's transformed tiles outgrow the caches and the products take most of the time.
  *                           Built for AVX2, the kernels alone: C=K=64 56x56 4.9 against 5.2 unfused, C=K=128 28x28 4.6
  *                           against 4.0. GPUs: 0, a kernel of one work-item per group.
- * @param pointwiseLaneRegisters 1x1 layers within {@code laneFilterVectors} and {@code laneTaps} run in the channel
- *                           lanes rather than as a GEMM on devices with at least this many vector registers, which hold
- *                           the sums of 14 pixels by two vectors of filters; 0 never. CPUs: 32 (AVX-512). In bench runs'
- *                           find passes on 2 Zen 4 cores (N=8 unless said), with AVX-512 the pointwise GEMM took
- *                           1.03-1.42x the lanes' time on 17 of 23 such layers (ResNet-50's C=256 K=64 56x56 1.20-1.24x
- *                           in 7 runs, C=1024 K=256 14x14 1.10-1.31x in 5, C=832 K=384 7x7 1.42x, SGEMM 256 1.16-1.54x
- *                           in 4), tied on 5 and won C=K=128 56x56 (0.88x); held to AVX2, 16 registers, it won 16 of 17
- *                           and the lanes took 1.14-3.3x its time. GPUs: 0.
+ * @param laneRegisters      the fewest vector registers with which the channel lanes, holding the sums of 14 pixels by
+ *                           two vectors of filters, also take 1x1 layers (within {@code laneFilterVectors} and
+ *                           {@code laneTaps}) from the pointwise GEMM and 5x5 layers from the fused Winograd; with fewer
+ *                           (6 pixels) the planner gives those to the GEMM and to the fused Winograd where it fills its
+ *                           runs of tiles and has 8 channels or more; 0: the lanes take neither, the fused Winograd no
+ *                           5x5 layer. CPUs: 32 (AVX-512). In bench runs' find passes on 2 Zen 4 cores (N=8 unless
+ *                           said), with AVX-512 the pointwise GEMM took 1.03-1.42x the lanes' time on 17 of 23 1x1
+ *                           layers (ResNet-50's C=256 K=64 56x56 1.20-1.24x in 7 runs, C=1024 K=256 14x14 1.10-1.31x in
+ *                           5, C=832 K=384 7x7 1.42x, SGEMM 256 1.16-1.54x in 4), tied on 5 and won C=K=128 56x56
+ *                           (0.88x); held to AVX2, 16 registers, it won 16 of 17 and the lanes took 1.14-3.3x its time.
+ *                           On 5x5 layers held to AVX2 the lanes took 1.06-1.57x the fused Winograd's time on all five
+ *                           (12 runs: Inception's C=192 K=32 28x28, C=480 K=48 and C=512 K=64 14x14, C=256 K=32 28x28,
+ *                           C=64 K=192 27x27), with AVX-512 0.76-1.15x. GPUs: 0.
  */
 public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, long winogradTiles,
                          long winogradF4Tiles, int winogradChannels, int gatheredHeights, int winogradCacheShare,
                          int winogradChunkTiles, int packRowGroups, int foldPercent, int narrowPercent,
                          int tapTableChannels, int laneFilterVectors, int laneTaps, int subsampleStride,
-                         long findFallbackFlops, int fusedWinogradChannels, int pointwiseLaneRegisters) {
+                         long findFallbackFlops, int fusedWinogradChannels, int laneRegisters) {
     private static final ConvPolicy CPU = new ConvPolicy(1 << 20, 32, 24, 128, 32, 64, 4, 8, 512, 8, 90, 75, 64, 32,
             25, 2, 1 << 26, 64, 32);
     private static final ConvPolicy GPU = new ConvPolicy(1 << 20, 0, 0, 128, 256, 0, 4, 0, 0, 4, 90, 0, 0, 0, 0, 0, 0,
@@ -171,11 +176,11 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 || packRowGroups < 0 || foldPercent < 0 || foldPercent > 100 || narrowPercent < 0
                 || narrowPercent > 100 || tapTableChannels < 0 || laneFilterVectors < 0 || laneTaps < 0
                 || subsampleStride < 0 || findFallbackFlops < 0 || fusedWinogradChannels < 0
-                || pointwiseLaneRegisters < 0) {
+                || laneRegisters < 0) {
             throw new IllegalArgumentException("conv policy: values out of range in " + encode(tinyLayerFlops,
                     fewFilters, shallowDepth, winogradTiles, winogradF4Tiles, winogradChannels, gatheredHeights,
                     winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels, laneFilterVectors,
-                    laneTaps, subsampleStride, findFallbackFlops, fusedWinogradChannels, pointwiseLaneRegisters));
+                    laneTaps, subsampleStride, findFallbackFlops, fusedWinogradChannels, laneRegisters));
         }
     }
 
@@ -189,7 +194,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
         return encode(tinyLayerFlops, fewFilters, shallowDepth, winogradTiles, winogradF4Tiles, winogradChannels,
                 gatheredHeights, winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels,
                 laneFilterVectors, laneTaps, subsampleStride, findFallbackFlops, fusedWinogradChannels,
-                pointwiseLaneRegisters);
+                laneRegisters);
     }
 
     /**
@@ -216,7 +221,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 narrow(values, "FOLD_PERCENT"), narrow(values, "NARROW_PERCENT"), narrow(values, "TAP_TABLE_CHANNELS"),
                 narrow(values, "LANE_FILTER_VECTORS"), narrow(values, "LANE_TAPS"), narrow(values, "SUBSAMPLE_STRIDE"),
                 values.get("FIND_FALLBACK_FLOPS"), narrow(values, "FUSED_WINOGRAD_CHANNELS"),
-                narrow(values, "POINTWISE_LANE_REGISTERS"));
+                narrow(values, "LANE_REGISTERS"));
     }
 
     private static int narrow(Map<String, Long> values, String name) {
@@ -240,7 +245,7 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                                  long winogradF4Tiles, int winogradChannels, int gatheredHeights, int winogradCacheShare,
                                  int winogradChunkTiles, int packRowGroups, int foldPercent, int narrowPercent,
                                  int tapTableChannels, int laneFilterVectors, int laneTaps, int subsampleStride,
-                                 long findFallbackFlops, int fusedWinogradChannels, int pointwiseLaneRegisters) {
+                                 long findFallbackFlops, int fusedWinogradChannels, int laneRegisters) {
         return "TINY_LAYER_FLOPS=" + tinyLayerFlops + " FEW_FILTERS=" + fewFilters + " SHALLOW_DEPTH=" + shallowDepth
                 + " WINOGRAD_TILES=" + winogradTiles + " WINOGRAD_F4_TILES=" + winogradF4Tiles
                 + " WINOGRAD_CHANNELS=" + winogradChannels + " GATHERED_HEIGHTS="
@@ -249,6 +254,6 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 + " NARROW_PERCENT=" + narrowPercent + " TAP_TABLE_CHANNELS=" + tapTableChannels + " LANE_FILTER_VECTORS="
                 + laneFilterVectors + " LANE_TAPS=" + laneTaps + " SUBSAMPLE_STRIDE=" + subsampleStride
                 + " FIND_FALLBACK_FLOPS=" + findFallbackFlops + " FUSED_WINOGRAD_CHANNELS=" + fusedWinogradChannels
-                + " POINTWISE_LANE_REGISTERS=" + pointwiseLaneRegisters;
+                + " LANE_REGISTERS=" + laneRegisters;
     }
 }

@@ -49,7 +49,7 @@ class Conv2dPlannerTest {
 
     /** The automatic planner with 1x1 layers left to the GEMM, as on a CPU of 16 vector registers. */
     private static Conv2dPlanner pointwiseGemm(DeviceInfo device, SgemmConfig sgemm) {
-        return withPolicy(device, sgemm, "POINTWISE_LANE_REGISTERS=0");
+        return withPolicy(device, sgemm, "LANE_REGISTERS=0");
     }
 
     @Test
@@ -82,7 +82,7 @@ class Conv2dPlannerTest {
         assertTrue(packed.gemm().packsB());
         assertEquals(BLOCKED, packed.sgemm());
         // Where packing is off, B is read in place by groups four times the configured height at most.
-        assertEquals(BLOCKED.withLocalM(32), withPolicy(CPU, BLOCKED, "PACK_ROW_GROUPS=0 POINTWISE_LANE_REGISTERS=0")
+        assertEquals(BLOCKED.withLocalM(32), withPolicy(CPU, BLOCKED, "PACK_ROW_GROUPS=0 LANE_REGISTERS=0")
                 .forward(shape(8, 256, 28, 1024, 1, Conv2dParams.DEFAULT)).sgemm());
     }
 
@@ -95,7 +95,7 @@ class Conv2dPlannerTest {
         // 196 pixels: 240 columns, 208 in panels of one vector, a saving under a quarter; 3136 pixels: 3168.
         assertEquals(BLOCKED, gemm.forward(shape(8, 256, 14, 1024, 1, Conv2dParams.DEFAULT)).sgemm());
         assertEquals(BLOCKED, gemm.forward(shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT)).sgemm());
-        assertEquals(BLOCKED, withPolicy(CPU, BLOCKED, "NARROW_PERCENT=0 POINTWISE_LANE_REGISTERS=0").forward(pointwise7)
+        assertEquals(BLOCKED, withPolicy(CPU, BLOCKED, "NARROW_PERCENT=0 LANE_REGISTERS=0").forward(pointwise7)
                 .sgemm());
         // GPUs size their tiled kernel's tiles instead.
         assertEquals(BLOCKED, automatic(GPU, BLOCKED).forward(pointwise7).sgemm());
@@ -277,8 +277,17 @@ class Conv2dPlannerTest {
         assertEquals(2 * 28 * 8, plan.workGroups());
         // 8-float vectors, 16 registers: 6 pixels, evened out to 6 over a row of 28 (5 work-items), sharing each
         // block's filters (307 KB) in groups of 16 of the 140 tiles of an image.
-        assertEquals("CHANNEL_LANES, KV=2 PB=6 VW=8, filters shared by 16 tiles", automatic(FakeDevices.cpu(8), BLOCKED).forward(inception)
-                .describe());
+        assertEquals("CHANNEL_LANES, KV=2 PB=6 VW=8, filters shared by 16 tiles",
+                planner(FakeDevices.cpu(8), BLOCKED, 1L << 30, ConvAlgorithms.CHANNEL_LANES).forward(inception)
+                        .describe());
+        // With those 16 registers the planner takes the fused F(2x2,5x5) for a 5x5 window whose rows of tiles fill
+        // its runs, the lanes for 832 channels of a 7x7 image (4 tiles a row, half a run).
+        var avx2Automatic = automatic(FakeDevices.cpu(8), BLOCKED);
+        assertEquals("WINOGRAD_FUSED F(2x2,5x5)", avx2Automatic.forward(inception).describe());
+        assertEquals(ConvAlgorithms.CHANNEL_LANES, avx2Automatic.forward(shape(8, 832, 7, 128, 5,
+                Conv2dParams.DEFAULT.withPadding(2, 2))).algorithm());
+        assertEquals(ConvAlgorithms.CHANNEL_LANES, withPolicy(FakeDevices.cpu(8), BLOCKED, "LANE_REGISTERS=0")
+                .forward(inception).algorithm());
         // Rows of 100 on 16 floats and 32 registers: 10 work-items of 10, computing the row's 100 pixels, rather than
         // the fewest, 8 of 13, which compute 104 (the last tile overlapping the one before), or 7 of 14 and one of 2.
         // With 16 registers the fewest stay: Inception's rows of 28 above in 5 tiles of 6 (30), not 7 of 4 (28).
@@ -305,7 +314,7 @@ class Conv2dPlannerTest {
         }
         assertEquals(ConvAlgorithms.CHANNEL_LANES, avx2.forward(shape(8, 256, 28, 256, 3, strided)).algorithm());
         assertEquals(ConvAlgorithms.IMPLICIT_GEMM, avx2.forward(shape(8, 512, 14, 512, 3, strided)).algorithm());
-        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, avx2.forward(shape(8, 192, 28, 257, 5, SAME)).algorithm());
+        assertEquals(ConvAlgorithms.IMPLICIT_GEMM, avx2.forward(shape(8, 256, 28, 257, 3, strided)).algorithm());
         var pointwise = shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT);
         assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(pointwise).algorithm());
         assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(shape(8, 256, 56, 512, 1, Conv2dParams.DEFAULT.withStride(2, 2)))
