@@ -102,8 +102,8 @@ class BenchRunnerTest {
             TuningCache.store(device, other);
             try (var convcl = new ConvclContender(device)) {
                 // The plan fits a blocked configuration's work-group height to the layer: compared without it. Its
-                // 1024 rows are at least 8 row-groups of a blocked kernel's work-groups, so it packs B; 1024 filters are more
-                // than the channel lanes take.
+                // 1024 rows are at least 8 row-groups of a blocked kernel's work-groups, so it packs B; 1024 filters
+                // are more than the channel lanes take.
                 String packed = other instanceof SgemmConfig.Blocked ? ", B packed" : "";
                 assertEquals(withoutHeight("POINTWISE, sgemm " + other + packed + "; tuned: the entry in "
                         + dir.resolve("tuning.properties")), withoutHeight(convcl.configuration(c)));

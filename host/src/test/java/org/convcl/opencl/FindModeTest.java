@@ -80,10 +80,12 @@ class FindModeTest extends TemporaryCaches {
                 && !strided.contains("left out"), strided);
         String dense = findReport(defaults, x, w, SAME);
         String im2col = defaults.laneFilterVectors() > 0
-                ? "IM2COL_GEMM left out (CHANNEL_LANES reads the input in place, where im2col copies each pixel 9 times)"
+                ? "IM2COL_GEMM left out (CHANNEL_LANES reads the input in place, where im2col copies each pixel 9"
+                        + " times)"
                 : "IM2COL_GEMM ";
         assertTrue(dense.contains(" k8 3x3 s1x1 ") && dense.contains(im2col)
-                && dense.matches(".*IMPLICIT_GEMM [0-9.]+ ms.*") && dense.matches(".*CHANNEL_LANES [0-9.]+ ms.*"), dense);
+                && dense.matches(".*IMPLICIT_GEMM [0-9.]+ ms.*") && dense.matches(".*CHANNEL_LANES [0-9.]+ ms.*"),
+                dense);
     }
 
     /**

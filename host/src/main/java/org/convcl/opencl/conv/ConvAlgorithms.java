@@ -89,10 +89,10 @@ public final class ConvAlgorithms {
      * Why find mode leaves {@code algorithm} out of the timing of {@code s}, or null to time it: another algorithm
      * already timed runs its product with less work, it treats a depthwise layer that the depthwise rows kernel runs
      * as a dense one, it is the im2col GEMM on a window the channel lanes, already timed, read in place
-     * ({@link #copiedWindow}), it is the fused Winograd where it does not pay ({@link FusedWinogradAlgorithm#whyNotTimed}), or
-     * it is a fallback the planner does not choose for a layer too large for its policy's
-     * {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}, but for the implicit GEMM on a strided window
-     * over many channels ({@link #stridedWindow}).
+     * ({@link #copiedWindow}), it is the fused Winograd where it does not pay
+     * ({@link FusedWinogradAlgorithm#whyNotTimed}), or it is a fallback the planner does not choose for a layer too
+     * large for its policy's {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}, but for the implicit GEMM
+     * on a strided window over many channels ({@link #stridedWindow}).
      */
     static String whyNotTimed(ConvAlgorithm algorithm, Conv2dShape s, PlanContext context,
                               Collection<ConvAlgorithm> timed) {
@@ -124,8 +124,8 @@ public final class ConvAlgorithms {
 
     /**
      * A window of several taps stepping one pixel, undilated, on a device class whose policy makes the channel lanes
-     * the planner's algorithm for windows ({@link org.convcl.opencl.tuning.ConvPolicy#laneFilterVectors}): im2col copies
-     * each input pixel once a tap, where the channel lanes read the input in place. In 107 find passes over such
+     * the planner's algorithm for windows ({@link org.convcl.opencl.tuning.ConvPolicy#laneFilterVectors}): im2col
+     * copies each input pixel once a tap, where the channel lanes read the input in place. In 107 find passes over such
      * layers (3x3, 5x5, grouped, one channel; the bench's suite, one image, ResNet-50 and two sets of real layers) on
      * 2 Zen 4 cores, AVX-512 and AVX2, the im2col GEMM won none, taking 1.2-8.9x the fastest's time, and its programs
      * cost the pass a second or more a layer.

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  *                           (input channels per group times taps), run direct: the GEMM's rows are too few and too short
  *                           to pay for gathering panels. CPU: 32 and 24 (MNIST 5x5 C=1 K=32 N=64 direct 0.94-1.22 ms
  *                           against implicit GEMM 1.13-1.58; 5x5 C=1 K=64 2.22 against 1.71; 3x3 C=8 K=32, 72 deep,
- *                           1.17 against 0.86); from 25 deep the channel lanes beat both (see {@code laneFilterVectors}).
- *                           GPUs: 0.
+ *                           1.17 against 0.86); from 25 deep the channel lanes beat both (see
+ *                           {@code laneFilterVectors}). GPUs: 0.
  * @param shallowDepth       see {@code fewFilters}
  * @param winogradTiles      the fewest output tiles of F(2x2,3x3) for which the planner picks Winograd: the products
  *                           need many columns (tiles) to run at speed. 128 everywhere, reasoned; on CPUs, ResNet-50's
@@ -179,8 +179,9 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
                 || laneRegisters < 0) {
             throw new IllegalArgumentException("conv policy: values out of range in " + encode(tinyLayerFlops,
                     fewFilters, shallowDepth, winogradTiles, winogradF4Tiles, winogradChannels, gatheredHeights,
-                    winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels, laneFilterVectors,
-                    laneTaps, subsampleStride, findFallbackFlops, fusedWinogradChannels, laneRegisters));
+                    winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels,
+                    laneFilterVectors, laneTaps, subsampleStride, findFallbackFlops, fusedWinogradChannels,
+                    laneRegisters));
         }
     }
 
@@ -192,9 +193,9 @@ public record ConvPolicy(long tinyLayerFlops, int fewFilters, int shallowDepth, 
     /** One line of {@code NAME=value} pairs, which {@link #parse} reads back. */
     public String encode() {
         return encode(tinyLayerFlops, fewFilters, shallowDepth, winogradTiles, winogradF4Tiles, winogradChannels,
-                gatheredHeights, winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent, tapTableChannels,
-                laneFilterVectors, laneTaps, subsampleStride, findFallbackFlops, fusedWinogradChannels,
-                laneRegisters);
+                gatheredHeights, winogradCacheShare, winogradChunkTiles, packRowGroups, foldPercent, narrowPercent,
+                tapTableChannels, laneFilterVectors, laneTaps, subsampleStride, findFallbackFlops,
+                fusedWinogradChannels, laneRegisters);
     }
 
     /**

@@ -64,7 +64,8 @@ class Conv2dPlannerTest {
         // 200: 25 work-items tall, so each panel is gathered once.
         assertEquals(BLOCKED.withLocalM(25), withoutLanes(CPU, BLOCKED).forward(shape(2, 8, 28, 200, 3, SAME)).sgemm());
         // 1000: at most four times the configured height.
-        assertEquals(BLOCKED.withLocalM(32), withoutLanes(CPU, BLOCKED).forward(shape(2, 8, 28, 1000, 3, SAME)).sgemm());
+        assertEquals(BLOCKED.withLocalM(32),
+                withoutLanes(CPU, BLOCKED).forward(shape(2, 8, 28, 1000, 3, SAME)).sgemm());
         // One image: 17 groups that tall would leave the 8 compute units fewer than 4 each.
         assertEquals(BLOCKED, withoutLanes(CPU, BLOCKED).forward(shape(1, 8, 28, 200, 3, SAME)).sgemm());
     }
@@ -317,8 +318,8 @@ class Conv2dPlannerTest {
         assertEquals(ConvAlgorithms.IMPLICIT_GEMM, avx2.forward(shape(8, 256, 28, 257, 3, strided)).algorithm());
         var pointwise = shape(8, 256, 56, 64, 1, Conv2dParams.DEFAULT);
         assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(pointwise).algorithm());
-        assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(shape(8, 256, 56, 512, 1, Conv2dParams.DEFAULT.withStride(2, 2)))
-                .algorithm());
+        var downsample = shape(8, 256, 56, 512, 1, Conv2dParams.DEFAULT.withStride(2, 2));
+        assertEquals(ConvAlgorithms.CHANNEL_LANES, cpu.forward(downsample).algorithm());
         assertEquals(ConvAlgorithms.POINTWISE, cpu.forward(shape(8, 256, 14, 1024, 1, Conv2dParams.DEFAULT))
                 .algorithm());
         assertEquals(ConvAlgorithms.POINTWISE, avx2.forward(pointwise).algorithm());
