@@ -89,7 +89,8 @@ public final class ConvAlgorithms {
      * Why find mode leaves {@code algorithm} out of the timing of {@code s}, or null to time it: another algorithm
      * already timed runs its product with less work, it treats a depthwise layer that the depthwise rows kernel runs
      * as a dense one, it is the im2col GEMM on a window the channel lanes, already timed, read in place
-     * ({@link #copiedWindow}), it is the fused Winograd where it does not pay
+     * ({@link #copiedWindow}), it is the channel lanes on a 1x1 window with too few vector registers
+     * ({@link #fewRegistersForPointwise}), it is the fused Winograd where it does not pay
      * ({@link FusedWinogradAlgorithm#whyNotTimed}), or it is a fallback the planner does not choose for a layer too
      * large for its policy's {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}, but for the implicit GEMM
      * on a strided window over many channels ({@link #stridedWindow}).
@@ -107,6 +108,9 @@ public final class ConvAlgorithms {
         if (algorithm == IM2COL_GEMM && timed.contains(CHANNEL_LANES) && copiedWindow(s, context)) {
             return "CHANNEL_LANES reads the input in place, where im2col copies each pixel " + s.kh() * s.kw()
                     + " times";
+        }
+        if (algorithm == CHANNEL_LANES && fewRegistersForPointwise(s, context)) {
+            return context.device().vectorRegisters() + " vector registers hold too few of its sums for a 1x1 window";
         }
         if (algorithm == WINOGRAD_FUSED) {
             String why = FusedWinogradAlgorithm.whyNotTimed(s, context);
@@ -134,6 +138,18 @@ public final class ConvAlgorithms {
         var p = s.params();
         return context.policy().laneFilterVectors() > 0 && s.kh() * s.kw() > 1 && p.strideH() == 1 && p.strideW() == 1
                 && p.dilationH() == 1 && p.dilationW() == 1;
+    }
+
+    /**
+     * A 1x1 window on a CPU whose vector registers are too few for the channel lanes to take 1x1 layers from the GEMM
+     * ({@link ChannelLanesAlgorithm#holdsEnoughSums}): with sums for 6 pixels the lanes reuse each broadcast pixel
+     * too little. Held to AVX2 on 2 Zen 4 cores they lost 16 of 17 such layers (1.14-3.3x the GEMM's time), and on 2
+     * Zen 3 cores (AVX2) 8 of 9 in one find pass of the bench's suite (1.6-4.0x: ResNet-50's 1x1 layers, 1x1 at
+     * stride 2 and SGEMM 512-2048), winning SGEMM 256 by 2%; on SGEMM 2048 their runs alone cost the pass 2 s.
+     */
+    private static boolean fewRegistersForPointwise(Conv2dShape s, PlanContext context) {
+        return s.kh() * s.kw() == 1 && context.policy().laneRegisters() > 0
+                && !ChannelLanesAlgorithm.holdsEnoughSums(context);
     }
 
     /**

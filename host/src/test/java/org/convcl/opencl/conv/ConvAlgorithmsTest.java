@@ -142,6 +142,25 @@ class ConvAlgorithmsTest {
     }
 
     @Test
+    void findLeavesTheChannelLanesOutOfOneByOneWindowsWhereTooFewRegistersHoldTheirSums() {
+        var avx2 = new PlanContext(FakeDevices.cpu(8), ConvPolicy.defaultFor(DeviceClass.CPU),
+                new SgemmConfig.Blocked(6, 8, 2, 1, 8, 128), 1L << 30);
+        var pointwise = shape(8, 256, 14, 1024, 1, Conv2dParams.DEFAULT);
+        var strided = shape(8, 512, 28, 1024, 1, Conv2dParams.DEFAULT.withStride(2, 2));
+        for (var s : new Conv2dShape[] {pointwise, strided}) {
+            assertEquals("16 vector registers hold too few of its sums for a 1x1 window",
+                    ConvAlgorithms.whyNotTimed(ConvAlgorithms.CHANNEL_LANES, s, avx2, List.of()));
+            assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.CHANNEL_LANES, s, CPU, List.of()), "AVX-512");
+        }
+        assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.CHANNEL_LANES,
+                shape(8, 64, 56, 64, 3, Conv2dParams.DEFAULT.withPadding(1, 1)), avx2, List.of()), "3x3");
+        var unset = new PlanContext(FakeDevices.cpu(8), ConvPolicy.parse("LANE_REGISTERS=0",
+                ConvPolicy.defaultFor(DeviceClass.CPU)), avx2.sgemm(), 1L << 30);
+        assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.CHANNEL_LANES, pointwise, unset, List.of()),
+                "a policy without a register count leaves the lanes to find mode");
+    }
+
+    @Test
     void theImplicitGemmRunsEveryShapeAndIsPreferredWhereNothingBeforeItIs() {
         var odd = shape(3, 7, 13, 5, 3, Conv2dParams.DEFAULT.withStride(2, 3).withDilation(2, 1));
         for (var context : new PlanContext[] {CPU, GPU}) {
