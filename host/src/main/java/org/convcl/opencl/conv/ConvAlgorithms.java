@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.convcl.Conv2dShape;
 import org.convcl.opencl.ops.DirectConv2d;
+import org.convcl.opencl.tuning.DeviceClass;
 
 /**
  * The registry: every conv2d algorithm under its stable id (what plans print and options pin), in the order the
@@ -90,7 +91,8 @@ public final class ConvAlgorithms {
      * already timed runs its product with less work, it treats a depthwise layer that the depthwise rows kernel runs
      * as a dense one, it is the im2col GEMM on a window the channel lanes, already timed, read in place
      * ({@link #copiedWindow}), it is the channel lanes on a 1x1 window with too few vector registers
-     * ({@link #fewRegistersForPointwise}), it is the fused Winograd where it does not pay
+     * ({@link #fewRegistersForPointwise}), it is F(2x2,3x3) where the rule takes F(4x4,3x3) on a CPU
+     * ({@link #smallTileOutrun}), it is the fused Winograd where it does not pay
      * ({@link FusedWinogradAlgorithm#whyNotTimed}), or it is a fallback the planner does not choose for a layer too
      * large for its policy's {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}, but for the implicit GEMM
      * on a strided window over many channels ({@link #stridedWindow}).
@@ -111,6 +113,9 @@ public final class ConvAlgorithms {
         }
         if (algorithm == CHANNEL_LANES && fewRegistersForPointwise(s, context)) {
             return context.device().vectorRegisters() + " vector registers hold too few of its sums for a 1x1 window";
+        }
+        if (algorithm == WINOGRAD_F2 && smallTileOutrun(s, context)) {
+            return "the rule's F(4x4,3x3) tiles, " + context.policy().winogradF4Tiles() + " or more, run faster";
         }
         if (algorithm == WINOGRAD_FUSED) {
             String why = FusedWinogradAlgorithm.whyNotTimed(s, context);
@@ -150,6 +155,18 @@ public final class ConvAlgorithms {
     private static boolean fewRegistersForPointwise(Conv2dShape s, PlanContext context) {
         return s.kh() * s.kw() == 1 && context.policy().laneRegisters() > 0
                 && !ChannelLanesAlgorithm.holdsEnoughSums(context);
+    }
+
+    /**
+     * A CPU whose policy's rule gives the shape F(4x4,3x3) ({@link org.convcl.opencl.tuning.ConvPolicy#winogradF4Tiles},
+     * measured on CPUs; on GPUs find mode keeps timing both tiles): F(2x2) lost every find pass there, 16 of 16 on
+     * 2 Zen 4 cores (AVX-512 and AVX2) and 12 of 12 on 2 Zen 3 cores (AVX2; ResNet's 3x3 layers from 64 channels of
+     * 56x56 to 512 of 7x7, N=8, three bench runs: 1.14-3.4x the time of F(4x4)), and its programs cost the pass about
+     * a second a layer.
+     */
+    private static boolean smallTileOutrun(Conv2dShape s, PlanContext context) {
+        return DeviceClass.of(context.device()) == DeviceClass.CPU && WINOGRAD_F4.whyNot(s, context) == null
+                && WinogradAlgorithm.ruleTile(s, context) == 4;
     }
 
     /**

@@ -63,9 +63,11 @@ final class WinogradAlgorithm implements ConvAlgorithm {
      * F(2x2,3x3): the products need many columns (tiles) to run at speed, and F(4x4) has a quarter as many.
      */
     private int tile(Conv2dShape s, PlanContext context) {
-        if (fixedTile != 0) {
-            return fixedTile;
-        }
+        return fixedTile != 0 ? fixedTile : ruleTile(s, context);
+    }
+
+    /** The tile the planner's rule gives {@code s}: see {@link #tile}. */
+    static int ruleTile(Conv2dShape s, PlanContext context) {
         return new WinogradTiles(s, 4).count() >= context.policy().winogradF4Tiles() ? 4 : 2;
     }
 

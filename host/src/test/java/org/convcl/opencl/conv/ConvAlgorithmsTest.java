@@ -44,9 +44,9 @@ class ConvAlgorithmsTest {
     }
 
     /**
-     * Find mode times Winograd at both tiles rather than at the tile the planner's rule would give (ResNet-50's 3x3
-     * layer on 7x7 images ran F(4x4) in 0.7x the time of the rule's F(2x2)), and each fixed tile plans its own tile
-     * on any shape but is never the planner's preference.
+     * Find mode times Winograd at each fixed tile rather than at the tile the planner's rule would give (ResNet-50's
+     * 3x3 layer on 7x7 images ran F(4x4) in 0.7x the time of the rule's F(2x2)), but for F(2x2) where a CPU's rule
+     * takes F(4x4), and each fixed tile plans its own tile on any shape but is never the planner's preference.
      */
     @Test
     void findTimesWinogradAtEachTileAndTheRuleOnlyWherePlanned() {
@@ -139,6 +139,21 @@ class ConvAlgorithmsTest {
                 shape(8, 64, 56, 64, 3, same.withStride(1, 2))}) {
             assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.IM2COL_GEMM, s, CPU, lanes), s.toString());
         }
+    }
+
+    @Test
+    void findLeavesTheSmallWinogradTileOutWhereTheRuleTakesTheLargeOneOnACpu() {
+        var same = Conv2dParams.DEFAULT.withPadding(1, 1);
+        for (var s : new Conv2dShape[] {shape(8, 64, 56, 64, 3, same), shape(8, 512, 7, 512, 3, same)}) {
+            assertEquals(4, ConvAlgorithms.WINOGRAD.plan(s, CPU).winogradTile(), s.toString());
+            assertEquals("the rule's F(4x4,3x3) tiles, 32 or more, run faster",
+                    ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_F2, s, CPU, List.of()));
+            assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_F4, s, CPU, List.of()));
+            assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_F2, s, GPU, List.of()), "GPU: both tiles");
+        }
+        var fewTiles = shape(1, 512, 7, 512, 3, same);
+        assertEquals(2, ConvAlgorithms.WINOGRAD.plan(fewTiles, CPU).winogradTile(), "4 images' worth of tiles fewer");
+        assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_F2, fewTiles, CPU, List.of()), "the rule's F2");
     }
 
     @Test
