@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import org.convcl.Conv2dParams;
 import org.convcl.Tensor;
 import org.convcl.Tolerance;
@@ -67,7 +68,8 @@ class FindModeTest extends TemporaryCaches {
     @Test
     void findLeavesOutTheColumnGemmsWherePointwiseRunsTheProduct() {
         var x = Tensor.seeded(6).uniform(2, 16, 6, 5);
-        var defaults = ConvPolicy.defaultFor(DeviceClass.of(Devices.choose(null)));
+        // Layers this small are tiny to the device classes' policies, which time the direct kernel alone.
+        var defaults = ConvPolicy.parse("TINY_LAYER_FLOPS=0", ConvPolicy.defaultFor(DeviceClass.of(Devices.choose(null))));
         String pointwise = findReport(defaults, x, Tensor.seeded(7).uniform(8, 16, 1, 1),
                 Conv2dParams.DEFAULT);
         assertTrue(pointwise.contains(" k8 1x1 ") && pointwise.matches(".*POINTWISE [0-9.]+ ms.*")
@@ -90,19 +92,20 @@ class FindModeTest extends TemporaryCaches {
 
     /**
      * From the policy's FLOPs on, the planner's fallbacks are timed only where the planner chooses them: the direct
-     * kernel of a tiny layer, not the implicit GEMM; neither where the planner takes the channel lanes, but the implicit
-     * GEMM on a strided window over channels enough to tabulate its taps.
+     * kernel of few shallow filters, not the implicit GEMM; neither where the planner takes the channel lanes, but the
+     * implicit GEMM on a strided window over channels enough to tabulate its taps.
      */
     @Test
     void findTimesTheFallbacksOfLargeLayersOnlyWhereThePlannerChoosesThem() {
         // Shapes of their own: a problem found before (here or by another test) is not timed again.
-        var x = Tensor.seeded(9).uniform(1, 16, 6, 5);
         var w = Tensor.seeded(10).uniform(8, 16, 3, 3);
         var deviceClass = DeviceClass.of(Devices.choose(null));
         var defaults = ConvPolicy.defaultFor(deviceClass);
-        String tiny = findReport(ConvPolicy.parse("FIND_FALLBACK_FLOPS=1000", defaults), x, w, SAME);
-        assertTrue(tiny.matches(".*DIRECT [0-9.]+ ms.*") && tiny.contains("IMPLICIT_GEMM left out (a fallback the "
-                + "planner does not choose here, at 1000 FLOPs or more)") && tiny.endsWith("ms"), tiny);
+        String few = findReport(ConvPolicy.parse("FIND_FALLBACK_FLOPS=1000 TINY_LAYER_FLOPS=0 FEW_FILTERS=8"
+                + " SHALLOW_DEPTH=18", defaults), Tensor.seeded(9).uniform(1, 2, 6, 5), Tensor.seeded(18).uniform(8,
+                2, 3, 3), SAME);
+        assertTrue(few.matches(".*DIRECT [0-9.]+ ms.*") && few.contains("IMPLICIT_GEMM left out (a fallback the "
+                + "planner does not choose here, at 1000 FLOPs or more)") && few.endsWith("ms"), few);
         assumeTrue(deviceClass == DeviceClass.CPU, "the channel lanes run on CPUs");
         String lanes = findReport(ConvPolicy.parse("FIND_FALLBACK_FLOPS=1000 TINY_LAYER_FLOPS=0 FEW_FILTERS=0", defaults),
                 Tensor.seeded(11).uniform(1, 16, 7, 6), w, SAME);
@@ -115,10 +118,10 @@ class FindModeTest extends TemporaryCaches {
                 + " TAP_TABLE_CHANNELS=16", defaults), Tensor.seeded(12).uniform(1, 16, 9, 8), w, strided);
         assertTrue(tabulated.contains("DIRECT left out (a fallback") && tabulated.matches(".*IMPLICIT_GEMM [0-9.]+ ms.*")
                 && tabulated.matches(".*CHANNEL_LANES [0-9.]+ ms.*"), tabulated);
-        String few = findReport(ConvPolicy.parse("FIND_FALLBACK_FLOPS=1000 TINY_LAYER_FLOPS=0 FEW_FILTERS=0"
+        String untabulated = findReport(ConvPolicy.parse("FIND_FALLBACK_FLOPS=1000 TINY_LAYER_FLOPS=0 FEW_FILTERS=0"
                 + " TAP_TABLE_CHANNELS=17", defaults), Tensor.seeded(13).uniform(1, 16, 9, 10), w, strided);
-        assertTrue(few.contains("IMPLICIT_GEMM left out (a fallback") && few.matches(".*CHANNEL_LANES [0-9.]+ ms.*"),
-                few);
+        assertTrue(untabulated.contains("IMPLICIT_GEMM left out (a fallback")
+                && untabulated.matches(".*CHANNEL_LANES [0-9.]+ ms.*"), untabulated);
     }
 
     /**
@@ -130,7 +133,7 @@ class FindModeTest extends TemporaryCaches {
     void findTimesOnlyTheDirectKernelOnDepthwiseLayersOfACpu() {
         var deviceClass = DeviceClass.of(Devices.choose(null));
         assumeTrue(deviceClass == DeviceClass.CPU, "the depthwise rows kernel runs on CPUs");
-        var defaults = ConvPolicy.defaultFor(deviceClass);
+        var defaults = ConvPolicy.parse("TINY_LAYER_FLOPS=0", ConvPolicy.defaultFor(deviceClass));
         String depthwise = findReport(defaults, Tensor.seeded(12).uniform(2, 12, 9, 7),
                 Tensor.seeded(13).uniform(12, 1, 3, 3), SAME.withGroups(12));
         for (var id : List.of("CHANNEL_LANES", "IM2COL_GEMM", "IMPLICIT_GEMM")) {
@@ -148,6 +151,24 @@ class FindModeTest extends TemporaryCaches {
         String eight = findReport(defaults, Tensor.seeded(16).uniform(1, 8, 6, 20),
                 Tensor.seeded(17).uniform(4, 8, 3, 3), SAME);
         assertTrue(eight.matches(".*WINOGRAD_FUSED [0-9.]+ ms.*"), eight);
+    }
+
+    /** A layer under the policy's tiny-layer FLOPs is timed on the planner's direct kernel alone. */
+    @Test
+    void findTimesOnlyTheDirectKernelOnTinyLayers() {
+        var defaults = ConvPolicy.defaultFor(DeviceClass.of(Devices.choose(null)));
+        var x = Tensor.seeded(19).uniform(1, 16, 6, 7);
+        var w = Tensor.seeded(20).uniform(8, 16, 3, 3);
+        // 2 * 8 * 6 * 7 * 16 * 9 = 96768 FLOPs.
+        String tiny = findReport(ConvPolicy.parse("TINY_LAYER_FLOPS=96769", defaults), x, w, SAME);
+        assertTrue(tiny.matches(".*; DIRECT in [0-9.]+ ms") && tiny.contains("IMPLICIT_GEMM left out (a layer under"
+                + " 96769 FLOPs, which any algorithm runs in about a launch's time)"), tiny);
+        assertEquals(1, Pattern.compile("[A-Z_0-9]+ [0-9.]+ ms").matcher(tiny).results().count(),
+                "one algorithm timed: " + tiny);
+        String atTheBound = findReport(ConvPolicy.parse("TINY_LAYER_FLOPS=96768", defaults),
+                Tensor.seeded(21).uniform(1, 16, 7, 6), w, SAME);
+        assertTrue(!atTheBound.contains("a layer under") && atTheBound.matches(".*IMPLICIT_GEMM [0-9.]+ ms.*"),
+                atTheBound);
     }
 
     /** The find log's line for one conv2d, run with find on and the policy given, after checking its result. */

@@ -87,11 +87,14 @@ public final class ConvAlgorithms {
     }
 
     /**
-     * Why find mode leaves {@code algorithm} out of the timing of {@code s}, or null to time it: another algorithm
+     * Why find mode leaves {@code algorithm} out of the timing of {@code s}, or null to time it: the layer is under the
+     * policy's {@link org.convcl.opencl.tuning.ConvPolicy#tinyLayerFlops} and the algorithm is not the planner's
+     * choice (the direct kernel), another algorithm
      * already timed runs its product with less work, it treats a depthwise layer that the depthwise rows kernel runs
      * as a dense one, it is the im2col GEMM on a window the channel lanes, already timed, read in place
      * ({@link #copiedWindow}), it is the channel lanes on a 1x1 window with too few vector registers
-     * ({@link #fewRegistersForPointwise}), it is F(2x2,3x3) where the rule takes F(4x4,3x3) on a CPU
+     * ({@link #fewRegistersForPointwise}) or on a 3x3 window F(4x4,3x3) already ran ({@link #winogradOutruns}), it is
+     * F(2x2,3x3) where the rule takes F(4x4,3x3) on a CPU
      * ({@link #smallTileOutrun}), it is the fused Winograd where it does not pay
      * ({@link FusedWinogradAlgorithm#whyNotTimed}), or it is a fallback the planner does not choose for a layer too
      * large for its policy's {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}, but for the implicit GEMM
@@ -99,6 +102,10 @@ public final class ConvAlgorithms {
      */
     static String whyNotTimed(ConvAlgorithm algorithm, Conv2dShape s, PlanContext context,
                               Collection<ConvAlgorithm> timed) {
+        long tiny = context.policy().tinyLayerFlops();
+        if (s.flops() < tiny && preferredFor(s, context) != algorithm) {
+            return "a layer under " + tiny + " FLOPs, which any algorithm runs in about a launch's time";
+        }
         var subsumer = SUBSUMED_BY.get(algorithm);
         if (subsumer != null && timed.contains(subsumer)) {
             return idOf(subsumer) + " runs its product";
@@ -113,6 +120,10 @@ public final class ConvAlgorithms {
         }
         if (algorithm == CHANNEL_LANES && fewRegistersForPointwise(s, context)) {
             return context.device().vectorRegisters() + " vector registers hold too few of its sums for a 1x1 window";
+        }
+        if (algorithm == CHANNEL_LANES && winogradOutruns(s, context, timed)) {
+            return "F(4x4,3x3), timed already, multiplies a quarter as often and the lanes' "
+                    + context.device().vectorRegisters() + " vector registers hold too few sums to make up for it";
         }
         if (algorithm == WINOGRAD_F2 && smallTileOutrun(s, context)) {
             return "the rule's F(4x4,3x3) tiles, " + context.policy().winogradF4Tiles() + " or more, run faster";
@@ -155,6 +166,26 @@ public final class ConvAlgorithms {
     private static boolean fewRegistersForPointwise(Conv2dShape s, PlanContext context) {
         return s.kh() * s.kw() == 1 && context.policy().laneRegisters() > 0
                 && !ChannelLanesAlgorithm.holdsEnoughSums(context);
+    }
+
+    /**
+     * A dense 3x3 window at stride 1 over at least the policy's
+     * {@link org.convcl.opencl.tuning.ConvPolicy#winogradChannels} channels and filters, where F(4x4,3x3), fused or
+     * not, ran in this find pass, on a CPU whose vector registers are too few for the channel lanes to take 1x1 and
+     * 5x5 layers ({@link ChannelLanesAlgorithm#holdsEnoughSums}). The lanes lost every such find pass: 36 of 36 on 2
+     * Zen 3 cores (AVX2; ResNet's 3x3 layers from 64 channels of 56x56 to 512 of 7x7, N=8, in five bench runs of the
+     * suite and of ResNet-50: 1.34-1.95x the fastest's time on 64 channels, 1.43-2.86x from 128), and held to AVX2 on
+     * 2 Zen 4 cores they took 13.4 ms against F(4x4)'s 9.5 on 64 channels and 11.4 against 5.7 on 128; their
+     * programs cost the pass 1.5-2 s a layer. With 32 registers (AVX-512) they led on 64 channels on Zen 5 and
+     * stay timed.
+     */
+    private static boolean winogradOutruns(Conv2dShape s, PlanContext context, Collection<ConvAlgorithm> timed) {
+        var p = s.params();
+        int channels = context.policy().winogradChannels();
+        return (timed.contains(WINOGRAD_F4) || timed.contains(WINOGRAD_FUSED)) && s.groups() == 1
+                && s.kh() == 3 && s.kw() == 3 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1
+                && p.dilationW() == 1 && channels > 0 && s.c() >= channels && s.k() >= channels
+                && context.policy().laneRegisters() > 0 && !ChannelLanesAlgorithm.holdsEnoughSums(context);
     }
 
     /**

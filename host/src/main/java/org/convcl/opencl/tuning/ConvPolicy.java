@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
  * measured on those devices.
  *
  * @param tinyLayerFlops     below this many FLOPs a layer runs direct: one launch costs less than a GEMM's launches.
- *                           2^20 on every class, reasoned from launch overheads of tens of microseconds.
+ *                           2^20 on every class, reasoned from launch overheads of tens of microseconds. Find mode
+ *                           times no other algorithm there: on the bench's seed layer (14 KFLOP) the direct kernel won
+ *                           7 of 9 find passes on 2 Zen 3 cores and lost 2 by 3-7% (0.18 ms, about one launch and
+ *                           wait), while the three other algorithms' programs cost each pass about 4 s to build.
  * @param fewFilters         layers with at most this many filters per group, each at most {@code shallowDepth} deep
  *                           (input channels per group times taps), run direct: the GEMM's rows are too few and too short
  *                           to pay for gathering panels. CPU: 32 and 24 (MNIST 5x5 C=1 K=32 N=64 direct 0.94-1.22 ms

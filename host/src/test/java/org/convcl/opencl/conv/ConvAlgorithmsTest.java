@@ -176,6 +176,31 @@ class ConvAlgorithmsTest {
     }
 
     @Test
+    void findLeavesTheChannelLanesOutOfDense3x3LayersAfterWinogradWhereTooFewRegistersHoldTheirSums() {
+        var avx2 = new PlanContext(FakeDevices.cpu(8), ConvPolicy.defaultFor(DeviceClass.CPU),
+                new SgemmConfig.Blocked(6, 8, 2, 1, 8, 128), 1L << 30);
+        var same = Conv2dParams.DEFAULT.withPadding(1, 1);
+        var resnet = shape(8, 128, 28, 128, 3, same);
+        String why = "F(4x4,3x3), timed already, multiplies a quarter as often and the lanes' 16 vector registers hold"
+                + " too few sums to make up for it";
+        for (var winograd : List.of(ConvAlgorithms.WINOGRAD_F4, ConvAlgorithms.WINOGRAD_FUSED)) {
+            assertEquals(why, ConvAlgorithms.whyNotTimed(ConvAlgorithms.CHANNEL_LANES, resnet, avx2, List.of(winograd)));
+            assertEquals(why, ConvAlgorithms.whyNotTimed(ConvAlgorithms.CHANNEL_LANES, shape(8, 64, 56, 64, 3, same),
+                    avx2, List.of(winograd)), "from the policy's 64 Winograd channels");
+        }
+        var f4 = List.of(ConvAlgorithms.WINOGRAD_F4);
+        assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.CHANNEL_LANES, resnet, avx2,
+                List.of(ConvAlgorithms.WINOGRAD_F2)), "F(2x2) alone: few tiles");
+        assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.CHANNEL_LANES, resnet, avx2, List.of()), "no Winograd");
+        assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.CHANNEL_LANES, resnet, CPU, f4), "AVX-512");
+        for (var s : new Conv2dShape[] {shape(8, 32, 56, 128, 3, same), shape(8, 128, 56, 32, 3, same),
+                shape(8, 128, 56, 128, 3, same.withStride(2, 2)), shape(8, 128, 56, 128, 3, same.withDilation(2, 2)),
+                shape(8, 128, 28, 128, 3, same.withGroups(32)), shape(8, 128, 28, 128, 5, Conv2dParams.DEFAULT)}) {
+            assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.CHANNEL_LANES, s, avx2, f4), s.toString());
+        }
+    }
+
+    @Test
     void theImplicitGemmRunsEveryShapeAndIsPreferredWhereNothingBeforeItIs() {
         var odd = shape(3, 7, 13, 5, 3, Conv2dParams.DEFAULT.withStride(2, 3).withDilation(2, 1));
         for (var context : new PlanContext[] {CPU, GPU}) {
