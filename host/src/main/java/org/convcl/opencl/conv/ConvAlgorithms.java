@@ -88,13 +88,13 @@ public final class ConvAlgorithms {
 
     /**
      * Why find mode leaves {@code algorithm} out of the timing of {@code s}, or null to time it: the layer is under the
-     * policy's {@link org.convcl.opencl.tuning.ConvPolicy#tinyLayerFlops} and the algorithm is not the planner's
-     * choice (the direct kernel), another algorithm
-     * already timed runs its product with less work, it treats a depthwise layer that the depthwise rows kernel runs
-     * as a dense one, it is the im2col GEMM on a window the channel lanes, already timed, read in place
-     * ({@link #copiedWindow}), it is the channel lanes on a 1x1 window with too few vector registers
-     * ({@link #fewRegistersForPointwise}) or on a 3x3 window F(4x4,3x3) already ran ({@link #winogradOutruns}), it is
-     * F(2x2,3x3) where the rule takes F(4x4,3x3) on a CPU
+     * policy's {@link org.convcl.opencl.tuning.ConvPolicy#tinyLayerFlops} and the algorithm is not the planner's choice
+     * (the direct kernel), another algorithm already timed runs its product with less work, it treats a depthwise layer
+     * that the depthwise rows kernel runs as a dense one, it is the im2col GEMM on a window the channel lanes, already
+     * timed, read in place ({@link #copiedWindow}), it is the channel lanes on a 1x1 window with too few vector
+     * registers ({@link #fewRegistersForPointwise}) or on a 3x3 window F(4x4,3x3) already ran
+     * ({@link #winogradOutruns}), it is the depthwise rows kernel's streamed weights at stride 1 with as few registers
+     * ({@link #hoistedWeightsFit}), it is F(2x2,3x3) where the rule takes F(4x4,3x3) on a CPU
      * ({@link #smallTileOutrun}), it is the fused Winograd where it does not pay
      * ({@link FusedWinogradAlgorithm#whyNotTimed}), or it is a fallback the planner does not choose for a layer too
      * large for its policy's {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}, but for the implicit GEMM
@@ -124,6 +124,10 @@ public final class ConvAlgorithms {
         if (algorithm == CHANNEL_LANES && winogradOutruns(s, context, timed)) {
             return "F(4x4,3x3), timed already, multiplies a quarter as often and the lanes' "
                     + context.device().vectorRegisters() + " vector registers hold too few sums to make up for it";
+        }
+        if (algorithm == DIRECT_STREAMED && hoistedWeightsFit(s, context)) {
+            return "at stride 1 the weights hoisted run faster with " + context.device().vectorRegisters()
+                    + " vector registers";
         }
         if (algorithm == WINOGRAD_F2 && smallTileOutrun(s, context)) {
             return "the rule's F(4x4,3x3) tiles, " + context.policy().winogradF4Tiles() + " or more, run faster";
@@ -164,8 +168,7 @@ public final class ConvAlgorithms {
      * stride 2 and SGEMM 512-2048), winning SGEMM 256 by 2%; on SGEMM 2048 their runs alone cost the pass 2 s.
      */
     private static boolean fewRegistersForPointwise(Conv2dShape s, PlanContext context) {
-        return s.kh() * s.kw() == 1 && context.policy().laneRegisters() > 0
-                && !ChannelLanesAlgorithm.holdsEnoughSums(context);
+        return s.kh() * s.kw() == 1 && fewRegisters(context);
     }
 
     /**
@@ -185,7 +188,29 @@ public final class ConvAlgorithms {
         return (timed.contains(WINOGRAD_F4) || timed.contains(WINOGRAD_FUSED)) && s.groups() == 1
                 && s.kh() == 3 && s.kw() == 3 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1
                 && p.dilationW() == 1 && channels > 0 && s.c() >= channels && s.k() >= channels
-                && context.policy().laneRegisters() > 0 && !ChannelLanesAlgorithm.holdsEnoughSums(context);
+                && fewRegisters(context);
+    }
+
+    /**
+     * A window at stride 1 on a CPU with too few vector registers for the channel lanes' 1x1 and 5x5 layers: there
+     * the depthwise rows kernel's weights, hoisted, run faster than streamed. On 2 Zen 3 cores (AVX2) streamed
+     * weights lost all 56 find passes at stride 1 (MNIST's 5x5 on one channel, depthwise 3x3 over 256 and 512
+     * channels, 7x7 over 192, N=8 or 64, 14 passes each: 1.11-4.94x the hoisted kernel's time), and built for AVX2
+     * on Zen 4 MNIST's took 1.3x; their programs cost the pass 2-3 s a layer. At stride 2 they won 5 of 14 passes on
+     * 3x3 over 64 channels of 112x112 (0.59-1.20x) and stay timed, as they do with 32 registers, where hoisted
+     * weights spilled.
+     */
+    private static boolean hoistedWeightsFit(Conv2dShape s, PlanContext context) {
+        var p = s.params();
+        return p.strideH() == 1 && p.strideW() == 1 && fewRegisters(context);
+    }
+
+    /**
+     * A CPU whose vector registers the policy counts too few for the channel lanes to take 1x1 and 5x5 layers
+     * ({@link ChannelLanesAlgorithm#holdsEnoughSums}): 16, AVX2's.
+     */
+    private static boolean fewRegisters(PlanContext context) {
+        return context.policy().laneRegisters() > 0 && !ChannelLanesAlgorithm.holdsEnoughSums(context);
     }
 
     /**

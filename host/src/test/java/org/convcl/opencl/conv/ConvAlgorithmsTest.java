@@ -201,6 +201,22 @@ class ConvAlgorithmsTest {
     }
 
     @Test
+    void findLeavesTheStreamedWeightsOutAtStrideOneWhereTooFewRegistersHoldTheLanesSums() {
+        var avx2 = new PlanContext(FakeDevices.cpu(8), ConvPolicy.defaultFor(DeviceClass.CPU),
+                new SgemmConfig.Blocked(6, 8, 2, 1, 8, 128), 1L << 30);
+        var same = Conv2dParams.DEFAULT.withPadding(1, 1);
+        var direct = List.of(ConvAlgorithms.DIRECT);
+        for (var s : new Conv2dShape[] {shape(8, 256, 28, 256, 3, same.withGroups(256)),
+                shape(64, 1, 28, 32, 5, Conv2dParams.DEFAULT)}) {
+            assertEquals("at stride 1 the weights hoisted run faster with 16 vector registers",
+                    ConvAlgorithms.whyNotTimed(ConvAlgorithms.DIRECT_STREAMED, s, avx2, direct));
+            assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.DIRECT_STREAMED, s, CPU, direct), "AVX-512");
+        }
+        assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.DIRECT_STREAMED,
+                shape(8, 64, 112, 64, 3, same.withStride(2, 2).withGroups(64)), avx2, direct), "stride 2");
+    }
+
+    @Test
     void theImplicitGemmRunsEveryShapeAndIsPreferredWhereNothingBeforeItIs() {
         var odd = shape(3, 7, 13, 5, 3, Conv2dParams.DEFAULT.withStride(2, 3).withDilation(2, 1));
         for (var context : new PlanContext[] {CPU, GPU}) {
