@@ -14,28 +14,33 @@ import org.convcl.opencl.tuning.FindDatabase;
  * {@link ConvAlgorithms#whyNotTimed} leaves out (while another can run the problem) is timed on the call's own
  * buffers and the fastest is kept, in memory and in the {@link FindDatabase}, so that later calls (and later
  * processes) plan it without timing. Each candidate runs once untimed (its programs build, its workspaces grow) and
- * is timed {@link #FIRST_RUNS} times; the quick ones are then timed again in rounds, each round running every quick
- * candidate once, and each candidate's typical time counts ({@link #typical}): of its runs in rounds where it had
- * them, each of which followed another algorithm's run, as a layer's calls follow other layers' in a network. Every
+ * is timed {@link #FIRST_RUNS} times; those close to the fastest are then timed again in rounds, each round running
+ * every one of them once, and each candidate's typical time counts ({@link #typical}): of its runs in rounds where it
+ * had them, each of which followed another algorithm's run, as a layer's calls follow other layers' in a network. Every
  * candidate writes the whole output, and the winner runs last, so the call's result is the winner's.
  */
 final class AlgorithmFinder {
     /**
-     * Candidates whose first {@link #FIRST_RUNS} timed runs took under {@link #QUICK_NANOS} and at most
-     * {@link #CONTENDER_FACTOR} times the fastest are timed again, in rounds: at least {@link #MIN_ROUNDS}, and more,
-     * up to {@link #MAX_ROUNDS}, until the rounds take about {@link #ROUNDS_NANOS}. A layer of a tenth of a
-     * millisecond is otherwise decided by thread wake-ups and by the host code's warm-up, which favoured whichever
-     * candidate ran last: the first candidates ran colder Java. Rounds give every candidate the same warm-up and
-     * enough runs for a typical time. The other candidates are timed {@link #FIRST_RUNS} times: a first run often takes
-     * up to twice its best (the bench's speech layer, 3.2 ms at best, took 6.6 ms in three rounds next to two
-     * candidates slower by 3x and 4x, which made the rounds too long for more than three).
+     * Where two or more candidates' first {@link #FIRST_RUNS} timed runs took at most {@link #CONTENDER_FACTOR} times
+     * the fastest's, those contenders are timed again, in rounds: at least {@link #MIN_ROUNDS}, and more, up to
+     * {@link #MAX_ROUNDS}, until the rounds take about {@link #ROUNDS_NANOS}, but fewer (one at the least) where
+     * {@link #MIN_ROUNDS} would take over {@link #ROUNDS_CAP_NANOS}. A layer of a tenth of a millisecond is otherwise
+     * decided by thread wake-ups and by the host code's warm-up, which favoured whichever candidate ran last: the first
+     * candidates ran colder Java. Rounds give every candidate the same warm-up and enough runs for a typical time. The
+     * other candidates are timed {@link #FIRST_RUNS} times: a first run often takes up to twice its best (the bench's
+     * speech layer, 3.2 ms at best, took 6.6 ms in three rounds next to two candidates slower by 3x and 4x, which made
+     * the rounds too long for more than three).
      *
      * <p>On a shared machine whose speed moves by 30% within a second, one timed run let a slow spell drop the
      * fastest candidate from the rounds, and 50 ms of rounds (three rounds of a layer of a few milliseconds) left
      * the pointwise layer on 14x14 images to the channel lanes, which ran it 10-20% slower: hence two first runs and
-     * 200 ms of rounds, which cost the bench's suite about 4 s of its find pass.
+     * 200 ms of rounds, which cost the bench's suite about 4 s of its find pass. Contenders of 20 ms or more had no
+     * rounds until a slow spell during the channel lanes' two runs on the 7x7 stem (31 ms, against 23-25 in 13 other
+     * passes on 2 Zen 3 cores) gave it to im2col (30 ms), which the bench then timed at 0.51x DJL-PyTorch's speed
+     * where the lanes had run at 0.68-0.75x: three rounds of the two cost 0.2 s. A lone candidate has nothing to be
+     * compared with and is not timed again.
      *
-     * <p>A quick candidate's typical time is of its runs in rounds alone: run back to back, an algorithm that passes
+     * <p>A contender's typical time is of its runs in rounds alone: run back to back, an algorithm that passes
      * its intermediates through memory finds them in the caches, which other work empties between a network's calls.
      * Held to AVX2 on 3x3 over 64 channels of 56x56 (N=8, 2 Zen 4 cores), the unfused Winograd F(4x4) took 6.9 ms in
      * find mode's first runs against the fused kernel's 7.0, and called in turn with the fused kernel (the Java API,
@@ -47,7 +52,7 @@ final class AlgorithmFinder {
     static final int MIN_ROUNDS = 3;
     static final int MAX_ROUNDS = 50;
     static final long ROUNDS_NANOS = 200_000_000;
-    static final long QUICK_NANOS = 20_000_000;
+    static final long ROUNDS_CAP_NANOS = 1_000_000_000;
     static final int CONTENDER_FACTOR = 2;
 
     /**
@@ -134,7 +139,7 @@ final class AlgorithmFinder {
             leftOut.forEach(trial::time);
         }
         List<String> report = trial.report;
-        Conv2dPlan lastRun = timeQuickOnesAgain(trial.candidates, resources, io, trial.lastRun);
+        Conv2dPlan lastRun = timeContendersAgain(trial.candidates, resources, io, trial.lastRun);
         Candidate best = null;
         for (var c : trial.candidates) {
             report.add(ConvAlgorithms.idOf(c.plan.algorithm()) + String.format(" %.3f ms", c.typicalNanos() / 1e6));
@@ -210,22 +215,26 @@ final class AlgorithmFinder {
         }
     }
 
-    /** Times the quick contenders again in rounds (see {@link #MIN_ROUNDS}); returns the plan that ran last. */
-    private Conv2dPlan timeQuickOnesAgain(List<Candidate> candidates, ConvResources resources, ConvOperands io,
-                                          Conv2dPlan lastRun) {
+    /** Times the contenders again in rounds (see {@link #MIN_ROUNDS}); returns the plan that ran last. */
+    private Conv2dPlan timeContendersAgain(List<Candidate> candidates, ConvResources resources, ConvOperands io,
+                                           Conv2dPlan lastRun) {
         long fastest = candidates.stream().mapToLong(Candidate::typicalNanos).min().orElse(0);
-        List<Candidate> quick = candidates.stream().filter(c -> c.typicalNanos() < QUICK_NANOS
-                && c.typicalNanos() <= CONTENDER_FACTOR * fastest).toList();
-        long perRound = quick.stream().mapToLong(Candidate::typicalNanos).sum();
-        long rounds = quick.isEmpty() ? 0
-                : Math.min(MAX_ROUNDS, Math.max(MIN_ROUNDS, ROUNDS_NANOS / Math.max(1, perRound)));
+        List<Candidate> contenders = candidates.stream()
+                .filter(c -> c.typicalNanos() <= CONTENDER_FACTOR * fastest).toList();
+        long rounds = contenders.size() < 2 ? 0 : rounds(contenders.stream().mapToLong(Candidate::typicalNanos).sum());
         for (long round = 0; round < rounds; round++) {
-            for (var c : quick) {
+            for (var c : contenders) {
                 c.roundRuns.add(run(c.plan, resources, io));
                 lastRun = c.plan;
             }
         }
         return lastRun;
+    }
+
+    /** How many rounds contenders whose typical times add up to {@code perRound} get (see {@link #MIN_ROUNDS}). */
+    static long rounds(long perRound) {
+        long rounds = Math.min(MAX_ROUNDS, Math.max(MIN_ROUNDS, ROUNDS_NANOS / Math.max(1, perRound)));
+        return Math.max(1, Math.min(rounds, ROUNDS_CAP_NANOS / Math.max(1, perRound)));
     }
 
     private long run(Conv2dPlan plan, ConvResources resources, ConvOperands io) {

@@ -36,7 +36,19 @@ class AlgorithmFinderTest {
         assertTrue(AlgorithmFinder.typical(unfusedFirst) < AlgorithmFinder.typical(fusedFirst));
         assertEquals(8_400L, AlgorithmFinder.typical(unfusedFirst, unfusedRounds));
         assertEquals(6_500L, AlgorithmFinder.typical(fusedFirst, fusedRounds));
-        // Without rounds (a slow candidate), its first runs count.
+        // Without rounds (a lone contender, or one slower than twice the fastest), its first runs count.
         assertEquals(20_000L, AlgorithmFinder.typical(List.of(21_000L, 20_000L), List.of()));
+    }
+
+    @Test
+    void contendersGetAboutTwoTenthsOfASecondOfRoundsAndSlowOnesAtLeastThreeUpToASecond() {
+        // Typical times of the contenders of a round, added up, in milliseconds.
+        assertEquals(AlgorithmFinder.MAX_ROUNDS, AlgorithmFinder.rounds(1_000_000), "0.05 s of 50 rounds of 1 ms");
+        assertEquals(20, AlgorithmFinder.rounds(10_000_000));
+        assertEquals(AlgorithmFinder.MIN_ROUNDS, AlgorithmFinder.rounds(60_000_000), "the 7x7 stem's two: 0.18 s");
+        assertEquals(3, AlgorithmFinder.rounds(300_000_000), "0.9 s");
+        assertEquals(2, AlgorithmFinder.rounds(400_000_000), "three would take 1.2 s");
+        assertEquals(1, AlgorithmFinder.rounds(1_500_000_000), "at least one");
+        assertEquals(AlgorithmFinder.MAX_ROUNDS, AlgorithmFinder.rounds(0));
     }
 }
