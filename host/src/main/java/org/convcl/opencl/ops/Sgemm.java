@@ -106,16 +106,19 @@ public final class Sgemm {
     /**
      * A work-group that reads B in place, or gathers it, brings each slice of B into the cache once for all its rows,
      * so it should be as tall as the rows of C: as many work-items along M as cover them, at most
-     * {@link ConvPolicy#gatheredHeights} times the configured height, unless that leaves fewer than
-     * {@link #GROUPS_PER_UNIT} work-groups per compute unit where the configured height had more, or the device
-     * cannot run it. Packed panels are compact and stay as configured. ResNet-50's 1x1 layer on 28x28 images with 512
-     * channels and 128 filters, B in place: 2.86 ms with groups of 128 rows against 3.25 with 64 (pyopencl, side by
-     * side).
+     * {@link ConvPolicy#gatheredHeights} times the configured height, evened out over the groups that height needs,
+     * unless that leaves fewer than {@link #GROUPS_PER_UNIT} work-groups per compute unit where the configured height
+     * had more, or the device cannot run it. Packed panels are compact and stay as configured. ResNet-50's 1x1 layer on
+     * 28x28 images with 512 channels and 128 filters, B in place: 2.86 ms with groups of 128 rows against 3.25 with 64
+     * (pyopencl, side by side). Evened out, because POCL deals each of its threads half of a launch of few work-groups
+     * at once, in order: SGEMM 256 in groups of 32 and 11 row-groups left one core a third of the time idle, at 81-86
+     * GFLOP/s at best against 101-111 in groups of 22 and 21 (pyopencl, alternating, 2 Zen 3 cores).
      */
     private static SgemmConfig.Blocked tallEnough(SgemmConfig.Blocked configured, DeviceInfo device,
                                                   ConvPolicy policy, Size size) {
-        long cover = Math.min(blocks(size.rows(), configured.wptm()),
-                (long) policy.gatheredHeights() * configured.localM());
+        long rowGroups = blocks(size.rows(), configured.wptm());
+        long tallGroups = Math.max(1, blocks(rowGroups, (long) policy.gatheredHeights() * configured.localM()));
+        long cover = blocks(rowGroups, tallGroups);
         var tall = configured.withLocalM((int) Math.max(1, cover));
         long groups = tall.workGroups(size.rows(), size.cols(), products(size));
         boolean starves = groups < configured.workGroups(size.rows(), size.cols(), products(size))

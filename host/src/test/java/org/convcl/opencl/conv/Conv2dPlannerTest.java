@@ -63,9 +63,12 @@ class Conv2dPlannerTest {
         assertEquals(BLOCKED.withLocalM(2), withoutLanes(CPU, BLOCKED).forward(shape(2, 32, 56, 16, 3, SAME)).sgemm());
         // 200: 25 work-items tall, so each panel is gathered once.
         assertEquals(BLOCKED.withLocalM(25), withoutLanes(CPU, BLOCKED).forward(shape(2, 8, 28, 200, 3, SAME)).sgemm());
-        // 1000: at most four times the configured height.
+        // 1000: at most four times the configured height, 125 row-groups in four groups of 32.
         assertEquals(BLOCKED.withLocalM(32),
                 withoutLanes(CPU, BLOCKED).forward(shape(2, 8, 28, 1000, 3, SAME)).sgemm());
+        // 344: 43 row-groups in two groups of 22 and 21 rather than 32 and 11, which would leave a core idle.
+        assertEquals(BLOCKED.withLocalM(22),
+                withoutLanes(CPU, BLOCKED).forward(shape(2, 8, 28, 344, 3, SAME)).sgemm());
         // One image: 17 groups that tall would leave the 8 compute units fewer than 4 each.
         assertEquals(BLOCKED, withoutLanes(CPU, BLOCKED).forward(shape(1, 8, 28, 200, 3, SAME)).sgemm());
     }
