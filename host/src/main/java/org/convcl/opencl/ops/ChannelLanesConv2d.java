@@ -10,7 +10,8 @@ import org.convcl.opencl.tuning.DeviceClass;
 
 /**
  * The kernels of {@code channel_lanes.cl}: conv2d with the output channels in the vector lanes, from the input with
- * its padding written out ({@code lanes_pad}) and the filters laid out tap by tap ({@code lanes_weights}).
+ * its padding written out ({@code lanes_pad}) and the filters laid out tap by tap in blocks of a work-item's output
+ * channels ({@code lanes_weights}).
  */
 public final class ChannelLanesConv2d {
     /**
@@ -175,7 +176,7 @@ public final class ChannelLanesConv2d {
         /** What the laid-out filters are, with every parameter their layout depends on. */
         public String filterLayout(Conv2dShape s) {
             return "channel lanes taps of G=" + s.groups() + " K/G=" + s.kPerGroup() + " C/G=" + s.cPerGroup() + " "
-                    + s.kh() + "x" + s.kw() + " padded to " + paddedChannels(s);
+                    + s.kh() + "x" + s.kw() + " padded to " + paddedChannels(s) + " in blocks of " + lanes();
         }
 
         /**
@@ -332,7 +333,7 @@ public final class ChannelLanesConv2d {
     public void filters(Choice choice, Conv2dShape s, DeviceBuffer w, DeviceBuffer wt) {
         int taps = s.cPerGroup() * s.kh() * s.kw(), window = s.kh() * s.kw(), padded = choice.paddedChannels(s);
         layout("lanes_weights").buffer(w).buffer(wt).i32(s.kPerGroup()).i32(taps).i32(padded)
-                .enqueuePlanes(padded, (long) s.groups() * taps);
+                .i32(choice.lanes()).enqueuePlanes(padded, (long) s.groups() * taps);
         layout("lanes_padding_weights").buffer(w).buffer(wt).i64(choice.tapFloats(s)).i32(s.kPerGroup())
                 .i32(s.cPerGroup()).i32(window).i32(padded).enqueuePlanes(padded, (long) s.groups() * window);
     }
@@ -361,16 +362,17 @@ public final class ChannelLanesConv2d {
         // The stride along the width built in lets the pixels' loads take constant offsets (channel_lanes.cl): the
         // speech layer (41x11, stride 2) took 0.92x the time, the 7x7 stride-2 stem 0.96x, both 0.88x built for AVX2;
         // at stride 1, the 3x3 layer on 64 channels 0.96-0.98x and the 5x5 Inception layer 0.97x (0.96x for AVX2).
-        String shape = " -DPIXEL_STRIDE=" + p.strideW() + (choice.unrollsTaps(s) ? " -DFIXED_KW=" + s.kw() : "");
+        String shape = " -DPIXEL_STRIDE=" + p.strideW() + " -DCOLUMN_DILATION=" + p.dilationW()
+                + (choice.unrollsTaps(s) ? " -DFIXED_KW=" + s.kw() : "");
         if (choice.placesTiles(s)) {
             shape += " -DROW_TILES=" + choice.tilesWide(s) + " -DPAD_LEFT=" + p.padLeft() + " -DIN_COLUMNS=" + s.w()
-                    + " -DOUT_COLUMNS=" + s.ow() + " -DCOLUMN_DILATION=" + p.dilationW();
+                    + " -DOUT_COLUMNS=" + s.ow();
         }
         var launch = epilogue.arguments(launch(choice, "lanes_conv", epilogue.defines() + shape).buffer(xp).buffer(wt)
                 .optional(bias, wt), wt).buffer(y).i64((long) chunk.n0() * s.k() * s.outputPlane())
                 .i32(s.c()).i32(s.k()).i32(s.groups()).i32((int) rows).i32((int) width)
                 .i32(p.padTop()).i32(s.h()).i32(s.kh()).i32(s.kw()).i32(p.strideH()).i32(p.strideW())
-                .i32(p.dilationH()).i32(p.dilationW())
+                .i32(p.dilationH())
                 .i32(s.oh()).i32(s.ow()).i32(choice.paddedChannels(s));
         long blocks = (long) choice.paddedChannels(s) / choice.lanes() * s.groups();
         boolean imagesInner = choice.imagesInner(s, chunk.images());
