@@ -95,10 +95,11 @@ public final class ConvAlgorithms {
      * registers ({@link #fewRegistersForPointwise}) or on a 3x3 window F(4x4,3x3) already ran
      * ({@link #winogradOutruns}), it is the depthwise rows kernel's streamed weights at stride 1 with as few registers
      * ({@link #hoistedWeightsFit}), it is F(2x2,3x3) where the rule takes F(4x4,3x3) on a CPU
-     * ({@link #smallTileOutrun}), it is the fused Winograd where it does not pay
-     * ({@link FusedWinogradAlgorithm#whyNotTimed}), or it is a fallback the planner does not choose for a layer too
-     * large for its policy's {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}, but for the implicit GEMM
-     * on a strided window over many channels ({@link #stridedWindow}).
+     * ({@link #smallTileOutrun}), it is Winograd over too few channels ({@link WinogradAlgorithm#fewChannels}) or the
+     * fused Winograd where it does not pay ({@link FusedWinogradAlgorithm#whyNotTimed}), or it is a fallback the
+     * planner does not choose for a layer too large for its policy's
+     * {@link org.convcl.opencl.tuning.ConvPolicy#findFallbackFlops}, but for the implicit GEMM on a strided window
+     * over many channels ({@link #stridedWindow}) and the direct kernel on one channel a group ({@link #oneChannelRows}).
      */
     static String whyNotTimed(ConvAlgorithm algorithm, Conv2dShape s, PlanContext context,
                               Collection<ConvAlgorithm> timed) {
@@ -129,6 +130,9 @@ public final class ConvAlgorithms {
             return "at stride 1 the weights hoisted run faster with " + context.device().vectorRegisters()
                     + " vector registers";
         }
+        if ((algorithm == WINOGRAD_F2 || algorithm == WINOGRAD_F4) && WinogradAlgorithm.fewChannels(s) != null) {
+            return WinogradAlgorithm.fewChannels(s);
+        }
         if (algorithm == WINOGRAD_F2 && smallTileOutrun(s, context)) {
             return "the rule's F(4x4,3x3) tiles, " + context.policy().winogradF4Tiles() + " or more, run faster";
         }
@@ -140,7 +144,8 @@ public final class ConvAlgorithms {
         }
         long flops = context.policy().findFallbackFlops();
         if (FALLBACKS.contains(algorithm) && flops > 0 && s.flops() >= flops && preferredFor(s, context) != algorithm
-                && !(algorithm == IMPLICIT_GEMM && stridedWindow(s, context))) {
+                && !(algorithm == IMPLICIT_GEMM && stridedWindow(s, context))
+                && !(algorithm == DIRECT && oneChannelRows(s, context))) {
             return "a fallback the planner does not choose here, at " + flops + " FLOPs or more";
         }
         return null;
@@ -239,6 +244,18 @@ public final class ConvAlgorithms {
         int tabulated = context.policy().tapTableChannels();
         return s.kh() * s.kw() > 1 && (p.strideH() > 1 || p.strideW() > 1) && tabulated > 0
                 && s.cPerGroup() >= tabulated;
+    }
+
+    /**
+     * Groups of one input channel under a window the depthwise rows kernel builds in
+     * ({@link DirectConv2d#streamsWeights}), on a CPU: the direct algorithm runs them on that kernel, not on the
+     * fallback the policy's bound is for. In find passes on 2 Zen 3 cores (AVX2), dense layers over one channel above
+     * that bound, against the channel lanes: 3x3 K=32 128x128 (N=16) 4.7-5.3 ms against 7.4-8.7, 5x5 K=64 96x96 (N=8)
+     * 4.6-6.1 against 6.2-10.8, 7x7 at stride 2 K=32 112x112 1.7-2.1 against 1.7-1.8, 7x7 K=64 56x56 2.5-3.3 against
+     * 3.0-3.2.
+     */
+    private static boolean oneChannelRows(Conv2dShape s, PlanContext context) {
+        return DirectConv2d.streamsWeights(s, context.device());
     }
 
     /** Every algorithm, in the planner's order of preference. */

@@ -18,13 +18,6 @@ import org.convcl.opencl.tuning.DeviceClass;
  */
 final class FusedWinogradAlgorithm implements ConvAlgorithm {
     private static final int FEWEST_CHANNELS = 16;
-    /**
-     * Find mode times it from this many input channels: below, the transforms of every input tile cost more than the
-     * products they save. Through the Java API on 2 Zen 4 cores (AVX-512, N=8, p10, against the channel lanes): 3x3
-     * C=8 K=32 56x56 0.60 against 0.67 ms, C=4 K=16 0.27 against 0.22, C=3 K=64 224x224 26.2 against 13.7; in find
-     * mode MNIST's 5x5 (C=1) 2.70 against 0.48.
-     */
-    private static final int FEWEST_TIMED_CHANNELS = 8;
 
     /** 3x3 and 5x5 windows at Winograd's stride, where the device's local memory holds a work-item's tiles. */
     @Override
@@ -41,15 +34,16 @@ final class FusedWinogradAlgorithm implements ConvAlgorithm {
 
     /**
      * Why find mode leaves it out of the timing of {@code s}, or null to time it: a GPU, whose work-groups of one
-     * work-item never pay; fewer than {@value #FEWEST_TIMED_CHANNELS} input channels; or rows of tiles that leave at
+     * work-item never pay; too few input channels ({@link WinogradAlgorithm#fewChannels}); or rows of tiles that leave at
      * least half of each run's lanes empty ({@link #fillsItsRuns}).
      */
     static String whyNotTimed(Conv2dShape s, PlanContext context) {
         if (DeviceClass.of(context.device()) != DeviceClass.CPU) {
             return "a CPU kernel, one work-item a group";
         }
-        if (s.c() < FEWEST_TIMED_CHANNELS) {
-            return "fewer than " + FEWEST_TIMED_CHANNELS + " input channels";
+        String few = WinogradAlgorithm.fewChannels(s);
+        if (few != null) {
+            return few;
         }
         return fillsItsRuns(s) ? null : "rows of " + tiles(s).tilesWide() + " tiles leave half of each run's lanes empty";
     }

@@ -18,6 +18,16 @@ import org.convcl.opencl.runtime.DeviceBuffer;
  * are summed again directly ({@code winograd_output}): NaN and infinities land where the other algorithms put them.
  */
 final class WinogradAlgorithm implements ConvAlgorithm {
+    /**
+     * Find mode times the Winograd algorithms, fused or not, from this many input channels: below, transforming every
+     * input tile costs more than the products save, the products' depth being the channels. Fused, through the Java
+     * API on 2 Zen 4 cores (AVX-512, N=8, p10, against the channel lanes): 3x3 C=8 K=32 56x56 0.60 against 0.67 ms,
+     * C=4 K=16 0.27 against 0.22, C=3 K=64 224x224 26.2 against 13.7; in find mode MNIST's 5x5 (C=1) 2.70 against
+     * 0.48. Unfused F(4x4,3x3) in find mode on 2 Zen 3 cores (AVX2): 3x3 C=1 K=32 128x128 (N=16) 36-48 ms against the
+     * direct kernel's 4.7-5.3 and the lanes' 7.4-8.7, its program a second of the pass.
+     */
+    private static final int FEWEST_TIMED_CHANNELS = 8;
+
     /** 2 or 4 for F(2x2,3x3) or F(4x4,3x3) on every shape; 0 to take the tile the planner's rule gives each shape. */
     private final int fixedTile;
 
@@ -43,6 +53,11 @@ final class WinogradAlgorithm implements ConvAlgorithm {
                 && p.groups() == 1;
         return fits ? null : id + " needs " + kernels + ", stride 1, dilation 1 and one group, not " + s.kh() + "x"
                 + s.kw() + " with " + p;
+    }
+
+    /** Why find mode leaves Winograd out of the timing of {@code s} for its channels, or null where they are enough. */
+    static String fewChannels(Conv2dShape s) {
+        return s.cPerGroup() < FEWEST_TIMED_CHANNELS ? "fewer than " + FEWEST_TIMED_CHANNELS + " input channels" : null;
     }
 
     /**

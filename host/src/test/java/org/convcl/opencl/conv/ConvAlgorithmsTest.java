@@ -1,6 +1,7 @@
 package org.convcl.opencl.conv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -214,6 +215,52 @@ class ConvAlgorithmsTest {
         }
         assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.DIRECT_STREAMED,
                 shape(8, 64, 112, 64, 3, same.withStride(2, 2).withGroups(64)), avx2, direct), "stride 2");
+    }
+
+    /** Winograd, fused or not, is timed from 8 input channels a group on every device class. */
+    @Test
+    void findLeavesWinogradOutUnderEightInputChannels() {
+        var same = Conv2dParams.DEFAULT.withPadding(1, 1);
+        var winograd = List.of(ConvAlgorithms.WINOGRAD_F2, ConvAlgorithms.WINOGRAD_F4, ConvAlgorithms.WINOGRAD_FUSED);
+        for (var algorithm : winograd) {
+            for (int c : new int[] {1, 7}) {
+                assertEquals("fewer than 8 input channels",
+                        ConvAlgorithms.whyNotTimed(algorithm, shape(16, c, 128, 32, 3, same), CPU, List.of()),
+                        algorithm + " over " + c);
+            }
+            assertNotEquals("fewer than 8 input channels",
+                    ConvAlgorithms.whyNotTimed(algorithm, shape(16, 8, 128, 32, 3, same), CPU, List.of()),
+                    algorithm + " over 8");
+        }
+        assertEquals("fewer than 8 input channels", ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_F4,
+                shape(16, 1, 128, 32, 3, same), GPU, List.of()));
+        assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.WINOGRAD_F4, shape(16, 8, 128, 32, 3, same), GPU,
+                List.of()));
+    }
+
+    /**
+     * Above the policy's bound for fallbacks, the direct algorithm stays timed on a CPU where it runs groups of one
+     * input channel on the depthwise rows kernel with the window built in, and is left out elsewhere: windows not
+     * built in, several channels a group.
+     */
+    @Test
+    void findTimesTheDirectKernelAboveTheFallbackBoundOnlyOnOneChannelAGroupUnderABuiltInWindow() {
+        long bound = CPU.policy().findFallbackFlops();
+        var oneChannel = shape(8, 1, 96, 64, 5, Conv2dParams.DEFAULT.withPadding(2, 2));
+        var strided7x7 = shape(8, 1, 112, 32, 7, Conv2dParams.DEFAULT.withPadding(3, 3).withStride(2, 2));
+        var speech = Conv2dParams.DEFAULT.withStride(2, 2)
+                .shapeOf(new int[] {4, 1, 161, 300}, new int[] {32, 1, 20, 5}, null);
+        var threeChannels = shape(8, 3, 224, 64, 7, Conv2dParams.DEFAULT.withPadding(3, 3).withStride(2, 2));
+        for (var s : new Conv2dShape[] {oneChannel, strided7x7, speech, threeChannels}) {
+            assertTrue(s.flops() >= bound && ConvAlgorithms.preferredFor(s, CPU) != ConvAlgorithms.DIRECT, s.toString());
+        }
+        for (var s : new Conv2dShape[] {oneChannel, strided7x7}) {
+            assertNull(ConvAlgorithms.whyNotTimed(ConvAlgorithms.DIRECT, s, CPU, List.of()), s.toString());
+        }
+        String fallback = "a fallback the planner does not choose here, at " + bound + " FLOPs or more";
+        for (var s : new Conv2dShape[] {speech, threeChannels}) {
+            assertEquals(fallback, ConvAlgorithms.whyNotTimed(ConvAlgorithms.DIRECT, s, CPU, List.of()), s.toString());
+        }
     }
 
     @Test
