@@ -38,15 +38,30 @@ final class DirectAlgorithm implements ConvAlgorithm {
     }
 
     /**
-     * Whether the planner should take it: a GEMM one row deep (one input channel per group), a tiny layer, or few
-     * shallow filters ({@link org.convcl.opencl.tuning.ConvPolicy#fewFilters}). Streamed weights are never preferred:
-     * they run where pinned, or where find mode measured them fastest.
+     * Whether the planner should take it: a GEMM one row deep (one input channel per group), a tiny layer, few
+     * shallow filters ({@link org.convcl.opencl.tuning.ConvPolicy#fewFilters}), or one input channel under a window
+     * the depthwise rows kernel builds in where the channel lanes have too few registers ({@link #rowsOutrunLanes}).
+     * Streamed weights are never preferred: they run where pinned, or where find mode measured them fastest.
      */
     @Override
     public boolean preferred(Conv2dShape s, PlanContext context) {
         var p = context.policy();
-        return !streamWeights && ((s.cPerGroup() == 1 && s.groups() > 1) || s.flops() < p.tinyLayerFlops()
+        return !streamWeights && ((s.cPerGroup() == 1 && (s.groups() > 1 || rowsOutrunLanes(s, context)))
+                || s.flops() < p.tinyLayerFlops()
                 || (s.kPerGroup() <= p.fewFilters() && (long) s.cPerGroup() * s.kh() * s.kw() <= p.shallowDepth()));
+    }
+
+    /**
+     * A window the depthwise rows kernel builds in ({@link DirectConv2d#streamsWeights}) on a CPU whose vector
+     * registers hold too few of the channel lanes' sums ({@link ChannelLanesAlgorithm#holdsEnoughSums}; AVX2's 16).
+     * In find passes on 2 Zen 3 cores the kernel, weights hoisted, ran MNIST's 5x5 (K=32, N=64) faster than the lanes
+     * in 13 of 14, and over one channel of 128x128 and 96x96 (3x3 K=32 N=16, 5x5 K=64 N=8) in 0.43-0.98x their time;
+     * on 7x7 windows (K=64 56x56, K=32 112x112 at stride 2) the two were within 0.86-1.13x of each other. With 32
+     * registers (AVX-512) the lanes won MNIST's find passes and keep such layers.
+     */
+    private static boolean rowsOutrunLanes(Conv2dShape s, PlanContext context) {
+        return DirectConv2d.streamsWeights(s, context.device()) && context.policy().laneRegisters() > 0
+                && !ChannelLanesAlgorithm.holdsEnoughSums(context);
     }
 
     @Override

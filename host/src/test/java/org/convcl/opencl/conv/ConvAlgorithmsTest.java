@@ -263,6 +263,29 @@ class ConvAlgorithmsTest {
         }
     }
 
+    /**
+     * With 16 vector registers the planner gives one input channel under a window the depthwise rows kernel builds in
+     * to the direct algorithm; with 32, and for windows it does not build in, the channel lanes keep them.
+     */
+    @Test
+    void thePlannerRunsOneChannelUnderABuiltInWindowOnTheDepthwiseRowsKernelWhereTheLanesHaveTooFewRegisters() {
+        var avx2 = new PlanContext(FakeDevices.cpu(8), ConvPolicy.defaultFor(DeviceClass.CPU),
+                new SgemmConfig.Blocked(6, 8, 2, 1, 8, 128), 1L << 30);
+        var mnist = shape(64, 1, 28, 32, 5, Conv2dParams.DEFAULT);
+        var strided7x7 = shape(8, 1, 112, 32, 7, Conv2dParams.DEFAULT.withPadding(3, 3).withStride(2, 2));
+        for (var s : new Conv2dShape[] {mnist, strided7x7}) {
+            assertSame(ConvAlgorithms.DIRECT, ConvAlgorithms.preferredFor(s, avx2), s.toString());
+            assertTrue(ConvAlgorithms.DIRECT.plan(s, avx2).describe().startsWith("DIRECT, depthwise rows"));
+            assertSame(ConvAlgorithms.CHANNEL_LANES, ConvAlgorithms.preferredFor(s, CPU), "AVX-512: " + s);
+        }
+        var speech = Conv2dParams.DEFAULT.withStride(2, 2)
+                .shapeOf(new int[] {4, 1, 161, 300}, new int[] {32, 1, 20, 5}, null);
+        var threeChannels = shape(8, 3, 224, 64, 7, Conv2dParams.DEFAULT.withPadding(3, 3).withStride(2, 2));
+        for (var s : new Conv2dShape[] {speech, threeChannels}) {
+            assertSame(ConvAlgorithms.CHANNEL_LANES, ConvAlgorithms.preferredFor(s, avx2), s.toString());
+        }
+    }
+
     @Test
     void theImplicitGemmRunsEveryShapeAndIsPreferredWhereNothingBeforeItIs() {
         var odd = shape(3, 7, 13, 5, 3, Conv2dParams.DEFAULT.withStride(2, 3).withDilation(2, 1));
