@@ -61,9 +61,9 @@
 #define TILE_PIXEL0(place, OW) min((place) * PB, (OW) - PB)
 
 // ROW_TILES, the tiles of an output row built in (the host sets it, with PAD_LEFT, IN_COLUMNS and OUT_COLUMNS, where
-// the row has few tiles and the taps are unrolled), makes each tile's place in its row a
-// constant: a tile's pixel whose tap reads the left or right padding then has no multiply-add for that tap at all.
-// Over a 7x7 image a 5x5 window's taps are 69% inside the input, 83% per side.
+// the row has few tiles and the taps are unrolled), makes each tile's place in its row a constant: a tile's pixel
+// whose tap reads the left or right padding then has no multiply-add for that tap at all. Over a 7x7 image a 5x5
+// window's taps are 69% inside the input, 83% per side.
 #ifdef ROW_TILES
 #define READS_INPUT(pixel0, p, j) \
     ((long) ((pixel0) + (p)) * PIXEL_STEP + (long) (j) * COLUMN_DILATION >= PAD_LEFT \

@@ -7,10 +7,10 @@ import org.convcl.opencl.ops.ColumnChunks;
 
 /**
  * conv2d with the output channels in the vector lanes ({@code channel_lanes.cl}): the filters laid out in blocks of a
- * work-item's channels, tap by tap (kept
- * per weight tensor while it is unchanged), then per chunk of whole images the input with its padding written out and
- * one launch in which each work-item sums every tap of its channels at a few neighbouring pixels. For few filters over
- * many taps, where the implicit GEMM's gather and the direct kernel's weight loads leave the multiply-adds waiting.
+ * work-item's channels, tap by tap (kept per weight tensor while it is unchanged), then per chunk of whole images the
+ * input with its padding written out and one launch in which each work-item sums every tap of its channels at a few
+ * neighbouring pixels. For few filters over many taps, where the implicit GEMM's gather and the direct kernel's weight
+ * loads leave the multiply-adds waiting.
  */
 final class ChannelLanesAlgorithm implements ConvAlgorithm {
     /** Any shape whose one image, padded, fits the column budget: chunks hold whole images. */

@@ -130,8 +130,9 @@ public final class ConvAlgorithms {
             return "at stride 1 the weights hoisted run faster with " + context.device().vectorRegisters()
                     + " vector registers";
         }
-        if ((algorithm == WINOGRAD_F2 || algorithm == WINOGRAD_F4) && WinogradAlgorithm.fewChannels(s) != null) {
-            return WinogradAlgorithm.fewChannels(s);
+        String fewChannels = WinogradAlgorithm.fewChannels(s);
+        if ((algorithm == WINOGRAD_F2 || algorithm == WINOGRAD_F4) && fewChannels != null) {
+            return fewChannels;
         }
         if (algorithm == WINOGRAD_F2 && smallTileOutrun(s, context)) {
             return "the rule's F(4x4,3x3) tiles, " + context.policy().winogradF4Tiles() + " or more, run faster";
